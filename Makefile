@@ -1,0 +1,143 @@
+# surel: build, run, test, benchmark.
+#
+#   make run     install what is missing, build, run the default scenario
+#   make test    install what is missing, build, run every test
+#   make bench   the benchmarks, as "name value" lines
+#   make asan    the whole test suite under AddressSanitizer + UBSan
+#   make deps    install missing Debian packages (nothing when all is there)
+
+CC	?= cc
+O	?= build
+CFLAGS	?= -O2 -g
+WARN	= -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes
+# Warnings are errors in CI (CI=true) and whenever WERROR=1.
+ifneq ($(filter true 1,$(CI) $(WERROR)),)
+WARN	+= -Werror
+endif
+DEFS	= -D_POSIX_C_SOURCE=200809L
+PKG_CFLAGS := $(shell pkg-config --cflags libcjson 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread -lm)
+
+# Debian packages the project needs to build and test.
+DEB_PKGS = gcc make pkg-config libcjson-dev check libsubunit-dev tshark \
+	python3 clang
+
+# sim/: the simulation library; never includes SDL.
+SIM_SRCS += sim/util.c
+SIM_SRCS += sim/event.c
+SIM_SRCS += sim/trace.c
+SIM_SRCS += sim/net.c
+SIM_SRCS += sim/udp.c
+SIM_SRCS += sim/tcp.c
+SIM_SRCS += sim/sim.c
+SIM_SRCS += sim/scenario.c
+SIM_SRCS += sim/json_check.c
+SIM_SRCS += sim/pcap.c
+SIM_SRCS += sim/trace_jsonl.c
+SIM_SRCS += sim/summary.c
+
+# The program: command line now, the window later.
+APP_SRCS += render/main.c
+APP_SRCS += render/cmd_run.c
+APP_SRCS += render/cmd_check.c
+APP_SRCS += render/files.c
+
+TEST_SRCS += tests/test_main.c
+TEST_SRCS += tests/helpers.c
+TEST_SRCS += tests/test_engine.c
+TEST_SRCS += tests/test_tcp.c
+TEST_SRCS += tests/test_scenario.c
+TEST_SRCS += tests/test_cli.c
+TEST_SRCS += tests/test_pcap_tshark.c
+
+BENCH_SRCS += tests/bench.c
+BENCH_SRCS += tests/bench_heap.c
+BENCH_SRCS += tests/helpers.c
+
+SIM_OBJS   = $(SIM_SRCS:%.c=$(O)/%.o)
+APP_OBJS   = $(APP_SRCS:%.c=$(O)/%.o) $(O)/default_scenario.o
+TEST_OBJS  = $(TEST_SRCS:%.c=$(O)/%.o)
+BENCH_OBJS = $(BENCH_SRCS:%.c=$(O)/%.o)
+
+ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Isim -MMD -MP
+
+.PHONY: all run test bench asan deps clean fuzz
+
+all: surel
+
+surel: $(O)/surel
+	cp $(O)/surel surel
+
+$(O)/surel: $(APP_OBJS) $(O)/libsurel.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(APP_OBJS) $(O)/libsurel.a $(PKG_LIBS) -lm
+
+$(O)/libsurel.a: $(SIM_OBJS)
+	rm -f $@
+	ar rcs $@ $(SIM_OBJS)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(O)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+
+# The default scenario is compiled into the program, so `surel` works from any folder.
+$(O)/default_scenario.c: scenarios/default.json
+	@mkdir -p $(O)
+	{ echo '/* generated from scenarios/default.json by the Makefile */'; \
+	  echo 'const char surel_default_scenario[] = {'; \
+	  od -An -v -tx1 $< | sed -e 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0 };'; \
+	  echo 'const unsigned long surel_default_scenario_len = sizeof surel_default_scenario - 1;'; \
+	} > $@
+
+$(O)/default_scenario.o: $(O)/default_scenario.c
+	$(CC) $(WARN) $(CFLAGS) -c $< -o $@
+
+$(O)/test_surel: $(TEST_OBJS) $(O)/libsurel.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(O)/libsurel.a $(PKG_LIBS) $(CHECK_LIBS) -lm
+
+$(O)/bench_surel: $(BENCH_OBJS) $(O)/libsurel.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(O)/libsurel.a $(PKG_LIBS) -lm
+
+run: deps
+	$(MAKE) surel
+	./surel check scenarios/default.json
+	./surel run - --transcript --summary /dev/stdout < scenarios/default.json
+
+test: deps
+	$(MAKE) surel $(O)/test_surel
+	SUREL_BIN=./surel $(O)/test_surel
+
+bench: deps
+	$(MAKE) $(O)/bench_surel
+	$(O)/bench_surel
+
+# The sanitizer build lives in its own folder so it never mixes with the normal one.
+ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+asan: deps
+	$(MAKE) O=build/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" build/asan/surel build/asan/test_surel
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  SUREL_BIN=build/asan/surel CK_FORK=no build/asan/test_surel
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  echo "wireshark-common wireshark-common/install-setuid boolean false" | $$SUDO debconf-set-selections; \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+clean:
+	rm -rf build surel
+
+-include $(SIM_OBJS:.o=.d) $(APP_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BENCH_OBJS:.o=.d)

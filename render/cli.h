@@ -1,0 +1,34 @@
+/*
+ * cli.h: the command line of surel (shared/SPEC.md section 1).  The
+ * window arrives in a later issue; until then every command is here.
+ */
+#ifndef SUREL_CLI_H
+#define SUREL_CLI_H
+
+#include <stddef.h>
+
+#include "scenario.h"
+
+#define EXIT_USAGE 2
+
+extern const char surel_default_scenario[];
+extern const unsigned long surel_default_scenario_len;
+
+/*
+ * Read a whole file ("-" is standard input) into a NUL-terminated heap
+ * buffer.  Returns NULL and prints "FILE: why" to stderr on failure.
+ */
+char	*cli_read_file(const char *path, size_t *len);
+/* Write len bytes to path ("-" is standard output); 0 or -1 with a message. */
+int	 cli_write_file(const char *path, const void *p, size_t len);
+
+/*
+ * Load a scenario from FILE, "-", or (path NULL) the built-in default;
+ * prints every error to stderr and returns NULL when it is not valid.
+ */
+struct scenario *cli_load(const char *path);
+
+int	 cmd_run(int argc, char **argv);
+int	 cmd_check(int argc, char **argv);
+
+#endif

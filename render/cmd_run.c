@@ -1,0 +1,188 @@
+/*
+ * cmd_run.c: `surel run FILE [options]`: simulate without a window and
+ * write what was asked for (shared/SPEC.md section 1).  With no FILE it
+ * runs the built-in default scenario.
+ */
+#include "cli.h"
+#include "export.h"
+#include "sim.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct run_opts {
+	const char	*file;		/* NULL: the built-in default */
+	const char	*pcap;
+	const char	*pcap_link;	/* "A:B" */
+	const char	*summary;
+	const char	*trace;
+	int		 transcript;
+	int		 narrate;
+	const char	*lang;
+	int		 has_seed;
+	uint64_t	 seed;
+	int		 has_until;
+	uint64_t	 until_ns;
+};
+
+static int
+usage_error(const char *fmt, const char *arg)
+{
+	fputs("surel run: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\n(see surel --help)\n", stderr);
+	return EXIT_USAGE;
+}
+
+static int
+parse_opts(int argc, char **argv, struct run_opts *o)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int takes = 1;
+
+		if (strcmp(a, "--transcript") == 0) {
+			o->transcript = 1;
+			takes = 0;
+		} else if (strcmp(a, "--narrate") == 0) {
+			o->narrate = 1;
+			takes = 0;
+		} else if (a[0] == '-' && a[1] == '-') {
+			if (v == NULL)
+				return usage_error("%s needs a value", a);
+			if (strcmp(a, "--pcap") == 0)
+				o->pcap = v;
+			else if (strcmp(a, "--pcap-link") == 0)
+				o->pcap_link = v;
+			else if (strcmp(a, "--summary") == 0)
+				o->summary = v;
+			else if (strcmp(a, "--trace") == 0)
+				o->trace = v;
+			else if (strcmp(a, "--lang") == 0) {
+				if (strcmp(v, "id") != 0 && strcmp(v, "en") != 0)
+					return usage_error("--lang takes id or en, "
+					    "not '%s'", v);
+				o->lang = v;
+			} else if (strcmp(a, "--seed") == 0) {
+				char *end;
+				errno = 0;
+				unsigned long long n = strtoull(v, &end, 10);
+				if (*v < '0' || *v > '9' || *end || errno)
+					return usage_error("--seed takes a whole "
+					    "number >= 0, not '%s'", v);
+				o->seed = n;
+				o->has_seed = 1;
+			} else if (strcmp(a, "--until") == 0) {
+				char *end;
+				double ms = strtod(v, &end);
+				if (*end || !isfinite(ms) || ms <= 0 ||
+				    ms > (double)SIM_MAX_NS / 1e6)
+					return usage_error("--until takes "
+					    "milliseconds > 0 (at most 7 days), "
+					    "not '%s'", v);
+				o->until_ns = (uint64_t)llround(ms * 1e6);
+				o->has_until = 1;
+			} else
+				return usage_error("unknown option '%s'", a);
+		} else {
+			if (o->file != NULL)
+				return usage_error("more than one scenario "
+				    "('%s')", a);
+			o->file = a;
+			takes = 0;
+		}
+		i += takes;
+	}
+	if (o->pcap_link && !o->pcap)
+		return usage_error("%s", "--pcap-link needs --pcap");
+	return 0;
+}
+
+/* "A:B" -> the link between nodes A and B. */
+static int
+find_pcap_link(const struct scenario *sc, const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+
+	if (colon == NULL) {
+		usage_error("--pcap-link takes A:B (two node ids), not '%s'",
+		    spec);
+		return -2;
+	}
+	char *a = strndup(spec, (size_t)(colon - spec));
+	int na = scenario_node_index(sc, a);
+	int nb = scenario_node_index(sc, colon + 1);
+	int li = na >= 0 && nb >= 0 ? export_link_between(sc, na, nb) : -1;
+
+	if (na < 0)
+		usage_error("--pcap-link: unknown node '%s'", a);
+	else if (nb < 0)
+		usage_error("--pcap-link: unknown node '%s'", colon + 1);
+	else if (li < 0)
+		usage_error("--pcap-link: no link between these nodes (%s)",
+		    spec);
+	free(a);
+	return li < 0 ? -2 : li;
+}
+
+static int
+write_buf(const char *path, struct buf *b)
+{
+	int rc = cli_write_file(path, b->data ? (const void *)b->data : "",
+	    b->len);
+
+	buf_free(b);
+	return rc;
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	struct run_opts o = { 0 };
+	int rc = parse_opts(argc, argv, &o);
+
+	if (rc != 0)
+		return rc;
+	struct scenario *sc = cli_load(o.file);
+	if (sc == NULL)
+		return EXIT_USAGE;
+	int link = -1;
+	if (o.pcap_link && (link = find_pcap_link(sc, o.pcap_link)) == -2) {
+		scenario_free(sc);
+		return EXIT_USAGE;
+	}
+	if (o.has_until)
+		sc->until_ns = o.until_ns;
+
+	struct sim *s = sim_new(sc, o.has_seed ? o.seed : sc->seed);
+	sim_run(s);
+
+	struct buf b = { 0 };
+	rc = 0;
+	if (o.narrate)
+		fprintf(stderr, "surel run: --narrate: the narration texts are "
+		    "not part of this version yet; nothing to narrate\n");
+	if (o.transcript) {
+		export_transcript(s, &b);
+		rc |= write_buf("-", &b);
+	}
+	if (o.pcap) {
+		export_pcap(s, link, &b);
+		rc |= write_buf(o.pcap, &b);
+	}
+	if (o.trace) {
+		export_trace_jsonl(s, &b);
+		rc |= write_buf(o.trace, &b);
+	}
+	if (o.summary) {
+		export_summary(s, &b);
+		rc |= write_buf(o.summary, &b);
+	}
+	sim_free(s);
+	scenario_free(sc);
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,52 @@
+/*
+ * event.h: the discrete-event engine.  A queue of future events ordered
+ * by (time, sequence number), so that events due at the same simulated
+ * nanosecond run in the order they were scheduled (libuv's timer.c does
+ * the same with its insertion counter).
+ *
+ * An event carries its payload inline (an object pointer and two 64-bit
+ * words), so scheduling allocates nothing once the pools have grown to
+ * the steady state.  Cancelling only marks the event (Redis ae.c's
+ * deferred deletion): a handler may cancel anything, itself included.
+ */
+#ifndef SUREL_EVENT_H
+#define SUREL_EVENT_H
+
+#include <stdint.h>
+
+struct evq;
+
+/* A handler: ctx is the queue's context, the rest is the payload. */
+typedef void (*ev_fn)(void *ctx, void *obj, uint64_t a, uint64_t b);
+/* Called for an event that is cancelled or left when the queue is freed. */
+typedef void (*ev_fin)(void *ctx, void *obj, uint64_t a, uint64_t b);
+
+/* Handle of a scheduled event; 0 is never a valid handle. */
+typedef uint64_t ev_id;
+
+struct evq *evq_new(void *ctx);
+void	 evq_free(struct evq *q);	/* runs the finalizers of what is left */
+
+/* Schedule fn at absolute time at_ns (never before the current time). */
+ev_id	 evq_at(struct evq *q, uint64_t at_ns, ev_fn fn, ev_fin fin,
+	    void *obj, uint64_t a, uint64_t b);
+/* Cancel a pending event; a handle that already ran or was cancelled is ignored. */
+void	 evq_cancel(struct evq *q, ev_id id);
+int	 evq_pending(const struct evq *q, ev_id id);
+
+/*
+ * Run every event due at or before until_ns, in (time, seq) order;
+ * the clock ends at until_ns if the queue ran dry before it, else at the
+ * last event run.  Returns the number of events run.
+ */
+uint64_t evq_run_until(struct evq *q, uint64_t until_ns);
+/* Run the next event only; returns 0 when there is none. */
+int	 evq_step(struct evq *q);
+
+uint64_t evq_now(const struct evq *q);
+/* Time of the earliest live event, or UINT64_MAX. */
+uint64_t evq_next_time(struct evq *q);
+uint64_t evq_count(const struct evq *q);	/* live pending events */
+uint64_t evq_ran(const struct evq *q);		/* events run so far */
+
+#endif

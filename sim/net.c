@@ -1,0 +1,484 @@
+/*
+ * net.c: the network below the transport: nodes with one IPv4 address,
+ * point-to-point Ethernet links with latency, bandwidth, a FIFO queue,
+ * seeded loss and up/down state, and routers that forward on routes
+ * computed once from the whole graph.
+ *
+ * A frame's life: the creating host writes Ethernet + IPv4 + transport
+ * bytes into the trace once (net_ip_send).  Each hop is then only a
+ * record: the frame index, the link, the direction and the TTL, because
+ * a router changes nothing else a capture would show but the MAC
+ * addresses (derived from the link, eth.h) and the TTL with its checksum
+ * (trace_frame_on_link rebuilds those).  So forwarding copies no bytes.
+ *
+ * RFC 791 (IPv4), RFC 1812 section 5.3.1 (TTL: a router decrements it and
+ * discards the packet when it reaches zero; we send no ICMP Time Exceeded
+ * and say so in the trace instead).
+ */
+#include "world.h"
+#include "eth.h"
+#include "tcp.h"
+#include "udp.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void	link_enqueue(struct sim *, int, int, uint32_t, uint8_t, int,
+		    int);
+static void	link_start_tx(struct sim *, int, int, uint32_t, uint8_t, int);
+static void	link_tx_done(void *, void *, uint64_t, uint64_t);
+static void	link_arrive(void *, void *, uint64_t, uint64_t);
+static void	ip_input(struct sim *, int, int, int, uint32_t, uint8_t);
+static void	net_routes(struct sim *);
+
+static void
+drop(struct sim *s, int node, int link, int dir, uint32_t frame,
+    enum drop_reason why, uint8_t ttl)
+{
+	s->stats.dropped++;
+	sim_record(s, (struct trace_rec){ .kind = TR_FRAME_DROP, .node = node,
+	    .peer = -1, .link = link, .dir = (uint8_t)dir, .frame = frame,
+	    .ttl = ttl, .a = why });
+}
+
+static int
+cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+void
+net_init(struct sim *s)
+{
+	const struct scenario *sc = s->sc;
+
+	s->nnodes = sc->nnodes;
+	s->nodes = xcalloc((size_t)sc->nnodes, sizeof *s->nodes);
+	s->nlinks = sc->nlinks;
+	s->links = xcalloc((size_t)(sc->nlinks ? sc->nlinks : 1),
+	    sizeof *s->links);
+
+	for (int i = 0; i < sc->nnodes; i++) {
+		struct node *n = &s->nodes[i];
+
+		n->idx = i;
+		n->kind = sc->nodes[i].kind;
+		n->ip = sc->nodes[i].ip;
+		n->up = 1;
+		n->next_port = 49152;	/* RFC 6335 dynamic range */
+		rng_derive(&n->isn_rng, s->seed, RNG_TCP_ISN, (uint32_t)i);
+	}
+	for (int i = 0; i < sc->nlinks; i++) {
+		const struct sc_link *sl = &sc->links[i];
+		struct link *l = &s->links[i];
+
+		l->a = sl->a;
+		l->b = sl->b;
+		l->latency_ns = sl->latency_ns;
+		l->bps = sl->bandwidth_bps;
+		l->loss = sl->loss;
+		l->mtu = sl->mtu;
+		l->qcap = sl->queue_packets;
+		l->up = 1;
+		rng_derive(&l->rng, s->seed, RNG_LINK_LOSS, (uint32_t)i);
+		for (int d = 0; d < 2; d++) {
+			l->tx[d].q_frame = xcalloc((size_t)l->qcap,
+			    sizeof(uint32_t));
+			l->tx[d].q_ttl = xcalloc((size_t)l->qcap, 1);
+			l->tx[d].q_origin = xcalloc((size_t)l->qcap, 1);
+		}
+		struct node *na = &s->nodes[l->a], *nb = &s->nodes[l->b];
+		na->links = xrealloc(na->links,
+		    (size_t)(na->nlinks + 1) * sizeof(int));
+		na->links[na->nlinks++] = i;
+		nb->links = xrealloc(nb->links,
+		    (size_t)(nb->nlinks + 1) * sizeof(int));
+		nb->links[nb->nlinks++] = i;
+	}
+
+	/* Sorted addresses for a binary search from IP to node. */
+	s->ip_sorted = xcalloc((size_t)s->nnodes, sizeof(uint32_t));
+	s->ip_node = xcalloc((size_t)s->nnodes, sizeof(int));
+	for (int i = 0; i < s->nnodes; i++)
+		s->ip_sorted[i] = s->nodes[i].ip;
+	qsort(s->ip_sorted, (size_t)s->nnodes, sizeof(uint32_t), cmp_u32);
+	for (int i = 0; i < s->nnodes; i++)
+		for (int j = 0; j < s->nnodes; j++)
+			if (s->nodes[j].ip == s->ip_sorted[i])
+				s->ip_node[i] = j;
+	net_routes(s);
+}
+
+void
+net_free(struct sim *s)
+{
+	for (int i = 0; i < s->nnodes; i++)
+		free(s->nodes[i].links);
+	for (int i = 0; i < s->nlinks; i++)
+		for (int d = 0; d < 2; d++) {
+			free(s->links[i].tx[d].q_frame);
+			free(s->links[i].tx[d].q_ttl);
+			free(s->links[i].tx[d].q_origin);
+		}
+	free(s->nodes);
+	free(s->links);
+	free(s->route);
+	free(s->ip_sorted);
+	free(s->ip_node);
+}
+
+int
+net_node_by_ip(const struct sim *s, uint32_t ip)
+{
+	int lo = 0, hi = s->nnodes - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+
+		if (s->ip_sorted[mid] == ip)
+			return s->ip_node[mid];
+		if (s->ip_sorted[mid] < ip)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/*
+ * Routes: Dijkstra from every node over link latency, where only routers
+ * pass traffic on.  Ties go to fewer hops, then to the lower link index,
+ * so the table is the same on every run.  O(N^3) with the simple array
+ * scan, which is nothing for the tens of nodes a lesson has.
+ */
+static void
+net_routes(struct sim *s)
+{
+	int n = s->nnodes;
+	uint64_t *dist = xcalloc((size_t)n, sizeof *dist);
+	int *hops = xcalloc((size_t)n, sizeof *hops);
+	int *first = xcalloc((size_t)n, sizeof *first);
+	char *done = xcalloc((size_t)n, 1);
+
+	s->route = xcalloc((size_t)n * (size_t)n, sizeof(int));
+	for (int src = 0; src < n; src++) {
+		for (int i = 0; i < n; i++) {
+			dist[i] = UINT64_MAX;
+			hops[i] = 0;
+			first[i] = -1;
+			done[i] = 0;
+		}
+		dist[src] = 0;
+		for (;;) {
+			int u = -1;
+
+			for (int i = 0; i < n; i++)
+				if (!done[i] && dist[i] != UINT64_MAX &&
+				    (u < 0 || dist[i] < dist[u] ||
+				    (dist[i] == dist[u] && hops[i] < hops[u])))
+					u = i;
+			if (u < 0)
+				break;
+			done[u] = 1;
+			/* Only the source and routers send packets onwards. */
+			if (u != src && s->nodes[u].kind != SC_ROUTER)
+				continue;
+			for (int k = 0; k < s->nodes[u].nlinks; k++) {
+				int li = s->nodes[u].links[k];
+				struct link *l = &s->links[li];
+				int v = l->a == u ? l->b : l->a;
+				uint64_t d = dist[u] + l->latency_ns;
+				int f = u == src ? li : first[u];
+
+				if (done[v])
+					continue;
+				if (d < dist[v] || (d == dist[v] &&
+				    (hops[u] + 1 < hops[v] ||
+				    (hops[u] + 1 == hops[v] && f < first[v])))) {
+					dist[v] = d;
+					hops[v] = hops[u] + 1;
+					first[v] = f;
+				}
+			}
+		}
+		for (int d = 0; d < n; d++)
+			s->route[src * n + d] = first[d];
+	}
+	free(dist);
+	free(hops);
+	free(first);
+	free(done);
+}
+
+uint16_t
+l4_checksum(uint32_t src, uint32_t dst, uint8_t proto, const uint8_t *seg,
+    size_t len)
+{
+	uint8_t ph[12];
+
+	put32(ph, src);
+	put32(ph + 4, dst);
+	ph[8] = 0;
+	ph[9] = proto;
+	put16(ph + 10, (uint16_t)len);
+	return cksum_fold(cksum_add(cksum_add(0, ph, sizeof ph), seg, len));
+}
+
+uint32_t
+net_ip_send(struct sim *s, int node, uint32_t dst, uint8_t proto,
+    const uint8_t *l4, size_t len)
+{
+	struct node *n = &s->nodes[node];
+
+	if (!n->up)
+		return TRACE_NONE;	/* a stopped machine sends nothing */
+	int to = net_node_by_ip(s, dst);
+	int li = to >= 0 ? s->route[node * s->nnodes + to] : -1;
+	int dir = li >= 0 && s->links[li].a != node;
+	uint32_t flen = (uint32_t)(ETH_HLEN + IP_HLEN + len);
+	uint32_t f = trace_frame_new(s->tr, sim_time(s), node, flen);
+	uint8_t *p = trace_frame_wbytes(s->tr, f);
+
+	s->stats.packets++;
+	eth_header(p, li >= 0 ? li : 0, dir);
+	uint8_t *ip = p + ETH_HLEN;
+	ip[0] = 0x45;			/* version 4, 5 words of header */
+	ip[1] = 0;			/* DSCP/ECN */
+	put16(ip + 2, (uint16_t)(IP_HLEN + len));
+	put16(ip + 4, n->ip_id++);
+	put16(ip + 6, 0x4000);		/* DF: our TCP never needs fragments */
+	ip[8] = IP_TTL_DEFAULT;
+	ip[9] = proto;
+	put32(ip + 12, n->ip);
+	put32(ip + 16, dst);
+	put16(ip + 10, cksum_fold(cksum_add(0, ip, IP_HLEN)));
+	memcpy(ip + IP_HLEN, l4, len);
+
+	if (li < 0) {
+		drop(s, node, -1, 0, f, DROP_NO_ROUTE, IP_TTL_DEFAULT);
+		return f;
+	}
+	link_enqueue(s, li, dir, f, IP_TTL_DEFAULT, 1, node);
+	return f;
+}
+
+/*
+ * A frame reaches the sending end of a link.  If the wire is free it
+ * goes at once; otherwise it waits in the FIFO, and is dropped when the
+ * FIFO is full (drop-tail, as a plain router queue does).
+ */
+static void
+link_enqueue(struct sim *s, int li, int dir, uint32_t f, uint8_t ttl,
+    int origin, int node)
+{
+	struct link *l = &s->links[li];
+	struct link_tx *tx = &l->tx[dir];
+
+	if (!l->up) {
+		drop(s, node, li, dir, f, DROP_LINK_DOWN, ttl);
+		return;
+	}
+	if (tx->q_len == 0 && tx->busy_until <= sim_time(s)) {
+		link_start_tx(s, li, dir, f, ttl, origin);
+		return;
+	}
+	if (tx->q_len >= l->qcap) {
+		drop(s, node, li, dir, f, DROP_QUEUE_FULL, ttl);
+		return;
+	}
+	int slot = (tx->q_head + tx->q_len) % l->qcap;
+	tx->q_frame[slot] = f;
+	tx->q_ttl[slot] = ttl;
+	tx->q_origin[slot] = (uint8_t)origin;
+	tx->q_len++;
+	sim_record(s, (struct trace_rec){ .kind = TR_FRAME_QUEUED,
+	    .node = node, .peer = dir ? l->a : l->b, .link = li,
+	    .dir = (uint8_t)dir, .frame = f, .ttl = ttl });
+	if (!tx->done_pending) {
+		tx->done_pending = 1;
+		evq_at(s->q, tx->busy_until, link_tx_done, NULL, l, (uint64_t)li,
+		    (uint64_t)dir);
+	}
+}
+
+/* Serialisation takes len * 8 / bandwidth; the far end hears the last bit a latency later. */
+static void
+link_start_tx(struct sim *s, int li, int dir, uint32_t f, uint8_t ttl,
+    int origin)
+{
+	struct link *l = &s->links[li];
+	const struct trace_frame *fr = trace_frame(s->tr, f);
+	uint64_t bits = (uint64_t)fr->len * 8;
+	uint64_t ser = (bits * SIM_SEC + l->bps - 1) / l->bps;
+	int from = dir ? l->b : l->a, to = dir ? l->a : l->b;
+	int lost = l->loss > 0 && rng_unit(&l->rng) < l->loss;
+
+	l->tx[dir].busy_until = sim_time(s) + ser;
+	s->stats.transmissions++;
+	sim_record(s, (struct trace_rec){ .kind = TR_FRAME_TX, .node = from,
+	    .peer = to, .link = li, .dir = (uint8_t)dir, .frame = f,
+	    .ttl = ttl, .a = (uint32_t)origin });
+	evq_at(s->q, sim_time(s) + ser + l->latency_ns, link_arrive, NULL, l,
+	    f, (uint64_t)ttl | (uint64_t)dir << 8 | (uint64_t)lost << 9 |
+	    (uint64_t)li << 16);
+}
+
+static void
+link_tx_done(void *ctx, void *obj, uint64_t a, uint64_t b)
+{
+	struct sim *s = ctx;
+	struct link *l = obj;
+	int li = (int)a, dir = (int)b;
+	struct link_tx *tx = &l->tx[dir];
+
+	tx->done_pending = 0;
+	if (tx->q_len == 0)
+		return;
+	int slot = tx->q_head;
+	tx->q_head = (tx->q_head + 1) % l->qcap;
+	tx->q_len--;
+	if (!l->up) {
+		/* The link went down while the frame waited. */
+		drop(s, dir ? l->b : l->a, li, dir, tx->q_frame[slot],
+		    DROP_LINK_DOWN, tx->q_ttl[slot]);
+	} else {
+		link_start_tx(s, li, dir, tx->q_frame[slot], tx->q_ttl[slot],
+		    tx->q_origin[slot]);
+	}
+	if (tx->q_len > 0) {
+		tx->done_pending = 1;
+		uint64_t at = tx->busy_until > sim_time(s) ? tx->busy_until :
+		    sim_time(s);
+		evq_at(s->q, at, link_tx_done, NULL, l, a, b);
+	}
+}
+
+static void
+link_arrive(void *ctx, void *obj, uint64_t a, uint64_t b)
+{
+	struct sim *s = ctx;
+	struct link *l = obj;
+	uint32_t f = (uint32_t)a;
+	uint8_t ttl = (uint8_t)b;
+	int dir = (int)(b >> 8) & 1, lost = (int)(b >> 9) & 1;
+	int li = (int)(b >> 16);
+	int from = dir ? l->b : l->a, to = dir ? l->a : l->b;
+
+	if (lost) {
+		drop(s, -1, li, dir, f, DROP_LOSS, ttl);
+		return;
+	}
+	if (!l->up) {
+		drop(s, -1, li, dir, f, DROP_LINK_DOWN, ttl);
+		return;
+	}
+	if (!s->nodes[to].up) {
+		drop(s, to, li, dir, f, DROP_NODE_DOWN, ttl);
+		return;
+	}
+	sim_record(s, (struct trace_rec){ .kind = TR_FRAME_RX, .node = to,
+	    .peer = from, .link = li, .dir = (uint8_t)dir, .frame = f,
+	    .ttl = ttl });
+	ip_input(s, to, li, dir, f, ttl);
+}
+
+/*
+ * IPv4 input at a node.  The header was built by us, but it is checked
+ * as a real stack would (version, length, checksum): the same code will
+ * one day read bytes from outside.
+ */
+static void
+ip_input(struct sim *s, int node, int li, int dir, uint32_t f, uint8_t ttl)
+{
+	const struct trace_frame *fr = trace_frame(s->tr, f);
+	const uint8_t *p = trace_frame_bytes(s->tr, f);
+	struct node *n = &s->nodes[node];
+
+	if (fr->len < ETH_HLEN + IP_HLEN || get16(p + 12) != ETHERTYPE_IPV4) {
+		drop(s, node, li, dir, f, DROP_BAD_PACKET, ttl);
+		return;
+	}
+	const uint8_t *ip = p + ETH_HLEN;
+	size_t ihl = (size_t)(ip[0] & 15) * 4;
+	size_t tot = get16(ip + 2);
+	if ((ip[0] >> 4) != 4 || ihl < IP_HLEN || tot < ihl ||
+	    tot > fr->len - ETH_HLEN ||
+	    cksum_fold(cksum_add(0, ip, ihl)) != 0) {
+		drop(s, node, li, dir, f, DROP_BAD_PACKET, ttl);
+		return;
+	}
+	uint32_t dst = get32(ip + 16), src = get32(ip + 12);
+
+	if (dst != n->ip) {
+		if (n->kind != SC_ROUTER) {
+			drop(s, node, li, dir, f, DROP_NOT_FOR_ME, ttl);
+			return;
+		}
+		/* RFC 1812 5.3.1: decrement, and discard at zero. */
+		if (ttl <= 1) {
+			drop(s, node, li, dir, f, DROP_TTL, ttl);
+			return;
+		}
+		int to = net_node_by_ip(s, dst);
+		int out = to >= 0 ? s->route[node * s->nnodes + to] : -1;
+		if (out < 0) {
+			drop(s, node, li, dir, f, DROP_NO_ROUTE, ttl);
+			return;
+		}
+		link_enqueue(s, out, s->links[out].a != node, f,
+		    (uint8_t)(ttl - 1), 0, node);
+		return;
+	}
+
+	/*
+	 * Ours.  Copy the packet out of the trace first: the handlers below
+	 * send frames, which may move the trace's byte arena.
+	 */
+	size_t l4len = tot - ihl;
+	memcpy(s->rxbuf, ip + ihl, l4len);
+	switch (ip[9]) {
+	case IPPROTO_TCP_:
+		tcp_input(s, node, src, dst, s->rxbuf, l4len, f);
+		break;
+	case IPPROTO_UDP_:
+		udp_input(s, node, src, dst, s->rxbuf, l4len, f);
+		break;
+	default:
+		drop(s, node, li, dir, f, DROP_BAD_PACKET, ttl);
+	}
+}
+
+void
+net_set_link(struct sim *s, int li, int up)
+{
+	struct link *l = &s->links[li];
+
+	if (l->up == up)
+		return;
+	l->up = up;
+	sim_record(s, (struct trace_rec){ .kind = TR_LINK_STATE, .node = l->a,
+	    .peer = l->b, .link = li, .frame = TRACE_NONE, .a = (uint32_t)up });
+}
+
+void
+net_set_node(struct sim *s, int node, int up)
+{
+	struct node *n = &s->nodes[node];
+
+	if (n->up == up)
+		return;
+	n->up = up;
+	sim_record(s, (struct trace_rec){ .kind = TR_NODE_STATE, .node = node,
+	    .peer = -1, .link = -1, .frame = TRACE_NONE, .a = (uint32_t)up });
+	if (!up)
+		tcp_power_off(s, node);
+}
+
+/* Shared by the transport files: a drop seen at a node's transport. */
+void
+net_drop_at(struct sim *s, int node, uint32_t f, enum drop_reason why)
+{
+	drop(s, node, -1, 0, f, why, 0);
+}

@@ -1,0 +1,227 @@
+/*
+ * scenario.h: a scenario file (shared/SPEC.md section 2) as plain data.
+ *
+ * scenario_load() parses and validates the whole file before anything
+ * runs and either returns a complete, valid scenario or NULL with every
+ * error found, each already formatted for a person:
+ *	FILE:LINE:COL: message            (JSON syntax)
+ *	FILE: PATH: message               (PATH like nodes[2].services.smtp.relay_via)
+ * The loader never prints and never exits.
+ *
+ * Node references are resolved to indices into nodes[] (-1 where absent).
+ * Times are integer nanoseconds; addresses are host-order IPv4.
+ * Everything reachable from struct scenario is owned by it and released
+ * by scenario_free().
+ */
+#ifndef SUREL_SCENARIO_H
+#define SUREL_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A text: a plain string (lang "") or one string per language code. */
+struct sc_text {
+	int	  n;
+	char	**lang;
+	char	**str;
+};
+
+/* The text in lang, else English, else the plain string, else the first; never NULL ("" when empty). */
+const char *sc_text_get(const struct sc_text *t, const char *lang);
+
+enum sc_node_kind {
+	SC_CLIENT,
+	SC_ROUTER,
+	SC_SERVER,
+};
+
+enum sc_rr_type {
+	SC_RR_A = 1,
+	SC_RR_MX = 15,
+	SC_RR_CNAME = 5,
+	SC_RR_TXT = 16,
+};
+
+struct sc_record {
+	char		*name;		/* lower case, no trailing dot */
+	enum sc_rr_type	 type;
+	uint32_t	 ttl;		/* seconds, default 3600 */
+	uint32_t	 address;	/* A */
+	int		 preference;	/* MX */
+	char		*exchange;	/* MX, lower case, no trailing dot */
+	char		*target;	/* CNAME, lower case, no trailing dot */
+	char		*text;		/* TXT */
+};
+
+struct sc_delegate {
+	char		*zone;		/* lower case, no trailing dot; "" is the root */
+	char		*ns;
+	uint32_t	 address;
+};
+
+struct sc_dns {
+	int		 present;
+	int		 port;		/* 53 */
+	int		 recursive;
+	struct sc_record *records;
+	int		 nrecords;
+	struct sc_delegate *delegates;
+	int		 ndelegates;
+};
+
+struct sc_smtp {
+	int		 present;
+	int		 port;		/* 25 */
+	char		**domains;	/* lower case */
+	int		 ndomains;
+	int		 deliver;	/* node index, -1 for "local" (the default) */
+	int		 relay_via;	/* node index or -1 */
+	uint64_t	 max_size;	/* bytes, default 10485760 */
+	int		 max_hops;	/* 30 */
+	uint64_t	*retry_ns;	/* default 60 s, 300 s, 900 s */
+	int		 nretry;
+	uint64_t	 give_up_ns;	/* default 432000000 ms = 5 days */
+};
+
+struct sc_submission {
+	int		 present;
+	int		 port;		/* 587 */
+	int		 require_auth;	/* default 1 */
+};
+
+/* lmtp (24), pop3 (110), imap (143): only a port for now. */
+struct sc_port_service {
+	int		 present;
+	int		 port;
+};
+
+struct sc_node {
+	char		*id;
+	enum sc_node_kind kind;
+	uint32_t	 ip;
+	struct sc_text	 label;		/* n == 0 where absent */
+	char		*hostname;	/* always set: clients default to ID.local */
+	int		 resolver;	/* node index or -1 */
+	double		 x, y;		/* 0..1 */
+	int		 has_xy;
+	struct sc_dns	 dns;
+	struct sc_smtp	 smtp;
+	struct sc_submission submission;
+	struct sc_port_service lmtp, pop3, imap;
+};
+
+struct sc_link {
+	int		 a, b;		/* node indices */
+	uint64_t	 latency_ns;	/* default 5 ms */
+	uint64_t	 bandwidth_bps;	/* default 10000 kbps = 10,000,000 */
+	double		 loss;		/* 0..1 */
+	int		 mtu;		/* 1500; 576..9000 */
+	int		 queue_packets;	/* extension: FIFO length per direction, default 100 */
+};
+
+struct sc_account {
+	char		*address;	/* as written; compared case-insensitively */
+	int		 server;	/* node index */
+	char		*user;		/* defaults to the address */
+	char		*password;
+};
+
+enum sc_action_kind {
+	SC_ACT_SEND,
+	SC_ACT_FETCH,
+	SC_ACT_POWER,
+	SC_ACT_LINK,
+};
+
+struct sc_attachment {
+	char		*name;
+	char		*content_type;
+	uint64_t	 size;		/* when has_text is 0 */
+	char		*text;		/* when has_text is 1 */
+	int		 has_text;
+};
+
+enum sc_fetch_protocol {
+	SC_POP3,
+	SC_IMAP,
+};
+
+struct sc_action {
+	uint64_t	 at_ns;
+	enum sc_action_kind kind;
+	int		 node;		/* node index */
+
+	/* send */
+	char		*from;
+	char		**to, **cc, **bcc;
+	int		 nto, ncc, nbcc;
+	char		*subject;	/* "" where absent */
+	char		*body;		/* "" where absent */
+	struct sc_attachment *attachments;
+	int		 nattachments;
+	int		 via;		/* node index, -1 where absent (server sends from its own queue) */
+	int		 port;		/* resolved: explicit, else via's submission port, else its smtp port */
+	int		 has_auth;
+	char		*auth_user, *auth_password;
+
+	/* fetch */
+	enum sc_fetch_protocol protocol;
+	int		 server;
+	char		*user, *password;
+	int		 keep;
+
+	/* power: 1 on, 0 off */
+	int		 power_on;
+
+	/* link: the link's index in links[] and the new state */
+	int		 link;
+	int		 link_up;
+};
+
+struct scenario {
+	int		 version;	/* 1 */
+	struct sc_text	 title;
+	struct sc_text	 description;
+	uint64_t	 seed;		/* default 1 */
+	char		*epoch;		/* as written, default 2026-01-05T08:00:00+07:00 */
+	int64_t		 epoch_unix;	/* seconds since 1970 UTC */
+	int		 epoch_offset_min; /* the zone offset written in epoch, minutes east */
+	uint64_t	 until_ns;	/* 0 where absent */
+	int		 mss;		/* 536 */
+
+	struct sc_node	*nodes;
+	int		 nnodes;
+	struct sc_link	*links;
+	int		 nlinks;
+	struct sc_account *accounts;
+	int		 naccounts;
+	struct sc_action *actions;
+	int		 nactions;	/* in file order */
+};
+
+/* Every error of one file, formatted for a person. */
+struct sc_errors {
+	int	  n;
+	char	**msg;
+};
+
+/*
+ * Parse and validate text (len bytes, need not be NUL-terminated);
+ * filename is only used in messages.  Returns NULL when errs->n > 0.
+ */
+struct scenario *scenario_load(const char *text, size_t len,
+	    const char *filename, struct sc_errors *errs);
+void	scenario_free(struct scenario *sc);
+void	sc_errors_free(struct sc_errors *errs);
+
+/* Index of the node with this id, or -1. */
+int	scenario_node_index(const struct scenario *sc, const char *id);
+
+/*
+ * Whether a packet from node a can reach node b: a path of links on
+ * which every intermediate node is a router (clients and servers with
+ * two links do not forward).  Up/down state is ignored, as routes are.
+ */
+int	scenario_reachable(const struct scenario *sc, int a, int b);
+
+#endif

@@ -1,0 +1,217 @@
+/*
+ * trace.c: the append-only trace.  Three growable arrays: records,
+ * frames (index into the byte arena) and a text arena.  Growth doubles,
+ * so appending is amortised O(1); glibc's realloc moves large blocks
+ * with mremap, so the peak memory stays close to what is held.
+ */
+#include "trace.h"
+#include "eth.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct trace {
+	struct trace_rec	*recs;
+	size_t			 nrecs, caprecs;
+	struct trace_frame	*frames;
+	size_t			 nframes, capframes;
+	struct buf		 bytes;
+	struct buf		 text;
+};
+
+struct trace *
+trace_new(void)
+{
+	struct trace *tr = xcalloc(1, sizeof *tr);
+
+	/* Offset 0 of the text arena means "no text". */
+	buf_putc(&tr->text, '\0');
+	return tr;
+}
+
+void
+trace_free(struct trace *tr)
+{
+	if (tr == NULL)
+		return;
+	free(tr->recs);
+	free(tr->frames);
+	buf_free(&tr->bytes);
+	buf_free(&tr->text);
+	free(tr);
+}
+
+uint32_t
+trace_add(struct trace *tr, const struct trace_rec *r)
+{
+	if (tr->nrecs == tr->caprecs) {
+		tr->caprecs = tr->caprecs ? tr->caprecs * 2 : 1024;
+		tr->recs = xrealloc(tr->recs, tr->caprecs * sizeof *tr->recs);
+	}
+	if (tr->nrecs > 0 && r->t < tr->recs[tr->nrecs - 1].t)
+		fatalx("trace record out of time order");
+	tr->recs[tr->nrecs] = *r;
+	return (uint32_t)tr->nrecs++;
+}
+
+uint32_t
+trace_frame_new(struct trace *tr, uint64_t t, int origin, uint32_t len)
+{
+	if (tr->nframes == tr->capframes) {
+		tr->capframes = tr->capframes ? tr->capframes * 2 : 1024;
+		tr->frames = xrealloc(tr->frames,
+		    tr->capframes * sizeof *tr->frames);
+	}
+	if (tr->nframes >= TRACE_NONE)
+		fatalx("too many frames");
+	struct trace_frame *f = &tr->frames[tr->nframes];
+	f->t = t;
+	f->off = tr->bytes.len;
+	f->len = len;
+	f->origin = origin;
+	buf_reserve(&tr->bytes, len);
+	memset(tr->bytes.data + tr->bytes.len, 0, len);
+	tr->bytes.len += len;
+	return (uint32_t)tr->nframes++;
+}
+
+uint8_t *
+trace_frame_wbytes(struct trace *tr, uint32_t frame)
+{
+	return tr->bytes.data + tr->frames[frame].off;
+}
+
+uint32_t
+trace_text(struct trace *tr, const char *s, size_t n)
+{
+	size_t off = tr->text.len;
+
+	if (off + n + 1 > UINT32_MAX)
+		fatalx("trace text arena full");
+	buf_append(&tr->text, s, n);
+	buf_putc(&tr->text, '\0');
+	return (uint32_t)off;
+}
+
+size_t
+trace_count(const struct trace *tr)
+{
+	return tr->nrecs;
+}
+
+const struct trace_rec *
+trace_get(const struct trace *tr, size_t i)
+{
+	return i < tr->nrecs ? &tr->recs[i] : NULL;
+}
+
+size_t
+trace_frame_count(const struct trace *tr)
+{
+	return tr->nframes;
+}
+
+const struct trace_frame *
+trace_frame(const struct trace *tr, uint32_t frame)
+{
+	return frame < tr->nframes ? &tr->frames[frame] : NULL;
+}
+
+const uint8_t *
+trace_frame_bytes(const struct trace *tr, uint32_t frame)
+{
+	return frame < tr->nframes ? tr->bytes.data + tr->frames[frame].off :
+	    NULL;
+}
+
+const char *
+trace_text_at(const struct trace *tr, uint32_t off)
+{
+	return off < tr->text.len ? (const char *)tr->text.data + off : "";
+}
+
+size_t
+trace_bytes_used(const struct trace *tr)
+{
+	return tr->nrecs * sizeof *tr->recs + tr->nframes * sizeof *tr->frames +
+	    tr->bytes.len + tr->text.len;
+}
+
+void
+trace_frame_on_link(const struct trace *tr, const struct trace_rec *r,
+    uint8_t *out)
+{
+	const struct trace_frame *f = &tr->frames[r->frame];
+
+	memcpy(out, tr->bytes.data + f->off, f->len);
+	if (r->link < 0 || f->len < ETH_HLEN + 20)
+		return;
+	eth_header(out, r->link, r->dir);
+	/* RFC 1624 would update the checksum incrementally; 20 bytes are cheap to redo. */
+	uint8_t *ip = out + ETH_HLEN;
+	ip[8] = r->ttl;
+	ip[10] = ip[11] = 0;
+	put16(ip + 10, cksum_fold(cksum_add(0, ip, (size_t)(ip[0] & 15) * 4)));
+}
+
+const char *
+trace_kind_name(enum trace_kind k)
+{
+	static const char *names[TR_NKINDS] = {
+		[TR_FRAME_QUEUED] = "frame_queued",
+		[TR_FRAME_TX] = "frame_tx",
+		[TR_FRAME_RX] = "frame_rx",
+		[TR_FRAME_DROP] = "frame_drop",
+		[TR_NODE_STATE] = "node_state",
+		[TR_LINK_STATE] = "link_state",
+		[TR_TCP_STATE] = "tcp_state",
+		[TR_TCP_RETX] = "tcp_retransmit",
+		[TR_TCP_ERROR] = "tcp_error",
+		[TR_APP] = "app",
+	};
+	return (unsigned)k < TR_NKINDS ? names[k] : "?";
+}
+
+const char *
+drop_reason_name(enum drop_reason d)
+{
+	static const char *names[DROP_NREASONS] = {
+		[DROP_LOSS] = "loss",
+		[DROP_LINK_DOWN] = "link_down",
+		[DROP_NODE_DOWN] = "node_down",
+		[DROP_QUEUE_FULL] = "queue_full",
+		[DROP_TTL] = "ttl_expired",
+		[DROP_NO_ROUTE] = "no_route",
+		[DROP_NOT_FOR_ME] = "not_for_me",
+		[DROP_NO_LISTENER] = "no_listener",
+		[DROP_BAD_PACKET] = "bad_packet",
+	};
+	return (unsigned)d < DROP_NREASONS ? names[d] : "?";
+}
+
+const char *
+retx_kind_name(enum tcp_retx_kind k)
+{
+	switch (k) {
+	case RETX_TIMEOUT: return "timeout";
+	case RETX_FAST: return "fast";
+	case RETX_PARTIAL: return "partial_ack";
+	}
+	return "?";
+}
+
+const char *
+app_proto_name(enum app_proto p)
+{
+	switch (p) {
+	case APP_NONE: return "none";
+	case APP_DNS: return "DNS";
+	case APP_SMTP: return "SMTP";
+	case APP_LMTP: return "LMTP";
+	case APP_POP3: return "POP3";
+	case APP_IMAP: return "IMAP";
+	case APP_TEST: return "TEST";
+	}
+	return "?";
+}

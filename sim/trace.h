@@ -1,0 +1,118 @@
+/*
+ * trace.h: the record of everything that happened in a simulation.
+ *
+ * The trace is the only thing that crosses from sim/ to the window and
+ * the exports (shared/DESIGN.md).  It is append-only and in time order:
+ * records are flat (ids, never pointers), frames keep the bytes they were
+ * born with, and text lives in one arena.  Readers get const access.
+ */
+#ifndef SUREL_TRACE_H
+#define SUREL_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The order is part of the JSON-lines output only through trace_kind_name(). */
+enum trace_kind {
+	TR_FRAME_QUEUED,	/* a frame waits in a link's FIFO: node, link, dir, frame */
+	TR_FRAME_TX,		/* a frame starts onto a link: node, peer, link, dir, frame, ttl; a = 1 if node created it */
+	TR_FRAME_RX,		/* a frame reaches a node: node, peer, link, dir, frame, ttl */
+	TR_FRAME_DROP,		/* a frame is lost: node where, frame, a = enum drop_reason, link/dir where on a link */
+	TR_NODE_STATE,		/* node powers on (a = 1) or off (a = 0) */
+	TR_LINK_STATE,		/* link goes up (a = 1) or down (a = 0) */
+	TR_TCP_STATE,		/* node, peer, a = old enum tcp_state, b = new; text "sport>dport" */
+	TR_TCP_RETX,		/* node, peer, frame of the retransmission, a = seq offset from ISN, b = enum tcp_retx_kind */
+	TR_TCP_ERROR,		/* node, peer, a = enum tcp_err; the connection failed */
+	TR_APP,			/* node, peer: one application message; a = protocol, text = the message */
+	TR_NKINDS
+};
+
+enum drop_reason {
+	DROP_LOSS,		/* the link's random loss */
+	DROP_LINK_DOWN,		/* the link was down */
+	DROP_NODE_DOWN,		/* the receiving node was powered off */
+	DROP_QUEUE_FULL,	/* the link's FIFO was full */
+	DROP_TTL,		/* TTL reached zero at a router */
+	DROP_NO_ROUTE,		/* no path to the destination */
+	DROP_NOT_FOR_ME,	/* a host received a packet for another address */
+	DROP_NO_LISTENER,	/* UDP to a port nobody listens on */
+	DROP_BAD_PACKET,	/* a header that does not parse or a bad checksum */
+	DROP_NREASONS
+};
+
+enum tcp_retx_kind {
+	RETX_TIMEOUT,		/* the retransmission timer expired (RFC 6298) */
+	RETX_FAST,		/* three duplicate ACKs (RFC 5681 fast retransmit) */
+	RETX_PARTIAL,		/* a partial ACK during fast recovery (RFC 6582) */
+};
+
+enum app_proto {
+	APP_NONE,
+	APP_DNS,
+	APP_SMTP,
+	APP_LMTP,
+	APP_POP3,
+	APP_IMAP,
+	APP_TEST,		/* the tests' own byte streams */
+};
+
+struct trace_rec {
+	uint64_t t;		/* simulated nanoseconds */
+	uint16_t kind;		/* enum trace_kind */
+	uint8_t	 dir;		/* 0: link.a -> link.b, 1: b -> a */
+	uint8_t	 ttl;		/* IPv4 TTL as the frame crosses this link */
+	int32_t	 node;		/* the node it happens at, or -1 */
+	int32_t	 peer;		/* the other node, or -1 */
+	int32_t	 link;		/* link index, or -1 */
+	uint32_t frame;		/* frame index, or TRACE_NONE */
+	uint32_t a, b;		/* kind-specific, see enum trace_kind */
+	uint32_t text;		/* offset in the text arena; 0 = none */
+};
+
+#define TRACE_NONE UINT32_MAX
+
+/* A frame as the node that created it sent it. */
+struct trace_frame {
+	uint64_t t;		/* when it was created */
+	uint64_t off;		/* its bytes in the byte arena */
+	uint32_t len;
+	int32_t	 origin;	/* node that created it */
+};
+
+struct trace;
+
+struct trace *trace_new(void);
+void	 trace_free(struct trace *tr);
+
+/* Appending (sim/ only). */
+uint32_t trace_add(struct trace *tr, const struct trace_rec *r);
+/* Reserve len bytes for a new frame; returns its index; write through trace_frame_wbytes(). */
+uint32_t trace_frame_new(struct trace *tr, uint64_t t, int origin, uint32_t len);
+uint8_t *trace_frame_wbytes(struct trace *tr, uint32_t frame);
+uint32_t trace_text(struct trace *tr, const char *s, size_t n);
+
+/* Reading. */
+size_t	 trace_count(const struct trace *tr);
+const struct trace_rec *trace_get(const struct trace *tr, size_t i);
+size_t	 trace_frame_count(const struct trace *tr);
+const struct trace_frame *trace_frame(const struct trace *tr, uint32_t frame);
+const uint8_t *trace_frame_bytes(const struct trace *tr, uint32_t frame);
+const char *trace_text_at(const struct trace *tr, uint32_t off);
+/* Bytes held (records, frames, text), for the benchmarks. */
+size_t	 trace_bytes_used(const struct trace *tr);
+
+/*
+ * The frame of a TX or RX record exactly as it crossed that link: the
+ * creator's bytes with the MAC addresses of that link and the TTL that
+ * record carries (a router rewrites both), IPv4 checksum updated.
+ * out must hold trace_frame(tr, r->frame)->len bytes.
+ */
+void	 trace_frame_on_link(const struct trace *tr, const struct trace_rec *r,
+	    uint8_t *out);
+
+const char *trace_kind_name(enum trace_kind k);
+const char *drop_reason_name(enum drop_reason d);
+const char *retx_kind_name(enum tcp_retx_kind k);
+const char *app_proto_name(enum app_proto p);
+
+#endif

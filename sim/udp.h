@@ -1,0 +1,29 @@
+/*
+ * udp.h: UDP (RFC 768) for the simulated hosts: bind a port, send a
+ * datagram, be called back with each datagram that arrives.
+ */
+#ifndef SUREL_UDP_H
+#define SUREL_UDP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sim;
+
+/* p is valid only during the call. */
+typedef void (*udp_recv_fn)(struct sim *s, int node, void *u, uint32_t src,
+	    uint16_t sport, uint16_t dport, const uint8_t *p, size_t n);
+
+#define UDP_HLEN 8
+
+int	 udp_bind(struct sim *s, int node, uint16_t port, udp_recv_fn fn,
+	    void *u);
+/* Returns the frame index or TRACE_NONE. */
+uint32_t udp_send(struct sim *s, int node, uint16_t sport, uint32_t dst,
+	    uint16_t dport, const void *p, size_t n);
+
+void	 udp_input(struct sim *s, int node, uint32_t src, uint32_t dst,
+	    const uint8_t *seg, size_t len, uint32_t frame);
+void	 udp_free_node(struct sim *s, int node);
+
+#endif

@@ -1,0 +1,109 @@
+/*
+ * world.h: the inside of struct sim, shared by the files of sim/ that
+ * model the network (net.c, tcp.c, udp.c, sim.c).  Not for render/.
+ */
+#ifndef SUREL_WORLD_H
+#define SUREL_WORLD_H
+
+#include <stdint.h>
+
+#include "event.h"
+#include "scenario.h"
+#include "sim.h"
+#include "trace.h"
+#include "util.h"
+
+struct tcp_conn;
+struct tcp_listener;
+struct udp_bind;
+
+/* One direction of a link: a transmitter with a FIFO in front of it. */
+struct link_tx {
+	uint64_t	 busy_until;	/* when the frame on the wire is all sent */
+	uint32_t	*q_frame;	/* ring of waiting frames */
+	uint8_t		*q_ttl;
+	uint8_t		*q_origin;
+	int		 q_head, q_len;
+	int		 done_pending;	/* a tx_done event is scheduled */
+};
+
+struct link {
+	int		 a, b;
+	uint64_t	 latency_ns;
+	uint64_t	 bps;
+	double		 loss;
+	int		 mtu;
+	int		 qcap;
+	int		 up;
+	struct rng	 rng;		/* its own loss stream */
+	struct link_tx	 tx[2];		/* [0]: a -> b, [1]: b -> a */
+};
+
+struct node {
+	int		 idx;
+	enum sc_node_kind kind;
+	uint32_t	 ip;
+	int		 up;
+	int		*links;		/* indices of its links */
+	int		 nlinks;
+	uint16_t	 ip_id;		/* IPv4 identification counter */
+	uint16_t	 next_port;	/* next ephemeral port */
+	struct rng	 isn_rng;
+	struct tcp_conn	*conns;		/* list through tcp_conn.next */
+	struct tcp_listener *listeners;
+	struct udp_bind	*udp;
+};
+
+struct sim {
+	const struct scenario *sc;
+	uint64_t	 seed;
+	struct evq	*q;
+	struct trace	*tr;
+	struct node	*nodes;
+	int		 nnodes;
+	struct link	*links;
+	int		 nlinks;
+	int		*route;		/* nnodes x nnodes: first link, -1 none */
+	uint32_t	*ip_sorted;	/* addresses, sorted, for lookup */
+	int		*ip_node;	/* node of ip_sorted[i] */
+	uint8_t		*rxbuf;		/* a received frame is copied here */
+	struct tcp_conn	*reap;		/* closed connections, freed after the handler */
+	struct sim_stats stats;
+};
+
+static inline uint64_t
+sim_time(struct sim *s)
+{
+	return evq_now(s->q);
+}
+
+/* Append a record stamped with the current time. */
+uint32_t sim_record(struct sim *s, struct trace_rec r);
+
+/* net.c */
+void	 net_init(struct sim *s);
+void	 net_free(struct sim *s);
+int	 net_node_by_ip(const struct sim *s, uint32_t ip);
+/*
+ * Send an IPv4 packet carrying l4 (a complete TCP or UDP segment with its
+ * checksum) from node to dst.  Returns the frame index, or TRACE_NONE if
+ * the node could not send it (the drop is in the trace).
+ */
+uint32_t net_ip_send(struct sim *s, int node, uint32_t dst, uint8_t proto,
+	    const uint8_t *l4, size_t len);
+void	 net_set_link(struct sim *s, int link, int up);
+void	 net_set_node(struct sim *s, int node, int up);
+/* Record a frame dropped by a node's transport (no listener, bad checksum). */
+void	 net_drop_at(struct sim *s, int node, uint32_t frame,
+	    enum drop_reason why);
+
+#define IPPROTO_TCP_	6
+#define IPPROTO_UDP_	17
+#define IP_HLEN		20
+#define IP_TTL_DEFAULT	64
+
+/* TCP/UDP checksum over the pseudo-header (RFC 793 section 3.1, RFC 768). */
+uint16_t l4_checksum(uint32_t src, uint32_t dst, uint8_t proto,
+	    const uint8_t *seg, size_t len);
+
+#endif

@@ -1,0 +1,184 @@
+/*
+ * bench.c: `make bench`: speed and memory, printed as "name value"
+ * lines.  Never a pass/fail: the numbers go into the issue notes.
+ *
+ * - engine_events_per_sec: the hold model of ns-3's bench-simulator:
+ *   1000 pending events; each event, when run, schedules one new event
+ *   at a uniform integer delay in [0, 1000] ns (xorshift), 10 M events.
+ * - heap_baseline_events_per_sec: the same on bench_heap.c's plain heap.
+ * - tcp_bulk_*: 10,000,000 bytes, MSS 536, host-R1-R2-host over
+ *   100 Mbit/s 2 ms, 10 Mbit/s 20 ms, 100 Mbit/s 15 ms, queues long
+ *   enough not to drop, with the whole trace kept.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "bench.h"
+#include "event.h"
+#include "helpers.h"
+#include "sim.h"
+
+#define HOLD_PENDING	1000
+#define HOLD_EVENTS	10000000ULL
+
+static double
+wall(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint64_t xs = 88172645463325252ULL;
+
+static inline uint64_t
+xorshift(void)
+{
+	xs ^= xs << 13;
+	xs ^= xs >> 7;
+	xs ^= xs << 17;
+	return xs;
+}
+
+/* ---- the engine ---- */
+
+static struct evq *hq;
+static uint64_t hold_left;
+
+static void
+hold_event(void *ctx, void *obj, uint64_t a, uint64_t b)
+{
+	(void)ctx;
+	(void)obj;
+	(void)a;
+	(void)b;
+	if (hold_left == 0)
+		return;
+	hold_left--;
+	evq_at(hq, evq_now(hq) + xorshift() % 1001, hold_event, NULL, NULL, 0,
+	    0);
+}
+
+static double
+bench_engine(void)
+{
+	xs = 88172645463325252ULL;
+	hq = evq_new(NULL);
+	for (int i = 0; i < HOLD_PENDING; i++)
+		evq_at(hq, xorshift() % 1001, hold_event, NULL, NULL, 0, 0);
+	hold_left = HOLD_EVENTS - HOLD_PENDING;
+	double t0 = wall();
+	uint64_t ran = evq_run_until(hq, UINT64_MAX);
+	double dt = wall() - t0;
+	evq_free(hq);
+	return (double)ran / dt;
+}
+
+/* ---- the baseline heap ---- */
+
+static uint64_t base_now;
+static uint64_t base_left;
+
+static void
+base_event(void *arg)
+{
+	(void)arg;
+	if (base_left == 0)
+		return;
+	base_left--;
+	baseline_push(base_now + xorshift() % 1001, base_event, NULL);
+}
+
+static double
+bench_baseline(void)
+{
+	uint64_t ran = 0;
+
+	xs = 88172645463325252ULL;
+	base_now = 0;
+	for (int i = 0; i < HOLD_PENDING; i++)
+		baseline_push(xorshift() % 1001, base_event, NULL);
+	base_left = HOLD_EVENTS - HOLD_PENDING;
+	double t0 = wall();
+	while (baseline_pop_run(&base_now))
+		ran++;
+	double dt = wall() - t0;
+	baseline_reset();
+	return (double)ran / dt;
+}
+
+/* ---- TCP bulk ---- */
+
+static void
+bench_tcp(void)
+{
+	struct chain_link l[3] = {
+		{ 2, 100000, 0, 100000 },
+		{ 20, 10000, 0, 100000 },
+		{ 15, 100000, 0, 100000 },
+	};
+	struct scenario *sc = chain_scenario(3, l, 536, 1);
+	struct sim *s = sim_new(sc, 1);
+	struct bulk b;
+
+	double t0 = wall();
+	bulk_start(s, &b, 10000000);
+	sim_run(s);
+	double dt = wall() - t0;
+	struct sim_stats st;
+	sim_stats(s, &st);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+
+	if (b.received != b.total || b.mismatches)
+		fprintf(stderr, "bench: the transfer went wrong (%llu of %llu)\n",
+		    (unsigned long long)b.received,
+		    (unsigned long long)b.total);
+	printf("tcp_bulk_frames %llu\n", (unsigned long long)st.transmissions);
+	printf("tcp_bulk_packets_per_wall_sec %.0f\n",
+	    (double)st.transmissions / dt);
+	printf("tcp_bulk_sim_seconds %.3f\n", (double)b.done_ns / 1e9);
+	printf("tcp_bulk_wall_seconds %.3f\n", dt);
+	printf("tcp_bulk_trace_records %llu\n", (unsigned long long)st.records);
+	printf("tcp_bulk_trace_mb %.1f\n",
+	    (double)trace_bytes_used(sim_trace(s)) / 1e6);
+	printf("tcp_bulk_peak_rss_mb %.1f\n", (double)ru.ru_maxrss / 1024.0);
+	sim_free(s);
+	chain_free(sc);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+#define ROUNDS 5
+
+int
+main(void)
+{
+	double eng[ROUNDS], base[ROUNDS];
+
+	/* TCP first, so that its peak memory is its own. */
+	bench_tcp();
+	/*
+	 * Alternate the two, several rounds, and report medians: a machine
+	 * shared with other work makes single runs swing by 20 %.
+	 */
+	for (int i = 0; i < ROUNDS; i++) {
+		base[i] = bench_baseline();
+		eng[i] = bench_engine();
+	}
+	qsort(eng, ROUNDS, sizeof *eng, cmp_double);
+	qsort(base, ROUNDS, sizeof *base, cmp_double);
+	printf("engine_events_per_sec %.0f\n", eng[ROUNDS / 2]);
+	printf("heap_baseline_events_per_sec %.0f\n", base[ROUNDS / 2]);
+	printf("engine_vs_baseline %.2f\n", eng[ROUNDS / 2] / base[ROUNDS / 2]);
+	return 0;
+}

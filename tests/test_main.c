@@ -1,0 +1,24 @@
+/*
+ * test_main.c: runs every suite with Check and ends with Check's own
+ * count.  Run from the repository root (make test does).
+ * CK_RUN_SUITE=name / CK_RUN_CASE=name run one part.
+ */
+#include <check.h>
+#include <stdlib.h>
+
+Suite	*engine_suite(void);
+Suite	*tcp_suite(void);
+Suite	*scenario_suite(void);
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(engine_suite());
+
+	srunner_add_suite(sr, tcp_suite());
+	srunner_add_suite(sr, scenario_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

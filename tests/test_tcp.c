@@ -1,0 +1,389 @@
+/*
+ * test_tcp.c: TCP over the simulated network, checked on the bytes it
+ * puts on the wire and on what the applications receive.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eth.h"
+#include "export.h"
+#include "helpers.h"
+#include "util.h"
+#include "world.h"
+
+/* client - r1 - r2 - server, the middle link lossy. */
+static struct scenario *
+three_links(double middle_loss, uint64_t seed)
+{
+	struct chain_link l[3] = {
+		{ 1, 100000, 0, 0 },
+		{ 10, 10000, middle_loss, 0 },
+		{ 1, 100000, 0, 0 },
+	};
+	return chain_scenario(3, l, 536, seed);
+}
+
+/* TCP header fields of a frame as created. */
+struct seg {
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	int	 flags, hlen;
+	size_t	 datalen;
+	uint8_t	 ttl;
+	int	 mss_opt;
+};
+
+static struct seg
+parse_seg(const struct trace *tr, uint32_t f)
+{
+	const uint8_t *p = trace_frame_bytes(tr, f);
+	const uint8_t *ip = p + ETH_HLEN;
+	const uint8_t *t = ip + 20;
+	struct seg s = { 0 };
+
+	s.sport = get16(t);
+	s.dport = get16(t + 2);
+	s.seq = get32(t + 4);
+	s.ack = get32(t + 8);
+	s.hlen = (t[12] >> 4) * 4;
+	s.flags = t[13];
+	s.datalen = get16(ip + 2) - 20 - (size_t)s.hlen;
+	s.ttl = ip[8];
+	s.mss_opt = s.hlen == 24 && t[20] == 2 ? get16(t + 22) : -1;
+	return s;
+}
+
+START_TEST(test_handshake_bytes)
+{
+	struct scenario *sc = three_links(0, 1);
+	struct sim *s = sim_new(sc, 1);
+	struct bulk b;
+
+	bulk_start(s, &b, 5000);
+	sim_run(s);
+	ck_assert_int_eq(b.errors, 0);
+	ck_assert_uint_eq(b.received, 5000);
+	ck_assert_uint_eq(b.mismatches, 0);
+	ck_assert(b.server_closed && b.client_closed);
+
+	const struct trace *tr = sim_trace(s);
+	struct seg syn = parse_seg(tr, 0), synack = parse_seg(tr, 1),
+	    ack = parse_seg(tr, 2);
+	ck_assert_int_eq(syn.flags, 0x02);
+	ck_assert_int_eq(syn.mss_opt, 536);
+	ck_assert_int_eq(synack.flags, 0x12);
+	ck_assert_int_eq(synack.mss_opt, 536);
+	ck_assert_uint_eq(synack.ack, syn.seq + 1);
+	ck_assert_int_eq(ack.flags & 0x17, 0x10);
+	ck_assert_uint_eq(ack.seq, syn.seq + 1);
+	ck_assert_uint_eq(ack.ack, synack.seq + 1);
+	ck_assert_int_eq(syn.dport, 9);
+	ck_assert_int_ge(syn.sport, 49152);
+
+	/* Every data segment fits the MSS; the data adds up to what was sent. */
+	size_t data = 0, segs = 0;
+	for (uint32_t f = 0; f < trace_frame_count(tr); f++) {
+		struct seg x = parse_seg(tr, f);
+
+		if (x.dport == 9 && x.datalen > 0) {
+			ck_assert_uint_le(x.datalen, 536);
+			data += x.datalen;
+			segs++;
+		}
+	}
+	ck_assert_uint_eq(data, 5000);
+	ck_assert_uint_eq(segs, 10);	/* ceil(5000 / 536) */
+
+	/* Both sides went through FIN: the client's last state is TIME-WAIT then CLOSED. */
+	int fin_wait_2 = 0, time_wait = 0, last_ack = 0;
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *r = trace_get(tr, i);
+
+		if (r->kind != TR_TCP_STATE)
+			continue;
+		fin_wait_2 += (r->a >> 8) == TCP_FIN_WAIT_2;
+		time_wait += (r->a >> 8) == TCP_TIME_WAIT;
+		last_ack += (r->a >> 8) == TCP_LAST_ACK;
+	}
+	ck_assert_int_eq(fin_wait_2, 1);
+	ck_assert_int_eq(time_wait, 1);
+	ck_assert_int_eq(last_ack, 1);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
+START_TEST(test_routers_decrement_ttl)
+{
+	struct scenario *sc = three_links(0, 1);
+	struct sim *s = sim_new(sc, 1);
+	struct bulk b;
+
+	bulk_start(s, &b, 100);
+	sim_run(s);
+	const struct trace *tr = sim_trace(s);
+	int seen[3] = { 0 };
+	/* The SYN (frame 0) crosses links 0, 1, 2 with TTL 64, 63, 62. */
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *r = trace_get(tr, i);
+
+		if (r->kind == TR_FRAME_TX && r->frame == 0) {
+			ck_assert_int_eq(r->ttl, 64 - r->link);
+			ck_assert_int_eq(r->a, r->link == 0);
+			seen[r->link]++;
+
+			/* And the bytes on that link say so, with a valid checksum and that link's MACs. */
+			uint8_t fr[128];
+			trace_frame_on_link(tr, r, fr);
+			ck_assert_int_eq(fr[ETH_HLEN + 8], 64 - r->link);
+			ck_assert_uint_eq(cksum_fold(cksum_add(0, fr + ETH_HLEN, 20)), 0);
+			uint8_t mac[6];
+			eth_mac(r->link, 1, mac);
+			ck_assert_mem_eq(fr, mac, 6);
+		}
+	}
+	ck_assert_int_eq(seen[0] + seen[1] + seen[2], 3);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
+START_TEST(test_megabyte_through_loss)
+{
+	struct scenario *sc = three_links(0.10, 1);
+	struct sim *s = sim_new(sc, 1);
+	struct bulk b;
+
+	bulk_start(s, &b, 1000000);
+	sim_run(s);
+	ck_assert_int_eq(b.errors, 0);
+	ck_assert_uint_eq(b.received, 1000000);
+	ck_assert_uint_eq(b.mismatches, 0);
+	ck_assert(b.server_closed);
+
+	struct sim_stats st;
+	sim_stats(s, &st);
+	ck_assert_uint_gt(st.dropped, 100);
+	ck_assert_uint_gt(st.retransmissions, 50);
+
+	/* Every drop is on the lossy middle link, for the link's own reason. */
+	const struct trace *tr = sim_trace(s);
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *r = trace_get(tr, i);
+
+		if (r->kind == TR_FRAME_DROP) {
+			ck_assert_int_eq(r->link, 1);
+			ck_assert_int_eq(r->a, DROP_LOSS);
+		}
+	}
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
+START_TEST(test_same_seed_same_pcap)
+{
+	struct buf p[3] = { 0 };
+
+	for (int k = 0; k < 3; k++) {
+		/* Third run: another seed, so the test can tell runs apart. */
+		struct scenario *sc = three_links(0.10, k < 2 ? 5 : 6);
+		struct sim *s = sim_new(sc, k < 2 ? 5 : 6);
+		struct bulk b;
+
+		bulk_start(s, &b, 200000);
+		sim_run(s);
+		ck_assert_uint_eq(b.received, 200000);
+		export_pcap(s, -1, &p[k]);
+		sim_free(s);
+		chain_free(sc);
+	}
+	ck_assert_uint_eq(p[0].len, p[1].len);
+	ck_assert_mem_eq(p[0].data, p[1].data, p[0].len);
+	ck_assert(p[0].len != p[2].len ||
+	    memcmp(p[0].data, p[2].data, p[0].len) != 0);
+	for (int k = 0; k < 3; k++)
+		buf_free(&p[k]);
+}
+END_TEST
+
+struct conn_result {
+	int errors, last, connected;
+};
+
+static void
+r_error(struct tcp_conn *c, void *u, enum tcp_err e)
+{
+	struct conn_result *r = u;
+
+	(void)c;
+	r->errors++;
+	r->last = (int)e;
+}
+
+static void
+r_connected(struct tcp_conn *c, void *u)
+{
+	struct conn_result *r = u;
+
+	(void)c;
+	r->connected++;
+}
+
+static const struct tcp_ops r_ops = { .connected = r_connected,
+    .error = r_error };
+
+START_TEST(test_rst_for_closed_port)
+{
+	struct scenario *sc = three_links(0, 1);
+	struct sim *s = sim_new(sc, 1);
+	struct conn_result r = { 0 };
+
+	tcp_connect(s, 0, sc->nodes[3].ip, 25, &r_ops, &r);
+	sim_run(s);
+	ck_assert_int_eq(r.errors, 1);
+	ck_assert_int_eq(r.last, TCP_ERR_REFUSED);
+	ck_assert_int_eq(r.connected, 0);
+	/* Two frames: SYN, and RST+ACK acknowledging it (RFC 793 3.4). */
+	const struct trace *tr = sim_trace(s);
+	ck_assert_uint_eq(trace_frame_count(tr), 2);
+	struct seg syn = parse_seg(tr, 0), rst = parse_seg(tr, 1);
+	ck_assert_int_eq(rst.flags, 0x14);
+	ck_assert_uint_eq(rst.ack, syn.seq + 1);
+	ck_assert_uint_eq(rst.seq, 0);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
+START_TEST(test_connect_timeout_when_server_off)
+{
+	struct scenario *sc = three_links(0, 1);
+	struct sim *s = sim_new(sc, 1);
+	struct conn_result r = { 0 };
+
+	net_set_node(s, 3, 0);
+	tcp_connect(s, 0, sc->nodes[3].ip, 25, &r_ops, &r);
+	sim_run(s);
+	ck_assert_int_eq(r.errors, 1);
+	ck_assert_int_eq(r.last, TCP_ERR_TIMEOUT);
+	/* One SYN and five retransmissions at 1, 2, 4, 8, 16 s; the error at 63 s. */
+	const struct trace *tr = sim_trace(s);
+	int retx = 0;
+	uint64_t t_err = 0;
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *rec = trace_get(tr, i);
+
+		retx += rec->kind == TR_TCP_RETX;
+		if (rec->kind == TR_TCP_ERROR)
+			t_err = rec->t;
+	}
+	ck_assert_int_eq(retx, 5);
+	ck_assert_uint_eq(trace_frame_count(tr), 6);
+	ck_assert_uint_eq(t_err, 63 * SIM_SEC);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
+START_TEST(test_link_down_then_up_recovers)
+{
+	struct scenario *sc = three_links(0, 1);
+	struct sim *s = sim_new(sc, 1);
+	struct bulk b;
+
+	bulk_start(s, &b, 300000);
+	sim_run_until(s, 50 * SIM_MS);
+	net_set_link(s, 1, 0);
+	sim_run_until(s, 3 * SIM_SEC);
+	ck_assert_uint_lt(b.received, 300000);
+	net_set_link(s, 1, 1);
+	sim_run(s);
+	ck_assert_int_eq(b.errors, 0);
+	ck_assert_uint_eq(b.received, 300000);
+	ck_assert_uint_eq(b.mismatches, 0);
+	struct sim_stats st;
+	sim_stats(s, &st);
+	ck_assert_uint_gt(st.dropped, 0);
+	ck_assert_uint_gt(st.retransmissions, 0);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
+START_TEST(test_serialisation_and_latency)
+{
+	/* 1000 kbit/s, 7 ms: a 78-byte SYN arrives 624 us + 7 ms after it left. */
+	struct chain_link l[1] = { { 7, 1000, 0, 0 } };
+	struct scenario *sc = chain_scenario(1, l, 536, 1);
+	struct sim *s = sim_new(sc, 1);
+	struct conn_result r = { 0 };
+
+	tcp_connect(s, 0, sc->nodes[1].ip, 25, &r_ops, &r);
+	sim_run(s);
+	const struct trace *tr = sim_trace(s);
+	const struct trace_rec *tx = NULL, *rx = NULL;
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *rec = trace_get(tr, i);
+
+		if (rec->frame == 0 && rec->kind == TR_FRAME_TX)
+			tx = rec;
+		if (rec->frame == 0 && rec->kind == TR_FRAME_RX)
+			rx = rec;
+	}
+	ck_assert_ptr_nonnull(tx);
+	ck_assert_ptr_nonnull(rx);
+	ck_assert_uint_eq(trace_frame(tr, 0)->len, 14 + 20 + 24);
+	ck_assert_uint_eq(rx->t - tx->t, 58 * 8 * 1000 + 7 * SIM_MS);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
+START_TEST(test_queue_overflow_drops)
+{
+	/* A fast link into a slow one with a 5-frame queue: the router must drop. */
+	struct chain_link l[2] = { { 1, 100000, 0, 0 }, { 1, 64, 0, 5 } };
+	struct scenario *sc = chain_scenario(2, l, 536, 1);
+	struct sim *s = sim_new(sc, 1);
+	struct bulk b;
+
+	bulk_start(s, &b, 100000);
+	sim_run(s);
+	ck_assert_uint_eq(b.received, 100000);
+	ck_assert_uint_eq(b.mismatches, 0);
+	const struct trace *tr = sim_trace(s);
+	int full = 0, queued = 0;
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *r = trace_get(tr, i);
+
+		full += r->kind == TR_FRAME_DROP && r->a == DROP_QUEUE_FULL;
+		queued += r->kind == TR_FRAME_QUEUED;
+	}
+	ck_assert_int_gt(full, 0);
+	ck_assert_int_gt(queued, 0);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
+Suite *
+tcp_suite(void)
+{
+	Suite *s = suite_create("tcp");
+	TCase *tc = tcase_create("tcp");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_handshake_bytes);
+	tcase_add_test(tc, test_routers_decrement_ttl);
+	tcase_add_test(tc, test_megabyte_through_loss);
+	tcase_add_test(tc, test_same_seed_same_pcap);
+	tcase_add_test(tc, test_rst_for_closed_port);
+	tcase_add_test(tc, test_connect_timeout_when_server_off);
+	tcase_add_test(tc, test_link_down_then_up_recovers);
+	tcase_add_test(tc, test_serialisation_and_latency);
+	tcase_add_test(tc, test_queue_overflow_drops);
+	suite_add_tcase(s, tc);
+	return s;
+}
