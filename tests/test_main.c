@@ -9,6 +9,8 @@
 Suite	*engine_suite(void);
 Suite	*tcp_suite(void);
 Suite	*scenario_suite(void);
+Suite	*cli_suite(void);
+Suite	*pcap_suite(void);
 
 int
 main(void)
@@ -17,6 +19,8 @@ main(void)
 
 	srunner_add_suite(sr, tcp_suite());
 	srunner_add_suite(sr, scenario_suite());
+	srunner_add_suite(sr, pcap_suite());
+	srunner_add_suite(sr, cli_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -1,0 +1,205 @@
+/*
+ * test_cli.c: the program itself, as a teacher or a script runs it:
+ * exit statuses, error messages that name the file and the path, every
+ * broken scenario of tests/bad/ refused with status 2, and runs that
+ * give byte-identical outputs.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "util.h"
+
+static char out[1 << 16];
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = { 0 };
+	char chunk[65536];
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	*len = b.len;
+	return b.data ? (char *)b.data : xstrdup("");
+}
+
+START_TEST(test_help_version_usage)
+{
+	ck_assert_int_eq(run_surel("--help", out, sizeof out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "surel run"));
+	ck_assert_int_eq(run_surel("--version", out, sizeof out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "surel "));
+	ck_assert_int_eq(run_surel("--frobnicate", out, sizeof out), 2);
+	ck_assert_int_eq(run_surel("run scenarios/default.json --seed x", out,
+	    sizeof out), 2);
+	ck_assert_ptr_nonnull(strstr(out, "--seed"));
+	ck_assert_int_eq(run_surel("run scenarios/default.json --lang fr", out,
+	    sizeof out), 2);
+	ck_assert_int_eq(run_surel("run scenarios/default.json --until -5", out,
+	    sizeof out), 2);
+	ck_assert_int_eq(run_surel("run scenarios/default.json --bogus 1", out,
+	    sizeof out), 2);
+	ck_assert_int_eq(run_surel("run scenarios/default.json --pcap-link a:b",
+	    out, sizeof out), 2);
+	ck_assert_int_eq(run_surel("run scenarios/default.json --pcap "
+	    "/dev/null --pcap-link nope:relay", out, sizeof out), 2);
+	ck_assert_ptr_nonnull(strstr(out, "unknown node 'nope'"));
+	ck_assert_int_eq(run_surel("run no/such/file.json", out, sizeof out), 2);
+	ck_assert_ptr_nonnull(strstr(out, "no/such/file.json"));
+	ck_assert_int_eq(run_surel("check", out, sizeof out), 2);
+}
+END_TEST
+
+START_TEST(test_check_default_ok)
+{
+	ck_assert_int_eq(run_surel("check scenarios/default.json", out,
+	    sizeof out), 0);
+	ck_assert_str_eq(out, "scenarios/default.json: ok\n");
+	/* Standard input works as a file. */
+	ck_assert_int_eq(run_surel("check - < scenarios/default.json", out,
+	    sizeof out), 0);
+}
+END_TEST
+
+/* Every file of the corpus: status 2, and each expected line appears. */
+START_TEST(test_bad_corpus_exit_2)
+{
+	DIR *d = opendir("tests/bad");
+	struct dirent *e;
+	int files = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+
+		if (n < 6 || strcmp(e->d_name + n - 5, ".json") != 0)
+			continue;
+		char *json = xasprintf("tests/bad/%s", e->d_name);
+		char *expect = xasprintf("tests/bad/%.*s.expect", (int)(n - 5),
+		    e->d_name);
+		char *args = xasprintf("check %s", json);
+		int st = run_surel(args, out, sizeof out);
+
+		ck_assert_msg(st == 2, "%s: exit %d, want 2\n%s", json, st, out);
+		/* Each error line names the file. */
+		ck_assert_msg(strncmp(out, json, strlen(json)) == 0,
+		    "%s: output does not start with the file name:\n%s", json,
+		    out);
+		size_t len;
+		char *want = slurp(expect, &len);
+		ck_assert_msg(want != NULL, "%s is missing", expect);
+		for (char *line = strtok(want, "\n"); line;
+		    line = strtok(NULL, "\n"))
+			ck_assert_msg(strstr(out, line) != NULL,
+			    "%s: expected '%s' in:\n%s", json, line, out);
+		free(want);
+		free(args);
+		free(expect);
+		free(json);
+		files++;
+	}
+	closedir(d);
+	ck_assert_int_ge(files, 30);
+}
+END_TEST
+
+/*
+ * The same scenario and seed: byte-identical pcap, trace and summary.
+ * (The transfer tests in test_tcp.c compare pcaps full of traffic; this
+ * one checks the command line's own files.)
+ */
+START_TEST(test_outputs_identical_across_runs)
+{
+	char *files[2][3];
+
+	for (int k = 0; k < 2; k++) {
+		for (int j = 0; j < 3; j++)
+			files[k][j] = xasprintf("/tmp/surel-cli-%d-%d-%d",
+			    (int)getpid(), k, j);
+		char *args = xasprintf("run tests/good/power_and_link.json "
+		    "--pcap %s --trace %s --summary %s --seed 3", files[k][0],
+		    files[k][1], files[k][2]);
+		ck_assert_int_eq(run_surel(args, out, sizeof out), 0);
+		free(args);
+	}
+	for (int j = 0; j < 3; j++) {
+		size_t la, lb;
+		char *a = slurp(files[0][j], &la), *b = slurp(files[1][j], &lb);
+
+		ck_assert_ptr_nonnull(a);
+		ck_assert_ptr_nonnull(b);
+		ck_assert_uint_eq(la, lb);
+		ck_assert_mem_eq(a, b, la);
+		if (j == 0)	/* the 24-byte pcap header, nanosecond magic */
+			ck_assert_uint_eq(la, 24);
+		if (j == 1) {	/* four actions, four state changes, in time order */
+			ck_assert_ptr_nonnull(strstr(a, "{\"i\":0,\"t_ns\":100000000,"
+			    "\"kind\":\"node_state\",\"node\":\"mail\",\"up\":false}"));
+			ck_assert_ptr_nonnull(strstr(a, "{\"i\":3,\"t_ns\":400000000,"
+			    "\"kind\":\"link_state\""));
+		}
+		ck_assert_mem_eq(a, b, la);
+		free(a);
+		free(b);
+		unlink(files[0][j]);
+		unlink(files[1][j]);
+		free(files[0][j]);
+		free(files[1][j]);
+	}
+}
+END_TEST
+
+START_TEST(test_summary_fields)
+{
+	char *path = xasprintf("/tmp/surel-sum-%d.json", (int)getpid());
+	char *args = xasprintf("run scenarios/default.json --summary %s "
+	    "--seed 42", path);
+	size_t len;
+
+	ck_assert_int_eq(run_surel(args, out, sizeof out), 0);
+	char *s = slurp(path, &len);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_ptr_nonnull(strstr(s, "\"surel\": 1"));
+	ck_assert_ptr_nonnull(strstr(s, "\"seed\": 42"));
+	ck_assert_ptr_nonnull(strstr(s, "\"title\": \"How an e-mail travels\""));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "\"address\": \"penerima@penerimamail.com\""));
+	for (const char *k = "events\0packets\0dropped\0retransmissions\0"
+	    "mailboxes\0clients\0queues\0deliveries\0sim_time_ms\0"; *k;
+	    k += strlen(k) + 1) {
+		char *key = xasprintf("\"%s\":", k);
+		ck_assert_msg(strstr(s, key) != NULL, "summary lacks %s", key);
+		free(key);
+	}
+	free(s);
+	unlink(path);
+	free(path);
+	free(args);
+}
+END_TEST
+
+Suite *
+cli_suite(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("cli");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_help_version_usage);
+	tcase_add_test(tc, test_check_default_ok);
+	tcase_add_test(tc, test_bad_corpus_exit_2);
+	tcase_add_test(tc, test_outputs_identical_across_runs);
+	tcase_add_test(tc, test_summary_fields);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,308 @@
+/*
+ * test_pcap_tshark.c: Wireshark's dissectors judge our bytes.  tshark
+ * reads the pcap of a 1 MB transfer across client-r1-r2-server with 10 %
+ * loss on the middle link, with IPv4, TCP and UDP checksum validation
+ * on: no malformed frame, no expert warning or error, every checksum
+ * good; and the frames tshark calls retransmissions are exactly the ones
+ * the simulation retransmitted, each after a loss the simulation made.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "export.h"
+#include "helpers.h"
+#include "udp.h"
+#include "util.h"
+#include "world.h"
+
+#define TSHARK_OPTS "-o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE " \
+	"-o udp.check_checksum:TRUE -o tcp.analyze_sequence_numbers:TRUE"
+/* Wireshark's expert severities (epan/proto.h). */
+#define SEV_WARN 6291456L
+
+/* Split tab-separated fields in place (strsep is not in C11 or POSIX). */
+static char *
+next_field(char **save)
+{
+	char *f = *save;
+
+	if (f == NULL)
+		return NULL;
+	char *tab = strchr(f, '\t');
+	*save = tab ? tab + 1 : NULL;
+	if (tab)
+		*tab = '\0';
+	return f;
+}
+
+static char *
+write_pcap(const struct sim *s, int link)
+{
+	struct buf b = { 0 };
+	char *path = xstrdup("/tmp/surel-test-XXXXXX");
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	export_pcap(s, link, &b);
+	ck_assert_int_eq(write(fd, b.data, b.len), (ssize_t)b.len);
+	close(fd);
+	buf_free(&b);
+	return path;
+}
+
+/* Run tshark on path with the given -T fields; returns its stdout lines. */
+static char *
+tshark_fields(const char *path, const char *fields)
+{
+	char *cmd = xasprintf("tshark -n -r %s " TSHARK_OPTS " -T fields "
+	    "-E separator=/t -E occurrence=a %s 2>/dev/null", path, fields);
+	FILE *p = popen(cmd, "r");
+	struct buf out = { 0 };
+	char chunk[65536];
+	size_t n;
+
+	ck_assert_ptr_nonnull(p);
+	while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
+		buf_append(&out, chunk, n);
+	ck_assert_int_eq(pclose(p), 0);
+	free(cmd);
+	return out.data ? (char *)out.data : xstrdup("");
+}
+
+/* Frame index of each pcap frame (1-based) of the default capture. */
+static uint32_t *
+pcap_order(const struct trace *tr, size_t *n)
+{
+	uint32_t *order = xcalloc(trace_frame_count(tr) + 1, sizeof *order);
+
+	*n = 0;
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *r = trace_get(tr, i);
+
+		if (r->kind == TR_FRAME_TX && r->a == 1)
+			order[++*n] = r->frame;
+	}
+	return order;
+}
+
+static struct sim *
+transfer(struct scenario *sc, uint64_t bytes, struct bulk *b)
+{
+	struct sim *s = sim_new(sc, sc->seed);
+
+	bulk_start(s, b, bytes);
+	/* One UDP datagram too, so that tshark checks a UDP checksum. */
+	uint8_t dgram[33];
+	for (size_t i = 0; i < sizeof dgram; i++)
+		dgram[i] = (uint8_t)(i * 7);
+	udp_send(s, 0, 40000, sc->nodes[sc->nnodes - 1].ip, 7777, dgram,
+	    sizeof dgram);
+	sim_run(s);
+	return s;
+}
+
+static struct scenario *
+lossy(double loss)
+{
+	struct chain_link l[3] = {
+		{ 1, 100000, 0, 0 }, { 10, 10000, loss, 0 }, { 1, 100000, 0, 0 },
+	};
+	return chain_scenario(3, l, 536, 1);
+}
+
+/* Every frame: checksums good, nothing malformed, no expert warning. */
+static void
+assert_clean(const char *path, size_t nframes)
+{
+	char *out = tshark_fields(path, "-e frame.number -e ip.checksum.status "
+	    "-e tcp.checksum.status -e udp.checksum.status -e _ws.malformed "
+	    "-e _ws.expert.severity");
+	size_t lines = 0, udp = 0;
+
+	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+		char *f[6] = { 0 };
+		char *save = line;
+		for (int k = 0; k < 6; k++)
+			f[k] = next_field(&save);
+		lines++;
+		ck_assert_msg(f[1] && strcmp(f[1], "1") == 0,
+		    "frame %s: IPv4 checksum status '%s'", f[0], f[1]);
+		ck_assert_msg(strcmp(f[2], "1") == 0 || (f[2][0] == '\0' &&
+		    strcmp(f[3], "1") == 0), "frame %s: TCP/UDP checksum '%s' '%s'",
+		    f[0], f[2], f[3]);
+		udp += strcmp(f[3], "1") == 0;
+		ck_assert_msg(f[4] == NULL || f[4][0] == '\0',
+		    "frame %s is malformed", f[0]);
+		for (char *sev = f[5]; sev && *sev; ) {
+			long v = strtol(sev, &sev, 10);
+			ck_assert_msg(v < SEV_WARN, "frame %s: expert severity %ld",
+			    f[0], v);
+			if (*sev == ',')
+				sev++;
+		}
+	}
+	ck_assert_uint_eq(lines, nframes);
+	ck_assert_uint_eq(udp, 1);
+	free(out);
+}
+
+START_TEST(test_tshark_lossy_megabyte)
+{
+	struct scenario *sc = lossy(0.10);
+	struct bulk b;
+	struct sim *s = transfer(sc, 1000000, &b);
+	const struct trace *tr = sim_trace(s);
+
+	ck_assert_uint_eq(b.received, 1000000);
+	ck_assert_uint_eq(b.mismatches, 0);
+	char *path = write_pcap(s, -1);
+	size_t n;
+	uint32_t *order = pcap_order(tr, &n);
+	assert_clean(path, n);
+
+	/* Frames the simulation retransmitted, by pcap frame number. */
+	char *is_retx = xcalloc(n + 1, 1);
+	size_t nretx = 0;
+	for (size_t k = 1; k <= n; k++)
+		for (size_t i = 0; i < trace_count(tr); i++) {
+			const struct trace_rec *r = trace_get(tr, i);
+			if (r->kind == TR_TCP_RETX && r->frame == order[k]) {
+				is_retx[k] = 1;
+				nretx++;
+				break;
+			}
+		}
+	ck_assert_uint_gt(nretx, 50);
+
+	/* tshark's verdict, frame by frame. */
+	char *out = tshark_fields(path, "-e frame.number "
+	    "-e tcp.analysis.retransmission -e tcp.analysis.fast_retransmission "
+	    "-e tcp.analysis.spurious_retransmission");
+	size_t flagged = 0;
+	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+		char *save = line;
+		size_t k = strtoul(next_field(&save), NULL, 10);
+		int any = 0;
+		for (char *f; (f = next_field(&save)) != NULL; )
+			any |= f[0] != '\0';
+		ck_assert_uint_le(k, n);
+		ck_assert_msg(any == is_retx[k],
+		    "frame %zu: tshark says retransmission=%d, the sim %d", k,
+		    any, is_retx[k]);
+		flagged += any;
+	}
+	ck_assert_uint_eq(flagged, nretx);
+
+	/*
+	 * And the simulation retransmits only after a loss: between a
+	 * segment's previous transmission and its retransmission, some frame
+	 * of the connection was dropped.
+	 */
+	uint64_t drops_seen = 0;
+	uint64_t *drops_at_send = xcalloc(1u << 20, sizeof *drops_at_send);
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *r = trace_get(tr, i);
+
+		if (r->kind == TR_FRAME_DROP)
+			drops_seen++;
+		if (r->kind != TR_FRAME_TX || r->a != 1)
+			continue;
+		const uint8_t *p = trace_frame_bytes(tr, r->frame);
+		if (p[14 + 9] != 6)
+			continue;	/* not TCP */
+		const uint8_t *t = p + 34;
+		size_t datalen = get16(p + 16) - 20 - (size_t)(t[12] >> 4) * 4;
+		int synfin = t[13] & 3;
+		if (datalen == 0 && !synfin)
+			continue;	/* a bare ACK is never retransmitted */
+		uint32_t key = (get32(t + 4) ^ ((uint32_t)get16(t) << 12)) &
+		    ((1u << 20) - 1);
+		int retx = 0;
+		for (size_t j = i + 1; j < trace_count(tr) && j < i + 4; j++) {
+			const struct trace_rec *q = trace_get(tr, j);
+			if (q->kind == TR_TCP_RETX && q->frame == r->frame)
+				retx = 1;
+		}
+		if (retx)
+			ck_assert_msg(drops_seen > drops_at_send[key],
+			    "frame %u retransmitted with no loss since its last "
+			    "copy", r->frame);
+		drops_at_send[key] = drops_seen;
+	}
+	free(drops_at_send);
+	free(out);
+	free(is_retx);
+	free(order);
+	unlink(path);
+	free(path);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
+START_TEST(test_tshark_lossless_has_no_retransmission)
+{
+	struct scenario *sc = lossy(0);
+	struct bulk b;
+	struct sim *s = transfer(sc, 300000, &b);
+	char *path = write_pcap(s, -1);
+	size_t n;
+	uint32_t *order = pcap_order(sim_trace(s), &n);
+
+	assert_clean(path, n);
+	char *out = tshark_fields(path, "-Y 'tcp.analysis.retransmission || "
+	    "tcp.analysis.duplicate_ack || tcp.analysis.lost_segment' "
+	    "-e frame.number");
+	ck_assert_str_eq(out, "");
+	free(out);
+	free(order);
+	unlink(path);
+	free(path);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
+START_TEST(test_tshark_pcap_link_shows_router_rewrite)
+{
+	struct scenario *sc = lossy(0);
+	struct bulk b;
+	struct sim *s = transfer(sc, 20000, &b);
+	char *path = write_pcap(s, 1);		/* the r1-r2 link */
+	char *out = tshark_fields(path, "-e ip.ttl -e eth.src -e eth.dst "
+	    "-e ip.checksum.status");
+	size_t lines = 0;
+
+	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+		/* Every frame crossed one router before this link: TTL 63. */
+		ck_assert_msg(strncmp(line, "63\t", 3) == 0, "line '%s'", line);
+		ck_assert_ptr_nonnull(strstr(line, "02:53:00:00:01:0"));
+		ck_assert_ptr_nonnull(strstr(line, "\t1"));
+		lines++;
+	}
+	/* Both directions: data one way, ACKs the other, and the datagram. */
+	ck_assert_uint_gt(lines, 40);
+	free(out);
+	unlink(path);
+	free(path);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
+Suite *
+pcap_suite(void)
+{
+	Suite *s = suite_create("pcap+tshark");
+	TCase *tc = tcase_create("tshark");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_tshark_lossy_megabyte);
+	tcase_add_test(tc, test_tshark_lossless_has_no_retransmission);
+	tcase_add_test(tc, test_tshark_pcap_link_shows_router_rewrite);
+	suite_add_tcase(s, tc);
+	return s;
+}
