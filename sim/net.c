@@ -280,6 +280,16 @@ link_enqueue(struct sim *s, int li, int dir, uint32_t f, uint8_t ttl,
 		drop(s, node, li, dir, f, DROP_LINK_DOWN, ttl);
 		return;
 	}
+	/*
+	 * Every packet is sent with Don't Fragment (TCP keeps its segments
+	 * under the MSS, which the scenario checks against every MTU), so a
+	 * packet too large for the link is dropped; a real router would also
+	 * answer with ICMP "fragmentation needed" (RFC 1191).
+	 */
+	if (trace_frame(s->tr, f)->len - ETH_HLEN > (uint32_t)l->mtu) {
+		drop(s, node, li, dir, f, DROP_TOO_BIG, ttl);
+		return;
+	}
 	if (tx->q_len == 0 && tx->busy_until <= sim_time(s)) {
 		link_start_tx(s, li, dir, f, ttl, origin);
 		return;

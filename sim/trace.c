@@ -186,6 +186,7 @@ drop_reason_name(enum drop_reason d)
 		[DROP_NOT_FOR_ME] = "not_for_me",
 		[DROP_NO_LISTENER] = "no_listener",
 		[DROP_BAD_PACKET] = "bad_packet",
+		[DROP_TOO_BIG] = "too_big",
 	};
 	return (unsigned)d < DROP_NREASONS ? names[d] : "?";
 }

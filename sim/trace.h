@@ -37,6 +37,7 @@ enum drop_reason {
 	DROP_NOT_FOR_ME,	/* a host received a packet for another address */
 	DROP_NO_LISTENER,	/* UDP to a port nobody listens on */
 	DROP_BAD_PACKET,	/* a header that does not parse or a bad checksum */
+	DROP_TOO_BIG,		/* larger than the link's MTU, and Don't Fragment set */
 	DROP_NREASONS
 };
 

@@ -29,7 +29,7 @@ chain_scenario(int nlinks, const struct chain_link *links, int mss,
 		n->id = i == 0 ? xstrdup("client") : i == nnodes - 1 ?
 		    xstrdup("server") : xasprintf("r%d", i);
 		n->hostname = xasprintf("%s.test", n->id);
-		n->ip = i == nnodes - 1 ? 0x0a000901 :
+		n->ip = i == nnodes - 1 ? 0x0a090901 :
 		    0x0a000001 + ((uint32_t)i << 8);
 		n->resolver = -1;
 	}

@@ -23,7 +23,7 @@ struct chain_link {
 
 /*
  * client - r1 - ... - server: nlinks links, so nlinks - 1 routers.
- * Node 0 is the client (10.0.0.1), the last node the server (10.0.9.1).
+ * Node 0 is the client (10.0.0.1), the last node the server (10.9.9.1).
  */
 struct scenario *chain_scenario(int nlinks, const struct chain_link *links,
 	    int mss, uint64_t seed);

@@ -10,6 +10,7 @@
 #include "export.h"
 #include "helpers.h"
 #include "util.h"
+#include "udp.h"
 #include "world.h"
 
 /* client - r1 - r2 - server, the middle link lossy. */
@@ -368,6 +369,143 @@ START_TEST(test_queue_overflow_drops)
 }
 END_TEST
 
+START_TEST(test_ttl_runs_out_after_64_routers)
+{
+	/* 65 links, 64 routers: the 64th router receives TTL 1 and must drop (RFC 1812 5.3.1). */
+	struct chain_link l[65];
+	for (int i = 0; i < 65; i++)
+		l[i] = (struct chain_link){ 1, 100000, 0, 0 };
+	struct scenario *sc = chain_scenario(65, l, 536, 1);
+	struct sim *s = sim_new(sc, 1);
+	struct conn_result r = { 0 };
+
+	tcp_connect(s, 0, sc->nodes[65].ip, 25, &r_ops, &r);
+	sim_run_until(s, 500 * SIM_MS);
+	const struct trace *tr = sim_trace(s);
+	int ttl_drops = 0, reached_server = 0;
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *rec = trace_get(tr, i);
+
+		if (rec->kind == TR_FRAME_DROP && rec->a == DROP_TTL) {
+			ttl_drops++;
+			ck_assert_int_eq(rec->node, 64);
+			ck_assert_int_eq(rec->ttl, 1);
+		}
+		reached_server += rec->kind == TR_FRAME_RX && rec->node == 65;
+	}
+	ck_assert_int_eq(ttl_drops, 1);	/* the SYN; its retry comes at 1 s */
+	ck_assert_int_eq(reached_server, 0);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
+struct udp_seen {
+	int	 n;
+	uint32_t src;
+	uint16_t sport, dport;
+	uint8_t	 data[64];
+	size_t	 len;
+};
+
+static void
+udp_got(struct sim *s, int node, void *u, uint32_t src, uint16_t sport,
+    uint16_t dport, const uint8_t *p, size_t n)
+{
+	struct udp_seen *seen = u;
+
+	(void)s;
+	(void)node;
+	seen->n++;
+	seen->src = src;
+	seen->sport = sport;
+	seen->dport = dport;
+	seen->len = n < sizeof seen->data ? n : sizeof seen->data;
+	memcpy(seen->data, p, seen->len);
+}
+
+START_TEST(test_udp_datagram_and_no_listener)
+{
+	struct scenario *sc = three_links(0, 1);
+	struct sim *s = sim_new(sc, 1);
+	struct udp_seen seen = { 0 };
+
+	ck_assert_int_eq(udp_bind(s, 3, 53, udp_got, &seen), 0);
+	ck_assert_int_eq(udp_bind(s, 3, 53, udp_got, &seen), -1);
+	udp_send(s, 0, 33333, sc->nodes[3].ip, 53, "hello", 5);
+	udp_send(s, 0, 33334, sc->nodes[3].ip, 54, "nobody", 6);
+	static uint8_t big[1500 - 20 - 8 + 1];	/* one byte over the MTU */
+	udp_send(s, 0, 33335, sc->nodes[3].ip, 53, big, sizeof big);
+	sim_run(s);
+	ck_assert_int_eq(seen.n, 1);
+	ck_assert_uint_eq(seen.src, sc->nodes[0].ip);
+	ck_assert_int_eq(seen.sport, 33333);
+	ck_assert_int_eq(seen.dport, 53);
+	ck_assert_uint_eq(seen.len, 5);
+	ck_assert_mem_eq(seen.data, "hello", 5);
+
+	/* The UDP header on the wire: length 13, a checksum that verifies. */
+	const struct trace *tr = sim_trace(s);
+	const uint8_t *p = trace_frame_bytes(tr, 0);
+	ck_assert_uint_eq(get16(p + 34 + 4), 13);
+	ck_assert_uint_eq(l4_checksum(sc->nodes[0].ip, sc->nodes[3].ip, 17,
+	    p + 34, 13), 0);
+	int no_listener = 0, too_big = 0;
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *r = trace_get(tr, i);
+
+		if (r->kind == TR_FRAME_DROP && r->a == DROP_NO_LISTENER) {
+			ck_assert_int_eq(r->frame, 1);
+			no_listener++;
+		} else if (r->kind == TR_FRAME_DROP) {
+			ck_assert_int_eq(r->a, DROP_TOO_BIG);
+			ck_assert_int_eq(r->frame, 2);
+			ck_assert_int_eq(r->node, 0);	/* at the sender's own interface */
+			too_big++;
+		}
+	}
+	ck_assert_int_eq(no_listener, 1);
+	ck_assert_int_eq(too_big, 1);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
+START_TEST(test_fast_retransmit_after_single_loss)
+{
+	/* Lose exactly one data frame mid-window: three duplicate ACKs must bring it back before any timeout. */
+	struct scenario *sc = three_links(0, 1);
+	struct sim *s = sim_new(sc, 1);
+	struct bulk b;
+
+	bulk_start(s, &b, 200000);
+	sim_run_until(s, 150 * SIM_MS);	/* the window has opened by now */
+	s->links[1].loss = 1.0;
+	/* One frame enters the lossy link; then it is clean again. */
+	uint64_t tx_before = s->stats.transmissions;
+	while (s->stats.transmissions == tx_before)
+		evq_step(s->q);
+	s->links[1].loss = 0;
+	sim_run(s);
+	ck_assert_uint_eq(b.received, 200000);
+	ck_assert_uint_eq(b.mismatches, 0);
+	const struct trace *tr = sim_trace(s);
+	int fast = 0, timeout = 0;
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *r = trace_get(tr, i);
+
+		if (r->kind == TR_TCP_RETX) {
+			fast += r->b == RETX_FAST;
+			timeout += r->b == RETX_TIMEOUT;
+		}
+	}
+	ck_assert_int_eq(fast, 1);
+	ck_assert_int_eq(timeout, 0);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
 Suite *
 tcp_suite(void)
 {
@@ -384,6 +522,9 @@ tcp_suite(void)
 	tcase_add_test(tc, test_link_down_then_up_recovers);
 	tcase_add_test(tc, test_serialisation_and_latency);
 	tcase_add_test(tc, test_queue_overflow_drops);
+	tcase_add_test(tc, test_ttl_runs_out_after_64_routers);
+	tcase_add_test(tc, test_udp_datagram_and_no_listener);
+	tcase_add_test(tc, test_fast_retransmit_after_single_loss);
 	suite_add_tcase(s, tc);
 	return s;
 }
