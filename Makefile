@@ -21,7 +21,7 @@ CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread -lm)
 
 # Debian packages the project needs to build and test.
-DEB_PKGS = gcc make pkg-config libcjson-dev check libsubunit-dev tshark \
+DEB_PKGS = gcc make pkg-config libcjson-dev check libsubunit-dev nettle-dev tshark \
 	python3 clang
 
 # sim/: the simulation library; never includes SDL.

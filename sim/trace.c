@@ -169,6 +169,7 @@ trace_kind_name(enum trace_kind k)
 		[TR_TCP_RETX] = "tcp_retransmit",
 		[TR_TCP_ERROR] = "tcp_error",
 		[TR_APP] = "app",
+		[TR_STATE] = "state",
 	};
 	return (unsigned)k < TR_NKINDS ? names[k] : "?";
 }
@@ -215,4 +216,21 @@ app_proto_name(enum app_proto p)
 	case APP_TEST: return "TEST";
 	}
 	return "?";
+}
+
+const char *
+state_what_name(enum state_what w)
+{
+	static const char *names[ST_NWHATS] = {
+		[ST_MAILBOX_ADD] = "mailbox_add",
+		[ST_MAILBOX_DEL] = "mailbox_del",
+		[ST_QUEUE_ADD] = "queue_add",
+		[ST_QUEUE_DEL] = "queue_del",
+		[ST_QUEUE_RETRY] = "queue_retry",
+		[ST_DNS_CACHE_ADD] = "dns_cache_add",
+		[ST_DNS_CACHE_EXPIRE] = "dns_cache_expire",
+		[ST_CLIENT_STORE] = "client_store",
+		[ST_DELIVERY] = "delivery",
+	};
+	return (unsigned)w < ST_NWHATS ? names[w] : "?";
 }

@@ -24,6 +24,7 @@ enum trace_kind {
 	TR_TCP_RETX,		/* node, peer, frame of the retransmission, a = seq offset from ISN, b = enum tcp_retx_kind */
 	TR_TCP_ERROR,		/* node, peer, a = enum tcp_err; the connection failed */
 	TR_APP,			/* node, peer: one application message; a = protocol, text = the message */
+	TR_STATE,		/* node: a state change of an application; a = enum state_what, b = a count after it, text = details */
 	TR_NKINDS
 };
 
@@ -55,6 +56,20 @@ enum app_proto {
 	APP_POP3,
 	APP_IMAP,
 	APP_TEST,		/* the tests' own byte streams */
+};
+
+/* What a TR_STATE record changed (its b field holds the new count). */
+enum state_what {
+	ST_MAILBOX_ADD,		/* a message stored in a mailbox; text: "address message-id" */
+	ST_MAILBOX_DEL,		/* a message removed from a mailbox */
+	ST_QUEUE_ADD,		/* a mail server queued a message (for a recipient); text: "message-id recipient" */
+	ST_QUEUE_DEL,		/* it left the queue (delivered, relayed, bounced) */
+	ST_QUEUE_RETRY,		/* a delivery attempt failed and will be tried again; text: reason */
+	ST_DNS_CACHE_ADD,	/* a resolver cached an answer; text: "name TYPE value ttl" */
+	ST_DNS_CACHE_EXPIRE,	/* a cached answer's TTL ran out */
+	ST_CLIENT_STORE,	/* a device downloaded a message; text: "message-id" */
+	ST_DELIVERY,		/* the outcome for one recipient; text: "status message-id recipient reply" */
+	ST_NWHATS
 };
 
 struct trace_rec {
@@ -115,5 +130,6 @@ const char *trace_kind_name(enum trace_kind k);
 const char *drop_reason_name(enum drop_reason d);
 const char *retx_kind_name(enum tcp_retx_kind k);
 const char *app_proto_name(enum app_proto p);
+const char *state_what_name(enum state_what w);
 
 #endif

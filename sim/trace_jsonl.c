@@ -92,6 +92,10 @@ export_trace_jsonl(const struct sim *s, struct buf *out)
 			buf_printf(out, ",\"protocol\":\"%s\"",
 			    app_proto_name((enum app_proto)r->a));
 			break;
+		case TR_STATE:
+			buf_printf(out, ",\"what\":\"%s\",\"count\":%u",
+			    state_what_name((enum state_what)r->a), r->b);
+			break;
 		default:
 			break;
 		}

@@ -16,6 +16,8 @@
 struct tcp_conn;
 struct tcp_listener;
 struct udp_bind;
+struct dns_world;
+struct mail_world;
 
 /* One direction of a link: a transmitter with a FIFO in front of it. */
 struct link_tx {
@@ -69,6 +71,8 @@ struct sim {
 	uint8_t		*rxbuf;		/* a received frame is copied here */
 	struct tcp_conn	*reap;		/* closed connections, freed after the handler */
 	struct sim_stats stats;
+	struct dns_world *dns;		/* dns.c: servers, caches, pending queries */
+	struct mail_world *mail;	/* the mail layers: stores, queues, sessions */
 };
 
 static inline uint64_t
@@ -79,6 +83,13 @@ sim_time(struct sim *s)
 
 /* Append a record stamped with the current time. */
 uint32_t sim_record(struct sim *s, struct trace_rec r);
+/* An application message (a protocol line, a DNS question) from node to peer. */
+void	 sim_app(struct sim *s, int node, int peer, enum app_proto proto,
+	    const char *text, size_t len);
+/* A state change of an application at node (enum state_what). */
+void	 sim_state(struct sim *s, int node, enum state_what what,
+	    uint32_t count, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
 
 /* net.c */
 void	 net_init(struct sim *s);
