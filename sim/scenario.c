@@ -31,6 +31,8 @@
 static void	sc_err_push(struct sc_ctx *c, char *msg);
 static void	sc_verr(struct sc_ctx *c, const char *path, const char *fmt,
 		    va_list ap);
+static int	sc_want_number(struct sc_ctx *c, const cJSON *v, double min,
+		    int min_open, double max, double *out);
 static int	sc_get(struct sc_ctx *c, const cJSON *obj, const char *key,
 		    int required, const cJSON **v, size_t *mark);
 static void	sc_parse_top(struct sc_ctx *c, const cJSON *root);

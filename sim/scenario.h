@@ -115,7 +115,7 @@ struct sc_link {
 	uint64_t	 latency_ns;	/* default 5 ms */
 	uint64_t	 bandwidth_bps;	/* default 10000 kbps = 10,000,000 */
 	double		 loss;		/* 0..1 */
-	int		 mtu;		/* 1500; 576..9000 */
+	int		 mtu;		/* 1500; 68..65535, and at least mss + 40 */
 	int		 queue_packets;	/* extension: FIFO length per direction, default 100 */
 };
 

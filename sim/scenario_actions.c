@@ -115,8 +115,7 @@ scact_parse(struct sc_ctx *c, const cJSON *v, int i)
 		}
 	} else
 		sc_get_ref(c, v, "node", !c->act_bad[i], &a->node);
-	if (sc_member(v, "state") != NULL && (c->act_bad[i] ||
-	    a->kind != SC_ACT_LINK)) {
+	if (sc_member(v, "state") != NULL && sc_member(v, "link") == NULL) {
 		size_t mark = sc_path_key(c, "state");
 		sc_err(c, "'state' belongs to a 'link' action (\"link\": "
 		    "[A, B], \"state\": \"down\")");

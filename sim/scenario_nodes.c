@@ -675,7 +675,7 @@ out:
 	sc_path_pop(c, mark);
 }
 
-/* The waits between delivery attempts; the last one repeats. */
+/* The waits between delivery attempts. */
 static void
 scnode_retry(struct sc_ctx *c, const cJSON *arr, struct sc_smtp *smtp)
 {

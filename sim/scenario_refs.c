@@ -74,7 +74,9 @@ scref_resolve(struct sc_ctx *c)
 			*ref->dst = SC_REF_BAD;
 			continue;
 		}
-		idx = scenario_node_index(sc, ref->id);
+		/* Broken nodes have the id "": it must not find them. */
+		idx = ref->id[0] != '\0' ? scenario_node_index(sc, ref->id) :
+		    -1;
 		*ref->dst = idx >= 0 ? idx : SC_REF_BAD;
 		if (idx >= 0)
 			continue;
@@ -324,7 +326,7 @@ scref_send(struct sc_ctx *c, struct scref_graph *g, int i)
 		else if (!n->smtp.present)
 			sc_err_at(c, path, "server '%s' has no 'smtp' service "
 			    "of its own, so it needs 'via'", n->id);
-		if (a->port != 0) {
+		if (a->port != 0 && n->kind != SC_CLIENT) {
 			snprintf(path, sizeof path, "actions[%d].send.port", i);
 			sc_err_at(c, path, "'port' is the port of 'via', and "
 			    "there is no 'via'");
