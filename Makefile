@@ -15,8 +15,8 @@ ifneq ($(filter true 1,$(CI) $(WERROR)),)
 WARN	+= -Werror
 endif
 DEFS	= -D_POSIX_C_SOURCE=200809L
-PKG_CFLAGS := $(shell pkg-config --cflags libcjson 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs libcjson 2>/dev/null || echo -lcjson)
+PKG_CFLAGS := $(shell pkg-config --cflags libcjson nettle 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs libcjson nettle 2>/dev/null || echo -lcjson -lnettle)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread -lm)
 
@@ -41,6 +41,20 @@ SIM_SRCS += sim/scenario_refs.c
 SIM_SRCS += sim/pcap.c
 SIM_SRCS += sim/trace_jsonl.c
 SIM_SRCS += sim/summary.c
+SIM_SRCS += sim/dns_wire.c
+SIM_SRCS += sim/dns_server.c
+SIM_SRCS += sim/dns_resolver.c
+SIM_SRCS += sim/base64.c
+SIM_SRCS += sim/mime.c
+SIM_SRCS += sim/message.c
+SIM_SRCS += sim/linebuf.c
+SIM_SRCS += sim/smtp_wire.c
+SIM_SRCS += sim/mailstore.c
+SIM_SRCS += sim/smtp_server.c
+SIM_SRCS += sim/smtp_client.c
+SIM_SRCS += sim/mta.c
+SIM_SRCS += sim/mua.c
+SIM_SRCS += sim/mail.c
 
 # The program: command line now, the window later.
 APP_SRCS += render/main.c
@@ -55,6 +69,10 @@ TEST_SRCS += tests/test_tcp.c
 TEST_SRCS += tests/test_scenario.c
 TEST_SRCS += tests/test_cli.c
 TEST_SRCS += tests/test_pcap_tshark.c
+TEST_SRCS += tests/test_dns.c
+TEST_SRCS += tests/test_message.c
+TEST_SRCS += tests/test_smtp_wire.c
+TEST_SRCS += tests/test_mail.c
 
 BENCH_SRCS += tests/bench.c
 BENCH_SRCS += tests/bench_heap.c

@@ -3,12 +3,14 @@
  * actions, and runs the event queue.  The sim owns everything it built;
  * the scenario is borrowed.
  *
- * Actions that belong to later layers (send, fetch) are scheduled here
- * too and handed to those layers when they exist; power and link
- * actions act on the network directly.
+ * Power and link actions act on the network (and tell the mail layer,
+ * whose queues survive a power cycle); send actions go to the person's
+ * mail program (mua.c).
  */
 #include "world.h"
+#include "dns.h"
 #include "eth.h"
+#include "mail.h"
 #include "tcp.h"
 #include "udp.h"
 
@@ -62,13 +64,16 @@ action_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
 	switch (act->kind) {
 	case SC_ACT_POWER:
 		net_set_node(s, act->node, act->power_on);
+		mail_power(s, act->node, act->power_on);
 		break;
 	case SC_ACT_LINK:
 		net_set_link(s, act->link, act->link_up);
 		break;
 	case SC_ACT_SEND:
+		mail_send_action(s, (int)a);
+		break;
 	case SC_ACT_FETCH:
-		/* The mail layers are not built yet (issues 3 and 4). */
+		/* Reading mail (POP3, IMAP) comes with the next layer. */
 		break;
 	}
 }
@@ -84,6 +89,8 @@ sim_new(const struct scenario *sc, uint64_t seed)
 	s->tr = trace_new();
 	s->rxbuf = xmalloc(RXBUF_SIZE);
 	net_init(s);
+	dns_start(s);
+	mail_start(s);
 	for (int i = 0; i < sc->nactions; i++)
 		evq_at(s->q, sc->actions[i].at_ns, action_fire, NULL, NULL,
 		    (uint64_t)i, 0);
@@ -95,6 +102,8 @@ sim_free(struct sim *s)
 {
 	if (s == NULL)
 		return;
+	mail_free(s);		/* sessions and queues, before the connections go */
+	dns_free(s);		/* its timers are cancelled before the queue goes */
 	for (int i = 0; i < s->nnodes; i++) {
 		tcp_free_node(s, i);
 		udp_free_node(s, i);

@@ -108,8 +108,9 @@ export_trace_jsonl(const struct sim *s, struct buf *out)
 }
 
 /*
- * The transcript: one line per application message.  Until the mail
- * protocols exist, the trace holds none and the transcript is empty.
+ * The transcript: one line per application message, with the time, who
+ * sent it to whom, the protocol and the text.  A multi-line reply (EHLO's
+ * list of extensions) stays on one line, its lines joined by " | ".
  */
 void
 export_transcript(const struct sim *s, struct buf *out)
@@ -122,11 +123,17 @@ export_transcript(const struct sim *s, struct buf *out)
 
 		if (r->kind != TR_APP)
 			continue;
-		buf_printf(out, "%10.3f ms  %s -> %s  %s  %s\n",
+		buf_printf(out, "%10.3f ms  %s -> %s  %s  ",
 		    (double)r->t / 1e6,
 		    r->node >= 0 ? sc->nodes[r->node].id : "?",
 		    r->peer >= 0 ? sc->nodes[r->peer].id : "?",
-		    app_proto_name((enum app_proto)r->a),
-		    trace_text_at(tr, r->text));
+		    app_proto_name((enum app_proto)r->a));
+		for (const char *p = trace_text_at(tr, r->text); *p; p++) {
+			if (*p == '\n')
+				buf_puts(out, " | ");
+			else
+				buf_putc(out, *p);
+		}
+		buf_putc(out, '\n');
 	}
 }

@@ -11,6 +11,10 @@ Suite	*tcp_suite(void);
 Suite	*scenario_suite(void);
 Suite	*cli_suite(void);
 Suite	*pcap_suite(void);
+Suite	*dns_suite(void);
+Suite	*message_suite(void);
+Suite	*smtp_wire_suite(void);
+Suite	*mail_suite(void);
 
 int
 main(void)
@@ -20,7 +24,11 @@ main(void)
 	srunner_add_suite(sr, tcp_suite());
 	srunner_add_suite(sr, scenario_suite());
 	srunner_add_suite(sr, pcap_suite());
+	srunner_add_suite(sr, dns_suite());
 	srunner_add_suite(sr, cli_suite());
+	srunner_add_suite(sr, message_suite());
+	srunner_add_suite(sr, smtp_wire_suite());
+	srunner_add_suite(sr, mail_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

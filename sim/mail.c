@@ -1,0 +1,95 @@
+/*
+ * mail.c: builds and tears down the mail layers of the world: one
+ * mailbox per account, a queue and listeners on every mail server.
+ */
+#include "mail.h"
+#include "world.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void	mua_free_all(struct sim *);
+
+void
+mail_keep(struct sim *s, void *p)
+{
+	struct mail_world *w = s->mail;
+
+	w->keep = xrealloc(w->keep, (size_t)(w->nkeep + 1) * sizeof *w->keep);
+	w->keep[w->nkeep++] = p;
+}
+
+void
+mail_start(struct sim *s)
+{
+	const struct scenario *sc = s->sc;
+	struct mail_world *w = xcalloc(1, sizeof *w);
+
+	s->mail = w;
+	w->nboxes = sc->naccounts;
+	w->boxes = xcalloc((size_t)sc->naccounts + 1, sizeof *w->boxes);
+	for (int i = 0; i < sc->naccounts; i++) {
+		struct mailbox *mb = &w->boxes[i];
+
+		mb->account = i;
+		mb->node = sc->accounts[i].server;
+		mb->address = sc->accounts[i].address;
+		mb->user = sc->accounts[i].user;
+		mb->password = sc->accounts[i].password;
+		mb->uidnext = 1;
+		/* RFC 3501 2.3.1.1: any value that does not change while the store lives. */
+		mb->uidvalidity = 1000 + (uint32_t)i;
+	}
+	w->mta = xcalloc((size_t)s->nnodes, sizeof *w->mta);
+	for (int i = 0; i < s->nnodes; i++) {
+		const struct sc_node *n = &sc->nodes[i];
+
+		if (n->smtp.present || n->submission.present) {
+			w->mta[i] = xcalloc(1, sizeof *w->mta[i]);
+			w->mta[i]->node = i;
+		}
+		if (n->smtp.present || n->submission.present || n->lmtp.present)
+			smtp_server_start(s, i);
+	}
+}
+
+void
+mail_power(struct sim *s, int node, int up)
+{
+	mta_power(s, node, up);
+}
+
+void
+mail_free(struct sim *s)
+{
+	struct mail_world *w = s->mail;
+
+	if (w == NULL)
+		return;
+	mua_free_all(s);
+	smtp_out_free_all(s);
+	smtp_server_free_all(s);
+	mta_free_all(s);
+	for (int i = 0; i < w->nboxes; i++) {
+		struct mailbox *mb = &w->boxes[i];
+
+		for (int k = 0; k < mb->nmsgs; k++) {
+			buf_free(&mb->msgs[k].data);
+			free(mb->msgs[k].message_id);
+		}
+		free(mb->msgs);
+	}
+	free(w->boxes);
+	for (int i = 0; i < w->ndlv; i++) {
+		free(w->dlv[i].message_id);
+		free(w->dlv[i].rcpt);
+		free(w->dlv[i].reply);
+	}
+	free(w->dlv);
+	free(w->mta);
+	for (int i = 0; i < w->nkeep; i++)
+		free(w->keep[i]);
+	free(w->keep);
+	free(w);
+	s->mail = NULL;
+}

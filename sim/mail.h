@@ -1,0 +1,192 @@
+/*
+ * mail.h: the mail layers of the world, shared by the files that model
+ * them: the mailstore (mailstore.c), the mail servers and their queues
+ * (mta.c), the SMTP/LMTP sessions (smtp_server.c, smtp_client.c), the
+ * person's mail program (mua.c), and the summary that reports on them.
+ */
+#ifndef SUREL_MAIL_H
+#define SUREL_MAIL_H
+
+#include <stdint.h>
+
+#include "event.h"
+#include "util.h"
+
+struct sim;
+
+/* ---- the mailstore ---------------------------------------------- */
+
+enum {
+	MSGF_SEEN = 1 << 0,
+	MSGF_ANSWERED = 1 << 1,
+	MSGF_FLAGGED = 1 << 2,
+	MSGF_DELETED = 1 << 3,
+	MSGF_DRAFT = 1 << 4,
+};
+
+struct mbox_msg {
+	uint32_t	 uid;		/* RFC 3501 2.3.1.1: strictly ascending */
+	int		 flags;
+	struct buf	 data;		/* the message as stored, CRLF lines */
+	char		*message_id;
+	uint64_t	 arrived_ns;
+};
+
+/* One account of the scenario: a user, a password, a mailbox. */
+struct mailbox {
+	int		 account;	/* index in the scenario's accounts */
+	int		 node;		/* the server holding it */
+	const char	*address, *user, *password;
+	struct mbox_msg	*msgs;
+	int		 nmsgs, capmsgs;
+	uint32_t	 uidnext;
+	uint32_t	 uidvalidity;
+	int		 locked;	/* a POP3 session holds it (RFC 1939 8) */
+};
+
+struct mailbox *mailstore_by_address(struct sim *s, int node, const char *addr);
+struct mailbox *mailstore_by_user(struct sim *s, int node, const char *user);
+/* Does any mailbox on node have this address? */
+int	 mailstore_has(struct sim *s, int node, const char *addr);
+/* Store a copy of the message; records the state change. */
+void	 mailstore_deliver(struct sim *s, struct mailbox *mb, const uint8_t *p,
+	    size_t n, const char *message_id);
+/* Remove message i (POP3 at UPDATE, IMAP EXPUNGE). */
+void	 mailstore_remove(struct sim *s, struct mailbox *mb, int i);
+
+/* ---- deliveries: the outcome for each message and recipient ------- */
+
+enum delivery_status {
+	DLV_QUEUED,
+	DLV_DELIVERED,
+	DLV_BOUNCED,
+	DLV_REJECTED,
+};
+
+struct delivery {
+	char			*message_id;
+	char			*rcpt;
+	enum delivery_status	 status;
+	int			 server;	/* node */
+	char			*reply;
+};
+
+void	 delivery_set(struct sim *s, const char *message_id, const char *rcpt,
+	    enum delivery_status st, int server, const char *reply);
+const char *delivery_status_str(enum delivery_status st);
+
+/* ---- mail servers --------------------------------------------------- */
+
+struct qrcpt {
+	char		*addr;
+	int		 done;		/* delivered, relayed or bounced */
+	int		 in_flight;	/* a session is delivering it now */
+	int		 attempts;
+	char		*last_error;	/* the last reply or failure */
+	int		 last_server;	/* node whose reply it was, or -1 */
+};
+
+/* A message in a mail server's queue, with its envelope. */
+struct qitem {
+	struct mta	*mta;
+	struct qitem	*next;
+	char		 qid[16];
+	char		*sender;	/* "" is the null reverse-path <> */
+	struct qrcpt	*rcpt;
+	int		 nrcpt;
+	struct buf	 data;		/* with our Received: header on top */
+	char		*message_id;
+	uint64_t	 arrived_ns;
+	uint64_t	 next_try_ns;
+	ev_id		 timer;
+	int		 attempts;	/* delivery runs so far */
+	int		 running;	/* sessions under way */
+};
+
+struct mta {
+	int		 node;
+	struct qitem	*queue;
+	int		 nqueue;
+	uint32_t	 qseq;		/* for queue ids */
+};
+
+struct mail_world {
+	struct mailbox	*boxes;		/* one per scenario account */
+	int		 nboxes;
+	struct mta	**mta;		/* per node; NULL where no mail server */
+	struct delivery	*dlv;
+	int		 ndlv, capdlv;
+	uint32_t	 msgseq;	/* Message-ID counter */
+	struct mua_send	*sends;		/* sends under way */
+	struct smtp_sess *sessions;	/* server sessions, for teardown */
+	struct smtp_out	*outgoing;	/* client sessions, for teardown */
+	struct attempt	*attempts;	/* mta.c's delivery attempts under way */
+	void		**keep;		/* allocations freed with the world */
+	int		 nkeep;
+};
+
+/* Free p when the mail world goes. */
+void	 mail_keep(struct sim *s, void *p);
+
+void	 mail_start(struct sim *s);
+void	 mail_free(struct sim *s);
+void	 mail_power(struct sim *s, int node, int up);
+void	 mail_send_action(struct sim *s, int action);
+
+/* mta.c: a server accepted a message (from SMTP, LMTP or a local send). */
+/* A fresh queue id for node, for a Received: line written before mta_enqueue(). */
+void	 mta_new_qid(struct sim *s, int node, char out[16]);
+/* qid: from mta_new_qid(), or NULL for a new one. */
+struct qitem *mta_enqueue(struct sim *s, int node, const char *qid,
+	    const char *sender,
+	    const char *const *rcpts, int nrcpt, const uint8_t *data, size_t n,
+	    const char *message_id);
+void	 mta_power(struct sim *s, int node, int up);
+void	 mta_free_all(struct sim *s);
+/* Is addr's domain one of node's own (smtp.domains)? */
+int	 mta_is_local_domain(struct sim *s, int node, const char *addr);
+/* The node whose mailboxes receive mail for node's own domains. */
+int	 mta_mailbox_node(struct sim *s, int node);
+
+/* smtp_server.c */
+void	 smtp_server_start(struct sim *s, int node);
+void	 smtp_server_free_all(struct sim *s);
+/* Prepend our Received: header (RFC 5321 4.4). */
+void	 smtp_received(struct sim *s, int node, const char *helo,
+	    int peer_node, uint32_t peer_ip, const char *proto, const char *qid,
+	    const char *rcpt, struct buf *out);
+
+/* smtp_client.c: deliver one message to one server, for some recipients. */
+enum smtp_out_mode {
+	OUT_SMTP,		/* MTA to MTA, port 25 */
+	OUT_SUBMIT,		/* a person's client to its provider (RFC 6409) */
+	OUT_LMTP,		/* to the mailbox server (RFC 2033) */
+};
+
+/* Result for one recipient: code 0 means the connection failed before a reply. */
+typedef void (*smtp_out_rcpt_fn)(struct sim *s, void *u, int idx, int code,
+	    const char *reply, int server_node);
+/* Called last, once: the session is over. */
+typedef void (*smtp_out_done_fn)(struct sim *s, void *u);
+
+struct smtp_out_req {
+	enum smtp_out_mode mode;
+	int		 node;		/* who connects */
+	uint32_t	 ip;		/* to whom */
+	uint16_t	 port;
+	const char	*helo;		/* our hostname */
+	const char	*sender;
+	const char *const *rcpt;
+	int		 nrcpt;
+	const uint8_t	*data;		/* the message, CRLF lines, not stuffed */
+	size_t		 len;
+	const char	*auth_user, *auth_password;	/* NULL: no AUTH */
+	smtp_out_rcpt_fn on_rcpt;
+	smtp_out_done_fn on_done;
+	void		*u;
+};
+
+struct smtp_out *smtp_out_start(struct sim *s, const struct smtp_out_req *r);
+void	 smtp_out_free_all(struct sim *s);
+
+#endif

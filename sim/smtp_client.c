@@ -1,0 +1,491 @@
+/*
+ * smtp_client.c: the sending side of SMTP (RFC 5321), of submission
+ * (RFC 6409, with AUTH PLAIN, RFC 4616) and of LMTP (RFC 2033): one
+ * session delivers one message to one server for a list of recipients
+ * and reports a reply for each.
+ *
+ * The shape is OpenSMTPD's mta_session.c: oc_enter_state() does the
+ * entry action of a state (sends EHLO, MAIL...) and oc_response() reads
+ * the reply in the current state and picks the next one.  Commands go
+ * one at a time (no PIPELINING), which is slower on the wire but lets a
+ * student match every command with its reply.
+ */
+#include "base64.h"
+#include "linebuf.h"
+#include "mail.h"
+#include "smtp_wire.h"
+#include "tcp.h"
+#include "world.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum oc_state {
+	OC_CONNECTING,
+	OC_GREETING,
+	OC_EHLO,
+	OC_HELO,
+	OC_AUTH,
+	OC_MAIL,
+	OC_RCPT,
+	OC_DATA,
+	OC_BODY,
+	OC_QUIT,
+	OC_DONE,
+};
+
+struct smtp_out {
+	struct sim	*s;
+	struct smtp_out	*next;
+	struct smtp_out_req r;		/* strings and arrays copied below */
+	char		*helo, *sender, *auth_user, *auth_password;
+	char		**rcpt;
+	struct buf	 data;
+	struct tcp_conn	*c;
+	int		 server;	/* node we talk to */
+	enum oc_state	 state;
+	struct linebuf	 lb;
+	struct smtp_reply reply;
+	int		 ext_size, ext_auth, ext_8bit;
+	int		 rcpt_i;	/* the RCPT being answered */
+	int		*accepted;	/* per recipient: 1 after a 2xx RCPT reply */
+	int		*reported;	/* per recipient: on_rcpt called */
+	int		 naccepted;
+	int		 lmtp_i;	/* LMTP: the next recipient to get a final reply */
+	int		 finished;	/* on_done called */
+};
+
+static void	oc_enter_state(struct smtp_out *, enum oc_state);
+
+static enum app_proto
+oc_proto(const struct smtp_out *o)
+{
+	return o->r.mode == OUT_LMTP ? APP_LMTP : APP_SMTP;
+}
+
+/* Send a command line and record it as one application message. */
+static void
+oc_send(struct smtp_out *o, const char *shown, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+oc_send(struct smtp_out *o, const char *shown, const char *fmt, ...)
+{
+	struct buf b = { 0 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	char *text = xasprintf("C: %s", shown ? shown : (char *)b.data);
+	buf_puts(&b, "\r\n");
+	tcp_send(o->c, b.data, b.len);
+	sim_app(o->s, o->r.node, o->server, oc_proto(o), text, strlen(text));
+	free(text);
+	buf_free(&b);
+}
+
+static void
+report(struct smtp_out *o, int i, int code, const char *text)
+{
+	if (o->reported[i])
+		return;
+	o->reported[i] = 1;
+	if (o->r.on_rcpt)
+		o->r.on_rcpt(o->s, o->r.u, i, code, text, o->server);
+}
+
+/* Every recipient not yet answered gets this result. */
+static void
+report_rest(struct smtp_out *o, int code, const char *text)
+{
+	for (int i = 0; i < o->r.nrcpt; i++)
+		report(o, i, code, text);
+}
+
+static void
+finish(struct smtp_out *o)
+{
+	if (o->finished)
+		return;
+	o->finished = 1;
+	report_rest(o, 0, "connection closed before a reply");
+	if (o->r.on_done)
+		o->r.on_done(o->s, o->r.u);
+}
+
+static void
+oc_free(struct smtp_out *o)
+{
+	struct smtp_out **pp;
+
+	for (pp = &o->s->mail->outgoing; *pp; pp = &(*pp)->next)
+		if (*pp == o) {
+			*pp = o->next;
+			break;
+		}
+	free(o->helo);
+	free(o->sender);
+	free(o->auth_user);
+	free(o->auth_password);
+	for (int i = 0; i < o->r.nrcpt; i++)
+		free(o->rcpt[i]);
+	free(o->rcpt);
+	free(o->accepted);
+	free(o->reported);
+	buf_free(&o->data);
+	linebuf_free(&o->lb);
+	smtp_reply_free(&o->reply);
+	free(o);
+}
+
+/* The full reply as the summary shows it: "550 5.1.1 <x>: User unknown". */
+static char *
+reply_text(const struct smtp_reply *r)
+{
+	const char *t = (const char *)r->text.data;
+	const char *nl = t ? strrchr(t, '\n') : NULL;
+
+	return xasprintf("%d%s%s %s", r->code, r->enhanced[0] ? " " : "",
+	    r->enhanced, nl ? nl + 1 : t ? t : "");
+}
+
+static void
+oc_enter_state(struct smtp_out *o, enum oc_state st)
+{
+	o->state = st;
+	switch (st) {
+	case OC_EHLO:
+		if (o->r.mode == OUT_LMTP)
+			oc_send(o, NULL, "LHLO %s", o->helo);
+		else
+			oc_send(o, NULL, "EHLO %s", o->helo);
+		break;
+	case OC_HELO:
+		oc_send(o, NULL, "HELO %s", o->helo);
+		break;
+	case OC_AUTH: {
+		/* RFC 4616: authzid (empty) NUL authcid NUL passwd, in base64. */
+		struct buf raw = { 0 }, b64 = { 0 };
+		buf_putc(&raw, '\0');
+		buf_puts(&raw, o->auth_user);
+		buf_putc(&raw, '\0');
+		buf_puts(&raw, o->auth_password);
+		b64_encode(raw.data, raw.len, &b64, 0);
+		oc_send(o, "AUTH PLAIN (user name and password, in base64)",
+		    "AUTH PLAIN %s", (char *)b64.data);
+		buf_free(&raw);
+		buf_free(&b64);
+		break;
+	}
+	case OC_MAIL: {
+		struct buf params = { 0 };
+		if (o->ext_size)
+			buf_printf(&params, " SIZE=%zu", o->data.len);
+		if (o->ext_8bit) {
+			for (size_t i = 0; i < o->data.len; i++)
+				if (o->data.data[i] & 0x80) {
+					buf_puts(&params, " BODY=8BITMIME");
+					break;
+				}
+		}
+		oc_send(o, NULL, "MAIL FROM:<%s>%s", o->sender,
+		    params.data ? (char *)params.data : "");
+		buf_free(&params);
+		break;
+	}
+	case OC_RCPT:
+		oc_send(o, NULL, "RCPT TO:<%s>", o->rcpt[o->rcpt_i]);
+		break;
+	case OC_DATA:
+		oc_send(o, NULL, "DATA");
+		break;
+	case OC_BODY: {
+		struct buf b = { 0 };
+		smtp_dot_stuff(o->data.data, o->data.len, &b);
+		tcp_send(o->c, b.data, b.len);
+		size_t lines = 0;
+		for (size_t i = 0; i < b.len; i++)
+			lines += b.data[i] == '\n';
+		char *text = xasprintf("C: (the message: %zu bytes in %zu lines, "
+		    "ending with a line holding only \".\")", o->data.len,
+		    lines - 1);
+		sim_app(o->s, o->r.node, o->server, oc_proto(o), text,
+		    strlen(text));
+		free(text);
+		buf_free(&b);
+		break;
+	}
+	case OC_QUIT:
+		oc_send(o, NULL, "QUIT");
+		break;
+	case OC_DONE:
+		tcp_close(o->c);
+		break;
+	default:
+		break;
+	}
+}
+
+/* EHLO's extension lines (RFC 5321 4.1.1.1): note the ones we use. */
+static void
+read_extensions(struct smtp_out *o)
+{
+	const char *t = (const char *)o->reply.text.data;
+
+	while (t && *t) {
+		const char *nl = strchr(t, '\n');
+		size_t n = nl ? (size_t)(nl - t) : strlen(t);
+
+		if (smtp_same_n(t, "SIZE", 4) && (n == 4 || t[4] == ' '))
+			o->ext_size = 1;
+		else if (smtp_same_n(t, "AUTH ", 5))
+			o->ext_auth = 1;
+		else if (smtp_same_n(t, "8BITMIME", 8) && n == 8)
+			o->ext_8bit = 1;
+		t = nl ? nl + 1 : NULL;
+	}
+}
+
+static void
+after_greeting(struct smtp_out *o)
+{
+	if (o->auth_user && o->r.mode == OUT_SUBMIT)
+		oc_enter_state(o, OC_AUTH);
+	else
+		oc_enter_state(o, OC_MAIL);
+}
+
+static void
+oc_response(struct smtp_out *o)
+{
+	const struct smtp_reply *r = &o->reply;
+	int ok = r->code >= 200 && r->code < 300;
+	char *text = reply_text(r);
+
+	switch (o->state) {
+	case OC_GREETING:
+		if (r->code == 220)
+			oc_enter_state(o, OC_EHLO);
+		else {
+			report_rest(o, r->code, text);
+			oc_enter_state(o, OC_QUIT);
+		}
+		break;
+	case OC_EHLO:
+		if (ok) {
+			read_extensions(o);
+			after_greeting(o);
+		} else if (r->code >= 500 && o->r.mode != OUT_LMTP) {
+			oc_enter_state(o, OC_HELO);	/* an old server: RFC 5321 3.2 */
+		} else {
+			report_rest(o, r->code, text);
+			oc_enter_state(o, OC_QUIT);
+		}
+		break;
+	case OC_HELO:
+		if (ok)
+			after_greeting(o);
+		else {
+			report_rest(o, r->code, text);
+			oc_enter_state(o, OC_QUIT);
+		}
+		break;
+	case OC_AUTH:
+		if (r->code == 235)
+			oc_enter_state(o, OC_MAIL);
+		else {
+			report_rest(o, r->code, text);
+			oc_enter_state(o, OC_QUIT);
+		}
+		break;
+	case OC_MAIL:
+		if (ok) {
+			o->rcpt_i = 0;
+			oc_enter_state(o, OC_RCPT);
+		} else {
+			report_rest(o, r->code, text);
+			oc_enter_state(o, OC_QUIT);
+		}
+		break;
+	case OC_RCPT:
+		if (ok) {
+			o->accepted[o->rcpt_i] = 1;
+			o->naccepted++;
+		} else
+			report(o, o->rcpt_i, r->code, text);
+		if (++o->rcpt_i < o->r.nrcpt)
+			oc_enter_state(o, OC_RCPT);
+		else if (o->naccepted > 0)
+			oc_enter_state(o, OC_DATA);
+		else
+			oc_enter_state(o, OC_QUIT);
+		break;
+	case OC_DATA:
+		if (r->code == 354)
+			oc_enter_state(o, OC_BODY);
+		else {
+			report_rest(o, r->code, text);
+			oc_enter_state(o, OC_QUIT);
+		}
+		break;
+	case OC_BODY:
+		if (o->r.mode == OUT_LMTP) {
+			/* RFC 2033 4.2: one reply for each accepted recipient, in order. */
+			while (o->lmtp_i < o->r.nrcpt && !o->accepted[o->lmtp_i])
+				o->lmtp_i++;
+			if (o->lmtp_i < o->r.nrcpt)
+				report(o, o->lmtp_i++, r->code, text);
+			while (o->lmtp_i < o->r.nrcpt && !o->accepted[o->lmtp_i])
+				o->lmtp_i++;
+			if (o->lmtp_i >= o->r.nrcpt)
+				oc_enter_state(o, OC_QUIT);
+		} else {
+			for (int i = 0; i < o->r.nrcpt; i++)
+				if (o->accepted[i])
+					report(o, i, r->code, text);
+			oc_enter_state(o, OC_QUIT);
+		}
+		break;
+	case OC_QUIT:
+		oc_enter_state(o, OC_DONE);
+		finish(o);
+		break;
+	default:
+		break;
+	}
+	free(text);
+}
+
+static void
+oc_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
+{
+	struct smtp_out *o = u;
+	const char *line;
+	size_t len;
+	enum line_status st;
+
+	(void)c;
+	linebuf_feed(&o->lb, p, n);
+	while (o->state != OC_DONE &&
+	    (st = linebuf_next(&o->lb, &line, &len)) != LINE_NONE) {
+		int rc = st == LINE_OK ? smtp_reply_feed(&o->reply, line, len) :
+		    -1;
+
+		if (rc == 0)
+			continue;
+		if (rc < 0) {
+			/* Not SMTP: give up on this server (RFC 5321 4.2 replies only). */
+			report_rest(o, 0, "the server sent something that is not "
+			    "an SMTP reply");
+			oc_enter_state(o, OC_DONE);
+			finish(o);
+			return;
+		}
+		oc_response(o);
+	}
+}
+
+static void
+oc_connected(struct tcp_conn *c, void *u)
+{
+	struct smtp_out *o = u;
+
+	(void)c;
+	o->state = OC_GREETING;
+}
+
+static void
+oc_peer_closed(struct tcp_conn *c, void *u)
+{
+	struct smtp_out *o = u;
+
+	if (o->state != OC_DONE) {
+		o->state = OC_DONE;
+		tcp_close(c);
+	}
+	finish(o);
+}
+
+static void
+oc_closed(struct tcp_conn *c, void *u)
+{
+	(void)c;
+	finish(u);
+	oc_free(u);
+}
+
+static void
+oc_error(struct tcp_conn *c, void *u, enum tcp_err e)
+{
+	struct smtp_out *o = u;
+	char *why = xasprintf("connection to %s failed: %s",
+	    o->s->sc->nodes[o->server].hostname,
+	    e == TCP_ERR_REFUSED ? "refused (nothing listens on that port)" :
+	    e == TCP_ERR_TIMEOUT ? "no answer (timed out)" :
+	    e == TCP_ERR_RESET ? "reset by the other side" :
+	    "our own machine was switched off");
+
+	(void)c;
+	report_rest(o, 0, why);
+	free(why);
+	finish(o);
+	oc_free(o);
+}
+
+static const struct tcp_ops oc_ops = {
+	.connected = oc_connected,
+	.data = oc_data,
+	.peer_closed = oc_peer_closed,
+	.closed = oc_closed,
+	.error = oc_error,
+};
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+struct smtp_out *
+smtp_out_start(struct sim *s, const struct smtp_out_req *r)
+{
+	struct smtp_out *o = xcalloc(1, sizeof *o);
+
+	o->s = s;
+	o->r = *r;
+	o->helo = xstrdup(r->helo);
+	o->sender = xstrdup(r->sender);
+	o->auth_user = dup_or_null(r->auth_user);
+	o->auth_password = dup_or_null(r->auth_password);
+	o->rcpt = xcalloc((size_t)r->nrcpt + 1, sizeof *o->rcpt);
+	for (int i = 0; i < r->nrcpt; i++)
+		o->rcpt[i] = xstrdup(r->rcpt[i]);
+	o->accepted = xcalloc((size_t)r->nrcpt + 1, sizeof(int));
+	o->reported = xcalloc((size_t)r->nrcpt + 1, sizeof(int));
+	buf_append(&o->data, r->data, r->len);
+	o->server = net_node_by_ip(s, r->ip);
+	/* Replies are short; a line of 1000 is the RFC's limit for text. */
+	linebuf_init(&o->lb, SMTP_TEXT_MAX - 2);
+	smtp_reply_init(&o->reply);
+	o->next = s->mail->outgoing;
+	s->mail->outgoing = o;
+	o->state = OC_CONNECTING;
+	o->c = tcp_connect(s, r->node, r->ip, r->port, &oc_ops, o);
+	if (o->c == NULL) {
+		/* Our own machine is off: nothing can be sent. */
+		report_rest(o, 0, "this machine is switched off");
+		finish(o);
+		oc_free(o);
+		return NULL;
+	}
+	return o;
+}
+
+void
+smtp_out_free_all(struct sim *s)
+{
+	while (s->mail->outgoing)
+		oc_free(s->mail->outgoing);
+}

@@ -1,0 +1,837 @@
+/*
+ * smtp_server.c: the receiving side of SMTP (RFC 5321), message
+ * submission (RFC 6409, with AUTH PLAIN and LOGIN, RFC 4954) and LMTP
+ * (RFC 2033), one session per TCP connection.
+ *
+ * The shape is OpenSMTPD's smtp_session.c: a commands[] table pairs each
+ * verb with a check (sends the error reply and returns 0 when the
+ * command may not run now) and a proceed (does the work).  The session
+ * keeps no state the table does not name.
+ *
+ * Policy, as a teacher would expect it:
+ * - mail for our own domains is accepted only for mailboxes that exist
+ *   (550 5.1.1 otherwise: RFC 5321 says a server SHOULD check at RCPT);
+ * - mail for other domains only from an authenticated user or from a
+ *   server that names us as its relay_via (554 5.7.1 otherwise: we are
+ *   no open relay, RFC 5321 3.6.1 / RFC 2505);
+ * - a message that has crossed max_hops servers is refused, 554 5.4.6
+ *   (RFC 5321 6.3: loop detection by counting Received: fields).
+ */
+#include "base64.h"
+#include "linebuf.h"
+#include "mail.h"
+#include "mime.h"
+#include "smtp_wire.h"
+#include "tcp.h"
+#include "world.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_RCPT	100		/* RFC 5321 4.5.3.1.8: at least 100 */
+
+enum srv_kind {
+	SRV_SMTP,
+	SRV_SUBMIT,
+	SRV_LMTP,
+};
+
+enum srv_state {
+	SS_CONNECTED,		/* greeting sent, waiting for EHLO/HELO/LHLO */
+	SS_READY,		/* after EHLO: a transaction may start */
+	SS_MAIL,		/* after MAIL FROM */
+	SS_RCPT,		/* after at least one accepted RCPT TO */
+	SS_DATA,		/* reading the message */
+	SS_AUTH_PLAIN,		/* waiting for the PLAIN response */
+	SS_AUTH_USER,		/* LOGIN: waiting for the user name */
+	SS_AUTH_PASS,		/* LOGIN: waiting for the password */
+	SS_QUIT,
+};
+
+struct smtp_sess {
+	struct sim	*s;
+	struct smtp_sess *next;
+	struct tcp_conn	*c;
+	int		 node, peer;
+	uint32_t	 peer_ip;
+	enum srv_kind	 kind;
+	enum srv_state	 state;
+	struct linebuf	 lb;
+	char		 helo[256];
+	int		 esmtp;
+	int		 authenticated;
+	char		 auth_login_user[256];
+	int		 trusted;	/* the peer names us as its relay_via */
+	char		*sender;
+	char		**rcpt;
+	int		 nrcpt;
+	struct buf	 data;
+	int		 data_too_long_line;
+};
+
+static enum app_proto
+sess_proto(const struct smtp_sess *ss)
+{
+	return ss->kind == SRV_LMTP ? APP_LMTP : APP_SMTP;
+}
+
+static const struct sc_node *
+cfg(const struct smtp_sess *ss)
+{
+	return &ss->s->sc->nodes[ss->node];
+}
+
+static const char *
+hostname(const struct smtp_sess *ss)
+{
+	return cfg(ss)->hostname;
+}
+
+/*
+ * Send one reply and put it in the trace as one application message.
+ * Each side records what it sends, when it sends it: the client its
+ * commands (smtp_client.c), the server its replies.
+ */
+static void
+reply(struct smtp_sess *ss, int code, const char *enh, const char *text)
+{
+	struct buf b = { 0 }, shown = { 0 };
+
+	smtp_reply(&b, code, enh, text);
+	tcp_send(ss->c, b.data, b.len);
+	/* The trace keeps "S: " and the reply's lines, separated by '\n'. */
+	buf_puts(&shown, "S: ");
+	for (size_t i = 0; i < b.len; i++) {
+		if (b.data[i] == '\r')
+			continue;
+		if (b.data[i] == '\n' && i + 1 < b.len)
+			buf_puts(&shown, "\n");
+		else if (b.data[i] != '\n')
+			buf_putc(&shown, b.data[i]);
+	}
+	sim_app(ss->s, ss->node, ss->peer, sess_proto(ss),
+	    (char *)shown.data, shown.len);
+	buf_free(&b);
+	buf_free(&shown);
+}
+
+static void
+replyf(struct smtp_sess *ss, int code, const char *enh, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+replyf(struct smtp_sess *ss, int code, const char *enh, const char *fmt, ...)
+{
+	struct buf b = { 0 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	reply(ss, code, enh, (char *)b.data);
+	buf_free(&b);
+}
+
+static void
+enter_state(struct smtp_sess *ss, enum srv_state st)
+{
+	/* The one place the state changes; the trace hears of it through the replies. */
+	ss->state = st;
+}
+
+static void
+transaction_reset(struct smtp_sess *ss)
+{
+	free(ss->sender);
+	ss->sender = NULL;
+	for (int i = 0; i < ss->nrcpt; i++)
+		free(ss->rcpt[i]);
+	free(ss->rcpt);
+	ss->rcpt = NULL;
+	ss->nrcpt = 0;
+	buf_free(&ss->data);
+	ss->data_too_long_line = 0;
+}
+
+/* ---- checks ------------------------------------------------------ */
+
+static int
+check_greeted(struct smtp_sess *ss, struct smtp_cmd *c)
+{
+	(void)c;
+	if (ss->state == SS_CONNECTED) {
+		reply(ss, 503, "5.5.1", ss->kind == SRV_LMTP ?
+		    "Error: send LHLO first" : "Error: send HELO/EHLO first");
+		return 0;
+	}
+	return 1;
+}
+
+static int
+check_mail(struct smtp_sess *ss, struct smtp_cmd *c)
+{
+	const struct sc_node *n = cfg(ss);
+
+	if (!check_greeted(ss, c))
+		return 0;
+	if (ss->state != SS_READY) {
+		reply(ss, 503, "5.5.1", "Error: nested MAIL command");
+		return 0;
+	}
+	if (ss->kind == SRV_SUBMIT && n->submission.require_auth &&
+	    !ss->authenticated) {
+		reply(ss, 530, "5.7.0", "Authentication required");
+		return 0;
+	}
+	if (c->has_size && n->smtp.present && c->size > n->smtp.max_size) {
+		replyf(ss, 552, "5.3.4", "Message size exceeds fixed limit "
+		    "of %llu bytes", (unsigned long long)n->smtp.max_size);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+check_rcpt(struct smtp_sess *ss, struct smtp_cmd *c)
+{
+	if (!check_greeted(ss, c))
+		return 0;
+	if (ss->state != SS_MAIL && ss->state != SS_RCPT) {
+		reply(ss, 503, "5.5.1", "Error: need MAIL command");
+		return 0;
+	}
+	if (ss->nrcpt >= MAX_RCPT) {
+		reply(ss, 452, "4.5.3", "Error: too many recipients");
+		return 0;
+	}
+	struct sim *s = ss->s;
+	if (ss->kind == SRV_LMTP) {
+		if (!mailstore_has(s, ss->node, c->addr)) {
+			replyf(ss, 550, "5.1.1", "<%s>: Recipient address "
+			    "rejected: no such mailbox here", c->addr);
+			return 0;
+		}
+		return 1;
+	}
+	if (mta_is_local_domain(s, ss->node, c->addr)) {
+		if (!mailstore_has(s, mta_mailbox_node(s, ss->node), c->addr)) {
+			replyf(ss, 550, "5.1.1", "<%s>: Recipient address "
+			    "rejected: User unknown in this domain", c->addr);
+			return 0;
+		}
+		return 1;
+	}
+	if (!ss->authenticated && !ss->trusted) {
+		replyf(ss, 554, "5.7.1", "<%s>: Relay access denied", c->addr);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+check_data(struct smtp_sess *ss, struct smtp_cmd *c)
+{
+	if (!check_greeted(ss, c))
+		return 0;
+	if (ss->state == SS_MAIL) {
+		reply(ss, 554, "5.5.1", "Error: no valid recipients");
+		return 0;
+	}
+	if (ss->state != SS_RCPT) {
+		reply(ss, 503, "5.5.1", "Error: need RCPT command");
+		return 0;
+	}
+	return 1;
+}
+
+static int
+check_auth(struct smtp_sess *ss, struct smtp_cmd *c)
+{
+	if (ss->kind != SRV_SUBMIT) {
+		reply(ss, 502, "5.5.1", "Error: authentication not enabled "
+		    "on this port");
+		return 0;
+	}
+	if (!check_greeted(ss, c))
+		return 0;
+	if (ss->authenticated) {
+		reply(ss, 503, "5.5.1", "Error: already authenticated");
+		return 0;
+	}
+	if (ss->state != SS_READY) {
+		reply(ss, 503, "5.5.1", "Error: MAIL transaction in progress");
+		return 0;
+	}
+	if (strcmp(c->auth_mech, "PLAIN") != 0 &&
+	    strcmp(c->auth_mech, "LOGIN") != 0) {
+		reply(ss, 504, "5.5.4", "Unrecognized authentication type");
+		return 0;
+	}
+	return 1;
+}
+
+static int
+check_any(struct smtp_sess *ss, struct smtp_cmd *c)
+{
+	(void)ss;
+	(void)c;
+	return 1;
+}
+
+/* ---- proceeds ---------------------------------------------------- */
+
+static void
+proceed_ehlo(struct smtp_sess *ss, struct smtp_cmd *c)
+{
+	const struct sc_node *n = cfg(ss);
+	int lmtp = ss->kind == SRV_LMTP;
+
+	if (lmtp != (c->verb == SMTP_LHLO)) {
+		/* RFC 2033 4.1: LMTP has LHLO and no HELO/EHLO; SMTP the reverse. */
+		reply(ss, 500, "5.5.1", lmtp ? "Error: this is LMTP, send LHLO" :
+		    "Error: LHLO is LMTP, send EHLO");
+		return;
+	}
+	/* Keep what fits: the name only goes into our Received: line. */
+	size_t hn = strlen(c->arg) < sizeof ss->helo - 1 ? strlen(c->arg) :
+	    sizeof ss->helo - 1;
+	memcpy(ss->helo, c->arg, hn);
+	ss->helo[hn] = '\0';
+	transaction_reset(ss);
+	if (c->verb == SMTP_HELO) {
+		ss->esmtp = 0;
+		replyf(ss, 250, NULL, "%s", hostname(ss));
+		enter_state(ss, SS_READY);
+		return;
+	}
+	ss->esmtp = 1;
+	struct buf b = { 0 };
+	buf_printf(&b, "%s greets %s\nPIPELINING\n", hostname(ss), c->arg);
+	if (n->smtp.present)
+		buf_printf(&b, "SIZE %llu\n",
+		    (unsigned long long)n->smtp.max_size);
+	buf_puts(&b, "8BITMIME\n");
+	if (ss->kind == SRV_SUBMIT)
+		buf_puts(&b, "AUTH PLAIN LOGIN\n");
+	buf_puts(&b, "ENHANCEDSTATUSCODES");
+	reply(ss, 250, NULL, (char *)b.data);
+	buf_free(&b);
+	enter_state(ss, SS_READY);
+}
+
+static void
+proceed_mail(struct smtp_sess *ss, struct smtp_cmd *c)
+{
+	ss->sender = xstrdup(c->addr);
+	reply(ss, 250, "2.1.0", "Ok");
+	enter_state(ss, SS_MAIL);
+}
+
+static void
+proceed_rcpt(struct smtp_sess *ss, struct smtp_cmd *c)
+{
+	ss->rcpt = xrealloc(ss->rcpt, (size_t)(ss->nrcpt + 1) * sizeof *ss->rcpt);
+	ss->rcpt[ss->nrcpt++] = xstrdup(c->addr);
+	reply(ss, 250, "2.1.5", "Ok");
+	enter_state(ss, SS_RCPT);
+}
+
+static void
+proceed_data(struct smtp_sess *ss, struct smtp_cmd *c)
+{
+	(void)c;
+	buf_free(&ss->data);
+	reply(ss, 354, NULL, "End data with <CR><LF>.<CR><LF>");
+	enter_state(ss, SS_DATA);
+}
+
+static void
+proceed_rset(struct smtp_sess *ss, struct smtp_cmd *c)
+{
+	(void)c;
+	transaction_reset(ss);
+	reply(ss, 250, "2.0.0", "Ok");
+	if (ss->state != SS_CONNECTED)
+		enter_state(ss, SS_READY);
+}
+
+static void
+proceed_noop(struct smtp_sess *ss, struct smtp_cmd *c)
+{
+	(void)c;
+	reply(ss, 250, "2.0.0", "Ok");
+}
+
+static void
+proceed_quit(struct smtp_sess *ss, struct smtp_cmd *c)
+{
+	(void)c;
+	reply(ss, 221, "2.0.0", "Bye");
+	enter_state(ss, SS_QUIT);
+	tcp_close(ss->c);
+}
+
+static void
+proceed_vrfy(struct smtp_sess *ss, struct smtp_cmd *c)
+{
+	(void)c;
+	/* RFC 5321 3.5.3: 252 when the server will not say (it would help spammers). */
+	reply(ss, 252, "2.5.2", "Cannot VRFY user, but will accept message "
+	    "and attempt delivery");
+}
+
+static void
+proceed_help(struct smtp_sess *ss, struct smtp_cmd *c)
+{
+	(void)c;
+	reply(ss, 214, "2.0.0", ss->kind == SRV_LMTP ?
+	    "Commands: LHLO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP" :
+	    "Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP AUTH");
+}
+
+/* Does user/password belong to an account this provider serves? */
+static int
+auth_ok(struct smtp_sess *ss, const char *user, const char *pass)
+{
+	const struct scenario *sc = ss->s->sc;
+	int mbnode = mta_mailbox_node(ss->s, ss->node);
+
+	for (int i = 0; i < sc->naccounts; i++) {
+		const struct sc_account *a = &sc->accounts[i];
+
+		if (a->server != ss->node && a->server != mbnode &&
+		    !mta_is_local_domain(ss->s, ss->node, a->address))
+			continue;
+		if (strcmp(a->user, user) == 0 && strcmp(a->password, pass) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+auth_result(struct smtp_sess *ss, int ok, const char *user)
+{
+	if (ok) {
+		ss->authenticated = 1;
+		replyf(ss, 235, "2.7.0", "Authentication successful (%s)", user);
+	} else
+		reply(ss, 535, "5.7.8", "Error: authentication failed");
+	enter_state(ss, SS_READY);
+}
+
+/* RFC 4616: the PLAIN response is base64 of authzid NUL authcid NUL passwd. */
+static void
+auth_plain(struct smtp_sess *ss, const char *b64)
+{
+	struct buf d = { 0 };
+
+	if (strcmp(b64, "*") == 0) {
+		reply(ss, 501, "5.7.0", "Authentication cancelled");
+		enter_state(ss, SS_READY);
+		return;
+	}
+	if (b64_decode(b64, strlen(b64), &d) != 0 || d.len == 0) {
+		reply(ss, 501, "5.5.2", "Cannot decode response");
+		enter_state(ss, SS_READY);
+		buf_free(&d);
+		return;
+	}
+	const char *p = (const char *)d.data, *end = p + d.len;
+	const char *nul1 = memchr(p, '\0', d.len);
+	const char *nul2 = nul1 ? memchr(nul1 + 1, '\0',
+	    (size_t)(end - nul1 - 1)) : NULL;
+	if (nul2 == NULL) {
+		reply(ss, 501, "5.5.2", "Invalid PLAIN response");
+		enter_state(ss, SS_READY);
+		buf_free(&d);
+		return;
+	}
+	char *user = xstrndup(nul1 + 1, (size_t)(nul2 - nul1 - 1));
+	char *pass = xstrndup(nul2 + 1, (size_t)(end - nul2 - 1));
+	auth_result(ss, auth_ok(ss, user, pass), user);
+	free(user);
+	free(pass);
+	buf_free(&d);
+}
+
+static void
+proceed_auth(struct smtp_sess *ss, struct smtp_cmd *c)
+{
+	if (strcmp(c->auth_mech, "PLAIN") == 0) {
+		if (c->auth_initial[0] != '\0') {
+			auth_plain(ss, c->auth_initial);
+			return;
+		}
+		reply(ss, 334, NULL, "");
+		enter_state(ss, SS_AUTH_PLAIN);
+		return;
+	}
+	/* LOGIN: "Username:" and "Password:", base64-encoded challenges. */
+	if (c->auth_initial[0] != '\0') {
+		struct buf d = { 0 };
+		if (b64_decode(c->auth_initial, strlen(c->auth_initial), &d) ||
+		    d.len >= sizeof ss->auth_login_user) {
+			reply(ss, 501, "5.5.2", "Cannot decode response");
+			buf_free(&d);
+			return;
+		}
+		memcpy(ss->auth_login_user, d.data, d.len);
+		ss->auth_login_user[d.len] = '\0';
+		buf_free(&d);
+		reply(ss, 334, NULL, "UGFzc3dvcmQ6");
+		enter_state(ss, SS_AUTH_PASS);
+		return;
+	}
+	reply(ss, 334, NULL, "VXNlcm5hbWU6");
+	enter_state(ss, SS_AUTH_USER);
+}
+
+/* The lines of AUTH LOGIN and PLAIN that come after a 334. */
+static void
+auth_line(struct smtp_sess *ss, const char *line, size_t n)
+{
+	char *text = xstrndup(line, n);
+
+	if (ss->state == SS_AUTH_PLAIN) {
+		auth_plain(ss, text);
+	} else if (strcmp(text, "*") == 0) {
+		reply(ss, 501, "5.7.0", "Authentication cancelled");
+		enter_state(ss, SS_READY);
+	} else {
+		struct buf d = { 0 };
+
+		if (b64_decode(text, n, &d) != 0 ||
+		    d.len >= sizeof ss->auth_login_user ||
+		    memchr(d.data, '\0', d.len) != NULL) {
+			reply(ss, 501, "5.5.2", "Cannot decode response");
+			enter_state(ss, SS_READY);
+		} else if (ss->state == SS_AUTH_USER) {
+			memcpy(ss->auth_login_user, d.data, d.len);
+			ss->auth_login_user[d.len] = '\0';
+			reply(ss, 334, NULL, "UGFzc3dvcmQ6");
+			enter_state(ss, SS_AUTH_PASS);
+		} else {
+			char *pass = xstrndup((char *)d.data, d.len);
+			auth_result(ss, auth_ok(ss, ss->auth_login_user, pass),
+			    ss->auth_login_user);
+			free(pass);
+		}
+		buf_free(&d);
+	}
+	free(text);
+}
+
+static const struct {
+	enum smtp_verb verb;
+	int	(*check)(struct smtp_sess *, struct smtp_cmd *);
+	void	(*proceed)(struct smtp_sess *, struct smtp_cmd *);
+} commands[] = {
+	{ SMTP_EHLO, check_any, proceed_ehlo },
+	{ SMTP_HELO, check_any, proceed_ehlo },
+	{ SMTP_LHLO, check_any, proceed_ehlo },
+	{ SMTP_MAIL, check_mail, proceed_mail },
+	{ SMTP_RCPT, check_rcpt, proceed_rcpt },
+	{ SMTP_DATA, check_data, proceed_data },
+	{ SMTP_RSET, check_any, proceed_rset },
+	{ SMTP_NOOP, check_any, proceed_noop },
+	{ SMTP_QUIT, check_any, proceed_quit },
+	{ SMTP_VRFY, check_any, proceed_vrfy },
+	{ SMTP_HELP, check_any, proceed_help },
+	{ SMTP_AUTH, check_auth, proceed_auth },
+};
+
+/* ---- the end of DATA ------------------------------------------------- */
+
+/* The value of the first header field called name, or NULL (heap string). */
+static char *
+header_value(const uint8_t *p, size_t n, const char *name)
+{
+	size_t k = strlen(name), i = 0;
+
+	while (i < n) {
+		const uint8_t *lf = memchr(p + i, '\n', n - i);
+		size_t end = lf ? (size_t)(lf - p) : n;
+		size_t len = end - i;
+
+		if (len > 0 && p[end - 1] == '\r')
+			len--;
+		if (len == 0)
+			return NULL;
+		if (len > k && p[i + k] == ':' &&
+		    smtp_same_n((const char *)p + i, name, k)) {
+			size_t v = i + k + 1;
+			while (v < i + len && (p[v] == ' ' || p[v] == '\t'))
+				v++;
+			return xstrndup((const char *)p + v, i + len - v);
+		}
+		i = end + 1;
+	}
+	return NULL;
+}
+
+void
+smtp_received(struct sim *s, int node, const char *helo, int peer_node,
+    uint32_t peer_ip, const char *proto, const char *qid, const char *rcpt,
+    struct buf *out)
+{
+	char ip[16];
+
+	ip_format(peer_ip, ip);
+	buf_printf(out, "Received: from %s (%s [%s])\r\n\tby %s (surel) with %s "
+	    "id %s", helo, peer_node >= 0 ? s->sc->nodes[peer_node].hostname :
+	    "unknown", ip, s->sc->nodes[node].hostname, proto, qid);
+	if (rcpt)
+		buf_printf(out, "\r\n\tfor <%s>", rcpt);
+	buf_puts(out, "; ");
+	mime_date(out, s->sc->epoch_unix + (int64_t)(sim_time(s) / SIM_SEC),
+	    s->sc->epoch_offset_min);
+	buf_puts(out, "\r\n");
+}
+
+static void
+data_done(struct smtp_sess *ss)
+{
+	struct sim *s = ss->s;
+	const struct sc_node *n = cfg(ss);
+
+	if (ss->data_too_long_line) {
+		reply(ss, 500, "5.5.2", "Error: line too long (RFC 5321 "
+		    "allows 1000 characters)");
+		goto out;
+	}
+	if (n->smtp.present && ss->data.len > n->smtp.max_size) {
+		reply(ss, 552, "5.3.4", "Error: message too big");
+		goto out;
+	}
+	int max_hops = n->smtp.present ? n->smtp.max_hops : 30;
+	if (smtp_count_received(ss->data.data, ss->data.len) >= max_hops) {
+		reply(ss, 554, "5.4.6", "Error: too many hops (a mail loop?)");
+		goto out;
+	}
+
+	char *mid = header_value(ss->data.data, ss->data.len, "Message-ID");
+	struct buf msg = { 0 };
+	char qid[16];
+	if (ss->kind == SRV_LMTP)
+		snprintf(qid, sizeof qid, "L%X%04X", (unsigned)ss->node,
+		    (unsigned)(s->mail->msgseq++ & 0xffff));
+	else
+		mta_new_qid(s, ss->node, qid);
+	const char *proto = ss->kind == SRV_LMTP ? "LMTP" :
+	    !ss->esmtp ? "SMTP" : ss->authenticated ? "ESMTPA" : "ESMTP";
+	smtp_received(s, ss->node, ss->helo, ss->peer, ss->peer_ip, proto, qid,
+	    ss->nrcpt == 1 ? ss->rcpt[0] : NULL, &msg);
+	if (mid == NULL) {
+		/* RFC 6409 8.3: a submission server may add a missing Message-ID. */
+		mid = xasprintf("<%s.%s@%s>", qid, "surel", hostname(ss));
+		buf_printf(&msg, "Message-ID: %s\r\n", mid);
+	}
+	buf_append(&msg, ss->data.data, ss->data.len);
+
+	if (ss->kind == SRV_LMTP) {
+		/* RFC 2033 4.2: one reply per accepted recipient, in order. */
+		for (int i = 0; i < ss->nrcpt; i++) {
+			struct mailbox *mb = mailstore_by_address(s, ss->node,
+			    ss->rcpt[i]);
+			char *r = xasprintf("250 2.1.5 <%s> delivered to "
+			    "mailbox", ss->rcpt[i]);
+
+			mailstore_deliver(s, mb, msg.data, msg.len, mid);
+			delivery_set(s, mid, ss->rcpt[i], DLV_DELIVERED, ss->node,
+			    r);
+			replyf(ss, 250, "2.1.5", "<%s> delivered to mailbox",
+			    ss->rcpt[i]);
+			free(r);
+		}
+	} else {
+		mta_enqueue(s, ss->node, qid, ss->sender,
+		    (const char *const *)ss->rcpt, ss->nrcpt, msg.data, msg.len,
+		    mid);
+		replyf(ss, 250, "2.0.0", "Ok: queued as %s", qid);
+	}
+	buf_free(&msg);
+	free(mid);
+out:
+	transaction_reset(ss);
+	enter_state(ss, SS_READY);
+}
+
+/* ---- input ------------------------------------------------------- */
+
+static void
+command_line(struct smtp_sess *ss, const char *line, size_t n)
+{
+	struct smtp_cmd c;
+	int rc = smtp_parse_command(line, n, &c);
+	switch (rc) {
+	case SMTP_PARSE_OK:
+		break;
+	case SMTP_PARSE_UNKNOWN:
+		reply(ss, 500, "5.5.2", "Error: command not recognized");
+		return;
+	case SMTP_PARSE_ADDRESS:
+		reply(ss, 501, c.verb == SMTP_MAIL ? "5.1.7" : "5.1.3",
+		    c.verb == SMTP_MAIL ? "Error: bad sender address syntax" :
+		    "Error: bad recipient address syntax");
+		return;
+	case SMTP_PARSE_PARAM:
+		reply(ss, 555, "5.5.4", "Error: unsupported parameter");
+		return;
+	default:
+		replyf(ss, 501, "5.5.4", "Syntax error in arguments of %s",
+		    smtp_verb_str(c.verb));
+		return;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		if (commands[i].verb == c.verb) {
+			if (commands[i].check(ss, &c))
+				commands[i].proceed(ss, &c);
+			return;
+		}
+	fatalx("smtp: no table entry for %s", smtp_verb_str(c.verb));
+}
+
+static void
+sess_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
+{
+	struct smtp_sess *ss = u;
+	const char *line;
+	size_t len;
+	enum line_status st;
+
+	(void)c;
+	linebuf_feed(&ss->lb, p, n);
+	while (ss->state != SS_QUIT &&
+	    (st = linebuf_next(&ss->lb, &line, &len)) != LINE_NONE) {
+		if (ss->state == SS_DATA) {
+			if (st == LINE_TOO_LONG) {
+				ss->data_too_long_line = 1;
+				continue;
+			}
+			if (smtp_data_line(line, len, &ss->data))
+				data_done(ss);
+			continue;
+		}
+		if (st == LINE_TOO_LONG || len > SMTP_CMD_MAX - 2) {
+			reply(ss, 500, "5.5.2", "Error: line too long");
+			continue;
+		}
+		if (ss->state == SS_AUTH_PLAIN || ss->state == SS_AUTH_USER ||
+		    ss->state == SS_AUTH_PASS)
+			auth_line(ss, line, len);
+		else
+			command_line(ss, line, len);
+	}
+}
+
+static void
+sess_free(struct smtp_sess *ss)
+{
+	struct smtp_sess **pp;
+
+	for (pp = &ss->s->mail->sessions; *pp; pp = &(*pp)->next)
+		if (*pp == ss) {
+			*pp = ss->next;
+			break;
+		}
+	transaction_reset(ss);
+	linebuf_free(&ss->lb);
+	free(ss);
+}
+
+static void
+sess_peer_closed(struct tcp_conn *c, void *u)
+{
+	(void)u;
+	/* The client left (with or without QUIT): an unfinished message is forgotten. */
+	tcp_close(c);
+}
+
+static void
+sess_closed(struct tcp_conn *c, void *u)
+{
+	(void)c;
+	sess_free(u);
+}
+
+static void
+sess_error(struct tcp_conn *c, void *u, enum tcp_err e)
+{
+	(void)c;
+	(void)e;
+	sess_free(u);
+}
+
+static const struct tcp_ops sess_ops = {
+	.data = sess_data,
+	.peer_closed = sess_peer_closed,
+	.closed = sess_closed,
+	.error = sess_error,
+};
+
+static void
+sess_accept(struct tcp_conn *c, void *u)
+{
+	struct sim *s = ((void **)u)[0];
+	intptr_t code = (intptr_t)((void **)u)[1];
+	struct smtp_sess *ss = xcalloc(1, sizeof *ss);
+
+	ss->s = s;
+	ss->c = c;
+	ss->node = (int)(code / 4);
+	ss->kind = (enum srv_kind)(code % 4);
+	ss->peer_ip = tcp_conn_peer_ip(c);
+	ss->peer = net_node_by_ip(s, ss->peer_ip);
+	if (ss->peer >= 0 && s->sc->nodes[ss->peer].smtp.present &&
+	    s->sc->nodes[ss->peer].smtp.relay_via == ss->node)
+		ss->trusted = 1;
+	/* Room for a text line of 1000 octets with its CRLF (RFC 5321 4.5.3.1.6). */
+	linebuf_init(&ss->lb, SMTP_TEXT_MAX - 2);
+	ss->next = s->mail->sessions;
+	s->mail->sessions = ss;
+	tcp_set_ops(c, &sess_ops, ss);
+	replyf(ss, 220, NULL, "%s %s surel", hostname(ss),
+	    ss->kind == SRV_LMTP ? "LMTP" : "ESMTP");
+	enter_state(ss, SS_CONNECTED);
+}
+
+/* The listener contexts: (sim, node * 4 + kind), kept for the sim's life. */
+struct listen_ctx {
+	void	*p[2];
+};
+
+void
+smtp_server_start(struct sim *s, int node)
+{
+	const struct sc_node *n = &s->sc->nodes[node];
+	struct {
+		int present, port;
+		enum srv_kind kind;
+	} svc[3] = {
+		{ n->smtp.present, n->smtp.port, SRV_SMTP },
+		{ n->submission.present, n->submission.port, SRV_SUBMIT },
+		{ n->lmtp.present, n->lmtp.port, SRV_LMTP },
+	};
+
+	for (int i = 0; i < 3; i++) {
+		if (!svc[i].present)
+			continue;
+		struct listen_ctx *lc = xcalloc(1, sizeof *lc);
+		lc->p[0] = s;
+		lc->p[1] = (void *)(intptr_t)(node * 4 + (int)svc[i].kind);
+		if (tcp_listen(s, node, (uint16_t)svc[i].port, sess_accept,
+		    lc->p) != 0)
+			fatalx("port %d taken twice on node %d", svc[i].port,
+			    node);
+		mail_keep(s, lc);
+	}
+}
+
+void
+smtp_server_free_all(struct sim *s)
+{
+	while (s->mail->sessions)
+		sess_free(s->mail->sessions);
+}
