@@ -55,6 +55,9 @@ SIM_SRCS += sim/smtp_client.c
 SIM_SRCS += sim/mta.c
 SIM_SRCS += sim/mua.c
 SIM_SRCS += sim/mail.c
+SIM_SRCS += sim/device.c
+SIM_SRCS += sim/pop3_server.c
+SIM_SRCS += sim/imap_server.c
 
 # The program: command line now, the window later.
 APP_SRCS += render/main.c

@@ -9,6 +9,7 @@
 #include <string.h>
 
 void	mua_free_all(struct sim *);
+void	device_free_all(struct sim *);
 
 void
 mail_keep(struct sim *s, void *p)
@@ -40,6 +41,7 @@ mail_start(struct sim *s)
 		/* RFC 3501 2.3.1.1: any value that does not change while the store lives. */
 		mb->uidvalidity = 1000 + (uint32_t)i;
 	}
+	w->devices = xcalloc((size_t)s->nnodes, sizeof *w->devices);
 	w->mta = xcalloc((size_t)s->nnodes, sizeof *w->mta);
 	for (int i = 0; i < s->nnodes; i++) {
 		const struct sc_node *n = &sc->nodes[i];
@@ -50,7 +52,23 @@ mail_start(struct sim *s)
 		}
 		if (n->smtp.present || n->submission.present || n->lmtp.present)
 			smtp_server_start(s, i);
+		if (n->pop3.present)
+			pop3_server_start(s, i);
+		if (n->imap.present)
+			imap_server_start(s, i);
 	}
+}
+
+void
+mail_fetch_action(struct sim *s, int ai)
+{
+	const struct sc_action *act = &s->sc->actions[ai];
+
+	device_mark_fetched(s, act->node);
+	if (act->protocol == SC_POP3)
+		pop3_fetch(s, ai);
+	else
+		imap_fetch(s, ai);
 }
 
 void
@@ -67,6 +85,8 @@ mail_free(struct sim *s)
 	if (w == NULL)
 		return;
 	mua_free_all(s);
+	pop3_free_all(s);
+	imap_free_all(s);
 	smtp_out_free_all(s);
 	smtp_server_free_all(s);
 	mta_free_all(s);
@@ -86,6 +106,7 @@ mail_free(struct sim *s)
 		free(w->dlv[i].reply);
 	}
 	free(w->dlv);
+	device_free_all(s);
 	free(w->mta);
 	for (int i = 0; i < w->nkeep; i++)
 		free(w->keep[i]);

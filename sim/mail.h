@@ -54,6 +54,42 @@ void	 mailstore_deliver(struct sim *s, struct mailbox *mb, const uint8_t *p,
 /* Remove message i (POP3 at UPDATE, IMAP EXPUNGE). */
 void	 mailstore_remove(struct sim *s, struct mailbox *mb, int i);
 
+/* ---- devices: the mail a person's device downloaded ---------------- */
+
+enum fetch_proto {
+	FETCH_POP3,
+	FETCH_IMAP,
+};
+
+/* One message as a device keeps it after downloading. */
+struct dev_msg {
+	int		 server;	/* node it came from */
+	char		*user;		/* the account it was fetched for */
+	enum fetch_proto proto;
+	char		*uidl;		/* POP3 unique-id (RFC 1939 7), or NULL */
+	uint32_t	 uidvalidity, uid;	/* IMAP (RFC 3501 2.3.1.1), or 0 */
+	struct buf	 data;
+	int		 flags;		/* as the server reported them (IMAP) */
+};
+
+struct device {
+	struct dev_msg	*msgs;
+	int		 nmsgs, capmsgs;
+	int		 fetched;	/* it ran at least one fetch */
+};
+
+/* Keep a downloaded message on node; records ST_CLIENT_STORE. */
+void	 device_store(struct sim *s, int node, int server, const char *user,
+	    enum fetch_proto proto, const char *uidl, uint32_t uidvalidity,
+	    uint32_t uid, const uint8_t *p, size_t n, int flags);
+/* Has node already downloaded this message (POP3 by UIDL, IMAP by UID)? */
+int	 device_has_uidl(struct sim *s, int node, int server, const char *user,
+	    const char *uidl);
+int	 device_has_uid(struct sim *s, int node, int server, const char *user,
+	    uint32_t uidvalidity, uint32_t uid);
+/* A fetch ran on node (even if it found nothing): the summary lists the device. */
+void	 device_mark_fetched(struct sim *s, int node);
+
 /* ---- deliveries: the outcome for each message and recipient ------- */
 
 enum delivery_status {
@@ -123,6 +159,9 @@ struct mail_world {
 	struct attempt	*attempts;	/* mta.c's delivery attempts under way */
 	void		**keep;		/* allocations freed with the world */
 	int		 nkeep;
+	struct device	*devices;	/* per node */
+	struct pop3_world *pop3;	/* pop3_*.c: sessions under way */
+	struct imap_world *imap;	/* imap_*.c: sessions under way */
 };
 
 /* Free p when the mail world goes. */
@@ -132,6 +171,16 @@ void	 mail_start(struct sim *s);
 void	 mail_free(struct sim *s);
 void	 mail_power(struct sim *s, int node, int up);
 void	 mail_send_action(struct sim *s, int action);
+void	 mail_fetch_action(struct sim *s, int action);
+
+/* pop3_server.c / pop3_client.c (RFC 1939) */
+void	 pop3_server_start(struct sim *s, int node);
+void	 pop3_fetch(struct sim *s, int action);
+void	 pop3_free_all(struct sim *s);
+/* imap_server.c / imap_client.c (RFC 3501) */
+void	 imap_server_start(struct sim *s, int node);
+void	 imap_fetch(struct sim *s, int action);
+void	 imap_free_all(struct sim *s);
 
 /* mta.c: a server accepted a message (from SMTP, LMTP or a local send). */
 /* A fresh queue id for node, for a Received: line written before mta_enqueue(). */

@@ -73,7 +73,7 @@ action_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
 		mail_send_action(s, (int)a);
 		break;
 	case SC_ACT_FETCH:
-		/* Reading mail (POP3, IMAP) comes with the next layer. */
+		mail_fetch_action(s, (int)a);
 		break;
 	}
 }

@@ -125,6 +125,41 @@ mailboxes(const struct sim *s, struct buf *out)
 	buf_puts(out, w->nboxes ? "\n  ],\n" : "],\n");
 }
 
+/* Every device that fetched mail, with what it keeps (SPEC 4: "clients"). */
+static void
+clients(const struct sim *s, struct buf *out)
+{
+	const struct mail_world *w = s->mail;
+	int first = 1;
+
+	buf_puts(out, "  \"clients\": [");
+	for (int i = 0; i < s->nnodes; i++) {
+		const struct device *d = &w->devices[i];
+
+		if (!d->fetched)
+			continue;
+		buf_puts(out, first ? "\n    " : ",\n    ");
+		first = 0;
+		buf_puts(out, "{\"node\": ");
+		buf_json_str(out, s->sc->nodes[i].id);
+		buf_puts(out, ", \"messages\": [");
+		for (int k = 0; k < d->nmsgs; k++) {
+			const struct dev_msg *m = &d->msgs[k];
+			struct buf extra = { 0 };
+
+			buf_printf(&extra, ", \"protocol\": \"%s\", \"server\": ",
+			    m->proto == FETCH_POP3 ? "pop3" : "imap");
+			buf_json_str(&extra, s->sc->nodes[m->server].id);
+			buf_puts(out, k ? ",\n      " : "\n      ");
+			msg_object(out, m->data.data, m->data.len, m->flags,
+			    (char *)extra.data);
+			buf_free(&extra);
+		}
+		buf_puts(out, d->nmsgs ? "\n    ]}" : "]}");
+	}
+	buf_puts(out, first ? "],\n" : "\n  ],\n");
+}
+
 static void
 queues(const struct sim *s, struct buf *out)
 {
@@ -216,8 +251,7 @@ export_summary(const struct sim *s, struct buf *out)
 	    (unsigned long long)st.dropped,
 	    (unsigned long long)st.retransmissions);
 	mailboxes(s, out);
-	/* Devices' downloaded mail arrives with POP3 and IMAP (next issue). */
-	buf_puts(out, "  \"clients\": [],\n");
+	clients(s, out);
 	queues(s, out);
 	deliveries(s, out);
 	buf_puts(out, "}\n");
