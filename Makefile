@@ -6,6 +6,7 @@
 #   make asan    the whole test suite under AddressSanitizer + UBSan
 #   make deps    install missing Debian packages (nothing when all is there)
 
+SHELL	= /bin/bash
 CC	?= cc
 O	?= build
 CFLAGS	?= -O2 -g
@@ -88,7 +89,7 @@ BENCH_OBJS = $(BENCH_SRCS:%.c=$(O)/%.o)
 
 ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Isim -MMD -MP
 
-.PHONY: all run test bench asan deps clean fuzz
+.PHONY: all run test bench asan deps clean fuzz fuzz-build
 
 all: surel
 
@@ -148,6 +149,29 @@ asan: deps
 	$(MAKE) O=build/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" build/asan/surel build/asan/test_surel
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	  SUREL_BIN=build/asan/surel CK_FORK=no build/asan/test_surel
+
+# Fuzzing: each target in tests/fuzz/ runs FUZZ_SECONDS against its seed
+# corpus (read only: what the fuzzer finds goes to build/fuzz/work/).
+FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 20
+FUZZ_FLAGS = -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer
+fuzz-build: deps
+	$(MAKE) CC=clang O=build/fuzz CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" build/fuzz/libsurel.a
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "building fuzz_$$t"; \
+	  clang $(FUZZ_FLAGS) -fsanitize=fuzzer $(DEFS) $(PKG_CFLAGS) -Isim tests/fuzz/fuzz_$$t.c \
+	    build/fuzz/libsurel.a $(PKG_LIBS) -lm -o build/fuzz/fuzz_$$t || exit 1; \
+	done
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/work/$$t tests/fuzz/corpus/$$t; \
+	  echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    build/fuzz/work/$$t tests/fuzz/corpus/$$t 2>&1 | \
+	    grep -E "stat::number_of_executed_units|ERROR|SUMMARY|crash-|Done" ; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
 
 deps:
 	@missing=""; \

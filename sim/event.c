@@ -333,6 +333,15 @@ evq_run_until(struct evq *q, uint64_t until_ns)
 	return ran;
 }
 
+void
+evq_advance(struct evq *q, uint64_t t)
+{
+	if (evq_next_time(q) < t)
+		fatalx("evq_advance past a pending event");
+	if (t > q->now)
+		q->now = t;
+}
+
 int
 evq_step(struct evq *q)
 {

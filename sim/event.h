@@ -40,6 +40,8 @@ int	 evq_pending(const struct evq *q, ev_id id);
  * last event run.  Returns the number of events run.
  */
 uint64_t evq_run_until(struct evq *q, uint64_t until_ns);
+/* Move the clock to t (no event may be due before t). */
+void	 evq_advance(struct evq *q, uint64_t t);
 /* Run the next event only; returns 0 when there is none. */
 int	 evq_step(struct evq *q);
 

@@ -116,8 +116,9 @@ sim_free(struct sim *s)
 	free(s);
 }
 
-uint64_t
-sim_run_until(struct sim *s, uint64_t t_ns)
+/* Run events up to t_ns; the clock stays at the last event run. */
+static uint64_t
+run_events(struct sim *s, uint64_t t_ns)
 {
 	uint64_t ran = 0;
 
@@ -134,12 +135,25 @@ sim_run_until(struct sim *s, uint64_t t_ns)
 	return ran;
 }
 
+uint64_t
+sim_run_until(struct sim *s, uint64_t t_ns)
+{
+	uint64_t ran = run_events(s, t_ns);
+
+	/* The clock reaches t_ns even when nothing happens on the way. */
+	evq_advance(s->q, t_ns);
+	return ran;
+}
+
 void
 sim_run(struct sim *s)
 {
-	uint64_t end = s->sc->until_ns ? s->sc->until_ns : SIM_MAX_NS;
-
-	sim_run_until(s, end);
+	if (s->sc->until_ns) {
+		sim_run_until(s, s->sc->until_ns);
+		return;
+	}
+	/* Until nothing is left to do: the clock stops at the last event. */
+	run_events(s, SIM_MAX_NS);
 }
 
 uint64_t

@@ -24,7 +24,7 @@ struct sim;
 struct sim *sim_new(const struct scenario *sc, uint64_t seed);
 void	 sim_free(struct sim *s);
 
-/* Run every event due at or before t_ns; returns the number run. */
+/* Run every event due at or before t_ns, and move the clock to t_ns; returns the number run. */
 uint64_t sim_run_until(struct sim *s, uint64_t t_ns);
 /* Run to the scenario's end: until_ms, else until nothing is left to do. */
 void	 sim_run(struct sim *s);
