@@ -462,6 +462,159 @@ START_TEST(test_mail_pcap_deterministic)
 }
 END_TEST
 
+/* A raw client: sends a whole script at once (the server must read pipelined input in order) and keeps every reply. */
+struct raw {
+	const char	*script;
+	struct buf	 got;
+	int		 closed;
+};
+
+static void
+raw_connected(struct tcp_conn *c, void *u)
+{
+	struct raw *r = u;
+
+	tcp_send(c, r->script, strlen(r->script));
+}
+
+static void
+raw_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
+{
+	struct raw *r = u;
+
+	(void)c;
+	buf_append(&r->got, p, n);
+}
+
+static void
+raw_peer_closed(struct tcp_conn *c, void *u)
+{
+	struct raw *r = u;
+
+	r->closed = 1;
+	tcp_close(c);
+}
+
+static const struct tcp_ops raw_ops = {
+	.connected = raw_connected,
+	.data = raw_data,
+	.peer_closed = raw_peer_closed,
+};
+
+START_TEST(test_auth_login_and_pipelined_commands)
+{
+	struct run r = small("");
+	struct raw raw = { .script =
+	    "EHLO pc.test\r\n"
+	    "MAIL FROM:<u@a.test>\r\n"		/* before AUTH: refused */
+	    "AUTH LOGIN\r\n"
+	    "dQ==\r\n"				/* "u" */
+	    "cHc=\r\n"				/* "pw" */
+	    "MAIL FROM:<u@a.test>\r\n"
+	    "RCPT TO:<somebody@elsewhere.test>\r\n"	/* relaying: allowed after AUTH */
+	    "RCPT TO:<nobody@a.test>\r\n"		/* our domain, no such user */
+	    "RSET\r\n"
+	    "VRFY u\r\n"
+	    "FROB\r\n"
+	    "QUIT\r\n" };
+	int pc = scenario_node_index(r.sc, "pc"), srv = scenario_node_index(r.sc, "srv");
+
+	tcp_connect(r.s, pc, r.sc->nodes[srv].ip, 587, &raw_ops, &raw);
+	sim_run(r.s);
+	const char *want[] = {
+		"220 mail.a.test ESMTP surel\r\n",
+		"250-mail.a.test greets pc.test\r\n",
+		"250-AUTH PLAIN LOGIN\r\n",
+		"530 5.7.0 Authentication required\r\n",
+		"334 VXNlcm5hbWU6\r\n",
+		"334 UGFzc3dvcmQ6\r\n",
+		"235 2.7.0 Authentication successful (u)\r\n",
+		"250 2.1.0 Ok\r\n",
+		"250 2.1.5 Ok\r\n",
+		"550 5.1.1 <nobody@a.test>: Recipient address rejected",
+		"250 2.0.0 Ok\r\n",
+		"252 2.5.2 Cannot VRFY user",
+		"500 5.5.2 Error: command not recognized\r\n",
+		"221 2.0.0 Bye\r\n",
+	};
+	const char *at = (const char *)raw.got.data;
+	ck_assert_ptr_nonnull(at);
+	for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+		const char *p = strstr(at, want[i]);
+		ck_assert_msg(p != NULL, "missing, in order: %s\nafter: %s", want[i], at);
+		at = p + strlen(want[i]);
+	}
+	ck_assert_int_eq(raw.closed, 1);
+	buf_free(&raw.got);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_give_up_bounces_after_give_up_ms)
+{
+	const char *text =
+	"{\"surel\":1,\"title\":\"give up\",\"nodes\":["
+	"{\"id\":\"a\",\"kind\":\"server\",\"ip\":\"10.0.0.1\",\"hostname\":\"mail.a.test\","
+	"\"services\":{\"smtp\":{\"domains\":[\"a.test\"],\"relay_via\":\"b\","
+	"\"retry_ms\":[30000],\"give_up_ms\":200000}}},"
+	"{\"id\":\"b\",\"kind\":\"server\",\"ip\":\"10.0.0.2\",\"hostname\":\"mail.b.test\","
+	"\"services\":{\"smtp\":{\"domains\":[\"b.test\"]}}}],"
+	"\"links\":[{\"a\":\"a\",\"b\":\"b\"}],"
+	"\"accounts\":[{\"address\":\"x@a.test\",\"server\":\"a\",\"password\":\"p\"},"
+	"{\"address\":\"y@b.test\",\"server\":\"b\",\"password\":\"p\"}],"
+	"\"actions\":[{\"at_ms\":0,\"node\":\"b\",\"power\":\"off\"},"
+	"{\"at_ms\":10,\"node\":\"a\",\"send\":{\"from\":\"x@a.test\",\"to\":[\"y@b.test\"]}}]}";
+	struct run r = run_text(text);
+	const struct delivery *d = dlv(&r, "y@b.test", 0);
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(delivery_status_str(d->status), "bounced");
+	ck_assert_str_eq(node_id(&r, d->server), "a");
+	ck_assert_ptr_nonnull(strstr(d->reply, "gave up"));
+	/* The bounce, in the sender's own mailbox, says 5.x.x for good. */
+	ck_assert_int_eq(box(&r, "x@a.test")->nmsgs, 1);
+	struct msg_info mi = parse_msg(&box(&r, "x@a.test")->msgs[0]);
+	ck_assert_ptr_nonnull(mi.report);
+	ck_assert_int_eq(mi.report->rcpt[0].status[0], '5');
+	msg_info_free(&mi);
+	/* Given up at 200 s, not before, not much after. */
+	ck_assert_uint_ge(sim_now(r.s), 200 * SIM_SEC);
+	ck_assert_uint_lt(sim_now(r.s), 300 * SIM_SEC);
+	ck_assert_int_eq(r.s->mail->mta[0]->nqueue, 0);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_queue_survives_power_cycle)
+{
+	/* The sending server goes off with the mail in its queue, and delivers after it comes back. */
+	const char *text =
+	"{\"surel\":1,\"title\":\"power\",\"nodes\":["
+	"{\"id\":\"a\",\"kind\":\"server\",\"ip\":\"10.0.0.1\",\"hostname\":\"mail.a.test\","
+	"\"services\":{\"smtp\":{\"domains\":[\"a.test\"],\"relay_via\":\"b\","
+	"\"retry_ms\":[600000]}}},"
+	"{\"id\":\"b\",\"kind\":\"server\",\"ip\":\"10.0.0.2\",\"hostname\":\"mail.b.test\","
+	"\"services\":{\"smtp\":{\"domains\":[\"b.test\"]}}}],"
+	"\"links\":[{\"a\":\"a\",\"b\":\"b\"}],"
+	"\"accounts\":[{\"address\":\"x@a.test\",\"server\":\"a\",\"password\":\"p\"},"
+	"{\"address\":\"y@b.test\",\"server\":\"b\",\"password\":\"p\"}],"
+	"\"actions\":[{\"at_ms\":0,\"link\":[\"a\",\"b\"],\"state\":\"down\"},"
+	"{\"at_ms\":10,\"node\":\"a\",\"send\":{\"from\":\"x@a.test\",\"to\":[\"y@b.test\"]}},"
+	"{\"at_ms\":100000,\"node\":\"a\",\"power\":\"off\"},"
+	"{\"at_ms\":110000,\"link\":[\"a\",\"b\"],\"state\":\"up\"},"
+	"{\"at_ms\":120000,\"node\":\"a\",\"power\":\"on\"}]}";
+	struct run r = run_text(text);
+	const struct delivery *d = dlv(&r, "y@b.test", 0);
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(delivery_status_str(d->status), "delivered");
+	ck_assert_int_eq(box(&r, "y@b.test")->nmsgs, 1);
+	/* Delivered right after the restart, long before the 600 s retry. */
+	ck_assert_uint_lt(sim_now(r.s), 200 * SIM_SEC);
+	run_free(&r);
+}
+END_TEST
+
 Suite *
 mail_suite(void)
 {
@@ -482,6 +635,9 @@ mail_suite(void)
 	tcase_add_test(tc, test_bcc_gets_copy_without_header);
 	tcase_add_test(tc, test_mail_loop_stopped_by_hop_count);
 	tcase_add_test(tc, test_mail_pcap_deterministic);
+	tcase_add_test(tc, test_auth_login_and_pipelined_commands);
+	tcase_add_test(tc, test_give_up_bounces_after_give_up_ms);
+	tcase_add_test(tc, test_queue_survives_power_cycle);
 	suite_add_tcase(s, tc);
 	return s;
 }
