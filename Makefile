@@ -42,6 +42,7 @@ SIM_SRCS += sim/scenario_refs.c
 SIM_SRCS += sim/pcap.c
 SIM_SRCS += sim/trace_jsonl.c
 SIM_SRCS += sim/summary.c
+SIM_SRCS += sim/narrate.c
 SIM_SRCS += sim/dns_wire.c
 SIM_SRCS += sim/dns_server.c
 SIM_SRCS += sim/dns_resolver.c
@@ -57,7 +58,9 @@ SIM_SRCS += sim/mta.c
 SIM_SRCS += sim/mua.c
 SIM_SRCS += sim/mail.c
 SIM_SRCS += sim/device.c
+SIM_SRCS += sim/pop3_wire.c
 SIM_SRCS += sim/pop3_server.c
+SIM_SRCS += sim/pop3_client.c
 SIM_SRCS += sim/imap_server.c
 
 # The program: command line now, the window later.
@@ -65,6 +68,9 @@ APP_SRCS += render/main.c
 APP_SRCS += render/cmd_run.c
 APP_SRCS += render/cmd_check.c
 APP_SRCS += render/files.c
+APP_SRCS += render/lang.c
+# Narration languages compiled in (assets/lang/CODE.json).
+LANG_BUILTIN = en id
 
 TEST_SRCS += tests/test_main.c
 TEST_SRCS += tests/helpers.c
@@ -77,13 +83,19 @@ TEST_SRCS += tests/test_dns.c
 TEST_SRCS += tests/test_message.c
 TEST_SRCS += tests/test_smtp_wire.c
 TEST_SRCS += tests/test_mail.c
+TEST_SRCS += tests/test_view.c
+# render/view.c has no SDL: the tests link it.
+TEST_SRCS += render/view.c
+TEST_SRCS += tests/test_narrate.c
+TEST_SRCS += tests/test_pop3.c
 
 BENCH_SRCS += tests/bench.c
 BENCH_SRCS += tests/bench_heap.c
 BENCH_SRCS += tests/helpers.c
 
 SIM_OBJS   = $(SIM_SRCS:%.c=$(O)/%.o)
-APP_OBJS   = $(APP_SRCS:%.c=$(O)/%.o) $(O)/default_scenario.o
+APP_OBJS   = $(APP_SRCS:%.c=$(O)/%.o) $(O)/default_scenario.o \
+	     $(LANG_BUILTIN:%=$(O)/lang_%.o)
 TEST_OBJS  = $(TEST_SRCS:%.c=$(O)/%.o)
 BENCH_OBJS = $(BENCH_SRCS:%.c=$(O)/%.o)
 
@@ -109,7 +121,7 @@ $(O)/%.o: %.c
 
 $(O)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Irender -c $< -o $@
 
 # The default scenario is compiled into the program, so `surel` works from any folder.
 $(O)/default_scenario.c: scenarios/default.json
@@ -122,6 +134,19 @@ $(O)/default_scenario.c: scenarios/default.json
 	} > $@
 
 $(O)/default_scenario.o: $(O)/default_scenario.c
+	$(CC) $(WARN) $(CFLAGS) -c $< -o $@
+
+# The narration languages too (render/lang.c); files in assets/lang/ override them at run time.
+$(O)/lang_%.c: assets/lang/%.json
+	@mkdir -p $(O)
+	{ echo '/* generated from $< by the Makefile */'; \
+	  echo 'const char surel_lang_$*[] = {'; \
+	  od -An -v -tx1 $< | sed -e 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0 };'; \
+	  echo 'const unsigned long surel_lang_$*_len = sizeof surel_lang_$* - 1;'; \
+	} > $@
+
+$(O)/lang_%.o: $(O)/lang_%.c
 	$(CC) $(WARN) $(CFLAGS) -c $< -o $@
 
 $(O)/test_surel: $(TEST_OBJS) $(O)/libsurel.a

@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "export.h"
+#include "lang.h"
 #include "sim.h"
 
 #include <errno.h>
@@ -62,12 +63,9 @@ parse_opts(int argc, char **argv, struct run_opts *o)
 				o->summary = v;
 			else if (strcmp(a, "--trace") == 0)
 				o->trace = v;
-			else if (strcmp(a, "--lang") == 0) {
-				if (strcmp(v, "id") != 0 && strcmp(v, "en") != 0)
-					return usage_error("--lang takes id or en, "
-					    "not '%s'", v);
-				o->lang = v;
-			} else if (strcmp(a, "--seed") == 0) {
+			else if (strcmp(a, "--lang") == 0)
+				o->lang = v;	/* checked in check_lang() */
+			else if (strcmp(a, "--seed") == 0) {
 				char *end;
 				errno = 0;
 				unsigned long long n = strtoull(v, &end, 10);
@@ -100,6 +98,55 @@ parse_opts(int argc, char **argv, struct run_opts *o)
 	if (o->pcap_link && !o->pcap)
 		return usage_error("%s", "--pcap-link needs --pcap");
 	return 0;
+}
+
+/*
+ * The narration language: --lang CODE, else the environment's default.
+ * NULL (after a message) when --lang names none that can be used.
+ */
+static const struct narr_lang *
+check_lang(const char *code)
+{
+	const struct narr_lang *L;
+
+	if (code == NULL)
+		return (L = lang_get(lang_default())) ? L : lang_fallback();
+	if ((L = lang_get(code)) != NULL)
+		return L;
+	if (narr_lang_code_ok(code) && lang_known(code)) {
+		usage_error("--lang %s: its language file has errors (above)",
+		    code);
+		return NULL;
+	}
+	char *list = lang_list();
+	fprintf(stderr, "surel run: --lang: no language '%s'; available: %s "
+	    "(a teacher can add one as assets/lang/CODE.json)\n", code, list);
+	free(list);
+	return NULL;
+}
+
+/* One line a step: the time, then the sentence (SPEC section 1, --narrate). */
+static int
+write_narration(const struct sim *s, const struct narr_lang *L)
+{
+	const struct trace *tr = sim_trace(s);
+	const struct narr_lang *en = lang_fallback();
+	struct buf b = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		buf_printf(&b, "%10.3f ms  ", (double)trace_get(tr, i)->t / 1e6);
+		narrate(s, L, en, i, &b);
+		buf_putc(&b, '\n');
+		/* A long run is written as it goes, not held whole. */
+		if (b.len >= (1u << 20)) {
+			rc |= cli_write_file("-", b.data, b.len);
+			b.len = 0;
+		}
+	}
+	rc |= cli_write_file("-", b.data ? (const void *)b.data : "", b.len);
+	buf_free(&b);
+	return rc;
 }
 
 /* "A:B" -> the link between nodes A and B. */
@@ -147,12 +194,20 @@ cmd_run(int argc, char **argv)
 
 	if (rc != 0)
 		return rc;
-	struct scenario *sc = cli_load(o.file);
-	if (sc == NULL)
+	const struct narr_lang *L = check_lang(o.lang);
+	if (L == NULL) {
+		lang_free_all();
 		return EXIT_USAGE;
+	}
+	struct scenario *sc = cli_load(o.file);
+	if (sc == NULL) {
+		lang_free_all();
+		return EXIT_USAGE;
+	}
 	int link = -1;
 	if (o.pcap_link && (link = find_pcap_link(sc, o.pcap_link)) == -2) {
 		scenario_free(sc);
+		lang_free_all();
 		return EXIT_USAGE;
 	}
 	if (o.has_until)
@@ -164,8 +219,7 @@ cmd_run(int argc, char **argv)
 	struct buf b = { 0 };
 	rc = 0;
 	if (o.narrate)
-		fprintf(stderr, "surel run: --narrate: the narration texts are "
-		    "not part of this version yet; nothing to narrate\n");
+		rc |= write_narration(s, L);
 	if (o.transcript) {
 		export_transcript(s, &b);
 		rc |= write_buf("-", &b);
@@ -184,5 +238,6 @@ cmd_run(int argc, char **argv)
 	}
 	sim_free(s);
 	scenario_free(sc);
+	lang_free_all();
 	return rc ? 1 : 0;
 }

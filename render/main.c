@@ -28,7 +28,9 @@ usage(FILE *f)
 "  --trace OUT.jsonl     every event, one JSON object a line\n"
 "  --seed N              override the scenario's seed\n"
 "  --until MS            stop at that simulated time\n"
-"  --narrate, --lang id|en\n"
+"  --narrate             the narration of every step, one line each\n"
+"  --lang CODE           its language: id, en, or assets/lang/CODE.json\n"
+"                        (default: id where LANG starts with id, else en)\n"
 "\n"
 "exit status: 0 ran, 2 bad usage or invalid scenario, 1 anything else\n",
 	    f);

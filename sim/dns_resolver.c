@@ -18,8 +18,9 @@
  * Answers are cached for their TTL (RFC 1035 section 7.4), name errors
  * and NODATA for the SOA's MINIMUM (RFC 2308 section 5), referrals as NS
  * and glue entries that only ever choose servers (RFC 2181 section 5.4.1
- * ranks glue below answers).  Each entry gets one expiry event, which
- * writes ST_DNS_CACHE_EXPIRE; none is scheduled beyond SIM_MAX_NS.
+ * ranks glue below answers).  Each entry gets one background expiry
+ * event (it does not keep a run going), which writes
+ * ST_DNS_CACHE_EXPIRE; none is scheduled beyond SIM_MAX_NS.
  *
  * The stub (RFC 1034 section 5.3.1) sends one query with RD set to the
  * host's resolver from an ephemeral port, tries DNS_STUB_TRIES times
@@ -212,10 +213,14 @@ dns_res_ce_add(struct sim *s, struct dns_server *sv, int kind,
 	e->type = (uint16_t)type;
 	e->nx = nx;
 	e->expire_ns = sim_time(s) + (uint64_t)ttl * SIM_SEC;
-	/* The expiry is an event, so the window can show it; none past the end of time. */
+	/*
+	 * The expiry is an event, so the window can show it; none past the
+	 * end of time.  A background one: a run does not go on for a day
+	 * just to watch a cache entry expire.
+	 */
 	if (e->expire_ns <= SIM_MAX_NS)
-		e->ev = evq_at(s->q, e->expire_ns, dns_res_ce_expire, NULL, e,
-		    0, 0);
+		e->ev = evq_at_background(s->q, e->expire_ns, dns_res_ce_expire,
+		    NULL, e, 0, 0);
 	e->next = sv->cache;
 	sv->cache = e;
 	sv->ncache++;

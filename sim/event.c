@@ -40,6 +40,7 @@ struct slot {
 	uint64_t a, b;
 	uint32_t gen;		/* bumped each time the slot is freed */
 	uint32_t next_free;
+	int	 background;	/* not counted as work (evq_work) */
 };
 
 struct evq {
@@ -52,6 +53,7 @@ struct evq {
 	uint64_t	 seq;
 	uint64_t	 now;
 	uint64_t	 live;
+	uint64_t	 live_background;
 	uint64_t	 ran;
 	int		 root_stale;	/* heap[0] is the event being run */
 };
@@ -227,6 +229,7 @@ evq_at(struct evq *q, uint64_t at_ns, ev_fn fn, ev_fin fin, void *obj,
 	s->obj = obj;
 	s->a = a;
 	s->b = b;
+	s->background = 0;
 	struct key k = { at_ns, (q->seq++ << SLOT_BITS) | i };
 	if (q->root_stale) {
 		/*
@@ -241,6 +244,17 @@ evq_at(struct evq *q, uint64_t at_ns, ev_fn fn, ev_fin fin, void *obj,
 		heap_push(q, k);
 	q->live++;
 	return ((uint64_t)s->gen << SLOT_BITS) | i;
+}
+
+ev_id
+evq_at_background(struct evq *q, uint64_t at_ns, ev_fn fn, ev_fin fin,
+    void *obj, uint64_t a, uint64_t b)
+{
+	ev_id id = evq_at(q, at_ns, fn, fin, obj, a, b);
+
+	q->slots[id & SLOT_MASK].background = 1;
+	q->live_background++;
+	return id;
 }
 
 static struct slot *
@@ -279,6 +293,8 @@ evq_cancel(struct evq *q, ev_id id)
 	s->fn = NULL;
 	s->gen++;
 	q->live--;
+	if (s->background)
+		q->live_background--;
 }
 
 /* Drop dead keys from the top; returns the top slot or NULL. */
@@ -309,6 +325,8 @@ run_top(struct evq *q, struct key *top)
 	uint64_t a = s->a, b = s->b;
 
 	q->now = top->time;
+	if (s->background)
+		q->live_background--;
 	slot_release(q, i);
 	q->live--;
 	q->ran++;
@@ -371,6 +389,12 @@ uint64_t
 evq_count(const struct evq *q)
 {
 	return q->live;
+}
+
+uint64_t
+evq_work(const struct evq *q)
+{
+	return q->live - q->live_background;
 }
 
 uint64_t

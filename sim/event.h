@@ -30,6 +30,13 @@ void	 evq_free(struct evq *q);	/* runs the finalizers of what is left */
 /* Schedule fn at absolute time at_ns (never before the current time). */
 ev_id	 evq_at(struct evq *q, uint64_t at_ns, ev_fn fn, ev_fin fin,
 	    void *obj, uint64_t a, uint64_t b);
+/*
+ * The same for a background event (a cache expiry): it runs like any
+ * other, but does not count as work left to do (evq_work()), so a run
+ * "until nothing is left to do" does not wait for it.
+ */
+ev_id	 evq_at_background(struct evq *q, uint64_t at_ns, ev_fn fn, ev_fin fin,
+	    void *obj, uint64_t a, uint64_t b);
 /* Cancel a pending event; a handle that already ran or was cancelled is ignored. */
 void	 evq_cancel(struct evq *q, ev_id id);
 int	 evq_pending(const struct evq *q, ev_id id);
@@ -49,6 +56,7 @@ uint64_t evq_now(const struct evq *q);
 /* Time of the earliest live event, or UINT64_MAX. */
 uint64_t evq_next_time(struct evq *q);
 uint64_t evq_count(const struct evq *q);	/* live pending events */
+uint64_t evq_work(const struct evq *q);		/* live pending events, not background */
 uint64_t evq_ran(const struct evq *q);		/* events run so far */
 
 #endif

@@ -1,25 +1,1045 @@
 /*
- * imap_server.c: placeholder until the IMAP layer lands (issue 4):
- * no listener, and a fetch does nothing.
+ * imap_server.c: the IMAP4rev1 server (RFC 3501) of a mailbox server,
+ * one session per TCP connection on the node's imap port.  It serves
+ * the same mailstore POP3 and LMTP use; unlike POP3 it leaves the mail
+ * there and keeps flags on it, so every device sees the same mailbox
+ * (S12 of the story).
+ *
+ * The shape is OpenSMTPD's smtp_session.c, like smtp_server.c: a
+ * commands[] table pairs each command with a check (answers BAD or NO
+ * and returns 0 when the command may not run now) and a proceed (does
+ * the work and sends the tagged completion).  The states are those of
+ * RFC 3501 section 3: not authenticated, authenticated, selected, logout.
+ *
+ * What a session shows of the mailbox is its own view (RFC 3501 2.3.1.2):
+ * message sequence numbers 1..n mapped to UIDs.  The view changes only
+ * when the server tells the client so, with "* n EXISTS" for new mail
+ * and "* n EXPUNGE" for mail another session removed (7.4.1), so both
+ * sides always agree on what "message 3" is.
+ *
+ * Every response line is recorded in the trace as one application
+ * message, "S: ..."; the bytes of a message body are summarised there.
+ * The responses to one command leave in one tcp_send(), as a real
+ * server's buffered output does.
  */
-#include "mail.h"
+#include "base64.h"
+#include "imap.h"
+#include "tcp.h"
+#include "world.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* imap_wire.h's flag bits are mail.h's, so flags go to the store as they are. */
+_Static_assert(IMAP_FL_SEEN == MSGF_SEEN && IMAP_FL_ANSWERED == MSGF_ANSWERED &&
+    IMAP_FL_FLAGGED == MSGF_FLAGGED && IMAP_FL_DELETED == MSGF_DELETED &&
+    IMAP_FL_DRAFT == MSGF_DRAFT, "IMAP_FL_* and MSGF_* differ");
+#define STORED_FLAGS	(MSGF_SEEN | MSGF_ANSWERED | MSGF_FLAGGED | \
+			 MSGF_DELETED | MSGF_DRAFT)
+
+/*
+ * RFC 3501 6.2: LOGINDISABLED must be announced where LOGIN is refused
+ * because the connection is not encrypted.  There is no TLS inside the
+ * simulation (so that every byte stays readable in the inspector), LOGIN
+ * is allowed, and so we do not announce it; nor STARTTLS.
+ */
+#define CAPABILITIES	"IMAP4rev1 AUTH=PLAIN"
+
+/* Keep the order: the checks compare states (IS_AUTH and later are logged in). */
+enum is_state {
+	IS_NOTAUTH,		/* greeting sent, LOGIN expected */
+	IS_AUTH,		/* logged in, no mailbox selected */
+	IS_SELECTED,		/* INBOX selected (or examined) */
+	IS_LOGOUT,		/* BYE sent, closing */
+};
+
+/* One message of the session's view. */
+struct view_msg {
+	uint32_t	 uid;
+	int		 recent;	/* \Recent for this session */
+	int		 known;		/* the flags the client last heard of */
+};
+
+struct imap_sess {
+	struct sim	*s;
+	struct imap_sess *next;
+	struct tcp_conn	*c;
+	int		 node, peer;
+	enum is_state	 state;
+	struct buf	 in;		/* received, not yet a whole command */
+	struct imap_framer fr;
+	struct buf	 out;		/* responses waiting for tcp_send() */
+	struct mailbox	*user;		/* the account logged in */
+	struct mailbox	*mb;		/* the mailbox selected */
+	int		 readonly;	/* EXAMINE */
+	struct view_msg	*view;
+	int		 nview, capview;
+	uint32_t	 view_next;	/* UIDs from here on are not in the view yet */
+	int		 auth_wait;	/* AUTHENTICATE: the next line is the response */
+	char		 auth_tag[IMAP_TAG_MAX + 1];
+};
+
+static const char *
+is_strstate(enum is_state st)
+{
+	switch (st) {
+	case IS_NOTAUTH: return "not authenticated";
+	case IS_AUTH: return "authenticated";
+	case IS_SELECTED: return "selected";
+	case IS_LOGOUT: return "logout";
+	}
+	return "?";
+}
+
+/* Does s equal the upper-case word w, ignoring case? */
+static int
+word_eq(const char *s, const char *w)
+{
+	for (; *s && *w; s++, w++)
+		if ((*s >= 'a' && *s <= 'z' ? *s - 32 : *s) != *w)
+			return 0;
+	return *s == '\0' && *w == '\0';
+}
+
+static void
+enter_state(struct imap_sess *ss, enum is_state st)
+{
+	/* The one place the state changes; the responses tell the trace. */
+	if (st < IS_SELECTED || st == IS_LOGOUT) {
+		free(ss->view);
+		ss->view = NULL;
+		ss->nview = ss->capview = 0;
+		ss->mb = NULL;
+	}
+	ss->state = st;
+}
+
+/* ---- output ---------------------------------------------------------- */
+
+/* Queue one response (its bytes, CRLF included) and record it. */
+static void
+put_resp(struct imap_sess *ss, const uint8_t *p, size_t n)
+{
+	struct buf shown = { 0 };
+
+	buf_append(&ss->out, p, n);
+	buf_puts(&shown, "S: ");
+	imap_shown(p, n, &shown);
+	sim_app(ss->s, ss->node, ss->peer, APP_IMAP, (char *)shown.data,
+	    shown.len);
+	buf_free(&shown);
+}
+
+static void
+putf(struct imap_sess *ss, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* One response line from a format; the CRLF is added here. */
+static void
+putf(struct imap_sess *ss, const char *fmt, ...)
+{
+	struct buf b = { 0 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	buf_puts(&b, "\r\n");
+	put_resp(ss, b.data, b.len);
+	buf_free(&b);
+}
+
+static void
+flush(struct imap_sess *ss)
+{
+	if (ss->out.len > 0)
+		tcp_send(ss->c, ss->out.data, ss->out.len);
+	ss->out.len = 0;
+}
+
+/* ---- the mailbox as the session sees it ------------------------------ */
+
+/* Index of uid in the mailbox, or -1: the store keeps UIDs ascending. */
+static int
+find_uid(const struct mailbox *mb, uint32_t uid)
+{
+	int lo = 0, hi = mb->nmsgs - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (mb->msgs[mid].uid == uid)
+			return mid;
+		if (mb->msgs[mid].uid < uid)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static uint32_t *
+recent_floor(struct imap_sess *ss)
+{
+	return &imap_world(ss->s)->recent_floor[ss->mb - ss->s->mail->boxes];
+}
+
+/* Add the mailbox's messages the view lacks; returns how many. */
+static int
+view_grow(struct imap_sess *ss, int *nrecent)
+{
+	struct mailbox *mb = ss->mb;
+	uint32_t *floor = recent_floor(ss);
+	int added = 0;
+
+	for (int i = 0; i < mb->nmsgs; i++) {
+		const struct mbox_msg *m = &mb->msgs[i];
+
+		if (m->uid < ss->view_next)
+			continue;
+		if (ss->nview == ss->capview) {
+			ss->capview = ss->capview ? ss->capview * 2 : 16;
+			ss->view = xrealloc(ss->view, (size_t)ss->capview *
+			    sizeof *ss->view);
+		}
+		struct view_msg *v = &ss->view[ss->nview++];
+		/*
+		 * RFC 3501 2.3.2: \Recent goes to the first session to see a
+		 * message; EXAMINE sees it without taking it (6.3.2).
+		 */
+		v->uid = m->uid;
+		v->recent = m->uid >= *floor;
+		v->known = m->flags & STORED_FLAGS;
+		if (v->recent && !ss->readonly)
+			*floor = m->uid + 1;
+		*nrecent += v->recent;
+		added++;
+	}
+	ss->view_next = mb->uidnext;
+	return added;
+}
+
+static int
+view_flags(const struct view_msg *v, const struct mbox_msg *m)
+{
+	return (m->flags & STORED_FLAGS) | (v->recent ? IMAP_FL_RECENT : 0);
+}
+
+static void
+view_remove(struct imap_sess *ss, int i)
+{
+	memmove(&ss->view[i], &ss->view[i + 1], (size_t)(ss->nview - i - 1) *
+	    sizeof *ss->view);
+	ss->nview--;
+}
+
+/*
+ * Tell the client what changed since its last command (RFC 3501 5.2,
+ * 7.4.1): messages others expunged, new mail, flags others changed.
+ * EXPUNGE may not be sent during FETCH, STORE or SEARCH, whose sequence
+ * numbers would shift under the client (5.5); UID commands are safe.
+ */
+static void
+sess_sync(struct imap_sess *ss, int expunge_ok)
+{
+	struct mailbox *mb = ss->mb;
+
+	if (expunge_ok)
+		for (int i = 0; i < ss->nview; ) {
+			if (find_uid(mb, ss->view[i].uid) >= 0) {
+				i++;
+				continue;
+			}
+			putf(ss, "* %d EXPUNGE", i + 1);
+			view_remove(ss, i);
+		}
+	int nrecent = 0;
+	if (view_grow(ss, &nrecent) > 0) {
+		int r = 0;
+		for (int i = 0; i < ss->nview; i++)
+			r += ss->view[i].recent;
+		putf(ss, "* %d EXISTS", ss->nview);
+		putf(ss, "* %d RECENT", r);
+	}
+	for (int i = 0; i < ss->nview; i++) {
+		int k = find_uid(mb, ss->view[i].uid);
+
+		if (k < 0 || (mb->msgs[k].flags & STORED_FLAGS) ==
+		    ss->view[i].known)
+			continue;
+		struct buf fl = { 0 };
+		imap_put_flags(&fl, view_flags(&ss->view[i], &mb->msgs[k]));
+		putf(ss, "* %d FETCH (FLAGS %s)", i + 1, (char *)fl.data);
+		buf_free(&fl);
+		ss->view[i].known = mb->msgs[k].flags & STORED_FLAGS;
+	}
+}
+
+/* ---- checks ------------------------------------------------------- */
+
+static int
+check_any(struct imap_sess *ss, struct imap_cmd *c)
+{
+	(void)ss;
+	(void)c;
+	return 1;
+}
+
+static int
+check_notauth(struct imap_sess *ss, struct imap_cmd *c)
+{
+	if (ss->state != IS_NOTAUTH) {
+		putf(ss, "%s BAD Not allowed in the %s state: already logged in",
+		    c->tag, is_strstate(ss->state));
+		return 0;
+	}
+	return 1;
+}
+
+static int
+check_auth(struct imap_sess *ss, struct imap_cmd *c)
+{
+	if (ss->state < IS_AUTH) {
+		putf(ss, "%s BAD Not allowed in the %s state: log in first "
+		    "(LOGIN user password)", c->tag, is_strstate(ss->state));
+		return 0;
+	}
+	return 1;
+}
+
+static int
+check_selected(struct imap_sess *ss, struct imap_cmd *c)
+{
+	if (!check_auth(ss, c))
+		return 0;
+	if (ss->state != IS_SELECTED) {
+		putf(ss, "%s BAD Not allowed in the %s state: select a mailbox "
+		    "first (SELECT INBOX)", c->tag, is_strstate(ss->state));
+		return 0;
+	}
+	return 1;
+}
+
+/* STORE and EXPUNGE change the mailbox: not after EXAMINE (6.3.2). */
+static int
+check_writable(struct imap_sess *ss, struct imap_cmd *c)
+{
+	if (!check_selected(ss, c))
+		return 0;
+	if (ss->readonly) {
+		putf(ss, "%s NO [READ-ONLY] The mailbox was opened with "
+		    "EXAMINE", c->tag);
+		return 0;
+	}
+	return 1;
+}
+
+/* ---- proceeds: any state (6.1) ------------------------------------- */
+
+static void
+proceed_capability(struct imap_sess *ss, struct imap_cmd *c)
+{
+	putf(ss, "* CAPABILITY " CAPABILITIES);
+	putf(ss, "%s OK CAPABILITY completed", c->tag);
+}
+
+static void
+proceed_noop(struct imap_sess *ss, struct imap_cmd *c)
+{
+	/* The updates were sent before this (sess_sync): that is NOOP's use. */
+	putf(ss, "%s OK %s completed", c->tag, imap_verb_str(c->verb));
+}
+
+static void
+proceed_logout(struct imap_sess *ss, struct imap_cmd *c)
+{
+	/* RFC 3501 6.1.3: BYE first, then the tagged OK, then close. */
+	putf(ss, "* BYE %s IMAP4rev1 server logging out",
+	    ss->s->sc->nodes[ss->node].hostname);
+	putf(ss, "%s OK LOGOUT completed", c->tag);
+	enter_state(ss, IS_LOGOUT);
+	flush(ss);
+	tcp_close(ss->c);
+}
+
+/* ---- proceeds: not authenticated (6.2) ------------------------------ */
+
+static void
+proceed_starttls(struct imap_sess *ss, struct imap_cmd *c)
+{
+	putf(ss, "%s BAD STARTTLS is not available: this simulation has no "
+	    "TLS, so that every byte stays readable", c->tag);
+}
+
+/* The account of this node with that user name and password, or NULL. */
+static struct mailbox *
+login_ok(struct imap_sess *ss, const char *user, size_t ulen,
+    const char *pass, size_t plen)
+{
+	struct mailbox *mb;
+
+	/* A NUL inside a literal would cut the C string: never a match. */
+	if (strlen(user) != ulen || strlen(pass) != plen)
+		return NULL;
+	mb = mailstore_by_user(ss->s, ss->node, user);
+	if (mb == NULL || strcmp(mb->password, pass) != 0)
+		return NULL;
+	return mb;
+}
+
+static void
+login_result(struct imap_sess *ss, const char *tag, struct mailbox *mb)
+{
+	if (mb == NULL) {
+		/* RFC 5530: the code says why, the text says no more (no user probing). */
+		putf(ss, "%s NO [AUTHENTICATIONFAILED] Invalid credentials", tag);
+		return;
+	}
+	ss->user = mb;
+	putf(ss, "%s OK [CAPABILITY " CAPABILITIES "] Logged in", tag);
+	enter_state(ss, IS_AUTH);
+}
+
+static void
+proceed_login(struct imap_sess *ss, struct imap_cmd *c)
+{
+	login_result(ss, c->tag, login_ok(ss, c->user->s, c->user->len,
+	    c->pass->s, c->pass->len));
+}
+
+/* RFC 4616: base64 of authzid NUL authcid NUL passwd. */
+static void
+auth_plain(struct imap_sess *ss, const char *tag, const char *b64, size_t n)
+{
+	struct buf d = { 0 };
+
+	if (n == 1 && b64[0] == '*') {
+		/* RFC 3501 6.2.2: "*" cancels the exchange. */
+		putf(ss, "%s BAD AUTHENTICATE cancelled", tag);
+		return;
+	}
+	if (b64_decode(b64, n, &d) != 0 || d.len == 0) {
+		putf(ss, "%s BAD Invalid base64 in the response", tag);
+		buf_free(&d);
+		return;
+	}
+	const char *p = (const char *)d.data, *end = p + d.len;
+	const char *nul1 = memchr(p, '\0', d.len);
+	const char *nul2 = nul1 ? memchr(nul1 + 1, '\0',
+	    (size_t)(end - nul1 - 1)) : NULL;
+	struct mailbox *mb = NULL;
+	if (nul2 != NULL) {
+		char *authz = xstrndup(p, (size_t)(nul1 - p));
+		char *user = xstrndup(nul1 + 1, (size_t)(nul2 - nul1 - 1));
+		char *pass = xstrndup(nul2 + 1, (size_t)(end - nul2 - 1));
+
+		mb = login_ok(ss, user, (size_t)(nul2 - nul1 - 1), pass,
+		    (size_t)(end - nul2 - 1));
+		/* Acting as another user (authzid) is not for us to allow. */
+		if (authz[0] != '\0' && strcmp(authz, user) != 0)
+			mb = NULL;
+		free(authz);
+		free(user);
+		free(pass);
+	}
+	login_result(ss, tag, mb);
+	buf_free(&d);
+}
+
+static void
+proceed_authenticate(struct imap_sess *ss, struct imap_cmd *c)
+{
+	if (!word_eq(c->mech->s, "PLAIN")) {
+		putf(ss, "%s NO Unsupported authentication mechanism", c->tag);
+		return;
+	}
+	if (c->initial) {
+		auth_plain(ss, c->tag, c->initial->s, c->initial->len);
+		return;
+	}
+	/* An empty challenge; the client's next line is its response. */
+	putf(ss, "+ ");
+	ss->auth_wait = 1;
+	strcpy(ss->auth_tag, c->tag);
+}
+
+/* ---- proceeds: authenticated (6.3) --------------------------------- */
+
+/* RFC 3501 5.1: INBOX is INBOX whatever its case; we have no other. */
+static int
+is_inbox(const struct imap_val *v)
+{
+	return v->len == 5 && word_eq(v->s, "INBOX");
+}
+
+static void
+proceed_select(struct imap_sess *ss, struct imap_cmd *c)
+{
+	int ro = c->verb == IMAP_EXAMINE;
+
+	/* 6.3.1: a SELECT, even one that fails, first leaves the mailbox. */
+	enter_state(ss, IS_AUTH);
+	if (!is_inbox(c->mailbox)) {
+		putf(ss, "%s NO [NONEXISTENT] No such mailbox (only INBOX here)",
+		    c->tag);
+		return;
+	}
+	ss->mb = ss->user;
+	ss->readonly = ro;
+	ss->view_next = 0;
+	int nrecent = 0;
+	view_grow(ss, &nrecent);
+	enter_state(ss, IS_SELECTED);
+
+	struct mailbox *mb = ss->mb;
+	int unseen = 0;
+	for (int i = 0; i < ss->nview && unseen == 0; i++)
+		if (!(mb->msgs[find_uid(mb, ss->view[i].uid)].flags & MSGF_SEEN))
+			unseen = i + 1;
+	/* The untagged data of 6.3.1 and 7.1, then the tagged OK. */
+	putf(ss, "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)");
+	putf(ss, "* %d EXISTS", ss->nview);
+	putf(ss, "* %d RECENT", nrecent);
+	if (unseen)
+		putf(ss, "* OK [UNSEEN %d] Message %d is the first unseen",
+		    unseen, unseen);
+	putf(ss, "* OK [UIDVALIDITY %u] UIDs valid", mb->uidvalidity);
+	putf(ss, "* OK [UIDNEXT %u] Predicted next UID", mb->uidnext);
+	if (ro)
+		putf(ss, "* OK [PERMANENTFLAGS ()] Read-only mailbox");
+	else
+		putf(ss, "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted "
+		    "\\Seen \\Draft)] Flags kept on the server");
+	putf(ss, "%s OK [%s] %s completed", c->tag, ro ? "READ-ONLY" :
+	    "READ-WRITE", imap_verb_str(c->verb));
+}
+
+static void
+proceed_cannot(struct imap_sess *ss, struct imap_cmd *c)
+{
+	/* CREATE, DELETE, RENAME, APPEND, COPY: one mailbox, kept by delivery. */
+	putf(ss, "%s NO [CANNOT] %s is not supported here: each account has "
+	    "only its INBOX, filled by mail delivery", c->tag,
+	    imap_verb_str(c->verb));
+}
+
+static void
+proceed_subscribe(struct imap_sess *ss, struct imap_cmd *c)
+{
+	putf(ss, "%s OK %s completed", c->tag, imap_verb_str(c->verb));
+}
+
+/* LIST pattern match: "*" matches anything, "%" anything but "/" (6.3.8). */
+static int
+list_match(const char *pat, const char *name)
+{
+	if (*pat == '\0')
+		return *name == '\0';
+	if (*pat == '*' || *pat == '%') {
+		for (const char *n = name; ; n++) {
+			if (list_match(pat + 1, n))
+				return 1;
+			if (*n == '\0' || (*pat == '%' && *n == '/'))
+				return 0;
+		}
+	}
+	if (*name == '\0')
+		return 0;
+	/* INBOX matches in any case; the rest of a name exactly. */
+	if (*pat != *name && !((*pat | 32) == (*name | 32) && (*pat | 32) >= 'a' &&
+	    (*pat | 32) <= 'z'))
+		return 0;
+	return list_match(pat + 1, name + 1);
+}
+
+static void
+proceed_list(struct imap_sess *ss, struct imap_cmd *c)
+{
+	const char *word = c->verb == IMAP_LIST ? "LIST" : "LSUB";
+
+	if (c->mailbox2->len == 0) {
+		/* 6.3.8: an empty name asks for the hierarchy delimiter. */
+		putf(ss, "* %s (\\Noselect) \"/\" \"\"", word);
+	} else {
+		char *pat = xasprintf("%s%s", c->mailbox->s, c->mailbox2->s);
+		/* Nested wildcards cost time exponential in their number: cap them. */
+		int wild = 0;
+		for (const char *p = pat; *p; p++)
+			wild += *p == '*' || *p == '%';
+		if (wild <= 8 && strlen(pat) <= 255 && list_match(pat, "INBOX"))
+			putf(ss, "* %s (\\HasNoChildren) \"/\" INBOX", word);
+		free(pat);
+	}
+	putf(ss, "%s OK %s completed", c->tag, word);
+}
+
+static void
+proceed_status(struct imap_sess *ss, struct imap_cmd *c)
+{
+	struct mailbox *mb = ss->user;
+
+	if (!is_inbox(c->mailbox)) {
+		putf(ss, "%s NO [NONEXISTENT] No such mailbox (only INBOX here)",
+		    c->tag);
+		return;
+	}
+	uint32_t floor = imap_world(ss->s)->recent_floor[mb - ss->s->mail->boxes];
+	int recent = 0, unseen = 0;
+	for (int i = 0; i < mb->nmsgs; i++) {
+		recent += mb->msgs[i].uid >= floor;
+		unseen += !(mb->msgs[i].flags & MSGF_SEEN);
+	}
+	struct buf b = { 0 };
+	const char *sp = "";
+	buf_puts(&b, "* STATUS INBOX (");
+	if (c->status & IMAP_STATUS_MESSAGES) {
+		buf_printf(&b, "%sMESSAGES %d", sp, mb->nmsgs);
+		sp = " ";
+	}
+	if (c->status & IMAP_STATUS_RECENT) {
+		buf_printf(&b, "%sRECENT %d", sp, recent);
+		sp = " ";
+	}
+	if (c->status & IMAP_STATUS_UIDNEXT) {
+		buf_printf(&b, "%sUIDNEXT %u", sp, mb->uidnext);
+		sp = " ";
+	}
+	if (c->status & IMAP_STATUS_UIDVALIDITY) {
+		buf_printf(&b, "%sUIDVALIDITY %u", sp, mb->uidvalidity);
+		sp = " ";
+	}
+	if (c->status & IMAP_STATUS_UNSEEN)
+		buf_printf(&b, "%sUNSEEN %d", sp, unseen);
+	putf(ss, "%s)", (char *)b.data);
+	buf_free(&b);
+	putf(ss, "%s OK STATUS completed", c->tag);
+}
+
+/* ---- proceeds: selected (6.4) ------------------------------------- */
+
+/* Remove every \Deleted message; with tell, one "* n EXPUNGE" each (7.4.1). */
+static void
+expunge(struct imap_sess *ss, int tell)
+{
+	struct mailbox *mb = ss->mb;
+
+	for (int i = 0; i < ss->nview; ) {
+		int k = find_uid(mb, ss->view[i].uid);
+
+		if (k < 0 || !(mb->msgs[k].flags & MSGF_DELETED)) {
+			i++;
+			continue;
+		}
+		/*
+		 * The numbers after a removed message go down at once, so
+		 * deleting 3, 4, 7 and 11 reads "3, 3, 5, 8" (RFC 3501 7.4.1).
+		 */
+		mailstore_remove(ss->s, mb, k);
+		if (tell)
+			putf(ss, "* %d EXPUNGE", i + 1);
+		view_remove(ss, i);
+	}
+}
+
+static void
+proceed_close(struct imap_sess *ss, struct imap_cmd *c)
+{
+	/* 6.4.2: expunge silently when read-write, then leave the mailbox. */
+	if (!ss->readonly)
+		expunge(ss, 0);
+	enter_state(ss, IS_AUTH);
+	putf(ss, "%s OK CLOSE completed", c->tag);
+}
+
+static void
+proceed_expunge(struct imap_sess *ss, struct imap_cmd *c)
+{
+	expunge(ss, 1);
+	putf(ss, "%s OK EXPUNGE completed", c->tag);
+}
+
+/* The highest UID of the view: what "*" means in a UID set. */
+static uint32_t
+max_uid(const struct imap_sess *ss)
+{
+	return ss->nview ? ss->view[ss->nview - 1].uid : 0;
+}
+
+/*
+ * Is view message i in the set?  By UID for UID commands, else by
+ * sequence number.  Messages another session expunged stay in the view
+ * until the client is told, and are skipped here.
+ */
+static int
+in_set(struct imap_sess *ss, struct imap_cmd *c, int i, int *k)
+{
+	int hit = c->uid ? imap_seqset_has(&c->set, ss->view[i].uid,
+	    max_uid(ss)) : imap_seqset_has(&c->set, (uint32_t)i + 1,
+	    (uint32_t)ss->nview);
+
+	if (!hit)
+		return 0;
+	*k = find_uid(ss->mb, ss->view[i].uid);
+	return *k >= 0;
+}
+
+/* Sequence numbers must name messages that exist (RFC 3501 9, seq-number). */
+static int
+check_seqset(struct imap_sess *ss, struct imap_cmd *c)
+{
+	if (!c->uid && (imap_seqset_top(&c->set) > (uint32_t)ss->nview ||
+	    ss->nview == 0)) {
+		putf(ss, "%s BAD Invalid message sequence number (the mailbox "
+		    "has %d)", c->tag, ss->nview);
+		return 0;
+	}
+	return 1;
+}
+
+static void
+proceed_fetch(struct imap_sess *ss, struct imap_cmd *c)
+{
+	struct mailbox *mb = ss->mb;
+	int marks = !ss->readonly && imap_fetch_marks_seen(&c->fetch);
+
+	if (!check_seqset(ss, c))
+		return;
+	for (int i = 0; i < ss->nview; i++) {
+		int k, items = c->fetch.items;
+
+		if (!in_set(ss, c, i, &k))
+			continue;
+		struct mbox_msg *m = &mb->msgs[k];
+		/* 6.4.5: BODY[] sets \Seen, and the new flags go in the same response. */
+		if (marks && !(m->flags & MSGF_SEEN)) {
+			m->flags |= MSGF_SEEN;
+			items |= IMAP_FA_FLAGS;
+		}
+		/* 6.4.8: a UID FETCH response always holds the UID. */
+		if (c->uid)
+			items |= IMAP_FA_UID;
+		struct imap_msgref ref = { m, (uint32_t)i + 1,
+		    view_flags(&ss->view[i], m) };
+		struct buf b = { 0 };
+		buf_printf(&b, "* %d FETCH (", i + 1);
+		imap_fetch_data(ss->s, &ref, items, &c->fetch, &b);
+		buf_puts(&b, ")\r\n");
+		put_resp(ss, b.data, b.len);
+		buf_free(&b);
+		if (items & IMAP_FA_FLAGS)
+			ss->view[i].known = m->flags & STORED_FLAGS;
+	}
+	putf(ss, "%s OK %sFETCH completed", c->tag, c->uid ? "UID " : "");
+}
+
+static void
+proceed_store(struct imap_sess *ss, struct imap_cmd *c)
+{
+	struct mailbox *mb = ss->mb;
+	const struct imap_store_req *st = &c->store;
+
+	if (!check_seqset(ss, c))
+		return;
+	for (int i = 0; i < ss->nview; i++) {
+		int k;
+
+		if (!in_set(ss, c, i, &k))
+			continue;
+		struct mbox_msg *m = &mb->msgs[k];
+		switch (st->op) {
+		case IMAP_STORE_SET:
+			m->flags = st->flags & STORED_FLAGS;
+			break;
+		case IMAP_STORE_ADD:
+			m->flags |= st->flags & STORED_FLAGS;
+			break;
+		case IMAP_STORE_REMOVE:
+			m->flags &= ~st->flags;
+			break;
+		}
+		ss->view[i].known = m->flags & STORED_FLAGS;
+		/* 6.4.6: the new flags come back, unless .SILENT. */
+		if (st->silent)
+			continue;
+		struct imap_msgref ref = { m, (uint32_t)i + 1,
+		    view_flags(&ss->view[i], m) };
+		struct buf b = { 0 };
+		buf_printf(&b, "* %d FETCH (", i + 1);
+		imap_fetch_data(ss->s, &ref, IMAP_FA_FLAGS |
+		    (c->uid ? IMAP_FA_UID : 0), NULL, &b);
+		buf_puts(&b, ")\r\n");
+		put_resp(ss, b.data, b.len);
+		buf_free(&b);
+	}
+	putf(ss, "%s OK %sSTORE completed", c->tag, c->uid ? "UID " : "");
+}
+
+static void
+proceed_search(struct imap_sess *ss, struct imap_cmd *c)
+{
+	struct mailbox *mb = ss->mb;
+	struct buf b = { 0 };
+
+	buf_puts(&b, "* SEARCH");
+	for (int i = 0; i < ss->nview; i++) {
+		int k = find_uid(mb, ss->view[i].uid);
+
+		if (k < 0)
+			continue;
+		struct imap_msgref ref = { &mb->msgs[k], (uint32_t)i + 1,
+		    view_flags(&ss->view[i], &mb->msgs[k]) };
+		if (imap_search_match(&c->search, &ref, (uint32_t)ss->nview,
+		    max_uid(ss)))
+			buf_printf(&b, " %u", c->uid ? ss->view[i].uid :
+			    (uint32_t)i + 1);
+	}
+	putf(ss, "%s", (char *)b.data);
+	buf_free(&b);
+	putf(ss, "%s OK %sSEARCH completed", c->tag, c->uid ? "UID " : "");
+}
+
+static const struct {
+	enum imap_verb verb;
+	int	(*check)(struct imap_sess *, struct imap_cmd *);
+	void	(*proceed)(struct imap_sess *, struct imap_cmd *);
+} commands[] = {
+	{ IMAP_CAPABILITY, check_any, proceed_capability },
+	{ IMAP_NOOP, check_any, proceed_noop },
+	{ IMAP_LOGOUT, check_any, proceed_logout },
+	{ IMAP_STARTTLS, check_notauth, proceed_starttls },
+	{ IMAP_AUTHENTICATE, check_notauth, proceed_authenticate },
+	{ IMAP_LOGIN, check_notauth, proceed_login },
+	{ IMAP_SELECT, check_auth, proceed_select },
+	{ IMAP_EXAMINE, check_auth, proceed_select },
+	{ IMAP_CREATE, check_auth, proceed_cannot },
+	{ IMAP_DELETE, check_auth, proceed_cannot },
+	{ IMAP_RENAME, check_auth, proceed_cannot },
+	{ IMAP_SUBSCRIBE, check_auth, proceed_subscribe },
+	{ IMAP_UNSUBSCRIBE, check_auth, proceed_subscribe },
+	{ IMAP_LIST, check_auth, proceed_list },
+	{ IMAP_LSUB, check_auth, proceed_list },
+	{ IMAP_STATUS, check_auth, proceed_status },
+	{ IMAP_APPEND, check_auth, proceed_cannot },
+	{ IMAP_CHECK, check_selected, proceed_noop },
+	{ IMAP_CLOSE, check_selected, proceed_close },
+	{ IMAP_EXPUNGE, check_writable, proceed_expunge },
+	{ IMAP_SEARCH, check_selected, proceed_search },
+	{ IMAP_FETCH, check_selected, proceed_fetch },
+	{ IMAP_STORE, check_writable, proceed_store },
+	{ IMAP_COPY, check_selected, proceed_cannot },
+};
+
+/* ---- input ------------------------------------------------------- */
+
+static void
+command(struct imap_sess *ss, const uint8_t *p, size_t n)
+{
+	struct imap_cmd c;
+
+	if (ss->auth_wait) {
+		/* The response to AUTHENTICATE's "+": one line of base64. */
+		size_t len = n;
+		while (len > 0 && (p[len - 1] == '\n' || p[len - 1] == '\r'))
+			len--;
+		ss->auth_wait = 0;
+		auth_plain(ss, ss->auth_tag, (const char *)p, len);
+		return;
+	}
+	switch (imap_parse_command(p, n, &c)) {
+	case IMAP_PARSE_OK:
+		break;
+	case IMAP_PARSE_NOTAG:
+		putf(ss, "* BAD Missing or invalid tag: each command starts "
+		    "with one, as in \"a1 NOOP\"");
+		goto out;
+	case IMAP_PARSE_UNKNOWN:
+		putf(ss, "%s BAD Unknown command", c.tag);
+		goto out;
+	default:
+		putf(ss, "%s BAD Syntax error: %s", c.tag, c.error);
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+		if (commands[i].verb != c.verb)
+			continue;
+		if (!commands[i].check(ss, &c))
+			goto out;
+		if (ss->state == IS_SELECTED && c.verb != IMAP_SELECT &&
+		    c.verb != IMAP_EXAMINE && c.verb != IMAP_LOGOUT &&
+		    c.verb != IMAP_CLOSE)
+			sess_sync(ss, c.uid || (c.verb != IMAP_FETCH &&
+			    c.verb != IMAP_STORE && c.verb != IMAP_SEARCH));
+		commands[i].proceed(ss, &c);
+		goto out;
+	}
+	fatalx("imap: no table entry for %s", imap_verb_str(c.verb));
+out:
+	imap_cmd_free(&c);
+}
+
+static void
+sess_data(struct tcp_conn *tc, void *u, const uint8_t *p, size_t n)
+{
+	struct imap_sess *ss = u;
+	size_t off = 0;
+
+	(void)tc;
+	if (ss->state == IS_LOGOUT || n == 0)
+		return;
+	buf_append(&ss->in, p, n);
+	while (ss->state != IS_LOGOUT) {
+		const uint8_t *at = ss->in.data + off;
+		size_t avail = ss->in.len - off, len;
+		uint64_t lit;
+		char tag[IMAP_TAG_MAX + 1];
+
+		switch (imap_framer_next(&ss->fr, at, avail, &len, &lit)) {
+		case IMAP_FRAME_MORE:
+			goto done;
+		case IMAP_FRAME_LITERAL:
+			/* RFC 3501 7.5: the client waits for this before the octets. */
+			putf(ss, "+ Ready for literal data");
+			flush(ss);
+			continue;
+		case IMAP_FRAME_TOO_LONG:
+			imap_peek_tag(at, len, tag);
+			if (lit)
+				putf(ss, "%s BAD Literal too big (at most %u "
+				    "octets)", tag, IMAP_LITERAL_MAX);
+			else
+				putf(ss, "%s BAD Command line too long (at most "
+				    "%d octets)", tag, IMAP_LINE_MAX);
+			break;
+		case IMAP_FRAME_DROP:
+			break;
+		case IMAP_FRAME_DONE:
+			command(ss, at, len);
+			break;
+		}
+		off += len;
+		flush(ss);
+	}
+done:
+	flush(ss);
+	/* Drop what was used; a literal in progress stays. */
+	memmove(ss->in.data, ss->in.data + off, ss->in.len - off);
+	ss->in.len -= off;
+}
+
+static void
+sess_free(struct imap_sess *ss)
+{
+	struct imap_sess **pp;
+
+	for (pp = &imap_world(ss->s)->sessions; *pp; pp = &(*pp)->next)
+		if (*pp == ss) {
+			*pp = ss->next;
+			break;
+		}
+	free(ss->view);
+	buf_free(&ss->in);
+	buf_free(&ss->out);
+	free(ss);
+}
+
+static void
+sess_peer_closed(struct tcp_conn *c, void *u)
+{
+	(void)u;
+	/* The client left, with or without LOGOUT: close our side too. */
+	tcp_close(c);
+}
+
+static void
+sess_closed(struct tcp_conn *c, void *u)
+{
+	(void)c;
+	sess_free(u);
+}
+
+static void
+sess_error(struct tcp_conn *c, void *u, enum tcp_err e)
+{
+	(void)c;
+	(void)e;
+	sess_free(u);
+}
+
+static const struct tcp_ops sess_ops = {
+	.data = sess_data,
+	.peer_closed = sess_peer_closed,
+	.closed = sess_closed,
+	.error = sess_error,
+};
+
+/* The listener's context: (sim, node), kept for the sim's life. */
+struct listen_ctx {
+	struct sim	*s;
+	int		 node;
+};
+
+static void
+sess_accept(struct tcp_conn *c, void *u)
+{
+	struct listen_ctx *lc = u;
+	struct imap_world *w = imap_world(lc->s);
+	struct imap_sess *ss = xcalloc(1, sizeof *ss);
+
+	ss->s = lc->s;
+	ss->c = c;
+	ss->node = lc->node;
+	ss->peer = net_node_by_ip(lc->s, tcp_conn_peer_ip(c));
+	imap_framer_init(&ss->fr, IMAP_LINE_MAX, IMAP_LITERAL_MAX);
+	ss->next = w->sessions;
+	w->sessions = ss;
+	tcp_set_ops(c, &sess_ops, ss);
+	/* RFC 3501 7.1.1: the greeting; the capabilities come with it. */
+	putf(ss, "* OK [CAPABILITY " CAPABILITIES "] %s IMAP4rev1 surel ready",
+	    ss->s->sc->nodes[ss->node].hostname);
+	enter_state(ss, IS_NOTAUTH);
+	flush(ss);
+}
+
+struct imap_world *
+imap_world(struct sim *s)
+{
+	struct mail_world *mw = s->mail;
+
+	if (mw->imap == NULL) {
+		mw->imap = xcalloc(1, sizeof *mw->imap);
+		mw->imap->recent_floor = xcalloc((size_t)mw->nboxes + 1,
+		    sizeof *mw->imap->recent_floor);
+	}
+	return mw->imap;
+}
 
 void
 imap_server_start(struct sim *s, int node)
 {
-	(void)s;
-	(void)node;
-}
+	struct listen_ctx *lc = xcalloc(1, sizeof *lc);
 
-void
-imap_fetch(struct sim *s, int action)
-{
-	(void)s;
-	(void)action;
+	imap_world(s);
+	lc->s = s;
+	lc->node = node;
+	if (tcp_listen(s, node, (uint16_t)s->sc->nodes[node].imap.port,
+	    sess_accept, lc) != 0)
+		fatalx("port %d taken twice on node %d",
+		    s->sc->nodes[node].imap.port, node);
+	mail_keep(s, lc);
 }
 
 void
 imap_free_all(struct sim *s)
 {
-	(void)s;
+	struct imap_world *w = s->mail->imap;
+
+	if (w == NULL)
+		return;
+	while (w->sessions)
+		sess_free(w->sessions);
+	imap_client_free_all(s);
+	free(w->recent_floor);
+	free(w);
+	s->mail->imap = NULL;
 }

@@ -1,25 +1,737 @@
 /*
- * pop3_server.c: placeholder until the POP3 layer lands (issue 4):
- * no listener, and a fetch does nothing.
+ * pop3_server.c: the mailbox server's side of POP3 (RFC 1939, with
+ * CAPA and response codes from RFC 2449 and RFC 3206), one session per
+ * TCP connection, on every node whose scenario gives it `pop3`.
+ *
+ * RFC 1939 3 names the three states a session goes through:
+ * AUTHORIZATION (the greeting, then USER and PASS), TRANSACTION (the
+ * maildrop is locked; STAT, LIST, UIDL, RETR, TOP, DELE, RSET, NOOP)
+ * and UPDATE (after QUIT: the messages marked with DELE are removed).
+ * A connection that ends without QUIT never reaches UPDATE, so nothing
+ * is removed (RFC 1939 6): that is what makes POP3 safe on a bad line.
+ *
+ * The shape is OpenSMTPD's smtp_session.c, as in smtp_server.c: a
+ * commands[] table pairs each command with a check (sends the -ERR and
+ * returns 0 when the command may not run now) and a proceed (does the
+ * work and sends the +OK).
  */
-#include "mail.h"
+#include "linebuf.h"
+#include "pop3.h"
+#include "tcp.h"
+#include "world.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A multi-line reply shows at most this many lines in the transcript. */
+#define SHOWN_LINES	12
+
+/* RFC 1939 3; the order is the order a session goes through them. */
+enum ps_state {
+	PS_AUTHORIZATION,	/* greeting sent: USER, PASS, CAPA, QUIT */
+	PS_TRANSACTION,		/* logged in, the maildrop locked for us */
+	PS_UPDATE,		/* QUIT received: removing what DELE marked */
+	PS_DONE,		/* signed off: the connection is closing */
+};
+
+struct pop3_sess {
+	struct sim	*s;
+	struct pop3_sess *next;
+	struct tcp_conn	*c;		/* NULL once TCP has let it go */
+	int		 node, peer;
+	enum ps_state	 state;
+	struct linebuf	 lb;
+	char		 user[POP3_ARG_MAX + 1];	/* after USER; "" before */
+	struct mailbox	*mb;		/* TRANSACTION: the maildrop we locked */
+	/*
+	 * RFC 1939 5: message numbers are fixed for the whole session, so
+	 * the session keeps the maildrop as it was at login: message n is
+	 * the one with UID uid[n - 1].  Mail that arrives later waits for
+	 * the next session.
+	 */
+	uint32_t	*uid;
+	uint8_t		*deleted;	/* marked by DELE, per message number */
+	int		 nmsgs;
+};
+
+/* A listening port: the node it belongs to, kept for the life of the sim. */
+struct ps_listener {
+	struct sim	*s;
+	int		 node;
+};
+
+static const char *
+ps_state_str(enum ps_state st)
+{
+	switch (st) {
+	case PS_AUTHORIZATION: return "AUTHORIZATION";
+	case PS_TRANSACTION: return "TRANSACTION";
+	case PS_UPDATE: return "UPDATE";
+	case PS_DONE: return "DONE";
+	}
+	return "?";
+}
+
+struct pop3_world *
+pop3_world(struct sim *s)
+{
+	if (s->mail->pop3 == NULL)
+		s->mail->pop3 = xcalloc(1, sizeof *s->mail->pop3);
+	return s->mail->pop3;
+}
+
+void
+pop3_uidl(const struct mailbox *mb, const struct mbox_msg *m,
+    char out[POP3_UID_MAX + 1])
+{
+	snprintf(out, POP3_UID_MAX + 1, "%u.%u", (unsigned)mb->uidvalidity,
+	    (unsigned)m->uid);
+}
+
+static const char *
+ps_hostname(const struct pop3_sess *ss)
+{
+	return ss->s->sc->nodes[ss->node].hostname;
+}
+
+static void
+ps_enter_state(struct pop3_sess *ss, enum ps_state st)
+{
+	/* The one place the state changes; the trace hears of it through the replies. */
+	ss->state = st;
+}
+
+/*
+ * The lines of a stuffed body as the transcript shows them: one per
+ * line, the final "." included, and only the first SHOWN_LINES of a
+ * long listing.
+ */
+static void
+ps_show_body(struct buf *shown, const uint8_t *p, size_t n)
+{
+	size_t total = 0, lines = 0, i = 0;
+
+	for (size_t k = 0; k < n; k++)
+		total += p[k] == '\n';
+	while (i < n) {
+		const uint8_t *lf = memchr(p + i, '\n', n - i);
+		size_t end = lf ? (size_t)(lf - p) : n;
+		size_t len = end - i;
+
+		if (len > 0 && p[end - 1] == '\r')
+			len--;
+		if (lines == SHOWN_LINES && total > SHOWN_LINES + 1) {
+			buf_printf(shown, "\n(%zu more lines, the last one \".\")",
+			    total - lines);
+			return;
+		}
+		buf_putc(shown, '\n');
+		buf_append(shown, p + i, len);
+		lines++;
+		i = lf ? end + 1 : n;
+	}
+}
+
+/*
+ * Send a reply and put it in the trace as one application message.
+ * Each side records what it sends, when it sends it: the client its
+ * commands (pop3_client.c), the server its replies.  A multi-line
+ * reply carries body (its lines, not yet stuffed); the transcript shows
+ * the lines, or `summary` instead where given: a whole message would
+ * drown the transcript.
+ */
+static void
+ps_send(struct pop3_sess *ss, int ok, const char *text, const struct buf *body,
+    const char *summary)
+{
+	struct buf wire = { 0 }, shown = { 0 };
+
+	pop3_status(&wire, ok, text);
+	buf_printf(&shown, "S: %s%s%s", ok ? "+OK" : "-ERR", *text ? " " : "",
+	    text);
+	if (body != NULL) {
+		size_t status_len = wire.len;
+
+		pop3_stuff(body->data, body->len, &wire);
+		if (summary != NULL)
+			buf_printf(&shown, "\n%s", summary);
+		else
+			ps_show_body(&shown, wire.data + status_len,
+			    wire.len - status_len);
+	}
+	tcp_send(ss->c, wire.data, wire.len);
+	sim_app(ss->s, ss->node, ss->peer, APP_POP3, (char *)shown.data,
+	    shown.len);
+	buf_free(&wire);
+	buf_free(&shown);
+}
+
+static void
+ps_reply(struct pop3_sess *ss, int ok, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+ps_reply(struct pop3_sess *ss, int ok, const char *fmt, ...)
+{
+	struct buf b = { 0 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	ps_send(ss, ok, b.data ? (char *)b.data : "", NULL, NULL);
+	buf_free(&b);
+}
+
+/* Message number n of this session (1-based, fixed since login), or NULL if it is gone. */
+static struct mbox_msg *
+ps_msg(struct pop3_sess *ss, uint32_t n)
+{
+	if (n == 0 || n > (uint32_t)ss->nmsgs)
+		return NULL;
+	uint32_t uid = ss->uid[n - 1];
+	/* UIDs ascend through the mailbox (RFC 3501 2.3.1.1): a binary search. */
+	int lo = 0, hi = ss->mb->nmsgs - 1;
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		uint32_t u = ss->mb->msgs[mid].uid;
+
+		if (u == uid)
+			return &ss->mb->msgs[mid];
+		if (u < uid)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+/* Messages not marked deleted, and their size in octets (RFC 1939 5, STAT). */
+static int
+ps_count(struct pop3_sess *ss, uint64_t *octets)
+{
+	int n = 0;
+
+	*octets = 0;
+	for (int i = 1; i <= ss->nmsgs; i++) {
+		const struct mbox_msg *m = ps_msg(ss, (uint32_t)i);
+
+		if (m == NULL || ss->deleted[i - 1])
+			continue;
+		n++;
+		*octets += m->data.len;
+	}
+	return n;
+}
+
+/* Give the maildrop back: unlocked, and the session's view of it forgotten. */
+static void
+ps_release(struct pop3_sess *ss)
+{
+	if (ss->mb != NULL)
+		ss->mb->locked = 0;
+	ss->mb = NULL;
+	free(ss->uid);
+	free(ss->deleted);
+	ss->uid = NULL;
+	ss->deleted = NULL;
+	ss->nmsgs = 0;
+}
+
+/* ---- checks ------------------------------------------------------ */
+
+static int
+ps_check_any(struct pop3_sess *ss, struct pop3_cmd *c)
+{
+	(void)ss;
+	(void)c;
+	return 1;
+}
+
+/* USER and PASS belong to AUTHORIZATION only (RFC 1939 7). */
+static int
+ps_check_authorization(struct pop3_sess *ss, struct pop3_cmd *c)
+{
+	(void)c;
+	if (ss->state != PS_AUTHORIZATION) {
+		ps_reply(ss, 0, "already logged in");
+		return 0;
+	}
+	return 1;
+}
+
+static int
+ps_check_pass(struct pop3_sess *ss, struct pop3_cmd *c)
+{
+	if (!ps_check_authorization(ss, c))
+		return 0;
+	/* RFC 1939 7: PASS "may only be given ... immediately after a successful USER". */
+	if (ss->user[0] == '\0') {
+		ps_reply(ss, 0, "send USER first");
+		return 0;
+	}
+	return 1;
+}
+
+/* Everything else of RFC 1939 5 needs a locked maildrop. */
+static int
+ps_check_transaction(struct pop3_sess *ss, struct pop3_cmd *c)
+{
+	if (ss->state != PS_TRANSACTION) {
+		ps_reply(ss, 0, "log in first with USER and PASS");
+		return 0;
+	}
+	if (c->verb == POP3_LIST || c->verb == POP3_UIDL) {
+		/* Without an argument these list the maildrop: nothing to check. */
+		if (c->nnum == 0)
+			return 1;
+	} else if (c->verb != POP3_RETR && c->verb != POP3_TOP &&
+	    c->verb != POP3_DELE)
+		return 1;
+
+	/* RFC 1939 5: a message-number "may NOT refer to a message marked as deleted". */
+	if (ps_msg(ss, c->n) == NULL) {
+		ps_reply(ss, 0, "no such message, only %d message%s in maildrop",
+		    ss->nmsgs, ss->nmsgs == 1 ? "" : "s");
+		return 0;
+	}
+	if (ss->deleted[c->n - 1]) {
+		if (c->verb == POP3_DELE)
+			ps_reply(ss, 0, "message %u already deleted",
+			    (unsigned)c->n);
+		else
+			ps_reply(ss, 0, "message %u is deleted", (unsigned)c->n);
+		return 0;
+	}
+	return 1;
+}
+
+/* ---- proceeds ---------------------------------------------------- */
+
+static void
+ps_proceed_user(struct pop3_sess *ss, struct pop3_cmd *c)
+{
+	/*
+	 * RFC 1939 7 lets the server say "-ERR never heard of mailbox
+	 * name" here, but that tells a stranger which names exist.  So
+	 * every name is welcome; the answer comes after PASS, the same for
+	 * a wrong name as for a wrong password.  A second USER replaces the
+	 * first.
+	 */
+	memcpy(ss->user, c->arg, sizeof ss->user);
+	ps_reply(ss, 1, "send your password with PASS");
+}
+
+static void
+ps_proceed_pass(struct pop3_sess *ss, struct pop3_cmd *c)
+{
+	struct mailbox *mb = mailstore_by_user(ss->s, ss->node, ss->user);
+
+	/* RFC 1939 7 (PASS): after -ERR the client starts again with USER. */
+	ss->user[0] = '\0';
+	if (mb == NULL || strcmp(mb->password, c->arg) != 0) {
+		/* RFC 3206 4: [AUTH] means "the credentials were wrong"; which one, we do not say. */
+		ps_reply(ss, 0, "[AUTH] invalid user name or password");
+		return;
+	}
+	/*
+	 * RFC 1939 8: "the POP3 server acquires an exclusive-access lock
+	 * on the maildrop", so two sessions never both delete; RFC 2449 8.1.1
+	 * names the refusal [IN-USE].
+	 */
+	if (mb->locked) {
+		ps_reply(ss, 0, "[IN-USE] maildrop already locked by another "
+		    "session");
+		return;
+	}
+	mb->locked = 1;
+	ss->mb = mb;
+	ss->nmsgs = mb->nmsgs;
+	ss->uid = xcalloc((size_t)mb->nmsgs + 1, sizeof *ss->uid);
+	ss->deleted = xcalloc((size_t)mb->nmsgs + 1, 1);
+	for (int i = 0; i < mb->nmsgs; i++)
+		ss->uid[i] = mb->msgs[i].uid;
+	uint64_t octets;
+	int n = ps_count(ss, &octets);
+	ps_enter_state(ss, PS_TRANSACTION);
+	ps_reply(ss, 1, "%s's maildrop has %d message%s (%llu octets)",
+	    mb->user, n, n == 1 ? "" : "s", (unsigned long long)octets);
+}
+
+static void
+ps_proceed_stat(struct pop3_sess *ss, struct pop3_cmd *c)
+{
+	uint64_t octets;
+	int n = ps_count(ss, &octets);
+
+	(void)c;
+	/* RFC 1939 5: exactly "+OK nn mm", so that a program can read it. */
+	ps_reply(ss, 1, "%d %llu", n, (unsigned long long)octets);
+}
+
+/* LIST and UIDL: one message ("+OK n value"), or every message as a listing. */
+static void
+ps_listing(struct pop3_sess *ss, struct pop3_cmd *c, int uidl)
+{
+	char id[POP3_UID_MAX + 1];
+
+	if (c->nnum == 1) {
+		const struct mbox_msg *m = ps_msg(ss, c->n);
+
+		if (uidl)
+			pop3_uidl(ss->mb, m, id);
+		else
+			snprintf(id, sizeof id, "%zu", m->data.len);
+		ps_reply(ss, 1, "%u %s", (unsigned)c->n, id);
+		return;
+	}
+	struct buf body = { 0 };
+	uint64_t octets;
+	int n = ps_count(ss, &octets);
+	for (int i = 1; i <= ss->nmsgs; i++) {
+		const struct mbox_msg *m = ps_msg(ss, (uint32_t)i);
+
+		/* Deleted messages are left out of the listing (RFC 1939 5). */
+		if (m == NULL || ss->deleted[i - 1])
+			continue;
+		if (uidl)
+			pop3_uidl(ss->mb, m, id);
+		else
+			snprintf(id, sizeof id, "%zu", m->data.len);
+		buf_printf(&body, "%d %s\r\n", i, id);
+	}
+	char *text = uidl ? xasprintf("unique-id listing follows") :
+	    xasprintf("%d message%s (%llu octets)", n, n == 1 ? "" : "s",
+	    (unsigned long long)octets);
+	ps_send(ss, 1, text, &body, NULL);
+	free(text);
+	buf_free(&body);
+}
+
+static void
+ps_proceed_list(struct pop3_sess *ss, struct pop3_cmd *c)
+{
+	ps_listing(ss, c, 0);
+}
+
+static void
+ps_proceed_uidl(struct pop3_sess *ss, struct pop3_cmd *c)
+{
+	ps_listing(ss, c, 1);
+}
+
+static void
+ps_proceed_retr(struct pop3_sess *ss, struct pop3_cmd *c)
+{
+	struct mbox_msg *m = ps_msg(ss, c->n);
+	char *text = xasprintf("%zu octets", m->data.len);
+	char *summary = xasprintf("(message of %zu bytes follows, ending "
+	    "with \".\")", m->data.len);
+
+	ps_send(ss, 1, text, &m->data, summary);
+	/* RFC 1939 says nothing of flags; like Dovecot, a message read by POP3 counts as seen for IMAP. */
+	m->flags |= MSGF_SEEN;
+	free(text);
+	free(summary);
+}
+
+static void
+ps_proceed_top(struct pop3_sess *ss, struct pop3_cmd *c)
+{
+	struct mbox_msg *m = ps_msg(ss, c->n);
+	/* RFC 1939 7: the header, the empty line, then c->m lines of the body. */
+	struct buf part = { 0 };
+	size_t n = pop3_top_len(m->data.data, m->data.len, c->m);
+
+	buf_append(&part, m->data.data, n);
+	char *summary = xasprintf("(the header and %u line%s of the body: "
+	    "%zu bytes, ending with \".\")", (unsigned)c->m,
+	    c->m == 1 ? "" : "s", n);
+	ps_send(ss, 1, "top of message follows", &part, summary);
+	free(summary);
+	buf_free(&part);
+}
+
+static void
+ps_proceed_dele(struct pop3_sess *ss, struct pop3_cmd *c)
+{
+	/* RFC 1939 5: only marked; the server removes it in UPDATE, after QUIT. */
+	ss->deleted[c->n - 1] = 1;
+	ps_reply(ss, 1, "message %u deleted", (unsigned)c->n);
+}
+
+static void
+ps_proceed_rset(struct pop3_sess *ss, struct pop3_cmd *c)
+{
+	uint64_t octets;
+
+	(void)c;
+	/* RFC 1939 5: "any messages marked as deleted by the POP3 server are unmarked". */
+	memset(ss->deleted, 0, (size_t)ss->nmsgs);
+	int n = ps_count(ss, &octets);
+	ps_reply(ss, 1, "maildrop has %d message%s (%llu octets)", n,
+	    n == 1 ? "" : "s", (unsigned long long)octets);
+}
+
+static void
+ps_proceed_noop(struct pop3_sess *ss, struct pop3_cmd *c)
+{
+	(void)c;
+	ps_reply(ss, 1, "%s", "");
+}
+
+static void
+ps_proceed_quit(struct pop3_sess *ss, struct pop3_cmd *c)
+{
+	(void)c;
+	if (ss->state != PS_TRANSACTION) {
+		/* RFC 1939 4: QUIT in AUTHORIZATION ends the session, no UPDATE. */
+		ps_reply(ss, 1, "%s POP3 server signing off", ps_hostname(ss));
+		ps_enter_state(ss, PS_DONE);
+		tcp_close(ss->c);
+		return;
+	}
+	/*
+	 * RFC 1939 6: "the POP3 session enters the UPDATE state ... [and]
+	 * removes all messages marked as deleted from the maildrop".
+	 * Highest number first, so the ones still to go keep their places.
+	 */
+	ps_enter_state(ss, PS_UPDATE);
+	for (int i = ss->nmsgs; i >= 1; i--) {
+		struct mbox_msg *m = ps_msg(ss, (uint32_t)i);
+
+		if (m != NULL && ss->deleted[i - 1])
+			mailstore_remove(ss->s, ss->mb, (int)(m - ss->mb->msgs));
+	}
+	int left = ss->mb->nmsgs;
+	/* "...releases any exclusive-access lock on the maildrop". */
+	ps_release(ss);
+	if (left == 0)
+		ps_reply(ss, 1, "%s POP3 server signing off (maildrop empty)",
+		    ps_hostname(ss));
+	else
+		ps_reply(ss, 1, "%s POP3 server signing off (%d message%s "
+		    "left)", ps_hostname(ss), left, left == 1 ? "" : "s");
+	ps_enter_state(ss, PS_DONE);
+	tcp_close(ss->c);
+}
+
+static void
+ps_proceed_capa(struct pop3_sess *ss, struct pop3_cmd *c)
+{
+	struct buf body = { 0 };
+
+	(void)c;
+	/*
+	 * RFC 2449 6: what this server can do.  RESP-CODES: replies may
+	 * carry [IN-USE] and the like; AUTH-RESP-CODE (RFC 3206): [AUTH]
+	 * marks a refused login; PIPELINING: a client may send several
+	 * commands without waiting, the replies come back in order.
+	 */
+	buf_puts(&body, "TOP\r\nUIDL\r\nUSER\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\n"
+	    "PIPELINING\r\nIMPLEMENTATION surel\r\n");
+	ps_send(ss, 1, "Capability list follows", &body, NULL);
+	buf_free(&body);
+}
+
+static const struct {
+	enum pop3_verb verb;
+	int	(*check)(struct pop3_sess *, struct pop3_cmd *);
+	void	(*proceed)(struct pop3_sess *, struct pop3_cmd *);
+} commands[] = {
+	{ POP3_USER, ps_check_authorization, ps_proceed_user },
+	{ POP3_PASS, ps_check_pass, ps_proceed_pass },
+	{ POP3_CAPA, ps_check_any, ps_proceed_capa },
+	{ POP3_QUIT, ps_check_any, ps_proceed_quit },
+	{ POP3_STAT, ps_check_transaction, ps_proceed_stat },
+	{ POP3_LIST, ps_check_transaction, ps_proceed_list },
+	{ POP3_UIDL, ps_check_transaction, ps_proceed_uidl },
+	{ POP3_RETR, ps_check_transaction, ps_proceed_retr },
+	{ POP3_TOP, ps_check_transaction, ps_proceed_top },
+	{ POP3_DELE, ps_check_transaction, ps_proceed_dele },
+	{ POP3_RSET, ps_check_transaction, ps_proceed_rset },
+	{ POP3_NOOP, ps_check_transaction, ps_proceed_noop },
+};
+
+/* How each command is written, for the -ERR of a malformed one. */
+static const char *
+ps_usage(enum pop3_verb v)
+{
+	switch (v) {
+	case POP3_USER: return "USER name";
+	case POP3_PASS: return "PASS password";
+	case POP3_LIST: return "LIST [message]";
+	case POP3_UIDL: return "UIDL [message]";
+	case POP3_RETR: return "RETR message";
+	case POP3_DELE: return "DELE message";
+	case POP3_TOP: return "TOP message lines";
+	default: return pop3_verb_str(v);	/* no arguments */
+	}
+}
+
+/* ---- input ------------------------------------------------------- */
+
+static void
+ps_command_line(struct pop3_sess *ss, const char *line, size_t n)
+{
+	struct pop3_cmd c;
+
+	switch (pop3_parse_command(line, n, &c)) {
+	case POP3_PARSE_OK:
+		break;
+	case POP3_PARSE_UNKNOWN:
+		/* The line is not echoed: it may hold anything, a password too. */
+		ps_reply(ss, 0, "unknown command");
+		return;
+	case POP3_PARSE_TOO_LONG:
+		ps_reply(ss, 0, "command line too long (RFC 2449: at most 255 "
+		    "octets)");
+		return;
+	case POP3_PARSE_ARG_TOO_LONG:
+		ps_reply(ss, 0, "argument too long (RFC 1939: at most 40 "
+		    "characters)");
+		return;
+	case POP3_PARSE_UNSUPPORTED:
+		ps_reply(ss, 0, "%s is not supported here: use USER and PASS",
+		    pop3_verb_str(c.verb));
+		return;
+	default:
+		ps_reply(ss, 0, "syntax error: %s", ps_usage(c.verb));
+		return;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		if (commands[i].verb == c.verb) {
+			if (commands[i].check(ss, &c))
+				commands[i].proceed(ss, &c);
+			return;
+		}
+	fatalx("pop3: no table entry for %s (state %s)", pop3_verb_str(c.verb),
+	    ps_state_str(ss->state));
+}
+
+static void
+ps_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
+{
+	struct pop3_sess *ss = u;
+	const char *line;
+	size_t len;
+	enum line_status st;
+
+	(void)c;
+	linebuf_feed(&ss->lb, p, n);
+	/*
+	 * Every complete line is a command, answered in order: that is all
+	 * PIPELINING asks of a server (RFC 2449 6.6).  After QUIT the rest
+	 * is ignored.
+	 */
+	while (ss->state != PS_DONE &&
+	    (st = linebuf_next(&ss->lb, &line, &len)) != LINE_NONE) {
+		if (st == LINE_TOO_LONG)
+			ps_reply(ss, 0, "command line too long (RFC 2449: at "
+			    "most 255 octets)");
+		else
+			ps_command_line(ss, line, len);
+	}
+}
+
+static void
+ps_free(struct pop3_sess *ss)
+{
+	struct pop3_sess **pp;
+
+	for (pp = &ss->s->mail->pop3->sessions; *pp; pp = &(*pp)->next)
+		if (*pp == ss) {
+			*pp = ss->next;
+			break;
+		}
+	/* Without QUIT there was no UPDATE: the marks are simply forgotten (RFC 1939 6). */
+	ps_release(ss);
+	linebuf_free(&ss->lb);
+	free(ss);
+}
+
+static void
+ps_peer_closed(struct tcp_conn *c, void *u)
+{
+	struct pop3_sess *ss = u;
+
+	/* The client left, with or without QUIT: close our side too. */
+	ps_enter_state(ss, PS_DONE);
+	tcp_close(c);
+}
+
+static void
+ps_closed(struct tcp_conn *c, void *u)
+{
+	(void)c;
+	ps_free(u);
+}
+
+static void
+ps_error(struct tcp_conn *c, void *u, enum tcp_err e)
+{
+	(void)c;
+	(void)e;
+	ps_free(u);
+}
+
+static const struct tcp_ops ps_ops = {
+	.data = ps_data,
+	.peer_closed = ps_peer_closed,
+	.closed = ps_closed,
+	.error = ps_error,
+};
+
+static void
+ps_accept(struct tcp_conn *c, void *u)
+{
+	const struct ps_listener *l = u;
+	struct pop3_world *w = pop3_world(l->s);
+	struct pop3_sess *ss = xcalloc(1, sizeof *ss);
+
+	ss->s = l->s;
+	ss->c = c;
+	ss->node = l->node;
+	ss->peer = net_node_by_ip(l->s, tcp_conn_peer_ip(c));
+	/* A command line is at most 255 octets with CRLF (RFC 2449 4). */
+	linebuf_init(&ss->lb, POP3_CMD_MAX - 2);
+	ss->next = w->sessions;
+	w->sessions = ss;
+	tcp_set_ops(c, &ps_ops, ss);
+	ps_enter_state(ss, PS_AUTHORIZATION);
+	/* RFC 1939 4: "the POP3 server issues a one line greeting". */
+	ps_reply(ss, 1, "%s POP3 server ready", ps_hostname(ss));
+}
 
 void
 pop3_server_start(struct sim *s, int node)
 {
-	(void)s;
-	(void)node;
-}
+	struct ps_listener *l = xcalloc(1, sizeof *l);
 
-void
-pop3_fetch(struct sim *s, int action)
-{
-	(void)s;
-	(void)action;
+	l->s = s;
+	l->node = node;
+	pop3_world(s);
+	if (tcp_listen(s, node, (uint16_t)s->sc->nodes[node].pop3.port,
+	    ps_accept, l) != 0)
+		fatalx("pop3: port %d taken twice on node %d",
+		    s->sc->nodes[node].pop3.port, node);
+	mail_keep(s, l);
 }
 
 void
 pop3_free_all(struct sim *s)
 {
-	(void)s;
+	struct pop3_world *w = s->mail->pop3;
+
+	if (w == NULL)
+		return;
+	pop3_client_free_all(s);
+	while (w->sessions) {
+		/* TCP outlives us by a moment in sim_free(): it must not call back. */
+		tcp_set_ops(w->sessions->c, NULL, NULL);
+		ps_free(w->sessions);
+	}
+	free(w);
+	s->mail->pop3 = NULL;
 }

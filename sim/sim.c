@@ -116,9 +116,12 @@ sim_free(struct sim *s)
 	free(s);
 }
 
-/* Run events up to t_ns; the clock stays at the last event run. */
+/*
+ * Run events up to t_ns; the clock stays at the last event run.  With
+ * work_only, stop as soon as only background events are left.
+ */
 static uint64_t
-run_events(struct sim *s, uint64_t t_ns)
+run_events(struct sim *s, uint64_t t_ns, int work_only)
 {
 	uint64_t ran = 0;
 
@@ -126,7 +129,7 @@ run_events(struct sim *s, uint64_t t_ns)
 	 * One event at a time, so that connections closed by a handler are
 	 * freed before the next one runs (tcp.c's deferred free).
 	 */
-	while (evq_next_time(s->q) <= t_ns) {
+	while (evq_next_time(s->q) <= t_ns && (!work_only || evq_work(s->q))) {
 		evq_step(s->q);
 		ran++;
 		if (s->reap)
@@ -138,7 +141,7 @@ run_events(struct sim *s, uint64_t t_ns)
 uint64_t
 sim_run_until(struct sim *s, uint64_t t_ns)
 {
-	uint64_t ran = run_events(s, t_ns);
+	uint64_t ran = run_events(s, t_ns, 0);
 
 	/* The clock reaches t_ns even when nothing happens on the way. */
 	evq_advance(s->q, t_ns);
@@ -152,8 +155,11 @@ sim_run(struct sim *s)
 		sim_run_until(s, s->sc->until_ns);
 		return;
 	}
-	/* Until nothing is left to do: the clock stops at the last event. */
-	run_events(s, SIM_MAX_NS);
+	/*
+	 * Until nothing is left to do: the clock stops at the last event
+	 * that was work (a cache expiring later is not worth waiting for).
+	 */
+	run_events(s, SIM_MAX_NS, 1);
 }
 
 uint64_t

@@ -209,6 +209,31 @@ START_TEST(test_rng_streams)
 }
 END_TEST
 
+START_TEST(test_background_events_are_not_work)
+{
+	struct log l = { 0 };
+	struct evq *q = evq_new(&l);
+
+	evq_at(q, 10, rec, NULL, NULL, 1, 0);
+	ev_id bg = evq_at_background(q, 1000, rec, NULL, NULL, 2, 0);
+	ev_id bg2 = evq_at_background(q, 2000, rec, NULL, NULL, 3, 0);
+	ck_assert_uint_eq(evq_count(q), 3);
+	ck_assert_uint_eq(evq_work(q), 1);
+	evq_cancel(q, bg2);
+	ck_assert_uint_eq(evq_count(q), 2);
+	ck_assert_uint_eq(evq_work(q), 1);
+	evq_run_until(q, 100);
+	ck_assert_uint_eq(evq_work(q), 0);
+	ck_assert_uint_eq(evq_count(q), 1);
+	ck_assert(evq_pending(q, bg));
+	evq_run_until(q, UINT64_MAX);		/* it still runs when asked */
+	ck_assert_int_eq(l.n, 2);
+	ck_assert_int_eq(l.order[1], 2);
+	ck_assert_uint_eq(evq_count(q), 0);
+	evq_free(q);
+}
+END_TEST
+
 Suite *
 engine_suite(void)
 {
@@ -220,6 +245,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_handler_cancels_same_time);
 	tcase_add_test(tc, test_heap_order_random);
 	tcase_add_test(tc, test_rng_streams);
+	tcase_add_test(tc, test_background_events_are_not_work);
 	suite_add_tcase(s, tc);
 	return s;
 }

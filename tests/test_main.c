@@ -15,6 +15,8 @@ Suite	*dns_suite(void);
 Suite	*message_suite(void);
 Suite	*smtp_wire_suite(void);
 Suite	*mail_suite(void);
+Suite	*view_suite(void);
+Suite	*pop3_suite(void);
 
 int
 main(void)
@@ -29,6 +31,8 @@ main(void)
 	srunner_add_suite(sr, message_suite());
 	srunner_add_suite(sr, smtp_wire_suite());
 	srunner_add_suite(sr, mail_suite());
+	srunner_add_suite(sr, view_suite());
+	srunner_add_suite(sr, pop3_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

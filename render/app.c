@@ -1,0 +1,203 @@
+/*
+ * app.c: playback, stepping and selection (see app.h).  Every move ends
+ * in view_seek(), so the counters the picture shows are always rebuilt
+ * from the trace for the current step, backwards as well as forwards.
+ */
+#include "app.h"
+
+#include <string.h>
+
+const double app_speeds[APP_NSPEEDS] = {
+	0.125, 0.25, 0.5, 1, 2, 4, 8, 16, 64,
+};
+
+void
+app_init(struct app *a, struct view *v, int nlangs)
+{
+	memset(a, 0, sizeof *a);
+	a->view = v;
+	a->nsteps = view_steps(v);
+	a->speed = APP_SPEED_1X;
+	a->sel_node = -1;
+	a->sel_field = -1;
+	a->nlangs = nlangs > 0 ? nlangs : 1;
+	a->dirty = 1;
+	app_seek(a, 0);
+}
+
+void
+app_seek(struct app *a, size_t step)
+{
+	if (step >= a->nsteps)
+		step = a->nsteps - 1;
+	if (step != a->step)
+		a->scroll_events = 0;
+	a->step = step;
+	a->t = view_step_time(a->view, step);
+	a->dwell = 0;
+	view_seek(a->view, step);
+	a->dirty = 1;
+}
+
+/* Step n steps away (n may be negative), pausing. */
+static void
+app_step_by(struct app *a, long n)
+{
+	size_t s = a->step;
+
+	if (n < 0 && (size_t)-n > s)
+		s = 0;
+	else
+		s += (size_t)n;
+	a->playing = 0;
+	app_seek(a, s);
+}
+
+void
+app_do(struct app *a, const struct app_command *c)
+{
+	a->dirty = 1;
+	switch (c->cmd) {
+	case CMD_NONE:
+		a->dirty = 0;
+		break;
+	case CMD_QUIT:
+		a->quit = 1;
+		break;
+	case CMD_PLAY:
+		if (!a->playing && a->step + 1 >= a->nsteps)
+			app_seek(a, 0);		/* play again from the start */
+		a->playing = !a->playing;
+		break;
+	case CMD_STEP:
+		app_step_by(a, c->arg);
+		break;
+	case CMD_MESSAGE:
+		a->playing = 0;
+		app_seek(a, view_next_app(a->view, a->step, c->arg > 0 ? 1 : -1));
+		break;
+	case CMD_CHAPTER:
+		a->playing = 0;
+		app_seek(a, view_next_chapter(a->view, a->step,
+		    c->arg > 0 ? 1 : -1));
+		break;
+	case CMD_SPEED:
+		a->speed += c->arg > 0 ? 1 : -1;
+		if (a->speed < 0)
+			a->speed = 0;
+		if (a->speed >= APP_NSPEEDS)
+			a->speed = APP_NSPEEDS - 1;
+		break;
+	case CMD_HOME:
+		a->playing = 0;
+		app_seek(a, 0);
+		break;
+	case CMD_END:
+		a->playing = 0;
+		app_seek(a, a->nsteps - 1);
+		break;
+	case CMD_SEEK:
+		app_seek(a, c->arg < 0 ? 0 : (size_t)c->arg);
+		break;
+	case CMD_LANG:
+		a->lang = (a->lang + 1) % a->nlangs;
+		break;
+	case CMD_TAB:
+		a->center = a->center == APP_PICTURE ? APP_SEQUENCE : APP_PICTURE;
+		break;
+	case CMD_FULLSCREEN:
+		a->fullscreen = !a->fullscreen;
+		break;
+	case CMD_THEME:
+		a->dark = !a->dark;
+		break;
+	case CMD_SELECT_PACKET:
+		a->sel_packet = 1;
+		a->sel_frame = (uint32_t)c->arg;
+		a->sel_tx_step = (size_t)c->arg2;
+		a->sel_node = -1;
+		a->sel_field = -1;
+		a->scroll_inspector = 0;
+		a->right = RIGHT_INSPECTOR;
+		break;
+	case CMD_SELECT_NODE:
+		a->sel_packet = 0;
+		a->sel_node = (int)c->arg;
+		a->scroll_node = 0;
+		a->right = RIGHT_NODE;
+		break;
+	case CMD_SELECT_NONE:
+		a->sel_packet = 0;
+		a->sel_node = -1;
+		a->sel_field = -1;
+		a->scroll_inspector = 0;
+		a->right = RIGHT_INSPECTOR;
+		break;
+	case CMD_FIELD:
+		a->sel_field = (int)c->arg;
+		break;
+	case CMD_FIELD_MOVE:
+		a->sel_field += c->arg > 0 ? 1 : -1;
+		if (a->sel_field < 0)
+			a->sel_field = 0;
+		break;
+	case CMD_SCROLL: {
+		int *sc = c->arg2 == SCROLL_EVENTS ? &a->scroll_events :
+		    c->arg2 == SCROLL_NODE ? &a->scroll_node :
+		    &a->scroll_inspector;
+		*sc += (int)c->arg;
+		if (c->arg2 != SCROLL_EVENTS && *sc < 0)
+			*sc = 0;
+		break;
+	}
+	}
+}
+
+/*
+ * Playing: the clock runs at the speed's rate; where nothing is on the
+ * wire (a server thinking, a person waiting 20 s before checking mail)
+ * the picture holds still for a moment and then jumps to the next step,
+ * so a class never watches an empty screen.
+ */
+int
+app_advance(struct app *a, double wall)
+{
+	struct view_packet p;
+	size_t old = a->step;
+
+	if (!a->playing || wall <= 0)
+		return 0;
+	if (a->step + 1 >= a->nsteps) {
+		a->playing = 0;
+		return 0;
+	}
+	uint64_t next = view_step_time(a->view, a->step + 1);
+	uint64_t dt = (uint64_t)(wall * APP_BASE_RATE * app_speeds[a->speed] *
+	    1e9);
+
+	if (next > a->t && view_packets(a->view, a->t, &p, 1) == 0) {
+		/* Idle: wait a little wall time, then jump. */
+		if (a->dwell <= 0)
+			a->dwell = 0.4 / (app_speeds[a->speed] < 1 ? 1 :
+			    app_speeds[a->speed]);
+		a->dwell -= wall;
+		if (a->dwell > 0) {
+			a->dirty = 1;
+			return 0;
+		}
+		a->dwell = 0;
+		a->t = next;
+	} else
+		a->t += dt;
+	size_t s = a->step;
+	while (s + 1 < a->nsteps && view_step_time(a->view, s + 1) <= a->t)
+		s++;
+	if (s != a->step) {
+		a->step = s;
+		view_seek(a->view, s);
+	}
+	if (a->step + 1 >= a->nsteps)
+		a->playing = 0;
+	a->dirty = 1;
+	return a->step != old;
+}

@@ -1,0 +1,109 @@
+/*
+ * app.h: the window's playback and selection state, and the commands
+ * that change it.  No SDL here: input.c turns events into commands and
+ * the tests can drive the state without a window.
+ *
+ * Time: a step is one trace record (shared/SPEC.md section 1); the
+ * picture is drawn at a playback time t in simulated nanoseconds, which
+ * is the current step's time when paused and runs between steps while
+ * playing.  Wall time only decides how far t moves (app_advance()).
+ */
+#ifndef SUREL_APP_H
+#define SUREL_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "view.h"
+
+enum app_cmd {
+	CMD_NONE,
+	CMD_QUIT,
+	CMD_PLAY,		/* toggle play/pause */
+	CMD_STEP,		/* arg: +1 or -1 step */
+	CMD_MESSAGE,		/* arg: +1 or -1 application message */
+	CMD_CHAPTER,		/* arg: +1 or -1 chapter */
+	CMD_SPEED,		/* arg: +1 faster, -1 slower */
+	CMD_HOME,
+	CMD_END,
+	CMD_SEEK,		/* arg: step */
+	CMD_LANG,		/* next language */
+	CMD_TAB,		/* picture <-> sequence diagram */
+	CMD_FULLSCREEN,
+	CMD_THEME,		/* light <-> dark */
+	CMD_SELECT_PACKET,	/* arg: frame, arg2: step of its TX record */
+	CMD_SELECT_NODE,	/* arg: node */
+	CMD_SELECT_NONE,
+	CMD_FIELD,		/* arg: row of the inspector */
+	CMD_FIELD_MOVE,		/* arg: +1 / -1 row */
+	CMD_SCROLL,		/* arg: rows (the panel under the mouse, arg2: which) */
+};
+
+struct app_command {
+	enum app_cmd	 cmd;
+	long		 arg;
+	long		 arg2;
+};
+
+enum app_center {
+	APP_PICTURE,
+	APP_SEQUENCE,
+};
+
+enum app_right {
+	RIGHT_INSPECTOR,	/* the selected packet, else the current step's */
+	RIGHT_NODE,		/* the selected node */
+};
+
+enum app_scroll_panel {
+	SCROLL_EVENTS,
+	SCROLL_INSPECTOR,
+	SCROLL_NODE,
+};
+
+#define APP_NSPEEDS 9
+
+struct app {
+	struct view	*view;		/* borrowed */
+	size_t		 nsteps;	/* steps 0..nsteps-1 */
+	size_t		 step;		/* current step */
+	uint64_t	 t;		/* playback time, ns */
+	int		 playing;
+	int		 speed;		/* index into app_speeds[] */
+	double		 dwell;		/* wall seconds left to wait in an idle gap */
+
+	enum app_center	 center;
+	enum app_right	 right;
+	int		 lang;		/* index into the window's languages */
+	int		 nlangs;
+	int		 fullscreen;
+	int		 dark;
+	int		 quit;
+
+	/* Selection: a packet (by frame and TX step) or a node. */
+	int		 sel_packet;	/* 1 when a packet is chosen */
+	uint32_t	 sel_frame;
+	size_t		 sel_tx_step;
+	int		 sel_node;	/* -1: none */
+	int		 sel_field;	/* inspector row, -1: none */
+
+	/* Scroll offsets, in rows, of the panels that scroll. */
+	int		 scroll_events;
+	int		 scroll_inspector;
+	int		 scroll_node;
+	int		 dirty;		/* something changed since the last frame */
+};
+
+/* Speed multipliers; 1x plays 1/20 of real time, so a 10 ms link takes 0.2 s. */
+extern const double app_speeds[APP_NSPEEDS];
+#define APP_SPEED_1X		3
+#define APP_BASE_RATE		0.05	/* simulated seconds per wall second at 1x */
+
+void	 app_init(struct app *a, struct view *v, int nlangs);
+void	 app_do(struct app *a, const struct app_command *c);
+/* Move playback on by wall seconds while playing; returns 1 when the step changed. */
+int	 app_advance(struct app *a, double wall);
+/* Go to a step, paused or not, time at the step. */
+void	 app_seek(struct app *a, size_t step);
+
+#endif

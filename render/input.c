@@ -1,0 +1,165 @@
+/*
+ * input.c: the only reader of SDL_Event.  Keys and clicks become app
+ * commands (app.h); what a click means depends on where it lands in the
+ * layout.  The tests push events with SDL_PushEvent and feed them here.
+ *
+ * Keys: Space play/pause; Right/Left one step; Ctrl+Right/Left one
+ * application message; Shift+Right/Left one chapter; +/- speed; Home/End;
+ * L language; Tab picture/sequence; F (or F11) full screen; D dark theme;
+ * Up/Down a field of the inspector; Esc leaves full screen, else quits;
+ * Q quits.
+ */
+#include "ui.h"
+
+static int
+input_do(struct ui *u, enum app_cmd cmd, long arg, long arg2)
+{
+	struct app_command c = { cmd, arg, arg2 };
+
+	app_do(&u->app, &c);
+	return 1;
+}
+
+static int
+input_key(struct ui *u, const SDL_KeyboardEvent *k)
+{
+	int dir = 0;
+	Uint16 mod = k->keysym.mod;
+
+	switch (k->keysym.sym) {
+	case SDLK_SPACE:
+		return input_do(u, CMD_PLAY, 0, 0);
+	case SDLK_RIGHT:
+		dir = 1;
+		break;
+	case SDLK_LEFT:
+		dir = -1;
+		break;
+	case SDLK_PLUS:
+	case SDLK_EQUALS:
+	case SDLK_KP_PLUS:
+		return input_do(u, CMD_SPEED, 1, 0);
+	case SDLK_MINUS:
+	case SDLK_KP_MINUS:
+		return input_do(u, CMD_SPEED, -1, 0);
+	case SDLK_HOME:
+		return input_do(u, CMD_HOME, 0, 0);
+	case SDLK_END:
+		return input_do(u, CMD_END, 0, 0);
+	case SDLK_l:
+		return input_do(u, CMD_LANG, 0, 0);
+	case SDLK_TAB:
+		return input_do(u, CMD_TAB, 0, 0);
+	case SDLK_f:
+	case SDLK_F11:
+		return input_do(u, CMD_FULLSCREEN, 0, 0);
+	case SDLK_d:
+		return input_do(u, CMD_THEME, 0, 0);
+	case SDLK_UP:
+		return input_do(u, CMD_FIELD_MOVE, -1, 0);
+	case SDLK_DOWN:
+		return input_do(u, CMD_FIELD_MOVE, 1, 0);
+	case SDLK_ESCAPE:
+		if (u->app.fullscreen)
+			return input_do(u, CMD_FULLSCREEN, 0, 0);
+		return input_do(u, CMD_QUIT, 0, 0);
+	case SDLK_q:
+		return input_do(u, CMD_QUIT, 0, 0);
+	default:
+		return 0;
+	}
+	if (mod & KMOD_CTRL)
+		return input_do(u, CMD_MESSAGE, dir, 0);
+	if (mod & KMOD_SHIFT)
+		return input_do(u, CMD_CHAPTER, dir, 0);
+	return input_do(u, CMD_STEP, dir, 0);
+}
+
+static int
+input_click(struct ui *u, int x, int y)
+{
+	const struct layout *L = &u->lay;
+	long step;
+	int i;
+
+	if (timeline_hit(u, x, y)) {
+		u->dragging = 1;
+		u->app.playing = 0;
+		return input_do(u, CMD_SEEK, (long)timeline_step_at(u, x), 0);
+	}
+	if (lrect_has(&L->events, x, y)) {
+		if ((step = panel_events_hit(u, x, y)) >= 0)
+			return input_do(u, CMD_SEEK, step, 0);
+		return 0;
+	}
+	if (lrect_has(&L->right, x, y)) {
+		if (u->app.right == RIGHT_INSPECTOR &&
+		    (i = panel_inspector_hit(u, x, y)) >= 0)
+			return input_do(u, CMD_FIELD, i, 0);
+		return 0;
+	}
+	if (lrect_has(&L->picture, x, y) && u->app.center == APP_PICTURE) {
+		/* The packets where they are now, then the nodes. */
+		draw_packets_layout(u);
+		if ((i = draw_hit_packet(u, x, y)) >= 0)
+			return input_do(u, CMD_SELECT_PACKET, u->pk[i].p.frame,
+			    (long)u->pk[i].p.tx_step);
+		if ((i = draw_hit_node(u, x, y)) >= 0)
+			return input_do(u, CMD_SELECT_NODE, i, 0);
+		return input_do(u, CMD_SELECT_NONE, 0, 0);
+	}
+	return 0;
+}
+
+static int
+input_wheel(struct ui *u, int x, int y, int dy)
+{
+	const struct layout *L = &u->lay;
+
+	if (dy == 0)
+		return 0;
+	if (lrect_has(&L->events, x, y))
+		return input_do(u, CMD_SCROLL, -3L * dy, SCROLL_EVENTS);
+	if (lrect_has(&L->right, x, y))
+		return input_do(u, CMD_SCROLL, -3L * dy,
+		    u->app.right == RIGHT_NODE ? SCROLL_NODE : SCROLL_INSPECTOR);
+	if (lrect_has(&L->timeline, x, y))
+		return input_do(u, CMD_STEP, dy > 0 ? -1 : 1, 0);
+	return 0;
+}
+
+int
+input_event(struct ui *u, const SDL_Event *ev)
+{
+	int mx, my;
+
+	switch (ev->type) {
+	case SDL_QUIT:
+		return input_do(u, CMD_QUIT, 0, 0);
+	case SDL_KEYDOWN:
+		return input_key(u, &ev->key);
+	case SDL_MOUSEBUTTONDOWN:
+		if (ev->button.button != SDL_BUTTON_LEFT)
+			return 0;
+		return input_click(u, (int)(ev->button.x * u->mouse_sx),
+		    (int)(ev->button.y * u->mouse_sy));
+	case SDL_MOUSEBUTTONUP:
+		u->dragging = 0;
+		return 0;
+	case SDL_MOUSEMOTION:
+		if (!u->dragging || !(ev->motion.state & SDL_BUTTON_LMASK))
+			return 0;
+		return input_do(u, CMD_SEEK, (long)timeline_step_at(u,
+		    (int)(ev->motion.x * u->mouse_sx)), 0);
+	case SDL_MOUSEWHEEL:
+		/* SDL 2.26 says where the mouse was. */
+		mx = ev->wheel.mouseX;
+		my = ev->wheel.mouseY;
+		return input_wheel(u, (int)(mx * u->mouse_sx),
+		    (int)(my * u->mouse_sy), ev->wheel.y);
+	case SDL_WINDOWEVENT:
+		u->app.dirty = 1;
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,182 @@
+/*
+ * layout.c: panel rectangles and node places (see layout.h).  Pure
+ * arithmetic, so the same window size always gives the same picture.
+ */
+#include "layout.h"
+#include "theme.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+lrect_has(const struct lrect *r, int x, int y)
+{
+	return x >= r->x && y >= r->y && x < r->x + r->w && y < r->y + r->h;
+}
+
+int
+layout_px(const struct layout *l, double design)
+{
+	int v = (int)lround(design * l->s);
+
+	return v < 1 ? 1 : v;
+}
+
+/*
+ * Automatic places for nodes without x, y: columns by hop distance from
+ * the first client (breadth-first over the links), rows in file order
+ * within a column.  Nodes that cannot be reached go in a last column.
+ */
+static void
+layout_auto(struct layout *l, const struct scenario *sc)
+{
+	int n = sc->nnodes, start = 0, maxd = 0;
+	int *depth = malloc((size_t)n * sizeof *depth);
+	int *queue = malloc((size_t)n * sizeof *queue);
+	int *count = calloc((size_t)n + 1, sizeof *count);
+	int *seen = calloc((size_t)n + 1, sizeof *seen);
+
+	if (!depth || !queue || !count || !seen)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		depth[i] = -1;
+		if (sc->nodes[i].kind == SC_CLIENT) {
+			start = i;
+			break;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		depth[i] = -1;
+	int qh = 0, qt = 0;
+	depth[start] = 0;
+	queue[qt++] = start;
+	while (qh < qt) {
+		int u = queue[qh++];
+		for (int k = 0; k < sc->nlinks; k++) {
+			int v = sc->links[k].a == u ? sc->links[k].b :
+			    sc->links[k].b == u ? sc->links[k].a : -1;
+			if (v >= 0 && depth[v] < 0) {
+				depth[v] = depth[u] + 1;
+				queue[qt++] = v;
+			}
+		}
+	}
+	for (int i = 0; i < n; i++)
+		if (depth[i] > maxd)
+			maxd = depth[i];
+	for (int i = 0; i < n; i++) {
+		if (depth[i] < 0)
+			depth[i] = maxd + 1;
+		count[depth[i]]++;
+	}
+	int cols = maxd + 1;
+	for (int i = 0; i < n; i++)
+		if (depth[i] > maxd)
+			cols = maxd + 2;
+	for (int i = 0; i < n; i++) {
+		if (sc->nodes[i].has_xy)
+			continue;
+		int d = depth[i];
+		l->fx[i] = cols == 1 ? 0.5 : 0.05 + 0.9 * d / (cols - 1);
+		l->fy[i] = (seen[d] + 1.0) / (count[d] + 1.0);
+		seen[d]++;
+	}
+out:
+	free(depth);
+	free(queue);
+	free(count);
+	free(seen);
+}
+
+int
+layout_init(struct layout *l, const struct scenario *sc)
+{
+	int n = sc->nnodes, need_auto = 0;
+
+	memset(l, 0, sizeof *l);
+	l->nnodes = n;
+	l->fx = calloc((size_t)n + 1, sizeof *l->fx);
+	l->fy = calloc((size_t)n + 1, sizeof *l->fy);
+	l->nx = calloc((size_t)n + 1, sizeof *l->nx);
+	l->ny = calloc((size_t)n + 1, sizeof *l->ny);
+	if (!l->fx || !l->fy || !l->nx || !l->ny) {
+		layout_free(l);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		l->fx[i] = sc->nodes[i].x;
+		l->fy[i] = sc->nodes[i].y;
+		if (!sc->nodes[i].has_xy)
+			need_auto = 1;
+	}
+	if (need_auto)
+		layout_auto(l, sc);
+	return 0;
+}
+
+void
+layout_free(struct layout *l)
+{
+	free(l->fx);
+	free(l->fy);
+	free(l->nx);
+	free(l->ny);
+	l->fx = l->fy = l->nx = l->ny = NULL;
+}
+
+static struct lrect
+lr(int x, int y, int w, int h)
+{
+	struct lrect r = { x, y, w < 0 ? 0 : w, h < 0 ? 0 : h };
+
+	return r;
+}
+
+void
+layout_compute(struct layout *l, int w, int h, double scale)
+{
+	double fit = fmin((double)w / THEME_DESIGN_W,
+	    (double)h / THEME_DESIGN_H);
+
+	if (scale <= 0)
+		scale = 1;
+	l->w = w;
+	l->h = h;
+	l->s = fit * scale;
+	l->font_small = layout_px(l, THEME_FONT_SMALL);
+	l->font_normal = layout_px(l, THEME_FONT_NORMAL);
+	l->font_title = layout_px(l, THEME_FONT_TITLE);
+	l->font_narration = layout_px(l, THEME_FONT_NARRATION);
+	l->font_mono = layout_px(l, THEME_FONT_MONO);
+	l->icon = layout_px(l, 44);
+
+	int top = layout_px(l, 34), tl = layout_px(l, 54);
+	int side_l = layout_px(l, 290), side_r = layout_px(l, 310);
+	int narr = layout_px(l, 118), leg = layout_px(l, 28);
+
+	/* Never let the side panels eat the picture on a narrow window. */
+	if (side_l + side_r > w * 6 / 10) {
+		side_l = w * 27 / 100;
+		side_r = w * 29 / 100;
+	}
+	l->top = lr(0, 0, w, top);
+	l->timeline = lr(0, h - tl, w, tl);
+	l->events = lr(0, top, side_l, h - top - tl);
+	l->right = lr(w - side_r, top, side_r, h - top - tl);
+	l->center = lr(side_l, top, w - side_l - side_r, h - top - tl);
+	l->narration = lr(l->center.x, l->center.y + l->center.h - narr,
+	    l->center.w, narr);
+	l->legend = lr(l->center.x, l->center.y, l->center.w, leg);
+	l->picture = lr(l->center.x, l->center.y + leg, l->center.w,
+	    l->center.h - narr - leg);
+
+	/* Room around the nodes for icons, names and badges. */
+	double mx = layout_px(l, 62), mt = layout_px(l, 34),
+	    mb = layout_px(l, 64);
+	double pw = l->picture.w - 2 * mx, ph = l->picture.h - mt - mb;
+	for (int i = 0; i < l->nnodes; i++) {
+		l->nx[i] = l->picture.x + mx + l->fx[i] * (pw > 1 ? pw : 1);
+		l->ny[i] = l->picture.y + mt + l->fy[i] * (ph > 1 ? ph : 1);
+	}
+}

@@ -1,0 +1,46 @@
+/*
+ * layout.h: where everything goes, as plain numbers (no SDL): the panel
+ * rectangles for a window size and scale, and the nodes' places in the
+ * network picture (the scenario's x, y, or an automatic left-to-right
+ * layout by distance from the first client).
+ *
+ *   +--------------------------- top bar ----------------------------+
+ *   | events |        network picture         |  inspector / node   |
+ *   |  list  |   (or the sequence diagram)    |       panel         |
+ *   |        |--------------------------------|                     |
+ *   |        |   narration, large             |                     |
+ *   +----------------------- timeline -------------------------------+
+ */
+#ifndef SUREL_LAYOUT_H
+#define SUREL_LAYOUT_H
+
+#include "scenario.h"
+
+struct lrect {
+	int x, y, w, h;
+};
+
+struct layout {
+	int		 w, h;		/* window or picture size, px */
+	double		 s;		/* px per design px */
+	struct lrect	 top, events, center, legend, picture, narration,
+			 right, timeline;
+	int		 font_small, font_normal, font_title, font_narration,
+			 font_mono;
+	int		 icon;		/* icon size, px */
+	int		 nnodes;
+	double		*fx, *fy;	/* nodes' places, 0..1 (owned) */
+	double		*nx, *ny;	/* the same in px, inside picture (owned) */
+};
+
+/* Places of the nodes, from the scenario; call once.  0 or -1 (no memory). */
+int	 layout_init(struct layout *l, const struct scenario *sc);
+void	 layout_free(struct layout *l);
+/* Rectangles and sizes for a w x h window at user scale (--scale). */
+void	 layout_compute(struct layout *l, int w, int h, double scale);
+
+int	 lrect_has(const struct lrect *r, int x, int y);
+/* A design size at the layout's scale, at least 1 px. */
+int	 layout_px(const struct layout *l, double design);
+
+#endif

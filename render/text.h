@@ -1,0 +1,57 @@
+/*
+ * text.h: text on an SDL_Renderer with SDL2_ttf.  Fonts are found
+ * through fontconfig (DejaVu Sans, DejaVu Sans Mono by default;
+ * SUREL_FONT and SUREL_FONT_MONO name other files); every string drawn is
+ * kept as a texture, so a frame that draws the same text as the last one
+ * only copies textures.
+ */
+#ifndef SUREL_TEXT_H
+#define SUREL_TEXT_H
+
+#include <SDL2/SDL.h>
+#include <SDL2/SDL_ttf.h>
+
+enum text_face {
+	FACE_SANS,
+	FACE_BOLD,
+	FACE_MONO,
+	FACE_N
+};
+
+struct text;
+
+/* NULL with a sentence in err when no usable font is found. */
+struct text *text_new(SDL_Renderer *r, char *err, size_t errsz);
+void	 text_free(struct text *t);
+
+TTF_Font *text_font(struct text *t, enum text_face f, int px);
+/* Width and height of s; 0 for an empty string. */
+int	 text_size(struct text *t, enum text_face f, int px, const char *s,
+	    int *w, int *h);
+int	 text_width(struct text *t, enum text_face f, int px, const char *s);
+/* Draws s with its top-left at x, y; returns its width. */
+int	 text_draw(struct text *t, enum text_face f, int px, SDL_Color c,
+	    int x, int y, const char *s);
+/* The same, cut with "…" to fit max_w. */
+int	 text_draw_fit(struct text *t, enum text_face f, int px, SDL_Color c,
+	    int x, int y, int max_w, const char *s);
+/* Centred on cx. */
+int	 text_draw_center(struct text *t, enum text_face f, int px,
+	    SDL_Color c, int cx, int y, const char *s);
+/*
+ * Word-wrapped into lines no wider than w; draws at most max_lines
+ * (0: no limit; the last one shown ends in "…" when cut) and returns the
+ * number of lines the whole text needs.  flags 0 only measures;
+ * TEXT_DRAW draws, TEXT_DRAW | TEXT_CENTER centres each line in w.
+ */
+#define TEXT_DRAW	1
+#define TEXT_CENTER	2
+int	 text_wrap(struct text *t, enum text_face f, int px, SDL_Color c,
+	    int x, int y, int w, int max_lines, int flags, const char *s);
+int	 text_line_height(struct text *t, enum text_face f, int px);
+/* Drops every cached texture (after a language or theme change). */
+void	 text_flush(struct text *t);
+/* Where the font came from, for messages and tests. */
+const char *text_font_file(const struct text *t, enum text_face f);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * ui.h: the window's parts and how they share one struct ui.  Internal
+ * to render/: the program's entry points are in window.h.
+ *
+ * A frame is: input.c turns SDL events into app commands (app.h), the
+ * app moves playback, view_seek() rebuilds the world at the current step
+ * from the trace, and each part draws its rectangle of the layout.  The
+ * same drawing code serves the window, --screenshot and the tests; only
+ * the SDL_Renderer behind it differs.
+ */
+#ifndef SUREL_UI_H
+#define SUREL_UI_H
+
+#include <SDL2/SDL.h>
+
+#include "app.h"
+#include "layout.h"
+#include "sim.h"
+#include "text.h"
+#include "theme.h"
+#include "trace.h"
+#include "view.h"
+#include "words.h"
+
+struct narr_lang;
+struct icons;
+
+#define UI_MAX_LANGS	8
+
+struct ui_options {
+	const char	*lang;		/* "id", "en", or NULL for the default */
+	double		 scale;		/* --scale, 1 by default */
+	int		 fullscreen;
+	int		 dark;
+};
+
+/* A packet where the picture draws it, for drawing and for clicks. */
+struct ui_packet {
+	struct view_packet p;
+	SDL_Rect	 box;
+};
+
+struct ui {
+	struct scenario	*sc;		/* owned */
+	struct sim	*sim;		/* owned */
+	const struct trace *tr;
+	struct view	*view;		/* owned */
+	struct app	 app;
+	struct layout	 lay;
+	double		 scale;
+
+	SDL_Renderer	*r;		/* borrowed */
+	struct text	*text;		/* owned */
+	struct icons	*icons;		/* owned */
+	const struct theme *th;
+
+	/* Languages: codes and their narration files (NULL: none found). */
+	int		 nlangs;
+	char		 lang_code[UI_MAX_LANGS][8];
+	const struct narr_lang *lang[UI_MAX_LANGS];
+	const struct narr_lang *fallback;
+
+	/* The packets in flight at the playback time, laid out. */
+	struct ui_packet *pk;
+	int		 npk, pkcap;
+	struct view_packet *vpk;	/* scratch for view_packets() */
+	int		 vpkcap;
+
+	/* The inspector's rows for the frame it shows (see panel_inspector.c). */
+	struct ui_inspect *insp;
+	/* The node panel's entries, for (node, step) (see panel_node.c). */
+	struct ui_nodeinfo *nodeinfo;
+	/* Application messages: the steps of TR_APP records (sequence diagram). */
+	size_t		*app_steps;
+	size_t		 napp;
+	/* Drags on the timeline. */
+	int		 dragging;
+	/* The timeline's last layout, for clicks. */
+	SDL_Rect	 tl_track;
+	int		 frames;	/* frames drawn, for tests */
+	double		 mouse_sx, mouse_sy;	/* window units -> pixels (high-DPI) */
+};
+
+/* window.c */
+struct ui *ui_new(struct scenario *sc, const struct ui_options *o,
+	    SDL_Renderer *r, int w, int h, char *err, size_t errsz);
+void	 ui_free(struct ui *u);
+/* A new size (window resized); fonts and layout follow. */
+void	 ui_resize(struct ui *u, int w, int h);
+/* Draw the whole window at the current state. */
+void	 ui_draw(struct ui *u);
+const char *ui_word(const struct ui *u, enum word w);
+const char *ui_lang(const struct ui *u);
+/* The name of a node as the picture shows it (label in the language, else id). */
+const char *ui_node_name(const struct ui *u, int node);
+const char *ui_node_short(const struct ui *u, int node);
+/* The current step's record, or NULL at step 0. */
+const struct trace_rec *ui_current(const struct ui *u);
+/* Narration of a step in a language (index), into buf; returns buf. */
+const char *ui_narration(struct ui *u, size_t step, int lang, char *buf,
+	    size_t bufsz);
+
+/* The picture of one step as a PNG (--screenshot); takes sc.  Exit status. */
+int	 window_screenshot(struct scenario *sc, const struct ui_options *uo,
+	    int w, int h, long step, const char *out);
+
+/* input.c: the only reader of SDL_Event.  Returns 1 when something changed. */
+int	 input_event(struct ui *u, const SDL_Event *ev);
+
+/* draw.c: primitives and the network picture. */
+void	 draw_fill(SDL_Renderer *r, SDL_Rect rc, SDL_Color c);
+void	 draw_frame(SDL_Renderer *r, SDL_Rect rc, int width, SDL_Color c);
+void	 draw_round(SDL_Renderer *r, SDL_Rect rc, int radius, SDL_Color c);
+void	 draw_line(SDL_Renderer *r, double x0, double y0, double x1, double y1,
+	    double width, SDL_Color c);
+void	 draw_disc(SDL_Renderer *r, double cx, double cy, double radius,
+	    SDL_Color c);
+void	 draw_cross(SDL_Renderer *r, double cx, double cy, double size,
+	    double width, SDL_Color c);
+void	 draw_triangle(SDL_Renderer *r, double x0, double y0, double x1,
+	    double y1, double x2, double y2, SDL_Color c);
+SDL_Rect ui_rect(const struct lrect *l);
+void	 draw_panel(struct ui *u, const struct lrect *l, const char *title);
+/* Lay out the packets in flight at the playback time (u->pk). */
+void	 draw_packets_layout(struct ui *u);
+void	 draw_picture(struct ui *u);
+void	 draw_legend(struct ui *u);
+/* Which node (or -1) and which packet (index into u->pk, or -1) is at x, y. */
+int	 draw_hit_node(struct ui *u, int x, int y);
+int	 draw_hit_packet(struct ui *u, int x, int y);
+struct icons *icons_new(SDL_Renderer *r);
+void	 icons_free(struct icons *ic);
+
+/* panel_events.c */
+void	 panel_events_draw(struct ui *u);
+/* The step of the row at y, or -1. */
+long	 panel_events_hit(struct ui *u, int x, int y);
+/* A one-line summary of record i (for the list and the tests). */
+void	 panel_events_summary(struct ui *u, size_t rec, char *buf, size_t n);
+
+/* panel_inspector.c */
+void	 panel_inspector_draw(struct ui *u);
+/* The inspector row at x, y, or -1. */
+int	 panel_inspector_hit(struct ui *u, int x, int y);
+/* How many field rows the inspector shows now (for the tests). */
+int	 panel_inspector_rows(struct ui *u);
+const char *panel_inspector_row_text(struct ui *u, int row);
+void	 panel_inspector_free(struct ui *u);
+
+/* panel_narration.c */
+void	 panel_narration_draw(struct ui *u);
+/* Lines the narration of a step needs in language lang at the panel's width, and whether they fit. */
+int	 panel_narration_fits(struct ui *u, size_t step, int lang, int *lines,
+	    int *max_lines);
+
+/* panel_sequence.c */
+void	 panel_sequence_draw(struct ui *u);
+
+/* panel_node.c */
+void	 panel_node_draw(struct ui *u);
+void	 panel_node_free(struct ui *u);
+
+/* timeline.c */
+void	 timeline_draw(struct ui *u);
+/* The step under x on the timeline's track. */
+size_t	 timeline_step_at(struct ui *u, int x);
+int	 timeline_hit(struct ui *u, int x, int y);
+
+#endif

@@ -1,0 +1,1015 @@
+/*
+ * view.c: the world at any step, rebuilt from the trace alone (see
+ * view.h).  id Tech 3's client is the model (shared/STYLE.md, the
+ * sim -> render boundary): the trace is the server's stream of
+ * snapshots and events, and the view keeps its own derived state, so
+ * nothing here includes a protocol header: only sim.h and trace.h.
+ *
+ * view_new() reads the trace once and keeps, per record, one 32-bit
+ * word (aux[]):
+ *	TR_FRAME_QUEUED	 the record that ends the wait: its TX, or a DROP
+ *	TR_FRAME_TX	 the record that ends the hop: the RX of the same
+ *			 frame on the same link and direction, or its DROP
+ *	TR_STATE mailbox the mailbox slot (server node, address) it counts
+ *	(else)		 unused
+ * TRACE_NONE where the trace ends first.  Every VIEW_CHECKPOINT records
+ * it keeps a copy of the counters and the list of frames that are on a
+ * link or in a FIFO at that point, so that both view_seek() and
+ * view_packets() replay at most VIEW_CHECKPOINT records, whichever way
+ * the window moves.  Seeking allocates nothing.
+ *
+ * Chapters (the timeline's marks) are inferred from the application
+ * messages; see view_chapters_build().
+ */
+#include "view.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The counters are one block of ints: four arrays of nnodes, then one int per mailbox slot. */
+enum {
+	VI_MAILBOX,
+	VI_QUEUE,
+	VI_DEVICE,
+	VI_DNS,
+	VI_NPERNODE,
+};
+
+/* A mailbox: its server and its address (lower case). */
+struct view_slot {
+	int		 node;
+	char		*addr;
+};
+
+struct view {
+	const struct trace	*tr;
+	const struct scenario	*sc;
+	size_t			 n;		/* records */
+	int			 nnodes, nlinks;
+
+	uint32_t		*aux;		/* [n], see the top of the file */
+
+	struct view_slot	*slots;
+	int			 nslots;
+
+	/* The state at the current step. */
+	struct view_state	 st;
+	uint8_t			*node_up;	/* [nnodes] */
+	uint8_t			*link_up;	/* [nlinks] */
+	int			*ints;		/* [nints] */
+	size_t			 nints;
+
+	/* Checkpoint k is the state at step k * VIEW_CHECKPOINT. */
+	size_t			 ncp;
+	uint8_t			*cp_node_up;	/* [ncp * nnodes] */
+	uint8_t			*cp_link_up;	/* [ncp * nlinks] */
+	int			*cp_ints;	/* [ncp * nints] */
+	/* Frames open (queued or on a link) at checkpoint k: open[open_off[k] .. open_off[k + 1]), ascending. */
+	uint32_t		*open;
+	size_t			*open_off;	/* [ncp + 1] */
+
+	uint32_t		*apps;		/* records that are TR_APP, ascending */
+	size_t			 napps;
+
+	struct view_chapter	*ch;
+	int			 nch;
+};
+
+static void	*view_alloc(size_t n, size_t size);
+static void	*view_grow(void *p, size_t *cap, size_t need, size_t size);
+static uint16_t	 view_get16(const uint8_t *p);
+static int	 view_slot(struct view *, int, const char *);
+static void	 view_index(struct view *);
+static void	 view_apply(struct view *, size_t);
+static void	 view_save(struct view *, size_t);
+static void	 view_restore(struct view *, size_t);
+static size_t	 view_cut(const struct view *, uint64_t);
+static uint64_t	 view_arrival(const struct view *, const struct trace_rec *);
+static const char *view_label(const uint8_t *, uint32_t, enum app_proto *);
+static void	 view_chapters_build(struct view *);
+static size_t	 view_next_in(const uint32_t *, size_t, size_t, int);
+static int	 view_packet_at(const struct view *, uint32_t, size_t, uint64_t,
+		    struct view_packet *);
+static enum app_proto view_port_proto(unsigned);
+
+/* ---- small helpers ---------------------------------------------------- */
+
+/* render/ has no xmalloc (that is sim/'s util.h): the same contract, abort on failure. */
+static void *
+view_alloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL) {
+		fprintf(stderr, "surel: out of memory\n");
+		abort();
+	}
+	return p;
+}
+
+/* Make room for need elements, doubling. */
+static void *
+view_grow(void *p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return p;
+	size_t c = *cap ? *cap : 16;
+	while (c < need)
+		c *= 2;
+	p = realloc(p, c * size);
+	if (p == NULL) {
+		fprintf(stderr, "surel: out of memory\n");
+		abort();
+	}
+	*cap = c;
+	return p;
+}
+
+static uint16_t
+view_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/*
+ * The slot of the mailbox that a TR_STATE mailbox record counts: the
+ * server node and the address, the first word of the record's text.
+ * Addresses compare without case, as mail addresses do in practice.
+ */
+static int
+view_slot(struct view *v, int node, const char *text)
+{
+	char addr[256];
+	size_t k = 0;
+
+	while (text[k] && text[k] != ' ' && k < sizeof addr - 1) {
+		addr[k] = (char)tolower((unsigned char)text[k]);
+		k++;
+	}
+	addr[k] = '\0';
+	for (int i = v->nslots - 1; i >= 0; i--)
+		if (v->slots[i].node == node &&
+		    strcmp(v->slots[i].addr, addr) == 0)
+			return i;
+	size_t cap = (size_t)v->nslots;
+	v->slots = view_grow(v->slots, &cap, (size_t)v->nslots + 1,
+	    sizeof *v->slots);
+	/* view_grow may round cap up; only nslots counts. */
+	v->slots[v->nslots].node = node;
+	v->slots[v->nslots].addr = view_alloc(k + 1, 1);
+	memcpy(v->slots[v->nslots].addr, addr, k + 1);
+	return v->nslots++;
+}
+
+/* ---- building ----------------------------------------------------------- */
+
+struct view *
+view_new(const struct sim *s)
+{
+	return view_new_trace(sim_scenario(s), sim_trace(s));
+}
+
+struct view *
+view_new_trace(const struct scenario *sc, const struct trace *tr)
+{
+	struct view *v = view_alloc(1, sizeof *v);
+
+	v->tr = tr;
+	v->sc = sc;
+	v->n = trace_count(tr);
+	v->nnodes = sc->nnodes;
+	v->nlinks = sc->nlinks;
+	v->aux = view_alloc(v->n, sizeof *v->aux);
+	v->ncp = v->n / VIEW_CHECKPOINT + 1;
+	v->open_off = view_alloc(v->ncp + 1, sizeof *v->open_off);
+	v->node_up = view_alloc((size_t)v->nnodes, 1);
+	v->link_up = view_alloc((size_t)v->nlinks, 1);
+
+	/*
+	 * The mailbox slots are known only after a look at the records, and
+	 * they are part of the counters; find them first.
+	 */
+	for (size_t i = 0; i < v->n; i++) {
+		const struct trace_rec *r = trace_get(tr, i);
+
+		v->aux[i] = TRACE_NONE;
+		if (r->kind == TR_STATE && (r->a == ST_MAILBOX_ADD ||
+		    r->a == ST_MAILBOX_DEL) && r->node >= 0 &&
+		    r->node < v->nnodes)
+			v->aux[i] = (uint32_t)view_slot(v, r->node,
+			    trace_text_at(tr, r->text));
+	}
+	v->nints = (size_t)v->nnodes * VI_NPERNODE + (size_t)v->nslots;
+	v->ints = view_alloc(v->nints, sizeof *v->ints);
+	v->cp_node_up = view_alloc(v->ncp * (size_t)v->nnodes, 1);
+	v->cp_link_up = view_alloc(v->ncp * (size_t)v->nlinks, 1);
+	v->cp_ints = view_alloc(v->ncp * v->nints, sizeof *v->cp_ints);
+
+	view_index(v);
+	view_chapters_build(v);
+	view_seek(v, 0);
+	return v;
+}
+
+static int
+cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+/*
+ * One pass over the records: pair each hop's start with its end, keep
+ * the list of open hops at every checkpoint, save the counters there,
+ * and list the application messages.
+ *
+ * A frame is in one place at a time (a router forwards it hop by hop,
+ * and a retransmission is a new frame), so one pending record per frame
+ * is enough: QUEUED until its TX (or a DROP on that link, when the link
+ * went down while it waited), then TX until the RX or DROP on the same
+ * link and direction.  The pending records form the open set, kept
+ * dense (pos[] gives each frame's place) so that removal is O(1).
+ */
+static void
+view_index(struct view *v)
+{
+	const struct trace *tr = v->tr;
+	size_t nf = trace_frame_count(tr);
+	uint32_t *pend = view_alloc(nf, sizeof *pend);
+	uint32_t *pos = view_alloc(nf, sizeof *pos);
+	uint32_t *set = NULL;		/* the open set: pending record indices */
+	size_t nset = 0, capset = 0, capopen = 0, nopen = 0, capapps = 0;
+
+	for (size_t f = 0; f < nf; f++)
+		pend[f] = TRACE_NONE;
+	for (int i = 0; i < v->nnodes; i++)
+		v->node_up[i] = 1;
+	for (int i = 0; i < v->nlinks; i++)
+		v->link_up[i] = 1;
+	memset(v->ints, 0, v->nints * sizeof *v->ints);
+
+	for (size_t i = 0; i <= v->n; i++) {
+		if (i % VIEW_CHECKPOINT == 0) {
+			size_t k = i / VIEW_CHECKPOINT;
+
+			view_save(v, k);
+			v->open = view_grow(v->open, &capopen, nopen + nset,
+			    sizeof *v->open);
+			memcpy(v->open + nopen, set, nset * sizeof *set);
+			qsort(v->open + nopen, nset, sizeof *v->open, cmp_u32);
+			v->open_off[k] = nopen;
+			nopen += nset;
+			v->open_off[k + 1] = nopen;
+		}
+		if (i == v->n)
+			break;
+
+		const struct trace_rec *r = trace_get(tr, i);
+		uint32_t f = r->frame;
+
+		if (r->kind == TR_APP) {
+			v->apps = view_grow(v->apps, &capapps, v->napps + 1,
+			    sizeof *v->apps);
+			v->apps[v->napps++] = (uint32_t)i;
+		}
+		if (r->kind <= TR_FRAME_DROP && f < nf) {
+			uint32_t p = pend[f];
+			const struct trace_rec *pr = p != TRACE_NONE ?
+			    trace_get(tr, p) : NULL;
+			int same = pr && pr->link == r->link &&
+			    pr->dir == r->dir;
+			int ends = 0, opens = 0;
+
+			switch (r->kind) {
+			case TR_FRAME_QUEUED:
+				ends = pr != NULL;	/* never twice; be safe */
+				opens = 1;
+				break;
+			case TR_FRAME_TX:
+				ends = pr != NULL;
+				opens = 1;
+				break;
+			case TR_FRAME_RX:
+				ends = pr && same && pr->kind == TR_FRAME_TX;
+				break;
+			case TR_FRAME_DROP:
+				/*
+				 * A drop on the hop (loss, link or node down at
+				 * arrival, link down while queued) ends it; a drop
+				 * after the RX (TTL, not for me) has nothing open.
+				 */
+				ends = pr && same;
+				break;
+			}
+			if (ends) {
+				v->aux[p] = (uint32_t)i;
+				pend[f] = TRACE_NONE;
+				/* Swap the last of the set into its place. */
+				uint32_t last = set[--nset];
+				uint32_t lf = trace_get(tr, last)->frame;
+				set[pos[f]] = last;
+				pos[lf] = pos[f];
+			}
+			if (opens) {
+				set = view_grow(set, &capset, nset + 1,
+				    sizeof *set);
+				pend[f] = (uint32_t)i;
+				pos[f] = (uint32_t)nset;
+				set[nset++] = (uint32_t)i;
+			}
+		}
+		view_apply(v, i);
+	}
+	free(set);
+	free(pos);
+	free(pend);
+}
+
+/*
+ * Apply record i to the counters.  The only function that changes them:
+ * building and seeking both come here, so a step reached by any path
+ * holds the same bytes.
+ */
+static void
+view_apply(struct view *v, size_t i)
+{
+	const struct trace_rec *r = trace_get(v->tr, i);
+	int node = r->node;
+	size_t nn = (size_t)v->nnodes;
+	int *ints;
+
+	switch (r->kind) {
+	case TR_NODE_STATE:
+		if (node >= 0 && node < v->nnodes)
+			v->node_up[node] = r->a != 0;
+		break;
+	case TR_LINK_STATE:
+		if (r->link >= 0 && r->link < v->nlinks)
+			v->link_up[r->link] = r->a != 0;
+		break;
+	case TR_STATE:
+		if (node < 0 || node >= v->nnodes)
+			break;
+		ints = v->ints + node;	/* ints[VI_x * nn]: node's counter x */
+		switch (r->a) {
+		case ST_MAILBOX_ADD:
+		case ST_MAILBOX_DEL: {
+			/* b counts one mailbox; the badge is the server's sum. */
+			int *slot = v->ints + (size_t)v->nnodes * VI_NPERNODE +
+			    v->aux[i];
+
+			ints[VI_MAILBOX * nn] += (int)r->b - *slot;
+			*slot = (int)r->b;
+			break;
+		}
+		case ST_QUEUE_ADD:
+		case ST_QUEUE_DEL:
+		case ST_QUEUE_RETRY:
+			ints[VI_QUEUE * nn] = (int)r->b;
+			break;
+		case ST_DNS_CACHE_ADD:
+		case ST_DNS_CACHE_EXPIRE:
+			ints[VI_DNS * nn] = (int)r->b;
+			break;
+		case ST_CLIENT_STORE:
+			ints[VI_DEVICE * nn] = (int)r->b;
+			break;
+		}
+		break;
+	}
+}
+
+static void
+view_save(struct view *v, size_t k)
+{
+	memcpy(v->cp_node_up + k * (size_t)v->nnodes, v->node_up,
+	    (size_t)v->nnodes);
+	memcpy(v->cp_link_up + k * (size_t)v->nlinks, v->link_up,
+	    (size_t)v->nlinks);
+	memcpy(v->cp_ints + k * v->nints, v->ints, v->nints * sizeof *v->ints);
+}
+
+static void
+view_restore(struct view *v, size_t k)
+{
+	memcpy(v->node_up, v->cp_node_up + k * (size_t)v->nnodes,
+	    (size_t)v->nnodes);
+	memcpy(v->link_up, v->cp_link_up + k * (size_t)v->nlinks,
+	    (size_t)v->nlinks);
+	memcpy(v->ints, v->cp_ints + k * v->nints, v->nints * sizeof *v->ints);
+}
+
+void
+view_free(struct view *v)
+{
+	if (v == NULL)
+		return;
+	for (int i = 0; i < v->nslots; i++)
+		free(v->slots[i].addr);
+	free(v->slots);
+	free(v->aux);
+	free(v->node_up);
+	free(v->link_up);
+	free(v->ints);
+	free(v->cp_node_up);
+	free(v->cp_link_up);
+	free(v->cp_ints);
+	free(v->open);
+	free(v->open_off);
+	free(v->apps);
+	free(v->ch);
+	free(v);
+}
+
+size_t
+view_bytes_used(const struct view *v)
+{
+	return sizeof *v + v->n * sizeof *v->aux +
+	    v->ncp * ((size_t)v->nnodes + (size_t)v->nlinks +
+	    v->nints * sizeof *v->ints) +
+	    v->open_off[v->ncp] * sizeof *v->open +
+	    (v->ncp + 1) * sizeof *v->open_off +
+	    v->napps * sizeof *v->apps + (size_t)v->nch * sizeof *v->ch +
+	    (size_t)v->nslots * sizeof *v->slots +
+	    (size_t)v->nnodes + (size_t)v->nlinks + v->nints * sizeof *v->ints;
+}
+
+/* ---- stepping ----------------------------------------------------------- */
+
+size_t
+view_steps(const struct view *v)
+{
+	return v->n + 1;
+}
+
+uint64_t
+view_step_time(const struct view *v, size_t step)
+{
+	if (step > v->n)
+		step = v->n;
+	return step == 0 ? 0 : trace_get(v->tr, step - 1)->t;
+}
+
+/*
+ * From the current step when it lies between the target's checkpoint
+ * and the target (a step forward), else from that checkpoint: at most
+ * VIEW_CHECKPOINT records either way.
+ */
+void
+view_seek(struct view *v, size_t step)
+{
+	if (step > v->n)
+		step = v->n;
+	size_t k = step / VIEW_CHECKPOINT, base = k * VIEW_CHECKPOINT;
+	size_t from = v->st.step;
+
+	if (from < base || from > step || v->st.node_up == NULL) {
+		view_restore(v, k);
+		from = base;
+	}
+	for (size_t i = from; i < step; i++)
+		view_apply(v, i);
+	v->st.step = step;
+	v->st.t = view_step_time(v, step);
+	v->st.node_up = v->node_up;
+	v->st.link_up = v->link_up;
+	v->st.mailbox = v->ints + VI_MAILBOX * (size_t)v->nnodes;
+	v->st.queue = v->ints + VI_QUEUE * (size_t)v->nnodes;
+	v->st.device = v->ints + VI_DEVICE * (size_t)v->nnodes;
+	v->st.dns_cache = v->ints + VI_DNS * (size_t)v->nnodes;
+}
+
+const struct view_state *
+view_state(const struct view *v)
+{
+	return &v->st;
+}
+
+/* ---- packets -------------------------------------------------------------- */
+
+/*
+ * The records that have happened by time t: all those at or before t,
+ * except at the current step's own time, where the current step decides
+ * (records at the same instant are still ordered, and the picture of a
+ * step must show exactly what that step has done).
+ */
+static size_t
+view_cut(const struct view *v, uint64_t t)
+{
+	if (t == v->st.t)
+		return v->st.step;
+	size_t lo = 0, hi = v->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (trace_get(v->tr, mid)->t <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * When a hop would end if the trace had gone on (it stopped at until_ms
+ * with the frame on the wire): serialisation plus latency, as the link
+ * model computes them (sim/net.c).
+ */
+static uint64_t
+view_arrival(const struct view *v, const struct trace_rec *r)
+{
+	const struct trace_frame *fr = trace_frame(v->tr, r->frame);
+
+	if (r->link < 0 || r->link >= v->nlinks || fr == NULL)
+		return r->t;
+	const struct sc_link *l = &v->sc->links[r->link];
+	uint64_t bps = l->bandwidth_bps ? l->bandwidth_bps : 1;
+	uint64_t ser = ((uint64_t)fr->len * 8 * 1000000000ULL + bps - 1) / bps;
+
+	return r->t + ser + l->latency_ns;
+}
+
+/* Application protocols by well-known port; APP_NONE for any other. */
+static enum app_proto
+view_port_proto(unsigned port)
+{
+	switch (port) {
+	case 25:
+	case 587:
+		return APP_SMTP;
+	case 24:
+		return APP_LMTP;
+	case 53:
+		return APP_DNS;
+	case 110:
+		return APP_POP3;
+	case 143:
+		return APP_IMAP;
+	}
+	return APP_NONE;
+}
+
+/*
+ * A short name for a frame from its bytes (Ethernet, IPv4, then TCP or
+ * UDP): TCP flags for a segment that carries nothing, else what it
+ * carries by port.  Every read is checked against len.
+ */
+static const char *
+view_label(const uint8_t *p, uint32_t len, enum app_proto *proto)
+{
+	*proto = APP_NONE;
+	if (p == NULL || len < 14 + 20 || view_get16(p + 12) != 0x0800)
+		return "?";
+	const uint8_t *ip = p + 14;
+	uint32_t ihl = (uint32_t)(ip[0] & 15) * 4;
+	uint32_t tot = view_get16(ip + 2);
+
+	if (tot > len - 14)
+		tot = len - 14;		/* what is there */
+	if (ihl < 20 || tot < ihl)
+		return "IPv4";
+	const uint8_t *l4 = ip + ihl;
+	uint32_t l4len = tot - ihl;
+
+	if (ip[9] == 6) {
+		if (l4len < 20)
+			return "TCP";
+		uint32_t thl = (uint32_t)(l4[12] >> 4) * 4;
+		uint8_t fl = l4[13];
+		unsigned sport = view_get16(l4), dport = view_get16(l4 + 2);
+
+		if (thl >= l4len) {
+			/* No payload: the flags tell the story. */
+			if (fl & 0x04)
+				return "RST";
+			if ((fl & 0x12) == 0x12)
+				return "SYN-ACK";
+			if (fl & 0x02)
+				return "SYN";
+			if (fl & 0x01)
+				return "FIN";
+			return "ACK";
+		}
+		*proto = view_port_proto(dport);
+		if (*proto == APP_NONE)
+			*proto = view_port_proto(sport);
+		return *proto == APP_NONE ? "TCP" : app_proto_name(*proto);
+	}
+	if (ip[9] == 17) {
+		if (l4len < 8)
+			return "UDP";
+		unsigned sport = view_get16(l4), dport = view_get16(l4 + 2);
+
+		if (sport != 53 && dport != 53)
+			return "UDP";
+		*proto = APP_DNS;
+		/* RFC 1035 4.1.1: QR is the top bit of the third byte. */
+		if (l4len >= 8 + 3 && (l4[8 + 2] & 0x80))
+			return "DNS answer";
+		return "DNS query";
+	}
+	return "IPv4";
+}
+
+/* The packet for open record i (QUEUED or TX) if it is still open at cut; 0 if not. */
+static int
+view_packet_at(const struct view *v, uint32_t i, size_t cut, uint64_t t,
+    struct view_packet *out)
+{
+	const struct trace_rec *r = trace_get(v->tr, i);
+	const struct trace_frame *fr = trace_frame(v->tr, r->frame);
+	uint32_t e = v->aux[i];
+	const struct trace_rec *er = e != TRACE_NONE ? trace_get(v->tr, e) :
+	    NULL;
+
+	if ((er != NULL && e < cut) || fr == NULL)
+		return 0;
+	memset(out, 0, sizeof *out);
+	out->frame = r->frame;
+	out->link = r->link;
+	out->dir = r->dir;
+	out->len = fr->len;
+	out->label = view_label(trace_frame_bytes(v->tr, r->frame), fr->len,
+	    &out->proto);
+	if (r->kind == TR_FRAME_QUEUED) {
+		out->queued = 1;
+		out->progress = 0;
+		out->tx_step = (size_t)i + 1;
+		if (er != NULL && er->kind == TR_FRAME_TX) {
+			/* Its future TX, and whether that hop ends in a drop. */
+			uint32_t e2 = v->aux[e];
+
+			out->tx_step = (size_t)e + 1;
+			out->lost = e2 != TRACE_NONE &&
+			    trace_get(v->tr, e2)->kind == TR_FRAME_DROP;
+		} else
+			out->lost = er != NULL;	/* dropped while it waited */
+		return 1;
+	}
+	uint64_t t0 = r->t, t1 = er != NULL ? er->t : view_arrival(v, r);
+
+	if (er == NULL && t >= t1)
+		return 0;		/* it would have arrived by now */
+	out->tx_step = (size_t)i + 1;
+	out->lost = er != NULL && er->kind == TR_FRAME_DROP;
+	if (t <= t0)
+		out->progress = 0;
+	else if (t >= t1)
+		out->progress = 1;
+	else
+		out->progress = (double)(t - t0) / (double)(t1 - t0);
+	return 1;
+}
+
+/*
+ * The open hops at the checkpoint below the cut, then the hops that
+ * opened since, each kept only if it is still open at the cut: at most
+ * VIEW_CHECKPOINT records read beyond the frames actually in flight.
+ * In the order their records were written.
+ */
+int
+view_packets(const struct view *v, uint64_t t, struct view_packet *out,
+    int max)
+{
+	size_t cut = view_cut(v, t);
+	size_t k = cut / VIEW_CHECKPOINT;
+	int n = 0;
+
+	for (size_t j = v->open_off[k]; j < v->open_off[k + 1] && n < max; j++)
+		n += view_packet_at(v, v->open[j], cut, t, &out[n]);
+	for (size_t i = k * VIEW_CHECKPOINT; i < cut && n < max; i++) {
+		uint16_t kind = trace_get(v->tr, i)->kind;
+
+		if (kind == TR_FRAME_QUEUED || kind == TR_FRAME_TX)
+			n += view_packet_at(v, (uint32_t)i, cut, t, &out[n]);
+	}
+	return n;
+}
+
+/* ---- application messages and chapters -------------------------------------- */
+
+/* The next or previous step among steps[k] = recs[k] + 1 (ascending). */
+static size_t
+view_next_in(const uint32_t *recs, size_t n, size_t step, int dir)
+{
+	size_t lo = 0, hi = n;
+
+	if (dir == 0 || n == 0)
+		return step;
+	/* lo: the first k with recs[k] + 1 > step. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if ((size_t)recs[mid] + 1 <= step)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (dir > 0)
+		return lo < n ? (size_t)recs[lo] + 1 : step;
+	/* The last k with recs[k] + 1 < step. */
+	while (lo > 0 && (size_t)recs[lo - 1] + 1 >= step)
+		lo--;
+	return lo > 0 ? (size_t)recs[lo - 1] + 1 : step;
+}
+
+size_t
+view_next_app(const struct view *v, size_t step, int dir)
+{
+	return view_next_in(v->apps, v->napps, step, dir);
+}
+
+size_t
+view_next_chapter(const struct view *v, size_t step, int dir)
+{
+	int i;
+
+	if (dir > 0) {
+		for (i = 0; i < v->nch; i++)
+			if (v->ch[i].step > step)
+				return v->ch[i].step;
+	} else if (dir < 0) {
+		for (i = v->nch - 1; i >= 0; i--)
+			if (v->ch[i].step < step)
+				return v->ch[i].step;
+	}
+	return step;
+}
+
+int
+view_chapters(const struct view *v, const struct view_chapter **out)
+{
+	*out = v->ch;
+	return v->nch;
+}
+
+/*
+ * The states of enum tcp_state (sim/tcp.h) as TR_TCP_STATE carries them
+ * in its a field (old | new << 8); tcp.h keeps that order fixed.  The
+ * view does not include a protocol header, so the numbers are here.
+ */
+enum {
+	VT_CLOSED = 0,
+	VT_SYN_SENT = 2,
+	VT_SYN_RCVD = 3,
+	VT_ESTABLISHED = 4,
+	VT_FIN_WAIT_1 = 5,
+	VT_CLOSE_WAIT = 7,
+	VT_CLOSING = 8,
+	VT_LAST_ACK = 9,
+	VT_TIME_WAIT = 10,
+};
+
+/* What the chapter builder knows of two nodes that talk. */
+struct view_pair {
+	int		 a, b;		/* a < b; a == -1: a free slot */
+	int		 open;		/* a session is under way */
+	int		 chapter;	/* raw chapter of the last session, or -1 */
+	int		 port;		/* service port of the last connection */
+	uint32_t	 syn;		/* record of the last SYN-SENT, or TRACE_NONE */
+};
+
+struct view_pairs {
+	struct view_pair *p;
+	size_t		 cap, n;
+};
+
+/* A chapter before merging: from record rec to its last message. */
+struct view_raw {
+	uint32_t	 rec, last;
+	const char	*key;
+	int		 node, peer;	/* the side that asks, the side that answers */
+};
+
+static struct view_pair *
+view_pair(struct view_pairs *ps, int x, int y)
+{
+	int a = x < y ? x : y, b = x < y ? y : x;
+
+	if (ps->n * 2 >= ps->cap) {
+		/* Grow and rehash: open addressing, linear probing. */
+		struct view_pairs np = { NULL, ps->cap ? ps->cap * 2 : 64, 0 };
+
+		np.p = view_alloc(np.cap, sizeof *np.p);
+		for (size_t i = 0; i < np.cap; i++)
+			np.p[i].a = -1;
+		for (size_t i = 0; i < ps->cap; i++) {
+			if (ps->p[i].a < 0)
+				continue;
+			size_t h = ((size_t)ps->p[i].a * 40503u +
+			    (size_t)ps->p[i].b) & (np.cap - 1);
+			while (np.p[h].a >= 0)
+				h = (h + 1) & (np.cap - 1);
+			np.p[h] = ps->p[i];
+			np.n++;
+		}
+		free(ps->p);
+		*ps = np;
+	}
+	size_t h = ((size_t)a * 40503u + (size_t)b) & (ps->cap - 1);
+	while (ps->p[h].a >= 0 && (ps->p[h].a != a || ps->p[h].b != b))
+		h = (h + 1) & (ps->cap - 1);
+	if (ps->p[h].a < 0) {
+		ps->p[h] = (struct view_pair){ .a = a, .b = b, .chapter = -1,
+		    .syn = TRACE_NONE };
+		ps->n++;
+	}
+	return &ps->p[h];
+}
+
+/* Does node hold a mailbox for this address (the scenario's accounts)? */
+static int
+view_holds(const struct scenario *sc, int node, const char *addr, size_t n)
+{
+	for (int i = 0; i < sc->naccounts; i++) {
+		const char *a = sc->accounts[i].address;
+
+		if (sc->accounts[i].server == node && strlen(a) == n &&
+		    strncasecmp(a, addr, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Chapters from the application messages, in one pass:
+ *
+ * - A session (SMTP, LMTP, POP3, IMAP) starts with the first message
+ *   between two nodes that have no session under way, and ends when
+ *   either side's TCP begins to close.  Its kind: LMTP "delivery",
+ *   POP3 and IMAP "fetch"; SMTP "submission" on the submission port
+ *   (587, or the server's own) or from a person's client, else "relay",
+ *   which becomes "delivery" at a RCPT TO for an address whose mailbox
+ *   the answering server holds (the scenario's accounts), and "bounce"
+ *   at MAIL FROM:<>.  Messages of a session under way continue it, so an
+ *   SMTP QUIT that comes after the relay's DNS question does not open a
+ *   chapter of its own.
+ * - A DNS question from a server opens "dns"; an answer never does.  A
+ *   person's client asking where its server is (the laptop's A query
+ *   before submission) is a prelude: it joins the chapter the client
+ *   starts next.
+ * - A chapter begins at the SYN of its connection, or at the prelude,
+ *   whichever is earlier but after the previous chapter's start.
+ * - Then consecutive chapters of the same kind merge when they are
+ *   between the same two nodes or overlap in time (parallel sessions),
+ *   so the timeline keeps a handful of marks.
+ */
+static void
+view_chapters_build(struct view *v)
+{
+	const struct scenario *sc = v->sc;
+	struct view_pairs ps = { NULL, 0, 0 };
+	struct view_raw *raw = NULL;
+	size_t nraw = 0, capraw = 0;
+	int pend_node = -1;		/* the client whose prelude waits */
+	uint32_t pend_rec = TRACE_NONE;
+
+	/* Only TCP states and application messages matter. */
+	for (size_t i = 0; i < v->n; i++) {
+		const struct trace_rec *r = trace_get(v->tr, i);
+
+		if (r->node < 0 || r->node >= v->nnodes || r->peer < 0 ||
+		    r->peer >= v->nnodes || r->node == r->peer)
+			continue;
+		if (r->kind == TR_TCP_STATE) {
+			struct view_pair *p = view_pair(&ps, r->node, r->peer);
+			unsigned st = (r->a >> 8) & 255;
+			unsigned lport = r->b >> 16, rport = r->b & 0xffff;
+			unsigned svc = lport < rport ? lport : rport;
+
+			switch (st) {
+			case VT_SYN_SENT:
+				if (!p->open)
+					p->syn = (uint32_t)i;
+				p->port = (int)svc;
+				break;
+			case VT_SYN_RCVD:
+			case VT_ESTABLISHED:
+				p->port = (int)svc;
+				break;
+			case VT_CLOSED:
+			case VT_FIN_WAIT_1:
+			case VT_CLOSE_WAIT:
+			case VT_CLOSING:
+			case VT_LAST_ACK:
+			case VT_TIME_WAIT:
+				p->open = 0;
+				break;
+			}
+			continue;
+		}
+		if (r->kind != TR_APP)
+			continue;
+
+		const char *text = trace_text_at(v->tr, r->text);
+		struct view_pair *p = view_pair(&ps, r->node, r->peer);
+		const char *key = NULL;
+		int asker = r->node, answerer = r->peer;
+
+		switch (r->a) {
+		case APP_DNS:
+			if (strncmp(text, "query", 5) != 0) {
+				if (p->chapter >= 0)
+					raw[p->chapter].last = (uint32_t)i;
+				continue;
+			}
+			if (sc->nodes[r->node].kind == SC_CLIENT) {
+				if (pend_node != r->node || pend_rec == TRACE_NONE)
+					pend_rec = (uint32_t)i;
+				pend_node = r->node;
+				continue;
+			}
+			key = "dns";
+			break;
+		case APP_SMTP:
+		case APP_LMTP:
+		case APP_POP3:
+		case APP_IMAP:
+			if (p->open && p->chapter >= 0) {
+				raw[p->chapter].last = (uint32_t)i;
+				break;
+			}
+			p->open = 1;
+			/* "S: " is the answering side, "C: " the asking side. */
+			if (strncmp(text, "S:", 2) == 0) {
+				asker = r->peer;
+				answerer = r->node;
+			}
+			if (r->a == APP_LMTP)
+				key = "delivery";
+			else if (r->a == APP_POP3 || r->a == APP_IMAP)
+				key = "fetch";
+			else if (p->port == 587 ||
+			    (sc->nodes[answerer].submission.present &&
+			    p->port == sc->nodes[answerer].submission.port) ||
+			    sc->nodes[asker].kind == SC_CLIENT)
+				key = "submission";
+			else
+				key = "relay";
+			break;
+		default:
+			continue;
+		}
+		if (key != NULL) {
+			/* A new raw chapter, at the earliest start that keeps the order. */
+			uint32_t prev = nraw ? raw[nraw - 1].rec : 0;
+			uint32_t start = (uint32_t)i;
+
+			if (p->syn != TRACE_NONE && p->syn < start &&
+			    (nraw == 0 || p->syn > prev))
+				start = p->syn;
+			if (pend_rec != TRACE_NONE && (pend_node == asker ||
+			    pend_node == answerer) && pend_rec < start &&
+			    (nraw == 0 || pend_rec > prev)) {
+				start = pend_rec;
+				pend_rec = TRACE_NONE;
+			}
+			p->syn = TRACE_NONE;
+			raw = view_grow(raw, &capraw, nraw + 1, sizeof *raw);
+			raw[nraw] = (struct view_raw){ start, (uint32_t)i, key,
+			    asker, answerer };
+			p->chapter = (int)nraw++;
+		}
+		if (r->a != APP_SMTP && r->a != APP_LMTP)
+			continue;
+		/* What the envelope tells: a bounce, or the last hop. */
+		struct view_raw *c = &raw[p->chapter];
+		if (strstr(text, "MAIL FROM:<>") != NULL)
+			c->key = "bounce";
+		for (const char *q = strstr(text, "RCPT TO:<"); q != NULL;
+		    q = strstr(q + 1, "RCPT TO:<")) {
+			const char *a = q + 9, *e = strchr(a, '>');
+
+			if (e != NULL && strcmp(c->key, "relay") == 0 &&
+			    view_holds(sc, c->peer, a, (size_t)(e - a)))
+				c->key = "delivery";
+		}
+	}
+
+	/* Merge what repeats, and make the steps. */
+	v->ch = view_alloc(nraw, sizeof *v->ch);
+	uint32_t last = 0;
+	for (size_t k = 0; k < nraw; k++) {
+		struct view_chapter *pc = v->nch ? &v->ch[v->nch - 1] : NULL;
+		const struct view_raw *c = &raw[k];
+
+		if (pc != NULL && strcmp(pc->key, c->key) == 0 &&
+		    ((pc->node == c->node && pc->peer == c->peer) ||
+		    (pc->node == c->peer && pc->peer == c->node) ||
+		    c->rec <= last)) {
+			if (c->last > last)
+				last = c->last;
+			continue;
+		}
+		v->ch[v->nch++] = (struct view_chapter){ .step = (size_t)c->rec +
+		    1, .key = c->key, .node = c->node, .peer = c->peer };
+		last = c->last;
+	}
+	free(raw);
+	free(ps.p);
+}

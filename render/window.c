@@ -1,0 +1,569 @@
+/*
+ * window.c: the window: SDL start, the frame loop, the top bar, and
+ * --screenshot (see window.h and ui.h).
+ *
+ * The frame loop follows ioquake3's split (shared/STYLE.md): the picture
+ * is a function of the trace and the playback time alone; the wall clock
+ * (SDL_GetPerformanceCounter) only says how far playback moves between
+ * two frames while playing.  Paused, the loop sleeps in
+ * SDL_WaitEventTimeout and draws only after an event.
+ */
+#include "ui.h"
+#include "cli.h"
+#include "lang.h"
+#include "window.h"
+
+#include <SDL2/SDL_image.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the ui ---- */
+
+/*
+ * The languages: every one lang.h knows and can load (en and id are
+ * compiled in; a teacher's file in assets/lang/ adds more), English
+ * first so that L goes en -> id -> ... and back.
+ */
+static void
+ui_langs(struct ui *u, const char *want)
+{
+	char *list = lang_list(), *save = NULL;
+
+	u->nlangs = 0;
+	u->fallback = lang_fallback();
+	for (char *c = list ? strtok_r(list, ", ", &save) : NULL; c &&
+	    u->nlangs < UI_MAX_LANGS; c = strtok_r(NULL, ", ", &save)) {
+		const struct narr_lang *L = lang_get(c);
+		if (L == NULL || strlen(c) >= sizeof u->lang_code[0])
+			continue;
+		int at = strcmp(c, "en") == 0 ? 0 : u->nlangs;
+		for (int i = u->nlangs; i > at; i--) {
+			memcpy(u->lang_code[i], u->lang_code[i - 1],
+			    sizeof u->lang_code[i]);
+			u->lang[i] = u->lang[i - 1];
+		}
+		snprintf(u->lang_code[at], sizeof u->lang_code[at], "%s", c);
+		u->lang[at] = L;
+		u->nlangs++;
+	}
+	free(list);
+	if (u->nlangs == 0) {
+		/* No narration files at all: the window's own words still work. */
+		snprintf(u->lang_code[0], sizeof u->lang_code[0], "en");
+		snprintf(u->lang_code[1], sizeof u->lang_code[1], "id");
+		u->nlangs = 2;
+	}
+	if (want == NULL)
+		want = lang_default();
+	u->app.lang = 0;
+	for (int i = 0; i < u->nlangs; i++)
+		if (strcmp(u->lang_code[i], want) == 0)
+			u->app.lang = i;
+}
+
+struct ui *
+ui_new(struct scenario *sc, const struct ui_options *o, SDL_Renderer *r,
+    int w, int h, char *err, size_t errsz)
+{
+	struct ui *u = calloc(1, sizeof *u);
+
+	if (u == NULL) {
+		snprintf(err, errsz, "out of memory");
+		scenario_free(sc);
+		return NULL;
+	}
+	u->sc = sc;
+	u->r = r;
+	u->mouse_sx = u->mouse_sy = 1;
+	u->scale = o && o->scale > 0 ? o->scale : 1;
+	u->th = o && o->dark ? &theme_dark : &theme_light;
+	if ((u->text = text_new(r, err, errsz)) == NULL)
+		goto fail;
+	u->icons = icons_new(r);
+	u->sim = sim_new(sc, sc->seed);
+	sim_run(u->sim);
+	u->tr = sim_trace(u->sim);
+	u->view = view_new(u->sim);
+	if (u->view == NULL || layout_init(&u->lay, sc) != 0) {
+		snprintf(err, errsz, "out of memory");
+		goto fail;
+	}
+	app_init(&u->app, u->view, 2);
+	u->app.dark = o && o->dark;
+	u->app.fullscreen = o && o->fullscreen;
+	ui_langs(u, o ? o->lang : NULL);
+	u->app.nlangs = u->nlangs;
+	/* The application messages, for the sequence diagram. */
+	size_t n = trace_count(u->tr);
+	u->app_steps = malloc((n + 1) * sizeof *u->app_steps);
+	if (u->app_steps == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (trace_get(u->tr, i)->kind == TR_APP)
+			u->app_steps[u->napp++] = i + 1;
+	SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+	ui_resize(u, w, h);
+	return u;
+fail:
+	ui_free(u);
+	return NULL;
+}
+
+void
+ui_free(struct ui *u)
+{
+	if (u == NULL)
+		return;
+	panel_inspector_free(u);
+	panel_node_free(u);
+	free(u->app_steps);
+	free(u->pk);
+	free(u->vpk);
+	layout_free(&u->lay);
+	if (u->view)
+		view_free(u->view);
+	if (u->sim)
+		sim_free(u->sim);
+	icons_free(u->icons);
+	text_free(u->text);
+	scenario_free(u->sc);
+	free(u);
+}
+
+void
+ui_resize(struct ui *u, int w, int h)
+{
+	if (w < 320)
+		w = 320;
+	if (h < 200)
+		h = 200;
+	layout_compute(&u->lay, w, h, u->scale);
+	u->app.dirty = 1;
+}
+
+const char *
+ui_lang(const struct ui *u)
+{
+	return u->lang_code[u->app.lang];
+}
+
+const char *
+ui_word(const struct ui *u, enum word w)
+{
+	return words_get(ui_lang(u), w);
+}
+
+const char *
+ui_node_name(const struct ui *u, int node)
+{
+	if (node < 0 || node >= u->sc->nnodes)
+		return "?";
+	const struct sc_node *n = &u->sc->nodes[node];
+	if (n->label.n > 0)
+		return sc_text_get(&n->label, ui_lang(u));
+	if (n->kind == SC_SERVER && n->hostname)
+		return n->hostname;
+	return n->id;
+}
+
+const char *
+ui_node_short(const struct ui *u, int node)
+{
+	if (node < 0 || node >= u->sc->nnodes)
+		return "?";
+	return u->sc->nodes[node].id;
+}
+
+const struct trace_rec *
+ui_current(const struct ui *u)
+{
+	if (u->app.step == 0 || u->app.step > trace_count(u->tr))
+		return NULL;
+	return trace_get(u->tr, u->app.step - 1);
+}
+
+/* The top bar: the scenario's title, the language, the keys. */
+static void
+ui_draw_top(struct ui *u)
+{
+	const struct layout *L = &u->lay;
+	const struct theme *th = u->th;
+	SDL_Rect rc = ui_rect(&L->top);
+	int pad = layout_px(L, 10);
+	int lh = text_line_height(u->text, FACE_BOLD, L->font_title);
+	int y = rc.y + (rc.h - lh) / 2;
+
+	draw_fill(u->r, rc, th->panel);
+	draw_frame(u->r, (SDL_Rect){ rc.x, rc.y + rc.h - 1, rc.w, 1 }, 1,
+	    th->edge);
+	const char *title = sc_text_get(&u->sc->title, ui_lang(u));
+	int x = rc.x + pad;
+	x += text_draw_fit(u->text, FACE_BOLD, L->font_title, th->text, x, y,
+	    rc.w / 3, title) + 2 * pad;
+
+	/* Languages: the current one on a dark chip. */
+	int sh = text_line_height(u->text, FACE_BOLD, L->font_small);
+	int sy = rc.y + (rc.h - sh) / 2;
+	for (int i = 0; i < u->nlangs; i++) {
+		char code[8];
+		snprintf(code, sizeof code, "%s", u->lang_code[i]);
+		for (char *c = code; *c; c++)
+			*c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+		int w = text_width(u->text, FACE_BOLD, L->font_small, code) + pad;
+		SDL_Rect chip = { x, sy, w, sh };
+		if (i == u->app.lang) {
+			draw_round(u->r, chip, sh / 4, th->badge);
+			text_draw_center(u->text, FACE_BOLD, L->font_small,
+			    th->badge_text, x + w / 2, sy, code);
+		} else
+			text_draw_center(u->text, FACE_SANS, L->font_small,
+			    th->dim, x + w / 2, sy, code);
+		x += w + layout_px(L, 2);
+	}
+	x += pad;
+	/* The keys, right-aligned where they fit. */
+	const char *keys = ui_word(u, W_KEYS);
+	int kw = text_width(u->text, FACE_SANS, L->font_small, keys);
+	int room = rc.x + rc.w - pad - x;
+	if (kw <= room)
+		text_draw(u->text, FACE_SANS, L->font_small, th->dim,
+		    rc.x + rc.w - pad - kw, sy, keys);
+	else
+		text_draw_fit(u->text, FACE_SANS, L->font_small, th->dim, x, sy,
+		    room, keys);
+}
+
+void
+ui_draw(struct ui *u)
+{
+	const struct theme *th = u->app.dark ? &theme_dark : &theme_light;
+
+	if (th != u->th) {
+		u->th = th;
+		text_flush(u->text);
+	}
+	SDL_SetRenderDrawBlendMode(u->r, SDL_BLENDMODE_BLEND);
+	SDL_SetRenderDrawColor(u->r, th->bg.r, th->bg.g, th->bg.b, 255);
+	SDL_RenderClear(u->r);
+	draw_packets_layout(u);
+	ui_draw_top(u);
+	panel_events_draw(u);
+	if (u->app.center == APP_SEQUENCE)
+		panel_sequence_draw(u);
+	else
+		draw_picture(u);
+	panel_narration_draw(u);
+	if (u->app.right == RIGHT_NODE && u->app.sel_node >= 0)
+		panel_node_draw(u);
+	else
+		panel_inspector_draw(u);
+	timeline_draw(u);
+	u->app.dirty = 0;
+	u->frames++;
+}
+
+/* ---- options ---- */
+
+struct window_opts {
+	const char	*file;
+	struct ui_options ui;
+	const char	*shot;
+	long		 step;
+	int		 has_step;
+	int		 w, h;
+};
+
+static const char *const window_options[] = {
+	"--lang", "--fullscreen", "--scale", "--screenshot", "--step",
+	"--size", "--dark", NULL,
+};
+
+int
+window_is_option(const char *arg)
+{
+	for (int i = 0; window_options[i]; i++)
+		if (strcmp(arg, window_options[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+window_usage(const char *fmt, const char *arg)
+{
+	fputs("surel: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\n(see surel --help)\n", stderr);
+	return EXIT_USAGE;
+}
+
+static int
+window_parse(int argc, char **argv, struct window_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->ui.scale = 1;
+	o->w = 1280;
+	o->h = 720;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(a, "--fullscreen") == 0) {
+			o->ui.fullscreen = 1;
+			continue;
+		}
+		if (strcmp(a, "--dark") == 0) {
+			o->ui.dark = 1;
+			continue;
+		}
+		if (a[0] == '-' && a[1] == '-') {
+			if (!window_is_option(a))
+				return window_usage("unknown option '%s'", a);
+			if (v == NULL)
+				return window_usage("%s needs a value", a);
+			i++;
+			if (strcmp(a, "--lang") == 0) {
+				if (strcmp(v, "id") != 0 && strcmp(v, "en") != 0)
+					return window_usage("--lang takes id or "
+					    "en, not '%s'", v);
+				o->ui.lang = v;
+			} else if (strcmp(a, "--scale") == 0) {
+				char *end;
+				double s = strtod(v, &end);
+				if (*end || !isfinite(s) || s < 0.5 || s > 4)
+					return window_usage("--scale takes a "
+					    "number from 0.5 to 4, not '%s'", v);
+				o->ui.scale = s;
+			} else if (strcmp(a, "--screenshot") == 0)
+				o->shot = v;
+			else if (strcmp(a, "--step") == 0) {
+				char *end;
+				errno = 0;
+				long n = strtol(v, &end, 10);
+				if (*v < '0' || *v > '9' || *end || errno)
+					return window_usage("--step takes a "
+					    "whole number >= 0, not '%s'", v);
+				o->step = n;
+				o->has_step = 1;
+			} else if (strcmp(a, "--size") == 0) {
+				int w, h;
+				char x, extra;
+				if (sscanf(v, "%d%c%d%c", &w, &x, &h, &extra) != 3 ||
+				    (x != 'x' && x != 'X') || w < 320 || h < 200 ||
+				    w > 8192 || h > 8192)
+					return window_usage("--size takes WxH "
+					    "(320x200 to 8192x8192), not '%s'", v);
+				o->w = w;
+				o->h = h;
+			}
+			continue;
+		}
+		if (o->file)
+			return window_usage("more than one scenario ('%s')", a);
+		o->file = a;
+	}
+	if (o->has_step && !o->shot)
+		return window_usage("%s", "--step goes with --screenshot");
+	return 0;
+}
+
+/* ---- --screenshot ---- */
+
+/*
+ * A picture of one step, drawn by the software renderer on an RGB888
+ * surface: no video subsystem, no display, and the same bytes on every
+ * run (shared/SDL-NOTES.md).
+ */
+int
+window_screenshot(struct scenario *sc, const struct ui_options *uo,
+    int w, int h, long step, const char *out)
+{
+	char err[512];
+	int rc = 1;
+
+	if (TTF_Init() != 0) {
+		fprintf(stderr, "surel: cannot start SDL_ttf: %s\n",
+		    TTF_GetError());
+		scenario_free(sc);
+		return 1;
+	}
+	SDL_Surface *sf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32,
+	    SDL_PIXELFORMAT_RGB888);
+	SDL_Renderer *r = sf ? SDL_CreateSoftwareRenderer(sf) : NULL;
+	if (r == NULL) {
+		fprintf(stderr, "surel: cannot draw a %dx%d picture: %s\n", w, h,
+		    SDL_GetError());
+		scenario_free(sc);
+		goto out;
+	}
+	struct ui *u = ui_new(sc, uo, r, w, h, err, sizeof err);
+	if (u == NULL) {
+		fprintf(stderr, "surel: %s\n", err);
+		goto out;
+	}
+	app_seek(&u->app, step < 0 ? 0 : (size_t)step);
+	ui_draw(u);
+	SDL_RenderPresent(r);
+	if (IMG_SavePNG(sf, out) != 0)
+		fprintf(stderr, "surel: %s: cannot write the picture: %s\n", out,
+		    IMG_GetError());
+	else
+		rc = 0;
+	ui_free(u);
+out:
+	if (r)
+		SDL_DestroyRenderer(r);
+	if (sf)
+		SDL_FreeSurface(sf);
+	TTF_Quit();
+	return rc;
+}
+
+/* ---- the window ---- */
+
+static void
+window_fullscreen(SDL_Window *win, int on)
+{
+	SDL_SetWindowFullscreen(win, on ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+}
+
+static int
+window_run(struct scenario *sc, const struct ui_options *uo)
+{
+	char err[512];
+	int rc = 1;
+	SDL_Window *win = NULL;
+	SDL_Renderer *r = NULL;
+	struct ui *u = NULL;
+
+	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+		fprintf(stderr, "surel: cannot open a window: %s\n(no display? "
+		    "`surel run` works without one, and --screenshot makes a "
+		    "picture)\n", SDL_GetError());
+		scenario_free(sc);
+		return 1;
+	}
+	if (TTF_Init() != 0) {
+		fprintf(stderr, "surel: cannot start SDL_ttf: %s\n",
+		    TTF_GetError());
+		scenario_free(sc);
+		goto out;
+	}
+	/* A window of 3/4 of the screen, 16:9, at least 960x540. */
+	int w = 1280, h = 720;
+	SDL_Rect db;
+	if (SDL_GetDisplayUsableBounds(0, &db) == 0 && db.w > 0 && db.h > 0) {
+		w = db.w * 3 / 4;
+		h = w * 9 / 16;
+		if (h > db.h * 3 / 4) {
+			h = db.h * 3 / 4;
+			w = h * 16 / 9;
+		}
+		if (w < 960) {
+			w = 960;
+			h = 540;
+		}
+	}
+	win = SDL_CreateWindow("surel", SDL_WINDOWPOS_CENTERED,
+	    SDL_WINDOWPOS_CENTERED, w, h, SDL_WINDOW_RESIZABLE |
+	    SDL_WINDOW_ALLOW_HIGHDPI | (uo->fullscreen ?
+	    SDL_WINDOW_FULLSCREEN_DESKTOP : 0));
+	if (win == NULL) {
+		fprintf(stderr, "surel: cannot open a window: %s\n",
+		    SDL_GetError());
+		scenario_free(sc);
+		goto out;
+	}
+	SDL_SetWindowMinimumSize(win, 640, 360);
+	r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED |
+	    SDL_RENDERER_PRESENTVSYNC);
+	if (r == NULL)
+		r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+	if (r == NULL) {
+		fprintf(stderr, "surel: cannot draw in the window: %s\n",
+		    SDL_GetError());
+		scenario_free(sc);
+		goto out;
+	}
+	int ow, oh;
+	SDL_GetRendererOutputSize(r, &ow, &oh);
+	u = ui_new(sc, uo, r, ow, oh, err, sizeof err);
+	if (u == NULL) {
+		fprintf(stderr, "surel: %s\n", err);
+		goto out;
+	}
+	char title[256];
+	snprintf(title, sizeof title, "surel: %s",
+	    sc_text_get(&u->sc->title, ui_lang(u)));
+	SDL_SetWindowTitle(win, title);
+
+	Uint64 freq = SDL_GetPerformanceFrequency(), last =
+	    SDL_GetPerformanceCounter();
+	int fullscreen = u->app.fullscreen;
+	while (!u->app.quit) {
+		SDL_Event ev;
+
+		if (!u->app.playing && !u->app.dirty) {
+			/* Paused: sleep until something happens. */
+			if (SDL_WaitEventTimeout(&ev, 500))
+				input_event(u, &ev);
+			last = SDL_GetPerformanceCounter();
+		}
+		while (SDL_PollEvent(&ev))
+			input_event(u, &ev);
+		if (u->app.fullscreen != fullscreen) {
+			fullscreen = u->app.fullscreen;
+			window_fullscreen(win, fullscreen);
+		}
+		SDL_GetRendererOutputSize(r, &ow, &oh);
+		if (ow != u->lay.w || oh != u->lay.h)
+			ui_resize(u, ow, oh);
+		/* Mouse positions arrive in window units; the layout is in pixels. */
+		int ww, wh;
+		SDL_GetWindowSize(win, &ww, &wh);
+		u->mouse_sx = ww > 0 ? (double)ow / ww : 1;
+		u->mouse_sy = wh > 0 ? (double)oh / wh : 1;
+		Uint64 now = SDL_GetPerformanceCounter();
+		double wall = (double)(now - last) / (double)freq;
+		last = now;
+		if (wall > 0.1)
+			wall = 0.1;		/* after a stall, do not jump */
+		app_advance(&u->app, wall);
+		if (u->app.dirty) {
+			ui_draw(u);
+			SDL_RenderPresent(r);
+		}
+		if (u->app.playing)
+			SDL_Delay(1);		/* vsync paces; this only yields */
+	}
+	rc = 0;
+out:
+	ui_free(u);
+	if (r)
+		SDL_DestroyRenderer(r);
+	if (win)
+		SDL_DestroyWindow(win);
+	if (TTF_WasInit())
+		TTF_Quit();
+	SDL_Quit();
+	return rc;
+}
+
+int
+window_main(int argc, char **argv)
+{
+	struct window_opts o;
+	int rc = window_parse(argc, argv, &o);
+
+	if (rc != 0)
+		return rc;
+	struct scenario *sc = cli_load(o.file);
+	if (sc == NULL)
+		return EXIT_USAGE;
+	if (o.shot)
+		return window_screenshot(sc, &o.ui, o.w, o.h, o.step, o.shot);
+	return window_run(sc, &o.ui);
+}

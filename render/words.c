@@ -1,0 +1,189 @@
+/*
+ * words.c: the window's short words (see words.h).
+ */
+#include "words.h"
+
+#include <string.h>
+
+static const char *const words_en[W_NWORDS] = {
+	[W_STEP] = "Step",
+	[W_OF] = "of",
+	[W_PLAYING] = "Playing",
+	[W_PAUSED] = "Paused",
+	[W_SPEED] = "speed",
+	[W_EVENTS] = "Events",
+	[W_INSPECTOR] = "Packet inspector",
+	[W_NARRATION] = "What is happening",
+	[W_NODE] = "Node",
+	[W_SEQUENCE] = "Sequence of messages",
+	[W_PICTURE] = "Network",
+	[W_MAILBOX] = "mailbox",
+	[W_QUEUE] = "queue",
+	[W_CACHE] = "cache",
+	[W_DOWNLOADED] = "mail",
+	[W_OFF] = "OFF",
+	[W_LINK_DOWN] = "cut",
+	[W_LOST] = "lost",
+	[W_WAITING] = "waiting",
+	[W_LEGEND_TCP] = "TCP only",
+	[W_KEYS] = "Space play · ←/→ step · Ctrl message · Shift chapter · "
+	    "+/− speed · L language · Tab view · F full screen",
+	[W_NO_PACKET] = "No packet at this step. Click a packet in the picture "
+	    "to look inside it.",
+	[W_BYTES] = "bytes",
+	[W_PACKET] = "Packet",
+	[W_FROM_TO] = "→",
+	[W_LAYERS] = "Layers (click a field)",
+	[W_HEX] = "Bytes",
+	[W_CLICK_FIELD] = "Click a field to light its bytes.",
+	[W_ADDRESS] = "IP address",
+	[W_HOSTNAME] = "Name",
+	[W_SERVICES] = "Services",
+	[W_NOTHING] = "(empty)",
+	[W_DNS_CACHE] = "DNS cache",
+	[W_MAIL_QUEUE] = "Mail queue",
+	[W_MAILBOXES] = "Mailboxes",
+	[W_DEVICE_MAIL] = "Mail on this device",
+	[W_CLIENT] = "computer",
+	[W_ROUTER] = "router",
+	[W_SERVER] = "server",
+	[W_NO_MESSAGES] = "No application messages yet.",
+	[W_BEFORE] = "Before anything happens.",
+	[W_CH_SUBMISSION] = "Sending",
+	[W_CH_DNS] = "DNS",
+	[W_CH_RELAY] = "Relay",
+	[W_CH_DELIVERY] = "Delivery",
+	[W_CH_FETCH] = "Fetching",
+	[W_CH_BOUNCE] = "Bounce",
+	[W_NO_DECODE] = "(this frame's layers cannot be shown)",
+	[W_LATENCY] = "ms",
+	[W_EV_SENT] = "sent",
+	[W_EV_FORWARDED] = "passed on",
+	[W_EV_ARRIVES] = "arrives",
+	[W_EV_WAITS] = "waits for the link",
+	[W_EV_POWER_ON] = "switched on",
+	[W_EV_POWER_OFF] = "switched off",
+	[W_EV_LINK_UP] = "link connected",
+	[W_EV_LINK_DOWN] = "link cut",
+	[W_EV_RETX] = "sent again",
+	[W_EV_TCP_ERR] = "connection failed",
+	[W_ST_MAILBOX_ADD] = "stored in a mailbox",
+	[W_ST_MAILBOX_DEL] = "removed from a mailbox",
+	[W_ST_QUEUE_ADD] = "put in the queue",
+	[W_ST_QUEUE_DEL] = "left the queue",
+	[W_ST_QUEUE_RETRY] = "will try again",
+	[W_ST_DNS_ADD] = "remembered in the DNS cache",
+	[W_ST_DNS_EXPIRE] = "forgotten by the DNS cache",
+	[W_ST_CLIENT_STORE] = "downloaded to the device",
+	[W_ST_DELIVERY] = "delivery result",
+	[W_START] = "Start",
+};
+
+static const char *const words_id[W_NWORDS] = {
+	[W_STEP] = "Langkah",
+	[W_OF] = "dari",
+	[W_PLAYING] = "Berjalan",
+	[W_PAUSED] = "Jeda",
+	[W_SPEED] = "kecepatan",
+	[W_EVENTS] = "Kejadian",
+	[W_INSPECTOR] = "Pemeriksa paket",
+	[W_NARRATION] = "Apa yang terjadi",
+	[W_NODE] = "Simpul",
+	[W_SEQUENCE] = "Urutan pesan",
+	[W_PICTURE] = "Jaringan",
+	[W_MAILBOX] = "kotak surat",
+	[W_QUEUE] = "antrean",
+	[W_CACHE] = "cache",
+	[W_DOWNLOADED] = "surat",
+	[W_OFF] = "MATI",
+	[W_LINK_DOWN] = "putus",
+	[W_LOST] = "hilang",
+	[W_WAITING] = "menunggu",
+	[W_LEGEND_TCP] = "hanya TCP",
+	[W_KEYS] = "Spasi jalan · ←/→ langkah · Ctrl pesan · Shift bab · "
+	    "+/− kecepatan · L bahasa · Tab tampilan · F layar penuh",
+	[W_NO_PACKET] = "Tidak ada paket pada langkah ini. Klik sebuah paket di "
+	    "gambar untuk melihat isinya.",
+	[W_BYTES] = "bita",
+	[W_PACKET] = "Paket",
+	[W_FROM_TO] = "→",
+	[W_LAYERS] = "Lapisan (klik sebuah kolom)",
+	[W_HEX] = "Bita",
+	[W_CLICK_FIELD] = "Klik sebuah kolom untuk menyalakan bitanya.",
+	[W_ADDRESS] = "Alamat IP",
+	[W_HOSTNAME] = "Nama",
+	[W_SERVICES] = "Layanan",
+	[W_NOTHING] = "(kosong)",
+	[W_DNS_CACHE] = "Cache DNS",
+	[W_MAIL_QUEUE] = "Antrean surat",
+	[W_MAILBOXES] = "Kotak surat",
+	[W_DEVICE_MAIL] = "Surat di perangkat ini",
+	[W_CLIENT] = "komputer",
+	[W_ROUTER] = "router",
+	[W_SERVER] = "server",
+	[W_NO_MESSAGES] = "Belum ada pesan aplikasi.",
+	[W_BEFORE] = "Sebelum apa pun terjadi.",
+	[W_CH_SUBMISSION] = "Pengiriman",
+	[W_CH_DNS] = "DNS",
+	[W_CH_RELAY] = "Relay",
+	[W_CH_DELIVERY] = "Penyerahan",
+	[W_CH_FETCH] = "Mengambil",
+	[W_CH_BOUNCE] = "Pantulan",
+	[W_NO_DECODE] = "(lapisan bingkai ini tidak dapat ditampilkan)",
+	[W_LATENCY] = "ms",
+	[W_EV_SENT] = "dikirim",
+	[W_EV_FORWARDED] = "diteruskan",
+	[W_EV_ARRIVES] = "tiba",
+	[W_EV_WAITS] = "menunggu jalur",
+	[W_EV_POWER_ON] = "dinyalakan",
+	[W_EV_POWER_OFF] = "dimatikan",
+	[W_EV_LINK_UP] = "jalur tersambung",
+	[W_EV_LINK_DOWN] = "jalur putus",
+	[W_EV_RETX] = "dikirim ulang",
+	[W_EV_TCP_ERR] = "koneksi gagal",
+	[W_ST_MAILBOX_ADD] = "disimpan di kotak surat",
+	[W_ST_MAILBOX_DEL] = "dihapus dari kotak surat",
+	[W_ST_QUEUE_ADD] = "masuk antrean",
+	[W_ST_QUEUE_DEL] = "keluar dari antrean",
+	[W_ST_QUEUE_RETRY] = "akan dicoba lagi",
+	[W_ST_DNS_ADD] = "diingat di cache DNS",
+	[W_ST_DNS_EXPIRE] = "dilupakan cache DNS",
+	[W_ST_CLIENT_STORE] = "diunduh ke perangkat",
+	[W_ST_DELIVERY] = "hasil pengiriman",
+	[W_START] = "Mulai",
+};
+
+const char *
+words_get(const char *lang, enum word w)
+{
+	const char *s = NULL;
+
+	if ((unsigned)w >= W_NWORDS)
+		return "";
+	if (lang && strcmp(lang, "id") == 0)
+		s = words_id[w];
+	if (s == NULL)
+		s = words_en[w];
+	return s ? s : "";
+}
+
+const char *
+words_chapter(const char *lang, const char *key)
+{
+	static const struct {
+		const char *key;
+		enum word w;
+	} k[] = {
+		{ "submission", W_CH_SUBMISSION },
+		{ "dns", W_CH_DNS },
+		{ "relay", W_CH_RELAY },
+		{ "delivery", W_CH_DELIVERY },
+		{ "fetch", W_CH_FETCH },
+		{ "bounce", W_CH_BOUNCE },
+	};
+
+	for (size_t i = 0; key && i < sizeof k / sizeof k[0]; i++)
+		if (strcmp(k[i].key, key) == 0)
+			return words_get(lang, k[i].w);
+	return key ? key : "";
+}

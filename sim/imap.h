@@ -1,0 +1,59 @@
+/*
+ * imap.h: inside the IMAP files only (imap_server.c, imap_fetch.c,
+ * imap_client.c).  The rest of the world calls what mail.h declares:
+ * imap_server_start(), imap_fetch() and imap_free_all().
+ */
+#ifndef SUREL_IMAP_H
+#define SUREL_IMAP_H
+
+#include <stdint.h>
+
+#include "imap_wire.h"
+#include "mail.h"
+
+struct imap_sess;
+struct imap_client;
+
+/* s->mail->imap: what the IMAP layer keeps while the world runs. */
+struct imap_world {
+	struct imap_sess *sessions;	/* server sessions (imap_server.c) */
+	struct imap_client *clients;	/* devices fetching (imap_client.c) */
+	/*
+	 * Per mailbox (indexed like s->mail->boxes): UIDs from here on are
+	 * \Recent, not yet seen by any read-write session (RFC 3501 2.3.2).
+	 */
+	uint32_t	*recent_floor;
+};
+
+/* The world's IMAP part, made on first use. */
+struct imap_world *imap_world(struct sim *s);
+/* imap_client.c: free every device session (from imap_free_all()). */
+void	 imap_client_free_all(struct sim *s);
+
+/* ---- imap_fetch.c: the message side of FETCH and SEARCH ------------ */
+
+/* One message as a session sees it. */
+struct imap_msgref {
+	const struct mbox_msg *m;
+	uint32_t	 seq;		/* its message sequence number */
+	int		 flags;		/* IMAP_FL_*, \Recent included */
+};
+
+/*
+ * Appends the data items of one FETCH response for ref, without the
+ * "* n FETCH (" around them: "UID 4 FLAGS (\Seen) BODY[] {N}..."
+ * items are IMAP_FA_* (the request's, plus UID and FLAGS where the
+ * server adds them); the sections come from req.
+ */
+void	 imap_fetch_data(struct sim *s, const struct imap_msgref *ref,
+	    int items, const struct imap_fetch_req *req, struct buf *out);
+/* Does this FETCH set \Seen (RFC 3501 6.4.5: BODY[...] and RFC822, not .PEEK)? */
+int	 imap_fetch_marks_seen(const struct imap_fetch_req *req);
+/* Does the message match the search key?  max_seq, max_uid stand for "*". */
+int	 imap_search_match(const struct imap_skey *k,
+	    const struct imap_msgref *ref, uint32_t max_seq, uint32_t max_uid);
+/* "05-Jan-2026 08:00:20 +0700" (RFC 3501 date-time), when m arrived. */
+void	 imap_internal_date(struct sim *s, const struct mbox_msg *m,
+	    struct buf *out);
+
+#endif

@@ -1,0 +1,426 @@
+/*
+ * pop3_client.c: the person's mail program checking mail by POP3
+ * (RFC 1939): the `fetch` action with "protocol": "pop3", step S11 of
+ * the story.  The device finds the server by name where it has a
+ * resolver, connects to its POP3 port, logs in with USER and PASS, asks
+ * how much is waiting (STAT) and the unique-id of each message (UIDL),
+ * downloads with RETR what it does not have yet, deletes each message it
+ * downloaded with DELE unless the person chose to keep mail on the
+ * server, and ends with QUIT, which is when the server really deletes.
+ *
+ * The shape is OpenSMTPD's mta_session.c, as in smtp_client.c:
+ * pc_enter_state() sends the command of a state, pc_response() reads
+ * the reply in the current state and picks the next one.  Commands go
+ * one at a time, so a student can match each with its reply.
+ */
+#include "dns.h"
+#include "linebuf.h"
+#include "pop3.h"
+#include "tcp.h"
+#include "world.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * A line of a message may be long (RFC 5322 2.1.1 allows 998
+ * characters, a local program may write more); past this a message is
+ * not kept, rather than kept cut.
+ */
+#define PC_LINE_MAX	65536
+
+enum pc_state {
+	PC_RESOLVING,		/* asking DNS for the server's address */
+	PC_CONNECTING,		/* TCP handshake */
+	PC_GREETING,		/* waiting for "+OK ... ready" */
+	PC_USER,
+	PC_PASS,
+	PC_STAT,
+	PC_UIDL,		/* the unique-id listing */
+	PC_RETR,		/* one message */
+	PC_DELE,
+	PC_QUIT,
+	PC_DONE,		/* closing; replies are no longer read */
+};
+
+struct pop3_fetch {
+	struct sim	*s;
+	struct pop3_fetch *next;
+	int		 node;		/* the device */
+	int		 server;	/* the scenario's server, where the mail is kept */
+	int		 peer;		/* the node we reached (the same, unless DNS says otherwise) */
+	const char	*user, *password;	/* the scenario's strings */
+	int		 keep;		/* leave the mail on the server */
+	uint64_t	 dns;		/* the lookup under way, or 0 */
+	struct tcp_conn	*c;		/* NULL before the connection and after it */
+	enum pc_state	 state;
+	struct linebuf	 lb;
+	/* The reply being read: its status and text, and a multi-line body. */
+	int		 ok;
+	char		*text;
+	int		 multi;		/* 1 while reading a body, up to its "." */
+	int		 body_bad;	/* a line of the body was too long */
+	struct buf	 body;
+	uint32_t	 count;		/* messages, from STAT */
+	char		**uidl;		/* [1..count]: from UIDL, NULL where unknown */
+	uint32_t	 cur;		/* the message number in hand */
+};
+
+static const char *
+pc_state_str(enum pc_state st)
+{
+	static const char *const names[] = {
+		"RESOLVING", "CONNECTING", "GREETING", "USER", "PASS", "STAT",
+		"UIDL", "RETR", "DELE", "QUIT", "DONE",
+	};
+
+	return (unsigned)st < sizeof names / sizeof *names ? names[st] : "?";
+}
+
+static void
+pc_free(struct pop3_fetch *f)
+{
+	struct pop3_fetch **pp;
+
+	for (pp = &f->s->mail->pop3->fetches; *pp; pp = &(*pp)->next)
+		if (*pp == f) {
+			*pp = f->next;
+			break;
+		}
+	if (f->dns)
+		dns_cancel(f->s, f->dns);
+	if (f->uidl)
+		for (uint32_t i = 0; i <= f->count; i++)
+			free(f->uidl[i]);
+	free(f->uidl);
+	free(f->text);
+	buf_free(&f->body);
+	linebuf_free(&f->lb);
+	free(f);
+}
+
+/* Send a command line and record it; shown replaces what the transcript prints (a password). */
+static void
+pc_send(struct pop3_fetch *f, const char *shown, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+pc_send(struct pop3_fetch *f, const char *shown, const char *fmt, ...)
+{
+	struct buf b = { 0 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	char *text = xasprintf("C: %s", shown ? shown : (char *)b.data);
+	buf_puts(&b, "\r\n");
+	tcp_send(f->c, b.data, b.len);
+	sim_app(f->s, f->node, f->peer, APP_POP3, text, strlen(text));
+	free(text);
+	buf_free(&b);
+}
+
+static void
+pc_enter_state(struct pop3_fetch *f, enum pc_state st)
+{
+	f->state = st;
+	switch (st) {
+	case PC_USER:
+		pc_send(f, NULL, "USER %s", f->user);
+		break;
+	case PC_PASS:
+		/* The password crosses the wire in clear (the pcap shows it); the transcript does not. */
+		pc_send(f, "PASS (password)", "PASS %s", f->password);
+		break;
+	case PC_STAT:
+		pc_send(f, NULL, "STAT");
+		break;
+	case PC_UIDL:
+		pc_send(f, NULL, "UIDL");
+		break;
+	case PC_RETR:
+		pc_send(f, NULL, "RETR %u", (unsigned)f->cur);
+		break;
+	case PC_DELE:
+		pc_send(f, NULL, "DELE %u", (unsigned)f->cur);
+		break;
+	case PC_QUIT:
+		pc_send(f, NULL, "QUIT");
+		break;
+	case PC_DONE:
+		tcp_close(f->c);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Note each "n unique-id" line of the UIDL listing (RFC 1939 7). */
+static void
+pc_read_uidl(struct pop3_fetch *f)
+{
+	const char *p = (const char *)f->body.data;
+	size_t n = f->body.len, i = 0;
+
+	while (i < n) {
+		const char *lf = memchr(p + i, '\n', n - i);
+		size_t end = lf ? (size_t)(lf - p) : n, len = end - i;
+		uint32_t num;
+		char id[POP3_UID_MAX + 1];
+
+		if (len > 0 && p[end - 1] == '\r')
+			len--;
+		if (pop3_parse_listing(p + i, len, &num, id) == 0 && num >= 1 &&
+		    num <= f->count) {
+			free(f->uidl[num]);
+			f->uidl[num] = xstrdup(id);
+		}
+		i = lf ? end + 1 : n;
+	}
+}
+
+/*
+ * On to the next message after cur: download what the device lacks.
+ * A message it already has (kept on the server by an earlier fetch) is
+ * not downloaded again, as real programs remember UIDL ids; it is only
+ * deleted, if the person no longer keeps mail on the server.
+ */
+static void
+pc_next(struct pop3_fetch *f)
+{
+	while (++f->cur <= f->count) {
+		const char *id = f->uidl[f->cur];
+
+		if (id == NULL || !device_has_uidl(f->s, f->node, f->server,
+		    f->user, id)) {
+			pc_enter_state(f, PC_RETR);
+			return;
+		}
+		if (!f->keep) {
+			pc_enter_state(f, PC_DELE);
+			return;
+		}
+	}
+	pc_enter_state(f, PC_QUIT);
+}
+
+static void
+pc_response(struct pop3_fetch *f)
+{
+	switch (f->state) {
+	case PC_GREETING:
+		pc_enter_state(f, f->ok ? PC_USER : PC_QUIT);
+		break;
+	case PC_USER:
+		pc_enter_state(f, f->ok ? PC_PASS : PC_QUIT);
+		break;
+	case PC_PASS:
+		/* -ERR: a wrong password, or the maildrop is busy: say goodbye politely. */
+		pc_enter_state(f, f->ok ? PC_STAT : PC_QUIT);
+		break;
+	case PC_STAT: {
+		uint64_t octets;
+
+		if (!f->ok || pop3_parse_stat(f->text, strlen(f->text),
+		    &f->count, &octets) != 0 || f->count == 0) {
+			f->count = 0;
+			pc_enter_state(f, PC_QUIT);	/* nothing waiting */
+			break;
+		}
+		f->uidl = xcalloc((size_t)f->count + 1, sizeof *f->uidl);
+		pc_enter_state(f, PC_UIDL);
+		break;
+	}
+	case PC_UIDL:
+		/* UIDL is optional (RFC 1939 7): without it every message is new. */
+		if (f->ok)
+			pc_read_uidl(f);
+		f->cur = 0;
+		pc_next(f);
+		break;
+	case PC_RETR:
+		if (f->ok && !f->body_bad) {
+			device_store(f->s, f->node, f->server, f->user, FETCH_POP3,
+			    f->uidl[f->cur], 0, 0, f->body.data ? f->body.data :
+			    (const uint8_t *)"", f->body.len, 0);
+			if (!f->keep) {
+				pc_enter_state(f, PC_DELE);
+				break;
+			}
+		}
+		pc_next(f);
+		break;
+	case PC_DELE:
+		pc_next(f);
+		break;
+	case PC_QUIT:
+		pc_enter_state(f, PC_DONE);
+		break;
+	default:
+		fatalx("pop3: a reply in client state %s", pc_state_str(f->state));
+	}
+}
+
+static void
+pc_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
+{
+	struct pop3_fetch *f = u;
+	const char *line;
+	size_t len;
+	enum line_status st;
+
+	(void)c;
+	linebuf_feed(&f->lb, p, n);
+	while (f->state != PC_DONE &&
+	    (st = linebuf_next(&f->lb, &line, &len)) != LINE_NONE) {
+		if (f->multi) {
+			/* A body line: unstuffed, up to the line "." (RFC 1939 3). */
+			if (st == LINE_TOO_LONG)
+				f->body_bad = 1;
+			else if (pop3_unstuff_line(line, len, &f->body)) {
+				f->multi = 0;
+				pc_response(f);
+			}
+			continue;
+		}
+		struct pop3_reply r;
+		if (st != LINE_OK || pop3_parse_status(line, len, &r) != 0) {
+			/* Not a POP3 status line: nothing sensible can follow. */
+			pc_enter_state(f, PC_DONE);
+			return;
+		}
+		f->ok = r.ok;
+		free(f->text);
+		f->text = xstrndup(r.text, r.textlen);
+		/* Only +OK to UIDL or RETR has a body; -ERR is always one line. */
+		if (r.ok && (f->state == PC_UIDL || f->state == PC_RETR)) {
+			f->multi = 1;
+			f->body_bad = 0;
+			f->body.len = 0;
+			continue;
+		}
+		pc_response(f);
+	}
+}
+
+static void
+pc_connected(struct tcp_conn *c, void *u)
+{
+	struct pop3_fetch *f = u;
+
+	(void)c;
+	/* RFC 1939 4: the server speaks first. */
+	f->state = PC_GREETING;
+}
+
+static void
+pc_peer_closed(struct tcp_conn *c, void *u)
+{
+	struct pop3_fetch *f = u;
+
+	(void)c;
+	/* After our QUIT, or the server gave up on us: either way we are done. */
+	if (f->state != PC_DONE)
+		pc_enter_state(f, PC_DONE);
+}
+
+static void
+pc_closed(struct tcp_conn *c, void *u)
+{
+	struct pop3_fetch *f = u;
+
+	(void)c;
+	f->c = NULL;
+	pc_free(f);
+}
+
+static void
+pc_error(struct tcp_conn *c, void *u, enum tcp_err e)
+{
+	struct pop3_fetch *f = u;
+
+	(void)c;
+	(void)e;
+	/* Refused, timed out, reset: the trace has the TCP story; nothing was stored. */
+	f->c = NULL;
+	pc_free(f);
+}
+
+static const struct tcp_ops pc_ops = {
+	.connected = pc_connected,
+	.data = pc_data,
+	.peer_closed = pc_peer_closed,
+	.closed = pc_closed,
+	.error = pc_error,
+};
+
+static void
+pc_connect(struct pop3_fetch *f, uint32_t ip)
+{
+	struct sim *s = f->s;
+
+	f->peer = net_node_by_ip(s, ip);
+	f->state = PC_CONNECTING;
+	f->c = tcp_connect(s, f->node, ip,
+	    (uint16_t)s->sc->nodes[f->server].pop3.port, &pc_ops, f);
+	if (f->c == NULL)
+		pc_free(f);	/* our own machine is off */
+}
+
+static void
+pc_resolved(struct sim *s, void *u, const struct dns_answer *a)
+{
+	struct pop3_fetch *f = u;
+
+	(void)s;
+	f->dns = 0;
+	/* No address, no mail: the DNS exchange in the trace tells why. */
+	if (a->status != DNS_OK || a->n == 0) {
+		pc_free(f);
+		return;
+	}
+	pc_connect(f, a->rr[0].rd.a);
+}
+
+void
+pop3_fetch(struct sim *s, int ai)
+{
+	const struct sc_action *act = &s->sc->actions[ai];
+	struct pop3_world *w = pop3_world(s);
+	struct pop3_fetch *f;
+
+	if (!s->nodes[act->node].up)
+		return;		/* a switched-off device checks nothing */
+	f = xcalloc(1, sizeof *f);
+	f->s = s;
+	f->node = act->node;
+	f->server = act->server;
+	f->peer = act->server;
+	f->user = act->user;
+	f->password = act->password;
+	f->keep = act->keep;
+	linebuf_init(&f->lb, PC_LINE_MAX);
+	f->next = w->fetches;
+	w->fetches = f;
+	/* Like a real program, find the server by its name where the device has a resolver. */
+	if (s->sc->nodes[act->node].resolver >= 0) {
+		f->state = PC_RESOLVING;
+		f->dns = dns_query(s, act->node, s->sc->nodes[act->server].hostname,
+		    DNS_T_A, pc_resolved, f);
+	} else
+		pc_connect(f, s->sc->nodes[act->server].ip);
+}
+
+void
+pop3_client_free_all(struct sim *s)
+{
+	struct pop3_world *w = s->mail->pop3;
+
+	while (w->fetches) {
+		/* TCP outlives us by a moment in sim_free(): it must not call back. */
+		if (w->fetches->c)
+			tcp_set_ops(w->fetches->c, NULL, NULL);
+		pc_free(w->fetches);
+	}
+}
