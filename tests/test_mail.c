@@ -615,6 +615,107 @@ START_TEST(test_queue_survives_power_cycle)
 }
 END_TEST
 
+START_TEST(test_lesson_email_parts)
+{
+	struct run r = run_file("scenarios/01-what-is-an-email.json");
+	struct mailbox *mb = box(&r, "teman@pengirimmail.com");
+
+	ck_assert_int_eq(mb->nmsgs, 1);
+	struct msg_info mi = parse_msg(&mb->msgs[0]);
+	ck_assert_int_eq(mi.natt, 2);
+	ck_assert_str_eq(mi.att[0].name, "ringkasan.txt");
+	ck_assert_str_eq(mi.att[0].content_type, "text/plain");
+	ck_assert_uint_eq(mi.att[0].size, 42);	/* the text, byte for byte */
+	ck_assert_str_eq(mi.att[1].name, "papan-tulis.png");
+	ck_assert_uint_eq(mi.att[1].size, 3000);
+	msg_info_free(&mi);
+	/* The attachment crossed the wire as base64 inside a multipart body. */
+	ck_assert_ptr_nonnull(strstr((char *)mb->msgs[0].data.data,
+	    "Content-Transfer-Encoding: base64"));
+	ck_assert_ptr_nonnull(strstr((char *)mb->msgs[0].data.data,
+	    "multipart/mixed"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_lesson_small_segments)
+{
+	struct run r = run_file("scenarios/02-packets-and-tcp.json");
+	const struct trace *tr = sim_trace(r.s);
+	int data_segs = 0;
+
+	for (size_t i = 0; i < trace_frame_count(tr); i++) {
+		const uint8_t *p = trace_frame_bytes(tr, (uint32_t)i);
+		const struct trace_frame *f = trace_frame(tr, (uint32_t)i);
+
+		if (p[23] != 6)
+			continue;
+		size_t payload = f->len - 14 - 20 - (size_t)(p[46] >> 4) * 4;
+		ck_assert_uint_le(payload, 200);
+		data_segs += payload > 0;
+	}
+	ck_assert_int_ge(data_segs, 30);	/* a 6 kB message in 200-byte pieces */
+	ck_assert_int_eq(box(&r, "teman@pengirimmail.com")->nmsgs, 1);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_lesson_dns_from_root_and_cache)
+{
+	struct run r = run_file("scenarios/04b-dns-from-the-root.json");
+	const struct trace *tr = sim_trace(r.s);
+	int root_first = 0, root_later = 0, cache_adds = 0;
+	int root = scenario_node_index(r.sc, "dns-root");
+
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *rec = trace_get(tr, i);
+
+		if (rec->kind == TR_APP && rec->peer == root) {
+			if (rec->t < 10 * SIM_SEC)
+				root_first++;
+			else
+				root_later++;
+		}
+		cache_adds += rec->kind == TR_STATE && rec->a == ST_DNS_CACHE_ADD;
+	}
+	ck_assert_int_eq(root_first, 1);	/* one question to the root */
+	ck_assert_int_eq(root_later, 0);	/* the second mail: all from the cache */
+	ck_assert_int_ge(cache_adds, 3);
+	ck_assert_int_ge(app_lines_with(&r, "referral to com"), 1);
+	ck_assert_int_ge(app_lines_with(&r, "referral to penerimamail.com"), 1);
+	ck_assert_int_eq(box(&r, "penerima@penerimamail.com")->nmsgs, 2);
+	/* Cache expiries do not keep the run going for a day. */
+	ck_assert_uint_lt(sim_now(r.s), 60 * SIM_SEC);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_lesson_lossy_link)
+{
+	struct run r = run_file("scenarios/14-lossy-link.json");
+	struct sim_stats st;
+
+	sim_stats(r.s, &st);
+	ck_assert_uint_gt(st.dropped, 5);
+	ck_assert_uint_gt(st.retransmissions, 5);
+	struct mailbox *mb = box(&r, "penerima@penerimamail.com");
+	ck_assert_int_eq(mb->nmsgs, 1);
+	struct msg_info mi = parse_msg(&mb->msgs[0]);
+	struct buf want = { 0 };
+	uint8_t digest[32];
+	struct sha256_ctx ctx;
+	msg_attachment_bytes(r.sc->seed, 0, 12000, &want);
+	sha256_init(&ctx);
+	sha256_update(&ctx, want.len, want.data);
+	sha256_digest(&ctx, sizeof digest, digest);
+	ck_assert_int_eq(mi.natt, 1);
+	ck_assert_mem_eq(mi.att[0].sha256, digest, 32);	/* intact despite the losses */
+	buf_free(&want);
+	msg_info_free(&mi);
+	run_free(&r);
+}
+END_TEST
+
 Suite *
 mail_suite(void)
 {
@@ -638,6 +739,10 @@ mail_suite(void)
 	tcase_add_test(tc, test_auth_login_and_pipelined_commands);
 	tcase_add_test(tc, test_give_up_bounces_after_give_up_ms);
 	tcase_add_test(tc, test_queue_survives_power_cycle);
+	tcase_add_test(tc, test_lesson_email_parts);
+	tcase_add_test(tc, test_lesson_small_segments);
+	tcase_add_test(tc, test_lesson_dns_from_root_and_cache);
+	tcase_add_test(tc, test_lesson_lossy_link);
 	suite_add_tcase(s, tc);
 	return s;
 }
