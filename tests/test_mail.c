@@ -625,7 +625,7 @@ START_TEST(test_lesson_email_parts)
 	ck_assert_int_eq(mi.natt, 2);
 	ck_assert_str_eq(mi.att[0].name, "ringkasan.txt");
 	ck_assert_str_eq(mi.att[0].content_type, "text/plain");
-	ck_assert_uint_eq(mi.att[0].size, 42);	/* the text, byte for byte */
+	ck_assert_uint_eq(mi.att[0].size, 49);	/* the text, byte for byte */
 	ck_assert_str_eq(mi.att[1].name, "papan-tulis.png");
 	ck_assert_uint_eq(mi.att[1].size, 3000);
 	msg_info_free(&mi);
