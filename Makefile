@@ -23,7 +23,9 @@ CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsu
 
 # Debian packages the project needs to build and test.
 DEB_PKGS = gcc make pkg-config libcjson-dev check libsubunit-dev nettle-dev tshark \
-	python3 clang
+	python3 clang \
+	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev fonts-dejavu-core \
+	xvfb xdotool xauth
 
 # sim/: the simulation library; never includes SDL.
 SIM_SRCS += sim/util.c
@@ -43,6 +45,7 @@ SIM_SRCS += sim/pcap.c
 SIM_SRCS += sim/trace_jsonl.c
 SIM_SRCS += sim/summary.c
 SIM_SRCS += sim/narrate.c
+SIM_SRCS += sim/decode.c
 SIM_SRCS += sim/dns_wire.c
 SIM_SRCS += sim/dns_server.c
 SIM_SRCS += sim/dns_resolver.c
@@ -61,7 +64,10 @@ SIM_SRCS += sim/device.c
 SIM_SRCS += sim/pop3_wire.c
 SIM_SRCS += sim/pop3_server.c
 SIM_SRCS += sim/pop3_client.c
+SIM_SRCS += sim/imap_wire.c
 SIM_SRCS += sim/imap_server.c
+SIM_SRCS += sim/imap_fetch.c
+SIM_SRCS += sim/imap_client.c
 
 # The program: command line now, the window later.
 APP_SRCS += render/main.c
@@ -69,6 +75,37 @@ APP_SRCS += render/cmd_run.c
 APP_SRCS += render/cmd_check.c
 APP_SRCS += render/files.c
 APP_SRCS += render/lang.c
+# The window (render/, the only place that includes SDL).
+WIN_SRCS += render/window.c
+WIN_SRCS += render/input.c
+WIN_SRCS += render/app.c
+WIN_SRCS += render/layout.c
+WIN_SRCS += render/draw.c
+WIN_SRCS += render/text.c
+WIN_SRCS += render/words.c
+WIN_SRCS += render/panel_events.c
+WIN_SRCS += render/panel_inspector.c
+WIN_SRCS += render/panel_narration.c
+WIN_SRCS += render/panel_sequence.c
+WIN_SRCS += render/panel_node.c
+WIN_SRCS += render/timeline.c
+WIN_SRCS += render/view.c
+APP_SRCS += $(WIN_SRCS)
+SDL_CFLAGS := $(shell pkg-config --cflags sdl2 SDL2_ttf SDL2_image fontconfig 2>/dev/null)
+SDL_LIBS   := $(shell pkg-config --libs sdl2 SDL2_ttf SDL2_image fontconfig 2>/dev/null || \
+		echo -lSDL2_ttf -lSDL2_image -lSDL2 -lfontconfig)
+# The icons (assets/icons/*.svg) are compiled in, like the default scenario.
+ICONS = $(sort $(wildcard assets/icons/*.svg))
+
+# The window's tests: their own binary, so build/test_surel never links SDL.
+WTEST_SRCS += tests/window_main.c
+WTEST_SRCS += tests/test_window.c
+WTEST_SRCS += tests/test_window_input.c
+WTEST_SRCS += tests/window_helpers.c
+WBENCH_SRCS += tests/bench_window.c
+WBENCH_SRCS += tests/window_helpers.c
+WBENCH_SRCS += tests/stress.c
+
 # Narration languages compiled in (assets/lang/CODE.json).
 LANG_BUILTIN = en id
 
@@ -84,32 +121,44 @@ TEST_SRCS += tests/test_message.c
 TEST_SRCS += tests/test_smtp_wire.c
 TEST_SRCS += tests/test_mail.c
 TEST_SRCS += tests/test_view.c
+TEST_SRCS += tests/stress.c
+TEST_SRCS += tests/test_decode.c
 # render/view.c has no SDL: the tests link it.
 TEST_SRCS += render/view.c
 TEST_SRCS += tests/test_narrate.c
 TEST_SRCS += tests/test_pop3.c
+TEST_SRCS += tests/test_imap.c
+TEST_SRCS += tests/bridge.c
+TEST_SRCS += tests/test_real_clients.c
 
 BENCH_SRCS += tests/bench.c
 BENCH_SRCS += tests/bench_heap.c
 BENCH_SRCS += tests/helpers.c
+BENCH_SRCS += tests/stress.c
+BENCH_SRCS += render/view.c
 
 SIM_OBJS   = $(SIM_SRCS:%.c=$(O)/%.o)
 APP_OBJS   = $(APP_SRCS:%.c=$(O)/%.o) $(O)/default_scenario.o \
 	     $(LANG_BUILTIN:%=$(O)/lang_%.o)
 TEST_OBJS  = $(TEST_SRCS:%.c=$(O)/%.o)
+# Everything of the program but main.c, for the window's tests and benchmark.
+WIN_LIB_OBJS = $(filter-out $(O)/render/main.o,$(APP_OBJS)) $(O)/icons_data.o
+WTEST_OBJS = $(WTEST_SRCS:%.c=$(O)/%.o)
+WBENCH_OBJS = $(WBENCH_SRCS:%.c=$(O)/%.o)
 BENCH_OBJS = $(BENCH_SRCS:%.c=$(O)/%.o)
 
 ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Isim -MMD -MP
 
-.PHONY: all run test bench asan deps clean fuzz fuzz-build
+.PHONY: all run test bench asan deps clean fuzz fuzz-build golden
 
 all: surel
 
 surel: $(O)/surel
 	cp $(O)/surel surel
 
-$(O)/surel: $(APP_OBJS) $(O)/libsurel.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(APP_OBJS) $(O)/libsurel.a $(PKG_LIBS) -lm
+$(O)/surel: $(APP_OBJS) $(O)/icons_data.o $(O)/libsurel.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(APP_OBJS) $(O)/icons_data.o $(O)/libsurel.a \
+	  $(SDL_LIBS) $(PKG_LIBS) -lm
 
 $(O)/libsurel.a: $(SIM_OBJS)
 	rm -f $@
@@ -122,6 +171,45 @@ $(O)/%.o: %.c
 $(O)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Irender -c $< -o $@
+
+# SDL's flags apply to render/ only (and to the window's tests below).
+$(O)/render/%.o: render/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) -c $< -o $@
+
+$(O)/tests/window_%.o: tests/window_%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(CHECK_CFLAGS) -Irender -c $< -o $@
+
+$(O)/tests/test_win%.o: tests/test_win%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(CHECK_CFLAGS) -Irender -c $< -o $@
+
+$(O)/tests/bench_window.o: tests/bench_window.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) -Irender -c $< -o $@
+
+$(O)/icons_data.c: $(ICONS) Makefile
+	@mkdir -p $(O)
+	{ echo '/* generated from assets/icons/ by the Makefile */'; \
+	  i=0; for f in $(ICONS); do \
+	    echo "static const unsigned char icon_$$i[] = {"; \
+	    od -An -v -tx1 $$f | sed -e 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	    echo '0 };'; i=$$((i+1)); \
+	  done; \
+	  echo 'struct surel_icon_data { const char *name; const unsigned char *data; unsigned long len; };'; \
+	  echo 'extern const struct surel_icon_data surel_icons[];'; \
+	  echo 'extern const int surel_nicons;'; \
+	  echo 'const struct surel_icon_data surel_icons[] = {'; \
+	  i=0; for f in $(ICONS); do \
+	    echo "{ \"$$(basename $$f)\", icon_$$i, sizeof icon_$$i - 1 },"; i=$$((i+1)); \
+	  done; \
+	  echo '{ 0, 0, 0 } };'; \
+	  echo 'const int surel_nicons = sizeof surel_icons / sizeof surel_icons[0] - 1;'; \
+	} > $@
+
+$(O)/icons_data.o: $(O)/icons_data.c
+	$(CC) $(WARN) $(CFLAGS) -c $< -o $@
 
 # The default scenario is compiled into the program, so `surel` works from any folder.
 $(O)/default_scenario.c: scenarios/default.json
@@ -152,6 +240,14 @@ $(O)/lang_%.o: $(O)/lang_%.c
 $(O)/test_surel: $(TEST_OBJS) $(O)/libsurel.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(O)/libsurel.a $(PKG_LIBS) $(CHECK_LIBS) -lm
 
+$(O)/test_window: $(WTEST_OBJS) $(WIN_LIB_OBJS) $(O)/libsurel.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(WTEST_OBJS) $(WIN_LIB_OBJS) $(O)/libsurel.a \
+	  $(SDL_LIBS) $(PKG_LIBS) $(CHECK_LIBS) -lm
+
+$(O)/bench_window: $(WBENCH_OBJS) $(WIN_LIB_OBJS) $(O)/libsurel.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(WBENCH_OBJS) $(WIN_LIB_OBJS) $(O)/libsurel.a \
+	  $(SDL_LIBS) $(PKG_LIBS) -lm
+
 $(O)/bench_surel: $(BENCH_OBJS) $(O)/libsurel.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(O)/libsurel.a $(PKG_LIBS) -lm
 
@@ -160,20 +256,35 @@ run: deps
 	./surel check scenarios/default.json
 	./surel run - --transcript --summary /dev/stdout < scenarios/default.json
 
+# The window's tests draw with the software renderer; SDL's dummy video
+# driver takes the pushed events; one smoke test opens a real window
+# under Xvfb.
+WINDOW_ENV = SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 test: deps
-	$(MAKE) surel $(O)/test_surel
+	$(MAKE) surel $(O)/test_surel $(O)/test_window
 	SUREL_BIN=./surel $(O)/test_surel
+	$(WINDOW_ENV) SUREL_BIN=./surel $(O)/test_window
+
+# Regenerate the expected pictures of the picture tests (tests/golden/,
+# listed in tests/golden/list.txt) after a deliberate change of the look.
+golden: deps
+	$(MAKE) surel $(O)/test_window
+	$(WINDOW_ENV) $(O)/test_window --update-golden
 
 bench: deps
-	$(MAKE) $(O)/bench_surel
+	$(MAKE) $(O)/bench_surel $(O)/bench_window
 	$(O)/bench_surel
+	$(WINDOW_ENV) $(O)/bench_window
 
 # The sanitizer build lives in its own folder so it never mixes with the normal one.
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 asan: deps
-	$(MAKE) O=build/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" build/asan/surel build/asan/test_surel
+	$(MAKE) O=build/asan CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" build/asan/surel \
+	  build/asan/test_surel build/asan/test_window
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	  SUREL_BIN=build/asan/surel CK_FORK=no build/asan/test_surel
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(WINDOW_ENV) SUREL_BIN=build/asan/surel CK_FORK=no build/asan/test_window
 
 # Fuzzing: each target in tests/fuzz/ runs FUZZ_SECONDS against its seed
 # corpus (read only: what the fuzzer finds goes to build/fuzz/work/).
@@ -214,4 +325,5 @@ deps:
 clean:
 	rm -rf build surel
 
--include $(SIM_OBJS:.o=.d) $(APP_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BENCH_OBJS:.o=.d)
+-include $(SIM_OBJS:.o=.d) $(APP_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BENCH_OBJS:.o=.d) \
+	$(WTEST_OBJS:.o=.d) $(WBENCH_OBJS:.o=.d)

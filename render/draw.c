@@ -17,6 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
 /* The SVG files, compiled in by the Makefile (build/icons_data.c). */
 struct surel_icon_data {
 	const char	*name;
@@ -99,13 +103,13 @@ draw_triangle(SDL_Renderer *r, double x0, double y0, double x1, double y1,
 void
 draw_disc(SDL_Renderer *r, double cx, double cy, double radius, SDL_Color c)
 {
-	enum { MAXSEG = 48 };
+	enum { MAXSEG = 40 };
 	SDL_Vertex v[MAXSEG + 1];
 	int idx[MAXSEG * 3];
-	int n = (int)(radius * 1.5);
+	int n = (int)radius;
 
-	if (n < 12)
-		n = 12;
+	if (n < 8)
+		n = 8;
 	if (n > MAXSEG)
 		n = MAXSEG;
 	v[0] = vtx(cx, cy, c);
@@ -136,9 +140,14 @@ draw_line(SDL_Renderer *r, double x0, double y0, double x1, double y1,
 	SDL_RenderGeometry(r, NULL, v, 4, idx, 6);
 }
 
+/* A rounded rectangle as one fan of triangles: one call, few triangles. */
 void
 draw_round(SDL_Renderer *r, SDL_Rect rc, int radius, SDL_Color c)
 {
+	enum { SEG = 4 };	/* per quarter: enough below 12 px of radius */
+	SDL_Vertex v[4 * (SEG + 1) + 1];
+	int idx[3 * 4 * (SEG + 1)];
+
 	if (radius * 2 > rc.h)
 		radius = rc.h / 2;
 	if (radius * 2 > rc.w)
@@ -147,18 +156,25 @@ draw_round(SDL_Renderer *r, SDL_Rect rc, int radius, SDL_Color c)
 		draw_fill(r, rc, c);
 		return;
 	}
-	SDL_Rect mid = { rc.x + radius, rc.y, rc.w - 2 * radius, rc.h };
-	SDL_Rect left = { rc.x, rc.y + radius, radius, rc.h - 2 * radius };
-	SDL_Rect right = { rc.x + rc.w - radius, rc.y + radius, radius,
-	    rc.h - 2 * radius };
-	draw_fill(r, mid, c);
-	draw_fill(r, left, c);
-	draw_fill(r, right, c);
 	double rr = radius;
-	draw_disc(r, rc.x + rr, rc.y + rr, rr, c);
-	draw_disc(r, rc.x + rc.w - rr, rc.y + rr, rr, c);
-	draw_disc(r, rc.x + rr, rc.y + rc.h - rr, rr, c);
-	draw_disc(r, rc.x + rc.w - rr, rc.y + rc.h - rr, rr, c);
+	double cxs[4] = { rc.x + rc.w - rr, rc.x + rr, rc.x + rr,
+	    rc.x + rc.w - rr };
+	double cys[4] = { rc.y + rc.h - rr, rc.y + rc.h - rr, rc.y + rr,
+	    rc.y + rr };
+	int n = 0;
+	v[n++] = vtx(rc.x + rc.w / 2.0, rc.y + rc.h / 2.0, c);
+	for (int q = 0; q < 4; q++)
+		for (int k = 0; k <= SEG; k++) {
+			double a = (q + (double)k / SEG) * M_PI / 2;
+			v[n++] = vtx(cxs[q] + rr * cos(a), cys[q] + rr * sin(a), c);
+		}
+	int m = n - 1, ni = 0;
+	for (int i = 0; i < m; i++) {
+		idx[ni++] = 0;
+		idx[ni++] = 1 + i;
+		idx[ni++] = 1 + (i + 1) % m;
+	}
+	SDL_RenderGeometry(r, NULL, v, n, idx, ni);
 }
 
 void
@@ -455,6 +471,66 @@ draw_hit_node(struct ui *u, int x, int y)
 	return -1;
 }
 
+/*
+ * How far a node's name may reach to its left and right: half the way to
+ * a neighbour on the same row, so two names never meet.
+ */
+static void
+node_label_extent(struct ui *u, int i, int *left, int *right)
+{
+	const struct layout *L = &u->lay;
+	int lh = text_line_height(u->text, FACE_SANS, L->font_small);
+	double l = layout_px(L, 85), r = l, minw = layout_px(L, 36);
+
+	for (int j = 0; j < u->sc->nnodes; j++) {
+		if (j == i || fabs(L->ny[j] - L->ny[i]) > L->icon + 3 * lh)
+			continue;
+		double dx = L->nx[j] - L->nx[i];
+		double half = fabs(dx) / 2 - layout_px(L, 4);
+		if (dx > 0 && half < r)
+			r = half;
+		if (dx <= 0 && half < l)
+			l = half;
+	}
+	*left = (int)(l < minw ? minw : l);
+	*right = (int)(r < minw ? minw : r);
+}
+
+/* The icon, name and address of a node: what a label must not cover. */
+static SDL_Rect
+node_box(struct ui *u, int i)
+{
+	const struct layout *L = &u->lay;
+	int lh = text_line_height(u->text, FACE_SANS, L->font_small);
+	int left, right;
+
+	node_label_extent(u, i, &left, &right);
+	SDL_Rect r = { (int)L->nx[i] - left, (int)L->ny[i] - L->icon / 2,
+	    left + right, L->icon + 3 * lh + layout_px(L, 2) };
+	return r;
+}
+
+/* One line of a node's name or address, centred where it can be, on the picture's ground. */
+static void
+node_text(struct ui *u, enum text_face f, SDL_Color c, int cx, int left,
+    int right, int y, const char *s)
+{
+	int px = u->lay.font_small, w, h;
+
+	text_size(u->text, f, px, s, &w, &h);
+	int x = cx - w / 2;
+	if (x < cx - left)
+		x = cx - left;
+	if (x + w > cx + right)
+		x = cx + right - w;
+	if (w > left + right) {
+		x = cx - left;
+		w = left + right;
+	}
+	draw_fill(u->r, (SDL_Rect){ x - 2, y, w + 4, h }, u->th->picture);
+	text_draw_fit(u->text, f, px, c, x, y, w, s);
+}
+
 static void
 draw_links(struct ui *u)
 {
@@ -478,6 +554,9 @@ draw_links(struct ui *u)
 			    layout_px(L, 8), th->link_down);
 	}
 	/* Latency labels after all lines, so no line crosses a label. */
+	SDL_Rect *boxes = malloc((size_t)(u->sc->nnodes + 1) * sizeof *boxes);
+	for (int j = 0; boxes && j < u->sc->nnodes; j++)
+		boxes[j] = node_box(u, j);
 	for (int i = 0; i < u->sc->nlinks; i++) {
 		const struct sc_link *lk = &u->sc->links[i];
 		double mx = (L->nx[lk->a] + L->nx[lk->b]) / 2;
@@ -497,11 +576,30 @@ draw_links(struct ui *u)
 		}
 		int w, h;
 		text_size(u->text, FACE_SANS, L->font_small, buf, &w, &h);
+		/* Along the link, the first place that covers no node's name. */
+		static const double at[] = { 0.5, 0.62, 0.38, 0.74, 0.26 };
+		double ax = L->nx[lk->a], ay = L->ny[lk->a];
+		double bx = L->nx[lk->b], by = L->ny[lk->b];
+		for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+			double px = ax + (bx - ax) * at[k], py = ay + (by - ay) * at[k];
+			SDL_Rect cand = { (int)px - w / 2 - 2, (int)py - h / 2,
+			    w + 4, h };
+			int clean = 1;
+			for (int j = 0; j < u->sc->nnodes && clean; j++)
+				if (boxes && SDL_HasIntersection(&cand, &boxes[j]))
+					clean = 0;
+			if (clean) {
+				mx = px;
+				my = py;
+				break;
+			}
+		}
 		SDL_Rect bg = { (int)mx - w / 2 - 2, (int)my - h / 2, w + 4, h };
 		draw_fill(u->r, bg, th->picture);
 		text_draw(u->text, FACE_SANS, L->font_small, th->dim, bg.x + 2,
 		    bg.y, buf);
 	}
+	free(boxes);
 }
 
 static void
@@ -540,26 +638,23 @@ draw_nodes(struct ui *u)
 			draw_chip(u, cx, cy - lh / 2, th->badge, th->badge_text,
 			    ui_word(u, W_OFF), 1);
 
-		/* Name (two lines at most) and address under the icon. */
-		int y = rc.y + rc.h + layout_px(L, 2);
-		int maxw = layout_px(L, 150);
-		const char *name = ui_node_name(u, i);
-		int w = text_width(u->text, FACE_BOLD, px, name);
-		if (w <= maxw) {
-			text_draw_center(u->text, FACE_BOLD, px,
-			    up ? th->text : th->off, cx, y, name);
+		/* Name (three lines at most) and address under the icon. */
+		int y = rc.y + rc.h + layout_px(L, 2), left, right;
+		node_label_extent(u, i, &left, &right);
+		char **lines;
+		int nl = text_lines(u->text, FACE_BOLD, px, left + right,
+		    ui_node_name(u, i), &lines);
+		for (int j = 0; j < nl && j < 3; j++) {
+			node_text(u, FACE_BOLD, up ? th->text : th->off, cx, left,
+			    right, y, lines[j]);
 			y += lh;
-		} else {
-			int nl = text_wrap(u->text, FACE_BOLD, px,
-			    up ? th->text : th->off, cx - maxw / 2, y, maxw, 2,
-			    TEXT_DRAW | TEXT_CENTER, name);
-			y += lh * (nl > 2 ? 2 : nl);
 		}
+		text_lines_free(lines, nl);
 		uint32_t ip = n->ip;
 		snprintf(buf, sizeof buf, "%u.%u.%u.%u", ip >> 24,
 		    (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
-		text_draw_center(u->text, FACE_SANS, px, up ? th->dim : th->off,
-		    cx, y, buf);
+		node_text(u, FACE_SANS, up ? th->dim : th->off, cx, left, right, y,
+		    buf);
 
 		/* Badges: what the trace says this node holds now. */
 		int bx = rc.x + rc.w + layout_px(L, 3), by = rc.y;
@@ -567,12 +662,12 @@ draw_nodes(struct ui *u)
 			int show, count;
 			enum word w;
 		} b[4] = {
+			/* A mailbox server always shows its count: 0 tells too. */
 			{ n->lmtp.present || n->pop3.present || n->imap.present ||
 			  (n->smtp.present && n->smtp.deliver < 0 &&
 			   n->smtp.ndomains > 0) || st->mailbox[i] > 0,
 			  st->mailbox[i], W_MAILBOX },
-			{ n->smtp.present || st->queue[i] > 0, st->queue[i],
-			  W_QUEUE },
+			{ st->queue[i] > 0, st->queue[i], W_QUEUE },
 			{ st->dns_cache[i] > 0, st->dns_cache[i], W_CACHE },
 			{ n->kind == SC_CLIENT && st->device[i] > 0,
 			  st->device[i], W_DOWNLOADED },
@@ -584,9 +679,9 @@ draw_nodes(struct ui *u)
 			    b[j].count);
 			SDL_Color bg = b[j].count ? th->badge : th->picture;
 			SDL_Color fg = b[j].count ? th->badge_text : th->dim;
-			int w = draw_chip(u, bx, by, bg, fg, buf, 0);
+			int cw = draw_chip(u, bx, by, bg, fg, buf, 0);
 			if (!b[j].count) {
-				SDL_Rect fr = { bx, by, w, lh };
+				SDL_Rect fr = { bx, by, cw, lh };
 				draw_frame(u->r, fr, 1, th->edge);
 			}
 			by += lh + layout_px(L, 2);
@@ -624,23 +719,30 @@ draw_packets(struct ui *u)
 	const struct layout *L = &u->lay;
 	int px = L->font_small;
 	int bw = layout_px(L, 2);
+	int nl = u->sc->nlinks;
+	/* Frames waiting for each link and direction: only the first is drawn, with the count. */
+	int *waiting = calloc((size_t)(2 * nl + 1), sizeof *waiting);
+	uint8_t *shown = calloc((size_t)(2 * nl + 1), 1);
 
+	if (waiting == NULL || shown == NULL)
+		goto out;
+	for (int i = 0; i < u->npk; i++)
+		if (u->pk[i].p.queued && u->pk[i].p.link >= 0 &&
+		    u->pk[i].p.link < nl)
+			waiting[2 * u->pk[i].p.link + (u->pk[i].p.dir & 1)]++;
 	for (int i = 0; i < u->npk; i++) {
 		const struct ui_packet *q = &u->pk[i];
 		struct theme_proto pc = theme_proto(q->p.proto);
 		int selected = u->app.sel_packet &&
 		    u->app.sel_frame == q->p.frame &&
 		    u->app.sel_tx_step == q->p.tx_step;
+		int ld = q->p.link >= 0 && q->p.link < nl ?
+		    2 * q->p.link + (q->p.dir & 1) : 2 * nl;
 
-		/* Only the first of a queue waiting for the same link shows. */
 		if (q->p.queued) {
-			int first = 1;
-			for (int j = 0; j < i && first; j++)
-				if (u->pk[j].p.queued && u->pk[j].p.link ==
-				    q->p.link && u->pk[j].p.dir == q->p.dir)
-					first = 0;
-			if (!first && !selected)
+			if (shown[ld] && !selected)
 				continue;
+			shown[ld] = 1;
 		}
 		SDL_Rect out = { q->box.x - bw, q->box.y - bw, q->box.w + 2 * bw,
 		    q->box.h + 2 * bw };
@@ -652,18 +754,16 @@ draw_packets(struct ui *u)
 		    text_line_height(u->text, FACE_BOLD, px)) / 2,
 		    q->p.label ? q->p.label : "");
 		if (q->p.queued) {
-			int nq = 0;
-			for (int j = 0; j < u->npk; j++)
-				if (u->pk[j].p.queued && u->pk[j].p.link ==
-				    q->p.link && u->pk[j].p.dir == q->p.dir)
-					nq++;
 			char buf[64];
-			snprintf(buf, sizeof buf, "%d %s", nq,
+			snprintf(buf, sizeof buf, "%d %s", waiting[ld],
 			    ui_word(u, W_WAITING));
 			draw_chip(u, q->box.x + q->box.w / 2, q->box.y + q->box.h +
 			    bw, th->badge, th->badge_text, buf, 1);
 		}
 	}
+out:
+	free(waiting);
+	free(shown);
 }
 
 /* An X where a frame was lost recently, with the word "lost". */
@@ -686,8 +786,9 @@ draw_drops(struct ui *u)
 		if (r->link >= 0 && r->link < u->sc->nlinks) {
 			double x0, y0, x1, y1;
 			link_ends(u, r->link, r->dir, &x0, &y0, &x1, &y1);
+			/* Lost on the way: mid-link; refused at the far end: short of its name. */
 			double f = r->a == DROP_LOSS || r->a == DROP_LINK_DOWN ?
-			    0.5 : 0.9;
+			    0.5 : 0.62;
 			x = x0 + (x1 - x0) * f;
 			y = y0 + (y1 - y0) * f;
 		} else if (r->node >= 0 && r->node < u->sc->nnodes) {

@@ -179,15 +179,43 @@ lang_load(const char *code)
 struct narr_lang *
 lang_get(const char *code)
 {
+	/*
+	 * The languages being loaded, each waiting for its fallback: jv.json
+	 * falling back to id.json falling back to jv.json stops there.
+	 */
+	static const char *loading[4];
+	static int depth;
+	struct narr_lang *L;
+
 	if (code == NULL || !narr_lang_code_ok(code))
 		return NULL;
 	for (int i = 0; i < lang_ncache; i++)
 		if (strcmp(lang_cache[i].code, code) == 0)
 			return lang_cache[i].L;
+	for (int i = 0; i < depth; i++)
+		if (strcasecmp(loading[i], code) == 0)
+			return NULL;
+	if (depth == (int)(sizeof loading / sizeof loading[0]))
+		return NULL;
+	loading[depth++] = code;
+	L = lang_load(code);
+	/* What the file leaves out comes from its fallback, then English. */
+	const char *fb = L ? narr_lang_fallback(L) : NULL;
+	if (fb != NULL && strcasecmp(fb, code) != 0) {
+		struct narr_lang *F = lang_get(fb);
+
+		if (F != NULL)
+			narr_lang_merge(L, F);
+		else
+			fprintf(stderr, "surel: language %s: its fallback "
+			    "\"%s\" is not available; English is used "
+			    "instead\n", code, fb);
+	}
+	depth--;
 	lang_cache = xrealloc(lang_cache, (size_t)(lang_ncache + 1) *
 	    sizeof *lang_cache);
 	lang_cache[lang_ncache].code = xstrdup(code);
-	lang_cache[lang_ncache].L = lang_load(code);
+	lang_cache[lang_ncache].L = L;
 	return lang_cache[lang_ncache++].L;
 }
 

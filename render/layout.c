@@ -152,14 +152,14 @@ layout_compute(struct layout *l, int w, int h, double scale)
 	l->icon = layout_px(l, 44);
 
 	int top = layout_px(l, 34), tl = layout_px(l, 54);
-	int side_l = layout_px(l, 290), side_r = layout_px(l, 310);
+	int side_l = layout_px(l, 256), side_r = layout_px(l, 292);
 	int narr = layout_px(l, 118), leg = layout_px(l, 28);
 
-	/* Never let the side panels eat the picture on a narrow window. */
-	if (side_l + side_r > w * 6 / 10) {
-		side_l = w * 27 / 100;
-		side_r = w * 29 / 100;
-	}
+	/* Never let the side panels eat the picture (a narrow window, --scale 2). */
+	if (side_l > w * 24 / 100)
+		side_l = w * 24 / 100;
+	if (side_r > w * 27 / 100)
+		side_r = w * 27 / 100;
 	l->top = lr(0, 0, w, top);
 	l->timeline = lr(0, h - tl, w, tl);
 	l->events = lr(0, top, side_l, h - top - tl);
@@ -171,9 +171,15 @@ layout_compute(struct layout *l, int w, int h, double scale)
 	l->picture = lr(l->center.x, l->center.y + leg, l->center.w,
 	    l->center.h - narr - leg);
 
+	/* Icons no larger than the picture can hold (--scale makes text larger first). */
+	if (l->icon > l->picture.h / 9)
+		l->icon = l->picture.h / 9 > 16 ? l->picture.h / 9 : 16;
+	if (l->icon > l->picture.w / 14)
+		l->icon = l->picture.w / 14 > 16 ? l->picture.w / 14 : 16;
 	/* Room around the nodes for icons, names and badges. */
-	double mx = layout_px(l, 62), mt = layout_px(l, 34),
-	    mb = layout_px(l, 64);
+	double mx = fmin(layout_px(l, 62), l->picture.w * 0.08);
+	double mt = fmin(layout_px(l, 34), l->picture.h * 0.08);
+	double mb = fmin(layout_px(l, 64), l->picture.h * 0.16);
 	double pw = l->picture.w - 2 * mx, ph = l->picture.h - mt - mb;
 	for (int i = 0; i < l->nnodes; i++) {
 		l->nx[i] = l->picture.x + mx + l->fx[i] * (pw > 1 ? pw : 1);

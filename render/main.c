@@ -1,9 +1,11 @@
 /*
  * main.c: surel's entry point: picks the command (shared/SPEC.md
- * section 1).  The window (`surel`, `surel view`) comes in a later
- * issue; until then those run the scenario and print its transcript.
+ * section 1): `run` and `check` work without a window; everything else
+ * (`surel`, `surel view FILE`, `surel FILE`, the window's options) opens
+ * the window (window.c) or, with --screenshot, draws one step to a PNG.
  */
 #include "cli.h"
+#include "window.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +18,7 @@ usage(FILE *f)
 	fputs(
 "usage: surel                      the default scenario (the whole story)\n"
 "       surel [view] FILE.json     another scenario\n"
+"       surel [view] [FILE.json] --screenshot OUT.png --step N [--size WxH]\n"
 "       surel run [FILE.json|-] [options]\n"
 "       surel check FILE.json...\n"
 "       surel --help | --version\n"
@@ -32,30 +35,26 @@ usage(FILE *f)
 "  --lang CODE           its language: id, en, or assets/lang/CODE.json\n"
 "                        (default: id where LANG starts with id, else en)\n"
 "\n"
+"options of the window:\n"
+"  --lang CODE           language of the narration and the window (L switches)\n"
+"  --fullscreen          start in full screen (F switches)\n"
+"  --scale F             make everything F times larger (0.5 to 4), for projectors\n"
+"  --dark                the dark theme (D switches)\n"
+"  --screenshot OUT.png  draw step N (--step N) to a PNG, 1280x720 or --size WxH,\n"
+"                        with no window and no display, then exit\n"
+"keys: Space play/pause, Right/Left one step, Ctrl+Right/Left one message,\n"
+"  Shift+Right/Left one chapter, +/- speed, Home/End, L language,\n"
+"  Tab network/sequence, F full screen, D dark, Esc/Q quit\n"
+"\n"
 "exit status: 0 ran, 2 bad usage or invalid scenario, 1 anything else\n",
 	    f);
-}
-
-/* The window's stand-in: run and show the transcript. */
-static int
-view(const char *file)
-{
-	char *argv[3];
-	int argc = 0;
-
-	if (file)
-		argv[argc++] = (char *)file;
-	argv[argc++] = "--transcript";
-	fprintf(stderr, "surel: the window is not built yet; running %s "
-	    "without it\n", file ? file : "the default scenario");
-	return cmd_run(argc, argv);
 }
 
 int
 main(int argc, char **argv)
 {
 	if (argc < 2)
-		return view(NULL);
+		return window_main(0, argv + 1);
 	const char *cmd = argv[1];
 
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
@@ -70,20 +69,15 @@ main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc - 2, argv + 2);
-	if (strcmp(cmd, "view") == 0) {
-		if (argc != 3) {
-			fprintf(stderr, "usage: surel view FILE.json\n");
-			return EXIT_USAGE;
-		}
-		return view(argv[2]);
-	}
-	if (cmd[0] == '-') {
+	if (strcmp(cmd, "view") == 0)
+		return window_main(argc - 2, argv + 2);
+	if (window_is_option(cmd))
+		return window_main(argc - 1, argv + 1);
+	if (cmd[0] == '-' && cmd[1] != '\0') {
 		fprintf(stderr, "surel: unknown option '%s' (see surel --help)\n",
 		    cmd);
 		return EXIT_USAGE;
 	}
-	if (argc == 2)
-		return view(cmd);
-	fprintf(stderr, "surel: unknown command '%s' (see surel --help)\n", cmd);
-	return EXIT_USAGE;
+	/* surel FILE.json [window options] */
+	return window_main(argc - 1, argv + 1);
 }

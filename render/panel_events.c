@@ -150,7 +150,9 @@ panel_events_summary(struct ui *u, size_t rec, char *buf, size_t n)
 		    W_EV_LINK_DOWN));
 		break;
 	case TR_TCP_STATE:
-		snprintf(buf, n, "TCP %s → %s", events_tcp(r->a), events_tcp(r->b));
+		/* a: old state | new << 8; b: sport << 16 | dport (sim/tcp.c). */
+		snprintf(buf, n, "TCP %s → %s (%u → %u)", events_tcp(r->a & 255),
+		    events_tcp(r->a >> 8), r->b >> 16, r->b & 0xffff);
 		break;
 	case TR_TCP_RETX:
 		snprintf(buf, n, "TCP %s (%s)", ui_word(u, W_EV_RETX),
@@ -227,7 +229,7 @@ panel_events_draw(struct ui *u)
 	long first;
 	char head[96], buf[512], when[48];
 
-	snprintf(head, sizeof head, "%s (%zu)", ui_word(u, W_EVENTS),
+	snprintf(head, sizeof head, "%s (%zu) · ms", ui_word(u, W_EVENTS),
 	    trace_count(u->tr));
 	draw_panel(u, &L->events, head);
 	events_rows(u, &row_h, &top, &nrows, &first);

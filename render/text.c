@@ -27,6 +27,14 @@ struct text_entry {
 	int		 w, h;
 };
 
+/* A measured width: TTF_SizeUTF8 shapes the text each time, so keep them. */
+struct text_measure {
+	uint32_t	 hash;
+	uint16_t	 face, px;
+	char		*s;		/* NULL: free slot */
+	int		 w, h;
+};
+
 struct text_font {
 	enum text_face	 face;
 	int		 px;
@@ -40,6 +48,8 @@ struct text {
 	int		 nfonts;
 	struct text_entry *slot;
 	int		 used;
+	struct text_measure *meas;
+	int		 nmeas;
 };
 
 static const char *text_family[FACE_N] = {
@@ -78,7 +88,7 @@ text_new(SDL_Renderer *r, char *err, size_t errsz)
 	FcConfig *cfg = NULL;
 
 	if (t == NULL || (t->slot = calloc(TEXT_SLOTS, sizeof *t->slot)) ==
-	    NULL) {
+	    NULL || (t->meas = calloc(TEXT_SLOTS, sizeof *t->meas)) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		goto err;
 	}
@@ -126,6 +136,16 @@ err:
 	return NULL;
 }
 
+static void
+text_flush_measures(struct text *t)
+{
+	for (int i = 0; t->meas && i < TEXT_SLOTS; i++) {
+		free(t->meas[i].s);
+		t->meas[i].s = NULL;
+	}
+	t->nmeas = 0;
+}
+
 void
 text_flush(struct text *t)
 {
@@ -149,6 +169,10 @@ text_free(struct text *t)
 	if (t->slot) {
 		text_flush(t);
 		free(t->slot);
+	}
+	if (t->meas) {
+		text_flush_measures(t);
+		free(t->meas);
 	}
 	for (int i = 0; i < t->nfonts; i++)
 		TTF_CloseFont(t->fonts[i].font);
@@ -264,9 +288,34 @@ text_size(struct text *t, enum text_face f, int px, const char *s, int *w,
 	TTF_Font *font = text_font(t, f, px);
 	int tw = 0, th = 0;
 
-	if (font && s && *s)
-		TTF_SizeUTF8(font, s, &tw, &th);
-	else if (font)
+	if (font && s && *s) {
+		uint32_t hh = text_hash(f, px, 0, s);
+		uint32_t i = hh & (TEXT_SLOTS - 1);
+		struct text_measure *m;
+		for (;;) {
+			m = &t->meas[i];
+			if (m->s == NULL || (m->hash == hh && m->face == f &&
+			    m->px == px && strcmp(m->s, s) == 0))
+				break;
+			i = (i + 1) & (TEXT_SLOTS - 1);
+		}
+		if (m->s) {
+			tw = m->w;
+			th = m->h;
+		} else {
+			TTF_SizeUTF8(font, s, &tw, &th);
+			if (t->nmeas >= TEXT_MAX_USED)
+				text_flush_measures(t);
+			else if ((m->s = strdup(s)) != NULL) {
+				m->hash = hh;
+				m->face = (uint16_t)f;
+				m->px = (uint16_t)px;
+				m->w = tw;
+				m->h = th;
+				t->nmeas++;
+			}
+		}
+	} else if (font)
 		th = TTF_FontHeight(font);
 	if (w)
 		*w = tw;
@@ -431,8 +480,14 @@ text_split(struct text *t, enum text_face f, int px, int w, const char *s,
 			cl = 0;
 			continue;	/* the word again, on a fresh line */
 		}
-		/* A word wider than the line: cut it. */
+		/* A word wider than the line: cut it, after a dot or a dash if one fits. */
 		size_t k = text_fit_len(t, f, px, s + i, j - i, w, "");
+		for (size_t b = k; b > 1 && k < j - i; b--)
+			if (s[i + b - 1] == '.' || s[i + b - 1] == '-' ||
+			    s[i + b - 1] == '@' || s[i + b - 1] == '/') {
+				k = b;
+				break;
+			}
 		if (k == 0) {
 			k = 1;
 			while (i + k < j && ((uint8_t)s[i + k] & 0xc0) == 0x80)
@@ -442,6 +497,28 @@ text_split(struct text *t, enum text_face f, int px, int w, const char *s,
 		i += k;
 	}
 	free(cur);
+}
+
+int
+text_lines(struct text *t, enum text_face f, int px, int w, const char *s,
+    char ***out)
+{
+	struct text_lines L = { 0 };
+
+	*out = NULL;
+	if (s == NULL || *s == '\0' || w <= 0)
+		return 0;
+	text_split(t, f, px, w, s, &L);
+	*out = L.line;
+	return L.n;
+}
+
+void
+text_lines_free(char **lines, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
 }
 
 int

@@ -48,6 +48,10 @@ int	 text_draw_center(struct text *t, enum text_face f, int px,
 #define TEXT_CENTER	2
 int	 text_wrap(struct text *t, enum text_face f, int px, SDL_Color c,
 	    int x, int y, int w, int max_lines, int flags, const char *s);
+/* The lines text_wrap() would draw, each a new string; free with text_lines_free(). */
+int	 text_lines(struct text *t, enum text_face f, int px, int w,
+	    const char *s, char ***out);
+void	 text_lines_free(char **lines, int n);
 int	 text_line_height(struct text *t, enum text_face f, int px);
 /* Drops every cached texture (after a language or theme change). */
 void	 text_flush(struct text *t);

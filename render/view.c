@@ -35,7 +35,7 @@ enum {
 	VI_QUEUE,
 	VI_DEVICE,
 	VI_DNS,
-	VI_NPERNODE,
+	VI_NARRAYS,
 };
 
 /* A mailbox: its server and its address (lower case). */
@@ -54,6 +54,7 @@ struct view {
 
 	struct view_slot	*slots;
 	int			 nslots;
+	size_t			 capslots;
 
 	/* The state at the current step. */
 	struct view_state	 st;
@@ -154,10 +155,8 @@ view_slot(struct view *v, int node, const char *text)
 		if (v->slots[i].node == node &&
 		    strcmp(v->slots[i].addr, addr) == 0)
 			return i;
-	size_t cap = (size_t)v->nslots;
-	v->slots = view_grow(v->slots, &cap, (size_t)v->nslots + 1,
+	v->slots = view_grow(v->slots, &v->capslots, (size_t)v->nslots + 1,
 	    sizeof *v->slots);
-	/* view_grow may round cap up; only nslots counts. */
 	v->slots[v->nslots].node = node;
 	v->slots[v->nslots].addr = view_alloc(k + 1, 1);
 	memcpy(v->slots[v->nslots].addr, addr, k + 1);
@@ -202,7 +201,7 @@ view_new_trace(const struct scenario *sc, const struct trace *tr)
 			v->aux[i] = (uint32_t)view_slot(v, r->node,
 			    trace_text_at(tr, r->text));
 	}
-	v->nints = (size_t)v->nnodes * VI_NPERNODE + (size_t)v->nslots;
+	v->nints = (size_t)v->nnodes * VI_NARRAYS + (size_t)v->nslots;
 	v->ints = view_alloc(v->nints, sizeof *v->ints);
 	v->cp_node_up = view_alloc(v->ncp * (size_t)v->nnodes, 1);
 	v->cp_link_up = view_alloc(v->ncp * (size_t)v->nlinks, 1);
@@ -257,10 +256,13 @@ view_index(struct view *v)
 			size_t k = i / VIEW_CHECKPOINT;
 
 			view_save(v, k);
-			v->open = view_grow(v->open, &capopen, nopen + nset,
+			v->open = view_grow(v->open, &capopen, nopen + nset + 1,
 			    sizeof *v->open);
-			memcpy(v->open + nopen, set, nset * sizeof *set);
-			qsort(v->open + nopen, nset, sizeof *v->open, cmp_u32);
+			if (nset > 0) {
+				memcpy(v->open + nopen, set, nset * sizeof *set);
+				qsort(v->open + nopen, nset, sizeof *v->open,
+				    cmp_u32);
+			}
 			v->open_off[k] = nopen;
 			nopen += nset;
 			v->open_off[k + 1] = nopen;
@@ -359,7 +361,7 @@ view_apply(struct view *v, size_t i)
 		case ST_MAILBOX_ADD:
 		case ST_MAILBOX_DEL: {
 			/* b counts one mailbox; the badge is the server's sum. */
-			int *slot = v->ints + (size_t)v->nnodes * VI_NPERNODE +
+			int *slot = v->ints + (size_t)v->nnodes * VI_NARRAYS +
 			    v->aux[i];
 
 			ints[VI_MAILBOX * nn] += (int)r->b - *slot;
@@ -841,7 +843,7 @@ view_holds(const struct scenario *sc, int node, const char *addr, size_t n)
  *
  * - A session (SMTP, LMTP, POP3, IMAP) starts with the first message
  *   between two nodes that have no session under way, and ends when
- *   either side's TCP begins to close.  Its kind: LMTP "delivery",
+ *   either side's TCP begins to close or fails.  Its kind: LMTP "delivery",
  *   POP3 and IMAP "fetch"; SMTP "submission" on the submission port
  *   (587, or the server's own) or from a person's client, else "relay",
  *   which becomes "delivery" at a RCPT TO for an address whose mailbox
@@ -901,6 +903,11 @@ view_chapters_build(struct view *v)
 				p->open = 0;
 				break;
 			}
+			continue;
+		}
+		if (r->kind == TR_TCP_ERROR) {
+			/* Refused, reset, timed out, powered off: over. */
+			view_pair(&ps, r->node, r->peer)->open = 0;
 			continue;
 		}
 		if (r->kind != TR_APP)

@@ -77,6 +77,8 @@ static const char *const words_en[W_NWORDS] = {
 	[W_ST_CLIENT_STORE] = "downloaded to the device",
 	[W_ST_DELIVERY] = "delivery result",
 	[W_START] = "Start",
+	[W_START_HINT] = "Nothing has happened yet. Press Space to play, or → "
+	    "to go one step at a time. The story is on the right.",
 };
 
 static const char *const words_id[W_NWORDS] = {
@@ -107,9 +109,9 @@ static const char *const words_id[W_NWORDS] = {
 	[W_BYTES] = "bita",
 	[W_PACKET] = "Paket",
 	[W_FROM_TO] = "→",
-	[W_LAYERS] = "Lapisan (klik sebuah kolom)",
+	[W_LAYERS] = "Lapisan (klik sebuah bidang)",
 	[W_HEX] = "Bita",
-	[W_CLICK_FIELD] = "Klik sebuah kolom untuk menyalakan bitanya.",
+	[W_CLICK_FIELD] = "Klik sebuah bidang untuk menyalakan bitanya.",
 	[W_ADDRESS] = "Alamat IP",
 	[W_HOSTNAME] = "Nama",
 	[W_SERVICES] = "Layanan",
@@ -151,6 +153,9 @@ static const char *const words_id[W_NWORDS] = {
 	[W_ST_CLIENT_STORE] = "diunduh ke perangkat",
 	[W_ST_DELIVERY] = "hasil pengiriman",
 	[W_START] = "Mulai",
+	[W_START_HINT] = "Belum ada yang terjadi. Tekan Spasi untuk memutar, "
+	    "atau → untuk maju selangkah demi selangkah. Ceritanya ada di "
+	    "sebelah kanan.",
 };
 
 const char *

@@ -1,7 +1,7 @@
 /*
  * words.h: the window's own short words (buttons, headings, badges) in
  * English and Indonesian.  The narration, which is most of what a
- * student reads, comes from assets/lang/*.json; these few words are
+ * student reads, comes from the files in assets/lang/; these few words are
  * built in so the window never shows a key instead of a word.  A
  * language with no table here gets the English words.
  */
@@ -78,6 +78,7 @@ enum word {
 	W_ST_CLIENT_STORE,
 	W_ST_DELIVERY,
 	W_START,
+	W_START_HINT,
 	W_NWORDS
 };
 

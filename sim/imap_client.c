@@ -64,18 +64,9 @@ struct imap_client {
 
 static void	ic_enter_state(struct imap_client *, enum ic_state);
 
-static const char *
-ic_strstate(enum ic_state st)
-{
-	static const char *const names[] = { "resolving", "connecting",
-	    "greeting", "login", "select", "search", "fetch", "logout",
-	    "done" };
-
-	return (unsigned)st < sizeof names / sizeof *names ? names[st] : "?";
-}
-
 /* ---- commands ------------------------------------------------------ */
 
+/* A new command "aN VERB args": a fresh tag for each (RFC 3501 2.2.1). */
 static void
 cmd_begin(struct imap_client *ic, const char *verb)
 {
@@ -137,6 +128,7 @@ cmd_send_piece(struct imap_client *ic)
 	free(text);
 }
 
+/* Unlink and free; a lookup still under way is cancelled. */
 static void
 ic_free(struct imap_client *ic)
 {
@@ -234,6 +226,7 @@ got_fetch(struct imap_client *ic, const struct imap_resp *r)
 	    ic->uidvalidity, uid, (const uint8_t *)body->s, body->len, flags);
 }
 
+/* Untagged data arrives before the tagged completion of its command. */
 static void
 ic_untagged(struct imap_client *ic, const struct imap_resp *r)
 {
@@ -307,10 +300,16 @@ ic_response(struct imap_client *ic, const struct imap_resp *r)
 		ic_enter_state(ic, IC_DONE);
 		break;
 	default:
+		/* A tagged response before the greeting: not an IMAP server. */
+		ic_enter_state(ic, IC_DONE);
 		break;
 	}
 }
 
+/*
+ * Bytes from the server: frame responses with the same codec the server
+ * uses, literals included (a message is one), and read them in order.
+ */
 static void
 ic_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
 {
@@ -347,6 +346,7 @@ ic_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
 	ic->in.len -= off;
 }
 
+/* The handshake is done; the server speaks first (RFC 3501 7.1.1). */
 static void
 ic_connected(struct tcp_conn *c, void *u)
 {
@@ -368,6 +368,7 @@ ic_peer_closed(struct tcp_conn *c, void *u)
 	}
 }
 
+/* Both sides closed: the fetch is over. */
 static void
 ic_closed(struct tcp_conn *c, void *u)
 {
@@ -392,6 +393,7 @@ static const struct tcp_ops ic_ops = {
 	.error = ic_error,
 };
 
+/* Connect to the server's imap port, as its scenario gives it. */
 static void
 ic_connect(struct imap_client *ic, uint32_t ip)
 {
@@ -417,6 +419,7 @@ ic_resolved(struct sim *s, void *u, const struct dns_answer *a)
 	ic_connect(ic, a->rr[0].rd.a);
 }
 
+/* The `fetch` action with protocol imap (mail_fetch_action()). */
 void
 imap_fetch(struct sim *s, int ai)
 {
@@ -424,6 +427,7 @@ imap_fetch(struct sim *s, int ai)
 	struct imap_world *w = imap_world(s);
 	struct imap_client *ic;
 
+	/* A switched-off device checks nothing. */
 	if (!s->nodes[act->node].up)
 		return;
 	ic = xcalloc(1, sizeof *ic);
@@ -445,6 +449,7 @@ imap_fetch(struct sim *s, int ai)
 		ic_connect(ic, s->sc->nodes[act->server].ip);
 }
 
+/* From imap_free_all(): devices still fetching when the world ends. */
 void
 imap_client_free_all(struct sim *s)
 {
@@ -452,13 +457,4 @@ imap_client_free_all(struct sim *s)
 
 	while (w && w->clients)
 		ic_free(w->clients);
-}
-
-/* The state of a device's IMAP session, for the tests. */
-const char *imap_client_strstate(int st);
-
-const char *
-imap_client_strstate(int st)
-{
-	return ic_strstate((enum ic_state)st);
 }

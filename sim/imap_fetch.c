@@ -47,12 +47,14 @@ static void	ent_free(struct ent *);
 static void	put_body(struct buf *, const uint8_t *, const struct ent *, int);
 static void	put_envelope(struct buf *, const uint8_t *, const struct ent *);
 
+/* ASCII only: header names and SEARCH strings compare without the locale. */
 static int
 lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
+/* a[0..an) equals the C string b, ignoring case (field names, RFC 5322 1.2.2). */
 static int
 same_ci(const char *a, size_t an, const char *b)
 {
@@ -281,6 +283,7 @@ ent_type(const uint8_t *p, struct ent *e)
 	free(ct);
 }
 
+/* One more part of e, read at once (its own header, type, parts). */
 static void
 ent_add_kid(const uint8_t *p, struct ent *e, size_t start, size_t end,
     int depth)
@@ -340,6 +343,10 @@ ent_split(const uint8_t *p, struct ent *e, const char *b, int depth)
 		ent_add_kid(p, e, start, e->end, depth);
 }
 
+/*
+ * Read an entity whose hdr and end are set: where its body starts, its
+ * type, and its parts.  depth bounds the nesting a sender can impose.
+ */
 static void
 ent_parse(const uint8_t *p, struct ent *e, int depth)
 {
@@ -363,6 +370,7 @@ ent_parse(const uint8_t *p, struct ent *e, int depth)
 	}
 }
 
+/* Frees what e holds, its parts first; e itself is a field or an array item. */
 static void
 ent_free(struct ent *e)
 {
@@ -386,6 +394,7 @@ struct addr_rd {
 	int		 count;		/* addresses written */
 };
 
+/* The bytes of b without white space around them, as a heap string. */
 static char *
 trimmed(const struct buf *b)
 {
@@ -425,6 +434,7 @@ addr_put(struct buf *out, const char *name, const char *spec)
 	free(adl);
 }
 
+/* The mailbox read so far, written out; then start the next one. */
 static void
 addr_flush(struct buf *out, struct addr_rd *a)
 {
@@ -614,6 +624,7 @@ put_disposition(struct buf *out, const uint8_t *p, const struct ent *e)
 	free(d);
 }
 
+/* " value" of a field as an nstring: NIL where the part lacks it. */
 static void
 put_field(struct buf *out, const uint8_t *p, const struct ent *e,
     const char *name)
@@ -821,6 +832,10 @@ put_section(struct buf *out, const uint8_t *p, size_t n,
 	buf_free(&tmp);
 }
 
+/*
+ * 6.4.5: "The \Seen flag is implicitly set" by BODY[section] and RFC822
+ * and RFC822.TEXT; BODY.PEEK and RFC822.HEADER leave it as it was.
+ */
 int
 imap_fetch_marks_seen(const struct imap_fetch_req *req)
 {
@@ -848,6 +863,11 @@ civil(int64_t z, int64_t *y, int *m, int *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
+/*
+ * date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time
+ * SP zone DQUOTE (RFC 3501 9): when the message reached the mailbox,
+ * which is what INTERNALDATE means for delivered mail (2.3.3).
+ */
 void
 imap_internal_date(struct sim *s, const struct mbox_msg *m, struct buf *out)
 {
@@ -877,6 +897,11 @@ put_rfc822(struct buf *out, const char *name, const uint8_t *p, size_t a,
 		buf_append(out, p + a, z - a);
 }
 
+/*
+ * The items in a fixed order, UID first (RFC 3501 does not fix one; a
+ * client looks each item up by name).  The MIME structure is read only
+ * when an item needs it: FLAGS and BODY[] alone never parse the body.
+ */
 void
 imap_fetch_data(struct sim *s, const struct imap_msgref *ref, int items,
     const struct imap_fetch_req *req, struct buf *out)
@@ -992,6 +1017,11 @@ match_header(const uint8_t *p, const struct ent *e, const struct imap_skey *k)
 	return 0;
 }
 
+/*
+ * One key against one message.  Strings match as case-insensitive
+ * substrings of the raw text, as RFC 3501 6.4.4 allows ("may be exact
+ * or fuzzy"); encoded words and base64 are not decoded first.
+ */
 int
 imap_search_match(const struct imap_skey *k, const struct imap_msgref *ref,
     uint32_t max_seq, uint32_t max_uid)

@@ -32,9 +32,11 @@
 #include <string.h>
 
 /* imap_wire.h's flag bits are mail.h's, so flags go to the store as they are. */
-_Static_assert(IMAP_FL_SEEN == MSGF_SEEN && IMAP_FL_ANSWERED == MSGF_ANSWERED &&
-    IMAP_FL_FLAGGED == MSGF_FLAGGED && IMAP_FL_DELETED == MSGF_DELETED &&
-    IMAP_FL_DRAFT == MSGF_DRAFT, "IMAP_FL_* and MSGF_* differ");
+_Static_assert((int)IMAP_FL_SEEN == (int)MSGF_SEEN &&
+    (int)IMAP_FL_ANSWERED == (int)MSGF_ANSWERED &&
+    (int)IMAP_FL_FLAGGED == (int)MSGF_FLAGGED &&
+    (int)IMAP_FL_DELETED == (int)MSGF_DELETED &&
+    (int)IMAP_FL_DRAFT == (int)MSGF_DRAFT, "IMAP_FL_* and MSGF_* differ");
 #define STORED_FLAGS	(MSGF_SEEN | MSGF_ANSWERED | MSGF_FLAGGED | \
 			 MSGF_DELETED | MSGF_DRAFT)
 
@@ -80,6 +82,7 @@ struct imap_sess {
 	char		 auth_tag[IMAP_TAG_MAX + 1];
 };
 
+/* The names RFC 3501 section 3 gives the states, for the BAD replies. */
 static const char *
 is_strstate(enum is_state st)
 {
@@ -105,7 +108,11 @@ word_eq(const char *s, const char *w)
 static void
 enter_state(struct imap_sess *ss, enum is_state st)
 {
-	/* The one place the state changes; the responses tell the trace. */
+	/*
+	 * The one place the state changes; the responses tell the trace.
+	 * Leaving the selected state forgets the view (RFC 3501 3.3: the
+	 * sequence numbers meant something only inside that mailbox).
+	 */
 	if (st < IS_SELECTED || st == IS_LOGOUT) {
 		free(ss->view);
 		ss->view = NULL;
@@ -124,6 +131,7 @@ put_resp(struct imap_sess *ss, const uint8_t *p, size_t n)
 	struct buf shown = { 0 };
 
 	buf_append(&ss->out, p, n);
+	/* The trace gets one readable line: a message body becomes its size. */
 	buf_puts(&shown, "S: ");
 	imap_shown(p, n, &shown);
 	sim_app(ss->s, ss->node, ss->peer, APP_IMAP, (char *)shown.data,
@@ -150,6 +158,7 @@ putf(struct imap_sess *ss, const char *fmt, ...)
 	buf_free(&b);
 }
 
+/* Everything queued for this command leaves at once, as from a real server. */
 static void
 flush(struct imap_sess *ss)
 {
@@ -179,6 +188,7 @@ find_uid(const struct mailbox *mb, uint32_t uid)
 	return -1;
 }
 
+/* Where \Recent starts for the selected mailbox (shared by all sessions). */
 static uint32_t *
 recent_floor(struct imap_sess *ss)
 {
@@ -193,6 +203,7 @@ view_grow(struct imap_sess *ss, int *nrecent)
 	uint32_t *floor = recent_floor(ss);
 	int added = 0;
 
+	/* New mail has the highest UIDs (2.3.1.1), so it goes at the end. */
 	for (int i = 0; i < mb->nmsgs; i++) {
 		const struct mbox_msg *m = &mb->msgs[i];
 
@@ -220,12 +231,14 @@ view_grow(struct imap_sess *ss, int *nrecent)
 	return added;
 }
 
+/* The flags as this session reports them: the stored ones and its \Recent. */
 static int
 view_flags(const struct view_msg *v, const struct mbox_msg *m)
 {
 	return (m->flags & STORED_FLAGS) | (v->recent ? IMAP_FL_RECENT : 0);
 }
 
+/* Message i leaves the view: every later sequence number goes down by one. */
 static void
 view_remove(struct imap_sess *ss, int i)
 {
@@ -254,6 +267,7 @@ sess_sync(struct imap_sess *ss, int expunge_ok)
 			putf(ss, "* %d EXPUNGE", i + 1);
 			view_remove(ss, i);
 		}
+	/* 7.3.1, 7.3.2: EXISTS and RECENT give the new totals, not the change. */
 	int nrecent = 0;
 	if (view_grow(ss, &nrecent) > 0) {
 		int r = 0;
@@ -262,6 +276,7 @@ sess_sync(struct imap_sess *ss, int expunge_ok)
 		putf(ss, "* %d EXISTS", ss->nview);
 		putf(ss, "* %d RECENT", r);
 	}
+	/* 7.4.2: flags changed by another session come as FETCH (FLAGS ...). */
 	for (int i = 0; i < ss->nview; i++) {
 		int k = find_uid(mb, ss->view[i].uid);
 
@@ -278,6 +293,7 @@ sess_sync(struct imap_sess *ss, int expunge_ok)
 
 /* ---- checks ------------------------------------------------------- */
 
+/* CAPABILITY, NOOP and LOGOUT are valid in every state (6.1). */
 static int
 check_any(struct imap_sess *ss, struct imap_cmd *c)
 {
@@ -286,6 +302,7 @@ check_any(struct imap_sess *ss, struct imap_cmd *c)
 	return 1;
 }
 
+/* LOGIN, AUTHENTICATE, STARTTLS: only before logging in (6.2). */
 static int
 check_notauth(struct imap_sess *ss, struct imap_cmd *c)
 {
@@ -297,6 +314,7 @@ check_notauth(struct imap_sess *ss, struct imap_cmd *c)
 	return 1;
 }
 
+/* 6.3: the authenticated state, or selected (which is also authenticated). */
 static int
 check_auth(struct imap_sess *ss, struct imap_cmd *c)
 {
@@ -308,6 +326,7 @@ check_auth(struct imap_sess *ss, struct imap_cmd *c)
 	return 1;
 }
 
+/* 6.4: only with a mailbox selected.  A command in the wrong state is BAD. */
 static int
 check_selected(struct imap_sess *ss, struct imap_cmd *c)
 {
@@ -401,6 +420,7 @@ login_result(struct imap_sess *ss, const char *tag, struct mailbox *mb)
 	enter_state(ss, IS_AUTH);
 }
 
+/* 6.2.3: the password travels in clear text here, as the transcript shows. */
 static void
 proceed_login(struct imap_sess *ss, struct imap_cmd *c)
 {
@@ -447,6 +467,7 @@ auth_plain(struct imap_sess *ss, const char *tag, const char *b64, size_t n)
 	buf_free(&d);
 }
 
+/* 6.2.2 with PLAIN (RFC 4616), the one mechanism we announce. */
 static void
 proceed_authenticate(struct imap_sess *ss, struct imap_cmd *c)
 {
@@ -473,6 +494,12 @@ is_inbox(const struct imap_val *v)
 	return v->len == 5 && word_eq(v->s, "INBOX");
 }
 
+/*
+ * 6.3.1 SELECT and 6.3.2 EXAMINE: open INBOX, read-write or read-only,
+ * and tell the client what it needs to keep a copy in step: how many
+ * messages, the first unseen, and the UIDVALIDITY and UIDNEXT that let
+ * it recognise messages it downloaded before (2.3.1.1).
+ */
 static void
 proceed_select(struct imap_sess *ss, struct imap_cmd *c)
 {
@@ -524,6 +551,7 @@ proceed_cannot(struct imap_sess *ss, struct imap_cmd *c)
 	    imap_verb_str(c->verb));
 }
 
+/* 6.3.6, 6.3.7: harmless to accept; LSUB shows INBOX either way. */
 static void
 proceed_subscribe(struct imap_sess *ss, struct imap_cmd *c)
 {
@@ -553,6 +581,7 @@ list_match(const char *pat, const char *name)
 	return list_match(pat + 1, name + 1);
 }
 
+/* 6.3.8 LIST and 6.3.9 LSUB: a flat namespace with "/" and one mailbox. */
 static void
 proceed_list(struct imap_sess *ss, struct imap_cmd *c)
 {
@@ -574,6 +603,7 @@ proceed_list(struct imap_sess *ss, struct imap_cmd *c)
 	putf(ss, "%s OK %s completed", c->tag, word);
 }
 
+/* 6.3.10: the counts of a mailbox without selecting it. */
 static void
 proceed_status(struct imap_sess *ss, struct imap_cmd *c)
 {
@@ -652,6 +682,7 @@ proceed_close(struct imap_sess *ss, struct imap_cmd *c)
 	putf(ss, "%s OK CLOSE completed", c->tag);
 }
 
+/* 6.4.3: remove what is marked \Deleted, and say which. */
 static void
 proceed_expunge(struct imap_sess *ss, struct imap_cmd *c)
 {
@@ -697,6 +728,7 @@ check_seqset(struct imap_sess *ss, struct imap_cmd *c)
 	return 1;
 }
 
+/* 6.4.5 FETCH and 6.4.8 UID FETCH: one "* n FETCH (...)" per message. */
 static void
 proceed_fetch(struct imap_sess *ss, struct imap_cmd *c)
 {
@@ -733,6 +765,7 @@ proceed_fetch(struct imap_sess *ss, struct imap_cmd *c)
 	putf(ss, "%s OK %sFETCH completed", c->tag, c->uid ? "UID " : "");
 }
 
+/* 6.4.6 STORE: replace, add or remove flags; the mailstore keeps them. */
 static void
 proceed_store(struct imap_sess *ss, struct imap_cmd *c)
 {
@@ -775,6 +808,7 @@ proceed_store(struct imap_sess *ss, struct imap_cmd *c)
 	putf(ss, "%s OK %sSTORE completed", c->tag, c->uid ? "UID " : "");
 }
 
+/* 6.4.4: the numbers (or UIDs) of the messages that match, in order. */
 static void
 proceed_search(struct imap_sess *ss, struct imap_cmd *c)
 {
@@ -799,6 +833,10 @@ proceed_search(struct imap_sess *ss, struct imap_cmd *c)
 	putf(ss, "%s OK %sSEARCH completed", c->tag, c->uid ? "UID " : "");
 }
 
+/*
+ * Every command the codec knows, with the state it needs (check) and
+ * what it does (proceed).  The order does not matter.
+ */
 static const struct {
 	enum imap_verb verb;
 	int	(*check)(struct imap_sess *, struct imap_cmd *);
@@ -865,6 +903,7 @@ command(struct imap_sess *ss, const uint8_t *p, size_t n)
 			continue;
 		if (!commands[i].check(ss, &c))
 			goto out;
+		/* News of the mailbox first; SELECT and CLOSE start over anyway. */
 		if (ss->state == IS_SELECTED && c.verb != IMAP_SELECT &&
 		    c.verb != IMAP_EXAMINE && c.verb != IMAP_LOGOUT &&
 		    c.verb != IMAP_CLOSE)
@@ -878,6 +917,11 @@ out:
 	imap_cmd_free(&c);
 }
 
+/*
+ * Bytes from the client: frame them into commands (with their literals)
+ * and run each in turn.  Commands may come pipelined (RFC 3501 5.5);
+ * a command cut by TCP waits in ss->in for the rest.
+ */
 static void
 sess_data(struct tcp_conn *tc, void *u, const uint8_t *p, size_t n)
 {
@@ -904,6 +948,11 @@ sess_data(struct tcp_conn *tc, void *u, const uint8_t *p, size_t n)
 			continue;
 		case IMAP_FRAME_TOO_LONG:
 			imap_peek_tag(at, len, tag);
+			if (ss->auth_wait) {
+				/* It was the AUTHENTICATE response: that command fails. */
+				strcpy(tag, ss->auth_tag);
+				ss->auth_wait = 0;
+			}
 			if (lit)
 				putf(ss, "%s BAD Literal too big (at most %u "
 				    "octets)", tag, IMAP_LITERAL_MAX);
@@ -912,6 +961,7 @@ sess_data(struct tcp_conn *tc, void *u, const uint8_t *p, size_t n)
 				    "%d octets)", tag, IMAP_LINE_MAX);
 			break;
 		case IMAP_FRAME_DROP:
+			/* The rest of a line already answered with BAD. */
 			break;
 		case IMAP_FRAME_DONE:
 			command(ss, at, len);
@@ -927,6 +977,7 @@ done:
 	ss->in.len -= off;
 }
 
+/* Unlink and free a session; its connection is TCP's to free. */
 static void
 sess_free(struct imap_sess *ss)
 {
@@ -951,6 +1002,7 @@ sess_peer_closed(struct tcp_conn *c, void *u)
 	tcp_close(c);
 }
 
+/* Both sides closed (after LOGOUT, or a client that just left). */
 static void
 sess_closed(struct tcp_conn *c, void *u)
 {
@@ -958,6 +1010,7 @@ sess_closed(struct tcp_conn *c, void *u)
 	sess_free(u);
 }
 
+/* Reset or timed out (a client switched off): nothing to say to anyone. */
 static void
 sess_error(struct tcp_conn *c, void *u, enum tcp_err e)
 {
@@ -1001,6 +1054,7 @@ sess_accept(struct tcp_conn *c, void *u)
 	flush(ss);
 }
 
+/* Made on first use, by a listener or a device, freed by imap_free_all(). */
 struct imap_world *
 imap_world(struct sim *s)
 {
@@ -1014,6 +1068,7 @@ imap_world(struct sim *s)
 	return mw->imap;
 }
 
+/* Called by mail_start() for every node with an imap service. */
 void
 imap_server_start(struct sim *s, int node)
 {
@@ -1029,6 +1084,10 @@ imap_server_start(struct sim *s, int node)
 	mail_keep(s, lc);
 }
 
+/*
+ * From mail_free(), before TCP frees the connections: the sessions and
+ * devices go without callbacks, as a program killed mid-dialogue does.
+ */
 void
 imap_free_all(struct sim *s)
 {

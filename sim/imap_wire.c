@@ -25,6 +25,7 @@ struct cur {
 	size_t		 n, i;
 	const char	*err;		/* sticky: the first error wins */
 	int		 depth;		/* lists open around the cursor */
+	int		 maxdepth;
 };
 
 static void	cur_fail(struct cur *, const char *);
@@ -65,12 +66,14 @@ tag_char(int c)
 	return astring_char(c) && c != '+';
 }
 
+/* DIGIT of RFC 5234: the C library's isdigit() would follow the locale. */
 static int
 is_digit(int c)
 {
 	return c >= '0' && c <= '9';
 }
 
+/* ASCII only: command names and keywords are case-insensitive (RFC 3501 9). */
 static int
 upper(int c)
 {
@@ -91,7 +94,11 @@ word_is(const char *s, size_t n, const char *w)
 	return 1;
 }
 
-/* A 32-bit number of digits only (leading zeros allowed where nz is 0). */
+/*
+ * number = 1*DIGIT, an unsigned 32-bit integer; nz-number = digit-nz
+ * *DIGIT, never 0 and without a leading zero (RFC 3501 9).  Ten digits
+ * at most, so the 64-bit sum below cannot overflow.
+ */
 static int
 parse_u32(const char *s, size_t n, int nz, uint32_t *out)
 {
@@ -122,6 +129,7 @@ imap_framer_init(struct imap_framer *f, size_t max_line, uint64_t max_literal)
 	f->max_literal = max_literal;
 }
 
+/* Ready for the first octet of the next unit. */
 static void
 framer_reset(struct imap_framer *f)
 {
@@ -143,6 +151,7 @@ literal_marker(const uint8_t *s, size_t n, uint64_t *len, int *sync)
 
 	if (n < 3 || s[n - 1] != '}')
 		return 0;
+	/* Read backwards from the "}": "+", digits, "{". */
 	i = n - 1;
 	*sync = 1;
 	if (s[i - 1] == '+') {
@@ -213,6 +222,7 @@ imap_framer_next(struct imap_framer *f, const uint8_t *p, size_t n,
 			}
 			return IMAP_FRAME_MORE;
 		}
+		/* A whole line segment: its octets count, not its CRLF. */
 		size_t e = (size_t)(lf - p), end = e;
 		if (end > f->seg && p[end - 1] == '\r')
 			end--;
@@ -226,6 +236,7 @@ imap_framer_next(struct imap_framer *f, const uint8_t *p, size_t n,
 		uint64_t nlit;
 		int sync;
 		if (!literal_marker(p + f->seg, end - f->seg, &nlit, &sync)) {
+			/* A line end that announces nothing ends the command. */
 			*len = e + 1;
 			framer_reset(f);
 			return IMAP_FRAME_DONE;
@@ -241,6 +252,7 @@ imap_framer_next(struct imap_framer *f, const uint8_t *p, size_t n,
 			framer_reset(f);
 			return IMAP_FRAME_TOO_LONG;
 		}
+		/* The next nlit octets are data; the command goes on after them. */
 		f->lit = nlit;
 		f->lit_total += nlit;
 		f->seg = f->pos;
@@ -253,6 +265,7 @@ imap_framer_next(struct imap_framer *f, const uint8_t *p, size_t n,
 
 /* ---- values ---------------------------------------------------------- */
 
+/* Frees what v holds (its items first), not v itself. */
 void
 imap_val_free(struct imap_val *v)
 {
@@ -315,13 +328,14 @@ static void
 list_push(struct imap_val *list, struct imap_val *item)
 {
 	/* Grow by doubling: the count is bounded by the line's length. */
-	if ((list->n & (list->n - 1)) == 0) {
+	if (list->n == 0 || (list->n >= 4 && (list->n & (list->n - 1)) == 0)) {
 		size_t cap = list->n ? (size_t)list->n * 2 : 4;
 		list->v = xrealloc(list->v, cap * sizeof *list->v);
 	}
 	list->v[list->n++] = *item;
 }
 
+/* The first error is the one the BAD reply names; later ones follow from it. */
 static void
 cur_fail(struct cur *c, const char *why)
 {
@@ -339,12 +353,14 @@ cur_at_end(const struct cur *c)
 	    (rest == 2 && c->p[c->i] == '\r' && c->p[c->i + 1] == '\n');
 }
 
+/* The next octet, or -1 past the end: never a read out of bounds. */
 static int
 cur_peek(const struct cur *c)
 {
 	return c->i < c->n ? c->p[c->i] : -1;
 }
 
+/* A copy of the bytes with a NUL after them, so text users may use C strings. */
 static void
 val_set(struct imap_val *v, enum imap_val_type t, const void *p, size_t n)
 {
@@ -493,12 +509,17 @@ read_literal(struct cur *c, struct imap_val *v)
 	return 0;
 }
 
+/*
+ * "(" [value *(SP value)] ")": flag lists, FETCH item lists, search
+ * keys in commands; FETCH data, ENVELOPE, BODYSTRUCTURE in responses.
+ * The depth is bounded so that a peer cannot make us recurse forever.
+ */
 static int
 read_list(struct cur *c, struct imap_val *v)
 {
 	memset(v, 0, sizeof *v);
 	v->type = IMAP_V_LIST;
-	if (++c->depth > IMAP_DEPTH_MAX) {
+	if (++c->depth > c->maxdepth) {
 		cur_fail(c, "lists nested too deep");
 		return -1;
 	}
@@ -514,6 +535,9 @@ read_list(struct cur *c, struct imap_val *v)
 			list_push(v, &item);
 			if (cur_peek(c) == ')')
 				break;
+			/* body-type-mpart = 1*body SP subtype: "(...)(...)" (7.4.2). */
+			if (item.type == IMAP_V_LIST && cur_peek(c) == '(')
+				continue;
 			if (cur_peek(c) != ' ') {
 				cur_fail(c, "expected a space or ) in a list");
 				return -1;
@@ -526,6 +550,7 @@ read_list(struct cur *c, struct imap_val *v)
 	return 0;
 }
 
+/* One value; its first octet says which kind (RFC 3501 4). */
 static int
 read_value(struct cur *c, struct imap_val *v)
 {
@@ -567,7 +592,11 @@ read_values(struct cur *c, struct imap_val *list)
 
 /* ---- sequence sets --------------------------------------------------- */
 
-/* seq-number = nz-number / "*"; "*" is 0 here. */
+/*
+ * sequence-set = (seq-number / seq-range) *("," sequence-set)
+ * seq-range = seq-number ":" seq-number
+ * seq-number = nz-number / "*"; "*" is 0 here, as 0 is no message.
+ */
 static int
 seq_number(const char *s, size_t n, size_t *i, uint32_t *out)
 {
@@ -601,7 +630,8 @@ imap_seqset_parse(const char *s, size_t n, struct imap_seqset *set)
 			if (seq_number(s, n, &i, &r.hi) != 0)
 				goto bad;
 		}
-		if ((set->n & (set->n - 1)) == 0)
+		/* Doubling at powers of two, as list_push() does. */
+		if (set->n == 0 || (set->n >= 4 && (set->n & (set->n - 1)) == 0))
 			set->r = xrealloc(set->r, (size_t)(set->n ? set->n * 2 :
 			    4) * sizeof *set->r);
 		set->r[set->n++] = r;
@@ -658,6 +688,7 @@ imap_seqset_free(struct imap_seqset *set)
 
 /* ---- commands -------------------------------------------------------- */
 
+/* The commands of RFC 3501 section 6, indexed by enum imap_verb. */
 static const char *const verb_names[IMAP_NVERBS] = {
 	[IMAP_CAPABILITY] = "CAPABILITY", [IMAP_NOOP] = "NOOP",
 	[IMAP_LOGOUT] = "LOGOUT", [IMAP_STARTTLS] = "STARTTLS",
@@ -679,6 +710,11 @@ imap_verb_str(enum imap_verb v)
 	return (unsigned)v < IMAP_NVERBS ? verb_names[v] : "?";
 }
 
+/*
+ * For the BAD sent when a command cannot even be framed (too long): the
+ * tag is all that can be read, and the client needs it to match the
+ * answer with its command (RFC 3501 2.2.1).
+ */
 void
 imap_peek_tag(const uint8_t *p, size_t n, char out[IMAP_TAG_MAX + 1])
 {
@@ -695,6 +731,11 @@ imap_peek_tag(const uint8_t *p, size_t n, char out[IMAP_TAG_MAX + 1])
 	out[i] = '\0';
 }
 
+/*
+ * flag = "\Answered" / "\Flagged" / "\Deleted" / "\Seen" / "\Draft" /
+ * flag-keyword / flag-extension (RFC 3501 9); \Recent only in
+ * responses and searches.
+ */
 int
 imap_flag_parse(const char *s)
 {
@@ -713,6 +754,7 @@ imap_flag_parse(const char *s)
 	return 0;
 }
 
+/* flag-list = "(" [flag *(SP flag)] ")", in the order of RFC 3501 2.3.2. */
 void
 imap_put_flags(struct buf *out, int fl)
 {
@@ -741,7 +783,7 @@ imap_put_flags(struct buf *out, int fl)
 static int
 section_fields(const char *s, size_t n, struct imap_section *sec)
 {
-	struct cur c = { (const uint8_t *)s, n, 0, NULL, 0 };
+	struct cur c = { (const uint8_t *)s, n, 0, NULL, 0, IMAP_DEPTH_MAX };
 	struct imap_val list = { 0 };
 	int rc = -1;
 
@@ -810,6 +852,7 @@ section_parse(const char *s, size_t n, struct imap_section *sec)
 	return 0;
 }
 
+/* Frees the field names; the section itself lives in an array. */
 static void
 section_free(struct imap_section *sec)
 {
@@ -835,6 +878,7 @@ fetch_section(const char *s, size_t n, int peek, struct imap_fetch_req *f)
 		}
 	if (lb == NULL || rb == NULL || rb < lb)
 		return -1;
+	/* The section is read whole, then copied in: nothing half-built escapes. */
 
 	struct imap_section sec;
 	memset(&sec, 0, sizeof sec);
@@ -881,6 +925,7 @@ fetch_item(const struct imap_val *v, struct imap_fetch_req *f)
 		{ "RFC822.TEXT", IMAP_FA_RFC822_TEXT },
 	};
 
+	/* An item is an atom; BODY[...] read as one thanks to read_atom(). */
 	if (v->type != IMAP_V_ATOM)
 		return -1;
 	for (size_t i = 0; i < sizeof simple / sizeof *simple; i++)
@@ -888,6 +933,7 @@ fetch_item(const struct imap_val *v, struct imap_fetch_req *f)
 			f->items |= simple[i].bit;
 			return 0;
 		}
+	/* "BODY[" and "BODY.PEEK[": the only items with a section. */
 	if (v->len > 5 && word_is(v->s, 5, "BODY["))
 		return fetch_section(v->s, v->len, 0, f);
 	if (v->len > 10 && word_is(v->s, 10, "BODY.PEEK["))
@@ -895,6 +941,10 @@ fetch_item(const struct imap_val *v, struct imap_fetch_req *f)
 	return -1;
 }
 
+/*
+ * FETCH's second argument: "ALL" / "FULL" / "FAST" / fetch-att /
+ * "(" fetch-att *(SP fetch-att) ")" (RFC 3501 6.4.5).
+ */
 static int
 parse_fetch(const struct imap_val *what, struct imap_fetch_req *f)
 {
@@ -917,6 +967,7 @@ parse_fetch(const struct imap_val *what, struct imap_fetch_req *f)
 		}
 		return fetch_item(what, f);
 	}
+	/* A list holds items only: a macro inside one is a syntax error. */
 	if (what->type != IMAP_V_LIST || what->n == 0)
 		return -1;
 	for (int i = 0; i < what->n; i++)
@@ -940,12 +991,17 @@ store_flag(const struct imap_val *v, int *flags)
 		*flags |= bit;
 		return 0;
 	}
+	/* flag-keyword = atom: check it is one, then forget it. */
 	for (size_t i = 0; i < v->len; i++)
 		if (!astring_char((unsigned char)v->s[i]) || v->s[i] == ']')
 			return -1;
 	return 0;	/* RFC 3501 7.2.7: not in PERMANENTFLAGS, so ignored */
 }
 
+/*
+ * store-att-flags = (["+" / "-"] "FLAGS" [".SILENT"]) SP
+ *                   (flag-list / (flag *(SP flag)))      (RFC 3501 6.4.6)
+ */
 static int
 parse_store(struct imap_cmd *c)
 {
@@ -980,6 +1036,7 @@ parse_store(struct imap_cmd *c)
 	return 0;
 }
 
+/* "(" status-att *(SP status-att) ")", each at most once in effect. */
 static int
 parse_status_items(const struct imap_val *v, int *out)
 {
@@ -1012,6 +1069,7 @@ parse_status_items(const struct imap_val *v, int *out)
 
 /* ---- SEARCH keys (RFC 3501 6.4.4) ------------------------------------- */
 
+/* Frees a key and the keys inside it; k itself is part of an array. */
 static void
 skey_free(struct imap_skey *k)
 {
@@ -1024,6 +1082,7 @@ skey_free(struct imap_skey *k)
 	memset(k, 0, sizeof *k);
 }
 
+/* A new, empty key inside parent (an AND, NOT or OR). */
 static struct imap_skey *
 skey_add(struct imap_skey *parent)
 {
@@ -1049,6 +1108,11 @@ skey_string(const struct imap_val *vals, int n, int *i, char **out,
 	return 0;
 }
 
+/*
+ * One search-key (RFC 3501 6.4.4) from vals[*i], moving *i past it and
+ * its arguments.  NOT and OR take whole keys, so this recurses; depth
+ * bounds it.  Several keys side by side mean all of them (an AND).
+ */
 static int
 skey_read(const struct imap_val *vals, int n, int *i, struct imap_skey *k,
     int depth, const char **err)
@@ -1106,6 +1170,7 @@ skey_read(const struct imap_val *vals, int n, int *i, struct imap_skey *k,
 			k->neg = flags[f].neg;
 			return 0;
 		}
+	/* FROM x is HEADER From x, and so on (6.4.4). */
 	for (size_t h = 0; h < sizeof headers / sizeof *headers; h++)
 		if (word_is(v->s, v->len, headers[h].key)) {
 			k->kind = IMAP_SK_HEADER;
@@ -1164,6 +1229,7 @@ skey_read(const struct imap_val *vals, int n, int *i, struct imap_skey *k,
 		} else
 			k->kind = IMAP_SK_ALL;
 	} else if (imap_seqset_parse(v->s, v->len, &k->set) == 0) {
+		/* A bare sequence set is a key too: "SEARCH 1:5 UNSEEN". */
 		k->kind = IMAP_SK_SEQ;
 	} else {
 		*err = "unknown or unsupported search key (dates are not "
@@ -1176,6 +1242,7 @@ missing:
 	return -1;
 }
 
+/* SEARCH [CHARSET astring SP] search-key *(SP search-key) */
 static int
 parse_search(struct imap_cmd *c)
 {
@@ -1226,6 +1293,7 @@ interpret(struct imap_cmd *c)
 		}
 		return 0;
 	case IMAP_LOGIN:
+		/* 6.2.3: LOGIN SP userid SP password, both astrings. */
 		if (n != 2 || !imap_val_is_string(&a[0]) ||
 		    !imap_val_is_string(&a[1])) {
 			c->error = "expected LOGIN user password";
@@ -1235,6 +1303,7 @@ interpret(struct imap_cmd *c)
 		c->pass = &a[1];
 		return 0;
 	case IMAP_AUTHENTICATE:
+		/* 6.2.2, with RFC 4959's initial response allowed. */
 		if (n < 1 || n > 2 || a[0].type != IMAP_V_ATOM ||
 		    (n == 2 && !imap_val_is_string(&a[1]))) {
 			c->error = "expected AUTHENTICATE mechanism";
@@ -1249,6 +1318,7 @@ interpret(struct imap_cmd *c)
 	case IMAP_DELETE:
 	case IMAP_SUBSCRIBE:
 	case IMAP_UNSUBSCRIBE:
+		/* 6.3.1-6.3.7: one mailbox name. */
 		if (n != 1 || !imap_val_is_string(&a[0])) {
 			c->error = "expected one mailbox name";
 			return -1;
@@ -1258,6 +1328,7 @@ interpret(struct imap_cmd *c)
 	case IMAP_RENAME:
 	case IMAP_LIST:
 	case IMAP_LSUB:
+		/* 6.3.5, 6.3.8, 6.3.9: two names (old and new, or reference and pattern). */
 		if (n != 2 || !imap_val_is_string(&a[0]) ||
 		    !imap_val_is_string(&a[1])) {
 			c->error = "expected two mailbox names";
@@ -1287,6 +1358,7 @@ interpret(struct imap_cmd *c)
 	case IMAP_FETCH:
 	case IMAP_STORE:
 	case IMAP_COPY:
+		/* 6.4.5-6.4.7: a sequence set first, then what to do. */
 		if (n < 2 || a[0].type != IMAP_V_ATOM ||
 		    imap_seqset_parse(a[0].s, a[0].len, &c->set) != 0) {
 			c->error = "expected a sequence set";
@@ -1321,6 +1393,7 @@ interpret(struct imap_cmd *c)
 }
 
 /* A word of letters (command names, status words), as far as it goes. */
+/* A word of atom characters (command names, status words), up to a "[". */
 static size_t
 read_word(struct cur *c)
 {
@@ -1331,10 +1404,16 @@ read_word(struct cur *c)
 	return c->i - start;
 }
 
+/*
+ * command = tag SP (command-any / command-auth / command-nonauth /
+ *           command-select) CRLF                       (RFC 3501 9)
+ * The tag is read first, so that every error but a missing tag can be
+ * answered with it; then the name, the arguments, and what they mean.
+ */
 int
 imap_parse_command(const uint8_t *p, size_t n, struct imap_cmd *c)
 {
-	struct cur cu = { p, n, 0, NULL, 0 };
+	struct cur cu = { p, n, 0, NULL, 0, IMAP_DEPTH_MAX };
 	size_t t = 0;
 
 	memset(c, 0, sizeof *c);
@@ -1379,6 +1458,7 @@ imap_parse_command(const uint8_t *p, size_t n, struct imap_cmd *c)
 		return IMAP_PARSE_UNKNOWN;
 	}
 	c->verb = (enum imap_verb)v;
+	/* The same reader for every command; interpret() then checks the shapes. */
 	if (read_values(&cu, &c->args) != 0) {
 		c->error = cu.err;
 		return IMAP_PARSE_SYNTAX;
@@ -1388,6 +1468,7 @@ imap_parse_command(const uint8_t *p, size_t n, struct imap_cmd *c)
 	return IMAP_PARSE_OK;
 }
 
+/* Frees what the parser allocated; safe on a command that failed to parse. */
 void
 imap_cmd_free(struct imap_cmd *c)
 {
@@ -1435,6 +1516,12 @@ read_resp_text(struct cur *c, struct imap_resp *r)
 	return 0;
 }
 
+/*
+ * response = *(continue-req / response-data) response-done  (RFC 3501 9)
+ * Each call reads one of them: "+ ...", "* ..." or "tag OK|NO|BAD ...".
+ * Untagged data is "* [number SP] name [SP values]"; a status response
+ * carries a text, and maybe a response code in brackets (7.1).
+ */
 int
 imap_parse_response(const uint8_t *p, size_t n, struct imap_resp *r)
 {
@@ -1445,7 +1532,7 @@ imap_parse_response(const uint8_t *p, size_t n, struct imap_resp *r)
 		{ "OK", IMAP_ST_OK }, { "NO", IMAP_ST_NO }, { "BAD", IMAP_ST_BAD },
 		{ "PREAUTH", IMAP_ST_PREAUTH }, { "BYE", IMAP_ST_BYE },
 	};
-	struct cur cu = { p, n, 0, NULL, 0 };
+	struct cur cu = { p, n, 0, NULL, 0, IMAP_RESP_DEPTH_MAX };
 
 	memset(r, 0, sizeof *r);
 	r->data.type = IMAP_V_LIST;
@@ -1487,6 +1574,7 @@ imap_parse_response(const uint8_t *p, size_t n, struct imap_resp *r)
 	for (size_t k = 0; k < wl; k++)
 		r->name[k] = (char)upper((unsigned char)w[k]);
 	r->name[wl] = '\0';
+	/* Tagged responses are OK, NO or BAD; PREAUTH and BYE are untagged. */
 	for (size_t k = 0; k < sizeof status / sizeof *status; k++)
 		if (strcmp(r->name, status[k].name) == 0) {
 			if (r->has_num || (r->kind == IMAP_RESP_TAGGED &&
@@ -1517,6 +1605,7 @@ imap_resp_free(struct imap_resp *r)
 	imap_val_free(&r->data);
 }
 
+/* "[UIDVALIDITY 1000]" and the like: a name, a space, a number. */
 int
 imap_resp_code_num(const struct imap_resp *r, const char *name,
     uint32_t *out)
@@ -1532,6 +1621,11 @@ imap_resp_code_num(const struct imap_resp *r, const char *name,
 
 /* ---- writing ---------------------------------------------------------- */
 
+/*
+ * RFC 3501 4.3: a string is sent quoted or as a literal; where the
+ * grammar says astring, an atom will do too.  The simplest form wins:
+ * it is what a person reads most easily in the transcript.
+ */
 enum imap_quote
 imap_quote_kind(const void *vp, size_t n, int atom_ok)
 {
@@ -1542,7 +1636,8 @@ imap_quote_kind(const void *vp, size_t n, int atom_ok)
 		/* QUOTED-CHAR: 7-bit TEXT-CHAR, so no NUL, CR, LF, 8-bit. */
 		if (p[i] == 0 || p[i] == '\r' || p[i] == '\n' || p[i] >= 0x80)
 			quoted = 0;
-		if (!astring_char(p[i]))
+		/* "[" would open a section in our reader's atoms: quote it. */
+		if (!astring_char(p[i]) || p[i] == '[')
 			atom = 0;
 	}
 	/* "NIL" as an atom would read as no string at all where nstring is allowed. */
@@ -1561,6 +1656,7 @@ imap_put_string(struct buf *out, const void *vp, size_t n, int atom_ok)
 		buf_append(out, p, n);
 		break;
 	case IMAP_Q_QUOTED:
+		/* The two quoted-specials are escaped; nothing else may be. */
 		buf_putc(out, '"');
 		for (size_t i = 0; i < n; i++) {
 			if (p[i] == '"' || p[i] == '\\')
@@ -1570,6 +1666,7 @@ imap_put_string(struct buf *out, const void *vp, size_t n, int atom_ok)
 		buf_putc(out, '"');
 		break;
 	case IMAP_Q_LITERAL:
+		/* A server's literal needs no "+"; a client's does (see imap_client.c). */
 		buf_printf(out, "{%zu}\r\n", n);
 		buf_append(out, p, n);
 		break;
@@ -1621,6 +1718,7 @@ literal_what(const uint8_t *p, size_t lit)
 	const char *sect = (const char *)p + sstart;
 	size_t sl = send > sstart ? send - sstart : 0;
 
+	/* RFC822, RFC822.HEADER and RFC822.TEXT are the old names (6.4.5). */
 	if (word_is(name, nl, "RFC822"))
 		return "message";
 	if (word_is(name, nl, "RFC822.HEADER"))
@@ -1629,6 +1727,7 @@ literal_what(const uint8_t *p, size_t lit)
 		return "text";
 	if (!word_is(name, nl, "BODY") && !word_is(name, nl, "BODY.PEEK"))
 		return NULL;
+	/* BODY[] is everything; otherwise the last word of the section says. */
 	if (sl == 0)
 		return "message";
 	if (sl >= 4 && word_is(sect + sl - 4, 4, "TEXT"))

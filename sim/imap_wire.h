@@ -28,6 +28,8 @@
 /* For responses from a server: a message is one literal, SEARCH one long line. */
 #define IMAP_RESP_LINE_MAX	(1024u * 1024)
 #define IMAP_RESP_LITERAL_MAX	(64u * 1024 * 1024)
+/* A BODYSTRUCTURE nests a list per MIME level: responses may go deeper. */
+#define IMAP_RESP_DEPTH_MAX	32
 
 /* The flags of RFC 3501 2.3.2, the same bits as mail.h's MSGF_*. */
 enum {

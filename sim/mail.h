@@ -41,7 +41,7 @@ struct mailbox {
 	int		 nmsgs, capmsgs;
 	uint32_t	 uidnext;
 	uint32_t	 uidvalidity;
-	int		 locked;	/* a POP3 session holds it (RFC 1939 8) */
+	int		 locked;	/* a POP3 session holds it (RFC 1939 4) */
 };
 
 struct mailbox *mailstore_by_address(struct sim *s, int node, const char *addr);

@@ -56,6 +56,7 @@
 	X(K_FRAME_TX_RST,		"frame.tx.origin.tcp_rst") \
 	X(K_FRAME_TX_UDP,		"frame.tx.origin.udp") \
 	X(K_FRAME_TX_FORWARD,		"frame.tx.forward") \
+	X(K_FRAME_TX_FORWARD_LAST,	"frame.tx.forward.last") \
 	X(K_FRAME_RX,			"frame.rx") \
 	X(K_FRAME_RX_ARRIVED,		"frame.rx.arrived") \
 	X(K_DROP_LOSS,			"frame.drop.loss") \
@@ -187,12 +188,19 @@
 	X(K_IMAP_LOGIN_FAILED,		"imap.login_failed") \
 	X(K_IMAP_SELECT,		"imap.select") \
 	X(K_IMAP_SELECT_OK,		"imap.select_ok") \
+	X(K_IMAP_FLAGS,			"imap.flags") \
 	X(K_IMAP_EXISTS,		"imap.exists") \
+	X(K_IMAP_RECENT,		"imap.recent") \
+	X(K_IMAP_UNSEEN,		"imap.unseen") \
+	X(K_IMAP_UIDVALIDITY,		"imap.uidvalidity") \
+	X(K_IMAP_UIDNEXT,		"imap.uidnext") \
+	X(K_IMAP_PERMANENTFLAGS,	"imap.permanentflags") \
 	X(K_IMAP_SEARCH,		"imap.search") \
 	X(K_IMAP_SEARCH_RESULT,		"imap.search_result") \
 	X(K_IMAP_SEARCH_OK,		"imap.search_ok") \
 	X(K_IMAP_FETCH,			"imap.fetch") \
 	X(K_IMAP_FETCH_DATA,		"imap.fetch_data") \
+	X(K_IMAP_FETCH_FLAGS,		"imap.fetch_flags") \
 	X(K_IMAP_FETCH_OK,		"imap.fetch_ok") \
 	X(K_IMAP_STORE,			"imap.store") \
 	X(K_IMAP_STORE_OK,		"imap.store_ok") \
@@ -200,6 +208,7 @@
 	X(K_IMAP_EXPUNGED,		"imap.expunged") \
 	X(K_IMAP_EXPUNGE_OK,		"imap.expunge_ok") \
 	X(K_IMAP_LOGOUT,		"imap.logout") \
+	X(K_IMAP_LOGOUT_OK,		"imap.logout_ok") \
 	X(K_IMAP_BYE,			"imap.bye") \
 	X(K_IMAP_COMMAND,		"imap.command") \
 	X(K_IMAP_UNTAGGED,		"imap.untagged") \
@@ -274,6 +283,7 @@ struct narr_ctx {
 	const struct trace_rec	*r;
 	size_t			 rec;
 	const char		*lang;		/* for node labels */
+	const char		*lang_fb;	/* and where they lack it, or NULL */
 	struct narr_args	 a;
 };
 
@@ -449,6 +459,20 @@ set_addr(struct narr_ctx *c, enum narr_ph ph, const char *s, size_t n)
 /* ---------------------------------------------------------------- */
 /* Nodes */
 
+/* Whether text t is written in lang (or its base language: "jv" for "jv-ID"). */
+static int
+text_has(const struct sc_text *t, const char *lang)
+{
+	size_t base = strcspn(lang, "-_");
+
+	for (int i = 0; i < t->n; i++)
+		if (strcmp(t->lang[i], lang) == 0 ||
+		    (strlen(t->lang[i]) == base &&
+		    strncmp(t->lang[i], lang, base) == 0))
+			return 1;
+	return 0;
+}
+
 static int
 node_ok(const struct scenario *sc, int n)
 {
@@ -463,8 +487,14 @@ static const char *
 node_label(const struct narr_ctx *c, int n)
 {
 	const struct sc_node *nd = &c->sc->nodes[n];
-	const char *l = sc_text_get(&nd->label, c->lang);
+	const char *l = NULL;
 
+	/* The language's own, else its fallback's, else English (sc_text_get). */
+	if (c->lang_fb != NULL && !text_has(&nd->label, c->lang))
+		l = text_has(&nd->label, c->lang_fb) ?
+		    sc_text_get(&nd->label, c->lang_fb) : NULL;
+	if (l == NULL)
+		l = sc_text_get(&nd->label, c->lang);
 	if (l[0] != '\0')
 		return l;
 	if (nd->kind == SC_SERVER && nd->hostname != NULL)
@@ -669,7 +699,10 @@ cl_frame(struct narr_ctx *c)
 		return K_FRAME_QUEUED;
 	case TR_FRAME_TX:
 		if (!r->a)
-			return K_FRAME_TX_FORWARD;
+			/* The last hop: the next node is the destination itself. */
+			return k.ip && node_ok(c->sc, r->peer) &&
+			    c->sc->nodes[r->peer].ip == k.dst ?
+			    K_FRAME_TX_FORWARD_LAST : K_FRAME_TX_FORWARD;
 		if (k.ip && k.proto == 17 && k.l4)
 			return K_FRAME_TX_UDP;
 		if (!k.ip || k.proto != 6 || !k.l4)
@@ -691,13 +724,19 @@ cl_frame(struct narr_ctx *c)
 	default:
 		break;
 	}
-	/* A drop: name the other end of the link where it was lost there. */
+	/*
+	 * A drop on a link (net.c): the record names no node where the
+	 * frame was lost in the wire itself, so {node} is the end it left
+	 * and {peer} the end it never reached (dir 0: from a to b).
+	 */
 	if (r->peer < 0 && r->link >= 0 && r->link < c->sc->nlinks) {
 		const struct sc_link *l = &c->sc->links[r->link];
-		int other = r->node == l->a ? l->b : r->node == l->b ? l->a :
-		    r->dir ? l->a : l->b;
+		int from = r->dir ? l->b : l->a, to = r->dir ? l->a : l->b;
 
-		set_node(c, other, PH_PEER, PH_PEER_HOST, PH_PEER_IP);
+		if (!node_ok(c->sc, r->node))
+			set_node(c, from, PH_NODE, PH_HOST, PH_IP);
+		set_node(c, r->node == to ? from : to, PH_PEER, PH_PEER_HOST,
+		    PH_PEER_IP);
 	}
 	arg_set(c, PH_REASON, drop_reason_name((enum drop_reason)r->a));
 	switch (r->a) {
@@ -1339,7 +1378,9 @@ cl_imap(struct narr_ctx *c, const char *t)
 			set_imap_user(c, cmd);
 			return K_IMAP_LOGIN;
 		}
-		arg_setn(c, PH_VALUE, arg, line_len(arg));
+		/* FETCH and STORE: the message numbers, not the item list. */
+		arg_setn(c, PH_VALUE, arg, verb_is(v, "FETCH") ||
+		    verb_is(v, "STORE") ? word_len(arg) : line_len(arg));
 		if (verb_is(v, "SELECT") || verb_is(v, "EXAMINE"))
 			return K_IMAP_SELECT;
 		if (verb_is(v, "SEARCH"))
@@ -1361,11 +1402,12 @@ cl_imap(struct narr_ctx *c, const char *t)
 	/*
 	 * A server record may hold several response lines: untagged data
 	 * ("* 1 EXISTS", "* SEARCH 1 2", "* 1 FETCH ...") and the tagged
-	 * status that completes a command ("a3 OK FETCH completed").
+	 * status that completes a command ("a3 OK FETCH completed").  What
+	 * the untagged lines say is kept by kind; the first kind found
+	 * names the record.
 	 */
-	const char *tagged = NULL, *bye = NULL, *first = t + 3;
-	long long exists = -1;
-	int nsearch = -1, nfetch = 0, nexpunged = 0;
+	const char *tagged = NULL, *first = t + 3;
+	enum narr_key untagged = K_N;
 
 	for (const char *p = first; *p != '\0';) {
 		size_t n = line_len(p);
@@ -1373,20 +1415,64 @@ cl_imap(struct narr_ctx *c, const char *t)
 		if (starts(p, "* ")) {
 			const char *w = p + 2;
 			const char *w2 = next_word(w);
+			long long num = num_at(w);
+			enum narr_key k = K_N;
 
 			if (starts_ci(w, "BYE"))
-				bye = p;
+				k = K_IMAP_BYE;
 			else if (starts_ci(w, "SEARCH")) {
-				nsearch = 0;
+				int found = 0;
 				for (const char *q = w2; q < p + n && *q;
 				    q = next_word(q))
-					nsearch += num_at(q) >= 0;
-			} else if (num_at(w) >= 0 && verb_is(w2, "EXISTS"))
-				exists = num_at(w);
-			else if (num_at(w) >= 0 && verb_is(w2, "FETCH"))
-				nfetch++;
-			else if (num_at(w) >= 0 && verb_is(w2, "EXPUNGE"))
-				nexpunged++;
+					found += num_at(q) >= 0;
+				arg_printf(c, PH_COUNT, "%d", found);
+				k = K_IMAP_SEARCH_RESULT;
+			} else if (starts_ci(w, "FLAGS ")) {
+				arg_setn(c, PH_VALUE, w2, n - (size_t)(w2 - p));
+				k = K_IMAP_FLAGS;
+			} else if (starts_ci(w, "OK [")) {
+				/* RFC 3501 7.1: a response code in brackets. */
+				const char *code = w + 4;
+				const char *arg = next_word(code);
+				static const struct {
+					const char *name;
+					enum narr_key key;
+				} codes[] = {
+					{ "UIDVALIDITY", K_IMAP_UIDVALIDITY },
+					{ "UIDNEXT", K_IMAP_UIDNEXT },
+					{ "UNSEEN", K_IMAP_UNSEEN },
+					{ "PERMANENTFLAGS", K_IMAP_PERMANENTFLAGS },
+				};
+				for (size_t i = 0; i < sizeof codes /
+				    sizeof codes[0]; i++)
+					if (starts_ci(code, codes[i].name) &&
+					    code[strlen(codes[i].name)] == ' ')
+						k = codes[i].key;
+				if (k != K_N)
+					arg_setn(c, PH_VALUE, arg,
+					    strcspn(arg, "]\r\n"));
+			} else if (num >= 0 && verb_is(w2, "EXISTS")) {
+				arg_printf(c, PH_COUNT, "%lld", num);
+				k = K_IMAP_EXISTS;
+			} else if (num >= 0 && verb_is(w2, "RECENT")) {
+				arg_printf(c, PH_COUNT, "%lld", num);
+				k = K_IMAP_RECENT;
+			} else if (num >= 0 && verb_is(w2, "FETCH")) {
+				/* The message comes as a literal: {SIZE}. */
+				const char *lit = memchr(p, '{', n);
+				arg_printf(c, PH_VALUE, "%lld", num);
+				if (lit != NULL && num_at(lit + 1) >= 0) {
+					arg_printf(c, PH_LEN, "%lld",
+					    num_at(lit + 1));
+					k = K_IMAP_FETCH_DATA;
+				} else	/* no message: flags, after a STORE */
+					k = K_IMAP_FETCH_FLAGS;
+			} else if (num >= 0 && verb_is(w2, "EXPUNGE")) {
+				arg_printf(c, PH_VALUE, "%lld", num);
+				k = K_IMAP_EXPUNGED;
+			}
+			if (k == K_IMAP_BYE || (untagged == K_N && k != K_N))
+				untagged = k;
 		} else if (!starts(p, "+") && tagged == NULL && n > 0 &&
 		    p[0] != '(' && p[0] != ')')
 			tagged = p;
@@ -1394,12 +1480,6 @@ cl_imap(struct narr_ctx *c, const char *t)
 		while (*p == '\r' || *p == '\n')
 			p++;
 	}
-	if (exists >= 0)
-		arg_printf(c, PH_COUNT, "%lld", exists);
-	if (nsearch >= 0)
-		arg_printf(c, PH_COUNT, "%d", nsearch);
-	if (nfetch > 0 && nsearch < 0 && exists < 0)
-		arg_printf(c, PH_COUNT, "%d", nfetch);
 
 	const char *cmd = NULL;
 	if (tagged != NULL) {
@@ -1423,19 +1503,10 @@ cl_imap(struct narr_ctx *c, const char *t)
 
 	if (cmd == NULL && tagged == NULL && starts_ci(first, "* OK"))
 		return K_IMAP_GREETING;
-	if (bye != NULL)
+	if (untagged == K_IMAP_BYE)
 		return K_IMAP_BYE;
-	if (tagged == NULL) {
-		if (exists >= 0)
-			return K_IMAP_EXISTS;
-		if (nsearch >= 0)
-			return K_IMAP_SEARCH_RESULT;
-		if (nfetch > 0)
-			return K_IMAP_FETCH_DATA;
-		if (nexpunged > 0)
-			return K_IMAP_EXPUNGED;
-		return K_IMAP_UNTAGGED;
-	}
+	if (tagged == NULL)
+		return untagged != K_N ? untagged : K_IMAP_UNTAGGED;
 	const char *st = next_word(tagged);
 	const char *v = cmd ? imap_verb(cmd) : "";
 
@@ -1459,7 +1530,7 @@ cl_imap(struct narr_ctx *c, const char *t)
 	if (verb_is(v, "EXPUNGE") || verb_is(v, "CLOSE"))
 		return K_IMAP_EXPUNGE_OK;
 	if (verb_is(v, "LOGOUT"))
-		return K_IMAP_BYE;
+		return K_IMAP_LOGOUT_OK;
 	return K_IMAP_OK;
 }
 
@@ -1737,6 +1808,7 @@ narrate_placeholders(size_t *n)
 struct narr_lang {
 	char	*code;
 	char	*name;
+	char	*fallback;	/* "fallback": the language for what this one lacks */
 	char	*text[K_N];	/* by enum narr_key; NULL where the file has none */
 	char	**extra;	/* keys of the file this program does not know */
 	int	 nextra;
@@ -1828,6 +1900,7 @@ narrate(const struct sim *s, const struct narr_lang *L,
 	const char *t;
 
 	ctx_init(&c, s, rec, lang);
+	c.lang_fb = L ? L->fallback : NULL;
 	k = classify(&c);
 	t = L && L->text[k] ? L->text[k] :
 	    fallback && fallback->text[k] ? fallback->text[k] : NULL;
@@ -1900,6 +1973,9 @@ utf8_bad(const unsigned char *s, size_t len)
 static void
 err_add(struct buf *e, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+static void
+err_at(struct buf *e, const char *name, const char *json, size_t off,
+    const char *msg);
 
 static void
 err_add(struct buf *e, const char *name, const char *fmt, ...)
@@ -1912,6 +1988,19 @@ err_add(struct buf *e, const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(e, fmt, ap);
 	va_end(ap);
+}
+
+/* "NAME:LINE:COL: msg", as the scenario loader writes JSON errors. */
+static void
+err_at(struct buf *e, const char *name, const char *json, size_t off,
+    const char *msg)
+{
+	int line, col;
+
+	text_pos(json, off, &line, &col);
+	if (e->len)
+		buf_putc(e, '\n');
+	buf_printf(e, "%s:%d:%d: %s", name, line, col, msg);
 }
 
 /* A code a file may be named after: a letter, then letters, digits, '-', '_'. */
@@ -2001,7 +2090,6 @@ narr_lang_parse(const char *json, size_t len, const char *name, char **err)
 	cJSON *root = NULL;
 	char *copy = NULL;
 	size_t bad, bom = 0;
-	int line, col;
 
 	if (name == NULL)
 		name = "(language)";
@@ -2020,8 +2108,7 @@ narr_lang_parse(const char *json, size_t len, const char *name, char **err)
 	}
 	if ((bad = utf8_bad((const unsigned char *)json + bom, len - bom)) <
 	    len - bom) {
-		text_pos(json, bom + bad, &line, &col);
-		err_add(&e, name, "%d:%d: %s", line, col, json[bom + bad] ?
+		err_at(&e, name, json, bom + bad, json[bom + bad] ?
 		    "not valid UTF-8 (save the file as UTF-8)" :
 		    "a NUL byte (this is not a text file)");
 		goto out;
@@ -2035,9 +2122,8 @@ narr_lang_parse(const char *json, size_t len, const char *name, char **err)
 		    0;
 		if (off > len - bom)
 			off = len - bom;
-		text_pos(copy, off, &line, &col);
-		err_add(&e, name, "%d:%d: this is not valid JSON here (a "
-		    "missing comma or quote, or a comma too many?)", line, col);
+		err_at(&e, name, copy, off, "this is not valid JSON here (a "
+		    "missing comma or quote, or a comma too many?)");
 		goto out;
 	}
 	if (!cJSON_IsObject(root)) {
@@ -2071,6 +2157,14 @@ narr_lang_parse(const char *json, size_t len, const char *name, char **err)
 				    "\"Bahasa Jawa\"");
 			else
 				L->name = xstrdup(m->valuestring);
+		} else if (strcmp(key, "fallback") == 0) {
+			if (!cJSON_IsString(m) ||
+			    !narr_lang_code_ok(m->valuestring))
+				err_add(&e, name, "fallback: must be the code "
+				    "of another language in quotes, like "
+				    "\"id\"");
+			else
+				L->fallback = xstrdup(m->valuestring);
 		} else if (strcmp(key, "texts") == 0) {
 			if (!cJSON_IsObject(m))
 				err_add(&e, name, "texts: must be an object "
@@ -2079,8 +2173,9 @@ narr_lang_parse(const char *json, size_t len, const char *name, char **err)
 				texts = m;
 		} else if (key[0] != '_')
 			err_add(&e, name, "%s: unknown key (a language file "
-			    "has \"language\", \"name\" and \"texts\"; keys "
-			    "starting with '_' are comments)", key);
+			    "has \"language\", \"name\", \"texts\" and "
+			    "maybe \"fallback\"; keys starting with '_' are "
+			    "comments)", key);
 	}
 	if (!cJSON_GetObjectItemCaseSensitive(root, "language"))
 		err_add(&e, name, "language: missing (the language's code, "
@@ -2116,6 +2211,7 @@ narr_lang_free(struct narr_lang *L)
 		return;
 	free(L->code);
 	free(L->name);
+	free(L->fallback);
 	for (int i = 0; i < K_N; i++)
 		free(L->text[i]);
 	for (int i = 0; i < L->nextra; i++)
@@ -2134,6 +2230,20 @@ const char *
 narr_lang_name(const struct narr_lang *L)
 {
 	return L->name;
+}
+
+const char *
+narr_lang_fallback(const struct narr_lang *L)
+{
+	return L->fallback;
+}
+
+void
+narr_lang_merge(struct narr_lang *L, const struct narr_lang *from)
+{
+	for (int k = 0; k < K_N; k++)
+		if (L->text[k] == NULL && from->text[k] != NULL)
+			L->text[k] = xstrdup(from->text[k]);
 }
 
 const char *

@@ -17,6 +17,8 @@
  *	{ "language": "id", "name": "Bahasa Indonesia",
  *	  "texts": { "smtp.rcpt_to": "... {to} ...", ... } }
  *
+ *     (plus, optionally, "fallback": "id", and "_comment" keys),
+ *
  *     narrate() picks the sentence for a record's key and fills in its
  *     placeholders ({node}, {to}, {code}, ...; narrate_placeholders()
  *     lists them) with the values of that very step.
@@ -65,6 +67,15 @@ const char *narr_lang_code(const struct narr_lang *L);
 int	 narr_lang_code_ok(const char *s);
 /* "Bahasa Indonesia", as the file's "name" says. */
 const char *narr_lang_name(const struct narr_lang *L);
+/*
+ * The file's "fallback" (optional): the code of the language to use for
+ * what this one lacks, sentences and node labels, before English; so a
+ * teacher translating id.json into Javanese can leave some of it in
+ * Indonesian.  NULL where the file names none.
+ */
+const char *narr_lang_fallback(const struct narr_lang *L);
+/* Give L every sentence of from that L lacks (its fallback's, say). */
+void	 narr_lang_merge(struct narr_lang *L, const struct narr_lang *from);
 /* The sentence for key as written in the file, or NULL where it has none. */
 const char *narr_lang_text(const struct narr_lang *L, const char *key);
 /*

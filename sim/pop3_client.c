@@ -121,6 +121,7 @@ pc_send(struct pop3_fetch *f, const char *shown, const char *fmt, ...)
 	buf_free(&b);
 }
 
+/* The one place the state changes: the entry action of st (its command), if any. */
 static void
 pc_enter_state(struct pop3_fetch *f, enum pc_state st)
 {
@@ -311,7 +312,7 @@ pc_connected(struct tcp_conn *c, void *u)
 
 	(void)c;
 	/* RFC 1939 4: the server speaks first. */
-	f->state = PC_GREETING;
+	pc_enter_state(f, PC_GREETING);
 }
 
 static void
@@ -361,7 +362,7 @@ pc_connect(struct pop3_fetch *f, uint32_t ip)
 	struct sim *s = f->s;
 
 	f->peer = net_node_by_ip(s, ip);
-	f->state = PC_CONNECTING;
+	pc_enter_state(f, PC_CONNECTING);
 	f->c = tcp_connect(s, f->node, ip,
 	    (uint16_t)s->sc->nodes[f->server].pop3.port, &pc_ops, f);
 	if (f->c == NULL)
@@ -405,7 +406,7 @@ pop3_fetch(struct sim *s, int ai)
 	w->fetches = f;
 	/* Like a real program, find the server by its name where the device has a resolver. */
 	if (s->sc->nodes[act->node].resolver >= 0) {
-		f->state = PC_RESOLVING;
+		pc_enter_state(f, PC_RESOLVING);
 		f->dns = dns_query(s, act->node, s->sc->nodes[act->server].hostname,
 		    DNS_T_A, pc_resolved, f);
 	} else

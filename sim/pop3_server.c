@@ -45,10 +45,10 @@ struct pop3_sess {
 	char		 user[POP3_ARG_MAX + 1];	/* after USER; "" before */
 	struct mailbox	*mb;		/* TRANSACTION: the maildrop we locked */
 	/*
-	 * RFC 1939 5: message numbers are fixed for the whole session, so
-	 * the session keeps the maildrop as it was at login: message n is
-	 * the one with UID uid[n - 1].  Mail that arrives later waits for
-	 * the next session.
+	 * RFC 1939 4: message numbers are given at login and stay fixed
+	 * for the whole session, so the session keeps the maildrop as it was
+	 * then: message n is the one with UID uid[n - 1].  Mail that arrives
+	 * later waits for the next session.
 	 */
 	uint32_t	*uid;
 	uint8_t		*deleted;	/* marked by DELE, per message number */
@@ -331,14 +331,15 @@ ps_proceed_pass(struct pop3_sess *ss, struct pop3_cmd *c)
 	/* RFC 1939 7 (PASS): after -ERR the client starts again with USER. */
 	ss->user[0] = '\0';
 	if (mb == NULL || strcmp(mb->password, c->arg) != 0) {
-		/* RFC 3206 4: [AUTH] means "the credentials were wrong"; which one, we do not say. */
+		/* RFC 3206 5: [AUTH] means "the credentials were wrong"; which one, we do not say. */
 		ps_reply(ss, 0, "[AUTH] invalid user name or password");
 		return;
 	}
 	/*
-	 * RFC 1939 8: "the POP3 server acquires an exclusive-access lock
-	 * on the maildrop", so two sessions never both delete; RFC 2449 8.1.1
-	 * names the refusal [IN-USE].
+	 * RFC 1939 4: "the POP3 server then acquires an exclusive-access
+	 * lock on the maildrop", so that two sessions never number or delete
+	 * the same messages at once.  RFC 2449 8.1.2 names the refusal
+	 * [IN-USE]: the password was right, the maildrop is busy.
 	 */
 	if (mb->locked) {
 		ps_reply(ss, 0, "[IN-USE] maildrop already locked by another "
@@ -494,8 +495,8 @@ ps_proceed_quit(struct pop3_sess *ss, struct pop3_cmd *c)
 	}
 	/*
 	 * RFC 1939 6: "the POP3 session enters the UPDATE state ... [and]
-	 * removes all messages marked as deleted from the maildrop".
-	 * Highest number first, so the ones still to go keep their places.
+	 * removes all messages marked as deleted from the maildrop".  Each
+	 * is found by its UID, so removing one does not move the others.
 	 */
 	ps_enter_state(ss, PS_UPDATE);
 	for (int i = ss->nmsgs; i >= 1; i--) {
@@ -524,7 +525,7 @@ ps_proceed_capa(struct pop3_sess *ss, struct pop3_cmd *c)
 
 	(void)c;
 	/*
-	 * RFC 2449 6: what this server can do.  RESP-CODES: replies may
+	 * RFC 2449 5 and 6: what this server can do.  RESP-CODES: replies may
 	 * carry [IN-USE] and the like; AUTH-RESP-CODE (RFC 3206): [AUTH]
 	 * marks a refused login; PIPELINING: a client may send several
 	 * commands without waiting, the replies come back in order.

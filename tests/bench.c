@@ -9,6 +9,14 @@
  * - tcp_bulk_*: 10,000,000 bytes, MSS 536, host-R1-R2-host over
  *   100 Mbit/s 2 ms, 10 Mbit/s 20 ms, 100 Mbit/s 15 ms, queues long
  *   enough not to drop, with the whole trace kept.
+ * - view_*, step_ms_*: render/view.c over the trace of tests/stress.c's
+ *   scenario (more than 100,000 records): the time to build the view,
+ *   then 10,000 steps to random places (xorshift), each a view_seek()
+ *   and the view_packets() of that step, as the window does per frame;
+ *   median and 99th percentile of the wall clock, and the 99th
+ *   percentile of the thread's CPU time, which a busy machine does not
+ *   inflate.  stress_packets_in_flight: the most
+ *   frames that scenario has in flight at one step, as the view sees it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +27,8 @@
 #include "event.h"
 #include "helpers.h"
 #include "sim.h"
+#include "stress.h"
+#include "view.h"
 
 #define HOLD_PENDING	1000
 #define HOLD_EVENTS	10000000ULL
@@ -29,6 +39,20 @@ wall(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * The thread's own CPU time: what a step costs without the time the
+ * scheduler gave to others (on a loaded machine, one tick of 4 ms in a
+ * hundred steps is enough to set a wall-clock 99th percentile).
+ */
+static double
+thread_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -158,6 +182,64 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* ---- the view over a busy trace ---- */
+
+#define VIEW_SEEKS	10000
+#define VIEW_MAXPKT	100000
+
+static void
+bench_view(void)
+{
+	static struct view_packet pk[VIEW_MAXPKT];
+	static double ms[VIEW_SEEKS], cpu[VIEW_SEEKS];
+	struct scenario *sc = stress_scenario();
+	struct sim *s = sim_new(sc, sc->seed);
+
+	sim_run(s);
+	size_t n = trace_count(sim_trace(s));
+	if (n < 100000)
+		fprintf(stderr, "bench: the stress trace has only %zu records\n",
+		    n);
+	double t0 = wall();
+	struct view *v = view_new(s);
+	double build = wall() - t0;
+
+	xs = 0x2545f4914f6cdd1dULL;
+	size_t steps = view_steps(v);
+	long sink = 0;
+	for (int k = 0; k < VIEW_SEEKS; k++) {
+		size_t step = (size_t)(xorshift() % steps);
+
+		double c0 = thread_cpu();
+		t0 = wall();
+		view_seek(v, step);
+		sink += view_packets(v, view_state(v)->t, pk, VIEW_MAXPKT);
+		ms[k] = (wall() - t0) * 1e3;
+		cpu[k] = (thread_cpu() - c0) * 1e3;
+	}
+	qsort(ms, VIEW_SEEKS, sizeof *ms, cmp_double);
+	qsort(cpu, VIEW_SEEKS, sizeof *cpu, cmp_double);
+
+	int busiest = stress_busiest_step(s, v);
+	view_seek(v, (size_t)busiest);
+	int inflight = view_packets(v, view_state(v)->t, pk, VIEW_MAXPKT);
+
+	printf("view_trace_records %zu\n", n);
+	printf("view_build_ms %.1f\n", build * 1e3);
+	printf("view_bytes_per_record %.1f\n",
+	    (double)view_bytes_used(v) / (double)(n ? n : 1));
+	printf("step_ms_median %.4f\n", ms[VIEW_SEEKS / 2]);
+	printf("step_ms_p99 %.4f\n", ms[VIEW_SEEKS * 99 / 100]);
+	printf("step_ms_max %.4f\n", ms[VIEW_SEEKS - 1]);
+	printf("step_cpu_ms_p99 %.4f\n", cpu[VIEW_SEEKS * 99 / 100]);
+	printf("stress_packets_in_flight %d\n", inflight);
+	if (sink < 0)
+		printf("(never)\n");
+	view_free(v);
+	sim_free(s);
+	scenario_free(sc);
+}
+
 #define ROUNDS 5
 
 int
@@ -167,6 +249,7 @@ main(void)
 
 	/* TCP first, so that its peak memory is its own. */
 	bench_tcp();
+	bench_view();
 	/*
 	 * Alternate the two, several rounds, and report medians: a machine
 	 * shared with other work makes single runs swing by 20 %.

@@ -21,10 +21,11 @@ struct scenario *stress_scenario(void);
 const char *stress_scenario_json(void);
 
 /*
- * The step with the most frames in flight (on a link or queued), found
- * by looking at every step's time; *count gets that number when count is
- * not NULL.  Moves the view to that step.
+ * The step with the most frames in flight (on a link or waiting in a
+ * FIFO), counted from the trace in one pass.  Only the last step of an
+ * instant counts, so view_packets() at that step's time shows exactly
+ * that many frames, whether or not the view was moved there.
  */
-size_t	stress_busiest_step(const struct sim *s, struct view *v, int *count);
+int	stress_busiest_step(const struct sim *s, const struct view *v);
 
 #endif

@@ -16,7 +16,11 @@ Suite	*message_suite(void);
 Suite	*smtp_wire_suite(void);
 Suite	*mail_suite(void);
 Suite	*view_suite(void);
+Suite	*decode_suite(void);
 Suite	*pop3_suite(void);
+Suite	*imap_suite(void);
+Suite	*real_clients_suite(void);
+Suite	*narrate_suite(void);
 
 int
 main(void)
@@ -32,7 +36,11 @@ main(void)
 	srunner_add_suite(sr, smtp_wire_suite());
 	srunner_add_suite(sr, mail_suite());
 	srunner_add_suite(sr, view_suite());
+	srunner_add_suite(sr, decode_suite());
 	srunner_add_suite(sr, pop3_suite());
+	srunner_add_suite(sr, imap_suite());
+	srunner_add_suite(sr, real_clients_suite());
+	srunner_add_suite(sr, narrate_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

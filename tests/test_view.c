@@ -14,6 +14,7 @@
 
 #include "helpers.h"
 #include "mail.h"
+#include "stress.h"
 #include "util.h"
 #include "view.h"
 #include "world.h"
@@ -509,6 +510,36 @@ START_TEST(test_packet_halfway)
 }
 END_TEST
 
+/*
+ * A trace cut short (the window runs the sim only so far): the frame on
+ * the wire has no RX yet, so the view finds its arrival from the link,
+ * and the same time as the full run's RX.
+ */
+START_TEST(test_packet_trace_cut_short)
+{
+	struct vrun full = vrun_file("scenarios/default.json");
+	const struct trace *ft = sim_trace(full.s);
+	struct sim *s = sim_new(full.sc, full.sc->seed);
+	struct view_packet pk[8];
+
+	sim_run_until(s, 2 * SIM_MS);
+	struct view *v = view_new(s);
+	const struct trace *tr = sim_trace(s);
+	ck_assert_uint_eq(trace_count(tr), 2);		/* the question, its TX */
+	uint64_t arrive = trace_get(ft, hop_end(ft, 1))->t;
+	ck_assert_uint_eq(arrive, 5032400);
+	int n = view_packets(v, arrive / 2, pk, 8);
+	ck_assert_int_eq(n, 1);
+	ck_assert_double_eq_tol(pk[0].progress, 0.5, 1e-9);
+	ck_assert_int_eq(pk[0].lost, 0);
+	ck_assert_int_eq(view_packets(v, arrive - 1, pk, 8), 1);
+	ck_assert_int_eq(view_packets(v, arrive, pk, 8), 0);
+	view_free(v);
+	sim_free(s);
+	vrun_free(&full);
+}
+END_TEST
+
 /* A frame waiting in the laptop's FIFO while the message goes out. */
 START_TEST(test_packet_queued)
 {
@@ -882,6 +913,35 @@ START_TEST(test_view_memory)
 }
 END_TEST
 
+/* The stress scenario keeps its promise: hundreds of frames at once. */
+START_TEST(test_stress_in_flight)
+{
+	static struct view_packet pk[20000];
+	struct scenario *sc = stress_scenario();
+	struct sim *s = sim_new(sc, sc->seed);
+
+	sim_run(s);
+	ck_assert_uint_ge(trace_count(sim_trace(s)), 100000);
+	struct view *v = view_new(s);
+	int step = stress_busiest_step(s, v);
+	ck_assert_int_gt(step, 0);
+	/* By time, from anywhere, and seeked there: the same frames. */
+	int n = view_packets(v, view_step_time(v, (size_t)step), pk, 20000);
+	ck_assert_int_ge(n, 500);
+	view_seek(v, (size_t)step);
+	ck_assert_int_eq(view_packets(v, view_state(v)->t, pk, 20000), n);
+	int queued = 0;
+	for (int k = 0; k < n; k++) {
+		ck_assert(pk[k].progress >= 0 && pk[k].progress <= 1);
+		queued += pk[k].queued;
+	}
+	ck_assert_int_gt(queued, 0);
+	view_free(v);
+	sim_free(s);
+	scenario_free(sc);
+}
+END_TEST
+
 Suite *
 view_suite(void)
 {
@@ -897,6 +957,7 @@ view_suite(void)
 	tcase_add_test(tc, test_packets_default);
 	tcase_add_test(tc, test_packet_halfway);
 	tcase_add_test(tc, test_packet_queued);
+	tcase_add_test(tc, test_packet_trace_cut_short);
 	tcase_add_test(tc, test_handshake_labels);
 	tcase_add_test(tc, test_packets_lost);
 	tcase_add_test(tc, test_chapters_default);
@@ -904,6 +965,7 @@ view_suite(void)
 	tcase_add_test(tc, test_next_app_chapter);
 	tcase_add_test(tc, test_chapters_by_hand);
 	tcase_add_test(tc, test_view_memory);
+	tcase_add_test(tc, test_stress_in_flight);
 	suite_add_tcase(s, tc);
 	return s;
 }

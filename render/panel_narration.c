@@ -1,0 +1,112 @@
+/*
+ * panel_narration.c: what is happening at the current step, in one or
+ * two large sentences under the picture, in the chosen language (L
+ * switches it live).  The sentences come from narrate() and the
+ * language files (sim/narrate.h, render/lang.h); step 0, before
+ * anything happens, shows the scenario's title and description.
+ */
+#include "ui.h"
+#include "narrate.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *
+ui_narration(struct ui *u, size_t step, int lang, char *out, size_t n)
+{
+	if (lang < 0 || lang >= u->nlangs)
+		lang = 0;
+	const char *code = u->lang_code[lang];
+
+	/* Before the first step: how to start (the story is in the right panel). */
+	if (step == 0 || step > trace_count(u->tr)) {
+		snprintf(out, n, "%s", words_get(code, W_START_HINT));
+		return out;
+	}
+	struct buf b = { 0 };
+	narrate(u->sim, u->lang[lang], u->fallback, step - 1, &b);
+	snprintf(out, n, "%.*s", (int)b.len, b.data ? (const char *)b.data : "");
+	buf_free(&b);
+	return out;
+}
+
+/* The rectangle the sentence may use, and the font. */
+static void
+narration_box(struct ui *u, SDL_Rect *box, int *px, int *max_lines)
+{
+	const struct layout *L = &u->lay;
+	int pad = layout_px(L, 10);
+	int head = text_line_height(u->text, FACE_SANS, L->font_small);
+
+	*px = L->font_narration;
+	box->x = L->narration.x + pad;
+	box->y = L->narration.y + layout_px(L, 4) + head + layout_px(L, 2);
+	box->w = L->narration.w - 2 * pad;
+	box->h = L->narration.y + L->narration.h - box->y - layout_px(L, 4);
+	int lh = text_line_height(u->text, FACE_SANS, *px);
+	*max_lines = box->h / lh;
+	if (*max_lines < 1)
+		*max_lines = 1;
+}
+
+/*
+ * The font for a sentence: the large one where it fits, else one size
+ * down, else the smallest; *lines is what it needs at that size.
+ */
+static void
+narration_font(struct ui *u, const SDL_Rect *box, const char *s, int *px,
+    int *lines, int *max_lines)
+{
+	const struct layout *L = &u->lay;
+	int sizes[3] = { L->font_narration, L->font_normal, L->font_small };
+
+	for (int i = 0; i < 3; i++) {
+		int lh = text_line_height(u->text, FACE_SANS, sizes[i]);
+		*px = sizes[i];
+		*max_lines = box->h / lh > 0 ? box->h / lh : 1;
+		*lines = text_wrap(u->text, FACE_SANS, *px, u->th->text, box->x,
+		    box->y, box->w, 0, 0, s);
+		if (*lines <= *max_lines)
+			return;
+	}
+}
+
+int
+panel_narration_fits(struct ui *u, size_t step, int lang, int *lines,
+    int *max_lines)
+{
+	char buf[2048];
+	SDL_Rect box;
+	int px;
+
+	narration_box(u, &box, &px, max_lines);
+	ui_narration(u, step, lang, buf, sizeof buf);
+	narration_font(u, &box, buf, &px, lines, max_lines);
+	return *lines <= *max_lines;
+}
+
+void
+panel_narration_draw(struct ui *u)
+{
+	const struct layout *L = &u->lay;
+	const struct theme *th = u->th;
+	char buf[2048], head[160];
+	SDL_Rect box;
+	int px, max_lines, lines;
+
+	draw_fill(u->r, ui_rect(&L->narration), th->panel);
+	draw_frame(u->r, ui_rect(&L->narration), 1, th->edge);
+	/* A heading: the step and the time, where the eye starts reading. */
+	snprintf(head, sizeof head, "%s %zu %s %zu  ·  %.3f ms",
+	    ui_word(u, W_STEP), u->app.step, ui_word(u, W_OF),
+	    u->app.nsteps - 1, (double)view_step_time(u->view, u->app.step) /
+	    1e6);
+	text_draw(u->text, FACE_BOLD, L->font_small, th->dim,
+	    L->narration.x + layout_px(L, 10), L->narration.y + layout_px(L, 4),
+	    head);
+	narration_box(u, &box, &px, &max_lines);
+	ui_narration(u, u->app.step, u->app.lang, buf, sizeof buf);
+	narration_font(u, &box, buf, &px, &lines, &max_lines);
+	text_wrap(u->text, FACE_SANS, px, th->text, box.x, box.y, box.w,
+	    max_lines, TEXT_DRAW, buf);
+}

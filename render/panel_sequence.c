@@ -1,0 +1,153 @@
+/*
+ * panel_sequence.c: the sequence diagram (Tab): one column per host
+ * that speaks an application protocol, in the picture's left-to-right
+ * order, and one arrow per application message up to the current step,
+ * newest at the bottom, the current one lit.  Read like the message
+ * sequence charts of the RFCs.
+ */
+#include "ui.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* The hosts in the diagram: those that send or receive an application message. */
+static int
+seq_hosts(struct ui *u, int *col, int *order)
+{
+	int n = 0, nn = u->sc->nnodes;
+
+	for (int i = 0; i < nn; i++)
+		col[i] = -1;
+	for (size_t k = 0; k < u->napp; k++) {
+		const struct trace_rec *r = trace_get(u->tr, u->app_steps[k] - 1);
+		int ends[2] = { r->node, r->peer };
+		for (int j = 0; j < 2; j++)
+			if (ends[j] >= 0 && ends[j] < nn && col[ends[j]] < 0)
+				col[ends[j]] = 0;
+	}
+	/* Order by the picture's x, then file order. */
+	n = 0;
+	for (int i = 0; i < nn; i++)
+		if (col[i] >= 0)
+			order[n++] = i;
+	for (int a = 1; a < n; a++)
+		for (int b = a; b > 0 && u->lay.fx[order[b]] <
+		    u->lay.fx[order[b - 1]]; b--) {
+			int t = order[b];
+			order[b] = order[b - 1];
+			order[b - 1] = t;
+		}
+	for (int i = 0; i < n; i++)
+		col[order[i]] = i;
+	return n;
+}
+
+void
+panel_sequence_draw(struct ui *u)
+{
+	const struct layout *L = &u->lay;
+	const struct theme *th = u->th;
+	SDL_Rect area = { L->center.x, L->center.y, L->center.w,
+	    L->center.h - L->narration.h };
+	int px = L->font_small, pad = layout_px(L, 8);
+	int lh = text_line_height(u->text, FACE_SANS, px);
+	int nn = u->sc->nnodes;
+	int *col = malloc((size_t)(nn + 1) * sizeof *col);
+	int *order = malloc((size_t)(nn + 1) * sizeof *order);
+	char buf[512];
+
+	draw_fill(u->r, area, th->picture);
+	draw_frame(u->r, area, 1, th->edge);
+	if (col == NULL || order == NULL)
+		goto out;
+	int nh = seq_hosts(u, col, order);
+	text_draw(u->text, FACE_BOLD, L->font_normal, th->text, area.x + pad,
+	    area.y + layout_px(L, 4), ui_word(u, W_SEQUENCE));
+	if (nh == 0) {
+		text_draw(u->text, FACE_SANS, px, th->dim, area.x + pad,
+		    area.y + 3 * lh, ui_word(u, W_NO_MESSAGES));
+		goto out;
+	}
+	int gutter = layout_px(L, 64);
+	int x0 = area.x + gutter, x1 = area.x + area.w - layout_px(L, 50);
+	int head_y = area.y + layout_px(L, 4) + text_line_height(u->text,
+	    FACE_BOLD, L->font_normal) + layout_px(L, 4);
+	double dx = nh > 1 ? (double)(x1 - x0) / (nh - 1) : 0;
+	int colw = nh > 1 ? (int)dx - pad : x1 - x0;
+	if (colw > layout_px(L, 150))
+		colw = layout_px(L, 150);
+	/* Names on top, two lines at most. */
+	for (int i = 0; i < nh; i++) {
+		int cx = (int)lround(x0 + dx * i);
+		text_wrap(u->text, FACE_BOLD, px, th->text, cx - colw / 2, head_y,
+		    colw, 2, TEXT_DRAW | TEXT_CENTER, ui_node_name(u, order[i]));
+	}
+	int top = head_y + 2 * lh + pad, bottom = area.y + area.h - pad;
+	for (int i = 0; i < nh; i++) {
+		int cx = (int)lround(x0 + dx * i);
+		draw_fill(u->r, (SDL_Rect){ cx - 1, top - pad / 2, 2,
+		    bottom - top + pad / 2 }, th->track);
+	}
+	/* The messages up to the current step: as many as fit, newest last. */
+	int row = lh * 2 - lh / 3;
+	int fit = (bottom - top) / row;
+	size_t last = 0;	/* index after the last message shown */
+	while (last < u->napp && u->app_steps[last] <= u->app.step)
+		last++;
+	size_t first = last > (size_t)fit ? last - (size_t)fit : 0;
+	if (first == last) {
+		text_draw(u->text, FACE_SANS, px, th->dim, x0, top + lh,
+		    ui_word(u, W_NO_MESSAGES));
+		goto out;
+	}
+	for (size_t k = first; k < last; k++) {
+		const struct trace_rec *r = trace_get(u->tr, u->app_steps[k] - 1);
+		int y = top + (int)(k - first) * row;
+		int cur = k + 1 == last && u->app_steps[k] == u->app.step;
+		if (r->node < 0 || r->peer < 0 || r->node >= nn || r->peer >= nn)
+			continue;
+		int xa = (int)lround(x0 + dx * col[r->node]);
+		int xb = (int)lround(x0 + dx * col[r->peer]);
+		struct theme_proto pc = theme_proto((enum app_proto)r->a);
+		int ay = y + lh + lh / 4;
+
+		if (cur)
+			draw_fill(u->r, (SDL_Rect){ area.x + 1, y, area.w - 2,
+			    row }, th->current);
+		snprintf(buf, sizeof buf, "%.1f", (double)r->t / 1e6);
+		text_draw(u->text, FACE_SANS, px, th->dim, area.x + pad / 2, y +
+		    lh / 2, buf);
+		/* The arrow, in the protocol's colour, outlined for contrast. */
+		int dir = xb >= xa ? 1 : -1, ah = layout_px(L, 7);
+		draw_line(u->r, xa, ay, xb - dir * ah, ay, layout_px(L, 5),
+		    th->text);
+		draw_line(u->r, xa, ay, xb - dir * ah, ay, layout_px(L, 3),
+		    pc.fill);
+		draw_triangle(u->r, xb, ay, xb - dir * ah * 1.6, ay - ah,
+		    xb - dir * ah * 1.6, ay + ah, th->text);
+		/* The label above the arrow: protocol, then the message. */
+		const char *pname = app_proto_name((enum app_proto)r->a);
+		int lx = (xa < xb ? xa : xb) + pad / 2;
+		int span = abs(xb - xa) - pad;
+		if (span < layout_px(L, 260))
+			span = layout_px(L, 260);
+		if (lx + span > area.x + area.w - pad)
+			lx = area.x + area.w - pad - span;
+		int w = text_width(u->text, FACE_BOLD, px, pname) + pad;
+		SDL_Rect chip = { lx, y, w, lh };
+		draw_round(u->r, chip, lh / 4, pc.fill);
+		text_draw_center(u->text, FACE_BOLD, px, pc.ink, lx + w / 2, y,
+		    pname);
+		const char *msg = r->text ? trace_text_at(u->tr, r->text) : "";
+		snprintf(buf, sizeof buf, "%s", msg);
+		for (char *c = buf; *c; c++)
+			if (*c == '\r' || *c == '\n')
+				*c = ' ';
+		text_draw_fit(u->text, cur ? FACE_BOLD : FACE_SANS, px, th->text,
+		    lx + w + pad / 2, y, span - w - pad / 2, buf);
+	}
+out:
+	free(col);
+	free(order);
+}

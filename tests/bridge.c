@@ -1,0 +1,418 @@
+/*
+ * bridge.c: real loopback sockets into simulated servers.  See bridge.h.
+ *
+ * One loop does everything, single-threaded: poll() the listening and
+ * accepted sockets for a few milliseconds, accept and read what is
+ * there (bytes go into the simulated connections with tcp_send()),
+ * advance the simulation by BRIDGE_STEP_NS, and write out what the
+ * simulated servers sent meanwhile.  A round trip inside takes tens of
+ * simulated milliseconds, so one step answers any command; when the real
+ * program is idle the simulation still moves, so that mail travels
+ * between servers while the program waits.
+ *
+ * Closing is passed on both ways: the real program's EOF becomes
+ * tcp_close(); the simulated server's FIN becomes shutdown(SHUT_WR) once
+ * every byte before it has been written.
+ */
+#include "bridge.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scenario.h"
+#include "sim.h"
+#include "tcp.h"
+#include "util.h"
+
+#define BRIDGE_STEP_NS		(2 * SIM_SEC)	/* simulated time per loop */
+#define BRIDGE_POLL_MS		5		/* wall time a loop waits at most */
+#define BRIDGE_MAX_LISTEN	8
+
+/* One real connection and its simulated twin. */
+struct bconn {
+	struct bconn	*next;
+	int		 fd;		/* the real socket; -1 once closed */
+	struct tcp_conn	*c;		/* the simulated one; NULL once gone */
+	struct buf	 out;		/* from the simulated server, to write */
+	size_t		 out_off;	/* how much of it is written */
+	int		 real_eof;	/* the real program closed its side */
+	int		 sim_eof;	/* the simulated server closed (or failed) */
+	int		 shut;		/* sim_eof passed on with shutdown() */
+};
+
+struct blisten {
+	int		 fd;
+	int		 client, server;	/* node indices */
+	uint16_t	 port;			/* the server's port inside */
+};
+
+struct bridge {
+	struct scenario	*sc;
+	struct sim	*s;
+	struct blisten	 ls[BRIDGE_MAX_LISTEN];
+	int		 nls;
+	struct bconn	*conns;
+	int		 accepted;
+};
+
+static uint64_t
+bridge_now_ms(void)
+{
+	struct timespec ts;
+
+	/* Wall-clock time, for the time limit only: this is tests/, not sim/. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Non-blocking, and not inherited by the programs the tests start. */
+static void
+bridge_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL, 0);
+
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+/* ---- the simulated side ------------------------------------------------ */
+
+static void
+bridge_sim_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
+{
+	struct bconn *bc = u;
+
+	(void)c;
+	buf_append(&bc->out, p, n);
+}
+
+static void
+bridge_sim_peer_closed(struct tcp_conn *c, void *u)
+{
+	(void)c;
+	((struct bconn *)u)->sim_eof = 1;
+}
+
+static void
+bridge_sim_closed(struct tcp_conn *c, void *u)
+{
+	struct bconn *bc = u;
+
+	(void)c;
+	bc->c = NULL;
+	bc->sim_eof = 1;
+}
+
+static void
+bridge_sim_error(struct tcp_conn *c, void *u, enum tcp_err e)
+{
+	struct bconn *bc = u;
+
+	(void)c;
+	(void)e;
+	bc->c = NULL;
+	bc->sim_eof = 1;
+}
+
+static const struct tcp_ops bridge_ops = {
+	.data = bridge_sim_data,
+	.peer_closed = bridge_sim_peer_closed,
+	.closed = bridge_sim_closed,
+	.error = bridge_sim_error,
+};
+
+/* Close the simulated side; a connection not yet set up goes at once, without a callback. */
+static void
+bridge_sim_close(struct bconn *bc)
+{
+	if (bc->c == NULL)
+		return;
+	tcp_close(bc->c);
+	if (tcp_conn_state(bc->c) == TCP_CLOSED) {
+		bc->c = NULL;
+		bc->sim_eof = 1;
+	}
+}
+
+/* ---- the real side ------------------------------------------------------ */
+
+static void
+bridge_close_fd(struct bconn *bc)
+{
+	if (bc->fd >= 0)
+		close(bc->fd);
+	bc->fd = -1;
+	bc->real_eof = 1;
+}
+
+/* Write what the simulated server sent; pass its FIN on once all is out. */
+static void
+bridge_flush(struct bconn *bc)
+{
+	while (bc->fd >= 0 && bc->out_off < bc->out.len) {
+		ssize_t w = send(bc->fd, bc->out.data + bc->out_off,
+		    bc->out.len - bc->out_off, MSG_NOSIGNAL);
+
+		if (w > 0) {
+			bc->out_off += (size_t)w;
+			continue;
+		}
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == EINTR))
+			return;
+		/* The real program is gone: nobody is left to read. */
+		bridge_close_fd(bc);
+		bridge_sim_close(bc);
+	}
+	if (bc->out_off == bc->out.len) {
+		bc->out.len = 0;
+		bc->out_off = 0;
+	}
+	if (bc->fd >= 0 && bc->sim_eof && bc->out.len == 0 && !bc->shut) {
+		shutdown(bc->fd, SHUT_WR);
+		bc->shut = 1;
+	}
+}
+
+static void
+bridge_read(struct bconn *bc)
+{
+	char tmp[16384];
+	ssize_t r = recv(bc->fd, tmp, sizeof tmp, 0);
+
+	if (r > 0) {
+		/* A closed simulated side takes nothing more: the bytes are dropped. */
+		if (bc->c)
+			tcp_send(bc->c, tmp, (size_t)r);
+		return;
+	}
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return;
+	/* EOF (or an error): the real program is done sending. */
+	bc->real_eof = 1;
+	bridge_sim_close(bc);
+}
+
+static void
+bridge_accept(struct bridge *b, struct blisten *l)
+{
+	int fd = accept(l->fd, NULL, NULL);
+
+	if (fd < 0)
+		return;
+	bridge_nonblock(fd);
+	struct bconn *bc = xcalloc(1, sizeof *bc);
+	bc->fd = fd;
+	bc->next = b->conns;
+	b->conns = bc;
+	b->accepted++;
+	bc->c = tcp_connect(b->s, l->client, b->sc->nodes[l->server].ip,
+	    l->port, &bridge_ops, bc);
+	if (bc->c == NULL) {
+		/* The outside host is switched off in the scenario: no connection. */
+		bc->sim_eof = 1;
+		bridge_close_fd(bc);
+	}
+}
+
+/* Forget connections finished on both sides. */
+static void
+bridge_reap(struct bridge *b)
+{
+	struct bconn **pp = &b->conns;
+
+	while (*pp) {
+		struct bconn *bc = *pp;
+
+		/* The real side closes when both are done and every byte is out. */
+		if (bc->fd >= 0 && bc->real_eof && bc->sim_eof && bc->out.len == 0)
+			bridge_close_fd(bc);
+		if (bc->fd < 0 && bc->c == NULL) {
+			*pp = bc->next;
+			buf_free(&bc->out);
+			free(bc);
+			continue;
+		}
+		pp = &bc->next;
+	}
+}
+
+/* ---- the API ------------------------------------------------------------ */
+
+struct bridge *
+bridge_new(const char *text, size_t len, const char *name)
+{
+	struct sc_errors errs = { 0 };
+	struct scenario *sc = scenario_load(text, len, name, &errs);
+
+	for (int i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.msg[i]);
+	sc_errors_free(&errs);
+	if (sc == NULL)
+		return NULL;
+	struct bridge *b = xcalloc(1, sizeof *b);
+	b->sc = sc;
+	b->s = sim_new(sc, sc->seed);
+	return b;
+}
+
+struct bridge *
+bridge_new_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf t = { 0 };
+	char chunk[65536];
+	size_t n;
+
+	if (f == NULL) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_append(&t, chunk, n);
+	fclose(f);
+	struct bridge *b = bridge_new(t.data ? (char *)t.data : "", t.len, path);
+	buf_free(&t);
+	return b;
+}
+
+uint16_t
+bridge_listen(struct bridge *b, const char *client, const char *server,
+    uint16_t port)
+{
+	int cn = scenario_node_index(b->sc, client);
+	int sn = scenario_node_index(b->sc, server);
+	struct sockaddr_in a;
+	socklen_t alen = sizeof a;
+
+	if (cn < 0 || sn < 0 || b->nls == BRIDGE_MAX_LISTEN)
+		return 0;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return 0;
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = 0;		/* the kernel picks a free port */
+	if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+	    listen(fd, 8) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &alen) != 0) {
+		close(fd);
+		return 0;
+	}
+	bridge_nonblock(fd);
+	b->ls[b->nls++] = (struct blisten){ fd, cn, sn, port };
+	return ntohs(a.sin_port);
+}
+
+int
+bridge_run(struct bridge *b, int (*done)(void *u), void *u, int max_wall_ms)
+{
+	uint64_t deadline = bridge_now_ms() + (uint64_t)max_wall_ms;
+	struct pollfd *pf = NULL;
+	struct bconn **who = NULL;
+	size_t cap = 0;
+	int rc;
+
+	for (;;) {
+		if (done && done(u)) {
+			rc = 0;
+			break;
+		}
+		if (bridge_now_ms() >= deadline) {
+			rc = -1;
+			break;
+		}
+		size_t n = (size_t)b->nls;
+		for (struct bconn *bc = b->conns; bc; bc = bc->next)
+			n++;
+		if (n > cap) {
+			cap = n * 2;
+			pf = xrealloc(pf, cap * sizeof *pf);
+			who = xrealloc(who, cap * sizeof *who);
+		}
+		n = 0;
+		for (int i = 0; i < b->nls; i++) {
+			pf[n] = (struct pollfd){ .fd = b->ls[i].fd, .events = POLLIN };
+			who[n++] = NULL;
+		}
+		for (struct bconn *bc = b->conns; bc; bc = bc->next) {
+			short ev = 0;
+
+			if (bc->fd < 0)
+				continue;
+			if (!bc->real_eof)
+				ev |= POLLIN;
+			if (bc->out_off < bc->out.len)
+				ev |= POLLOUT;
+			pf[n] = (struct pollfd){ .fd = bc->fd, .events = ev };
+			who[n++] = bc;
+		}
+		if (poll(pf, (nfds_t)n, BRIDGE_POLL_MS) < 0 && errno != EINTR) {
+			rc = -1;
+			break;
+		}
+		/* Real bytes first: they go in before the simulation moves on. */
+		for (size_t i = 0; i < n; i++) {
+			if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (who[i] == NULL)
+				bridge_accept(b, &b->ls[i]);
+			else if (who[i]->fd >= 0 && !who[i]->real_eof)
+				bridge_read(who[i]);
+		}
+		sim_run_until(b->s, sim_now(b->s) + BRIDGE_STEP_NS);
+		for (struct bconn *bc = b->conns; bc; bc = bc->next)
+			bridge_flush(bc);
+		bridge_reap(b);
+	}
+	free(pf);
+	free(who);
+	return rc;
+}
+
+struct sim *
+bridge_sim(struct bridge *b)
+{
+	return b->s;
+}
+
+int
+bridge_accepted(const struct bridge *b)
+{
+	return b->accepted;
+}
+
+void
+bridge_free(struct bridge *b)
+{
+	if (b == NULL)
+		return;
+	for (int i = 0; i < b->nls; i++)
+		close(b->ls[i].fd);
+	while (b->conns) {
+		struct bconn *bc = b->conns;
+
+		b->conns = bc->next;
+		if (bc->fd >= 0)
+			close(bc->fd);
+		/* The simulation frees its connections: they must not call us back. */
+		if (bc->c)
+			tcp_set_ops(bc->c, NULL, NULL);
+		buf_free(&bc->out);
+		free(bc);
+	}
+	sim_free(b->s);
+	scenario_free(b->sc);
+	free(b);
+}

@@ -1,0 +1,330 @@
+/*
+ * test_window_input.c: the window driven by pushed SDL events (SDL's
+ * dummy video driver takes them; the picture is drawn by the software
+ * renderer): keys for playing and moving, clicks on the timeline, on a
+ * packet (which fills the inspector), on a field (which lights its
+ * bytes), on a node, and L for the language.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "window_helpers.h"
+
+static struct wh w;
+
+static void
+setup(void)
+{
+	ck_assert_int_eq(SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS), 0);
+	ck_assert_int_eq(wh_open(&w, NULL, 1280, 720, "en"), 0);
+	wh_draw(&w);
+}
+
+static void
+teardown(void)
+{
+	wh_close(&w);
+	SDL_QuitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS);
+}
+
+/* Deliver what was pushed, as the window's loop does, then draw. */
+static void
+pump(void)
+{
+	SDL_Event ev;
+
+	while (SDL_PollEvent(&ev))
+		input_event(w.u, &ev);
+	wh_draw(&w);
+}
+
+static void
+key(SDL_Keycode sym, Uint16 mod)
+{
+	SDL_Event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = SDL_KEYDOWN;
+	ev.key.state = SDL_PRESSED;
+	ev.key.keysym.sym = sym;
+	ev.key.keysym.scancode = SDL_GetScancodeFromKey(sym);
+	ev.key.keysym.mod = mod;
+	ck_assert_int_eq(SDL_PushEvent(&ev), 1);
+	ev.type = SDL_KEYUP;
+	ev.key.state = SDL_RELEASED;
+	ck_assert_int_eq(SDL_PushEvent(&ev), 1);
+	pump();
+}
+
+static void
+click(int x, int y)
+{
+	SDL_Event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = SDL_MOUSEBUTTONDOWN;
+	ev.button.button = SDL_BUTTON_LEFT;
+	ev.button.state = SDL_PRESSED;
+	ev.button.clicks = 1;
+	ev.button.x = x;
+	ev.button.y = y;
+	ck_assert_int_eq(SDL_PushEvent(&ev), 1);
+	ev.type = SDL_MOUSEBUTTONUP;
+	ev.button.state = SDL_RELEASED;
+	ck_assert_int_eq(SDL_PushEvent(&ev), 1);
+	pump();
+}
+
+START_TEST(test_space_toggles_play)
+{
+	ck_assert_int_eq(w.u->app.playing, 0);
+	key(SDLK_SPACE, 0);
+	ck_assert_int_eq(w.u->app.playing, 1);
+	/* Playing moves on with wall time (here: given, not measured). */
+	for (int i = 0; i < 50 && w.u->app.step == 0; i++)
+		app_advance(&w.u->app, 0.1);
+	ck_assert_uint_gt(w.u->app.step, 0);
+	key(SDLK_SPACE, 0);
+	ck_assert_int_eq(w.u->app.playing, 0);
+	size_t s = w.u->app.step;
+	app_advance(&w.u->app, 1.0);
+	ck_assert_uint_eq(w.u->app.step, s);
+}
+END_TEST
+
+START_TEST(test_right_left_one_step)
+{
+	key(SDLK_RIGHT, 0);
+	ck_assert_uint_eq(w.u->app.step, 1);
+	key(SDLK_RIGHT, 0);
+	key(SDLK_RIGHT, 0);
+	ck_assert_uint_eq(w.u->app.step, 3);
+	key(SDLK_LEFT, 0);
+	ck_assert_uint_eq(w.u->app.step, 2);
+	ck_assert_uint_eq(w.u->app.t, view_step_time(w.u->view, 2));
+	key(SDLK_END, 0);
+	ck_assert_uint_eq(w.u->app.step, w.u->app.nsteps - 1);
+	key(SDLK_RIGHT, 0);
+	ck_assert_uint_eq(w.u->app.step, w.u->app.nsteps - 1);
+	key(SDLK_HOME, 0);
+	ck_assert_uint_eq(w.u->app.step, 0);
+	key(SDLK_LEFT, 0);
+	ck_assert_uint_eq(w.u->app.step, 0);
+}
+END_TEST
+
+START_TEST(test_shift_right_next_chapter)
+{
+	const struct view_chapter *ch;
+	int n = view_chapters(w.u->view, &ch);
+
+	ck_assert_int_ge(n, 3);
+	size_t want = ch[0].step > 0 ? ch[0].step : ch[1].step;
+	key(SDLK_RIGHT, KMOD_LSHIFT);
+	ck_assert_uint_eq(w.u->app.step, want);
+	key(SDLK_RIGHT, KMOD_LSHIFT);
+	ck_assert_uint_gt(w.u->app.step, want);
+	int found = 0;
+	for (int i = 0; i < n; i++)
+		found |= ch[i].step == w.u->app.step;
+	ck_assert_msg(found, "step %zu starts no chapter", w.u->app.step);
+	key(SDLK_LEFT, KMOD_LSHIFT);
+	ck_assert_uint_eq(w.u->app.step, want);
+}
+END_TEST
+
+START_TEST(test_ctrl_right_next_message)
+{
+	key(SDLK_RIGHT, KMOD_LCTRL);
+	size_t a = w.u->app.step;
+	ck_assert_uint_gt(a, 0);
+	ck_assert_int_eq(trace_get(w.u->tr, a - 1)->kind, TR_APP);
+	key(SDLK_RIGHT, KMOD_LCTRL);
+	size_t b = w.u->app.step;
+	ck_assert_uint_gt(b, a);
+	ck_assert_int_eq(trace_get(w.u->tr, b - 1)->kind, TR_APP);
+	for (size_t s = a; s + 1 < b; s++)
+		ck_assert_int_ne(trace_get(w.u->tr, s)->kind, TR_APP);
+	key(SDLK_LEFT, KMOD_LCTRL);
+	ck_assert_uint_eq(w.u->app.step, a);
+}
+END_TEST
+
+START_TEST(test_speed_keys)
+{
+	int s = w.u->app.speed;
+
+	key(SDLK_PLUS, 0);
+	ck_assert_int_eq(w.u->app.speed, s + 1);
+	key(SDLK_MINUS, 0);
+	key(SDLK_MINUS, 0);
+	ck_assert_int_eq(w.u->app.speed, s - 1);
+}
+END_TEST
+
+START_TEST(test_timeline_click_and_drag)
+{
+	SDL_Rect tr = w.u->tl_track;
+	int y = w.u->lay.timeline.y + w.u->lay.timeline.h / 2;
+
+	ck_assert_int_gt(tr.w, 100);
+	click(tr.x + tr.w / 2, y);
+	size_t half = (w.u->app.nsteps - 1) / 2;
+	size_t got = w.u->app.step;
+	ck_assert_msg(got + 10 > half && got < half + 10, "clicked the middle, "
+	    "got step %zu of %zu", got, w.u->app.nsteps);
+	/* Drag to the right end. */
+	SDL_Event ev;
+	memset(&ev, 0, sizeof ev);
+	ev.type = SDL_MOUSEBUTTONDOWN;
+	ev.button.button = SDL_BUTTON_LEFT;
+	ev.button.x = tr.x + tr.w / 4;
+	ev.button.y = y;
+	SDL_PushEvent(&ev);
+	memset(&ev, 0, sizeof ev);
+	ev.type = SDL_MOUSEMOTION;
+	ev.motion.state = SDL_BUTTON_LMASK;
+	ev.motion.x = tr.x + tr.w + 5;
+	ev.motion.y = y;
+	SDL_PushEvent(&ev);
+	pump();
+	ck_assert_uint_eq(w.u->app.step, w.u->app.nsteps - 1);
+}
+END_TEST
+
+START_TEST(test_click_packet_fills_inspector)
+{
+	/* A moment with an SMTP segment on the wire. */
+	long s = wh_resolve(w.u, "text:MAIL FROM");
+	ck_assert_int_gt(s, 0);
+	while ((size_t)s < w.u->app.nsteps && trace_get(w.u->tr,
+	    (size_t)s - 1)->kind != TR_FRAME_TX)
+		s++;
+	app_seek(&w.u->app, (size_t)s);
+	wh_draw(&w);
+	ck_assert_int_gt(w.u->npk, 0);
+	const struct ui_packet *p = &w.u->pk[w.u->npk - 1];
+	uint32_t frame = p->p.frame;
+	click(p->box.x + p->box.w / 2, p->box.y + p->box.h / 2);
+	ck_assert_int_eq(w.u->app.sel_packet, 1);
+	ck_assert_uint_eq(w.u->app.sel_frame, frame);
+	/* Layers and fields of that very frame. */
+	int rows = panel_inspector_rows(w.u), eth = 0, ip = 0, tcp = 0;
+	ck_assert_int_gt(rows, 10);
+	for (int i = 0; i < rows; i++) {
+		const char *t = panel_inspector_row_text(w.u, i);
+		eth |= strcmp(t, "Ethernet") == 0;
+		ip |= strcmp(t, "IPv4") == 0;
+		tcp |= strcmp(t, "TCP") == 0;
+	}
+	ck_assert(eth && ip && tcp);
+	/* Choosing a field lights its bytes: its row is chosen. */
+	SDL_Point at = { 0, 0 };
+	for (int y = w.u->lay.right.y; y < w.u->lay.right.y + w.u->lay.right.h;
+	    y += 2) {
+		int r = panel_inspector_hit(w.u, w.u->lay.right.x + 40, y);
+		if (r > 3) {
+			at.x = w.u->lay.right.x + 40;
+			at.y = y;
+			break;
+		}
+	}
+	ck_assert_int_gt(at.y, 0);
+	int want = panel_inspector_hit(w.u, at.x, at.y);
+	click(at.x, at.y);
+	ck_assert_int_eq(w.u->app.sel_field, want);
+	key(SDLK_DOWN, 0);
+	ck_assert_int_eq(w.u->app.sel_field, want + 1);
+	/* An empty spot of the picture lets go of it. */
+	click(w.u->lay.picture.x + 3, w.u->lay.picture.y + 3);
+	ck_assert_int_eq(w.u->app.sel_packet, 0);
+}
+END_TEST
+
+START_TEST(test_click_node_and_event)
+{
+	int mb = -1;
+
+	for (int i = 0; i < w.u->sc->nnodes; i++)
+		if (w.u->sc->nodes[i].pop3.present)
+			mb = i;
+	ck_assert_int_ge(mb, 0);
+	click((int)w.u->lay.nx[mb], (int)w.u->lay.ny[mb]);
+	ck_assert_int_eq(w.u->app.right, RIGHT_NODE);
+	ck_assert_int_eq(w.u->app.sel_node, mb);
+	/* A click on a row of the event list goes to that step. */
+	key(SDLK_RIGHT, 0);
+	size_t before = w.u->app.step;
+	for (int y = w.u->lay.events.y; y < w.u->lay.events.y +
+	    w.u->lay.events.h; y++) {
+		long s = panel_events_hit(w.u, 20, y);
+		if (s > (long)before + 2) {
+			click(20, y);
+			ck_assert_uint_eq(w.u->app.step, (size_t)s);
+			return;
+		}
+	}
+	ck_abort_msg("no row after the current step");
+}
+END_TEST
+
+START_TEST(test_l_switches_language)
+{
+	char a[2048], b[2048];
+
+	ck_assert_str_eq(ui_lang(w.u), "en");
+	key(SDLK_RIGHT, KMOD_LCTRL);
+	snprintf(a, sizeof a, "%s", ui_narration(w.u, w.u->app.step,
+	    w.u->app.lang, b, sizeof b));
+	key(SDLK_l, 0);
+	ck_assert_str_eq(ui_lang(w.u), "id");
+	ui_narration(w.u, w.u->app.step, w.u->app.lang, b, sizeof b);
+	ck_assert_str_ne(a, b);
+	/* Back round to English. */
+	for (int i = 1; i < w.u->nlangs; i++)
+		key(SDLK_l, 0);
+	ck_assert_str_eq(ui_lang(w.u), "en");
+}
+END_TEST
+
+START_TEST(test_tab_fullscreen_quit)
+{
+	key(SDLK_TAB, 0);
+	ck_assert_int_eq(w.u->app.center, APP_SEQUENCE);
+	key(SDLK_RIGHT, KMOD_LCTRL);
+	key(SDLK_TAB, 0);
+	ck_assert_int_eq(w.u->app.center, APP_PICTURE);
+	key(SDLK_f, 0);
+	ck_assert_int_eq(w.u->app.fullscreen, 1);
+	key(SDLK_ESCAPE, 0);	/* leaves full screen first */
+	ck_assert_int_eq(w.u->app.fullscreen, 0);
+	ck_assert_int_eq(w.u->app.quit, 0);
+	key(SDLK_d, 0);
+	ck_assert_int_eq(w.u->app.dark, 1);
+	key(SDLK_q, 0);
+	ck_assert_int_eq(w.u->app.quit, 1);
+}
+END_TEST
+
+Suite *
+window_input_suite(void)
+{
+	Suite *s = suite_create("window_input");
+	TCase *tc = tcase_create("events");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_space_toggles_play);
+	tcase_add_test(tc, test_right_left_one_step);
+	tcase_add_test(tc, test_shift_right_next_chapter);
+	tcase_add_test(tc, test_ctrl_right_next_message);
+	tcase_add_test(tc, test_speed_keys);
+	tcase_add_test(tc, test_timeline_click_and_drag);
+	tcase_add_test(tc, test_click_packet_fills_inspector);
+	tcase_add_test(tc, test_click_node_and_event);
+	tcase_add_test(tc, test_l_switches_language);
+	tcase_add_test(tc, test_tab_fullscreen_quit);
+	suite_add_tcase(s, tc);
+	return s;
+}
