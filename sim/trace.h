@@ -67,7 +67,7 @@ enum state_what {
 	ST_QUEUE_RETRY,		/* a delivery attempt failed and will be tried again; text: reason */
 	ST_DNS_CACHE_ADD,	/* a resolver cached an answer; text: "name TYPE value ttl" */
 	ST_DNS_CACHE_EXPIRE,	/* a cached answer's TTL ran out */
-	ST_CLIENT_STORE,	/* a device downloaded a message; text: "message-id" */
+	ST_CLIENT_STORE,	/* a device downloaded a message; text: "POP3|IMAP user uidl" */
 	ST_DELIVERY,		/* the outcome for one recipient; text: "status message-id recipient reply" */
 	ST_NWHATS
 };
