@@ -783,17 +783,17 @@ draw_drops(struct ui *u)
 		if (r->kind != TR_FRAME_DROP)
 			continue;
 		double x, y;
-		if (r->link >= 0 && r->link < u->sc->nlinks) {
+		int at_node = r->a != DROP_LOSS && r->a != DROP_LINK_DOWN &&
+		    r->node >= 0 && r->node < u->sc->nnodes;
+		if (at_node) {
+			/* Refused by the node itself: beside its icon, clear of its name. */
+			x = L->nx[r->node] - L->icon * 0.85;
+			y = L->ny[r->node];
+		} else if (r->link >= 0 && r->link < u->sc->nlinks) {
 			double x0, y0, x1, y1;
 			link_ends(u, r->link, r->dir, &x0, &y0, &x1, &y1);
-			/* Lost on the way: mid-link; refused at the far end: short of its name. */
-			double f = r->a == DROP_LOSS || r->a == DROP_LINK_DOWN ?
-			    0.5 : 0.62;
-			x = x0 + (x1 - x0) * f;
-			y = y0 + (y1 - y0) * f;
-		} else if (r->node >= 0 && r->node < u->sc->nnodes) {
-			x = L->nx[r->node] - L->icon * 0.5;
-			y = L->ny[r->node] - L->icon * 0.5;
+			x = (x0 + x1) / 2;
+			y = (y0 + y1) / 2;
 		} else
 			continue;
 		double sz = layout_px(L, 9);
@@ -801,7 +801,8 @@ draw_drops(struct ui *u)
 		draw_cross(u->r, x, y, sz, layout_px(L, 4), th->lost);
 		char buf[64];
 		snprintf(buf, sizeof buf, "%s", ui_word(u, W_LOST));
-		draw_chip(u, (int)x, (int)(y + sz + 2), th->lost,
+		int lh = text_line_height(u->text, FACE_BOLD, L->font_small);
+		draw_chip(u, (int)x, (int)(y - sz - lh - 2), th->lost,
 		    th->badge_text, buf, 1);
 	}
 }

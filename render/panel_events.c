@@ -273,15 +273,15 @@ panel_events_draw(struct ui *u)
 			    chip.x + w / 2, y, name);
 			right -= w + pad / 2;
 		}
-		if (r->node >= 0 && r->peer >= 0 && r->kind != TR_TCP_STATE &&
+		int from, to;
+		ui_record_ends(u, r, &from, &to);
+		if (from >= 0 && to >= 0 && r->kind != TR_TCP_STATE &&
 		    r->kind != TR_STATE)
 			snprintf(buf, sizeof buf, "%s → %s", ui_node_short(u,
-			    r->node), ui_node_short(u, r->peer));
+			    from), ui_node_short(u, to));
 		else
-			snprintf(buf, sizeof buf, "%s", ui_node_short(u, r->node));
-		if (r->kind == TR_FRAME_RX && r->peer >= 0)
-			snprintf(buf, sizeof buf, "%s → %s", ui_node_short(u,
-			    r->peer), ui_node_short(u, r->node));
+			snprintf(buf, sizeof buf, "%s", ui_node_short(u,
+			    from >= 0 ? from : to));
 		text_draw_fit(u->text, cur ? FACE_BOLD : FACE_SANS, px, th->text,
 		    x, y, right - x, buf);
 		panel_events_summary(u, (size_t)i, buf, sizeof buf);

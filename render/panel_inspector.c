@@ -222,8 +222,8 @@ panel_inspector_draw(struct ui *u)
 	if (u->app.sel_field >= in->nrows)
 		u->app.sel_field = in->nrows - 1;
 	const struct trace_rec *r = trace_get(u->tr, (size_t)in->rec);
-	int from = r->kind == TR_FRAME_RX ? r->peer : r->node;
-	int to = r->kind == TR_FRAME_RX ? r->node : r->peer;
+	int from, to;
+	ui_record_ends(u, r, &from, &to);
 	snprintf(buf, sizeof buf, "%s #%u · %u %s", ui_word(u, W_PACKET),
 	    in->frame, in->nbytes, ui_word(u, W_BYTES));
 	text_draw_fit(u->text, FACE_BOLD, px, th->text, x, y, w, buf);

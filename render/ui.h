@@ -94,6 +94,9 @@ const char *ui_lang(const struct ui *u);
 /* The name of a node as the picture shows it (label in the language, else id). */
 const char *ui_node_name(const struct ui *u, int node);
 const char *ui_node_short(const struct ui *u, int node);
+/* Who sent and who receives in a record (-1 where none): for a frame, the ends of its hop. */
+void	 ui_record_ends(const struct ui *u, const struct trace_rec *r, int *from,
+	    int *to);
 /* The current step's record, or NULL at step 0. */
 const struct trace_rec *ui_current(const struct ui *u);
 /* Narration of a step in a language (index), into buf; returns buf. */

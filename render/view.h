@@ -36,14 +36,14 @@ struct view_state {
 /* A frame on a link (or waiting for one) at a given time. */
 struct view_packet {
 	uint32_t	 frame;
-	size_t		 tx_step;	/* step of its TX record */
+	size_t		 tx_step;	/* step of its TX record (queued: the TX to come, else its QUEUED step) */
 	int		 link, dir;	/* dir 0: link.a -> link.b */
 	double		 progress;	/* 0 at the sending end, 1 at the receiving end */
 	int		 lost;		/* it will be dropped (DROP record ends it) */
 	int		 queued;	/* still waiting in the sender's FIFO */
 	enum app_proto	 proto;		/* what it carries, by port; APP_NONE for bare TCP */
 	uint32_t	 len;
-	const char	*label;		/* short text for the packet: "SYN", "DNS query", "SMTP" */
+	const char	*label;		/* static: "SYN", "SYN-ACK", "ACK", "FIN", "RST", "DNS query", "DNS answer", "SMTP", ... */
 };
 
 /* A chapter of the story: where the timeline puts a mark. */

@@ -179,6 +179,23 @@ ui_node_short(const struct ui *u, int node)
 	return u->sc->nodes[node].id;
 }
 
+void
+ui_record_ends(const struct ui *u, const struct trace_rec *r, int *from,
+    int *to)
+{
+	*from = r->node;
+	*to = r->peer;
+	if (r->kind == TR_FRAME_RX) {
+		*from = r->peer;
+		*to = r->node;
+	} else if (r->kind == TR_FRAME_DROP && r->link >= 0 &&
+	    r->link < u->sc->nlinks) {
+		const struct sc_link *l = &u->sc->links[r->link];
+		*from = r->dir ? l->b : l->a;
+		*to = r->dir ? l->a : l->b;
+	}
+}
+
 const struct trace_rec *
 ui_current(const struct ui *u)
 {

@@ -50,7 +50,8 @@ linebuf_next(struct linebuf *lb, const char **line, size_t *len)
 			lb->skipping = 0;
 			continue;
 		}
-		if (n > 0 && start[n - 1] == '\r')
+		lb->crlf = n > 0 && start[n - 1] == '\r';
+		if (lb->crlf)
 			n--;
 		if (n > lb->max)
 			return LINE_TOO_LONG;

@@ -2,7 +2,9 @@
  * linebuf.h: cutting a TCP byte stream into text lines, for the
  * line-based protocols (SMTP, LMTP, POP3, IMAP).
  *
- * A line ends with LF; a CR before it is removed.  A line longer than
+ * A line ends with LF; a CR before it is removed, and `crlf` tells
+ * whether there was one: SMTP must not take a bare LF for a line end
+ * (RFC 5321 2.3.8 and 4.1.1.4), the others may.  A line longer than
  * the limit is not returned whole: the reader reports it once as too
  * long and skips to its end, so a peer that never sends LF cannot make
  * the buffer grow without bound (RFC 5321 4.5.3.1.4-6 set the limits).
@@ -19,6 +21,7 @@ struct linebuf {
 	size_t		 pos;		/* start of the unread part */
 	size_t		 max;		/* longest line accepted, without CRLF */
 	int		 skipping;	/* inside an over-long line */
+	int		 crlf;		/* the last line returned ended in CRLF, not a bare LF */
 };
 
 enum line_status {

@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "decode.h"	/* sim_decode(): a frame's fields, for the inspector */
 #include "scenario.h"
 #include "trace.h"
 

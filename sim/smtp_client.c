@@ -9,6 +9,13 @@
  * the reply in the current state and picks the next one.  Commands go
  * one at a time (no PIPELINING), which is slower on the wire but lets a
  * student match every command with its reply.
+ *
+ * Every wait for a reply has the timeout of RFC 5321 4.5.3.2 (5 minutes
+ * for the greeting and most commands, 2 for DATA, 10 for the end of the
+ * message), so a server that accepts the connection and then says
+ * nothing (a tarpit, a machine that died with the connection open)
+ * cannot hold a queued message for ever: the session ends as a failed
+ * connection and the queue tries again later.
  */
 #include "base64.h"
 #include "linebuf.h"
@@ -54,9 +61,13 @@ struct smtp_out {
 	int		 naccepted;
 	int		 lmtp_i;	/* LMTP: the next recipient to get a final reply */
 	int		 finished;	/* on_done called */
+	ev_id		 timer;		/* the wait for the next reply */
+	uint64_t	 timer_ns;	/* how long that wait may last */
 };
 
 static void	oc_enter_state(struct smtp_out *, enum oc_state);
+static void	oc_free(struct smtp_out *);
+static void	finish(struct smtp_out *);
 
 static enum app_proto
 oc_proto(const struct smtp_out *o)
@@ -104,9 +115,71 @@ report_rest(struct smtp_out *o, int code, const char *text)
 		report(o, i, code, text);
 }
 
+/* RFC 5321 4.5.3.2: how long a client waits for the reply in each state. */
+static uint64_t
+oc_timeout(enum oc_state st)
+{
+	switch (st) {
+	case OC_DATA:
+		return 2 * 60 * SIM_SEC;	/* 4.5.3.2.3: DATA initiation */
+	case OC_BODY:
+		return 10 * 60 * SIM_SEC;	/* 4.5.3.2.6: DATA termination */
+	default:
+		return 5 * 60 * SIM_SEC;	/* 4.5.3.2.1, .2, .4, .5 */
+	}
+}
+
+static void
+oc_timer_stop(struct smtp_out *o)
+{
+	evq_cancel(o->s->q, o->timer);
+	o->timer = 0;
+}
+
+static void
+oc_timer_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
+{
+	struct smtp_out *o = obj;
+
+	(void)ctx;
+	(void)a;
+	(void)b;
+	o->timer = 0;
+	if (tcp_conn_unsent(o->c) > 0) {
+		/*
+		 * Our own bytes are still on their way (a big message on a slow
+		 * link): the wait starts when they are all there; until then
+		 * TCP's retransmission timer watches the connection.
+		 */
+		o->timer = evq_at(o->s->q, sim_time(o->s) + o->timer_ns,
+		    oc_timer_fire, NULL, o, 0, 0);
+		return;
+	}
+	char *why = xasprintf("no reply from %s within %llu minutes (RFC 5321 "
+	    "4.5.3.2)", o->s->sc->nodes[o->server].hostname,
+	    (unsigned long long)(o->timer_ns / (60 * SIM_SEC)));
+	report_rest(o, 0, why);
+	free(why);
+	/* Give up on the connection: RST, and TCP forgets it at once. */
+	tcp_abort(o->c);
+	finish(o);
+	oc_free(o);
+}
+
+/* Start the wait for the reply to what state st sends. */
+static void
+oc_timer_start(struct smtp_out *o, enum oc_state st)
+{
+	oc_timer_stop(o);
+	o->timer_ns = oc_timeout(st);
+	o->timer = evq_at(o->s->q, sim_time(o->s) + o->timer_ns, oc_timer_fire,
+	    NULL, o, 0, 0);
+}
+
 static void
 finish(struct smtp_out *o)
 {
+	oc_timer_stop(o);
 	if (o->finished)
 		return;
 	o->finished = 1;
@@ -120,6 +193,7 @@ oc_free(struct smtp_out *o)
 {
 	struct smtp_out **pp;
 
+	oc_timer_stop(o);
 	for (pp = &o->s->mail->outgoing; *pp; pp = &(*pp)->next)
 		if (*pp == o) {
 			*pp = o->next;
@@ -155,6 +229,10 @@ static void
 oc_enter_state(struct smtp_out *o, enum oc_state st)
 {
 	o->state = st;
+	if (st == OC_DONE)
+		oc_timer_stop(o);
+	else
+		oc_timer_start(o, st);
 	switch (st) {
 	case OC_EHLO:
 		if (o->r.mode == OUT_LMTP)
@@ -394,6 +472,7 @@ oc_connected(struct tcp_conn *c, void *u)
 
 	(void)c;
 	o->state = OC_GREETING;
+	oc_timer_start(o, OC_GREETING);	/* 4.5.3.2.1: the 220 greeting */
 }
 
 static void

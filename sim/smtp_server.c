@@ -16,6 +16,19 @@
  *   no open relay, RFC 5321 3.6.1 / RFC 2505);
  * - a message that has crossed max_hops servers is refused, 554 5.4.6
  *   (RFC 5321 6.3: loop detection by counting Received: fields).
+ *
+ * Hostile input, as RFC 5321 asks:
+ * - lines end with CRLF only (2.3.8).  A command line ending in a bare
+ *   LF is refused with 500; a message with one is refused at its end,
+ *   and only <CRLF>.<CRLF> ends the data (4.1.1.4: "<LF>.<LF>" MUST NOT
+ *   be taken for it), so no second message can be smuggled inside the
+ *   first;
+ * - a command line over 512 octets (4.5.3.1.4) gets 500, a text line
+ *   over 1000 (4.5.3.1.6) makes the message refused at its end;
+ * - a NUL in a command line gets 500;
+ * - a client silent for 5 minutes (4.5.3.2.7) gets 421 and the
+ *   connection is closed: a half-open connection (the client's machine
+ *   or link gone) does not hold a session for ever.
  */
 #include "base64.h"
 #include "linebuf.h"
@@ -31,6 +44,7 @@
 #include <string.h>
 
 #define MAX_RCPT	100		/* RFC 5321 4.5.3.1.8: at least 100 */
+#define IDLE_NS		(5 * 60 * SIM_SEC)	/* RFC 5321 4.5.3.2.7 */
 
 enum srv_kind {
 	SRV_SMTP,
@@ -69,6 +83,9 @@ struct smtp_sess {
 	int		 nrcpt;
 	struct buf	 data;
 	int		 data_too_long_line;
+	int		 data_bare_lf;	/* a line of the message ended in a bare LF */
+	int		 data_crlf;	/* the last line of the message ended in CRLF */
+	ev_id		 idle;		/* the 5-minute timer (RFC 5321 4.5.3.2.7) */
 };
 
 static enum app_proto
@@ -153,6 +170,7 @@ transaction_reset(struct smtp_sess *ss)
 	ss->nrcpt = 0;
 	buf_free(&ss->data);
 	ss->data_too_long_line = 0;
+	ss->data_bare_lf = 0;
 }
 
 /* ---- checks ------------------------------------------------------ */
@@ -343,6 +361,8 @@ proceed_data(struct smtp_sess *ss, struct smtp_cmd *c)
 {
 	(void)c;
 	buf_free(&ss->data);
+	/* The DATA line itself ended in CRLF: a "." right after it ends the data. */
+	ss->data_crlf = 1;
 	reply(ss, 354, NULL, "End data with <CR><LF>.<CR><LF>");
 	enter_state(ss, SS_DATA);
 }
@@ -370,6 +390,8 @@ proceed_quit(struct smtp_sess *ss, struct smtp_cmd *c)
 	(void)c;
 	reply(ss, 221, "2.0.0", "Bye");
 	enter_state(ss, SS_QUIT);
+	evq_cancel(ss->s->q, ss->idle);
+	ss->idle = 0;
 	tcp_close(ss->c);
 }
 
@@ -601,6 +623,11 @@ data_done(struct smtp_sess *ss)
 		    "allows 1000 characters)");
 		goto out;
 	}
+	if (ss->data_bare_lf) {
+		reply(ss, 500, "5.5.2", "Error: bare <LF> in the message "
+		    "(RFC 5321 2.3.8: lines end with <CR><LF>)");
+		goto out;
+	}
 	if (n->smtp.present && ss->data.len > n->smtp.max_size) {
 		reply(ss, 552, "5.3.4", "Error: message too big");
 		goto out;
@@ -664,6 +691,12 @@ static void
 command_line(struct smtp_sess *ss, const char *line, size_t n)
 {
 	struct smtp_cmd c;
+
+	if (memchr(line, '\0', n) != NULL) {
+		/* Not text at all: no command may hold a NUL (RFC 5321 4.1.1). */
+		reply(ss, 500, "5.5.2", "Error: NUL character in command line");
+		return;
+	}
 	int rc = smtp_parse_command(line, n, &c);
 	switch (rc) {
 	case SMTP_PARSE_OK:
@@ -693,6 +726,64 @@ command_line(struct smtp_sess *ss, const char *line, size_t n)
 	fatalx("smtp: no table entry for %s", smtp_verb_str(c.verb));
 }
 
+/*
+ * One line of the message.  Only a "." line that ends in CRLF, after a
+ * line that ended in CRLF, ends it (RFC 5321 4.1.1.4): "<LF>.<LF>",
+ * "<CRLF>.<LF>" and "<LF>.<CRLF>" are data, and the message they are
+ * in is refused at its real end.
+ */
+static void
+data_line(struct smtp_sess *ss, enum line_status st, const char *line,
+    size_t len)
+{
+	int crlf = ss->lb.crlf, after_crlf = ss->data_crlf;
+
+	if (st == LINE_TOO_LONG) {
+		ss->data_too_long_line = 1;
+		ss->data_crlf = 1;	/* its end is lost; the message is refused anyway */
+		return;
+	}
+	ss->data_crlf = crlf;
+	if (!crlf)
+		ss->data_bare_lf = 1;
+	if (len == 1 && line[0] == '.') {
+		if (crlf && after_crlf) {
+			data_done(ss);
+			return;
+		}
+		buf_puts(&ss->data, ".\r\n");
+		return;
+	}
+	smtp_data_line(line, len, &ss->data);
+}
+
+/* The session had no word from the client for 5 minutes (RFC 5321 4.5.3.2.7). */
+static void
+idle_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
+{
+	struct smtp_sess *ss = obj;
+
+	(void)ctx;
+	(void)a;
+	(void)b;
+	ss->idle = 0;
+	if (ss->state == SS_QUIT)
+		return;
+	/* Whatever was half received is forgotten: nothing is queued. */
+	replyf(ss, 421, "4.4.2", "%s Error: timeout exceeded", hostname(ss));
+	transaction_reset(ss);
+	enter_state(ss, SS_QUIT);
+	tcp_close(ss->c);
+}
+
+static void
+idle_restart(struct smtp_sess *ss)
+{
+	evq_cancel(ss->s->q, ss->idle);
+	ss->idle = evq_at(ss->s->q, sim_time(ss->s) + IDLE_NS, idle_fire, NULL,
+	    ss, 0, 0);
+}
+
 static void
 sess_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
 {
@@ -702,20 +793,26 @@ sess_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
 	enum line_status st;
 
 	(void)c;
+	if (ss->state != SS_QUIT)
+		idle_restart(ss);
 	linebuf_feed(&ss->lb, p, n);
 	while (ss->state != SS_QUIT &&
 	    (st = linebuf_next(&ss->lb, &line, &len)) != LINE_NONE) {
 		if (ss->state == SS_DATA) {
-			if (st == LINE_TOO_LONG) {
-				ss->data_too_long_line = 1;
-				continue;
-			}
-			if (smtp_data_line(line, len, &ss->data))
-				data_done(ss);
+			data_line(ss, st, line, len);
 			continue;
 		}
 		if (st == LINE_TOO_LONG || len > SMTP_CMD_MAX - 2) {
 			reply(ss, 500, "5.5.2", "Error: line too long");
+			continue;
+		}
+		if (!ss->lb.crlf) {
+			/* RFC 5321 2.3.8: a bare LF ends no line; refuse, do not guess. */
+			reply(ss, 500, "5.5.2", "Error: bare <LF> received (RFC "
+			    "5321 2.3.8: lines end with <CR><LF>)");
+			if (ss->state == SS_AUTH_PLAIN || ss->state == SS_AUTH_USER ||
+			    ss->state == SS_AUTH_PASS)
+				enter_state(ss, SS_READY);
 			continue;
 		}
 		if (ss->state == SS_AUTH_PLAIN || ss->state == SS_AUTH_USER ||
@@ -736,6 +833,7 @@ sess_free(struct smtp_sess *ss)
 			*pp = ss->next;
 			break;
 		}
+	evq_cancel(ss->s->q, ss->idle);
 	transaction_reset(ss);
 	linebuf_free(&ss->lb);
 	free(ss);
@@ -744,8 +842,13 @@ sess_free(struct smtp_sess *ss)
 static void
 sess_peer_closed(struct tcp_conn *c, void *u)
 {
-	(void)u;
+	struct smtp_sess *ss = u;
+
 	/* The client left (with or without QUIT): an unfinished message is forgotten. */
+	transaction_reset(ss);
+	enter_state(ss, SS_QUIT);
+	evq_cancel(ss->s->q, ss->idle);
+	ss->idle = 0;
 	tcp_close(c);
 }
 
@@ -795,6 +898,7 @@ sess_accept(struct tcp_conn *c, void *u)
 	replyf(ss, 220, NULL, "%s %s surel", hostname(ss),
 	    ss->kind == SRV_LMTP ? "LMTP" : "ESMTP");
 	enter_state(ss, SS_CONNECTED);
+	idle_restart(ss);
 }
 
 /* The listener contexts: (sim, node * 4 + kind), kept for the sim's life. */

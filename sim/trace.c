@@ -150,9 +150,12 @@ trace_frame_on_link(const struct trace *tr, const struct trace_rec *r,
 	eth_header(out, r->link, r->dir);
 	/* RFC 1624 would update the checksum incrementally; 20 bytes are cheap to redo. */
 	uint8_t *ip = out + ETH_HLEN;
+	size_t ihl = (size_t)(ip[0] & 15) * 4;
+	if (ihl < 20 || ihl > f->len - ETH_HLEN)
+		return;		/* not a header we made: leave the bytes alone */
 	ip[8] = r->ttl;
 	ip[10] = ip[11] = 0;
-	put16(ip + 10, cksum_fold(cksum_add(0, ip, (size_t)(ip[0] & 15) * 4)));
+	put16(ip + 10, cksum_fold(cksum_add(0, ip, ihl)));
 }
 
 const char *

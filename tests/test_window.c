@@ -231,6 +231,27 @@ START_TEST(test_narration_every_step_fits)
 }
 END_TEST
 
+/* Text is at least 18 px at 1920x1080 with the default scale. */
+START_TEST(test_text_18px_at_1080p)
+{
+	struct layout l;
+	struct scenario *sc = cli_load(NULL);
+
+	ck_assert_int_eq(layout_init(&l, sc), 0);
+	layout_compute(&l, 1920, 1080, 1);
+	ck_assert_int_ge(l.font_small, 18);
+	ck_assert_int_ge(l.font_mono, 18);
+	ck_assert_int_ge(l.font_normal, 18);
+	ck_assert_int_ge(l.font_narration, 28);
+	/* And the picture keeps the middle: at least 55 % of the width. */
+	ck_assert_int_ge(l.picture.w * 100 / 1920, 55);
+	ck_assert_int_gt(l.picture.x, l.events.x);
+	ck_assert_int_lt(l.picture.x + l.picture.w, l.right.x + 1);
+	layout_free(&l);
+	scenario_free(sc);
+}
+END_TEST
+
 /* A font that cannot be opened is a sentence, not a crash. */
 START_TEST(test_missing_font)
 {
@@ -353,6 +374,7 @@ window_suite(void)
 	tcase_add_test(tc, test_back_equals_straight);
 	tcase_add_test(tc, test_narration_two_languages_fit);
 	tcase_add_test(tc, test_narration_every_step_fits);
+	tcase_add_test(tc, test_text_18px_at_1080p);
 	tcase_add_test(tc, test_missing_font);
 	tcase_add_test(tc, test_bad_input);
 	tcase_add_test(tc, test_xvfb_smoke);
