@@ -20,7 +20,7 @@ enum trace_kind {
 	TR_FRAME_DROP,		/* a frame is lost: node where, frame, a = enum drop_reason, link/dir where on a link */
 	TR_NODE_STATE,		/* node powers on (a = 1) or off (a = 0) */
 	TR_LINK_STATE,		/* link goes up (a = 1) or down (a = 0) */
-	TR_TCP_STATE,		/* node, peer, a = old enum tcp_state, b = new; text "sport>dport" */
+	TR_TCP_STATE,		/* node, peer, a = old enum tcp_state | new << 8, b = sport << 16 | dport */
 	TR_TCP_RETX,		/* node, peer, frame of the retransmission, a = seq offset from ISN, b = enum tcp_retx_kind */
 	TR_TCP_ERROR,		/* node, peer, a = enum tcp_err; the connection failed */
 	TR_APP,			/* node, peer: one application message; a = protocol, text = the message */
