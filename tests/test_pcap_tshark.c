@@ -15,83 +15,12 @@
 
 #include "export.h"
 #include "helpers.h"
+#include "tshark_util.h"
 #include "mail.h"
 #include "smtp_wire.h"
 #include "udp.h"
 #include "util.h"
 #include "world.h"
-
-/* smtp.decryption: decode AUTH PLAIN, which tshark otherwise flags as undecodable. */
-#define TSHARK_OPTS "-o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE " \
-	"-o udp.check_checksum:TRUE -o tcp.analyze_sequence_numbers:TRUE " \
-	"-o smtp.decryption:TRUE"
-/* Wireshark's expert severities (epan/proto.h). */
-#define SEV_WARN 6291456L
-
-/* Split tab-separated fields in place (strsep is not in C11 or POSIX). */
-static char *
-next_field(char **save)
-{
-	char *f = *save;
-
-	if (f == NULL)
-		return NULL;
-	char *tab = strchr(f, '\t');
-	*save = tab ? tab + 1 : NULL;
-	if (tab)
-		*tab = '\0';
-	return f;
-}
-
-static char *
-write_pcap(const struct sim *s, int link)
-{
-	struct buf b = { 0 };
-	char *path = xstrdup("/tmp/surel-test-XXXXXX");
-	int fd = mkstemp(path);
-
-	ck_assert_int_ge(fd, 0);
-	export_pcap(s, link, &b);
-	ck_assert_int_eq(write(fd, b.data, b.len), (ssize_t)b.len);
-	close(fd);
-	buf_free(&b);
-	return path;
-}
-
-/* Run tshark on path with the given -T fields; returns its stdout lines. */
-static char *
-tshark_fields(const char *path, const char *fields)
-{
-	char *cmd = xasprintf("tshark -n -r %s " TSHARK_OPTS " -T fields "
-	    "-E separator=/t -E occurrence=a %s 2>/dev/null", path, fields);
-	FILE *p = popen(cmd, "r");
-	struct buf out = { 0 };
-	char chunk[65536];
-	size_t n;
-
-	ck_assert_ptr_nonnull(p);
-	while ((n = fread(chunk, 1, sizeof chunk, p)) > 0)
-		buf_append(&out, chunk, n);
-	ck_assert_int_eq(pclose(p), 0);
-	free(cmd);
-	return out.data ? (char *)out.data : xstrdup("");
-}
-
-/* Frame index of each pcap frame (1-based) of the default capture. */
-static uint32_t *
-pcap_order(const struct trace *tr, size_t *n)
-{
-	uint32_t *order = xcalloc(trace_frame_count(tr) + 1, sizeof *order);
-
-	*n = 0;
-	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
-
-		if (r->kind == TR_FRAME_TX && r->a == 1)
-			order[++*n] = r->frame;
-	}
-	return order;
-}
 
 static struct sim *
 transfer(struct scenario *sc, uint64_t bytes, struct bulk *b)
@@ -122,37 +51,9 @@ lossy(double loss)
 static void
 assert_clean_udp(const char *path, size_t nframes, long want_udp)
 {
-	char *out = tshark_fields(path, "-e frame.number -e ip.checksum.status "
-	    "-e tcp.checksum.status -e udp.checksum.status -e _ws.malformed "
-	    "-e _ws.expert.severity");
-	size_t lines = 0, udp = 0;
+	char *why = tshark_unclean(path, nframes, want_udp);
 
-	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
-		char *f[6] = { 0 };
-		char *save = line;
-		for (int k = 0; k < 6; k++)
-			f[k] = next_field(&save);
-		lines++;
-		ck_assert_msg(f[1] && strcmp(f[1], "1") == 0,
-		    "frame %s: IPv4 checksum status '%s'", f[0], f[1]);
-		ck_assert_msg(strcmp(f[2], "1") == 0 || (f[2][0] == '\0' &&
-		    strcmp(f[3], "1") == 0), "frame %s: TCP/UDP checksum '%s' '%s'",
-		    f[0], f[2], f[3]);
-		udp += strcmp(f[3], "1") == 0;
-		ck_assert_msg(f[4] == NULL || f[4][0] == '\0',
-		    "frame %s is malformed", f[0]);
-		for (char *sev = f[5]; sev && *sev; ) {
-			long v = strtol(sev, &sev, 10);
-			ck_assert_msg(v < SEV_WARN, "frame %s: expert severity %ld",
-			    f[0], v);
-			if (*sev == ',')
-				sev++;
-		}
-	}
-	ck_assert_uint_eq(lines, nframes);
-	if (want_udp >= 0)
-		ck_assert_uint_eq(udp, (size_t)want_udp);
-	free(out);
+	ck_assert_msg(why == NULL, "%s", why);
 }
 
 static void
@@ -370,6 +271,23 @@ START_TEST(test_tshark_every_bundled_scenario)
 		ck_assert_uint_eq(count_lines(udp), count_lines(dns));
 		char *smtp = tshark_fields(path, "-Y smtp -e frame.number");
 		ck_assert_msg(count_lines(smtp) > 0, "%s: no SMTP seen", file);
+		/* Where the trace has POP3 or IMAP, tshark's dissectors read them too. */
+		int has_pop = 0, has_imap = 0;
+		for (size_t i = 0; i < trace_count(sim_trace(s)); i++) {
+			const struct trace_rec *rec = trace_get(sim_trace(s), i);
+			has_pop |= rec->kind == TR_APP && rec->a == APP_POP3;
+			has_imap |= rec->kind == TR_APP && rec->a == APP_IMAP;
+		}
+		char *pop = tshark_fields(path, "-Y pop -e frame.number");
+		char *imap = tshark_fields(path, "-Y imap -e frame.number");
+		ck_assert_msg((count_lines(pop) > 0) == has_pop,
+		    "%s: POP3 in the trace %d, tshark saw %zu", file, has_pop,
+		    count_lines(pop));
+		ck_assert_msg((count_lines(imap) > 0) == has_imap,
+		    "%s: IMAP in the trace %d, tshark saw %zu", file, has_imap,
+		    count_lines(imap));
+		free(pop);
+		free(imap);
 
 		/* The IMF objects, and the mailboxes' messages. */
 		char dir[] = "/tmp/surel-imf-XXXXXX";
