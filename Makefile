@@ -40,11 +40,13 @@ SIM_SRCS += sim/scenario.c
 SIM_SRCS += sim/scenario_names.c
 SIM_SRCS += sim/scenario_nodes.c
 SIM_SRCS += sim/scenario_actions.c
+SIM_SRCS += sim/scenario_checkpoints.c
 SIM_SRCS += sim/scenario_refs.c
 SIM_SRCS += sim/pcap.c
 SIM_SRCS += sim/trace_jsonl.c
 SIM_SRCS += sim/summary.c
 SIM_SRCS += sim/narrate.c
+SIM_SRCS += sim/checkpoint.c
 SIM_SRCS += sim/decode.c
 SIM_SRCS += sim/dns_wire.c
 SIM_SRCS += sim/dns_server.c
@@ -86,6 +88,7 @@ WIN_SRCS += render/words.c
 WIN_SRCS += render/panel_events.c
 WIN_SRCS += render/panel_inspector.c
 WIN_SRCS += render/panel_narration.c
+WIN_SRCS += render/panel_quiz.c
 WIN_SRCS += render/panel_sequence.c
 WIN_SRCS += render/panel_node.c
 WIN_SRCS += render/timeline.c
@@ -101,6 +104,7 @@ ICONS = $(sort $(wildcard assets/icons/*.svg))
 WTEST_SRCS += tests/window_main.c
 WTEST_SRCS += tests/test_window.c
 WTEST_SRCS += tests/test_window_input.c
+WTEST_SRCS += tests/test_window_quiz.c
 WTEST_SRCS += tests/window_helpers.c
 WBENCH_SRCS += tests/bench_window.c
 WBENCH_SRCS += tests/window_helpers.c
@@ -130,6 +134,13 @@ TEST_SRCS += tests/test_pop3.c
 TEST_SRCS += tests/test_imap.c
 TEST_SRCS += tests/bridge.c
 TEST_SRCS += tests/test_real_clients.c
+TEST_SRCS += tests/test_story.c
+TEST_SRCS += tests/test_lessons.c
+TEST_SRCS += tests/test_hostile.c
+TEST_SRCS += tests/gen_scenario.c
+TEST_SRCS += tests/tshark_util.c
+TEST_SRCS += tests/test_conservation.c
+TEST_SRCS += tests/test_bad_keys.c
 
 BENCH_SRCS += tests/bench.c
 BENCH_SRCS += tests/bench_heap.c
@@ -149,7 +160,7 @@ BENCH_OBJS = $(BENCH_SRCS:%.c=$(O)/%.o)
 
 ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Isim -MMD -MP
 
-.PHONY: all run test bench asan deps clean fuzz fuzz-build golden
+.PHONY: all run test bench asan deps clean fuzz fuzz-build golden conservation
 
 all: surel
 
@@ -264,6 +275,14 @@ test: deps
 	$(MAKE) surel $(O)/test_surel $(O)/test_window
 	SUREL_BIN=./surel $(O)/test_surel
 	$(WINDOW_ENV) SUREL_BIN=./surel $(O)/test_window
+
+# The conservation test (tests/test_conservation.c) on more generated
+# scenarios than the 1000 of make test: make conservation SEEDS=10000.
+SEEDS ?= 1000
+conservation: deps
+	$(MAKE) surel $(O)/test_surel
+	CK_RUN_SUITE=conservation SUREL_CONSERVATION_SEEDS=$(SEEDS) SUREL_BIN=./surel \
+	  $(O)/test_surel
 
 # Regenerate the expected pictures of the picture tests (tests/golden/,
 # listed in tests/golden/list.txt) after a deliberate change of the look.

@@ -22,7 +22,140 @@ app_init(struct app *a, struct view *v, int nlangs)
 	a->sel_field = -1;
 	a->nlangs = nlangs > 0 ? nlangs : 1;
 	a->dirty = 1;
+	a->quiz = -1;
+	a->quiz_chosen = -1;
 	app_seek(a, 0);
+}
+
+void
+app_set_checkpoints(struct app *a, const struct sc_checkpoint *cps,
+    const size_t *steps, int n)
+{
+	a->cps = cps;
+	a->cp_step = steps;
+	a->ncps = n;
+	a->quiz = -1;
+	a->quiz_chosen = -1;
+}
+
+/*
+ * The checkpoint a forward move from step `from` to step `to` passes:
+ * the one with the lowest step in (from, to], the first in the file
+ * where several share it; -1 for none.
+ */
+static int
+app_crossed(const struct app *a, size_t from, size_t to)
+{
+	int best = -1;
+
+	for (int i = 0; i < a->ncps; i++) {
+		size_t s = a->cp_step[i];
+
+		if (s == 0 || s <= from || s > to)
+			continue;
+		if (best < 0 || s < a->cp_step[best])
+			best = i;
+	}
+	return best;
+}
+
+static void
+app_quiz_open(struct app *a, int cp, int resume)
+{
+	a->quiz = cp;
+	a->quiz_chosen = -1;
+	a->quiz_resume = resume;
+	a->playing = 0;
+}
+
+/*
+ * Close the open question.  Another checkpoint at the same step, later
+ * in the file, asks next; otherwise playback goes on as it was before
+ * the question stopped it (playing only if play_on).
+ */
+static void
+app_quiz_close(struct app *a, int play_on)
+{
+	int was = a->quiz, resume = a->quiz_resume;
+
+	a->quiz = -1;
+	a->quiz_chosen = -1;
+	a->quiz_resume = 0;
+	for (int i = was + 1; was >= 0 && i < a->ncps; i++) {
+		if (a->cp_step[i] == a->cp_step[was] &&
+		    a->cp_step[i] == a->step) {
+			app_quiz_open(a, i, resume);
+			return;
+		}
+	}
+	if (play_on && resume)
+		a->playing = 1;
+}
+
+/* A forward move to step `to`: it stops at a checkpoint on the way and asks. */
+static void
+app_forward(struct app *a, size_t to)
+{
+	if (to >= a->nsteps)
+		to = a->nsteps - 1;
+	int cp = app_crossed(a, a->step, to);
+	if (cp < 0) {
+		app_seek(a, to);
+		return;
+	}
+	app_seek(a, a->cp_step[cp]);
+	app_quiz_open(a, cp, 0);
+}
+
+/*
+ * While a question is open: answers, continuing and skipping; a move back
+ * (or a jump) closes it unanswered; a move on needs an answer first.
+ * Returns 1 when the command was dealt with here, 0 to go on as usual.
+ */
+static int
+app_quiz_do(struct app *a, const struct app_command *c)
+{
+	const struct sc_checkpoint *cp = &a->cps[a->quiz];
+	int answered = a->quiz_chosen >= 0;
+
+	switch (c->cmd) {
+	case CMD_ANSWER:
+		if (!answered && c->arg >= 0 && c->arg < cp->nchoices)
+			a->quiz_chosen = (int)c->arg;
+		return 1;
+	case CMD_PLAY:
+	case CMD_CONTINUE:
+		if (answered)
+			app_quiz_close(a, 1);
+		return 1;
+	case CMD_SKIP:
+		app_quiz_close(a, 0);
+		return 1;
+	case CMD_STEP:
+	case CMD_MESSAGE:
+	case CMD_CHAPTER:
+		if (c->arg > 0) {
+			if (!answered)
+				return 1;
+			/* On from here, unless another question waits here. */
+			app_quiz_close(a, 0);
+			return a->quiz >= 0;
+		}
+		a->quiz = -1;
+		a->quiz_chosen = -1;
+		return 0;
+	case CMD_END:
+		if (!answered)
+			return 1;
+		/* FALLTHROUGH */
+	case CMD_HOME:
+	case CMD_SEEK:
+		a->quiz = -1;
+		a->quiz_chosen = -1;
+		return 0;
+	default:
+		return 0;
+	}
 }
 
 void
@@ -45,19 +178,25 @@ app_step_by(struct app *a, long n)
 {
 	size_t s = a->step;
 
-	if (n < 0 && (size_t)-n > s)
-		s = 0;
-	else
-		s += (size_t)n;
 	a->playing = 0;
-	app_seek(a, s);
+	if (n < 0) {
+		app_seek(a, (size_t)-n > s ? 0 : s - (size_t)-n);
+		return;
+	}
+	app_forward(a, s + (size_t)n);
 }
 
 void
 app_do(struct app *a, const struct app_command *c)
 {
 	a->dirty = 1;
+	if (a->quiz >= 0 && app_quiz_do(a, c))
+		return;
 	switch (c->cmd) {
+	case CMD_ANSWER:
+	case CMD_CONTINUE:
+	case CMD_SKIP:
+		break;		/* no question is open */
 	case CMD_NONE:
 		a->dirty = 0;
 		break;
@@ -74,12 +213,17 @@ app_do(struct app *a, const struct app_command *c)
 		break;
 	case CMD_MESSAGE:
 		a->playing = 0;
-		app_seek(a, view_next_app(a->view, a->step, c->arg > 0 ? 1 : -1));
+		if (c->arg > 0)
+			app_forward(a, view_next_app(a->view, a->step, 1));
+		else
+			app_seek(a, view_next_app(a->view, a->step, -1));
 		break;
 	case CMD_CHAPTER:
 		a->playing = 0;
-		app_seek(a, view_next_chapter(a->view, a->step,
-		    c->arg > 0 ? 1 : -1));
+		if (c->arg > 0)
+			app_forward(a, view_next_chapter(a->view, a->step, 1));
+		else
+			app_seek(a, view_next_chapter(a->view, a->step, -1));
 		break;
 	case CMD_SPEED:
 		a->speed += c->arg > 0 ? 1 : -1;
@@ -192,6 +336,17 @@ app_advance(struct app *a, double wall)
 	size_t s = a->step;
 	while (s + 1 < a->nsteps && view_step_time(a->view, s + 1) <= a->t)
 		s++;
+	int cp = app_crossed(a, a->step, s);
+	if (cp >= 0) {
+		/* A question on the way: stop at its step and ask. */
+		s = a->cp_step[cp];
+		a->t = view_step_time(a->view, s);
+		a->step = s;
+		view_seek(a->view, s);
+		app_quiz_open(a, cp, 1);
+		a->dirty = 1;
+		return 1;
+	}
 	if (s != a->step) {
 		a->step = s;
 		view_seek(a->view, s);

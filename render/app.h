@@ -37,6 +37,9 @@ enum app_cmd {
 	CMD_FIELD,		/* arg: row of the inspector */
 	CMD_FIELD_MOVE,		/* arg: +1 / -1 row */
 	CMD_SCROLL,		/* arg: rows (the panel under the mouse, arg2: which) */
+	CMD_ANSWER,		/* arg: the choice, from 0, of the open question */
+	CMD_CONTINUE,		/* close the answered question; play on if it stopped playback */
+	CMD_SKIP,		/* close the open question unanswered */
 };
 
 struct app_command {
@@ -92,6 +95,20 @@ struct app {
 	int		 scroll_inspector;
 	int		 scroll_node;
 	int		 dirty;		/* something changed since the last frame */
+
+	/*
+	 * Checkpoints (scenarios/README.md): a forward move (playing, a step,
+	 * a message or a chapter on) that would pass a checkpoint's step
+	 * stops there and opens its question.  Jumps (Home, End, a click on
+	 * the timeline or the event list) do not ask; going back before the
+	 * step and forward again asks again.
+	 */
+	const struct sc_checkpoint *cps;	/* borrowed: the scenario's */
+	const size_t	*cp_step;	/* [ncps], borrowed: 0 where never asked */
+	int		 ncps;
+	int		 quiz;		/* the checkpoint asking now, or -1 */
+	int		 quiz_chosen;	/* the student's choice, or -1 before one */
+	int		 quiz_resume;	/* it stopped playback: continuing plays on */
 };
 
 /* Speed multipliers; 1x plays 1/20 of real time, so a 10 ms link takes 0.2 s. */
@@ -105,5 +122,8 @@ void	 app_do(struct app *a, const struct app_command *c);
 int	 app_advance(struct app *a, double wall);
 /* Go to a step, paused or not, time at the step. */
 void	 app_seek(struct app *a, size_t step);
+/* The checkpoints and their steps (both borrowed, n entries). */
+void	 app_set_checkpoints(struct app *a, const struct sc_checkpoint *cps,
+	    const size_t *steps, int n);
 
 #endif

@@ -429,9 +429,14 @@ draw_packets_layout(struct ui *u)
 		    q->p.label ? q->p.label : "");
 		int h = th + layout_px(L, 2 + 8 * f);
 		int w = tw + layout_px(L, 8 + 18 * f);
-		double pr = q->p.queued ? 0 : clamp01(q->p.progress);
-		double cx = x0 + (x1 - x0) * pr, cy = y0 + (y1 - y0) * pr;
 		double len = hypot(x1 - x0, y1 - y0);
+		/*
+		 * A frame waiting for the link sits where the link leaves the
+		 * sender's icon, clear of the node's name under the icon.
+		 */
+		double pr = q->p.queued ? (len > 0 ? fmin(0.35, L->icon * 0.8 /
+		    len) : 0) : clamp01(q->p.progress);
+		double cx = x0 + (x1 - x0) * pr, cy = y0 + (y1 - y0) * pr;
 		/* Each direction on its own side of the line. */
 		if (len > 0) {
 			double off = h * 0.55 + layout_px(L, 2);
@@ -757,8 +762,10 @@ draw_packets(struct ui *u)
 			char buf[64];
 			snprintf(buf, sizeof buf, "%d %s", waiting[ld],
 			    ui_word(u, W_WAITING));
-			draw_chip(u, q->box.x + q->box.w / 2, q->box.y + q->box.h +
-			    bw, th->badge, th->badge_text, buf, 1);
+			/* Beside the frame, not under it, where names are. */
+			draw_chip(u, q->box.x + q->box.w + 2 * bw, q->box.y +
+			    (q->box.h - text_line_height(u->text, FACE_BOLD,
+			    px)) / 2, th->badge, th->badge_text, buf, 0);
 		}
 	}
 out:

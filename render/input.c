@@ -8,6 +8,11 @@
  * L language; Tab picture/sequence; F (or F11) full screen; D dark theme;
  * Up/Down a field of the inspector; Esc leaves full screen, else quits;
  * Q quits.
+ *
+ * While a checkpoint's question is open (app.h): A..E or 1..5 answer it,
+ * as does a click on a choice; Space or Enter goes on once it is
+ * answered; Esc skips it.  L, F, Q, Tab and the moves back still work;
+ * the moves on wait for an answer.
  */
 #include "ui.h"
 
@@ -20,12 +25,38 @@ input_do(struct ui *u, enum app_cmd cmd, long arg, long arg2)
 	return 1;
 }
 
+/* Keys of an open question; -1 where the key is not one of them. */
+static int
+input_quiz_key(struct ui *u, SDL_Keycode sym)
+{
+	if (sym >= SDLK_a && sym <= SDLK_e)
+		return input_do(u, CMD_ANSWER, sym - SDLK_a, 0);
+	if (sym >= SDLK_1 && sym <= SDLK_5)
+		return input_do(u, CMD_ANSWER, sym - SDLK_1, 0);
+	if (sym >= SDLK_KP_1 && sym <= SDLK_KP_5)
+		return input_do(u, CMD_ANSWER, sym - SDLK_KP_1, 0);
+	switch (sym) {
+	case SDLK_SPACE:
+	case SDLK_RETURN:
+	case SDLK_KP_ENTER:
+		return input_do(u, CMD_CONTINUE, 0, 0);
+	case SDLK_ESCAPE:
+		return input_do(u, CMD_SKIP, 0, 0);
+	}
+	return -1;
+}
+
 static int
 input_key(struct ui *u, const SDL_KeyboardEvent *k)
 {
 	int dir = 0;
 	Uint16 mod = k->keysym.mod;
 
+	if (u->app.quiz >= 0) {
+		int done = input_quiz_key(u, k->keysym.sym);
+		if (done >= 0)
+			return done;
+	}
 	switch (k->keysym.sym) {
 	case SDLK_SPACE:
 		return input_do(u, CMD_PLAY, 0, 0);
@@ -82,6 +113,12 @@ input_click(struct ui *u, int x, int y)
 	long step;
 	int i;
 
+	/* An open question takes the clicks on its card. */
+	if (u->app.quiz >= 0 && panel_quiz_has(u, x, y)) {
+		if ((i = panel_quiz_hit(u, x, y)) >= 0)
+			return input_do(u, CMD_ANSWER, i, 0);
+		return 0;
+	}
 	if (timeline_hit(u, x, y)) {
 		u->dragging = 1;
 		u->app.playing = 0;

@@ -45,6 +45,8 @@ usage(FILE *f)
 "keys: Space play/pause, Right/Left one step, Ctrl+Right/Left one message,\n"
 "  Shift+Right/Left one chapter, +/- speed, Home/End, L language,\n"
 "  Tab network/sequence, F full screen, D dark, Esc/Q quit\n"
+"  at a question (a ? on the timeline): A-E or 1-5 answer, Space/Enter\n"
+"  go on, Esc skips it\n"
 "\n"
 "exit status: 0 ran, 2 bad usage or invalid scenario, 1 anything else\n",
 	    f);

@@ -34,6 +34,8 @@ struct theme {
 	SDL_Color lost;		/* the X of a lost frame (Okabe-Ito vermillion) */
 	SDL_Color track;	/* the timeline's track */
 	SDL_Color done;		/* the part of the timeline already played */
+	SDL_Color right;	/* the right answer of a question (Okabe-Ito bluish green) */
+	SDL_Color wrong;	/* a wrong answer chosen (vermillion); both carry black text and a mark */
 };
 
 static const struct theme theme_light = {
@@ -56,6 +58,8 @@ static const struct theme theme_light = {
 	.lost = { 0xd5, 0x5e, 0x00, 255 },
 	.track = { 0xc8, 0xc8, 0xc2, 255 },
 	.done = { 0x55, 0x55, 0x55, 255 },
+	.right = { 0x00, 0x9e, 0x73, 255 },
+	.wrong = { 0xd5, 0x5e, 0x00, 255 },
 };
 
 static const struct theme theme_dark = {
@@ -78,6 +82,8 @@ static const struct theme theme_dark = {
 	.lost = { 0xff, 0x7a, 0x2a, 255 },
 	.track = { 0x44, 0x48, 0x4e, 255 },
 	.done = { 0xc8, 0xc8, 0xc4, 255 },
+	.right = { 0x00, 0xb8, 0x86, 255 },
+	.wrong = { 0xff, 0x7a, 0x2a, 255 },
 };
 
 /* A protocol's colour and the colour of text written on it. */

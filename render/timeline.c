@@ -1,7 +1,9 @@
 /*
  * timeline.c: the bar at the bottom: play state and speed on the left,
  * the track of every step with the chapters marked and named, the
- * current step as a knob; a click or a drag anywhere on the track jumps.
+ * current step as a knob, and a "?" at each checkpoint's step (where
+ * playback stops to ask a question); a click or a drag anywhere on the
+ * track jumps.
  * The track counts steps, not time: a 20 s wait between two mails would
  * otherwise squeeze the whole story into a corner.
  */
@@ -134,6 +136,16 @@ timeline_draw(struct ui *u)
 				nspans++;
 			}
 		}
+	/* The checkpoints: a "?" where playback will stop and ask. */
+	int qr = layout_px(L, 8);
+	for (int i = 0; i < u->app.ncps; i++) {
+		if (u->cp_steps[i] == 0)
+			continue;
+		int qx = tl_x(u, &tr, u->cp_steps[i]);
+		draw_disc(u->r, qx, ty, qr, th->select);
+		text_draw_center(u->text, FACE_BOLD, px, th->select_text, qx,
+		    ty - lh / 2, "?");
+	}
 	draw_disc(u->r, kx, ty, layout_px(L, 9), th->text);
 	draw_disc(u->r, kx, ty, layout_px(L, 6), th->select);
 }

@@ -77,6 +77,8 @@ struct ui {
 	int		 dragging;
 	/* The timeline's last layout, for clicks. */
 	SDL_Rect	 tl_track;
+	/* Each checkpoint's step (checkpoint.h), 0 where it names none. */
+	size_t		*cp_steps;
 	int		 frames;	/* frames drawn, for tests */
 	double		 mouse_sx, mouse_sy;	/* window units -> pixels (high-DPI) */
 };
@@ -155,6 +157,18 @@ void	 panel_narration_draw(struct ui *u);
 /* Lines the narration of a step needs in language lang at the panel's width, and whether they fit. */
 int	 panel_narration_fits(struct ui *u, size_t step, int lang, int *lines,
 	    int *max_lines);
+
+/* panel_quiz.c: the open question of a checkpoint, over the picture. */
+void	 panel_quiz_draw(struct ui *u);
+/* The choice (from 0) of the open question at x, y; -1 for none. */
+int	 panel_quiz_hit(struct ui *u, int x, int y);
+/*
+ * Whether the open question fits its card, and at which size of the texts
+ * (1: full size; the card shrinks them down to 0.5 before giving up).
+ */
+int	 panel_quiz_fits(struct ui *u, double *factor, int *need, int *room);
+/* Whether x, y is on the question's card (clicks there go nowhere else). */
+int	 panel_quiz_has(struct ui *u, int x, int y);
 
 /* panel_sequence.c */
 void	 panel_sequence_draw(struct ui *u);

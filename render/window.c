@@ -9,6 +9,7 @@
  * SDL_WaitEventTimeout and draws only after an event.
  */
 #include "ui.h"
+#include "checkpoint.h"
 #include "cli.h"
 #include "lang.h"
 #include "window.h"
@@ -106,6 +107,17 @@ ui_new(struct scenario *sc, const struct ui_options *o, SDL_Renderer *r,
 	for (size_t i = 0; i < n; i++)
 		if (trace_get(u->tr, i)->kind == TR_APP)
 			u->app_steps[u->napp++] = i + 1;
+	/* The checkpoints' steps; one that names none is never asked (surel check says so). */
+	u->cp_steps = calloc((size_t)sc->ncheckpoints + 1, sizeof *u->cp_steps);
+	if (u->cp_steps == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto fail;
+	}
+	for (int i = 0; i < sc->ncheckpoints; i++)
+		u->cp_steps[i] = checkpoint_step(u->tr, &sc->checkpoints[i].at,
+		    NULL);
+	app_set_checkpoints(&u->app, sc->checkpoints, u->cp_steps,
+	    sc->ncheckpoints);
 	SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
 	ui_resize(u, w, h);
 	return u;
@@ -122,6 +134,7 @@ ui_free(struct ui *u)
 	panel_inspector_free(u);
 	panel_node_free(u);
 	free(u->app_steps);
+	free(u->cp_steps);
 	free(u->pk);
 	free(u->vpk);
 	layout_free(&u->lay);
@@ -281,6 +294,8 @@ ui_draw(struct ui *u)
 	else
 		panel_inspector_draw(u);
 	timeline_draw(u);
+	if (u->app.quiz >= 0)
+		panel_quiz_draw(u);
 	u->app.dirty = 0;
 	u->frames++;
 }
@@ -529,6 +544,11 @@ window_run(struct scenario *sc, const struct ui_options *uo)
 		fprintf(stderr, "surel: %s\n", err);
 		goto out;
 	}
+	for (int i = 0; i < u->sc->ncheckpoints; i++)
+		if (u->cp_steps[i] == 0)
+			fprintf(stderr, "surel: checkpoints[%d] names no step of "
+			    "this scenario and is never asked (surel check "
+			    "says why)\n", i);
 	char title[256];
 	snprintf(title, sizeof title, "surel: %s",
 	    sc_text_get(&u->sc->title, ui_lang(u)));

@@ -79,6 +79,14 @@ static const char *const words_en[W_NWORDS] = {
 	[W_START] = "Start",
 	[W_START_HINT] = "Nothing has happened yet. Press Space to play, or → "
 	    "to go one step at a time. The story is on the right.",
+	[W_Q_QUESTION] = "Question",
+	[W_Q_PREDICT] = "What happens next? Guess before you watch.",
+	[W_Q_HINT] = "Press the letter or number of your answer, or click it.",
+	[W_Q_SKIP] = "Esc: skip",
+	[W_Q_RIGHT] = "Right!",
+	[W_Q_WRONG] = "Not quite.",
+	[W_Q_ANSWER_IS] = "The answer is",
+	[W_Q_CONTINUE] = "Space or Enter: watch what happens",
 };
 
 static const char *const words_id[W_NWORDS] = {
@@ -156,6 +164,14 @@ static const char *const words_id[W_NWORDS] = {
 	[W_START_HINT] = "Belum ada yang terjadi. Tekan Spasi untuk memutar, "
 	    "atau → untuk maju selangkah demi selangkah. Ceritanya ada di "
 	    "sebelah kanan.",
+	[W_Q_QUESTION] = "Pertanyaan",
+	[W_Q_PREDICT] = "Apa yang terjadi berikutnya? Tebak dulu, lalu amati.",
+	[W_Q_HINT] = "Tekan huruf atau angka jawabanmu, atau klik jawabannya.",
+	[W_Q_SKIP] = "Esc: lewati",
+	[W_Q_RIGHT] = "Benar!",
+	[W_Q_WRONG] = "Belum tepat.",
+	[W_Q_ANSWER_IS] = "Jawabannya",
+	[W_Q_CONTINUE] = "Spasi atau Enter: lihat apa yang terjadi",
 };
 
 const char *

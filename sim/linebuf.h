@@ -3,11 +3,12 @@
  * line-based protocols (SMTP, LMTP, POP3, IMAP).
  *
  * A line ends with LF; a CR before it is removed, and `crlf` tells
- * whether there was one: SMTP must not take a bare LF for a line end
- * (RFC 5321 2.3.8 and 4.1.1.4), the others may.  A line longer than
- * the limit is not returned whole: the reader reports it once as too
- * long and skips to its end, so a peer that never sends LF cannot make
- * the buffer grow without bound (RFC 5321 4.5.3.1.4-6 set the limits).
+ * whether there was one: SMTP's end of data is a "." line between two
+ * real CRLFs, never one ended by a bare LF (RFC 5321 4.1.1.4).  A line
+ * longer than the limit is not returned whole: the reader reports it
+ * once as too long and skips to its end, so a peer that never sends LF
+ * cannot make the buffer grow without bound (RFC 5321 4.5.3.1.4-6 set
+ * the limits).
  */
 #ifndef SUREL_LINEBUF_H
 #define SUREL_LINEBUF_H

@@ -26,6 +26,8 @@
 
 /* A multi-line reply shows at most this many lines in the transcript. */
 #define SHOWN_LINES	12
+/* RFC 1939 3: an inactivity autologout timer "MUST be of at least 10 minutes". */
+#define AUTOLOGOUT_NS	(10 * 60 * SIM_SEC)
 
 /* RFC 1939 3; the order is the order a session goes through them. */
 enum ps_state {
@@ -53,6 +55,7 @@ struct pop3_sess {
 	uint32_t	*uid;
 	uint8_t		*deleted;	/* marked by DELE, per message number */
 	int		 nmsgs;
+	ev_id		 idle;		/* the autologout timer */
 };
 
 /* A listening port: the node it belongs to, kept for the life of the sim. */
@@ -611,6 +614,37 @@ ps_command_line(struct pop3_sess *ss, const char *line, size_t n)
 	    ps_state_str(ss->state));
 }
 
+/*
+ * The client said nothing for 10 minutes: a client that left without a
+ * word (its machine went off) must not keep the maildrop locked for
+ * ever.  RFC 1939 3: "the session does NOT enter the UPDATE state--the
+ * server should close the TCP connection without removing any messages
+ * or sending any response to the client."
+ */
+static void
+ps_idle_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
+{
+	struct pop3_sess *ss = obj;
+
+	(void)ctx;
+	(void)a;
+	(void)b;
+	ss->idle = 0;
+	if (ss->state == PS_DONE)
+		return;
+	ps_release(ss);
+	ps_enter_state(ss, PS_DONE);
+	tcp_close(ss->c);
+}
+
+static void
+ps_idle_restart(struct pop3_sess *ss)
+{
+	evq_cancel(ss->s->q, ss->idle);
+	ss->idle = evq_at(ss->s->q, sim_time(ss->s) + AUTOLOGOUT_NS,
+	    ps_idle_fire, NULL, ss, 0, 0);
+}
+
 static void
 ps_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
 {
@@ -620,6 +654,8 @@ ps_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
 	enum line_status st;
 
 	(void)c;
+	if (ss->state != PS_DONE)
+		ps_idle_restart(ss);
 	linebuf_feed(&ss->lb, p, n);
 	/*
 	 * Every complete line is a command, answered in order: that is all
@@ -646,6 +682,7 @@ ps_free(struct pop3_sess *ss)
 			*pp = ss->next;
 			break;
 		}
+	evq_cancel(ss->s->q, ss->idle);
 	/* Without QUIT there was no UPDATE: the marks are simply forgotten (RFC 1939 6). */
 	ps_release(ss);
 	linebuf_free(&ss->lb);
@@ -703,6 +740,7 @@ ps_accept(struct tcp_conn *c, void *u)
 	ps_enter_state(ss, PS_AUTHORIZATION);
 	/* RFC 1939 4: "the POP3 server issues a one line greeting". */
 	ps_reply(ss, 1, "%s POP3 server ready", ps_hostname(ss));
+	ps_idle_restart(ss);
 }
 
 void

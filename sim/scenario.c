@@ -39,6 +39,7 @@ static void	sc_parse_top(struct sc_ctx *c, const cJSON *root);
 static void	sc_node_free(struct sc_node *n);
 static void	sc_action_free(struct sc_action *a);
 static void	sc_strv_free(char **v, int n);
+static void	sc_checkpoint_free(struct sc_checkpoint *cp);
 
 /* ---- errors and paths ------------------------------------------------ */
 
@@ -539,39 +540,33 @@ out:
 
 /*
  * A text: "plain" or {"en": "...", "id": "..."}.  A plain string is stored
- * under the language "".
+ * under the language "".  sc_want_text() reads the value at the current
+ * path (an element of an array); sc_get_text() reads obj.key.
  */
 int
-sc_get_text(struct sc_ctx *c, const cJSON *obj, const char *key,
-    int required, struct sc_text *out)
+sc_want_text(struct sc_ctx *c, const cJSON *v, struct sc_text *out)
 {
-	const cJSON *v, *m;
-	size_t mark;
-	int ok = 1;
+	const cJSON *m;
 
-	if (!sc_get(c, obj, key, required, &v, &mark))
-		return 0;
 	if (cJSON_IsString(v)) {
 		out->n = 1;
 		out->lang = xmalloc(sizeof *out->lang);
 		out->str = xmalloc(sizeof *out->str);
 		out->lang[0] = xstrdup("");
 		out->str[0] = xstrdup(v->valuestring);
-		goto out;
+		return 1;
 	}
 	if (!cJSON_IsObject(v)) {
 		sc_err(c, "expected a text (a string, or an object like "
 		    "{\"en\": \"...\", \"id\": \"...\"}), got %s",
 		    sc_type_name(v));
-		ok = 0;
-		goto out;
+		return 0;
 	}
-	int n = cJSON_GetArraySize(v);
+	int n = cJSON_GetArraySize(v), ok = 1;
 	if (n == 0) {
 		sc_err(c, "a text object needs at least one language, "
 		    "like {\"en\": \"...\"}");
-		ok = 0;
-		goto out;
+		return 0;
 	}
 	out->lang = xcalloc((size_t)n, sizeof *out->lang);
 	out->str = xcalloc((size_t)n, sizeof *out->str);
@@ -592,7 +587,19 @@ sc_get_text(struct sc_ctx *c, const cJSON *obj, const char *key,
 			ok = 0;
 		sc_path_pop(c, m2);
 	}
-out:
+	return ok;
+}
+
+int
+sc_get_text(struct sc_ctx *c, const cJSON *obj, const char *key,
+    int required, struct sc_text *out)
+{
+	const cJSON *v;
+	size_t mark;
+
+	if (!sc_get(c, obj, key, required, &v, &mark))
+		return 0;
+	int ok = sc_want_text(c, v, out);
 	sc_path_pop(c, mark);
 	return ok ? 1 : -1;
 }
@@ -655,7 +662,7 @@ sc_parse_top(struct sc_ctx *c, const cJSON *root)
 {
 	static const char *const keys[] = { "surel", "title", "description",
 	    "seed", "epoch", "until_ms", "mss", "nodes", "links", "accounts",
-	    "actions", NULL };
+	    "actions", "checkpoints", NULL };
 	struct scenario *sc = c->sc;
 	const cJSON *v, *arr;
 	const char *s;
@@ -713,6 +720,8 @@ sc_parse_top(struct sc_ctx *c, const cJSON *root)
 		scnode_parse_accounts(c, arr);
 	if (sc_get_array(c, root, "actions", 1, &arr) == 1)
 		scact_parse_actions(c, arr);
+	if (sc_get_array(c, root, "checkpoints", 0, &arr) == 1)
+		sccp_parse_checkpoints(c, arr);
 }
 
 struct scenario *
@@ -867,6 +876,16 @@ sc_action_free(struct sc_action *a)
 	free(a->password);
 }
 
+static void
+sc_checkpoint_free(struct sc_checkpoint *cp)
+{
+	free(cp->at.text);
+	sc_text_free(&cp->question);
+	for (int i = 0; i < SC_MAX_CHOICES; i++)
+		sc_text_free(&cp->choices[i]);
+	sc_text_free(&cp->explain);
+}
+
 /* Also frees a scenario the loader gave up on half way. */
 void
 scenario_free(struct scenario *sc)
@@ -889,5 +908,8 @@ scenario_free(struct scenario *sc)
 	for (int i = 0; i < sc->nactions; i++)
 		sc_action_free(&sc->actions[i]);
 	free(sc->actions);
+	for (int i = 0; i < sc->ncheckpoints; i++)
+		sc_checkpoint_free(&sc->checkpoints[i]);
+	free(sc->checkpoints);
 	free(sc);
 }

@@ -178,6 +178,43 @@ struct sc_action {
 	int		 link_up;
 };
 
+/*
+ * A checkpoint (scenarios/README.md, "Checkpoints"): the window stops at a
+ * step and asks a question.  The step is named by what happens there, not
+ * by its number, so that it survives a change of the trace:
+ *	SC_AT_APP    the nth application message whose text contains text
+ *	SC_AT_KIND   the nth trace record of a kind (enum trace_kind)
+ *	SC_AT_STATE  the nth state change of a kind (enum state_what)
+ *	SC_AT_MS     the first step at or after a simulated time
+ * checkpoint_step() (checkpoint.h) finds the step in a trace.
+ */
+enum sc_at_kind {
+	SC_AT_APP,
+	SC_AT_KIND,
+	SC_AT_STATE,
+	SC_AT_MS,
+};
+
+struct sc_at {
+	enum sc_at_kind	 kind;
+	char		*text;		/* SC_AT_APP: what the message contains */
+	int		 what;		/* SC_AT_KIND: enum trace_kind; SC_AT_STATE: enum state_what */
+	int		 nth;		/* from 1, default 1 (not SC_AT_MS) */
+	int		 node;		/* node index, or -1: only steps at this node */
+	uint64_t	 ns;		/* SC_AT_MS */
+};
+
+#define SC_MAX_CHOICES	5
+
+struct sc_checkpoint {
+	struct sc_at	 at;
+	struct sc_text	 question;
+	struct sc_text	 choices[SC_MAX_CHOICES];
+	int		 nchoices;	/* 2..SC_MAX_CHOICES */
+	int		 answer;	/* index into choices, from 0 */
+	struct sc_text	 explain;
+};
+
 struct scenario {
 	int		 version;	/* 1 */
 	struct sc_text	 title;
@@ -197,6 +234,8 @@ struct scenario {
 	int		 naccounts;
 	struct sc_action *actions;
 	int		 nactions;	/* in file order */
+	struct sc_checkpoint *checkpoints;
+	int		 ncheckpoints;	/* in file order */
 };
 
 /* Every error of one file, formatted for a person. */

@@ -11,6 +11,7 @@
  *	                    times, language codes, did-you-mean suggestions
  *	scenario_nodes.c    nodes, their services, links and accounts
  *	scenario_actions.c  actions
+ *	scenario_checkpoints.c  checkpoints: the questions the window asks
  *	scenario_refs.c     node ids to indices, then every check that needs
  *	                    the whole world: reachability, services named by
  *	                    other nodes, uniqueness across nodes
@@ -132,6 +133,8 @@ int	 sc_get_enum(struct sc_ctx *c, const cJSON *obj, const char *key,
 	    int required, const char *const *choices, int *out);
 int	 sc_get_text(struct sc_ctx *c, const cJSON *obj, const char *key,
 	    int required, struct sc_text *out);
+/* The text at the current path (an array element); 1 or 0 (reported). */
+int	 sc_want_text(struct sc_ctx *c, const cJSON *v, struct sc_text *out);
 /* A node id at obj.key, queued for pass 2; *dst stays SC_REF_NONE if absent. */
 int	 sc_get_ref(struct sc_ctx *c, const cJSON *obj, const char *key,
 	    int required, int *dst);
@@ -164,6 +167,9 @@ void	 scnode_parse_accounts(struct sc_ctx *c, const cJSON *arr);
 
 /* scenario_actions.c */
 void	 scact_parse_actions(struct sc_ctx *c, const cJSON *arr);
+
+/* scenario_checkpoints.c */
+void	 sccp_parse_checkpoints(struct sc_ctx *c, const cJSON *arr);
 
 /* scenario_refs.c */
 void	 scref_resolve(struct sc_ctx *c);

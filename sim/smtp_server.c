@@ -18,11 +18,13 @@
  *   (RFC 5321 6.3: loop detection by counting Received: fields).
  *
  * Hostile input, as RFC 5321 asks:
- * - lines end with CRLF only (2.3.8).  A command line ending in a bare
- *   LF is refused with 500; a message with one is refused at its end,
- *   and only <CRLF>.<CRLF> ends the data (4.1.1.4: "<LF>.<LF>" MUST NOT
+ * - only <CRLF>.<CRLF> ends the data (4.1.1.4: "<LF>.<LF>" MUST NOT
  *   be taken for it), so no second message can be smuggled inside the
- *   first;
+ *   first: "<LF>.<LF>" is a line "." of the message.  Other lines that
+ *   end in a bare LF are taken as if they ended in CRLF, as Postfix's
+ *   smtpd_forbid_bare_newline=normalize does: RFC 5321 2.3.8 allows
+ *   CRLF only, but real programs (Python's smtplib given bytes) send
+ *   bare LFs, and refusing them would lose their mail;
  * - a command line over 512 octets (4.5.3.1.4) gets 500, a text line
  *   over 1000 (4.5.3.1.6) makes the message refused at its end;
  * - a NUL in a command line gets 500;
@@ -83,7 +85,6 @@ struct smtp_sess {
 	int		 nrcpt;
 	struct buf	 data;
 	int		 data_too_long_line;
-	int		 data_bare_lf;	/* a line of the message ended in a bare LF */
 	int		 data_crlf;	/* the last line of the message ended in CRLF */
 	ev_id		 idle;		/* the 5-minute timer (RFC 5321 4.5.3.2.7) */
 };
@@ -170,7 +171,6 @@ transaction_reset(struct smtp_sess *ss)
 	ss->nrcpt = 0;
 	buf_free(&ss->data);
 	ss->data_too_long_line = 0;
-	ss->data_bare_lf = 0;
 }
 
 /* ---- checks ------------------------------------------------------ */
@@ -623,11 +623,6 @@ data_done(struct smtp_sess *ss)
 		    "allows 1000 characters)");
 		goto out;
 	}
-	if (ss->data_bare_lf) {
-		reply(ss, 500, "5.5.2", "Error: bare <LF> in the message "
-		    "(RFC 5321 2.3.8: lines end with <CR><LF>)");
-		goto out;
-	}
 	if (n->smtp.present && ss->data.len > n->smtp.max_size) {
 		reply(ss, 552, "5.3.4", "Error: message too big");
 		goto out;
@@ -728,9 +723,10 @@ command_line(struct smtp_sess *ss, const char *line, size_t n)
 
 /*
  * One line of the message.  Only a "." line that ends in CRLF, after a
- * line that ended in CRLF, ends it (RFC 5321 4.1.1.4): "<LF>.<LF>",
- * "<CRLF>.<LF>" and "<LF>.<CRLF>" are data, and the message they are
- * in is refused at its real end.
+ * line that ended in CRLF, ends it (RFC 5321 4.1.1.4): in "<LF>.<LF>",
+ * "<CRLF>.<LF>" and "<LF>.<CRLF>" the "." is a line of the message
+ * (and is stuffed again when the message goes on), so the commands
+ * after it are text, not a second, smuggled transaction.
  */
 static void
 data_line(struct smtp_sess *ss, enum line_status st, const char *line,
@@ -744,8 +740,6 @@ data_line(struct smtp_sess *ss, enum line_status st, const char *line,
 		return;
 	}
 	ss->data_crlf = crlf;
-	if (!crlf)
-		ss->data_bare_lf = 1;
 	if (len == 1 && line[0] == '.') {
 		if (crlf && after_crlf) {
 			data_done(ss);
@@ -804,15 +798,6 @@ sess_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
 		}
 		if (st == LINE_TOO_LONG || len > SMTP_CMD_MAX - 2) {
 			reply(ss, 500, "5.5.2", "Error: line too long");
-			continue;
-		}
-		if (!ss->lb.crlf) {
-			/* RFC 5321 2.3.8: a bare LF ends no line; refuse, do not guess. */
-			reply(ss, 500, "5.5.2", "Error: bare <LF> received (RFC "
-			    "5321 2.3.8: lines end with <CR><LF>)");
-			if (ss->state == SS_AUTH_PLAIN || ss->state == SS_AUTH_USER ||
-			    ss->state == SS_AUTH_PASS)
-				enter_state(ss, SS_READY);
 			continue;
 		}
 		if (ss->state == SS_AUTH_PLAIN || ss->state == SS_AUTH_USER ||

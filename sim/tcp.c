@@ -34,6 +34,13 @@
 #define RTO_MAX		(60 * SIM_SEC)	/* RFC 6298 2.5 */
 #define DELACK		(200 * SIM_MS)	/* RFC 1122 4.2.3.2: at most 500 ms */
 #define MSL		(1 * SIM_SEC)	/* shortened so lessons end soon */
+/*
+ * FIN-WAIT-2 waits for the peer's FIN, which never comes if the peer's
+ * machine went off (a half-open connection).  RFC 9293 sets no limit;
+ * BSD and Linux (tcp_fin_timeout) give up after 60 s of silence, and so
+ * do we: the application hears TCP_ERR_TIMEOUT.
+ */
+#define FIN_WAIT_2_TIMEOUT (60 * SIM_SEC)
 #define SYN_RETRIES	5		/* about 63 s: the connect timeout */
 #define DATA_RETRIES	8
 
@@ -107,6 +114,7 @@ static void	tcp_send_segment(struct tcp_conn *, uint32_t, size_t, int);
 static void	tcp_rto_fire(void *, void *, uint64_t, uint64_t);
 static void	tcp_dack_fire(void *, void *, uint64_t, uint64_t);
 static void	tcp_tw_fire(void *, void *, uint64_t, uint64_t);
+static void	tcp_fw2_fire(void *, void *, uint64_t, uint64_t);
 
 static inline int seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
 static inline int seq_leq(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
@@ -703,6 +711,28 @@ tcp_tw_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
 	tcp_kill(c);
 }
 
+/* The peer stayed silent in FIN-WAIT-2: it is gone. */
+static void
+tcp_fw2_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
+{
+	struct tcp_conn *c = obj;
+
+	(void)ctx;
+	(void)a;
+	(void)b;
+	c->tw_ev = 0;
+	tcp_fail(c, TCP_ERR_TIMEOUT);
+}
+
+/* Start or restart the FIN-WAIT-2 timer (tw_ev: TIME-WAIT comes later). */
+static void
+fw2_restart(struct tcp_conn *c)
+{
+	evq_cancel(c->s->q, c->tw_ev);
+	c->tw_ev = evq_at(c->s->q, sim_time(c->s) + FIN_WAIT_2_TIMEOUT,
+	    tcp_fw2_fire, NULL, c, 0, 0);
+}
+
 static void
 enter_time_wait(struct tcp_conn *c)
 {
@@ -723,6 +753,7 @@ our_fin_acked(struct tcp_conn *c)
 	switch (c->st) {
 	case TCP_FIN_WAIT_1:
 		tcp_enter_state(c, TCP_FIN_WAIT_2);
+		fw2_restart(c);
 		break;
 	case TCP_CLOSING:
 		enter_time_wait(c);
@@ -857,6 +888,8 @@ ooo_store(struct tcp_conn *c, uint32_t seq, const uint8_t *p, uint32_t n)
 static void
 deliver(struct tcp_conn *c, const uint8_t *p, size_t n)
 {
+	if (n > 0 && c->st == TCP_FIN_WAIT_2)
+		fw2_restart(c);		/* a half-closed peer still talking is alive */
 	if (n > 0 && c->ops && c->ops->data)
 		c->ops->data(c, c->u, p, n);
 }

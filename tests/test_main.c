@@ -21,6 +21,11 @@ Suite	*pop3_suite(void);
 Suite	*imap_suite(void);
 Suite	*real_clients_suite(void);
 Suite	*narrate_suite(void);
+Suite	*story_suite(void);
+Suite	*lessons_suite(void);
+Suite	*hostile_suite(void);
+Suite	*conservation_suite(void);
+Suite	*bad_keys_suite(void);
 
 int
 main(void)
@@ -41,6 +46,11 @@ main(void)
 	srunner_add_suite(sr, imap_suite());
 	srunner_add_suite(sr, real_clients_suite());
 	srunner_add_suite(sr, narrate_suite());
+	srunner_add_suite(sr, story_suite());
+	srunner_add_suite(sr, lessons_suite());
+	srunner_add_suite(sr, hostile_suite());
+	srunner_add_suite(sr, conservation_suite());
+	srunner_add_suite(sr, bad_keys_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -51,7 +51,7 @@ lossy(double loss)
 static void
 assert_clean_udp(const char *path, size_t nframes, long want_udp)
 {
-	char *why = tshark_unclean(path, nframes, want_udp);
+	char *why = tshark_unclean(path, nframes, want_udp, 0);
 
 	ck_assert_msg(why == NULL, "%s", why);
 }

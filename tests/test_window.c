@@ -35,10 +35,9 @@ START_TEST(test_golden_pictures)
 
 		ck_assert_int_eq(wh_open(&w, g[i].file, 1280, 720,
 		    g[i].lang[0] ? g[i].lang : "en"), 0);
-		long step = wh_resolve(w.u, g[i].what);
+		long step = wh_apply(w.u, g[i].what);
 		ck_assert_msg(step >= 0, "%s: '%s' names no step", g[i].name,
 		    g[i].what);
-		app_seek(&w.u->app, (size_t)step);
 		wh_draw(&w);
 		snprintf(png, sizeof png, "tests/golden/%s.png", g[i].name);
 		long bad = wh_compare_png(w.sf, png, GOLDEN_TOL, msg, sizeof msg);
@@ -129,6 +128,7 @@ START_TEST(test_back_equals_straight)
 	unsigned char *pa, *pb;
 	size_t la, lb;
 	struct app_command fwd = { CMD_STEP, 1, 0 }, back = { CMD_STEP, -1, 0 };
+	struct app_command skip = { CMD_SKIP, 0, 0 };
 
 	ck_assert_int_eq(wh_open(&a, NULL, 1280, 720, "en"), 0);
 	ck_assert_int_eq(wh_open(&b, NULL, 1280, 720, "en"), 0);
@@ -141,6 +141,9 @@ START_TEST(test_back_equals_straight)
 	pixels(&a, &pa, &la);
 	for (size_t s = 0; s < N; s++) {
 		app_do(&b.u->app, &fwd);
+		/* A checkpoint on the way asks; this test only walks past. */
+		if (b.u->app.quiz >= 0)
+			app_do(&b.u->app, &skip);
 		if (s % 97 == 0)
 			wh_draw(&b);	/* warm every cache on the way */
 	}

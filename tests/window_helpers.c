@@ -132,6 +132,26 @@ wh_resolve(struct ui *u, const char *what)
 		}
 		return -1;
 	}
+	if (strncmp(what, "frame:", 6) == 0) {
+		/* The first frame whose bytes hold WORDS, as its creator sends it. */
+		char words[128];
+		snprintf(words, sizeof words, "%s", what + 6);
+		for (char *c = words; *c; c++)
+			if (*c == '_')
+				*c = ' ';
+		size_t wl = strlen(words);
+		for (size_t i = 0; i < n && wl > 0; i++) {
+			const struct trace_rec *r = trace_get(u->tr, i);
+			if (r->kind != TR_FRAME_TX || !r->a)
+				continue;
+			const struct trace_frame *f = trace_frame(u->tr, r->frame);
+			const uint8_t *p = trace_frame_bytes(u->tr, r->frame);
+			for (size_t off = 0; off + wl <= f->len; off++)
+				if (memcmp(p + off, words, wl) == 0)
+					return (long)i + 1;
+		}
+		return -1;
+	}
 	if (strcmp(what, "busiest") == 0) {
 		struct view_packet p[64];
 		long best = 0;
@@ -147,6 +167,41 @@ wh_resolve(struct ui *u, const char *what)
 		return best;
 	}
 	return -1;
+}
+
+long
+wh_apply(struct ui *u, const char *what)
+{
+	if (strncmp(what, "quiz:", 5) == 0) {
+		int k = -1, choice = -1;
+		if (sscanf(what + 5, "%d:%d", &k, &choice) < 1 || k < 0 ||
+		    k >= u->app.ncps || u->cp_steps[k] == 0)
+			return -1;
+		struct app_command step = { CMD_STEP, 1, 0 };
+		struct app_command ans = { CMD_ANSWER, choice, 0 };
+		app_seek(&u->app, u->cp_steps[k] - 1);
+		app_do(&u->app, &step);
+		if (u->app.quiz != k)
+			return -1;
+		if (choice >= 0)
+			app_do(&u->app, &ans);
+		return (long)u->app.step;
+	}
+	/* "WHAT+N": N steps after WHAT. */
+	char base[160];
+	long plus = 0;
+	snprintf(base, sizeof base, "%s", what);
+	char *p = strrchr(base, '+');
+	if (p != NULL && p[1] >= '0' && p[1] <= '9' &&
+	    strspn(p + 1, "0123456789") == strlen(p + 1)) {
+		plus = atol(p + 1);
+		*p = '\0';
+	}
+	long step = wh_resolve(u, base);
+	if (step >= 0)
+		step += plus;
+	app_seek(&u->app, step < 0 ? 0 : (size_t)step);
+	return step;
 }
 
 long

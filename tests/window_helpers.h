@@ -34,9 +34,19 @@ void	 wh_draw(struct wh *w);
  * for the K-th), "chapter:KEY" (where the first
  * chapter KEY starts), "drop:K" (just after the K-th lost frame),
  * "state:WHAT" (just after the first TR_STATE of that state_what name),
+ * "frame:WORDS" (just after the first frame whose bytes hold WORDS leaves
+ * the node that made it),
  * "busiest" (most frames in flight).  -1 when the trace has none.
  */
 long	 wh_resolve(struct ui *u, const char *what);
+
+/*
+ * Put the window where a golden picture wants it: any WHAT of
+ * wh_resolve() seeks to that step; "quiz:K" plays up to checkpoint K
+ * (from 0) so that its question opens, and "quiz:K:C" also answers
+ * choice C; "WHAT+N" is N steps after WHAT.  Returns the step, or -1 when WHAT names none.
+ */
+long	 wh_apply(struct ui *u, const char *what);
 
 /*
  * Compare the surface with a PNG: pixels whose channels differ by more

@@ -15,6 +15,7 @@
 
 Suite	*window_suite(void);
 Suite	*window_input_suite(void);
+Suite	*window_quiz_suite(void);
 
 static int
 update_golden(void)
@@ -34,13 +35,12 @@ update_golden(void)
 			rc = 1;
 			continue;
 		}
-		long step = wh_resolve(w.u, g[i].what);
+		long step = wh_apply(w.u, g[i].what);
 		if (step < 0) {
 			fprintf(stderr, "%s: %s names no step of %s\n", g[i].name,
 			    g[i].what, g[i].file);
 			rc = 1;
 		}
-		app_seek(&w.u->app, step < 0 ? 0 : (size_t)step);
 		wh_draw(&w);
 		snprintf(out, sizeof out, "tests/golden/%s.png", g[i].name);
 		if (IMG_SavePNG(w.sf, out) != 0) {
@@ -62,6 +62,7 @@ main(int argc, char **argv)
 		return update_golden();
 	SRunner *sr = srunner_create(window_suite());
 	srunner_add_suite(sr, window_input_suite());
+	srunner_add_suite(sr, window_quiz_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
