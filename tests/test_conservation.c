@@ -57,6 +57,8 @@
 #define DEFAULT_SEEDS	1000
 #define TSHARK_EVERY	10
 #define SHOW_FAILURES	5	/* print the JSON of this many failing seeds */
+/* Generated runs take some 10^4 events; a mail loop would take them all. */
+#define MAX_EVENTS	2000000
 
 struct tally {
 	int	 scenarios, tshark, tshark_clean, pairs, inflight;
@@ -671,6 +673,32 @@ check_run(const struct scenario *sc, struct sim *s, struct verdict *v,
 	free(claimed);
 }
 
+/*
+ * sim_run() with a cap on the events: a bug that makes mail go round for
+ * ever (a bounce of a bounce of a bounce...) becomes a failing seed with
+ * its scenario printed, not a test that never ends.  The loop is
+ * sim_run()'s (sim.c): until nothing but background work is left, or
+ * until until_ms.
+ */
+static int
+run_capped(struct sim *s)
+{
+	uint64_t limit = s->sc->until_ns ? s->sc->until_ns : SIM_MAX_NS;
+	int work_only = s->sc->until_ns == 0;
+	uint64_t n = 0;
+
+	while (evq_next_time(s->q) <= limit && (!work_only || evq_work(s->q))) {
+		if (n++ == MAX_EVENTS)
+			return -1;
+		evq_step(s->q);
+		if (s->reap)
+			tcp_reap(s);
+	}
+	if (!work_only)
+		evq_advance(s->q, limit);
+	return 0;
+}
+
 /* Run one seed; returns the violations (empty when none). */
 static void
 run_seed(uint64_t seed, int tshark, struct verdict *v, struct tally *t,
@@ -690,7 +718,13 @@ run_seed(uint64_t seed, int tshark, struct verdict *v, struct tally *t,
 	}
 	sc_errors_free(&errs);
 	struct sim *s = sim_new(sc, sc->seed);
-	sim_run(s);
+	if (run_capped(s) != 0) {
+		bad(v, "still running after %d events (mail going round and "
+		    "round?)", MAX_EVENTS);
+		sim_free(s);
+		scenario_free(sc);
+		return;
+	}
 	check_run(sc, s, v, t);
 	t->scenarios++;
 	if (tshark) {

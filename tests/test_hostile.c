@@ -161,6 +161,7 @@ struct peer {
 	struct buf	 got;		/* everything the server sent */
 	int		 connected, peer_closed, closed, error;
 	int		 close_after;	/* FIN right after the script */
+	int		 half_close;	/* do not answer the server's FIN with ours */
 };
 
 static void
@@ -190,7 +191,8 @@ peer_peer_closed(struct tcp_conn *c, void *u)
 	struct peer *p = u;
 
 	p->peer_closed = 1;
-	tcp_close(c);
+	if (!p->half_close)
+		tcp_close(c);
 }
 
 static void
@@ -702,6 +704,38 @@ START_TEST(test_bug_smtp_half_open_session_never_freed)
 	data_never_ends(25, HANG_POWER_OFF);
 	data_never_ends(587, HANG_POWER_OFF);
 	data_never_ends(24, HANG_POWER_OFF);
+}
+END_TEST
+
+/*
+ * After QUIT the server closes its side (221, FIN, RFC 5321 4.1.1.10);
+ * the client acknowledges the FIN, and its machine goes off before it
+ * sends its own.  The server's connection waited in FIN-WAIT-2 for ever
+ * (RFC 9293 sets no limit), and the session with it: found by the
+ * conservation test ("an SMTP session is still open at the end").  Now
+ * TCP gives up after 60 s of silence, as BSD and Linux do
+ * (tcp_fin_timeout), and the session is freed.
+ */
+START_TEST(test_bug_tcp_fin_wait_2_never_ends)
+{
+	struct world w = world_new();
+	struct peer p;
+
+	peer_open(&w, &p, 25, "EHLO pc.test\r\nQUIT\r\n", 0);
+	p.half_close = 1;
+	run_ms(&w, 5000);
+	ck_assert_int_eq(p.peer_closed, 1);
+	ck_assert_ptr_nonnull(strstr((char *)p.got.data, BYE));
+	ck_assert_ptr_nonnull(w.s->mail->sessions);	/* waiting for our FIN */
+	net_set_node(w.s, w.pc, 0);
+	p.c = NULL;
+	sim_run(w.s);
+	assert_no_sessions(&w);
+	/* 60 s after the server's FIN was acknowledged, at the start. */
+	ck_assert_uint_ge(sim_now(w.s), 60 * SIM_SEC);
+	ck_assert_uint_lt(sim_now(w.s), 61 * SIM_SEC);
+	peer_free(&p);
+	world_free(&w);
 }
 END_TEST
 
@@ -1580,6 +1614,7 @@ hostile_suite(void)
 	tcase_add_test(tc, test_smtp_data_never_ends_server_times_out);
 	tcase_add_test(tc, test_bug_smtp_half_open_session_never_freed);
 	tcase_add_test(tc, test_smtp_closed_mid_message);
+	tcase_add_test(tc, test_bug_tcp_fin_wait_2_never_ends);
 	tcase_add_test(tc, test_queue_keeps_message_receiver_off_mid_data);
 	tcase_add_test(tc, test_queue_keeps_message_link_cut_mid_data);
 	tcase_add_test(tc, test_bug_smtp_client_waits_forever_for_silent_server);
