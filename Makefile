@@ -274,9 +274,11 @@ run: deps
 # driver takes the pushed events; one smoke test opens a real window
 # under Xvfb.
 WINDOW_ENV = SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
+# make test has tshark read the pcap of every one of the 1000 generated
+# scenarios (make asan, slower, every 10th).
 test: deps
 	$(MAKE) surel $(O)/test_surel $(O)/test_window
-	SUREL_BIN=./surel $(O)/test_surel
+	SUREL_CONSERVATION_TSHARK_EVERY=1 SUREL_BIN=./surel $(O)/test_surel
 	$(WINDOW_ENV) SUREL_BIN=./surel $(O)/test_window
 
 # The conservation test (tests/test_conservation.c) on more generated
