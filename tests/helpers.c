@@ -169,6 +169,26 @@ bulk_start(struct sim *s, struct bulk *b, uint64_t total)
 	b->client = tcp_connect(s, 0, sc->nodes[server].ip, 9, &cli_ops, b);
 }
 
+char *
+test_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b = { 0 };
+	char chunk[65536];
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	if (b.data == NULL)
+		buf_reserve(&b, 0);	/* an empty file: "" */
+	b.data[b.len] = '\0';
+	*len = b.len;
+	return (char *)b.data;
+}
+
 int
 run_surel(const char *args, char *out, size_t outsz)
 {

@@ -47,6 +47,12 @@ struct bulk {
 
 void	bulk_start(struct sim *s, struct bulk *b, uint64_t total);
 
+/*
+ * The whole file at path in a NUL-terminated heap buffer (len bytes,
+ * without the NUL), or NULL when it cannot be opened.  The caller frees.
+ */
+char	*test_slurp(const char *path, size_t *len);
+
 /* Run "$SUREL_BIN args" (default ./surel); returns the exit status, fills out with stdout+stderr. */
 int	run_surel(const char *args, char *out, size_t outsz);
 

@@ -16,22 +16,6 @@
 
 static char out[1 << 16];
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b = { 0 };
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	return b.data ? (char *)b.data : xstrdup("");
-}
 
 START_TEST(test_help_version_usage)
 {
@@ -96,7 +80,7 @@ START_TEST(test_bad_corpus_exit_2)
 		    "%s: output does not start with the file name:\n%s", json,
 		    out);
 		size_t len;
-		char *want = slurp(expect, &len);
+		char *want = test_slurp(expect, &len);
 		ck_assert_msg(want != NULL, "%s is missing", expect);
 		for (char *line = strtok(want, "\n"); line;
 		    line = strtok(NULL, "\n"))
@@ -134,7 +118,7 @@ START_TEST(test_outputs_identical_across_runs)
 	}
 	for (int j = 0; j < 3; j++) {
 		size_t la, lb;
-		char *a = slurp(files[0][j], &la), *b = slurp(files[1][j], &lb);
+		char *a = test_slurp(files[0][j], &la), *b = test_slurp(files[1][j], &lb);
 
 		ck_assert_ptr_nonnull(a);
 		ck_assert_ptr_nonnull(b);
@@ -167,7 +151,7 @@ START_TEST(test_summary_fields)
 	size_t len;
 
 	ck_assert_int_eq(run_surel(args, out, sizeof out), 0);
-	char *s = slurp(path, &len);
+	char *s = test_slurp(path, &len);
 	ck_assert_ptr_nonnull(s);
 	ck_assert_ptr_nonnull(strstr(s, "\"surel\": 1"));
 	ck_assert_ptr_nonnull(strstr(s, "\"seed\": 42"));

@@ -62,24 +62,6 @@ free_list(char **v)
 	free(v);
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b = { 0 };
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	if (b.data == NULL)
-		buf_reserve(&b, 0);
-	*len = b.len;
-	return (char *)b.data;
-}
 
 static struct scenario *
 load_text(const char *text, const char *name)
@@ -123,7 +105,7 @@ START_TEST(test_check_never_asked)
 {
 	static const char *from = "\"at\": { \"app\": \"C: RCPT TO\" }";
 	size_t len;
-	char *text = slurp("scenarios/03-same-domain.json", &len);
+	char *text = test_slurp("scenarios/03-same-domain.json", &len);
 	char path[64];
 
 	ck_assert_ptr_nonnull(text);
@@ -189,7 +171,7 @@ START_TEST(test_every_lesson_asks)
 	for (char **f = files; *f; f++) {
 		char *path = xasprintf("scenarios/%s", *f);
 		size_t len;
-		char *text = slurp(path, &len);
+		char *text = test_slurp(path, &len);
 		struct sc_errors e = { 0 };
 		struct scenario *sc = scenario_load(text, len, path, &e);
 
@@ -330,7 +312,7 @@ START_TEST(test_lesson_summary)
 	size_t len;
 
 	ck_assert_int_eq(run_surel(args, out, sizeof out), 0);
-	char *text = slurp(path, &len);
+	char *text = test_slurp(path, &len);
 	ck_assert_ptr_nonnull(text);
 	cJSON *sum = cJSON_Parse(text);
 	ck_assert_ptr_nonnull(sum);

@@ -37,18 +37,13 @@ load_text(const char *text, const char *name)
 static struct run
 run_file(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	struct buf b = { 0 };
-	char chunk[65536];
 	size_t n;
+	char *text = test_slurp(path, &n);
 	struct run r;
 
-	ck_assert_ptr_nonnull(f);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	r.sc = load_text((char *)b.data, path);
-	buf_free(&b);
+	ck_assert_ptr_nonnull(text);
+	r.sc = load_text(text, path);
+	free(text);
 	r.s = sim_new(r.sc, r.sc->seed);
 	sim_run(r.s);
 	return r;

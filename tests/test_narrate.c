@@ -21,30 +21,12 @@
 /* What `surel run --narrate` prints for the default scenario is about 0.5 MB. */
 #define OUT_MAX	(16u << 20)
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b = { 0 };
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	if (b.data == NULL)
-		buf_reserve(&b, 0);
-	*len = b.len;
-	return (char *)b.data;
-}
 
 static struct narr_lang *
 load_lang(const char *path)
 {
 	size_t len;
-	char *json = slurp(path, &len);
+	char *json = test_slurp(path, &len);
 	char *err = NULL;
 	struct narr_lang *L;
 
@@ -73,7 +55,7 @@ run_file(const char *path)
 	struct run r;
 	struct sc_errors errs = { 0 };
 	size_t len;
-	char *text = slurp(path, &len);
+	char *text = test_slurp(path, &len);
 
 	ck_assert_msg(text != NULL, "cannot read %s", path);
 	r.sc = scenario_load(text, len, path, &errs);
@@ -632,7 +614,7 @@ static void
 copy_exe(const char *from, const char *to)
 {
 	size_t len;
-	char *data = slurp(from, &len);
+	char *data = test_slurp(from, &len);
 	FILE *f = fopen(to, "wb");
 
 	ck_assert_ptr_nonnull(data);
@@ -701,7 +683,7 @@ START_TEST(test_run_teacher_language)
 	char dir[] = "/tmp/surel-lang-XXXXXX";
 	char *out = xmalloc(OUT_MAX), *id = xmalloc(OUT_MAX);
 	size_t len;
-	char *json = slurp("assets/lang/id.json", &len);
+	char *json = test_slurp("assets/lang/id.json", &len);
 	char *sub, *path, *p;
 	FILE *f;
 

@@ -216,22 +216,6 @@ count_lines(const char *s)
 	return n;
 }
 
-static char *
-slurp_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b = { 0 };
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	return b.data ? (char *)b.data : xstrdup("");
-}
 
 /*
  * Every bundled scenario: tshark finds nothing malformed, no warning,
@@ -253,7 +237,7 @@ START_TEST(test_tshark_every_bundled_scenario)
 			continue;
 		char *file = xasprintf("scenarios/%s", e->d_name);
 		size_t len;
-		char *text = slurp_file(file, &len);
+		char *text = test_slurp(file, &len);
 		struct sc_errors errs = { 0 };
 		struct scenario *sc = scenario_load(text, len, file, &errs);
 		ck_assert_msg(sc != NULL, "%s does not load", file);
@@ -311,7 +295,7 @@ START_TEST(test_tshark_every_bundled_scenario)
 						continue;
 					char *xp = xasprintf("%s/%s", dir, xe->d_name);
 					size_t xl;
-					char *x = slurp_file(xp, &xl);
+					char *x = test_slurp(xp, &xl);
 					found = x && xl > 100 && xl <= m->len &&
 					    memcmp(m->data + m->len - xl, x, xl) == 0;
 					free(x);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "scenario.h"
+#include "helpers.h"
 
 #define BAD_DIR		"tests/bad"
 #define MAX_BAD		1024
@@ -93,29 +94,6 @@ load_str(const char *json, const char *name, struct sc_errors *e)
 	return scenario_load(json, strlen(json), name, e);
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *p = NULL;
-	size_t cap = 0, n = 0, r;
-
-	if (f == NULL)
-		return NULL;
-	do {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 4096;
-			p = realloc(p, cap + 1);
-			ck_assert_ptr_nonnull(p);
-		}
-		r = fread(p + n, 1, cap - n, f);
-		n += r;
-	} while (r > 0);
-	fclose(f);
-	p[n] = '\0';
-	*len = n;
-	return p;
-}
 
 /* All messages, one a line, for substring checks and failure output. */
 static char *
@@ -214,9 +192,9 @@ START_TEST(test_bad_file)
 	    bad_names[_i]);
 	snprintf(file_arg, sizeof file_arg, "%s:", json_path);
 
-	char *text = slurp(json_path, &len);
+	char *text = test_slurp(json_path, &len);
 	ck_assert_msg(text != NULL, "cannot read %s", json_path);
-	char *expect = slurp(expect_path, &elen);
+	char *expect = test_slurp(expect_path, &elen);
 	ck_assert_msg(expect != NULL, "%s has no .expect file", json_path);
 
 	struct scenario *sc = scenario_load(text, len, json_path, &e);
@@ -251,7 +229,7 @@ START_TEST(test_many_errors_all_reported)
 {
 	size_t len;
 	struct sc_errors e;
-	char *text = slurp(BAD_DIR "/many_errors.json", &len);
+	char *text = test_slurp(BAD_DIR "/many_errors.json", &len);
 
 	ck_assert_ptr_nonnull(text);
 	ck_assert_ptr_null(scenario_load(text, len, "m.json", &e));
@@ -437,7 +415,7 @@ START_TEST(test_default_scenario)
 {
 	struct sc_errors e;
 	size_t len;
-	char *text = slurp("scenarios/default.json", &len);
+	char *text = test_slurp("scenarios/default.json", &len);
 
 	ck_assert_ptr_nonnull(text);
 	struct scenario *sc = scenario_load(text, len,

@@ -22,6 +22,7 @@
 #include "narrate.h"
 #include "tcp.h"
 #include "world.h"
+#include "helpers.h"
 
 #define DEFAULT_FILE	"scenarios/default.json"
 
@@ -34,30 +35,12 @@ static char why[1024];
 
 /* ---- reading the run ------------------------------------------------- */
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b = { 0 };
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	if (b.data == NULL)
-		buf_reserve(&b, 0);
-	*len = b.len;
-	return (char *)b.data;
-}
 
 static struct narr_lang *
 load_lang(const char *path)
 {
 	size_t len;
-	char *json = slurp(path, &len), *err = NULL;
+	char *json = test_slurp(path, &len), *err = NULL;
 	struct narr_lang *L = json ? narr_lang_parse(json, len, path, &err) :
 	    NULL;
 
@@ -82,7 +65,7 @@ story_setup(void)
 {
 	struct sc_errors e = { 0 };
 	size_t len;
-	char *text = slurp(story_file(), &len);
+	char *text = test_slurp(story_file(), &len);
 
 	if (text == NULL)
 		return;
