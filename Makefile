@@ -27,72 +27,84 @@ DEB_PKGS = gcc make pkg-config libcjson-dev check libsubunit-dev nettle-dev tsha
 	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev fonts-dejavu-core \
 	xvfb xdotool xauth
 
-# sim/: the simulation library; never includes SDL.
-SIM_SRCS += sim/util.c
-SIM_SRCS += sim/event.c
-SIM_SRCS += sim/trace.c
-SIM_SRCS += sim/net.c
-SIM_SRCS += sim/udp.c
-SIM_SRCS += sim/tcp.c
-SIM_SRCS += sim/sim.c
-SIM_SRCS += sim/json_check.c
-SIM_SRCS += sim/scenario.c
-SIM_SRCS += sim/scenario_names.c
-SIM_SRCS += sim/scenario_nodes.c
-SIM_SRCS += sim/scenario_actions.c
-SIM_SRCS += sim/scenario_checkpoints.c
-SIM_SRCS += sim/scenario_refs.c
-SIM_SRCS += sim/pcap.c
-SIM_SRCS += sim/trace_jsonl.c
-SIM_SRCS += sim/summary.c
-SIM_SRCS += sim/narrate.c
-SIM_SRCS += sim/checkpoint.c
-SIM_SRCS += sim/decode.c
-SIM_SRCS += sim/dns_wire.c
-SIM_SRCS += sim/dns_server.c
-SIM_SRCS += sim/dns_resolver.c
-SIM_SRCS += sim/base64.c
-SIM_SRCS += sim/mime.c
-SIM_SRCS += sim/message.c
-SIM_SRCS += sim/linebuf.c
-SIM_SRCS += sim/smtp_wire.c
-SIM_SRCS += sim/mailstore.c
-SIM_SRCS += sim/smtp_server.c
-SIM_SRCS += sim/smtp_client.c
-SIM_SRCS += sim/mta.c
-SIM_SRCS += sim/mua.c
-SIM_SRCS += sim/mail.c
-SIM_SRCS += sim/device.c
-SIM_SRCS += sim/pop3_wire.c
-SIM_SRCS += sim/pop3_server.c
-SIM_SRCS += sim/pop3_client.c
-SIM_SRCS += sim/imap_wire.c
-SIM_SRCS += sim/imap_server.c
-SIM_SRCS += sim/imap_fetch.c
-SIM_SRCS += sim/imap_client.c
+# sim/: the simulation library; never includes SDL.  One folder a layer,
+# lowest first; a layer calls only the layers before it (tests/layers.py).
+SIM_LAYERS = core codec scenario net dns mail world explain export
+# sim/core/
+SIM_SRCS += sim/core/util.c
+SIM_SRCS += sim/core/event.c
+SIM_SRCS += sim/core/trace.c
+SIM_SRCS += sim/core/record.c
+# sim/codec/
+SIM_SRCS += sim/codec/dns_wire.c
+SIM_SRCS += sim/codec/base64.c
+SIM_SRCS += sim/codec/mime.c
+SIM_SRCS += sim/codec/message.c
+SIM_SRCS += sim/codec/linebuf.c
+SIM_SRCS += sim/codec/smtp_wire.c
+SIM_SRCS += sim/codec/pop3_wire.c
+SIM_SRCS += sim/codec/imap_wire.c
+# sim/scenario/
+SIM_SRCS += sim/scenario/json_check.c
+SIM_SRCS += sim/scenario/scenario.c
+SIM_SRCS += sim/scenario/scenario_names.c
+SIM_SRCS += sim/scenario/scenario_nodes.c
+SIM_SRCS += sim/scenario/scenario_actions.c
+SIM_SRCS += sim/scenario/scenario_checkpoints.c
+SIM_SRCS += sim/scenario/scenario_refs.c
+# sim/net/
+SIM_SRCS += sim/net/net.c
+SIM_SRCS += sim/net/udp.c
+SIM_SRCS += sim/net/tcp.c
+# sim/dns/
+SIM_SRCS += sim/dns/dns_server.c
+SIM_SRCS += sim/dns/dns_resolver.c
+# sim/mail/
+SIM_SRCS += sim/mail/mailstore.c
+SIM_SRCS += sim/mail/smtp_server.c
+SIM_SRCS += sim/mail/smtp_client.c
+SIM_SRCS += sim/mail/mta.c
+SIM_SRCS += sim/mail/mua.c
+SIM_SRCS += sim/mail/mail.c
+SIM_SRCS += sim/mail/device.c
+SIM_SRCS += sim/mail/pop3_server.c
+SIM_SRCS += sim/mail/pop3_client.c
+SIM_SRCS += sim/mail/imap_server.c
+SIM_SRCS += sim/mail/imap_fetch.c
+SIM_SRCS += sim/mail/imap_client.c
+# sim/world/
+SIM_SRCS += sim/world/sim.c
+# sim/explain/
+SIM_SRCS += sim/explain/narrate.c
+SIM_SRCS += sim/explain/checkpoint.c
+SIM_SRCS += sim/explain/decode.c
+# sim/export/
+SIM_SRCS += sim/export/pcap.c
+SIM_SRCS += sim/export/trace_jsonl.c
+SIM_SRCS += sim/export/summary.c
 
 # The program: command line now, the window later.
 APP_SRCS += render/main.c
-APP_SRCS += render/cmd_run.c
-APP_SRCS += render/cmd_check.c
-APP_SRCS += render/files.c
-APP_SRCS += render/lang.c
+APP_SRCS += render/cli/cmd_run.c
+APP_SRCS += render/cli/cmd_check.c
+APP_SRCS += render/cli/files.c
+APP_SRCS += render/cli/lang.c
 # The window (render/, the only place that includes SDL).
-WIN_SRCS += render/window.c
-WIN_SRCS += render/input.c
-WIN_SRCS += render/app.c
-WIN_SRCS += render/layout.c
-WIN_SRCS += render/draw.c
-WIN_SRCS += render/text.c
-WIN_SRCS += render/words.c
-WIN_SRCS += render/panel_events.c
-WIN_SRCS += render/panel_inspector.c
-WIN_SRCS += render/panel_narration.c
-WIN_SRCS += render/panel_quiz.c
-WIN_SRCS += render/panel_sequence.c
-WIN_SRCS += render/panel_node.c
-WIN_SRCS += render/timeline.c
-WIN_SRCS += render/view.c
+WIN_SRCS += render/window/window.c
+WIN_SRCS += render/window/input.c
+WIN_SRCS += render/window/app.c
+WIN_SRCS += render/window/layout.c
+WIN_SRCS += render/window/draw.c
+WIN_SRCS += render/window/text.c
+WIN_SRCS += render/window/words.c
+WIN_SRCS += render/window/panel_events.c
+WIN_SRCS += render/window/panel_inspector.c
+WIN_SRCS += render/window/panel_narration.c
+WIN_SRCS += render/window/panel_quiz.c
+WIN_SRCS += render/window/panel_sequence.c
+WIN_SRCS += render/window/panel_node.c
+WIN_SRCS += render/window/timeline.c
+WIN_SRCS += render/window/view.c
 APP_SRCS += $(WIN_SRCS)
 SDL_CFLAGS := $(shell pkg-config --cflags sdl2 SDL2_ttf SDL2_image fontconfig 2>/dev/null)
 SDL_LIBS   := $(shell pkg-config --libs sdl2 SDL2_ttf SDL2_image fontconfig 2>/dev/null || \
@@ -127,8 +139,8 @@ TEST_SRCS += tests/test_mail.c
 TEST_SRCS += tests/test_view.c
 TEST_SRCS += tests/stress.c
 TEST_SRCS += tests/test_decode.c
-# render/view.c has no SDL: the tests link it.
-TEST_SRCS += render/view.c
+# render/window/view.c has no SDL: the tests link it.
+TEST_SRCS += render/window/view.c
 TEST_SRCS += tests/test_narrate.c
 TEST_SRCS += tests/test_pop3.c
 TEST_SRCS += tests/test_imap.c
@@ -146,7 +158,7 @@ BENCH_SRCS += tests/bench.c
 BENCH_SRCS += tests/bench_heap.c
 BENCH_SRCS += tests/helpers.c
 BENCH_SRCS += tests/stress.c
-BENCH_SRCS += render/view.c
+BENCH_SRCS += render/window/view.c
 
 SIM_OBJS   = $(SIM_SRCS:%.c=$(O)/%.o)
 APP_OBJS   = $(APP_SRCS:%.c=$(O)/%.o) $(O)/default_scenario.o \
@@ -158,7 +170,9 @@ WTEST_OBJS = $(WTEST_SRCS:%.c=$(O)/%.o)
 WBENCH_OBJS = $(WBENCH_SRCS:%.c=$(O)/%.o)
 BENCH_OBJS = $(BENCH_SRCS:%.c=$(O)/%.o)
 
-ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Isim -MMD -MP
+SIM_INC = $(SIM_LAYERS:%=-Isim/%)
+APP_INC = -Irender/cli -Irender/window
+ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(SIM_INC) -MMD -MP
 
 .PHONY: all run test bench asan deps clean fuzz fuzz-build golden conservation
 
@@ -181,24 +195,29 @@ $(O)/%.o: %.c
 
 $(O)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Irender -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) $(APP_INC) -c $< -o $@
 
-# SDL's flags apply to render/ only (and to the window's tests below).
+# The command line (render/cli/, render/main.c) has no SDL.
 $(O)/render/%.o: render/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(APP_INC) -c $< -o $@
+
+# SDL's flags apply to render/window/ only (and to the window's tests below).
+$(O)/render/window/%.o: render/window/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(APP_INC) -c $< -o $@
 
 $(O)/tests/window_%.o: tests/window_%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(CHECK_CFLAGS) -Irender -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(CHECK_CFLAGS) $(APP_INC) -c $< -o $@
 
 $(O)/tests/test_win%.o: tests/test_win%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(CHECK_CFLAGS) -Irender -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(CHECK_CFLAGS) $(APP_INC) -c $< -o $@
 
 $(O)/tests/bench_window.o: tests/bench_window.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) -Irender -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(SDL_CFLAGS) $(APP_INC) -c $< -o $@
 
 $(O)/icons_data.c: $(ICONS) Makefile
 	@mkdir -p $(O)
@@ -235,7 +254,7 @@ $(O)/default_scenario.c: scenarios/default.json
 $(O)/default_scenario.o: $(O)/default_scenario.c
 	$(CC) $(WARN) $(CFLAGS) -c $< -o $@
 
-# The narration languages too (render/lang.c); files in assets/lang/ override them at run time.
+# The narration languages too (render/cli/lang.c); files in assets/lang/ override them at run time.
 $(O)/lang_%.c: assets/lang/%.json
 	@mkdir -p $(O)
 	{ echo '/* generated from $< by the Makefile */'; \
@@ -319,7 +338,7 @@ fuzz-build: deps
 	$(MAKE) CC=clang O=build/fuzz CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" build/fuzz/libsurel.a
 	@for t in $(FUZZ_TARGETS); do \
 	  echo "building fuzz_$$t"; \
-	  clang $(FUZZ_FLAGS) -fsanitize=fuzzer $(DEFS) $(PKG_CFLAGS) -Isim tests/fuzz/fuzz_$$t.c \
+	  clang $(FUZZ_FLAGS) -fsanitize=fuzzer $(DEFS) $(PKG_CFLAGS) $(SIM_INC) tests/fuzz/fuzz_$$t.c \
 	    build/fuzz/libsurel.a $(PKG_LIBS) -lm -o build/fuzz/fuzz_$$t || exit 1; \
 	done
 

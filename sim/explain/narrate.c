@@ -320,6 +320,9 @@ static const char *port_well_known(uint16_t);
 static void	set_pkt(struct narr_ctx *, const struct narr_pkt *);
 static void	set_addr(struct narr_ctx *, enum narr_ph, const char *, size_t);
 static enum narr_key classify(struct narr_ctx *);
+static enum narr_key from_say(struct narr_ctx *);
+static int	key_index(const char *);
+static int	ph_index(const char *, size_t);
 static enum narr_key cl_frame(struct narr_ctx *);
 static enum narr_key cl_tcp_state(struct narr_ctx *);
 static enum narr_key cl_app(struct narr_ctx *);
@@ -1701,6 +1704,38 @@ cl_state(struct narr_ctx *c)
 /* ---------------------------------------------------------------- */
 /* Classifying a record */
 
+/*
+ * The key and arguments the acting layer wrote into the record: the
+ * narration only looks them up.  A node argument becomes that node's
+ * label in the narration's language (and {NAME_host}, {NAME_ip}).
+ */
+static enum narr_key
+from_say(struct narr_ctx *c)
+{
+	struct trace_say y;
+	char key[128];
+	int k;
+
+	if (!trace_say_read(c->tr, c->r->say, &y) || y.key_len >= sizeof key)
+		return K_UNKNOWN;
+	memcpy(key, y.key, y.key_len);
+	key[y.key_len] = '\0';
+	for (int i = 0; i < y.nargs; i++) {
+		const struct trace_say_arg *a = &y.arg[i];
+		int ph = ph_index(a->name, a->name_len);
+
+		if (ph < 0)
+			continue;
+		if (a->node >= 0) {
+			if (node_ok(c->sc, a->node))
+				arg_set(c, (enum narr_ph)ph, node_label(c, a->node));
+		} else
+			arg_setn(c, (enum narr_ph)ph, a->value, a->value_len);
+	}
+	k = key_index(key);
+	return k < 0 ? K_UNKNOWN : (enum narr_key)k;
+}
+
 static enum narr_key
 classify(struct narr_ctx *c)
 {
@@ -1711,6 +1746,8 @@ classify(struct narr_ctx *c)
 	if (r == NULL)
 		return K_UNKNOWN;
 	set_common(c);
+	if (r->say != 0)
+		return from_say(c);
 	switch (r->kind) {
 	case TR_FRAME_QUEUED:
 	case TR_FRAME_TX:

@@ -14,44 +14,10 @@
 #include "tcp.h"
 #include "udp.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 
 /* The largest frame a link allows, plus room: received frames are copied here. */
 #define RXBUF_SIZE	(65536 + 64)
-
-uint32_t
-sim_record(struct sim *s, struct trace_rec r)
-{
-	r.t = sim_time(s);
-	return trace_add(s->tr, &r);
-}
-
-void
-sim_app(struct sim *s, int node, int peer, enum app_proto proto,
-    const char *text, size_t len)
-{
-	sim_record(s, (struct trace_rec){ .kind = TR_APP, .node = node,
-	    .peer = peer, .link = -1, .frame = TRACE_NONE, .a = proto,
-	    .text = trace_text(s->tr, text, len) });
-}
-
-void
-sim_state(struct sim *s, int node, enum state_what what, uint32_t count,
-    const char *fmt, ...)
-{
-	struct buf b = { 0 };
-	va_list ap;
-
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	sim_record(s, (struct trace_rec){ .kind = TR_STATE, .node = node,
-	    .peer = -1, .link = -1, .frame = TRACE_NONE, .a = what,
-	    .b = count, .text = trace_text(s->tr, b.data ? (char *)b.data : "",
-	    b.len) });
-	buf_free(&b);
-}
 
 static void
 action_fire(void *ctx, void *obj, uint64_t a, uint64_t b)

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util.h"
+
 /* The order is part of the JSON-lines output only through trace_kind_name(). */
 enum trace_kind {
 	TR_FRAME_QUEUED,	/* a frame waits in a link's FIFO: node, link, dir, frame */
@@ -83,6 +85,7 @@ struct trace_rec {
 	uint32_t frame;		/* frame index, or TRACE_NONE */
 	uint32_t a, b;		/* kind-specific, see enum trace_kind */
 	uint32_t text;		/* offset in the text arena; 0 = none */
+	uint32_t say;		/* its narration: key and arguments (trace_say_read); 0 = none */
 };
 
 #define TRACE_NONE UINT32_MAX
@@ -125,6 +128,61 @@ size_t	 trace_bytes_used(const struct trace *tr);
  */
 void	 trace_frame_on_link(const struct trace *tr, const struct trace_rec *r,
 	    uint8_t *out);
+
+/*
+ * Narration at the source (shared/DESIGN.md): the layer that acts
+ * chooses the key of what happened ("smtp.data.stored_local") and its
+ * arguments, and the record carries them; the explain layer only looks
+ * the key up in a language file and fills the placeholders.  A key is a
+ * string constant of the layer that chose it; every key must exist in
+ * assets/lang/en.json and id.json (tests/test_say.c).
+ *
+ * Build one with a struct say, then store it with trace_say_put():
+ *
+ *	struct say y;
+ *	say_begin(&y, "smtp.data.stored_local");
+ *	say_str(&y, "to", rcpt);
+ *	say_node(&y, "next", relay);	(a node: the narration shows its label)
+ *	r.say = trace_say_put(tr, &y);
+ *
+ * Stored, it is "key" then, per argument, 0x1f "name=value" (a string)
+ * or 0x1f "name#N" (node N); control characters in values become
+ * spaces.  trace_say_key() stores a key with no arguments once and
+ * reuses it (the frames' keys, on the hot path).
+ */
+#define SAY_MAX_ARGS	16
+
+struct say {
+	struct buf	 b;
+	int		 nargs;
+};
+
+void	 say_begin(struct say *y, const char *key);
+void	 say_str(struct say *y, const char *name, const char *value);
+void	 say_strn(struct say *y, const char *name, const char *value, size_t n);
+void	 say_num(struct say *y, const char *name, long long value);
+void	 say_node(struct say *y, const char *name, int node);
+/* Store y in the text arena (and free its buffer); returns the offset for trace_rec.say. */
+uint32_t trace_say_put(struct trace *tr, struct say *y);
+/* A key with no arguments; key must be a string constant (its address is remembered). */
+uint32_t trace_say_key(struct trace *tr, const char *key);
+
+struct trace_say_arg {
+	const char	*name, *value;	/* in the arena; not NUL-terminated */
+	size_t		 name_len, value_len;
+	int		 node;		/* a node argument's index, else -1 */
+};
+
+struct trace_say {
+	const char	*key;		/* NUL-terminated only where nargs == 0 */
+	size_t		 key_len;
+	int		 nargs;
+	struct trace_say_arg arg[SAY_MAX_ARGS];
+};
+
+/* Read the narration at offset say (a record's say); 0 where it has none. */
+int	 trace_say_read(const struct trace *tr, uint32_t say,
+	    struct trace_say *out);
 
 const char *trace_kind_name(enum trace_kind k);
 const char *drop_reason_name(enum drop_reason d);

@@ -30,6 +30,36 @@ hex(struct buf *b, const uint8_t *p, size_t n)
 	b->data[b->len] = '\0';
 }
 
+/*
+ * "say": the narration key the acting layer chose and its arguments, as
+ * {"key": "...", "args": {"name": "value", "next": {"node": 3}}}.
+ */
+static void
+jsonl_say(struct buf *out, const struct trace *tr, uint32_t say)
+{
+	struct trace_say y;
+
+	if (!trace_say_read(tr, say, &y))
+		return;
+	buf_puts(out, ",\"say\":{\"key\":");
+	buf_json_strn(out, y.key, y.key_len);
+	buf_puts(out, ",\"args\":{");
+	for (int i = 0; i < y.nargs; i++) {
+		const struct trace_say_arg *a = &y.arg[i];
+
+		if (i > 0)
+			buf_putc(out, ',');
+		buf_json_strn(out, a->name, a->name_len);
+		if (a->node >= 0)
+			buf_printf(out, ":{\"node\":%d}", a->node);
+		else {
+			buf_putc(out, ':');
+			buf_json_strn(out, a->value, a->value_len);
+		}
+	}
+	buf_puts(out, "}}");
+}
+
 void
 export_trace_jsonl(const struct sim *s, struct buf *out)
 {
@@ -99,6 +129,8 @@ export_trace_jsonl(const struct sim *s, struct buf *out)
 		default:
 			break;
 		}
+		if (r->say)
+			jsonl_say(out, tr, r->say);
 		if (r->text) {
 			buf_puts(out, ",\"text\":");
 			buf_json_str(out, trace_text_at(tr, r->text));

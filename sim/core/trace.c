@@ -8,8 +8,14 @@
 #include "eth.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Distinct argument-less keys remembered by trace_say_key(); more are stored each time. */
+#define SAY_INTERN	1024
+/* Separates the key and each argument in the text arena. */
+#define SAY_SEP		'\x1f'
 
 struct trace {
 	struct trace_rec	*recs;
@@ -18,6 +24,9 @@ struct trace {
 	size_t			 nframes, capframes;
 	struct buf		 bytes;
 	struct buf		 text;
+	/* trace_say_key(): key address -> offset, open addressing. */
+	const char		*say_keys[SAY_INTERN];
+	uint32_t		 say_offs[SAY_INTERN];
 };
 
 struct trace *
@@ -236,4 +245,132 @@ state_what_name(enum state_what w)
 		[ST_DELIVERY] = "delivery",
 	};
 	return (unsigned)w < ST_NWHATS ? names[w] : "?";
+}
+
+/* ---- narration keys and arguments ---------------------------------- */
+
+void
+say_begin(struct say *y, const char *key)
+{
+	memset(y, 0, sizeof *y);
+	buf_puts(&y->b, key);
+}
+
+/* Append a value with control characters (the separator among them) as spaces. */
+static void
+say_clean(struct buf *b, const char *v, size_t n)
+{
+	buf_reserve(b, n);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)v[i];
+
+		b->data[b->len++] = ch < 0x20 || ch == 0x7f ? ' ' : ch;
+	}
+	b->data[b->len] = '\0';
+}
+
+void
+say_strn(struct say *y, const char *name, const char *value, size_t n)
+{
+	if (y->nargs == SAY_MAX_ARGS)
+		fatalx("say: more than SAY_MAX_ARGS arguments");
+	y->nargs++;
+	buf_putc(&y->b, SAY_SEP);
+	buf_puts(&y->b, name);
+	buf_putc(&y->b, '=');
+	if (value != NULL)
+		say_clean(&y->b, value, n);
+}
+
+void
+say_str(struct say *y, const char *name, const char *value)
+{
+	say_strn(y, name, value, value ? strlen(value) : 0);
+}
+
+void
+say_num(struct say *y, const char *name, long long value)
+{
+	char v[24];
+
+	snprintf(v, sizeof v, "%lld", value);
+	say_str(y, name, v);
+}
+
+void
+say_node(struct say *y, const char *name, int node)
+{
+	if (node < 0)
+		return;		/* no such node: the placeholder stays unknown */
+	if (y->nargs == SAY_MAX_ARGS)
+		fatalx("say: more than SAY_MAX_ARGS arguments");
+	y->nargs++;
+	buf_printf(&y->b, "%c%s#%d", SAY_SEP, name, node);
+}
+
+uint32_t
+trace_say_put(struct trace *tr, struct say *y)
+{
+	uint32_t off = trace_text(tr, (const char *)y->b.data, y->b.len);
+
+	buf_free(&y->b);
+	return off;
+}
+
+uint32_t
+trace_say_key(struct trace *tr, const char *key)
+{
+	size_t h = ((uintptr_t)key >> 3) % SAY_INTERN;
+
+	for (size_t i = 0; i < SAY_INTERN; i++, h = (h + 1) % SAY_INTERN) {
+		if (tr->say_keys[h] == key)
+			return tr->say_offs[h];
+		if (tr->say_keys[h] == NULL) {
+			tr->say_keys[h] = key;
+			tr->say_offs[h] = trace_text(tr, key, strlen(key));
+			return tr->say_offs[h];
+		}
+	}
+	return trace_text(tr, key, strlen(key));
+}
+
+int
+trace_say_read(const struct trace *tr, uint32_t say, struct trace_say *out)
+{
+	const char *p, *end;
+
+	memset(out, 0, sizeof *out);
+	if (say == 0 || say >= tr->text.len)
+		return 0;
+	p = (const char *)tr->text.data + say;
+	end = p + strlen(p);
+	out->key = p;
+	while (p < end && *p != SAY_SEP)
+		p++;
+	out->key_len = (size_t)(p - out->key);
+	while (p < end && out->nargs < SAY_MAX_ARGS) {
+		struct trace_say_arg *a = &out->arg[out->nargs];
+		const char *f = ++p, *stop;
+
+		while (p < end && *p != SAY_SEP)
+			p++;
+		stop = p;
+		a->name = f;
+		a->node = -1;
+		while (f < stop && *f != '=' && *f != '#')
+			f++;
+		a->name_len = (size_t)(f - a->name);
+		if (f == stop)
+			continue;	/* not written by say_*(): ignored */
+		if (*f == '#') {
+			a->node = atoi(f + 1);
+			a->value = f + 1;
+			a->value_len = (size_t)(stop - f - 1);
+		} else {
+			a->value = f + 1;
+			a->value_len = (size_t)(stop - f - 1);
+		}
+		out->nargs++;
+	}
+	return 1;
 }
