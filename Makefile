@@ -60,6 +60,7 @@ SIM_SRCS += sim/net/tcp.c
 SIM_SRCS += sim/dns/dns_server.c
 SIM_SRCS += sim/dns/dns_resolver.c
 # sim/mail/
+SIM_SRCS += sim/mail/keep.c
 SIM_SRCS += sim/mail/mailstore.c
 SIM_SRCS += sim/mail/smtp_server.c
 SIM_SRCS += sim/mail/smtp_client.c

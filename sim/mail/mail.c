@@ -12,15 +12,6 @@ void	mua_free_all(struct sim *);
 void	device_free_all(struct sim *);
 
 void
-mail_keep(struct sim *s, void *p)
-{
-	struct mail_world *w = s->mail;
-
-	w->keep = xrealloc(w->keep, (size_t)(w->nkeep + 1) * sizeof *w->keep);
-	w->keep[w->nkeep++] = p;
-}
-
-void
 mail_start(struct sim *s)
 {
 	const struct scenario *sc = s->sc;
