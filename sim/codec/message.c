@@ -97,7 +97,6 @@ static int	msg_split_next(struct msg_split *, const uint8_t **,
 		    const uint8_t **);
 static void	msg_decode(const struct msg_part *, struct buf *);
 static void	msg_qp_decode(const uint8_t *, size_t, struct buf *);
-static int	msg_hex(int);
 static void	msg_walk(struct msg_info *, struct msg_part *, int,
 		    const char *);
 static void	msg_leaf(struct msg_info *, const struct msg_part *,
@@ -844,18 +843,6 @@ msg_split_next(struct msg_split *s, const uint8_t **ps, const uint8_t **pe)
 	}
 }
 
-static int
-msg_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* RFC 2045 6.7, forgiving: "=XX", soft line breaks, trailing blanks. */
 static void
 msg_qp_decode(const uint8_t *p, size_t n, struct buf *out)
@@ -876,8 +863,8 @@ msg_qp_decode(const uint8_t *p, size_t n, struct buf *out)
 		}
 		for (size_t i = 0; i < len; i++) {
 			if (line[i] == '=' && i + 2 < len &&
-			    (h = msg_hex(line[i + 1])) >= 0 &&
-			    (l = msg_hex(line[i + 2])) >= 0) {
+			    (h = hex_digit(line[i + 1])) >= 0 &&
+			    (l = hex_digit(line[i + 2])) >= 0) {
 				buf_putc(out, h << 4 | l);
 				i += 2;
 			} else

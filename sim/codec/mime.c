@@ -62,7 +62,6 @@ static void	mime_param_put(struct mime_fold *, const char *, const char *,
 static int	mime_ew_decode(const char *, struct buf *, size_t *);
 static void	mime_charset_to_utf8(const char *, size_t, const uint8_t *,
 		    size_t, struct buf *);
-static int	mime_hex(int);
 static int	mime_is_ws(int);
 static int	mime_is_tchar(int);
 static const char *mime_skip_cfws(const char *);
@@ -548,18 +547,6 @@ mime_header_params(struct buf *out, const char *name, const char *value,
 
 /* ---- reading: encoded words ----------------------------------------- */
 
-static int
-mime_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Appends bytes in charset cs as UTF-8.  Only the charsets a mail
  * reader meets most are converted; other bytes pass through and the
@@ -628,8 +615,8 @@ mime_ew_decode(const char *s, struct buf *out, size_t *used)
 			if (*c == '_')
 				buf_putc(&raw, ' ');
 			else if (*c == '=' && c + 2 < q &&
-			    (h = mime_hex((unsigned char)c[1])) >= 0 &&
-			    (l = mime_hex((unsigned char)c[2])) >= 0) {
+			    (h = hex_digit((unsigned char)c[1])) >= 0 &&
+			    (l = hex_digit((unsigned char)c[2])) >= 0) {
 				buf_putc(&raw, h << 4 | l);
 				c += 2;
 			} else
@@ -833,8 +820,8 @@ mime_pct_decode(const char *s, size_t n, struct buf *out)
 		int h, l;
 
 		if (s[i] == '%' && i + 2 < n &&
-		    (h = mime_hex((unsigned char)s[i + 1])) >= 0 &&
-		    (l = mime_hex((unsigned char)s[i + 2])) >= 0) {
+		    (h = hex_digit((unsigned char)s[i + 1])) >= 0 &&
+		    (l = hex_digit((unsigned char)s[i + 2])) >= 0) {
 			buf_putc(out, h << 4 | l);
 			i += 2;
 		} else

@@ -328,3 +328,15 @@ ip_format(uint32_t ip, char out[16])
 	snprintf(out, 16, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255,
 	    (ip >> 8) & 255, ip & 255);
 }
+
+int
+hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

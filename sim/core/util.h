@@ -113,5 +113,7 @@ get32(const uint8_t *p)
 /* "10.0.0.1" <-> host-order address.  ip_parse returns 0 or -1. */
 int	 ip_parse(const char *s, uint32_t *out);
 void	 ip_format(uint32_t ip, char out[16]);
+/* The value of a hexadecimal digit (either case), or -1. */
+int	 hex_digit(int c);
 
 #endif
