@@ -26,6 +26,7 @@ Suite	*lessons_suite(void);
 Suite	*hostile_suite(void);
 Suite	*conservation_suite(void);
 Suite	*bad_keys_suite(void);
+Suite	*trace_say_suite(void);
 
 int
 main(void)
@@ -46,6 +47,7 @@ main(void)
 	srunner_add_suite(sr, imap_suite());
 	srunner_add_suite(sr, real_clients_suite());
 	srunner_add_suite(sr, narrate_suite());
+	srunner_add_suite(sr, trace_say_suite());
 	srunner_add_suite(sr, story_suite());
 	srunner_add_suite(sr, lessons_suite());
 	srunner_add_suite(sr, hostile_suite());
