@@ -48,12 +48,16 @@ struct mailbox *mailstore_by_address(struct sim *s, int node, const char *addr);
 struct mailbox *mailstore_by_user(struct sim *s, int node, const char *user);
 /* Does any mailbox on node have this address? */
 int	 mailstore_has(struct sim *s, int node, const char *addr);
-/*
- * Store a copy of the message; records the state change.  notice: it
- * came with the null reverse-path (a bounce, RFC 5321 4.5.5).
- */
+/* Store a copy of the message; records the state change. */
 void	 mailstore_deliver(struct sim *s, struct mailbox *mb, const uint8_t *p,
-	    size_t n, const char *message_id, int notice);
+	    size_t n, const char *message_id);
+/*
+ * The same, with the envelope's sender: the null reverse-path "" marks
+ * a bounce (RFC 5321 4.5.5), and the narration says it is one.
+ */
+void	 mailstore_deliver_from(struct sim *s, struct mailbox *mb,
+	    const uint8_t *p, size_t n, const char *message_id,
+	    const char *sender);
 /* Why a message leaves its mailbox: the narration says it. */
 enum mbox_del_why {
 	MBOX_DEL_OTHER,

@@ -89,8 +89,17 @@ mail_subject(const uint8_t *p, size_t n)
 
 void
 mailstore_deliver(struct sim *s, struct mailbox *mb, const uint8_t *p,
-    size_t n, const char *message_id, int notice)
+    size_t n, const char *message_id)
 {
+	mailstore_deliver_from(s, mb, p, n, message_id, NULL);
+}
+
+void
+mailstore_deliver_from(struct sim *s, struct mailbox *mb, const uint8_t *p,
+    size_t n, const char *message_id, const char *sender)
+{
+	int notice = sender != NULL && sender[0] == '\0';
+
 	if (mb->nmsgs == mb->capmsgs) {
 		mb->capmsgs = mb->capmsgs ? mb->capmsgs * 2 : 8;
 		mb->msgs = xrealloc(mb->msgs, (size_t)mb->capmsgs *

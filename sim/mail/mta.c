@@ -636,8 +636,8 @@ deliver_local(struct sim *s, struct qitem *it, int i)
 	}
 	struct buf copy = { 0 };
 	final_copy(it->sender, it->data.data, it->data.len, &copy);
-	mailstore_deliver(s, mb, copy.data, copy.len, it->message_id,
-	    it->sender[0] == '\0');
+	mailstore_deliver_from(s, mb, copy.data, copy.len, it->message_id,
+	    it->sender);
 	buf_free(&copy);
 	char *ok = xasprintf("250 2.0.0 <%s> delivered to mailbox", r->addr);
 	rcpt_result(s, it, i, 250, ok, node, NULL);

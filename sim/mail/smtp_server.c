@@ -808,8 +808,8 @@ data_done(struct smtp_sess *ss)
 
 			struct say y;
 
-			mailstore_deliver(s, mb, msg.data, msg.len, mid,
-			    ss->sender[0] == '\0');
+			mailstore_deliver_from(s, mb, msg.data, msg.len, mid,
+			    ss->sender);
 			delivery_set(s, mid, ss->rcpt[i], DLV_DELIVERED, ss->node,
 			    r, NULL);
 			replyf(ss, say_addr(&y, "lmtp.delivered", "to",
