@@ -11,9 +11,6 @@
  *   - frames: the Ethernet/IPv4/TCP/UDP headers of the frame's bytes
  *     (RFC 791, RFC 793, RFC 768), to tell a SYN from a piece of data
  *     and to know which application's port it belongs to;
- *   - SMTP and LMTP (RFC 5321, RFC 2033): the command verb, or the reply
- *     code with its enhanced status code (RFC 3463: 5.1.1 is "bad
- *     destination mailbox address", 5.7.1 "delivery not authorized");
  *   - POP3 (RFC 1939) and IMAP (RFC 3501): a reply means something only
  *     next to the command it answers ("+OK" to PASS is a login, to DELE
  *     a deletion), so the narrator looks back through the trace for the
@@ -21,6 +18,11 @@
  *   - DNS: the words of dns_describe() (dns_wire.c), which classify a
  *     response the way RFC 2308 section 2 does;
  *   - changes of state: the texts sim_state() wrote.
+ *
+ * SMTP and LMTP, the mailboxes, the queues and the delivery outcomes
+ * are not read back: the mail layer writes their key and arguments into
+ * the record (from_say()), since only it knows whether a message went
+ * into a mailbox here, to LMTP, to a relay or to a domain's MX.
  *
  * Nothing here changes the trace or the sim; everything is computed
  * again for each record, so the window can narrate any step in any
@@ -98,6 +100,7 @@
 	X(K_SMTP_EHLO,			"smtp.ehlo") \
 	X(K_SMTP_HELO,			"smtp.helo") \
 	X(K_SMTP_EHLO_REPLY,		"smtp.ehlo_reply") \
+	X(K_SMTP_HELO_REPLY,		"smtp.helo_reply") \
 	X(K_SMTP_AUTH,			"smtp.auth") \
 	X(K_SMTP_AUTH_LOGIN,		"smtp.auth_login") \
 	X(K_SMTP_AUTH_CHALLENGE,	"smtp.auth_challenge") \
@@ -107,6 +110,7 @@
 	X(K_SMTP_MAIL_FROM,		"smtp.mail_from") \
 	X(K_SMTP_MAIL_FROM_NULL,	"smtp.mail_from_null") \
 	X(K_SMTP_MAIL_OK,		"smtp.mail_ok") \
+	X(K_SMTP_MAIL_OK_NULL,		"smtp.mail_ok_null") \
 	X(K_SMTP_RCPT_TO,		"smtp.rcpt_to") \
 	X(K_SMTP_RCPT_OK,		"smtp.rcpt_ok") \
 	X(K_SMTP_RCPT_UNKNOWN,		"smtp.rcpt_unknown_user") \
@@ -115,11 +119,14 @@
 	X(K_SMTP_DATA_GO,		"smtp.data_go_ahead") \
 	X(K_SMTP_MESSAGE,		"smtp.message") \
 	X(K_SMTP_QUEUED,		"smtp.queued") \
+	X(K_SMTP_QUEUED_LOCAL,		"smtp.queued_local") \
+	X(K_SMTP_QUEUED_LMTP,		"smtp.queued_lmtp") \
+	X(K_SMTP_QUEUED_RELAY,		"smtp.queued_relay") \
+	X(K_SMTP_QUEUED_MX,		"smtp.queued_mx") \
 	X(K_SMTP_TOO_BIG,		"smtp.too_big") \
 	X(K_SMTP_LOOP,			"smtp.loop") \
 	X(K_SMTP_QUIT,			"smtp.quit") \
 	X(K_SMTP_BYE,			"smtp.bye") \
-	X(K_SMTP_COMMAND,		"smtp.command") \
 	X(K_SMTP_REPLY_2,		"smtp.reply.2xx") \
 	X(K_SMTP_REPLY_4,		"smtp.reply.4xx") \
 	X(K_SMTP_REPLY_5,		"smtp.reply.5xx") \
@@ -129,6 +136,7 @@
 	X(K_LMTP_MAIL_FROM,		"lmtp.mail_from") \
 	X(K_LMTP_MAIL_FROM_NULL,	"lmtp.mail_from_null") \
 	X(K_LMTP_MAIL_OK,		"lmtp.mail_ok") \
+	X(K_LMTP_MAIL_OK_NULL,		"lmtp.mail_ok_null") \
 	X(K_LMTP_RCPT_TO,		"lmtp.rcpt_to") \
 	X(K_LMTP_RCPT_OK,		"lmtp.rcpt_ok") \
 	X(K_LMTP_RCPT_UNKNOWN,		"lmtp.rcpt_unknown_user") \
@@ -138,7 +146,6 @@
 	X(K_LMTP_DELIVERED,		"lmtp.delivered") \
 	X(K_LMTP_QUIT,			"lmtp.quit") \
 	X(K_LMTP_BYE,			"lmtp.bye") \
-	X(K_LMTP_COMMAND,		"lmtp.command") \
 	X(K_LMTP_REPLY_2,		"lmtp.reply.2xx") \
 	X(K_LMTP_REPLY_4,		"lmtp.reply.4xx") \
 	X(K_LMTP_REPLY_5,		"lmtp.reply.5xx") \
@@ -218,7 +225,11 @@
 	X(K_ST_MAILBOX_ADD,		"state.mailbox_add") \
 	X(K_ST_MAILBOX_ADD_BOUNCE,	"state.mailbox_add_bounce") \
 	X(K_ST_MAILBOX_DEL,		"state.mailbox_del") \
+	X(K_ST_MAILBOX_DEL_POP3,	"state.mailbox_del_pop3") \
+	X(K_ST_MAILBOX_DEL_IMAP,	"state.mailbox_del_imap") \
 	X(K_ST_QUEUE_ADD,		"state.queue_add") \
+	X(K_ST_QUEUE_ADD_LOCAL,		"state.queue_add_local") \
+	X(K_ST_QUEUE_ADD_LMTP,		"state.queue_add_lmtp") \
 	X(K_ST_QUEUE_ADD_BOUNCE,	"state.queue_add_bounce") \
 	X(K_ST_QUEUE_DEL,		"state.queue_del") \
 	X(K_ST_QUEUE_RETRY,		"state.queue_retry") \
@@ -229,8 +240,17 @@
 	X(K_ST_CLIENT_STORE_IMAP,	"state.client_store_imap") \
 	X(K_ST_DELIVERED,		"state.delivery.delivered") \
 	X(K_ST_BOUNCED,			"state.delivery.bounced") \
+	X(K_ST_REFUSED,			"state.delivery.refused") \
+	X(K_ST_NO_DOMAIN,		"state.delivery.no_domain") \
+	X(K_ST_GAVE_UP,			"state.delivery.gave_up") \
+	X(K_ST_BOUNCE_LOST,		"state.delivery.bounce_lost") \
 	X(K_ST_QUEUED,			"state.delivery.queued") \
+	X(K_ST_QUEUED_LOCAL,		"state.delivery.queued_local") \
+	X(K_ST_QUEUED_LMTP,		"state.delivery.queued_lmtp") \
 	X(K_ST_REJECTED,		"state.delivery.rejected") \
+	X(K_ST_REJECTED_UNSENT,		"state.delivery.rejected_unsent") \
+	X(K_ST_REJECTED_NO_DNS,		"state.delivery.rejected_no_dns") \
+	X(K_ST_REJECTED_OFF,		"state.delivery.rejected_off") \
 	X(K_ST_OTHER,			"state.other") \
 	X(K_APP_OTHER,			"app.other") \
 	X(K_UNKNOWN,			"unknown")
@@ -251,7 +271,8 @@ static const char *const narr_key_str[K_N] = { NARR_KEYS(NARR_STR) };
 	X(PH_VALUE, "value") X(PH_USER, "user") X(PH_COUNT, "count") \
 	X(PH_SUBJECT, "subject") X(PH_PORT, "port") X(PH_STATE, "state") \
 	X(PH_SRC, "src") X(PH_DST, "dst") X(PH_FLAGS, "flags") \
-	X(PH_SECONDS, "seconds")
+	X(PH_SECONDS, "seconds") \
+	X(PH_NEXT, "next") X(PH_BY, "by")
 
 enum narr_ph { NARR_PHS(NARR_ENUM) PH_N };
 static const char *const narr_ph_str[PH_N] = { NARR_PHS(NARR_STR) };
@@ -318,7 +339,6 @@ static void	narrate_pkt(const uint8_t *, size_t, struct narr_pkt *);
 static const char *port_service(const struct scenario *, int, uint16_t);
 static const char *port_well_known(uint16_t);
 static void	set_pkt(struct narr_ctx *, const struct narr_pkt *);
-static void	set_addr(struct narr_ctx *, enum narr_ph, const char *, size_t);
 static enum narr_key classify(struct narr_ctx *);
 static enum narr_key from_say(struct narr_ctx *);
 static int	key_index(const char *);
@@ -326,7 +346,6 @@ static int	ph_index(const char *, size_t);
 static enum narr_key cl_frame(struct narr_ctx *);
 static enum narr_key cl_tcp_state(struct narr_ctx *);
 static enum narr_key cl_app(struct narr_ctx *);
-static enum narr_key cl_smtp(struct narr_ctx *, const char *, int);
 static enum narr_key cl_dns(struct narr_ctx *, const char *);
 static enum narr_key cl_pop3(struct narr_ctx *, const char *);
 static enum narr_key cl_imap(struct narr_ctx *, const char *);
@@ -431,32 +450,6 @@ arg_get(const struct narr_ctx *c, enum narr_ph ph)
 {
 	return c->a.off[ph] ? (const char *)c->a.arena.data + c->a.off[ph] - 1 :
 	    NULL;
-}
-
-/* An address written as <...> (or bare), and its domain for {domain}. */
-static void
-set_addr(struct narr_ctx *c, enum narr_ph ph, const char *s, size_t n)
-{
-	const char *lt = memchr(s, '<', n);
-
-	if (lt != NULL) {
-		const char *gt = memchr(lt, '>', n - (size_t)(lt - s));
-
-		if (gt == NULL)
-			return;
-		s = lt + 1;
-		n = (size_t)(gt - s);
-	}
-	if (n == 0)
-		return;
-	arg_setn(c, ph, s, n);
-	/* S6 of the story: the domain is what follows the '@'. */
-	for (size_t i = n; i > 0; i--)
-		if (s[i - 1] == '@') {
-			if (i < n)
-				arg_setn(c, PH_DOMAIN, s + i, n - i);
-			break;
-		}
 }
 
 /* ---------------------------------------------------------------- */
@@ -849,232 +842,6 @@ sess_find(const struct narr_ctx *c, const char *prefix)
 			return t + 3;
 	}
 	return NULL;
-}
-
-/* ---------------------------------------------------------------- */
-/* SMTP and LMTP (RFC 5321, RFC 2033) */
-
-/* The client who submits: the latest send action of node at or before now. */
-static const struct sc_action *
-send_action(const struct narr_ctx *c, int node)
-{
-	const struct sc_action *best = NULL;
-
-	for (int i = 0; i < c->sc->nactions; i++) {
-		const struct sc_action *a = &c->sc->actions[i];
-
-		if (a->kind == SC_ACT_SEND && a->node == node &&
-		    a->at_ns <= c->r->t && (best == NULL ||
-		    a->at_ns >= best->at_ns))
-			best = a;
-	}
-	return best;
-}
-
-/* "(the message: 28053 bytes in 378 lines, ...)": {len} and {count}. */
-static void
-set_body_size(struct narr_ctx *c, const char *s)
-{
-	const char *p = strchr(s, ':');
-	long long v;
-
-	if (p == NULL || (v = num_at(skip_sp(p + 1))) < 0)
-		return;
-	arg_printf(c, PH_LEN, "%lld", v);
-	p = strstr(p, " in ");
-	if (p != NULL && (v = num_at(p + 4)) >= 0)
-		arg_printf(c, PH_COUNT, "%lld", v);
-}
-
-static enum narr_key
-cl_smtp(struct narr_ctx *c, const char *text, int lmtp)
-{
-#define SL(smtp_key, lmtp_key) (lmtp ? (lmtp_key) : (smtp_key))
-	if (starts(text, "C: ")) {
-		const char *cmd = text + 3;
-		const char *arg = next_word(cmd);
-
-		if (starts_ci(cmd, "EHLO") || starts_ci(cmd, "HELO") ||
-		    starts_ci(cmd, "LHLO")) {
-			arg_setn(c, PH_VALUE, arg, line_len(arg));
-			if (lmtp)
-				return starts_ci(cmd, "LHLO") ? K_LMTP_LHLO :
-				    K_LMTP_COMMAND;
-			return starts_ci(cmd, "EHLO") ? K_SMTP_EHLO :
-			    starts_ci(cmd, "HELO") ? K_SMTP_HELO :
-			    K_SMTP_COMMAND;
-		}
-		if (starts_ci(cmd, "AUTH")) {
-			const struct sc_action *a = send_action(c, c->r->node);
-
-			if (a != NULL && a->has_auth)
-				arg_set(c, PH_USER, a->auth_user);
-			arg_setn(c, PH_VALUE, arg, word_len(arg));
-			if (lmtp)
-				return K_LMTP_COMMAND;
-			return starts_ci(arg, "LOGIN") ? K_SMTP_AUTH_LOGIN :
-			    K_SMTP_AUTH;
-		}
-		if (starts_ci(cmd, "MAIL FROM:")) {
-			const char *p = cmd + 10;
-			size_t n = line_len(p);
-			const char *sz = strstr(p, "SIZE=");
-
-			set_addr(c, PH_FROM, p, n);
-			if (sz != NULL && num_at(sz + 5) >= 0)
-				arg_printf(c, PH_LEN, "%lld", num_at(sz + 5));
-			/* RFC 5321 4.5.5: a bounce has the null reverse-path. */
-			if (starts(skip_sp(p), "<>"))
-				return SL(K_SMTP_MAIL_FROM_NULL,
-				    K_LMTP_MAIL_FROM_NULL);
-			return SL(K_SMTP_MAIL_FROM, K_LMTP_MAIL_FROM);
-		}
-		if (starts_ci(cmd, "RCPT TO:")) {
-			set_addr(c, PH_TO, cmd + 8, line_len(cmd + 8));
-			return SL(K_SMTP_RCPT_TO, K_LMTP_RCPT_TO);
-		}
-		if (starts_ci(cmd, "DATA") && word_len(cmd) == 4)
-			return SL(K_SMTP_DATA, K_LMTP_DATA);
-		if (starts(cmd, "(")) {
-			set_body_size(c, cmd);
-			return SL(K_SMTP_MESSAGE, K_LMTP_MESSAGE);
-		}
-		if (starts_ci(cmd, "QUIT"))
-			return SL(K_SMTP_QUIT, K_LMTP_QUIT);
-		arg_setn(c, PH_VALUE, cmd, line_len(cmd));
-		return SL(K_SMTP_COMMAND, K_LMTP_COMMAND);
-	}
-	if (!starts(text, "S: "))
-		return K_APP_OTHER;
-
-	/* A reply: "S: 550 5.1.1 <x>: ..." and more lines for EHLO. */
-	const char *line = text + 3;
-	size_t ll = line_len(line);
-	long long code = ll >= 3 ? num_at(line) : -1;
-	const char *rest = ll > 4 ? line + 4 : "";
-	char enh[16] = "";
-	size_t el = word_len(rest);
-
-	if (code < 100 || code > 599 || (ll > 3 && line[3] != ' ' &&
-	    line[3] != '-')) {
-		arg_setn(c, PH_REPLY, line, ll);
-		return SL(K_SMTP_REPLY_5, K_LMTP_REPLY_5);
-	}
-	/* RFC 3463: class.subject.detail, right after the code. */
-	if (el > 4 && el < sizeof enh && rest[0] >= '2' && rest[0] <= '5' &&
-	    rest[1] == '.' && memchr(rest + 2, '.', el - 2) != NULL)
-		memcpy(enh, rest, el);
-	arg_printf(c, PH_CODE, "%lld", code);
-	arg_printf(c, PH_REPLY, "%.3s %.*s", line, (int)(ll > 4 ? ll - 4 : 0),
-	    rest);
-
-	/* The recipient or sender this reply is about. */
-	if (memchr(line, '<', ll) != NULL && memchr(line, '@', ll) != NULL)
-		set_addr(c, PH_TO, line, ll);
-	else if (strcmp(enh, "2.1.5") == 0) {
-		const char *rc = sess_find(c, "RCPT TO:");
-		if (rc != NULL)
-			set_addr(c, PH_TO, rc + 8, line_len(rc + 8));
-	}
-	if (strcmp(enh, "2.1.0") == 0) {
-		const char *mf = sess_find(c, "MAIL FROM:");
-		if (mf != NULL)
-			set_addr(c, PH_FROM, mf + 10, line_len(mf + 10));
-	}
-
-	switch (code) {
-	case 220:
-		return SL(K_SMTP_GREETING, K_LMTP_GREETING);
-	case 221:
-		return SL(K_SMTP_BYE, K_LMTP_BYE);
-	case 235:
-		if (!lmtp) {
-			const char *lp = memchr(line, '(', ll);
-			const char *rp = lp ? memchr(lp, ')', ll -
-			    (size_t)(lp - line)) : NULL;
-			if (rp != NULL && rp > lp + 1)
-				arg_setn(c, PH_USER, lp + 1,
-				    (size_t)(rp - lp - 1));
-			return K_SMTP_AUTH_OK;
-		}
-		break;
-	case 334:
-		if (!lmtp)
-			return K_SMTP_AUTH_CHALLENGE;
-		break;
-	case 354:
-		return SL(K_SMTP_DATA_GO, K_LMTP_DATA_GO);
-	case 530:
-		if (!lmtp)
-			return K_SMTP_AUTH_REQUIRED;
-		break;
-	case 535:
-		if (!lmtp)
-			return K_SMTP_AUTH_FAILED;
-		break;
-	case 550:
-		if (strcmp(enh, "5.1.1") == 0)
-			return SL(K_SMTP_RCPT_UNKNOWN, K_LMTP_RCPT_UNKNOWN);
-		break;
-	case 552:
-		if (!lmtp)
-			return K_SMTP_TOO_BIG;
-		break;
-	case 554:
-		if (!lmtp && strcmp(enh, "5.7.1") == 0)
-			return K_SMTP_RELAY_DENIED;
-		if (!lmtp && strcmp(enh, "5.4.6") == 0)
-			return K_SMTP_LOOP;
-		break;
-	case 250: {
-		const char *hello = sess_find(c, NULL);
-
-		if (strcmp(enh, "2.1.0") == 0)
-			return SL(K_SMTP_MAIL_OK, K_LMTP_MAIL_OK);
-		if (strcmp(enh, "2.1.5") == 0 && strstr(line, "delivered")) {
-			if (lmtp)
-				return K_LMTP_DELIVERED;
-			break;
-		}
-		if (strcmp(enh, "2.1.5") == 0)
-			return SL(K_SMTP_RCPT_OK, K_LMTP_RCPT_OK);
-		if (!lmtp && strstr(line, "queued as") != NULL)
-			return K_SMTP_QUEUED;
-		if ((hello != NULL && (starts_ci(hello, "EHLO") ||
-		    starts_ci(hello, "HELO") || starts_ci(hello, "LHLO"))) ||
-		    (hello == NULL && enh[0] == '\0')) {
-			/* The extensions, one a line after the first. */
-			struct buf ext = { 0 };
-			const char *p = line + ll;
-
-			while (*p == '\r' || *p == '\n') {
-				while (*p == '\r' || *p == '\n')
-					p++;
-				size_t n = line_len(p);
-				if (n > 4) {
-					buf_printf(&ext, "%s%.*s",
-					    ext.len ? ", " : "", (int)(n - 4),
-					    p + 4);
-				}
-				p += n;
-			}
-			if (ext.len)
-				arg_setn(c, PH_VALUE, (char *)ext.data,
-				    ext.len);
-			buf_free(&ext);
-			return SL(K_SMTP_EHLO_REPLY, K_LMTP_LHLO_REPLY);
-		}
-		break;
-	}
-	default:
-		break;
-	}
-	if (code >= 500)
-		return SL(K_SMTP_REPLY_5, K_LMTP_REPLY_5);
-	if (code >= 400)
-		return SL(K_SMTP_REPLY_4, K_LMTP_REPLY_4);
-	return SL(K_SMTP_REPLY_2, K_LMTP_REPLY_2);
-#undef SL
 }
 
 /* ---------------------------------------------------------------- */
@@ -1546,10 +1313,6 @@ cl_app(struct narr_ctx *c)
 	switch (c->r->a) {
 	case APP_DNS:
 		return cl_dns(c, t);
-	case APP_SMTP:
-		return cl_smtp(c, t, 0);
-	case APP_LMTP:
-		return cl_smtp(c, t, 1);
 	case APP_POP3:
 		return cl_pop3(c, t);
 	case APP_IMAP:
@@ -1613,40 +1376,10 @@ cl_state(struct narr_ctx *c)
 {
 	const char *t = trace_text_at(c->tr, c->r->text);
 	const char *w2 = next_word(t);
-	int bounce;
 
 	if (c->r->a != ST_DELIVERY)
 		arg_printf(c, PH_COUNT, "%u", c->r->b);
 	switch (c->r->a) {
-	case ST_MAILBOX_ADD:
-	case ST_MAILBOX_DEL:
-		/* "address message-id" */
-		set_addr(c, PH_TO, t, word_len(t));
-		bounce = set_mid(c, w2);
-		if (c->r->a == ST_MAILBOX_DEL)
-			return K_ST_MAILBOX_DEL;
-		return bounce ? K_ST_MAILBOX_ADD_BOUNCE : K_ST_MAILBOX_ADD;
-	case ST_QUEUE_ADD:
-		/* "message-id recipient" */
-		bounce = set_mid(c, t);
-		set_addr(c, PH_TO, w2, word_len(w2));
-		return bounce ? K_ST_QUEUE_ADD_BOUNCE : K_ST_QUEUE_ADD;
-	case ST_QUEUE_DEL:
-		set_mid(c, t);
-		return K_ST_QUEUE_DEL;
-	case ST_QUEUE_RETRY: {
-		/* "message-id recipient retry in N s: reason" */
-		const char *in = strstr(t, " retry in ");
-		const char *colon = in ? strstr(in, ": ") : NULL;
-
-		set_mid(c, t);
-		set_addr(c, PH_TO, w2, word_len(w2));
-		if (in != NULL && num_at(in + 10) >= 0)
-			arg_printf(c, PH_SECONDS, "%lld", num_at(in + 10));
-		if (colon != NULL)
-			arg_setn(c, PH_REASON, colon + 2, line_len(colon + 2));
-		return K_ST_QUEUE_RETRY;
-	}
 	case ST_DNS_CACHE_ADD:
 	case ST_DNS_CACHE_EXPIRE: {
 		/* "name TYPE value[ ttl=N]" */
@@ -1674,27 +1407,6 @@ cl_state(struct narr_ctx *c)
 		if (starts(t, "IMAP "))
 			return K_ST_CLIENT_STORE_IMAP;
 		return K_ST_CLIENT_STORE;
-	case ST_DELIVERY: {
-		/* "status message-id recipient reply" */
-		const char *rc = next_word(w2);
-		const char *reply = next_word(rc);
-
-		set_mid(c, w2);
-		set_addr(c, PH_TO, rc, word_len(rc));
-		arg_setn(c, PH_REPLY, reply, line_len(reply));
-		if (num_at(reply) >= 0)
-			arg_printf(c, PH_CODE, "%lld", num_at(reply));
-		arg_setn(c, PH_STATE, t, word_len(t));
-		if (starts(t, "delivered "))
-			return K_ST_DELIVERED;
-		if (starts(t, "bounced "))
-			return K_ST_BOUNCED;
-		if (starts(t, "queued "))
-			return K_ST_QUEUED;
-		if (starts(t, "rejected "))
-			return K_ST_REJECTED;
-		return K_ST_OTHER;
-	}
 	default:
 		arg_setn(c, PH_VALUE, t, line_len(t));
 		return K_ST_OTHER;

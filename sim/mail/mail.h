@@ -51,8 +51,25 @@ int	 mailstore_has(struct sim *s, int node, const char *addr);
 /* Store a copy of the message; records the state change. */
 void	 mailstore_deliver(struct sim *s, struct mailbox *mb, const uint8_t *p,
 	    size_t n, const char *message_id);
+/*
+ * The same, with the envelope's sender: the null reverse-path "" marks
+ * a bounce (RFC 5321 4.5.5), and the narration says it is one.
+ */
+void	 mailstore_deliver_from(struct sim *s, struct mailbox *mb,
+	    const uint8_t *p, size_t n, const char *message_id,
+	    const char *sender);
+/* Why a message leaves its mailbox: the narration says it. */
+enum mbox_del_why {
+	MBOX_DEL_OTHER,
+	MBOX_DEL_POP3,		/* POP3 UPDATE after QUIT (RFC 1939 6) */
+	MBOX_DEL_IMAP,		/* IMAP EXPUNGE (RFC 3501 6.4.3) */
+};
 /* Remove message i (POP3 at UPDATE, IMAP EXPUNGE). */
 void	 mailstore_remove(struct sim *s, struct mailbox *mb, int i);
+void	 mailstore_remove_why(struct sim *s, struct mailbox *mb, int i,
+	    enum mbox_del_why why);
+/* The decoded Subject: of a message, or NULL; the caller frees it. */
+char	*mail_subject(const uint8_t *p, size_t n);
 
 /* ---- devices: the mail a person's device downloaded ---------------- */
 
@@ -107,8 +124,10 @@ struct delivery {
 	char			*reply;
 };
 
+struct say;
 void	 delivery_set(struct sim *s, const char *message_id, const char *rcpt,
-	    enum delivery_status st, int server, const char *reply);
+	    enum delivery_status st, int server, const char *reply,
+	    struct say *y);
 const char *delivery_status_str(enum delivery_status st);
 
 /* ---- mail servers --------------------------------------------------- */
@@ -196,6 +215,15 @@ void	 mta_free_all(struct sim *s);
 int	 mta_is_local_domain(struct sim *s, int node, const char *addr);
 /* The node whose mailboxes receive mail for node's own domains. */
 int	 mta_mailbox_node(struct sim *s, int node);
+/* Where node's queue sends a recipient next (S6-S8 of the story). */
+enum mta_route {
+	ROUTE_LOCAL,		/* a mailbox on node itself: the last step */
+	ROUTE_LMTP,		/* by LMTP to the mailbox server (*next) */
+	ROUTE_RELAY,		/* to the relay_via smarthost (*next) */
+	ROUTE_MX,		/* to the MX of the recipient's domain */
+};
+enum mta_route mta_route(struct sim *s, int node, const char *addr,
+	    int *next);
 
 /* smtp_server.c */
 void	 smtp_server_start(struct sim *s, int node);

@@ -5,6 +5,7 @@
  * and IMAP read the same store: POP3 deletes, IMAP keeps and flags.
  */
 #include "mail.h"
+#include "mime.h"
 #include "smtp_wire.h"
 #include "world.h"
 
@@ -42,10 +43,63 @@ mailstore_has(struct sim *s, int node, const char *addr)
 	return mailstore_by_address(s, node, addr) != NULL;
 }
 
+/*
+ * The Subject: of a message, unfolded and with its encoded words
+ * decoded (RFC 5322 2.2.3, RFC 2047), for the narration; NULL when the
+ * header has none.  The caller frees it.
+ */
+char *
+mail_subject(const uint8_t *p, size_t n)
+{
+	struct buf v = { 0 };
+	size_t i = 0;
+	int in = 0;
+
+	while (i < n) {
+		const uint8_t *lf = memchr(p + i, '\n', n - i);
+		size_t end = lf ? (size_t)(lf - p) : n, len = end - i;
+
+		if (len > 0 && p[end - 1] == '\r')
+			len--;
+		if (len == 0)
+			break;		/* the end of the header */
+		if (in && (p[i] == ' ' || p[i] == '\t'))
+			buf_append(&v, p + i, len);	/* a folded line */
+		else if (in)
+			break;
+		else if (len >= 8 && smtp_same_n((const char *)p + i,
+		    "Subject:", 8)) {
+			in = 1;
+			buf_append(&v, p + i + 8, len - 8);
+		}
+		i = end + 1;
+	}
+	if (!in) {
+		buf_free(&v);
+		return NULL;
+	}
+	buf_putc(&v, '\0');
+	char *t = (char *)v.data, *d;
+	while (*t == ' ' || *t == '\t')
+		t++;
+	d = mime_decode_words(t);
+	buf_free(&v);
+	return d;
+}
+
 void
 mailstore_deliver(struct sim *s, struct mailbox *mb, const uint8_t *p,
     size_t n, const char *message_id)
 {
+	mailstore_deliver_from(s, mb, p, n, message_id, NULL);
+}
+
+void
+mailstore_deliver_from(struct sim *s, struct mailbox *mb, const uint8_t *p,
+    size_t n, const char *message_id, const char *sender)
+{
+	int notice = sender != NULL && sender[0] == '\0';
+
 	if (mb->nmsgs == mb->capmsgs) {
 		mb->capmsgs = mb->capmsgs ? mb->capmsgs * 2 : 8;
 		mb->msgs = xrealloc(mb->msgs, (size_t)mb->capmsgs *
@@ -57,17 +111,41 @@ mailstore_deliver(struct sim *s, struct mailbox *mb, const uint8_t *p,
 	buf_append(&m->data, p, n);
 	m->message_id = xstrdup(message_id ? message_id : "");
 	m->arrived_ns = sim_time(s);
-	sim_state(s, mb->node, ST_MAILBOX_ADD, (uint32_t)mb->nmsgs, "%s %s",
-	    mb->address, m->message_id);
+
+	/* A notice (null reverse-path, RFC 5321 4.5.5) is a bounce coming home. */
+	struct say y;
+	char *subject = mail_subject(p, n);
+	say_begin(&y, notice ? "state.mailbox_add_bounce" : "state.mailbox_add");
+	say_str(&y, "to", mb->address);
+	if (subject != NULL)
+		say_str(&y, "subject", subject);
+	say_num(&y, "count", mb->nmsgs);
+	sim_state_say(s, mb->node, ST_MAILBOX_ADD, (uint32_t)mb->nmsgs,
+	    sim_say(s, &y), "%s %s", mb->address, m->message_id);
+	free(subject);
 }
 
 void
 mailstore_remove(struct sim *s, struct mailbox *mb, int i)
 {
-	struct mbox_msg *m = &mb->msgs[i];
+	mailstore_remove_why(s, mb, i, MBOX_DEL_OTHER);
+}
 
-	sim_state(s, mb->node, ST_MAILBOX_DEL, (uint32_t)mb->nmsgs - 1, "%s %s",
-	    mb->address, m->message_id);
+void
+mailstore_remove_why(struct sim *s, struct mailbox *mb, int i,
+    enum mbox_del_why why)
+{
+	struct mbox_msg *m = &mb->msgs[i];
+	struct say y;
+
+	/* Who removes it, and when: the narration says which. */
+	say_begin(&y, why == MBOX_DEL_POP3 ? "state.mailbox_del_pop3" :
+	    why == MBOX_DEL_IMAP ? "state.mailbox_del_imap" :
+	    "state.mailbox_del");
+	say_str(&y, "to", mb->address);
+	say_num(&y, "count", mb->nmsgs - 1);
+	sim_state_say(s, mb->node, ST_MAILBOX_DEL, (uint32_t)mb->nmsgs - 1,
+	    sim_say(s, &y), "%s %s", mb->address, m->message_id);
 	buf_free(&m->data);
 	free(m->message_id);
 	memmove(m, m + 1, (size_t)(mb->nmsgs - i - 1) * sizeof *m);
@@ -91,14 +169,28 @@ delivery_status_str(enum delivery_status st)
  * message moves: queued at each server it reaches, then delivered,
  * bounced or rejected.  A final state is never downgraded to queued
  * (a copy still in some queue after delivery is a duplicate, not news).
+ *
+ * y: the narration the caller began (say_begin() with the key that
+ * tells what happened, and the arguments only it knows), or NULL for
+ * the plain key of st; here the recipient {to}, the reply {reply} and
+ * its {code} are added.  The record is written only when the outcome
+ * changes; y is used up either way.
  */
 void
 delivery_set(struct sim *s, const char *message_id, const char *rcpt,
-    enum delivery_status st, int server, const char *reply)
+    enum delivery_status st, int server, const char *reply, struct say *y)
 {
 	struct mail_world *w = s->mail;
 	struct delivery *d = NULL;
+	struct say plain;
 
+	if (y == NULL) {
+		y = &plain;
+		say_begin(y, st == DLV_DELIVERED ? "state.delivery.delivered" :
+		    st == DLV_BOUNCED ? "state.delivery.bounced" :
+		    st == DLV_REJECTED ? "state.delivery.rejected" :
+		    "state.delivery.queued");
+	}
 	for (int i = 0; i < w->ndlv; i++)
 		if (strcmp(w->dlv[i].message_id, message_id) == 0 &&
 		    smtp_same(w->dlv[i].rcpt, rcpt))
@@ -114,12 +206,20 @@ delivery_set(struct sim *s, const char *message_id, const char *rcpt,
 		d->rcpt = xstrdup(rcpt);
 		d->reply = NULL;
 	} else if (st == DLV_QUEUED && d->status != DLV_QUEUED) {
+		buf_free(&y->b);
 		return;
 	}
 	d->status = st;
 	d->server = server;
 	free(d->reply);
 	d->reply = xstrdup(reply ? reply : "");
-	sim_state(s, server, ST_DELIVERY, (uint32_t)st, "%s %s %s %s",
-	    delivery_status_str(st), message_id, rcpt, d->reply);
+	say_str(y, "to", rcpt);
+	if (d->reply[0] != '\0')
+		say_str(y, "reply", d->reply);
+	/* A reply from a server starts with its code; a local reason does not. */
+	if (d->reply[0] >= '2' && d->reply[0] <= '5')
+		say_num(y, "code", strtol(d->reply, NULL, 10));
+	sim_state_say(s, server, ST_DELIVERY, (uint32_t)st, sim_say(s, y),
+	    "%s %s %s %s", delivery_status_str(st), message_id, rcpt,
+	    d->reply);
 }

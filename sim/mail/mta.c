@@ -80,6 +80,26 @@ mta_mailbox_node(struct sim *s, int node)
 	return c->present && c->deliver >= 0 ? c->deliver : node;
 }
 
+enum mta_route
+mta_route(struct sim *s, int node, const char *addr, int *next)
+{
+	const struct sc_smtp *c = smtp_cfg(s, node);
+	int mbnode = mta_mailbox_node(s, node);
+
+	*next = -1;
+	if (mta_is_local_domain(s, node, addr)) {
+		if (mbnode == node)
+			return ROUTE_LOCAL;
+		*next = mbnode;
+		return ROUTE_LMTP;
+	}
+	if (c->relay_via >= 0) {
+		*next = c->relay_via;
+		return ROUTE_RELAY;
+	}
+	return ROUTE_MX;
+}
+
 static void
 timer_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
 {
@@ -136,14 +156,39 @@ mta_enqueue(struct sim *s, int node, const char *qid, const char *sender,
 		;
 	*pp = it;
 	m->nqueue++;
+	char *subject = mail_subject(data, n);
 	for (int i = 0; i < nrcpt; i++) {
 		char *r = xasprintf("250 2.0.0 queued at %s as %s",
 		    s->sc->nodes[node].hostname, it->qid);
-		delivery_set(s, message_id, rcpts[i], DLV_QUEUED, node, r);
-		sim_state(s, node, ST_QUEUE_ADD, (uint32_t)m->nqueue, "%s %s",
-		    message_id, rcpts[i]);
+		int next;
+		enum mta_route rt = mta_route(s, node, rcpts[i], &next);
+		struct say y, q;
+
+		/* What this server will do with it: the sentence says which. */
+		say_begin(&y, rt == ROUTE_LOCAL ? "state.delivery.queued_local" :
+		    rt == ROUTE_LMTP ? "state.delivery.queued_lmtp" :
+		    "state.delivery.queued");
+		if (next >= 0)
+			say_node(&y, "next", next);
+		say_str(&y, "domain", smtp_addr_domain(rcpts[i]));
+		delivery_set(s, message_id, rcpts[i], DLV_QUEUED, node, r, &y);
+		/* A bounce has the null reverse-path (RFC 5321 4.5.5). */
+		say_begin(&q, sender[0] == '\0' ? "state.queue_add_bounce" :
+		    rt == ROUTE_LOCAL ? "state.queue_add_local" :
+		    rt == ROUTE_LMTP ? "state.queue_add_lmtp" :
+		    "state.queue_add");
+		say_str(&q, "to", rcpts[i]);
+		say_str(&q, "domain", smtp_addr_domain(rcpts[i]));
+		if (next >= 0)
+			say_node(&q, "next", next);
+		if (subject != NULL)
+			say_str(&q, "subject", subject);
+		say_num(&q, "count", m->nqueue);
+		sim_state_say(s, node, ST_QUEUE_ADD, (uint32_t)m->nqueue,
+		    sim_say(s, &q), "%s %s", message_id, rcpts[i]);
 		free(r);
 	}
+	free(subject);
 	schedule(s, it, sim_time(s));
 	return it;
 }
@@ -191,14 +236,33 @@ set_error(struct qrcpt *r, const char *text, int server)
 }
 
 /*
+ * The narration of a recipient that failed for good: key tells why
+ * (a server refused it, DNS knows no such domain, the queue gave up),
+ * {by} is the server whose queue held it.  A bounce is sent only when
+ * the failed message was not itself a bounce (RFC 5321 6.1), and the
+ * sentence must not promise one otherwise.
+ */
+static struct say *
+failed_say(struct say *y, struct qitem *it, int i, const char *key)
+{
+	say_begin(y, it->sender[0] == '\0' ? "state.delivery.bounce_lost" :
+	    key);
+	say_node(y, "by", it->mta->node);
+	say_str(y, "domain", smtp_addr_domain(it->rcpt[i].addr));
+	return y;
+}
+
+/*
  * A recipient's result: 2xx done; 5xx failed for good (it will be in the
- * bounce); 4xx or no reply at all, tried again later.
+ * bounce; key: the narration of why); 4xx or no reply at all, tried
+ * again later.
  */
 static void
 rcpt_result(struct sim *s, struct qitem *it, int i, int code,
-    const char *text, int server)
+    const char *text, int server, const char *key)
 {
 	struct qrcpt *r = &it->rcpt[i];
+	struct say y;
 
 	r->in_flight = 0;
 	set_error(r, text, server);
@@ -209,7 +273,8 @@ rcpt_result(struct sim *s, struct qitem *it, int i, int code,
 		r->done = 1;
 		r->attempts = -2;	/* failed for good: bounce it */
 		delivery_set(s, it->message_id, r->addr, DLV_BOUNCED,
-		    server >= 0 ? server : it->mta->node, text);
+		    server >= 0 ? server : it->mta->node, text,
+		    failed_say(&y, it, i, key));
 	}
 }
 
@@ -312,8 +377,12 @@ run_done(struct sim *s, struct qitem *it)
 				free(why);
 				r->done = 1;
 				r->attempts = -3;
+				struct say y;
+
 				delivery_set(s, it->message_id, r->addr,
-				    DLV_BOUNCED, it->mta->node, r->last_error);
+				    DLV_BOUNCED, it->mta->node, r->last_error,
+				    failed_say(&y, it, i,
+				    "state.delivery.gave_up"));
 				failed[nfailed++] = i;
 			} else
 				pending++;
@@ -323,8 +392,13 @@ run_done(struct sim *s, struct qitem *it)
 		bounce(s, it, failed, nfailed);
 	free(failed);
 	if (pending == 0) {
-		sim_state(s, it->mta->node, ST_QUEUE_DEL,
-		    (uint32_t)it->mta->nqueue - 1, "%s", it->message_id);
+		struct say y;
+
+		say_begin(&y, "state.queue_del");
+		say_num(&y, "count", it->mta->nqueue - 1);
+		sim_state_say(s, it->mta->node, ST_QUEUE_DEL,
+		    (uint32_t)it->mta->nqueue - 1, sim_say(s, &y), "%s",
+		    it->message_id);
 		item_free(s, it);
 		return;
 	}
@@ -333,13 +407,22 @@ run_done(struct sim *s, struct qitem *it)
 	/* Never wait past the give-up time: try once more then, and give up. */
 	if (age + wait > c->give_up_ns)
 		wait = c->give_up_ns > age ? c->give_up_ns - age : 0;
-	for (int i = 0; i < it->nrcpt; i++)
-		if (!it->rcpt[i].done)
-			sim_state(s, it->mta->node, ST_QUEUE_RETRY,
-			    (uint32_t)it->mta->nqueue, "%s %s retry in %llu s: %s",
-			    it->message_id, it->rcpt[i].addr,
-			    (unsigned long long)(wait / SIM_SEC),
-			    it->rcpt[i].last_error ? it->rcpt[i].last_error : "");
+	for (int i = 0; i < it->nrcpt; i++) {
+		struct qrcpt *r = &it->rcpt[i];
+		struct say y;
+
+		if (r->done)
+			continue;
+		say_begin(&y, "state.queue_retry");
+		say_str(&y, "to", r->addr);
+		say_num(&y, "seconds", (long long)(wait / SIM_SEC));
+		say_str(&y, "reason", r->last_error ? r->last_error : "");
+		sim_state_say(s, it->mta->node, ST_QUEUE_RETRY,
+		    (uint32_t)it->mta->nqueue, sim_say(s, &y),
+		    "%s %s retry in %llu s: %s", it->message_id, r->addr,
+		    (unsigned long long)(wait / SIM_SEC),
+		    r->last_error ? r->last_error : "");
+	}
 	schedule(s, it, sim_time(s) + wait);
 }
 
@@ -385,7 +468,9 @@ att_rcpt(struct sim *s, void *u, int k, int code, const char *reply,
 		set_error(&a->item->rcpt[a->idx[k]], reply, server);
 		return;
 	}
-	rcpt_result(s, a->item, a->idx[k], code, reply, server);
+	/* A reply from the server we talked to: it refused, we bounce. */
+	rcpt_result(s, a->item, a->idx[k], code, reply, server,
+	    "state.delivery.refused");
 }
 
 static void
@@ -483,7 +568,8 @@ mx_answer(struct sim *s, void *u, const struct dns_answer *ans)
 		    "exist (DNS: no such domain)", it->rcpt[a->idx[0]].addr,
 		    a->domain);
 		for (int k = 0; k < a->n; k++)
-			rcpt_result(s, it, a->idx[k], 550, why, -1);
+			rcpt_result(s, it, a->idx[k], 550, why, -1,
+			    "state.delivery.no_domain");
 		free(why);
 		attempt_end(s, a);
 		return;
@@ -543,17 +629,20 @@ deliver_local(struct sim *s, struct qitem *it, int i)
 	if (mb == NULL) {
 		char *why = xasprintf("550 5.1.1 <%s>: no such mailbox here",
 		    r->addr);
-		rcpt_result(s, it, i, 550, why, node);
+		rcpt_result(s, it, i, 550, why, node,
+		    "state.delivery.bounced");
 		free(why);
 		return;
 	}
 	struct buf copy = { 0 };
 	final_copy(it->sender, it->data.data, it->data.len, &copy);
-	mailstore_deliver(s, mb, copy.data, copy.len, it->message_id);
+	mailstore_deliver_from(s, mb, copy.data, copy.len, it->message_id,
+	    it->sender);
 	buf_free(&copy);
 	char *ok = xasprintf("250 2.0.0 <%s> delivered to mailbox", r->addr);
-	rcpt_result(s, it, i, 250, ok, node);
-	delivery_set(s, it->message_id, r->addr, DLV_DELIVERED, node, ok);
+	rcpt_result(s, it, i, 250, ok, node, NULL);
+	delivery_set(s, it->message_id, r->addr, DLV_DELIVERED, node, ok,
+	    NULL);
 	free(ok);
 }
 
@@ -578,15 +667,17 @@ queue_run(struct sim *s, struct qitem *it)
 		if (r->done)
 			continue;
 		r->in_flight = 1;
-		if (mta_is_local_domain(s, node, r->addr)) {
-			if (mbnode == node) {
-				deliver_local(s, it, i);
-				continue;
-			}
+		int next;
+		enum mta_route rt = mta_route(s, node, r->addr, &next);
+		if (rt == ROUTE_LOCAL) {
+			deliver_local(s, it, i);
+			continue;
+		}
+		if (rt == ROUTE_LMTP) {
 			if (lmtp == NULL)
 				lmtp = attempt_new(s, it, OUT_LMTP, mbnode);
 			lmtp->idx[lmtp->n++] = i;
-		} else if (c->relay_via >= 0) {
+		} else if (rt == ROUTE_RELAY) {
 			if (relay == NULL)
 				relay = attempt_new(s, it, OUT_SMTP, c->relay_via);
 			relay->idx[relay->n++] = i;

@@ -106,11 +106,18 @@ compose(struct sim *s, const struct sc_action *act, int ai, struct mua_send *m)
 		m->rcpt[k++] = act->bcc[i];
 }
 
+/* Nothing was sent: key says why (node: the server, or the machine that is off). */
 static void
-reject_all(struct sim *s, struct mua_send *m, int server, const char *why)
+reject_all(struct sim *s, struct mua_send *m, int server, const char *why,
+    const char *key)
 {
-	for (int i = 0; i < m->nrcpt; i++)
-		delivery_set(s, m->mid, m->rcpt[i], DLV_REJECTED, server, why);
+	for (int i = 0; i < m->nrcpt; i++) {
+		struct say y;
+
+		say_begin(&y, key);
+		delivery_set(s, m->mid, m->rcpt[i], DLV_REJECTED, server, why,
+		    &y);
+	}
 }
 
 static void
@@ -120,10 +127,20 @@ sub_rcpt(struct sim *s, void *u, int idx, int code, const char *reply,
 	struct mua_send *m = u;
 	const struct sc_action *act = &s->sc->actions[m->action];
 
+	struct say y;
+
 	if (code >= 200 && code < 300)
 		return;		/* the server queued it: mta.c follows it from here */
+	/*
+	 * A reply refused it; code 0: no reply at all (the connection
+	 * failed or the server fell silent), and {reason} says what.
+	 */
+	say_begin(&y, code != 0 ? "state.delivery.rejected" :
+	    "state.delivery.rejected_unsent");
+	if (code == 0)
+		say_str(&y, "reason", reply);
 	delivery_set(s, m->mid, m->rcpt[idx], DLV_REJECTED,
-	    server >= 0 ? server : act->via, reply);
+	    server >= 0 ? server : act->via, reply, &y);
 }
 
 static void
@@ -167,7 +184,7 @@ via_found(struct sim *s, void *u, const struct dns_answer *a)
 		char *why = xasprintf("the mail program could not find %s "
 		    "through DNS, so nothing was sent",
 		    s->sc->nodes[act->via].hostname);
-		reject_all(s, m, act->via, why);
+		reject_all(s, m, act->via, why, "state.delivery.rejected_no_dns");
 		free(why);
 		send_free(s, m);
 		return;
@@ -187,7 +204,8 @@ mail_send_action(struct sim *s, int ai)
 	s->mail->sends = m;
 	compose(s, act, ai, m);
 	if (!s->nodes[act->node].up) {
-		reject_all(s, m, act->node, "the sending machine is switched off");
+		reject_all(s, m, act->node, "the sending machine is switched off",
+		    "state.delivery.rejected_off");
 		send_free(s, m);
 		return;
 	}

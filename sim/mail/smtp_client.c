@@ -75,13 +75,21 @@ oc_proto(const struct smtp_out *o)
 	return o->r.mode == OUT_LMTP ? APP_LMTP : APP_SMTP;
 }
 
-/* Send a command line and record it as one application message. */
+/* The key of a command: SMTP's, or LMTP's under its own name. */
+#define OK_KEY(o, k)	((o)->r.mode == OUT_LMTP ? "lmtp." k : "smtp." k)
+
+/*
+ * Send a command line and record it as one application message, with
+ * its narration y: the key of the command and what only the client
+ * knows (whom it logs in as, the recipient, the message's size).
+ */
 static void
-oc_send(struct smtp_out *o, const char *shown, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+oc_send(struct smtp_out *o, struct say *y, const char *shown,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void
-oc_send(struct smtp_out *o, const char *shown, const char *fmt, ...)
+oc_send(struct smtp_out *o, struct say *y, const char *shown,
+    const char *fmt, ...)
 {
 	struct buf b = { 0 };
 	va_list ap;
@@ -92,9 +100,18 @@ oc_send(struct smtp_out *o, const char *shown, const char *fmt, ...)
 	char *text = xasprintf("C: %s", shown ? shown : (char *)b.data);
 	buf_puts(&b, "\r\n");
 	tcp_send(o->c, b.data, b.len);
-	sim_app(o->s, o->r.node, o->server, oc_proto(o), text, strlen(text));
+	sim_app_say(o->s, o->r.node, o->server, oc_proto(o), text, strlen(text),
+	    sim_say(o->s, y));
 	free(text);
 	buf_free(&b);
+}
+
+/* A narration that is its key alone. */
+static struct say *
+oc_key(struct say *y, const char *key)
+{
+	say_begin(y, key);
+	return y;
 }
 
 static void
@@ -228,6 +245,8 @@ reply_text(const struct smtp_reply *r)
 static void
 oc_enter_state(struct smtp_out *o, enum oc_state st)
 {
+	struct say y;
+
 	o->state = st;
 	if (st == OC_DONE)
 		oc_timer_stop(o);
@@ -235,13 +254,18 @@ oc_enter_state(struct smtp_out *o, enum oc_state st)
 		oc_timer_start(o, st);
 	switch (st) {
 	case OC_EHLO:
+		say_begin(&y, o->r.mode == OUT_LMTP ? "lmtp.lhlo" : "smtp.ehlo");
+		say_str(&y, "value", o->helo);
 		if (o->r.mode == OUT_LMTP)
-			oc_send(o, NULL, "LHLO %s", o->helo);
+			oc_send(o, &y, NULL, "LHLO %s", o->helo);
 		else
-			oc_send(o, NULL, "EHLO %s", o->helo);
+			oc_send(o, &y, NULL, "EHLO %s", o->helo);
 		break;
 	case OC_HELO:
-		oc_send(o, NULL, "HELO %s", o->helo);
+		/* The server did not know EHLO: the old greeting (RFC 5321 3.2). */
+		say_begin(&y, "smtp.helo");
+		say_str(&y, "value", o->helo);
+		oc_send(o, &y, NULL, "HELO %s", o->helo);
 		break;
 	case OC_AUTH: {
 		/* RFC 4616: authzid (empty) NUL authcid NUL passwd, in base64. */
@@ -251,7 +275,10 @@ oc_enter_state(struct smtp_out *o, enum oc_state st)
 		buf_putc(&raw, '\0');
 		buf_puts(&raw, o->auth_password);
 		b64_encode(raw.data, raw.len, &b64, 0);
-		oc_send(o, "AUTH PLAIN (user name and password, in base64)",
+		say_begin(&y, "smtp.auth");
+		say_str(&y, "user", o->auth_user);
+		say_str(&y, "value", "PLAIN");
+		oc_send(o, &y, "AUTH PLAIN (user name and password, in base64)",
 		    "AUTH PLAIN %s", (char *)b64.data);
 		buf_free(&raw);
 		buf_free(&b64);
@@ -268,16 +295,25 @@ oc_enter_state(struct smtp_out *o, enum oc_state st)
 					break;
 				}
 		}
-		oc_send(o, NULL, "MAIL FROM:<%s>%s", o->sender,
+		/* RFC 5321 4.5.5: a bounce has the null reverse-path. */
+		say_begin(&y, o->sender[0] == '\0' ?
+		    OK_KEY(o, "mail_from_null") : OK_KEY(o, "mail_from"));
+		say_str(&y, "from", o->sender);
+		if (o->ext_size)
+			say_num(&y, "len", (long long)o->data.len);
+		oc_send(o, &y, NULL, "MAIL FROM:<%s>%s", o->sender,
 		    params.data ? (char *)params.data : "");
 		buf_free(&params);
 		break;
 	}
 	case OC_RCPT:
-		oc_send(o, NULL, "RCPT TO:<%s>", o->rcpt[o->rcpt_i]);
+		say_begin(&y, OK_KEY(o, "rcpt_to"));
+		say_str(&y, "to", o->rcpt[o->rcpt_i]);
+		say_str(&y, "domain", smtp_addr_domain(o->rcpt[o->rcpt_i]));
+		oc_send(o, &y, NULL, "RCPT TO:<%s>", o->rcpt[o->rcpt_i]);
 		break;
 	case OC_DATA:
-		oc_send(o, NULL, "DATA");
+		oc_send(o, oc_key(&y, OK_KEY(o, "data")), NULL, "DATA");
 		break;
 	case OC_BODY: {
 		struct buf b = { 0 };
@@ -289,14 +325,17 @@ oc_enter_state(struct smtp_out *o, enum oc_state st)
 		char *text = xasprintf("C: (the message: %zu bytes in %zu lines, "
 		    "ending with a line holding only \".\")", o->data.len,
 		    lines - 1);
-		sim_app(o->s, o->r.node, o->server, oc_proto(o), text,
-		    strlen(text));
+		say_begin(&y, OK_KEY(o, "message"));
+		say_num(&y, "len", (long long)o->data.len);
+		say_num(&y, "count", (long long)(lines - 1));
+		sim_app_say(o->s, o->r.node, o->server, oc_proto(o), text,
+		    strlen(text), sim_say(o->s, &y));
 		free(text);
 		buf_free(&b);
 		break;
 	}
 	case OC_QUIT:
-		oc_send(o, NULL, "QUIT");
+		oc_send(o, oc_key(&y, OK_KEY(o, "quit")), NULL, "QUIT");
 		break;
 	case OC_DONE:
 		tcp_close(o->c);

@@ -108,12 +108,36 @@ hostname(const struct smtp_sess *ss)
 }
 
 /*
+ * The key of a reply that needs no more words than its code: the
+ * classes of RFC 5321 4.2.1 (2yz done, 4yz try again, 5yz refused).
+ */
+static const char *
+class_key(const struct smtp_sess *ss, int code)
+{
+	int lmtp = ss->kind == SRV_LMTP;
+
+	if (code >= 500)
+		return lmtp ? "lmtp.reply.5xx" : "smtp.reply.5xx";
+	if (code >= 400)
+		return lmtp ? "lmtp.reply.4xx" : "smtp.reply.4xx";
+	return lmtp ? "lmtp.reply.2xx" : "smtp.reply.2xx";
+}
+
+/* An SMTP key that LMTP has under its own name, or NULL where it has none. */
+#define SK(ss, k)	((ss)->kind == SRV_LMTP ? "lmtp." k : "smtp." k)
+#define SMTP_ONLY(ss, k) ((ss)->kind == SRV_LMTP ? NULL : "smtp." k)
+
+/*
  * Send one reply and put it in the trace as one application message.
  * Each side records what it sends, when it sends it: the client its
- * commands (smtp_client.c), the server its replies.
+ * commands (smtp_client.c), the server its replies.  y is the
+ * narration the caller began, with what only it knows (the address the
+ * reply is about, where the message goes next); here {code} and {reply}
+ * (the first line: "550 5.1.1 <x>: ...") are added.
  */
 static void
-reply(struct smtp_sess *ss, int code, const char *enh, const char *text)
+reply_say(struct smtp_sess *ss, struct say *y, int code, const char *enh,
+    const char *text)
 {
 	struct buf b = { 0 }, shown = { 0 };
 
@@ -129,27 +153,72 @@ reply(struct smtp_sess *ss, int code, const char *enh, const char *text)
 		else if (b.data[i] != '\n')
 			buf_putc(&shown, b.data[i]);
 	}
-	sim_app(ss->s, ss->node, ss->peer, sess_proto(ss),
-	    (char *)shown.data, shown.len);
+	const char *first = (const char *)shown.data + 3;
+	size_t fl = strcspn(first, "\n");
+	struct buf line = { 0 };
+	buf_printf(&line, "%d %.*s", code, (int)(fl > 4 ? fl - 4 : 0),
+	    fl > 4 ? first + 4 : "");
+	say_num(y, "code", code);
+	say_strn(y, "reply", (const char *)line.data, line.len);
+	sim_app_say(ss->s, ss->node, ss->peer, sess_proto(ss),
+	    (char *)shown.data, shown.len, sim_say(ss->s, y));
+	buf_free(&line);
 	buf_free(&b);
 	buf_free(&shown);
 }
 
+/* A reply whose narration is key alone (NULL: the key of its class). */
 static void
-replyf(struct smtp_sess *ss, int code, const char *enh, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+reply(struct smtp_sess *ss, const char *key, int code, const char *enh,
+    const char *text)
+{
+	struct say y;
+
+	say_begin(&y, key ? key : class_key(ss, code));
+	reply_say(ss, &y, code, enh, text);
+}
 
 static void
-replyf(struct smtp_sess *ss, int code, const char *enh, const char *fmt, ...)
+replyf(struct smtp_sess *ss, struct say *y, int code, const char *enh,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* A reply with a formatted text; y as for reply_say(), or NULL: its class. */
+static void
+replyf(struct smtp_sess *ss, struct say *y, int code, const char *enh,
+    const char *fmt, ...)
 {
 	struct buf b = { 0 };
+	struct say plain;
 	va_list ap;
 
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	reply(ss, code, enh, (char *)b.data);
+	if (y == NULL) {
+		y = &plain;
+		say_begin(y, class_key(ss, code));
+	}
+	reply_say(ss, y, code, enh, (char *)b.data);
 	buf_free(&b);
+}
+
+/* A narration that is its key alone (NULL: the key of the reply's class). */
+static struct say *
+say_key(struct smtp_sess *ss, struct say *y, const char *key, int code)
+{
+	say_begin(y, key ? key : class_key(ss, code));
+	return y;
+}
+
+/* A narration that names an address: {to} (and its {domain}) or {from}. */
+static struct say *
+say_addr(struct say *y, const char *key, const char *name, const char *addr)
+{
+	say_begin(y, key);
+	say_str(y, name, addr);
+	if (strcmp(name, "to") == 0)
+		say_str(y, "domain", smtp_addr_domain(addr));
+	return y;
 }
 
 static void
@@ -180,7 +249,7 @@ check_greeted(struct smtp_sess *ss, struct smtp_cmd *c)
 {
 	(void)c;
 	if (ss->state == SS_CONNECTED) {
-		reply(ss, 503, "5.5.1", ss->kind == SRV_LMTP ?
+		reply(ss, NULL, 503, "5.5.1", ss->kind == SRV_LMTP ?
 		    "Error: send LHLO first" : "Error: send HELO/EHLO first");
 		return 0;
 	}
@@ -191,20 +260,23 @@ static int
 check_mail(struct smtp_sess *ss, struct smtp_cmd *c)
 {
 	const struct sc_node *n = cfg(ss);
+	struct say y;
 
 	if (!check_greeted(ss, c))
 		return 0;
 	if (ss->state != SS_READY) {
-		reply(ss, 503, "5.5.1", "Error: nested MAIL command");
+		reply(ss, NULL, 503, "5.5.1", "Error: nested MAIL command");
 		return 0;
 	}
 	if (ss->kind == SRV_SUBMIT && n->submission.require_auth &&
 	    !ss->authenticated) {
-		reply(ss, 530, "5.7.0", "Authentication required");
+		reply(ss, SMTP_ONLY(ss, "auth_required"), 530, "5.7.0",
+		    "Authentication required");
 		return 0;
 	}
 	if (c->has_size && n->smtp.present && c->size > n->smtp.max_size) {
-		replyf(ss, 552, "5.3.4", "Message size exceeds fixed limit "
+		replyf(ss, say_key(ss, &y, SMTP_ONLY(ss, "too_big"), 552), 552,
+		    "5.3.4", "Message size exceeds fixed limit "
 		    "of %llu bytes", (unsigned long long)n->smtp.max_size);
 		return 0;
 	}
@@ -214,20 +286,23 @@ check_mail(struct smtp_sess *ss, struct smtp_cmd *c)
 static int
 check_rcpt(struct smtp_sess *ss, struct smtp_cmd *c)
 {
+	struct say y;
+
 	if (!check_greeted(ss, c))
 		return 0;
 	if (ss->state != SS_MAIL && ss->state != SS_RCPT) {
-		reply(ss, 503, "5.5.1", "Error: need MAIL command");
+		reply(ss, NULL, 503, "5.5.1", "Error: need MAIL command");
 		return 0;
 	}
 	if (ss->nrcpt >= MAX_RCPT) {
-		reply(ss, 452, "4.5.3", "Error: too many recipients");
+		reply(ss, NULL, 452, "4.5.3", "Error: too many recipients");
 		return 0;
 	}
 	struct sim *s = ss->s;
 	if (ss->kind == SRV_LMTP) {
 		if (!mailstore_has(s, ss->node, c->addr)) {
-			replyf(ss, 550, "5.1.1", "<%s>: Recipient address "
+			replyf(ss, say_addr(&y, "lmtp.rcpt_unknown_user", "to",
+			    c->addr), 550, "5.1.1", "<%s>: Recipient address "
 			    "rejected: no such mailbox here", c->addr);
 			return 0;
 		}
@@ -235,14 +310,17 @@ check_rcpt(struct smtp_sess *ss, struct smtp_cmd *c)
 	}
 	if (mta_is_local_domain(s, ss->node, c->addr)) {
 		if (!mailstore_has(s, mta_mailbox_node(s, ss->node), c->addr)) {
-			replyf(ss, 550, "5.1.1", "<%s>: Recipient address "
+			replyf(ss, say_addr(&y, "smtp.rcpt_unknown_user", "to",
+			    c->addr), 550, "5.1.1", "<%s>: Recipient address "
 			    "rejected: User unknown in this domain", c->addr);
 			return 0;
 		}
 		return 1;
 	}
 	if (!ss->authenticated && !ss->trusted) {
-		replyf(ss, 554, "5.7.1", "<%s>: Relay access denied", c->addr);
+		/* Not our domain, and a stranger asks: RFC 5321 3.6.1. */
+		replyf(ss, say_addr(&y, "smtp.relay_denied", "to", c->addr),
+		    554, "5.7.1", "<%s>: Relay access denied", c->addr);
 		return 0;
 	}
 	return 1;
@@ -254,11 +332,11 @@ check_data(struct smtp_sess *ss, struct smtp_cmd *c)
 	if (!check_greeted(ss, c))
 		return 0;
 	if (ss->state == SS_MAIL) {
-		reply(ss, 554, "5.5.1", "Error: no valid recipients");
+		reply(ss, NULL, 554, "5.5.1", "Error: no valid recipients");
 		return 0;
 	}
 	if (ss->state != SS_RCPT) {
-		reply(ss, 503, "5.5.1", "Error: need RCPT command");
+		reply(ss, NULL, 503, "5.5.1", "Error: need RCPT command");
 		return 0;
 	}
 	return 1;
@@ -268,23 +346,23 @@ static int
 check_auth(struct smtp_sess *ss, struct smtp_cmd *c)
 {
 	if (ss->kind != SRV_SUBMIT) {
-		reply(ss, 502, "5.5.1", "Error: authentication not enabled "
+		reply(ss, NULL, 502, "5.5.1", "Error: authentication not enabled "
 		    "on this port");
 		return 0;
 	}
 	if (!check_greeted(ss, c))
 		return 0;
 	if (ss->authenticated) {
-		reply(ss, 503, "5.5.1", "Error: already authenticated");
+		reply(ss, NULL, 503, "5.5.1", "Error: already authenticated");
 		return 0;
 	}
 	if (ss->state != SS_READY) {
-		reply(ss, 503, "5.5.1", "Error: MAIL transaction in progress");
+		reply(ss, NULL, 503, "5.5.1", "Error: MAIL transaction in progress");
 		return 0;
 	}
 	if (strcmp(c->auth_mech, "PLAIN") != 0 &&
 	    strcmp(c->auth_mech, "LOGIN") != 0) {
-		reply(ss, 504, "5.5.4", "Unrecognized authentication type");
+		reply(ss, NULL, 504, "5.5.4", "Unrecognized authentication type");
 		return 0;
 	}
 	return 1;
@@ -308,7 +386,7 @@ proceed_ehlo(struct smtp_sess *ss, struct smtp_cmd *c)
 
 	if (lmtp != (c->verb == SMTP_LHLO)) {
 		/* RFC 2033 4.1: LMTP has LHLO and no HELO/EHLO; SMTP the reverse. */
-		reply(ss, 500, "5.5.1", lmtp ? "Error: this is LMTP, send LHLO" :
+		reply(ss, NULL, 500, "5.5.1", lmtp ? "Error: this is LMTP, send LHLO" :
 		    "Error: LHLO is LMTP, send EHLO");
 		return;
 	}
@@ -320,7 +398,7 @@ proceed_ehlo(struct smtp_sess *ss, struct smtp_cmd *c)
 	transaction_reset(ss);
 	if (c->verb == SMTP_HELO) {
 		ss->esmtp = 0;
-		replyf(ss, 250, NULL, "%s", hostname(ss));
+		reply(ss, "smtp.helo_reply", 250, NULL, hostname(ss));
 		enter_state(ss, SS_READY);
 		return;
 	}
@@ -334,7 +412,17 @@ proceed_ehlo(struct smtp_sess *ss, struct smtp_cmd *c)
 	if (ss->kind == SRV_SUBMIT)
 		buf_puts(&b, "AUTH PLAIN LOGIN\n");
 	buf_puts(&b, "ENHANCEDSTATUSCODES");
-	reply(ss, 250, NULL, (char *)b.data);
+	/* {value}: the extensions, the lines after the first (RFC 5321 4.1.1.1). */
+	struct buf ext = { 0 };
+	for (const char *p = strchr((char *)b.data, '\n'); p != NULL;
+	    p = strchr(p + 1, '\n'))
+		buf_printf(&ext, "%s%.*s", ext.len ? ", " : "",
+		    (int)strcspn(p + 1, "\n"), p + 1);
+	struct say y;
+	say_begin(&y, lmtp ? "lmtp.lhlo_reply" : "smtp.ehlo_reply");
+	say_str(&y, "value", (char *)ext.data);
+	reply_say(ss, &y, 250, NULL, (char *)b.data);
+	buf_free(&ext);
 	buf_free(&b);
 	enter_state(ss, SS_READY);
 }
@@ -342,8 +430,15 @@ proceed_ehlo(struct smtp_sess *ss, struct smtp_cmd *c)
 static void
 proceed_mail(struct smtp_sess *ss, struct smtp_cmd *c)
 {
+	struct say y;
+
 	ss->sender = xstrdup(c->addr);
-	reply(ss, 250, "2.1.0", "Ok");
+	/* RFC 5321 4.5.5: the null reverse-path <> is a bounce's. */
+	if (c->addr[0] == '\0')
+		say_begin(&y, SK(ss, "mail_ok_null"));
+	else
+		say_addr(&y, SK(ss, "mail_ok"), "from", c->addr);
+	reply_say(ss, &y, 250, "2.1.0", "Ok");
 	enter_state(ss, SS_MAIL);
 }
 
@@ -352,7 +447,9 @@ proceed_rcpt(struct smtp_sess *ss, struct smtp_cmd *c)
 {
 	ss->rcpt = xrealloc(ss->rcpt, (size_t)(ss->nrcpt + 1) * sizeof *ss->rcpt);
 	ss->rcpt[ss->nrcpt++] = xstrdup(c->addr);
-	reply(ss, 250, "2.1.5", "Ok");
+	struct say y;
+	reply_say(ss, say_addr(&y, SK(ss, "rcpt_ok"), "to", c->addr), 250,
+	    "2.1.5", "Ok");
 	enter_state(ss, SS_RCPT);
 }
 
@@ -363,7 +460,8 @@ proceed_data(struct smtp_sess *ss, struct smtp_cmd *c)
 	buf_free(&ss->data);
 	/* The DATA line itself ended in CRLF: a "." right after it ends the data. */
 	ss->data_crlf = 1;
-	reply(ss, 354, NULL, "End data with <CR><LF>.<CR><LF>");
+	reply(ss, SK(ss, "data_go_ahead"), 354, NULL,
+	    "End data with <CR><LF>.<CR><LF>");
 	enter_state(ss, SS_DATA);
 }
 
@@ -372,7 +470,7 @@ proceed_rset(struct smtp_sess *ss, struct smtp_cmd *c)
 {
 	(void)c;
 	transaction_reset(ss);
-	reply(ss, 250, "2.0.0", "Ok");
+	reply(ss, NULL, 250, "2.0.0", "Ok");
 	if (ss->state != SS_CONNECTED)
 		enter_state(ss, SS_READY);
 }
@@ -381,14 +479,14 @@ static void
 proceed_noop(struct smtp_sess *ss, struct smtp_cmd *c)
 {
 	(void)c;
-	reply(ss, 250, "2.0.0", "Ok");
+	reply(ss, NULL, 250, "2.0.0", "Ok");
 }
 
 static void
 proceed_quit(struct smtp_sess *ss, struct smtp_cmd *c)
 {
 	(void)c;
-	reply(ss, 221, "2.0.0", "Bye");
+	reply(ss, SK(ss, "bye"), 221, "2.0.0", "Bye");
 	enter_state(ss, SS_QUIT);
 	evq_cancel(ss->s->q, ss->idle);
 	ss->idle = 0;
@@ -400,7 +498,7 @@ proceed_vrfy(struct smtp_sess *ss, struct smtp_cmd *c)
 {
 	(void)c;
 	/* RFC 5321 3.5.3: 252 when the server will not say (it would help spammers). */
-	reply(ss, 252, "2.5.2", "Cannot VRFY user, but will accept message "
+	reply(ss, NULL, 252, "2.5.2", "Cannot VRFY user, but will accept message "
 	    "and attempt delivery");
 }
 
@@ -408,7 +506,7 @@ static void
 proceed_help(struct smtp_sess *ss, struct smtp_cmd *c)
 {
 	(void)c;
-	reply(ss, 214, "2.0.0", ss->kind == SRV_LMTP ?
+	reply(ss, NULL, 214, "2.0.0", ss->kind == SRV_LMTP ?
 	    "Commands: LHLO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP" :
 	    "Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP AUTH");
 }
@@ -435,11 +533,17 @@ auth_ok(struct smtp_sess *ss, const char *user, const char *pass)
 static void
 auth_result(struct smtp_sess *ss, int ok, const char *user)
 {
+	struct say y;
+
 	if (ok) {
 		ss->authenticated = 1;
-		replyf(ss, 235, "2.7.0", "Authentication successful (%s)", user);
+		say_begin(&y, "smtp.auth_ok");
+		say_str(&y, "user", user);
+		replyf(ss, &y, 235, "2.7.0", "Authentication successful (%s)",
+		    user);
 	} else
-		reply(ss, 535, "5.7.8", "Error: authentication failed");
+		reply(ss, "smtp.auth_failed", 535, "5.7.8",
+		    "Error: authentication failed");
 	enter_state(ss, SS_READY);
 }
 
@@ -450,12 +554,12 @@ auth_plain(struct smtp_sess *ss, const char *b64)
 	struct buf d = { 0 };
 
 	if (strcmp(b64, "*") == 0) {
-		reply(ss, 501, "5.7.0", "Authentication cancelled");
+		reply(ss, NULL, 501, "5.7.0", "Authentication cancelled");
 		enter_state(ss, SS_READY);
 		return;
 	}
 	if (b64_decode(b64, strlen(b64), &d) != 0 || d.len == 0) {
-		reply(ss, 501, "5.5.2", "Cannot decode response");
+		reply(ss, NULL, 501, "5.5.2", "Cannot decode response");
 		enter_state(ss, SS_READY);
 		buf_free(&d);
 		return;
@@ -465,7 +569,7 @@ auth_plain(struct smtp_sess *ss, const char *b64)
 	const char *nul2 = nul1 ? memchr(nul1 + 1, '\0',
 	    (size_t)(end - nul1 - 1)) : NULL;
 	if (nul2 == NULL) {
-		reply(ss, 501, "5.5.2", "Invalid PLAIN response");
+		reply(ss, NULL, 501, "5.5.2", "Invalid PLAIN response");
 		enter_state(ss, SS_READY);
 		buf_free(&d);
 		return;
@@ -486,7 +590,7 @@ proceed_auth(struct smtp_sess *ss, struct smtp_cmd *c)
 			auth_plain(ss, c->auth_initial);
 			return;
 		}
-		reply(ss, 334, NULL, "");
+		reply(ss, "smtp.auth_challenge", 334, NULL, "");
 		enter_state(ss, SS_AUTH_PLAIN);
 		return;
 	}
@@ -495,18 +599,18 @@ proceed_auth(struct smtp_sess *ss, struct smtp_cmd *c)
 		struct buf d = { 0 };
 		if (b64_decode(c->auth_initial, strlen(c->auth_initial), &d) ||
 		    d.len >= sizeof ss->auth_login_user) {
-			reply(ss, 501, "5.5.2", "Cannot decode response");
+			reply(ss, NULL, 501, "5.5.2", "Cannot decode response");
 			buf_free(&d);
 			return;
 		}
 		memcpy(ss->auth_login_user, d.data, d.len);
 		ss->auth_login_user[d.len] = '\0';
 		buf_free(&d);
-		reply(ss, 334, NULL, "UGFzc3dvcmQ6");
+		reply(ss, "smtp.auth_challenge", 334, NULL, "UGFzc3dvcmQ6");
 		enter_state(ss, SS_AUTH_PASS);
 		return;
 	}
-	reply(ss, 334, NULL, "VXNlcm5hbWU6");
+	reply(ss, "smtp.auth_challenge", 334, NULL, "VXNlcm5hbWU6");
 	enter_state(ss, SS_AUTH_USER);
 }
 
@@ -519,7 +623,7 @@ auth_line(struct smtp_sess *ss, const char *line, size_t n)
 	if (ss->state == SS_AUTH_PLAIN) {
 		auth_plain(ss, text);
 	} else if (strcmp(text, "*") == 0) {
-		reply(ss, 501, "5.7.0", "Authentication cancelled");
+		reply(ss, NULL, 501, "5.7.0", "Authentication cancelled");
 		enter_state(ss, SS_READY);
 	} else {
 		struct buf d = { 0 };
@@ -527,12 +631,12 @@ auth_line(struct smtp_sess *ss, const char *line, size_t n)
 		if (b64_decode(text, n, &d) != 0 ||
 		    d.len >= sizeof ss->auth_login_user ||
 		    memchr(d.data, '\0', d.len) != NULL) {
-			reply(ss, 501, "5.5.2", "Cannot decode response");
+			reply(ss, NULL, 501, "5.5.2", "Cannot decode response");
 			enter_state(ss, SS_READY);
 		} else if (ss->state == SS_AUTH_USER) {
 			memcpy(ss->auth_login_user, d.data, d.len);
 			ss->auth_login_user[d.len] = '\0';
-			reply(ss, 334, NULL, "UGFzc3dvcmQ6");
+			reply(ss, "smtp.auth_challenge", 334, NULL, "UGFzc3dvcmQ6");
 			enter_state(ss, SS_AUTH_PASS);
 		} else {
 			char *pass = xstrndup((char *)d.data, d.len);
@@ -612,6 +716,46 @@ smtp_received(struct sim *s, int node, const char *helo, int peer_node,
 	buf_puts(out, "\r\n");
 }
 
+/*
+ * The narration of "250 Ok: queued as": what this server will do with
+ * the message now that it is in its queue (mta.c routes each recipient
+ * the same way): put it into a mailbox here, hand it by LMTP to the
+ * mailbox server, pass it to the relay, or send it to the domain's MX.
+ * Recipients that go different ways get the general sentence.
+ */
+static struct say *
+queued_say(struct smtp_sess *ss, struct say *y)
+{
+	int next = -1, first_next = -1, same = 1;
+	enum mta_route rt = ROUTE_LOCAL, first = ROUTE_LOCAL;
+	const char *domain = NULL;
+
+	for (int i = 0; i < ss->nrcpt; i++) {
+		rt = mta_route(ss->s, ss->node, ss->rcpt[i], &next);
+		if (i == 0) {
+			first = rt;
+			first_next = next;
+			domain = smtp_addr_domain(ss->rcpt[i]);
+		} else if (rt != first || next != first_next ||
+		    (rt == ROUTE_MX && !smtp_same(domain,
+		    smtp_addr_domain(ss->rcpt[i]))))
+			same = 0;
+	}
+	if (!same) {
+		say_begin(y, "smtp.queued");
+		return y;
+	}
+	say_begin(y, first == ROUTE_LOCAL ? "smtp.queued_local" :
+	    first == ROUTE_LMTP ? "smtp.queued_lmtp" :
+	    first == ROUTE_RELAY ? "smtp.queued_relay" : "smtp.queued_mx");
+	if (first_next >= 0)
+		say_node(y, "next", first_next);
+	say_str(y, "domain", domain);
+	if (ss->nrcpt == 1)
+		say_str(y, "to", ss->rcpt[0]);
+	return y;
+}
+
 static void
 data_done(struct smtp_sess *ss)
 {
@@ -619,17 +763,19 @@ data_done(struct smtp_sess *ss)
 	const struct sc_node *n = cfg(ss);
 
 	if (ss->data_too_long_line) {
-		reply(ss, 500, "5.5.2", "Error: line too long (RFC 5321 "
+		reply(ss, NULL, 500, "5.5.2", "Error: line too long (RFC 5321 "
 		    "allows 1000 characters)");
 		goto out;
 	}
 	if (n->smtp.present && ss->data.len > n->smtp.max_size) {
-		reply(ss, 552, "5.3.4", "Error: message too big");
+		reply(ss, SMTP_ONLY(ss, "too_big"), 552, "5.3.4",
+		    "Error: message too big");
 		goto out;
 	}
 	int max_hops = n->smtp.present ? n->smtp.max_hops : 30;
 	if (smtp_count_received(ss->data.data, ss->data.len) >= max_hops) {
-		reply(ss, 554, "5.4.6", "Error: too many hops (a mail loop?)");
+		reply(ss, SMTP_ONLY(ss, "loop"), 554, "5.4.6",
+		    "Error: too many hops (a mail loop?)");
 		goto out;
 	}
 
@@ -660,18 +806,25 @@ data_done(struct smtp_sess *ss)
 			char *r = xasprintf("250 2.1.5 <%s> delivered to "
 			    "mailbox", ss->rcpt[i]);
 
-			mailstore_deliver(s, mb, msg.data, msg.len, mid);
+			struct say y;
+
+			mailstore_deliver_from(s, mb, msg.data, msg.len, mid,
+			    ss->sender);
 			delivery_set(s, mid, ss->rcpt[i], DLV_DELIVERED, ss->node,
-			    r);
-			replyf(ss, 250, "2.1.5", "<%s> delivered to mailbox",
-			    ss->rcpt[i]);
+			    r, NULL);
+			replyf(ss, say_addr(&y, "lmtp.delivered", "to",
+			    ss->rcpt[i]), 250, "2.1.5", "<%s> delivered to "
+			    "mailbox", ss->rcpt[i]);
 			free(r);
 		}
 	} else {
+		struct say y;
+
 		mta_enqueue(s, ss->node, qid, ss->sender,
 		    (const char *const *)ss->rcpt, ss->nrcpt, msg.data, msg.len,
 		    mid);
-		replyf(ss, 250, "2.0.0", "Ok: queued as %s", qid);
+		replyf(ss, queued_say(ss, &y), 250, "2.0.0", "Ok: queued as %s",
+		    qid);
 	}
 	buf_free(&msg);
 	free(mid);
@@ -689,7 +842,7 @@ command_line(struct smtp_sess *ss, const char *line, size_t n)
 
 	if (memchr(line, '\0', n) != NULL) {
 		/* Not text at all: no command may hold a NUL (RFC 5321 4.1.1). */
-		reply(ss, 500, "5.5.2", "Error: NUL character in command line");
+		reply(ss, NULL, 500, "5.5.2", "Error: NUL character in command line");
 		return;
 	}
 	int rc = smtp_parse_command(line, n, &c);
@@ -697,18 +850,18 @@ command_line(struct smtp_sess *ss, const char *line, size_t n)
 	case SMTP_PARSE_OK:
 		break;
 	case SMTP_PARSE_UNKNOWN:
-		reply(ss, 500, "5.5.2", "Error: command not recognized");
+		reply(ss, NULL, 500, "5.5.2", "Error: command not recognized");
 		return;
 	case SMTP_PARSE_ADDRESS:
-		reply(ss, 501, c.verb == SMTP_MAIL ? "5.1.7" : "5.1.3",
+		reply(ss, NULL, 501, c.verb == SMTP_MAIL ? "5.1.7" : "5.1.3",
 		    c.verb == SMTP_MAIL ? "Error: bad sender address syntax" :
 		    "Error: bad recipient address syntax");
 		return;
 	case SMTP_PARSE_PARAM:
-		reply(ss, 555, "5.5.4", "Error: unsupported parameter");
+		reply(ss, NULL, 555, "5.5.4", "Error: unsupported parameter");
 		return;
 	default:
-		replyf(ss, 501, "5.5.4", "Syntax error in arguments of %s",
+		replyf(ss, NULL, 501, "5.5.4", "Syntax error in arguments of %s",
 		    smtp_verb_str(c.verb));
 		return;
 	}
@@ -764,7 +917,7 @@ idle_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
 	if (ss->state == SS_QUIT)
 		return;
 	/* Whatever was half received is forgotten: nothing is queued. */
-	replyf(ss, 421, "4.4.2", "%s Error: timeout exceeded", hostname(ss));
+	replyf(ss, NULL, 421, "4.4.2", "%s Error: timeout exceeded", hostname(ss));
 	transaction_reset(ss);
 	enter_state(ss, SS_QUIT);
 	tcp_close(ss->c);
@@ -797,7 +950,7 @@ sess_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
 			continue;
 		}
 		if (st == LINE_TOO_LONG || len > SMTP_CMD_MAX - 2) {
-			reply(ss, 500, "5.5.2", "Error: line too long");
+			reply(ss, NULL, 500, "5.5.2", "Error: line too long");
 			continue;
 		}
 		if (ss->state == SS_AUTH_PLAIN || ss->state == SS_AUTH_USER ||
@@ -880,7 +1033,9 @@ sess_accept(struct tcp_conn *c, void *u)
 	ss->next = s->mail->sessions;
 	s->mail->sessions = ss;
 	tcp_set_ops(c, &sess_ops, ss);
-	replyf(ss, 220, NULL, "%s %s surel", hostname(ss),
+	struct say y;
+	replyf(ss, say_key(ss, &y, SK(ss, "greeting"), 220), 220, NULL,
+	    "%s %s surel", hostname(ss),
 	    ss->kind == SRV_LMTP ? "LMTP" : "ESMTP");
 	enter_state(ss, SS_CONNECTED);
 	idle_restart(ss);
