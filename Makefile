@@ -143,6 +143,7 @@ TEST_SRCS += tests/test_decode.c
 # render/window/view.c has no SDL: the tests link it.
 TEST_SRCS += render/window/view.c
 TEST_SRCS += tests/test_narrate.c
+TEST_SRCS += tests/test_say_net.c
 TEST_SRCS += tests/test_pop3.c
 TEST_SRCS += tests/test_imap.c
 TEST_SRCS += tests/bridge.c

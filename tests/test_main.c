@@ -21,6 +21,7 @@ Suite	*pop3_suite(void);
 Suite	*imap_suite(void);
 Suite	*real_clients_suite(void);
 Suite	*narrate_suite(void);
+Suite	*say_net_suite(void);
 Suite	*story_suite(void);
 Suite	*lessons_suite(void);
 Suite	*hostile_suite(void);
@@ -46,6 +47,7 @@ main(void)
 	srunner_add_suite(sr, imap_suite());
 	srunner_add_suite(sr, real_clients_suite());
 	srunner_add_suite(sr, narrate_suite());
+	srunner_add_suite(sr, say_net_suite());
 	srunner_add_suite(sr, story_suite());
 	srunner_add_suite(sr, lessons_suite());
 	srunner_add_suite(sr, hostile_suite());
