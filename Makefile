@@ -145,6 +145,7 @@ TEST_SRCS += render/window/view.c
 TEST_SRCS += tests/test_narrate.c
 TEST_SRCS += tests/test_trace_say.c
 TEST_SRCS += tests/test_mail_say.c
+TEST_SRCS += tests/test_say_net.c
 TEST_SRCS += tests/test_pop3.c
 TEST_SRCS += tests/test_imap.c
 TEST_SRCS += tests/bridge.c

@@ -128,7 +128,8 @@ START_TEST(test_outputs_identical_across_runs)
 			ck_assert_uint_eq(la, 24);
 		if (j == 1) {	/* four actions, four state changes, in time order */
 			ck_assert_ptr_nonnull(strstr(a, "{\"i\":0,\"t_ns\":100000000,"
-			    "\"kind\":\"node_state\",\"node\":\"mail\",\"up\":false}"));
+			    "\"kind\":\"node_state\",\"node\":\"mail\",\"up\":false,"
+			    "\"say\":{\"key\":\"node.off\",\"args\":{}}}"));
 			ck_assert_ptr_nonnull(strstr(a, "{\"i\":3,\"t_ns\":400000000,"
 			    "\"kind\":\"link_state\""));
 		}

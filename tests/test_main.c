@@ -22,6 +22,7 @@ Suite	*imap_suite(void);
 Suite	*real_clients_suite(void);
 Suite	*narrate_suite(void);
 Suite	*mail_say_suite(void);
+Suite	*say_net_suite(void);
 Suite	*story_suite(void);
 Suite	*lessons_suite(void);
 Suite	*hostile_suite(void);
@@ -50,6 +51,7 @@ main(void)
 	srunner_add_suite(sr, narrate_suite());
 	srunner_add_suite(sr, trace_say_suite());
 	srunner_add_suite(sr, mail_say_suite());
+	srunner_add_suite(sr, say_net_suite());
 	srunner_add_suite(sr, story_suite());
 	srunner_add_suite(sr, lessons_suite());
 	srunner_add_suite(sr, hostile_suite());

@@ -25,6 +25,7 @@ struct link_tx {
 	uint32_t	*q_frame;	/* ring of waiting frames */
 	uint8_t		*q_ttl;
 	uint8_t		*q_origin;
+	uint32_t	*q_say;		/* the narration of its TR_FRAME_TX */
 	int		 q_head, q_len;
 	int		 done_pending;	/* a tx_done event is scheduled */
 };
@@ -56,6 +57,23 @@ struct node {
 	struct udp_bind	*udp;
 };
 
+/*
+ * A transport protocol as net.c sees it (tcp.c, udp.c register one each
+ * with net_register(), from sim_new()): net hands it what arrives for
+ * its IPv4 protocol number and tells it of a node's power and freeing,
+ * without knowing who it is, so the layer below never names the layer
+ * above.  A function may be NULL.
+ */
+struct net_transport {
+	/* seg (len bytes) arrived at node from src for dst, in frame. */
+	void	(*input)(struct sim *s, int node, uint32_t src, uint32_t dst,
+		    const uint8_t *seg, size_t len, uint32_t frame);
+	/* node was switched off: it forgets its connections. */
+	void	(*power_off)(struct sim *s, int node);
+	/* The sim ends: free what the transport holds for node. */
+	void	(*free_node)(struct sim *s, int node);
+};
+
 struct sim {
 	const struct scenario *sc;
 	uint64_t	 seed;
@@ -71,6 +89,8 @@ struct sim {
 	uint8_t		*rxbuf;		/* a received frame is copied here */
 	struct tcp_conn	*reap;		/* closed connections, freed after the handler */
 	struct sim_stats stats;
+	/* By IPv4 protocol number (RFC 791 3.1): the registered transports. */
+	const struct net_transport *transport[256];
 	struct dns_world *dns;		/* dns.c: servers, caches, pending queries */
 	struct mail_world *mail;	/* the mail layers: stores, queues, sessions */
 };
@@ -103,13 +123,21 @@ void	 sim_state(struct sim *s, int node, enum state_what what,
 void	 net_init(struct sim *s);
 void	 net_free(struct sim *s);
 int	 net_node_by_ip(const struct sim *s, uint32_t ip);
+/* Let t take the IPv4 packets of protocol proto (one transport each). */
+void	 net_register(struct sim *s, uint8_t proto,
+	    const struct net_transport *t);
+/* Every transport frees what it holds for every node (sim_free). */
+void	 net_free_transports(struct sim *s);
 /*
  * Send an IPv4 packet carrying l4 (a complete TCP or UDP segment with its
- * checksum) from node to dst.  Returns the frame index, or TRACE_NONE if
+ * checksum) from node to dst.  say is the narration key of its first
+ * TR_FRAME_TX, chosen by the transport that built it (a SYN, a piece of
+ * data, a DNS question over UDP: "frame.tx.origin.tcp_syn"); a string
+ * constant (trace_say_key()).  Returns the frame index, or TRACE_NONE if
  * the node could not send it (the drop is in the trace).
  */
 uint32_t net_ip_send(struct sim *s, int node, uint32_t dst, uint8_t proto,
-	    const uint8_t *l4, size_t len);
+	    const uint8_t *l4, size_t len, const char *say);
 void	 net_set_link(struct sim *s, int link, int up);
 void	 net_set_node(struct sim *s, int node, int up);
 /* Record a frame dropped by a node's transport (no listener, bad checksum). */

@@ -12,8 +12,9 @@
  *     dns_query() and which asks the host's scenario `resolver`.
  *
  * Every message sent is a TR_APP record with APP_DNS (dns_describe()
- * words); every change of a recursive server's cache is a TR_STATE
- * record (ST_DNS_CACHE_ADD, ST_DNS_CACHE_EXPIRE).
+ * words) and its narration ("dns.answer.mx", ...); every change of a
+ * recursive server's cache is a TR_STATE record (ST_DNS_CACHE_ADD,
+ * ST_DNS_CACHE_EXPIRE) with its narration.
  */
 #ifndef SUREL_DNS_H
 #define SUREL_DNS_H
@@ -21,6 +22,7 @@
 #include <stdint.h>
 
 #include "dns_wire.h"
+#include "udp.h"
 
 struct sim;
 
@@ -87,9 +89,17 @@ struct dns_cache_ent;
 struct dns_rq;
 struct dns_stubq;
 
+struct dns_server;
+struct dns_msg;
+
+/* How a recursive server hands a query with RD on (dns_resolver.c sets it). */
+typedef void (*dns_recurse_fn)(struct sim *s, struct dns_server *sv,
+	    const struct dns_msg *q, uint32_t src, uint16_t sport);
+
 /* A node that serves DNS. */
 struct dns_server {
 	int		 node;
+	dns_recurse_fn	 recurse;	/* NULL: answers from its own records only */
 	uint16_t	 port;
 	const struct sc_dns *cfg;
 	const char	*hostname;
@@ -113,8 +123,13 @@ struct dns_world {
 };
 
 /* dns_server.c */
-/* An ephemeral port of node for one query (0: none left); give it back after. */
-uint16_t dns_srv_port_get(struct sim *s, int node);
+/* The server of node (its scenario dns service), bound to its port. */
+struct dns_server *dns_srv_new(struct sim *s, int node);
+/*
+ * An ephemeral port of node for one query, bound to input (0: none
+ * left); give it back after.
+ */
+uint16_t dns_srv_port_get(struct sim *s, int node, udp_recv_fn input);
 void	 dns_srv_port_put(struct sim *s, int node, uint16_t port);
 /* The ID of node's next query: its counter mixed with the seed. */
 uint16_t dns_srv_next_id(struct sim *s, int node);
@@ -126,19 +141,12 @@ uint16_t dns_srv_port_of(const struct sim *s, uint32_t ip);
  */
 int	 dns_srv_send(struct sim *s, int node, uint16_t sport, uint32_t dst,
 	    uint16_t dport, struct dns_msg *m);
+/* A type as the narration names it: its mnemonic, or TYPEnnn. */
+void	 dns_srv_type_name(int type, char *out, size_t n);
+/* A record's data as the narration shows it (an MX: its exchange), NUL-ended. */
+void	 dns_srv_rr_value(const struct dns_rr *rr, struct buf *out);
 /* sv's own answer to (qname, qtype) into r's sections; 1 for a referral. */
 int	 dns_srv_lookup(const struct sim *s, const struct dns_server *sv,
 	    const char *qname, int qtype, struct dns_msg *r);
-
-/* dns_resolver.c */
-/* A query with RD reached a recursive server: resolve it for src:sport. */
-void	 dns_res_recurse(struct sim *s, struct dns_server *sv,
-	    const struct dns_msg *q, uint32_t src, uint16_t sport);
-/* The udp_recv_fn of every ephemeral port: answers to stubs and recursions. */
-void	 dns_res_input(struct sim *s, int node, void *u, uint32_t src,
-	    uint16_t sport, uint16_t dport, const uint8_t *p, size_t n);
-/* Free a server's resolutions and cache, cancelling their events. */
-void	 dns_res_free_server(struct sim *s, struct dns_server *sv);
-void	 dns_res_free_stubs(struct sim *s);
 
 #endif

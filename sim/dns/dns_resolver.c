@@ -1,6 +1,8 @@
 /*
  * dns_resolver.c: resolvers (RFC 1034 section 5): the recursive side of
  * a name server, with its cache, and the stub resolver of every host.
+ * It is the top of the DNS files: dns_start() builds the servers of
+ * dns_server.c and gives each recursive one its hook (dns_res_recurse()).
  *
  * Recursive resolution (RFC 1034 section 5.3.3) for a query with RD from
  * a client:
@@ -124,6 +126,56 @@ static void	dns_res_stub_answer(struct sim *, struct dns_stubq *,
 static void	dns_res_stub_finish(struct sim *, struct dns_stubq *,
 		    struct dns_answer *);
 static void	dns_res_stub_unlink(struct sim *, struct dns_stubq *);
+static void	dns_res_recurse(struct sim *, struct dns_server *,
+		    const struct dns_msg *, uint32_t, uint16_t);
+static void	dns_res_input(struct sim *, int, void *, uint32_t, uint16_t,
+		    uint16_t, const uint8_t *, size_t);
+static void	dns_res_free_server(struct sim *, struct dns_server *);
+static void	dns_res_free_stubs(struct sim *);
+
+/* ---------------------------------------------------------------- */
+/* The world */
+
+void
+dns_start(struct sim *s)
+{
+	struct dns_world *w = xcalloc(1, sizeof *w);
+	size_t n = (size_t)(s->nnodes > 0 ? s->nnodes : 1);
+
+	s->dns = w;
+	w->srv = xcalloc(n, sizeof *w->srv);
+	w->host = xcalloc(n, sizeof *w->host);
+	w->next_handle = 1;
+	for (int i = 0; i < s->nnodes; i++) {
+		if (!s->sc->nodes[i].dns.present)
+			continue;
+		w->srv[i] = dns_srv_new(s, i);
+		/* A recursive server hands us the queries that ask for it. */
+		if (w->srv[i]->cfg->recursive)
+			w->srv[i]->recurse = dns_res_recurse;
+	}
+}
+
+void
+dns_free(struct sim *s)
+{
+	struct dns_world *w = s->dns;
+
+	if (w == NULL)
+		return;
+	dns_res_free_stubs(s);
+	for (int i = 0; i < s->nnodes; i++) {
+		if (w->srv[i] != NULL) {
+			dns_res_free_server(s, w->srv[i]);
+			free(w->srv[i]);
+		}
+		free(w->host[i].ports);
+	}
+	free(w->srv);
+	free(w->host);
+	free(w);
+	s->dns = NULL;
+}
 
 /* ---------------------------------------------------------------- */
 /* The cache of a recursive server */
@@ -141,6 +193,38 @@ dns_res_ce_text(const struct dns_cache_ent *e, struct buf *b)
 	buf_printf(b, "%s %s ", e->rr.name[0] ? e->rr.name : ".",
 	    dns_type_str(e->rr.type));
 	dns_rr_data_str(&e->rr, b);
+}
+
+/*
+ * The narration of a change of the cache: {name} {type} {value} (for a
+ * negative entry, NXDOMAIN or NODATA), and for an addition how many
+ * {seconds} it is kept.
+ */
+static uint32_t
+dns_res_ce_say(struct sim *s, const struct dns_cache_ent *e, int add,
+    uint32_t ttl)
+{
+	const char *name = e->kind == DNS_CE_NEG ? e->name : e->rr.name;
+	struct say y;
+	struct buf v = { 0 };
+	char tn[16];
+
+	say_begin(&y, add ? "state.dns_cache_add" : "state.dns_cache_expire");
+	say_str(&y, "name", name[0] ? name : ".");
+	say_str(&y, "domain", name[0] ? name : ".");
+	dns_srv_type_name(e->kind == DNS_CE_NEG ? e->type : e->rr.type, tn,
+	    sizeof tn);
+	say_str(&y, "type", tn);
+	if (e->kind == DNS_CE_NEG)
+		say_str(&y, "value", e->nx ? "NXDOMAIN" : "NODATA");
+	else {
+		dns_srv_rr_value(&e->rr, &v);
+		say_str(&y, "value", (const char *)v.data);
+		buf_free(&v);
+	}
+	if (add)
+		say_num(&y, "seconds", ttl);
+	return sim_say(s, &y);
 }
 
 static int
@@ -225,8 +309,9 @@ dns_res_ce_add(struct sim *s, struct dns_server *sv, int kind,
 	sv->cache = e;
 	sv->ncache++;
 	dns_res_ce_text(e, &b);
-	sim_state(s, sv->node, ST_DNS_CACHE_ADD, (uint32_t)sv->ncache,
-	    "%s ttl=%u", (const char *)b.data, ttl);
+	sim_state_say(s, sv->node, ST_DNS_CACHE_ADD, (uint32_t)sv->ncache,
+	    dns_res_ce_say(s, e, 1, ttl), "%s ttl=%u", (const char *)b.data,
+	    ttl);
 	buf_free(&b);
 }
 
@@ -245,8 +330,8 @@ dns_res_ce_expire(void *ctx, void *obj, uint64_t a, uint64_t b)
 	*pp = e->next;
 	sv->ncache--;
 	dns_res_ce_text(e, &t);
-	sim_state(s, sv->node, ST_DNS_CACHE_EXPIRE, (uint32_t)sv->ncache,
-	    "%s", (const char *)t.data);
+	sim_state_say(s, sv->node, ST_DNS_CACHE_EXPIRE, (uint32_t)sv->ncache,
+	    dns_res_ce_say(s, e, 0, 0), "%s", (const char *)t.data);
 	buf_free(&t);
 	free(e);
 }
@@ -346,7 +431,7 @@ dns_res_cache_deleg(struct sim *s, struct dns_rq *rq, const char *zone)
 /* ---------------------------------------------------------------- */
 /* Recursion */
 
-void
+static void
 dns_res_recurse(struct sim *s, struct dns_server *sv,
     const struct dns_msg *q, uint32_t src, uint16_t sport)
 {
@@ -438,7 +523,7 @@ dns_res_rq_ask(struct sim *s, struct dns_rq *rq)
 		dns_res_rq_free(s, rq);	/* it forgot everything when it stopped */
 		return;
 	}
-	if (rq->port == 0 && (rq->port = dns_srv_port_get(s, node)) == 0) {
+	if (rq->port == 0 && (rq->port = dns_srv_port_get(s, node, dns_res_input)) == 0) {
 		dns_res_rq_fail(s, rq);
 		return;
 	}
@@ -668,7 +753,7 @@ dns_res_rq_free(struct sim *s, struct dns_rq *rq)
 	free(rq);
 }
 
-void
+static void
 dns_res_free_server(struct sim *s, struct dns_server *sv)
 {
 	while (sv->rqs != NULL)
@@ -686,7 +771,7 @@ dns_res_free_server(struct sim *s, struct dns_server *sv)
 /* ---------------------------------------------------------------- */
 /* Ephemeral ports: answers to our queries */
 
-void
+static void
 dns_res_input(struct sim *s, int node, void *u, uint32_t src,
     uint16_t sport, uint16_t dport, const uint8_t *p, size_t n)
 {
@@ -772,7 +857,7 @@ dns_res_stub_send(struct sim *s, struct dns_stubq *q)
 {
 	struct dns_msg *m;
 
-	if (q->port == 0 && (q->port = dns_srv_port_get(s, q->node)) == 0) {
+	if (q->port == 0 && (q->port = dns_srv_port_get(s, q->node, dns_res_input)) == 0) {
 		q->timer = evq_at(s->q, sim_time(s), dns_res_stub_fail_ev,
 		    NULL, q, 0, 0);
 		return;
@@ -911,7 +996,7 @@ dns_res_stub_finish(struct sim *s, struct dns_stubq *q,
 	free(ans);
 }
 
-void
+static void
 dns_res_free_stubs(struct sim *s)
 {
 	while (s->dns->stubs != NULL) {

@@ -1,6 +1,8 @@
 /*
  * dns_server.c: the name servers of the simulation, and what the DNS
- * files share: the world, ephemeral ports, query ids and sending.
+ * files share: ephemeral ports, query ids and sending.  dns_resolver.c
+ * sits above it: it builds the world (dns_start()), and a recursive
+ * server reaches it only through the hook it set (dns_server.recurse).
  *
  * A server answers from the records of its scenario node (RFC 1034
  * section 4.3.2, the algorithm a name server follows):
@@ -20,7 +22,9 @@
  *
  * Every message goes out through dns_srv_send(), which keeps it within
  * the 512 octets of UDP (RFC 1035 section 4.2.1), writes the TR_APP
- * record of the transcript, and sends it.  A host that is its own
+ * record of the transcript with its narration (dns_srv_say(): the
+ * question, or what kind of answer it is, from the message itself), and
+ * sends it.  A host that is its own
  * resolver talks to itself over loopback: the message is recorded but
  * no frame crosses a link, as with 127.0.0.1 on a real host.
  */
@@ -39,7 +43,7 @@
 /* State of one ephemeral port of a host, for DNS. */
 enum dns_port_state {
 	DNS_PORT_NONE,		/* not bound by us */
-	DNS_PORT_FREE,		/* bound to dns_res_input(), no query on it */
+	DNS_PORT_FREE,		/* bound to the resolver's input, no query on it */
 	DNS_PORT_BUSY,		/* a query waits for its answer there */
 };
 
@@ -58,6 +62,8 @@ struct dns_loop {
 
 static void	dns_srv_input(struct sim *, int, void *, uint32_t, uint16_t,
 		    uint16_t, const uint8_t *, size_t);
+static void	dns_srv_say(struct say *, const struct dns_msg *,
+		    const struct buf *);
 static void	dns_srv_loop_ev(void *, void *, uint64_t, uint64_t);
 static void	dns_srv_loop_fin(void *, void *, uint64_t, uint64_t);
 static void	dns_srv_reply_init(const struct dns_msg *, struct dns_msg *);
@@ -76,54 +82,21 @@ static void	dns_srv_soa(const struct sim *, const struct dns_server *,
 /* ---------------------------------------------------------------- */
 /* The world */
 
-void
-dns_start(struct sim *s)
+struct dns_server *
+dns_srv_new(struct sim *s, int node)
 {
-	struct dns_world *w = xcalloc(1, sizeof *w);
-	size_t n = (size_t)(s->nnodes > 0 ? s->nnodes : 1);
+	const struct sc_node *sn = &s->sc->nodes[node];
+	struct dns_server *sv = xcalloc(1, sizeof *sv);
 
-	s->dns = w;
-	w->srv = xcalloc(n, sizeof *w->srv);
-	w->host = xcalloc(n, sizeof *w->host);
-	w->next_handle = 1;
-	for (int i = 0; i < s->nnodes; i++) {
-		const struct sc_node *sn = &s->sc->nodes[i];
-
-		if (!sn->dns.present)
-			continue;
-		struct dns_server *sv = xcalloc(1, sizeof *sv);
-		sv->node = i;
-		sv->port = (uint16_t)sn->dns.port;
-		sv->cfg = &sn->dns;
-		sv->hostname = sn->hostname ? sn->hostname : "";
-		dns_srv_apex(s, sv);
-		/* Nothing else binds before us: a failure is a broken invariant. */
-		if (udp_bind(s, i, sv->port, dns_srv_input, sv) < 0)
-			fatalx("dns: port %u of node %d already bound",
-			    sv->port, i);
-		w->srv[i] = sv;
-	}
-}
-
-void
-dns_free(struct sim *s)
-{
-	struct dns_world *w = s->dns;
-
-	if (w == NULL)
-		return;
-	dns_res_free_stubs(s);
-	for (int i = 0; i < s->nnodes; i++) {
-		if (w->srv[i] != NULL) {
-			dns_res_free_server(s, w->srv[i]);
-			free(w->srv[i]);
-		}
-		free(w->host[i].ports);
-	}
-	free(w->srv);
-	free(w->host);
-	free(w);
-	s->dns = NULL;
+	sv->node = node;
+	sv->port = (uint16_t)sn->dns.port;
+	sv->cfg = &sn->dns;
+	sv->hostname = sn->hostname ? sn->hostname : "";
+	dns_srv_apex(s, sv);
+	/* Nothing else binds before us: a failure is a broken invariant. */
+	if (udp_bind(s, node, sv->port, dns_srv_input, sv) < 0)
+		fatalx("dns: port %u of node %d already bound", sv->port, node);
+	return sv;
 }
 
 const char *
@@ -149,7 +122,7 @@ dns_status_str(int status)
  * to it again.  Returns 0 when every port is taken.
  */
 uint16_t
-dns_srv_port_get(struct sim *s, int node)
+dns_srv_port_get(struct sim *s, int node, udp_recv_fn input)
 {
 	struct dns_host *h = &s->dns->host[node];
 	struct node *n = &s->nodes[node];
@@ -164,7 +137,7 @@ dns_srv_port_get(struct sim *s, int node)
 			continue;
 		uint8_t *st = &h->ports[p - DNS_EPH_FIRST];
 		if (*st == DNS_PORT_FREE || (*st == DNS_PORT_NONE &&
-		    udp_bind(s, node, p, dns_res_input, NULL) == 0)) {
+		    udp_bind(s, node, p, input, NULL) == 0)) {
 			*st = DNS_PORT_BUSY;
 			return p;
 		}
@@ -224,6 +197,7 @@ dns_srv_send(struct sim *s, int node, uint16_t sport, uint32_t dst,
 {
 	uint8_t out[DNS_UDP_MAX];
 	struct buf words = { 0 };
+	struct say y;
 	int n;
 
 	if (!s->nodes[node].up)
@@ -241,8 +215,9 @@ dns_srv_send(struct sim *s, int node, uint16_t sport, uint32_t dst,
 	if (n < 0)
 		return -1;
 	dns_describe(m, &words);
-	sim_app(s, node, net_node_by_ip(s, dst), APP_DNS,
-	    (const char *)words.data, words.len);
+	dns_srv_say(&y, m, &words);
+	sim_app_say(s, node, net_node_by_ip(s, dst), APP_DNS,
+	    (const char *)words.data, words.len, sim_say(s, &y));
 	buf_free(&words);
 
 	if (dst != s->nodes[node].ip) {
@@ -259,25 +234,214 @@ dns_srv_send(struct sim *s, int node, uint16_t sport, uint32_t dst,
 	return 0;
 }
 
+/* ---------------------------------------------------------------- */
+/* Narration */
+
+void
+dns_srv_type_name(int type, char *out, size_t n)
+{
+	const char *t = dns_type_str(type);
+
+	/* RFC 3597: TYPEnnn for a type without a mnemonic, as dns_describe(). */
+	if (strcmp(t, "TYPE") == 0)
+		snprintf(out, n, "TYPE%d", type);
+	else
+		snprintf(out, n, "%s", t);
+}
+
+void
+dns_srv_rr_value(const struct dns_rr *rr, struct buf *out)
+{
+	/* MX data is "PREFERENCE EXCHANGE": the student wants the server. */
+	if (rr->type == DNS_T_MX)
+		buf_puts(out, rr->rd.mx.exchange[0] ? rr->rd.mx.exchange : ".");
+	else
+		dns_rr_data_str(rr, out);
+	buf_putc(out, '\0');
+}
+
+/* {name} and {domain}: a name as dig writes it (the root is "."). */
+static void
+dns_srv_say_name(struct say *y, const char *name)
+{
+	say_str(y, "name", name[0] ? name : ".");
+	say_str(y, "domain", name[0] ? name : ".");
+}
+
+static void
+dns_srv_say_type(struct say *y, int type)
+{
+	char tn[16];
+
+	dns_srv_type_name(type, tn, sizeof tn);
+	say_str(y, "type", tn);
+}
+
+/* The key of a question or an answer, by the type it is about. */
+static const char *
+dns_srv_type_key(int type, int answer)
+{
+	switch (type) {
+	case DNS_T_A: return answer ? "dns.answer.a" : "dns.query.a";
+	case DNS_T_MX: return answer ? "dns.answer.mx" : "dns.query.mx";
+	case DNS_T_CNAME: return answer ? "dns.answer.cname" : "dns.query.cname";
+	case DNS_T_TXT: return answer ? "dns.answer.txt" : "dns.query.txt";
+	case DNS_T_NS: return answer ? "dns.answer.ns" : "dns.query.ns";
+	default: return answer ? "dns.answer.other" : "dns.query.other";
+	}
+}
+
+/*
+ * An answer that names several mail servers (RFC 5321 section 5.1: the
+ * sender tries them in order of preference, lowest first): all of them,
+ * in that order, "mx1.example.com (10), mx2.example.com (20)".
+ */
+static void
+dns_srv_say_mx_list(struct say *y, const struct dns_msg *m, int nmx)
+{
+	struct buf b = { 0 };
+	int done[DNS_MAX_RR] = { 0 };
+
+	for (int k = 0; k < nmx; k++) {
+		int best = -1;
+
+		/* Stable: equal preferences keep the order of the answer. */
+		for (int i = 0; i < m->nan && i < DNS_MAX_RR; i++)
+			if (m->an[i].type == DNS_T_MX && !done[i] &&
+			    (best < 0 || m->an[i].rd.mx.preference <
+			    m->an[best].rd.mx.preference))
+				best = i;
+		if (best < 0)
+			break;
+		done[best] = 1;
+		buf_printf(&b, "%s%s (%u)", k ? ", " : "",
+		    m->an[best].rd.mx.exchange[0] ? m->an[best].rd.mx.exchange :
+		    ".", m->an[best].rd.mx.preference);
+	}
+	say_strn(y, "value", (const char *)b.data, b.len);
+	say_num(y, "count", nmx);
+	buf_free(&b);
+}
+
+/*
+ * The narration of m, in the classes of dns_describe() (its words are
+ * the transcript's): a question, by its type; a response as RFC 2308
+ * section 2 sorts them: an answer (by the type of its first record),
+ * a name error, a referral (no answer, NS records in authority), NODATA;
+ * or a server failure, a refusal, another error; or a reply cut short
+ * (TC, RFC 2181 section 9) with nothing left in it.
+ */
+static void
+dns_srv_say(struct say *y, const struct dns_msg *m, const struct buf *words)
+{
+	int nsrec = 0, nmx = 0;
+	struct buf v = { 0 };
+
+	if (!m->qr) {
+		say_begin(y, dns_srv_type_key(m->qtype, 0));
+		dns_srv_say_type(y, m->qtype);
+		dns_srv_say_name(y, m->qname);
+		return;
+	}
+	if (m->tc && (m->rcode == DNS_R_NOERROR ? m->nan == 0 && m->nns == 0 :
+	    m->rcode != DNS_R_NXDOMAIN && m->rcode != DNS_R_SERVFAIL &&
+	    m->rcode != DNS_R_REFUSED)) {
+		say_begin(y, "dns.truncated");
+		dns_srv_say_name(y, m->qname);
+		dns_srv_say_type(y, m->qtype);
+		return;
+	}
+	switch (m->rcode) {
+	case DNS_R_NOERROR:
+		break;
+	case DNS_R_NXDOMAIN:
+		say_begin(y, "dns.nxdomain");
+		dns_srv_say_name(y, m->qname);
+		return;
+	case DNS_R_SERVFAIL:
+		say_begin(y, "dns.servfail");
+		dns_srv_say_name(y, m->qname);
+		return;
+	case DNS_R_REFUSED:
+		say_begin(y, "dns.refused");
+		dns_srv_say_name(y, m->qname);
+		return;
+	default:
+		/* FORMERR, NOTIMP, another RCODE: the words say which. */
+		say_begin(y, "dns.error");
+		say_strn(y, "reply", (const char *)words->data, words->len);
+		return;
+	}
+	if (m->nan > 0) {
+		const struct dns_rr *rr = &m->an[0];
+
+		for (int i = 0; i < m->nan; i++)
+			nmx += m->an[i].type == DNS_T_MX;
+		if (rr->type == DNS_T_MX && nmx > 1) {
+			say_begin(y, "dns.answer.mx.several");
+			dns_srv_say_name(y, rr->name);
+			dns_srv_say_type(y, rr->type);
+			dns_srv_say_mx_list(y, m, nmx);
+			return;
+		}
+		say_begin(y, dns_srv_type_key(rr->type, 1));
+		dns_srv_say_name(y, rr->name);
+		dns_srv_say_type(y, rr->type);
+		dns_srv_rr_value(rr, &v);
+		say_str(y, "value", (const char *)v.data);
+		say_num(y, "count", m->nan);
+		buf_free(&v);
+		return;
+	}
+	for (int i = 0; i < m->nns; i++)
+		nsrec += m->ns[i].type == DNS_T_NS;
+	if (nsrec > 0) {
+		/* The zone, and its servers with their addresses (glue). */
+		say_begin(y, "dns.referral");
+		for (int i = 0; i < m->nns; i++)
+			if (m->ns[i].type == DNS_T_NS) {
+				dns_srv_say_name(y, m->ns[i].name);
+				break;
+			}
+		for (int i = 0; i < m->nns; i++) {
+			if (m->ns[i].type != DNS_T_NS)
+				continue;
+			buf_printf(&v, "%s%s", v.len ? ", " : "",
+			    m->ns[i].rd.target[0] ? m->ns[i].rd.target : ".");
+			for (int k = 0; k < m->nar; k++) {
+				char ip[16];
+
+				if (m->ar[k].type != DNS_T_A ||
+				    !dns_name_eq(m->ar[k].name,
+				    m->ns[i].rd.target))
+					continue;
+				ip_format(m->ar[k].rd.a, ip);
+				buf_printf(&v, " (%s)", ip);
+				break;
+			}
+		}
+		say_strn(y, "value", (const char *)v.data, v.len);
+		buf_free(&v);
+		return;
+	}
+	say_begin(y, "dns.nodata");
+	dns_srv_say_name(y, m->qname);
+	dns_srv_say_type(y, m->qtype);
+}
+
 /* A loopback message arrives: at the server's port, or at a query's. */
 static void
 dns_srv_loop_ev(void *ctx, void *obj, uint64_t a, uint64_t b)
 {
 	struct sim *s = ctx;
 	struct dns_loop *l = obj;
-	struct dns_server *sv = s->dns->srv[l->node];
-	uint32_t ip = s->nodes[l->node].ip;
 
 	(void)a;
 	(void)b;
-	if (s->nodes[l->node].up) {
-		if (sv != NULL && l->dport == sv->port)
-			dns_srv_input(s, l->node, sv, ip, l->sport, l->dport,
-			    l->data, l->len);
-		else
-			dns_res_input(s, l->node, NULL, ip, l->sport, l->dport,
-			    l->data, l->len);
-	}
+	/* Through the host's own UDP ports, as over 127.0.0.1. */
+	if (s->nodes[l->node].up)
+		(void)udp_deliver(s, l->node, s->nodes[l->node].ip, l->sport,
+		    l->dport, l->data, l->len);
 	free(l);
 }
 
@@ -348,9 +512,9 @@ dns_srv_input(struct sim *s, int node, void *u, uint32_t src,
 			r->rcode = DNS_R_FORMERR;
 		else if (q->qclass != DNS_C_IN && q->qclass != DNS_T_ANY)
 			r->rcode = DNS_R_REFUSED;	/* only the Internet */
-		else if (sv->cfg->recursive && q->rd) {
+		else if (sv->cfg->recursive && q->rd && sv->recurse != NULL) {
 			/* RFC 1034 section 4.3.1: recursion was asked for and is offered. */
-			dns_res_recurse(s, sv, q, src, sport);
+			sv->recurse(s, sv, q, src, sport);
 			goto out;
 		} else
 			dns_srv_lookup(s, sv, q->qname, q->qtype, r);

@@ -9,14 +9,13 @@
  * those terms back, the way a person reading the transcript would:
  *
  *   - frames: the Ethernet/IPv4/TCP/UDP headers of the frame's bytes
- *     (RFC 791, RFC 793, RFC 768), to tell a SYN from a piece of data
- *     and to know which application's port it belongs to;
+ *     (RFC 791, RFC 793, RFC 768), for their lengths, addresses and
+ *     which application's port they belong to (net.c and tcp.c name
+ *     what each frame is: a SYN, a piece of data, a hop of a router);
  *   - POP3 (RFC 1939) and IMAP (RFC 3501): a reply means something only
  *     next to the command it answers ("+OK" to PASS is a login, to DELE
  *     a deletion), so the narrator looks back through the trace for the
  *     last command of the same session;
- *   - DNS: the words of dns_describe() (dns_wire.c), which classify a
- *     response the way RFC 2308 section 2 does;
  *   - changes of state: the texts sim_state() wrote.
  *
  * SMTP and LMTP, the mailboxes, the queues and the delivery outcomes
@@ -157,6 +156,7 @@
 	X(K_DNS_QUERY_OTHER,		"dns.query.other") \
 	X(K_DNS_ANSWER_A,		"dns.answer.a") \
 	X(K_DNS_ANSWER_MX,		"dns.answer.mx") \
+	X(K_DNS_ANSWER_MX_SEVERAL,	"dns.answer.mx.several") \
 	X(K_DNS_ANSWER_CNAME,		"dns.answer.cname") \
 	X(K_DNS_ANSWER_TXT,		"dns.answer.txt") \
 	X(K_DNS_ANSWER_NS,		"dns.answer.ns") \
@@ -343,10 +343,8 @@ static enum narr_key classify(struct narr_ctx *);
 static enum narr_key from_say(struct narr_ctx *);
 static int	key_index(const char *);
 static int	ph_index(const char *, size_t);
-static enum narr_key cl_frame(struct narr_ctx *);
-static enum narr_key cl_tcp_state(struct narr_ctx *);
+static void	set_net(struct narr_ctx *);
 static enum narr_key cl_app(struct narr_ctx *);
-static enum narr_key cl_dns(struct narr_ctx *, const char *);
 static enum narr_key cl_pop3(struct narr_ctx *, const char *);
 static enum narr_key cl_imap(struct narr_ctx *, const char *);
 static enum narr_key cl_state(struct narr_ctx *);
@@ -675,81 +673,6 @@ set_pkt(struct narr_ctx *c, const struct narr_pkt *k)
 	}
 }
 
-static enum narr_key
-cl_frame(struct narr_ctx *c)
-{
-	const struct trace_rec *r = c->r;
-	struct narr_pkt k;
-	const uint8_t *bytes = NULL;
-	size_t n = 0;
-
-	if (r->frame != TRACE_NONE && r->frame < trace_frame_count(c->tr)) {
-		bytes = trace_frame_bytes(c->tr, r->frame);
-		n = trace_frame(c->tr, r->frame)->len;
-	}
-	narrate_pkt(bytes, n, &k);
-	set_pkt(c, &k);
-
-	switch (r->kind) {
-	case TR_FRAME_QUEUED:
-		return K_FRAME_QUEUED;
-	case TR_FRAME_TX:
-		if (!r->a)
-			/* The last hop: the next node is the destination itself. */
-			return k.ip && node_ok(c->sc, r->peer) &&
-			    c->sc->nodes[r->peer].ip == k.dst ?
-			    K_FRAME_TX_FORWARD_LAST : K_FRAME_TX_FORWARD;
-		if (k.ip && k.proto == 17 && k.l4)
-			return K_FRAME_TX_UDP;
-		if (!k.ip || k.proto != 6 || !k.l4)
-			return K_FRAME_TX_ORIGIN;
-		if (k.flags & TCPF_RST)
-			return K_FRAME_TX_RST;
-		if ((k.flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK))
-			return K_FRAME_TX_SYN_ACK;
-		if (k.flags & TCPF_SYN)
-			return K_FRAME_TX_SYN;
-		if (k.flags & TCPF_FIN)
-			return K_FRAME_TX_FIN;
-		return k.payload > 0 ? K_FRAME_TX_DATA : K_FRAME_TX_ACK;
-	case TR_FRAME_RX:
-		if (k.ip && node_ok(c->sc, r->node) &&
-		    c->sc->nodes[r->node].ip == k.dst)
-			return K_FRAME_RX_ARRIVED;
-		return K_FRAME_RX;
-	default:
-		break;
-	}
-	/*
-	 * A drop on a link (net.c): the record names no node where the
-	 * frame was lost in the wire itself, so {node} is the end it left
-	 * and {peer} the end it never reached (dir 0: from a to b).
-	 */
-	if (r->peer < 0 && r->link >= 0 && r->link < c->sc->nlinks) {
-		const struct sc_link *l = &c->sc->links[r->link];
-		int from = r->dir ? l->b : l->a, to = r->dir ? l->a : l->b;
-
-		if (!node_ok(c->sc, r->node))
-			set_node(c, from, PH_NODE, PH_HOST, PH_IP);
-		set_node(c, r->node == to ? from : to, PH_PEER, PH_PEER_HOST,
-		    PH_PEER_IP);
-	}
-	arg_set(c, PH_REASON, drop_reason_name((enum drop_reason)r->a));
-	switch (r->a) {
-	case DROP_LOSS: return K_DROP_LOSS;
-	case DROP_LINK_DOWN: return K_DROP_LINK_DOWN;
-	case DROP_NODE_DOWN: return K_DROP_NODE_DOWN;
-	case DROP_QUEUE_FULL: return K_DROP_QUEUE_FULL;
-	case DROP_TTL: return K_DROP_TTL;
-	case DROP_NO_ROUTE: return K_DROP_NO_ROUTE;
-	case DROP_NOT_FOR_ME: return K_DROP_NOT_FOR_ME;
-	case DROP_NO_LISTENER: return K_DROP_NO_LISTENER;
-	case DROP_BAD_PACKET: return K_DROP_BAD_PACKET;
-	case DROP_TOO_BIG: return K_DROP_TOO_BIG;
-	default: return K_DROP_OTHER;
-	}
-}
-
 /* ---------------------------------------------------------------- */
 /* TCP */
 
@@ -777,30 +700,77 @@ set_conn_port(struct narr_ctx *c, uint16_t lport, uint16_t rport)
 	arg_set(c, PH_PROTO, app ? app : "TCP");
 }
 
-static enum narr_key
-cl_tcp_state(struct narr_ctx *c)
+/*
+ * The values a record of the network or of TCP carries in its own
+ * fields and its frame's headers: net.c and tcp.c write their keys
+ * without arguments, on the hot path, and these fill {len} {ttl} {src}
+ * {dst} {port} {proto} {flags} {reason} {state}.
+ */
+static void
+set_net(struct narr_ctx *c)
 {
-	static const enum narr_key by_state[] = {
-		[TCP_CLOSED] = K_TCP_CLOSED,
-		[TCP_LISTEN] = K_TCP_LISTEN,
-		[TCP_SYN_SENT] = K_TCP_SYN_SENT,
-		[TCP_SYN_RCVD] = K_TCP_SYN_RECEIVED,
-		[TCP_ESTABLISHED] = K_TCP_ESTABLISHED,
-		[TCP_FIN_WAIT_1] = K_TCP_FIN_WAIT_1,
-		[TCP_FIN_WAIT_2] = K_TCP_FIN_WAIT_2,
-		[TCP_CLOSE_WAIT] = K_TCP_CLOSE_WAIT,
-		[TCP_CLOSING] = K_TCP_CLOSING,
-		[TCP_LAST_ACK] = K_TCP_LAST_ACK,
-		[TCP_TIME_WAIT] = K_TCP_TIME_WAIT,
-	};
-	/* tcp_enter_state(): a = old | new << 8, b = lport << 16 | rport. */
-	unsigned st = (c->r->a >> 8) & 255;
+	const struct trace_rec *r = c->r;
+	struct narr_pkt k;
+	const uint8_t *bytes = NULL;
+	size_t n = 0;
 
-	set_conn_port(c, (uint16_t)(c->r->b >> 16), (uint16_t)c->r->b);
-	if (st >= sizeof by_state / sizeof by_state[0])
-		return K_TCP_STATE_OTHER;
-	arg_set(c, PH_STATE, tcp_state_str((enum tcp_state)st));
-	return by_state[st];
+	switch (r->kind) {
+	case TR_FRAME_QUEUED:
+	case TR_FRAME_TX:
+	case TR_FRAME_RX:
+	case TR_FRAME_DROP:
+	case TR_TCP_RETX:
+		if (r->frame != TRACE_NONE &&
+		    r->frame < trace_frame_count(c->tr)) {
+			bytes = trace_frame_bytes(c->tr, r->frame);
+			n = trace_frame(c->tr, r->frame)->len;
+		}
+		narrate_pkt(bytes, n, &k);
+		set_pkt(c, &k);
+		break;
+	case TR_TCP_STATE:
+	case TR_TCP_ERROR:
+		/* tcp.c: b = lport << 16 | rport. */
+		set_conn_port(c, (uint16_t)(r->b >> 16), (uint16_t)r->b);
+		break;
+	default:
+		return;
+	}
+	switch (r->kind) {
+	case TR_FRAME_DROP:
+		/*
+		 * A drop on a link (net.c): the record names no node where the
+		 * frame was lost in the wire itself, so {node} is the end it
+		 * left and {peer} the end it never reached (dir 0: a to b).
+		 */
+		if (r->peer < 0 && r->link >= 0 && r->link < c->sc->nlinks) {
+			const struct sc_link *l = &c->sc->links[r->link];
+			int from = r->dir ? l->b : l->a;
+			int to = r->dir ? l->a : l->b;
+
+			if (!node_ok(c->sc, r->node))
+				set_node(c, from, PH_NODE, PH_HOST, PH_IP);
+			set_node(c, r->node == to ? from : to, PH_PEER,
+			    PH_PEER_HOST, PH_PEER_IP);
+		}
+		arg_set(c, PH_REASON, drop_reason_name((enum drop_reason)r->a));
+		break;
+	case TR_TCP_RETX:
+		arg_set(c, PH_REASON, retx_kind_name((enum tcp_retx_kind)r->b));
+		break;
+	case TR_TCP_STATE:
+		/* tcp.c: a = old | new << 8. */
+		if (((r->a >> 8) & 255) <= TCP_TIME_WAIT)
+			arg_set(c, PH_STATE,
+			    tcp_state_str((enum tcp_state)((r->a >> 8) & 255)));
+		break;
+	case TR_TCP_ERROR:
+		arg_set(c, PH_REASON, r->a <= TCP_ERR_HOST_DOWN ?
+		    tcp_err_str((enum tcp_err)r->a) : NULL);
+		break;
+	default:
+		break;
+	}
 }
 
 /* ---------------------------------------------------------------- */
@@ -842,143 +812,6 @@ sess_find(const struct narr_ctx *c, const char *prefix)
 			return t + 3;
 	}
 	return NULL;
-}
-
-/* ---------------------------------------------------------------- */
-/* DNS: the words of dns_describe() */
-
-/* One resource record "NAME TYPE DATA": {name}, {type}, {value}. */
-static void
-set_rr(struct narr_ctx *c, const char *p, size_t n)
-{
-	size_t a = strcspn(p, " ");
-
-	if (a > n)
-		a = n;
-	arg_setn(c, PH_NAME, p, a);
-	arg_setn(c, PH_DOMAIN, p, a);
-	if (a >= n)
-		return;
-	const char *t = p + a + 1;
-	size_t tl = strcspn(t, " ");
-
-	if (tl > n - a - 1)
-		tl = n - a - 1;
-	arg_setn(c, PH_TYPE, t, tl);
-	if (a + 1 + tl >= n)
-		return;
-	const char *v = t + tl + 1;
-	size_t vl = n - a - 2 - tl;
-
-	/* MX data is "PREFERENCE EXCHANGE": the student wants the server. */
-	if (tl == 2 && strncmp(t, "MX", 2) == 0 && num_at(v) >= 0) {
-		size_t pl = strcspn(v, " ");
-		if (pl < vl) {
-			v += pl + 1;
-			vl -= pl + 1;
-		}
-	}
-	arg_setn(c, PH_VALUE, v, vl);
-}
-
-static enum narr_key
-cl_dns(struct narr_ctx *c, const char *t)
-{
-	if (starts(t, "query ")) {
-		const char *type = t + 6;
-		size_t tl = word_len(type);
-		const char *name = next_word(type);
-		size_t nl = line_len(name);
-
-		if (nl > 0 && name[nl - 1] == '?')
-			nl--;
-		arg_setn(c, PH_TYPE, type, tl);
-		arg_setn(c, PH_NAME, name, nl);
-		arg_setn(c, PH_DOMAIN, name, nl);
-		if (tl == 1 && type[0] == 'A')
-			return K_DNS_QUERY_A;
-		if (tl == 2 && strncmp(type, "MX", 2) == 0)
-			return K_DNS_QUERY_MX;
-		if (tl == 5 && strncmp(type, "CNAME", 5) == 0)
-			return K_DNS_QUERY_CNAME;
-		if (tl == 3 && strncmp(type, "TXT", 3) == 0)
-			return K_DNS_QUERY_TXT;
-		if (tl == 2 && strncmp(type, "NS", 2) == 0)
-			return K_DNS_QUERY_NS;
-		return K_DNS_QUERY_OTHER;
-	}
-	/* RFC 2181 section 9: TC; what follows is classified as usual. */
-	if (starts(t, "truncated (TC) ")) {
-		const char *rest = t + 15;
-
-		if (!starts(rest, "answer ") && !starts(rest, "NXDOMAIN ") &&
-		    !starts(rest, "NODATA ") && !starts(rest, "referral ") &&
-		    !starts(rest, "SERVFAIL ") && !starts(rest, "REFUSED ")) {
-			set_rr(c, rest, strcspn(rest, "("));
-			return K_DNS_TRUNCATED;
-		}
-		t = rest;
-	}
-	if (starts(t, "answer ")) {
-		const char *p = t + 7;
-		const char *add = strstr(p, " (additional:");
-		size_t all = add ? (size_t)(add - p) : line_len(p);
-		size_t first = strcspn(p, ";");
-		int n = 1;
-
-		if (first > all)
-			first = all;
-		for (size_t i = 0; i < all; i++)
-			n += p[i] == ';';
-		arg_printf(c, PH_COUNT, "%d", n);
-		set_rr(c, p, first);
-		const char *type = arg_get(c, PH_TYPE);
-
-		if (type == NULL)
-			return K_DNS_ANSWER_OTHER;
-		if (strcmp(type, "A") == 0)
-			return K_DNS_ANSWER_A;
-		if (strcmp(type, "MX") == 0)
-			return K_DNS_ANSWER_MX;
-		if (strcmp(type, "CNAME") == 0)
-			return K_DNS_ANSWER_CNAME;
-		if (strcmp(type, "TXT") == 0)
-			return K_DNS_ANSWER_TXT;
-		if (strcmp(type, "NS") == 0)
-			return K_DNS_ANSWER_NS;
-		return K_DNS_ANSWER_OTHER;
-	}
-	if (starts(t, "NXDOMAIN ")) {
-		set_rr(c, t + 9, word_len(t + 9));
-		return K_DNS_NXDOMAIN;
-	}
-	if (starts(t, "NODATA ")) {
-		set_rr(c, t + 7, strcspn(t + 7, "("));
-		/* set_rr() took the trailing space into the type: redo it. */
-		const char *type = next_word(t + 7);
-		arg_setn(c, PH_TYPE, type, word_len(type));
-		return K_DNS_NODATA;
-	}
-	if (starts(t, "referral to ")) {
-		const char *z = t + 12;
-		size_t zl = strcspn(z, ":");
-		const char *ns = z[zl] == ':' ? skip_sp(z + zl + 1) : "";
-
-		arg_setn(c, PH_NAME, z, zl);
-		arg_setn(c, PH_DOMAIN, z, zl);
-		arg_setn(c, PH_VALUE, ns, line_len(ns));
-		return K_DNS_REFERRAL;
-	}
-	if (starts(t, "SERVFAIL ")) {
-		set_rr(c, t + 9, word_len(t + 9));
-		return K_DNS_SERVFAIL;
-	}
-	if (starts(t, "REFUSED ")) {
-		set_rr(c, t + 8, word_len(t + 8));
-		return K_DNS_REFUSED;
-	}
-	arg_setn(c, PH_REPLY, t, line_len(t));
-	return K_DNS_ERROR;
 }
 
 /* ---------------------------------------------------------------- */
@@ -1311,8 +1144,6 @@ cl_app(struct narr_ctx *c)
 
 	arg_set(c, PH_PROTO, app_proto_name((enum app_proto)c->r->a));
 	switch (c->r->a) {
-	case APP_DNS:
-		return cl_dns(c, t);
 	case APP_POP3:
 		return cl_pop3(c, t);
 	case APP_IMAP:
@@ -1380,18 +1211,6 @@ cl_state(struct narr_ctx *c)
 	if (c->r->a != ST_DELIVERY)
 		arg_printf(c, PH_COUNT, "%u", c->r->b);
 	switch (c->r->a) {
-	case ST_DNS_CACHE_ADD:
-	case ST_DNS_CACHE_EXPIRE: {
-		/* "name TYPE value[ ttl=N]" */
-		const char *ttl = strstr(t, " ttl=");
-		size_t n = ttl ? (size_t)(ttl - t) : line_len(t);
-
-		set_rr(c, t, n);
-		if (ttl != NULL && num_at(ttl + 5) >= 0)
-			arg_printf(c, PH_SECONDS, "%lld", num_at(ttl + 5));
-		return c->r->a == ST_DNS_CACHE_ADD ? K_ST_DNS_CACHE_ADD :
-		    K_ST_DNS_CACHE_EXPIRE;
-	}
 	case ST_CLIENT_STORE:
 		/* device.c: "POP3 user uidl"; trace.h: "message-id". */
 		if (starts(t, "<")) {
@@ -1452,51 +1271,14 @@ static enum narr_key
 classify(struct narr_ctx *c)
 {
 	const struct trace_rec *r = c->r;
-	const struct narr_pkt none = { 0 };
-	struct narr_pkt k;
 
 	if (r == NULL)
 		return K_UNKNOWN;
 	set_common(c);
+	set_net(c);
 	if (r->say != 0)
 		return from_say(c);
 	switch (r->kind) {
-	case TR_FRAME_QUEUED:
-	case TR_FRAME_TX:
-	case TR_FRAME_RX:
-	case TR_FRAME_DROP:
-		return cl_frame(c);
-	case TR_NODE_STATE:
-		return r->a ? K_NODE_ON : K_NODE_OFF;
-	case TR_LINK_STATE:
-		return r->a ? K_LINK_UP : K_LINK_DOWN;
-	case TR_TCP_STATE:
-		return cl_tcp_state(c);
-	case TR_TCP_RETX:
-		if (r->frame != TRACE_NONE &&
-		    r->frame < trace_frame_count(c->tr))
-			narrate_pkt(trace_frame_bytes(c->tr, r->frame),
-			    trace_frame(c->tr, r->frame)->len, &k);
-		else
-			k = none;
-		set_pkt(c, &k);
-		arg_set(c, PH_REASON, retx_kind_name((enum tcp_retx_kind)r->b));
-		switch (r->b) {
-		case RETX_TIMEOUT: return K_RETX_TIMEOUT;
-		case RETX_FAST: return K_RETX_FAST;
-		default: return K_RETX_PARTIAL;
-		}
-	case TR_TCP_ERROR:
-		set_conn_port(c, (uint16_t)(r->b >> 16), (uint16_t)r->b);
-		arg_set(c, PH_REASON, r->a <= TCP_ERR_HOST_DOWN ?
-		    tcp_err_str((enum tcp_err)r->a) : NULL);
-		switch (r->a) {
-		case TCP_ERR_REFUSED: return K_TCPERR_REFUSED;
-		case TCP_ERR_TIMEOUT: return K_TCPERR_TIMEOUT;
-		case TCP_ERR_RESET: return K_TCPERR_RESET;
-		case TCP_ERR_HOST_DOWN: return K_TCPERR_HOST_DOWN;
-		default: return K_TCPERR_OTHER;
-		}
 	case TR_APP:
 		return cl_app(c);
 	case TR_STATE:

@@ -14,22 +14,46 @@
  * RFC 791 (IPv4), RFC 1812 section 5.3.1 (TTL: a router decrements it and
  * discards the packet when it reaches zero; we send no ICMP Time Exceeded
  * and say so in the trace instead).
+ *
+ * Every record net writes carries its narration key (trace.h), chosen
+ * here where net knows the answer: a frame its node created (the
+ * transport named its kind, net_ip_send's say) or one a router passes
+ * on, to the next router or to the destination itself; a frame passing
+ * through a node or arriving; each reason of a drop.  Frames are the hot
+ * path, so these keys have no arguments (trace_say_key(): no allocation);
+ * the narration reads lengths, addresses and ports from the frame.
+ *
+ * The transports above (tcp.c, udp.c) register with net_register(); net
+ * reaches them only through that table.
  */
 #include "world.h"
 #include "eth.h"
-#include "tcp.h"
-#include "udp.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static void	link_enqueue(struct sim *, int, int, uint32_t, uint8_t, int,
-		    int);
-static void	link_start_tx(struct sim *, int, int, uint32_t, uint8_t, int);
+		    int, uint32_t);
+static void	link_start_tx(struct sim *, int, int, uint32_t, uint8_t, int,
+		    uint32_t);
 static void	link_tx_done(void *, void *, uint64_t, uint64_t);
 static void	link_arrive(void *, void *, uint64_t, uint64_t);
 static void	ip_input(struct sim *, int, int, int, uint32_t, uint8_t);
 static void	net_routes(struct sim *);
+
+/* The narration key of a drop, by enum drop_reason. */
+static const char *const drop_say[DROP_NREASONS] = {
+	[DROP_LOSS] = "frame.drop.loss",
+	[DROP_LINK_DOWN] = "frame.drop.link_down",
+	[DROP_NODE_DOWN] = "frame.drop.node_down",
+	[DROP_QUEUE_FULL] = "frame.drop.queue_full",
+	[DROP_TTL] = "frame.drop.ttl",
+	[DROP_NO_ROUTE] = "frame.drop.no_route",
+	[DROP_NOT_FOR_ME] = "frame.drop.not_for_me",
+	[DROP_NO_LISTENER] = "frame.drop.no_listener",
+	[DROP_BAD_PACKET] = "frame.drop.bad_packet",
+	[DROP_TOO_BIG] = "frame.drop.too_big",
+};
 
 static void
 drop(struct sim *s, int node, int link, int dir, uint32_t frame,
@@ -38,7 +62,21 @@ drop(struct sim *s, int node, int link, int dir, uint32_t frame,
 	s->stats.dropped++;
 	sim_record(s, (struct trace_rec){ .kind = TR_FRAME_DROP, .node = node,
 	    .peer = -1, .link = link, .dir = (uint8_t)dir, .frame = frame,
-	    .ttl = ttl, .a = why });
+	    .ttl = ttl, .a = why, .say = trace_say_key(s->tr,
+	    (unsigned)why < DROP_NREASONS && drop_say[why] != NULL ?
+	    drop_say[why] : "frame.drop.other") });
+}
+
+/* The IPv4 destination of frame f (net built its header), or 0. */
+static uint32_t
+frame_dst(struct sim *s, uint32_t f)
+{
+	const struct trace_frame *fr = trace_frame(s->tr, f);
+	const uint8_t *p = trace_frame_bytes(s->tr, f);
+
+	if (fr->len < ETH_HLEN + IP_HLEN || get16(p + 12) != ETHERTYPE_IPV4)
+		return 0;
+	return get32(p + ETH_HLEN + 16);
 }
 
 static int
@@ -88,6 +126,8 @@ net_init(struct sim *s)
 			    sizeof(uint32_t));
 			l->tx[d].q_ttl = xcalloc((size_t)l->qcap, 1);
 			l->tx[d].q_origin = xcalloc((size_t)l->qcap, 1);
+			l->tx[d].q_say = xcalloc((size_t)l->qcap,
+			    sizeof(uint32_t));
 		}
 		struct node *na = &s->nodes[l->a], *nb = &s->nodes[l->b];
 		na->links = xrealloc(na->links,
@@ -121,12 +161,31 @@ net_free(struct sim *s)
 			free(s->links[i].tx[d].q_frame);
 			free(s->links[i].tx[d].q_ttl);
 			free(s->links[i].tx[d].q_origin);
+			free(s->links[i].tx[d].q_say);
 		}
 	free(s->nodes);
 	free(s->links);
 	free(s->route);
 	free(s->ip_sorted);
 	free(s->ip_node);
+}
+
+void
+net_register(struct sim *s, uint8_t proto, const struct net_transport *t)
+{
+	if (s->transport[proto] != NULL)
+		fatalx("net: protocol %u registered twice", proto);
+	s->transport[proto] = t;
+}
+
+void
+net_free_transports(struct sim *s)
+{
+	for (int i = 0; i < s->nnodes; i++)
+		for (int p = 0; p < 256; p++)
+			if (s->transport[p] != NULL &&
+			    s->transport[p]->free_node != NULL)
+				s->transport[p]->free_node(s, i);
 }
 
 int
@@ -228,7 +287,7 @@ l4_checksum(uint32_t src, uint32_t dst, uint8_t proto, const uint8_t *seg,
 
 uint32_t
 net_ip_send(struct sim *s, int node, uint32_t dst, uint8_t proto,
-    const uint8_t *l4, size_t len)
+    const uint8_t *l4, size_t len, const char *say)
 {
 	struct node *n = &s->nodes[node];
 
@@ -260,7 +319,8 @@ net_ip_send(struct sim *s, int node, uint32_t dst, uint8_t proto,
 		drop(s, node, -1, 0, f, DROP_NO_ROUTE, IP_TTL_DEFAULT);
 		return f;
 	}
-	link_enqueue(s, li, dir, f, IP_TTL_DEFAULT, 1, node);
+	link_enqueue(s, li, dir, f, IP_TTL_DEFAULT, 1, node,
+	    trace_say_key(s->tr, say));
 	return f;
 }
 
@@ -271,7 +331,7 @@ net_ip_send(struct sim *s, int node, uint32_t dst, uint8_t proto,
  */
 static void
 link_enqueue(struct sim *s, int li, int dir, uint32_t f, uint8_t ttl,
-    int origin, int node)
+    int origin, int node, uint32_t say)
 {
 	struct link *l = &s->links[li];
 	struct link_tx *tx = &l->tx[dir];
@@ -291,7 +351,7 @@ link_enqueue(struct sim *s, int li, int dir, uint32_t f, uint8_t ttl,
 		return;
 	}
 	if (tx->q_len == 0 && tx->busy_until <= sim_time(s)) {
-		link_start_tx(s, li, dir, f, ttl, origin);
+		link_start_tx(s, li, dir, f, ttl, origin, say);
 		return;
 	}
 	if (tx->q_len >= l->qcap) {
@@ -302,10 +362,12 @@ link_enqueue(struct sim *s, int li, int dir, uint32_t f, uint8_t ttl,
 	tx->q_frame[slot] = f;
 	tx->q_ttl[slot] = ttl;
 	tx->q_origin[slot] = (uint8_t)origin;
+	tx->q_say[slot] = say;
 	tx->q_len++;
 	sim_record(s, (struct trace_rec){ .kind = TR_FRAME_QUEUED,
 	    .node = node, .peer = dir ? l->a : l->b, .link = li,
-	    .dir = (uint8_t)dir, .frame = f, .ttl = ttl });
+	    .dir = (uint8_t)dir, .frame = f, .ttl = ttl,
+	    .say = trace_say_key(s->tr, "frame.queued") });
 	if (!tx->done_pending) {
 		tx->done_pending = 1;
 		evq_at(s->q, tx->busy_until, link_tx_done, NULL, l, (uint64_t)li,
@@ -316,7 +378,7 @@ link_enqueue(struct sim *s, int li, int dir, uint32_t f, uint8_t ttl,
 /* Serialisation takes len * 8 / bandwidth; the far end hears the last bit a latency later. */
 static void
 link_start_tx(struct sim *s, int li, int dir, uint32_t f, uint8_t ttl,
-    int origin)
+    int origin, uint32_t say)
 {
 	struct link *l = &s->links[li];
 	const struct trace_frame *fr = trace_frame(s->tr, f);
@@ -329,7 +391,7 @@ link_start_tx(struct sim *s, int li, int dir, uint32_t f, uint8_t ttl,
 	s->stats.transmissions++;
 	sim_record(s, (struct trace_rec){ .kind = TR_FRAME_TX, .node = from,
 	    .peer = to, .link = li, .dir = (uint8_t)dir, .frame = f,
-	    .ttl = ttl, .a = (uint32_t)origin });
+	    .ttl = ttl, .a = (uint32_t)origin, .say = say });
 	evq_at(s->q, sim_time(s) + ser + l->latency_ns, link_arrive, NULL, l,
 	    f, (uint64_t)ttl | (uint64_t)dir << 8 | (uint64_t)lost << 9 |
 	    (uint64_t)li << 16);
@@ -355,7 +417,7 @@ link_tx_done(void *ctx, void *obj, uint64_t a, uint64_t b)
 		    DROP_LINK_DOWN, tx->q_ttl[slot]);
 	} else {
 		link_start_tx(s, li, dir, tx->q_frame[slot], tx->q_ttl[slot],
-		    tx->q_origin[slot]);
+		    tx->q_origin[slot], tx->q_say[slot]);
 	}
 	if (tx->q_len > 0) {
 		tx->done_pending = 1;
@@ -388,9 +450,12 @@ link_arrive(void *ctx, void *obj, uint64_t a, uint64_t b)
 		drop(s, to, li, dir, f, DROP_NODE_DOWN, ttl);
 		return;
 	}
+	/* Arrived where it was going, or only passing through on its way. */
 	sim_record(s, (struct trace_rec){ .kind = TR_FRAME_RX, .node = to,
 	    .peer = from, .link = li, .dir = (uint8_t)dir, .frame = f,
-	    .ttl = ttl });
+	    .ttl = ttl, .say = trace_say_key(s->tr,
+	    frame_dst(s, f) == s->nodes[to].ip ? "frame.rx.arrived" :
+	    "frame.rx") });
 	ip_input(s, to, li, dir, f, ttl);
 }
 
@@ -437,8 +502,13 @@ ip_input(struct sim *s, int node, int li, int dir, uint32_t f, uint8_t ttl)
 			drop(s, node, li, dir, f, DROP_NO_ROUTE, ttl);
 			return;
 		}
+		/* The last hop: the next node is the destination itself. */
+		int next = s->links[out].a != node ? s->links[out].a :
+		    s->links[out].b;
 		link_enqueue(s, out, s->links[out].a != node, f,
-		    (uint8_t)(ttl - 1), 0, node);
+		    (uint8_t)(ttl - 1), 0, node, trace_say_key(s->tr,
+		    s->nodes[next].ip == dst ? "frame.tx.forward.last" :
+		    "frame.tx.forward"));
 		return;
 	}
 
@@ -447,17 +517,14 @@ ip_input(struct sim *s, int node, int li, int dir, uint32_t f, uint8_t ttl)
 	 * send frames, which may move the trace's byte arena.
 	 */
 	size_t l4len = tot - ihl;
-	memcpy(s->rxbuf, ip + ihl, l4len);
-	switch (ip[9]) {
-	case IPPROTO_TCP_:
-		tcp_input(s, node, src, dst, s->rxbuf, l4len, f);
-		break;
-	case IPPROTO_UDP_:
-		udp_input(s, node, src, dst, s->rxbuf, l4len, f);
-		break;
-	default:
+	const struct net_transport *t = s->transport[ip[9]];
+
+	if (t == NULL || t->input == NULL) {
 		drop(s, node, li, dir, f, DROP_BAD_PACKET, ttl);
+		return;
 	}
+	memcpy(s->rxbuf, ip + ihl, l4len);
+	t->input(s, node, src, dst, s->rxbuf, l4len, f);
 }
 
 void
@@ -469,7 +536,8 @@ net_set_link(struct sim *s, int li, int up)
 		return;
 	l->up = up;
 	sim_record(s, (struct trace_rec){ .kind = TR_LINK_STATE, .node = l->a,
-	    .peer = l->b, .link = li, .frame = TRACE_NONE, .a = (uint32_t)up });
+	    .peer = l->b, .link = li, .frame = TRACE_NONE, .a = (uint32_t)up,
+	    .say = trace_say_key(s->tr, up ? "link.up" : "link.down") });
 }
 
 void
@@ -481,9 +549,13 @@ net_set_node(struct sim *s, int node, int up)
 		return;
 	n->up = up;
 	sim_record(s, (struct trace_rec){ .kind = TR_NODE_STATE, .node = node,
-	    .peer = -1, .link = -1, .frame = TRACE_NONE, .a = (uint32_t)up });
-	if (!up)
-		tcp_power_off(s, node);
+	    .peer = -1, .link = -1, .frame = TRACE_NONE, .a = (uint32_t)up,
+	    .say = trace_say_key(s->tr, up ? "node.on" : "node.off") });
+	if (up)
+		return;
+	for (int p = 0; p < 256; p++)
+		if (s->transport[p] != NULL && s->transport[p]->power_off)
+			s->transport[p]->power_off(s, node);
 }
 
 /* Shared by the transport files: a drop seen at a node's transport. */

@@ -19,6 +19,13 @@
  * out as soon as the windows allow, which keeps one SMTP command in one
  * segment, as a teacher would expect), persist timer (the receiving
  * application reads at once, so the window never closes).
+ *
+ * Narration (trace.h): TCP names what it does where it does it: the
+ * kind of each segment it hands to net_ip_send() (SYN, SYN+ACK, bare
+ * ACK, data, FIN, RST), each change of state, each retransmission with
+ * its reason, each failure.  Segments are the hot path, so these keys
+ * have no arguments (trace_say_key()); the narration reads ports and
+ * lengths from the record and the frame.
  */
 #include "tcp.h"
 #include "world.h"
@@ -116,6 +123,16 @@ static void	tcp_dack_fire(void *, void *, uint64_t, uint64_t);
 static void	tcp_tw_fire(void *, void *, uint64_t, uint64_t);
 static void	tcp_fw2_fire(void *, void *, uint64_t, uint64_t);
 
+static void	tcp_input(struct sim *, int, uint32_t, uint32_t,
+		    const uint8_t *, size_t, uint32_t);
+
+/* How net.c reaches us (tcp_init()). */
+static const struct net_transport tcp_transport = {
+	.input = tcp_input,
+	.power_off = tcp_power_off,
+	.free_node = tcp_free_node,
+};
+
 static inline int seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
 static inline int seq_leq(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
 static inline int seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
@@ -151,14 +168,37 @@ peer_node(const struct tcp_conn *c)
 	return net_node_by_ip(c->s, c->rip);
 }
 
+void
+tcp_init(struct sim *s)
+{
+	net_register(s, IPPROTO_TCP_, &tcp_transport);
+}
+
 /* The only place a connection changes state; the trace hears of each change. */
 static void
 tcp_enter_state(struct tcp_conn *c, enum tcp_state st)
 {
+	static const char *const say[] = {
+		[TCP_CLOSED] = "tcp.state.closed",
+		[TCP_LISTEN] = "tcp.state.listen",
+		[TCP_SYN_SENT] = "tcp.state.syn_sent",
+		[TCP_SYN_RCVD] = "tcp.state.syn_received",
+		[TCP_ESTABLISHED] = "tcp.state.established",
+		[TCP_FIN_WAIT_1] = "tcp.state.fin_wait_1",
+		[TCP_FIN_WAIT_2] = "tcp.state.fin_wait_2",
+		[TCP_CLOSE_WAIT] = "tcp.state.close_wait",
+		[TCP_CLOSING] = "tcp.state.closing",
+		[TCP_LAST_ACK] = "tcp.state.last_ack",
+		[TCP_TIME_WAIT] = "tcp.state.time_wait",
+	};
+
+	if ((unsigned)st >= sizeof say / sizeof say[0])
+		fatalx("tcp: no state %d", (int)st);
 	sim_record(c->s, (struct trace_rec){ .kind = TR_TCP_STATE,
 	    .node = c->node, .peer = peer_node(c), .link = -1,
 	    .frame = TRACE_NONE, .a = (uint32_t)c->st | (uint32_t)st << 8,
-	    .b = (uint32_t)c->lport << 16 | c->rport });
+	    .b = (uint32_t)c->lport << 16 | c->rport,
+	    .say = trace_say_key(c->s->tr, say[st]) });
 	c->st = st;
 }
 
@@ -210,10 +250,19 @@ tcp_fail(struct tcp_conn *c, enum tcp_err e)
 	const struct tcp_ops *ops = c->ops;
 	void *u = c->u;
 
+	static const char *const say[] = {
+		[TCP_ERR_REFUSED] = "tcp.error.refused",
+		[TCP_ERR_TIMEOUT] = "tcp.error.timeout",
+		[TCP_ERR_RESET] = "tcp.error.reset",
+		[TCP_ERR_HOST_DOWN] = "tcp.error.host_down",
+	};
+
 	sim_record(c->s, (struct trace_rec){ .kind = TR_TCP_ERROR,
 	    .node = c->node, .peer = peer_node(c), .link = -1,
 	    .frame = TRACE_NONE, .a = e,
-	    .b = (uint32_t)c->lport << 16 | c->rport });
+	    .b = (uint32_t)c->lport << 16 | c->rport,
+	    .say = trace_say_key(c->s->tr, (unsigned)e < sizeof say /
+	    sizeof say[0] ? say[e] : "tcp.error.other") });
 	tcp_enter_state(c, TCP_CLOSED);
 	tcp_kill(c);
 	if (ops && ops->error)
@@ -329,6 +378,21 @@ data_end(const struct tcp_conn *c)
 	return c->sb_seq + (uint32_t)(c->sb.len - c->sb_head);
 }
 
+/* The narration key of a segment we send, from its flags and length. */
+static const char *
+tcp_seg_say(int flags, size_t len)
+{
+	if (flags & F_RST)
+		return "frame.tx.origin.tcp_rst";
+	if ((flags & (F_SYN | F_ACK)) == (F_SYN | F_ACK))
+		return "frame.tx.origin.tcp_syn_ack";
+	if (flags & F_SYN)
+		return "frame.tx.origin.tcp_syn";
+	if (flags & F_FIN)
+		return "frame.tx.origin.tcp_fin";
+	return len > 0 ? "frame.tx.origin.tcp_data" : "frame.tx.origin.tcp_ack";
+}
+
 /*
  * Build and send one segment: seq and len bytes of data from the send
  * buffer, with the given flags (ACK is added whenever we have heard from
@@ -368,13 +432,20 @@ tcp_send_segment(struct tcp_conn *c, uint32_t seq, size_t len, int flags)
 	    ((flags & F_FIN) != 0);
 	int retx = seglen > 0 && seq_lt(seq, c->snd_max);
 	uint32_t f = net_ip_send(s, c->node, c->rip, IPPROTO_TCP_, seg,
-	    hlen + len);
+	    hlen + len, tcp_seg_say(flags, len));
 
 	if (retx) {
+		static const char *const say[] = {
+			[RETX_TIMEOUT] = "tcp.retx.timeout",
+			[RETX_FAST] = "tcp.retx.fast",
+			[RETX_PARTIAL] = "tcp.retx.partial_ack",
+		};
+
 		s->stats.retransmissions++;
 		sim_record(s, (struct trace_rec){ .kind = TR_TCP_RETX,
 		    .node = c->node, .peer = peer_node(c), .link = -1,
-		    .frame = f, .a = seq - c->iss, .b = (uint32_t)c->retx_kind });
+		    .frame = f, .a = seq - c->iss, .b = (uint32_t)c->retx_kind,
+		    .say = trace_say_key(s->tr, say[c->retx_kind]) });
 		/* Karn: never time a segment that was sent twice. */
 		if (c->rtt_timing && seq_leq(seq, c->rtt_seq))
 			c->rtt_timing = 0;
@@ -471,7 +542,8 @@ send_rst_reply(struct sim *s, int node, uint32_t src, uint32_t dst,
 	}
 	seg[12] = (TCP_HLEN / 4) << 4;
 	put16(seg + 16, l4_checksum(dst, src, IPPROTO_TCP_, seg, TCP_HLEN));
-	net_ip_send(s, node, src, IPPROTO_TCP_, seg, TCP_HLEN);
+	net_ip_send(s, node, src, IPPROTO_TCP_, seg, TCP_HLEN,
+	    tcp_seg_say(seg[13], 0));
 }
 
 /* ---- the socket API ----------------------------------------------- */
@@ -593,7 +665,8 @@ tcp_abort(struct tcp_conn *c)
 		seg[13] = F_RST;
 		put16(seg + 16, l4_checksum(c->lip, c->rip, IPPROTO_TCP_, seg,
 		    TCP_HLEN));
-		net_ip_send(c->s, c->node, c->rip, IPPROTO_TCP_, seg, TCP_HLEN);
+		net_ip_send(c->s, c->node, c->rip, IPPROTO_TCP_, seg, TCP_HLEN,
+		    tcp_seg_say(seg[13], 0));
 	}
 	tcp_enter_state(c, TCP_CLOSED);
 	tcp_kill(c);
@@ -1063,7 +1136,7 @@ established(struct tcp_conn *c)
 		c->ops->connected(c, c->u);
 }
 
-void
+static void
 tcp_input(struct sim *s, int node, uint32_t src, uint32_t dst,
     const uint8_t *seg, size_t len, uint32_t frame)
 {

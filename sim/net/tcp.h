@@ -75,9 +75,9 @@ size_t	 tcp_conn_unsent(const struct tcp_conn *c);	/* queued, not yet acknowledg
 const char *tcp_state_str(enum tcp_state st);
 const char *tcp_err_str(enum tcp_err e);
 
-/* For net.c. */
-void	 tcp_input(struct sim *s, int node, uint32_t src, uint32_t dst,
-	    const uint8_t *seg, size_t len, uint32_t frame);
+/* Called from sim_new() after net_init(): TCP registers with net. */
+void	 tcp_init(struct sim *s);
+/* A node was switched off: its connections fail (TCP_ERR_HOST_DOWN). */
 void	 tcp_power_off(struct sim *s, int node);
 void	 tcp_free_node(struct sim *s, int node);
 /* Free connections that closed during the last handler. */

@@ -11,12 +11,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void	udp_input(struct sim *, int, uint32_t, uint32_t,
+		    const uint8_t *, size_t, uint32_t);
+
+/* How net.c reaches us (udp_init()); UDP keeps nothing across a power cycle. */
+static const struct net_transport udp_transport = {
+	.input = udp_input,
+	.free_node = udp_free_node,
+};
+
 struct udp_bind {
 	uint16_t	 port;
 	udp_recv_fn	 fn;
 	void		*u;
 	struct udp_bind	*next;
 };
+
+void
+udp_init(struct sim *s)
+{
+	net_register(s, IPPROTO_UDP_, &udp_transport);
+}
 
 int
 udp_bind(struct sim *s, int node, uint16_t port, udp_recv_fn fn, void *u)
@@ -51,12 +66,25 @@ udp_send(struct sim *s, int node, uint16_t sport, uint32_t dst,
 	    len);
 	/* RFC 768: a computed zero is sent as all ones. */
 	put16(seg + 6, ck ? ck : 0xffff);
-	uint32_t f = net_ip_send(s, node, dst, IPPROTO_UDP_, seg, len);
+	uint32_t f = net_ip_send(s, node, dst, IPPROTO_UDP_, seg, len,
+	    "frame.tx.origin.udp");
 	free(seg);
 	return f;
 }
 
-void
+int
+udp_deliver(struct sim *s, int node, uint32_t src, uint16_t sport,
+    uint16_t dport, const uint8_t *p, size_t n)
+{
+	for (struct udp_bind *b = s->nodes[node].udp; b; b = b->next)
+		if (b->port == dport) {
+			b->fn(s, node, b->u, src, sport, dport, p, n);
+			return 0;
+		}
+	return -1;
+}
+
+static void
 udp_input(struct sim *s, int node, uint32_t src, uint32_t dst,
     const uint8_t *seg, size_t len, uint32_t frame)
 {
@@ -67,14 +95,9 @@ udp_input(struct sim *s, int node, uint32_t src, uint32_t dst,
 		net_drop_at(s, node, frame, DROP_BAD_PACKET);
 		return;
 	}
-	uint16_t dport = get16(seg + 2);
-	for (struct udp_bind *b = s->nodes[node].udp; b; b = b->next)
-		if (b->port == dport) {
-			b->fn(s, node, b->u, src, get16(seg), dport,
-			    seg + UDP_HLEN, get16(seg + 4) - UDP_HLEN);
-			return;
-		}
-	net_drop_at(s, node, frame, DROP_NO_LISTENER);
+	if (udp_deliver(s, node, src, get16(seg), get16(seg + 2),
+	    seg + UDP_HLEN, get16(seg + 4) - UDP_HLEN) < 0)
+		net_drop_at(s, node, frame, DROP_NO_LISTENER);
 }
 
 void

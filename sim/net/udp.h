@@ -22,8 +22,16 @@ int	 udp_bind(struct sim *s, int node, uint16_t port, udp_recv_fn fn,
 uint32_t udp_send(struct sim *s, int node, uint16_t sport, uint32_t dst,
 	    uint16_t dport, const void *p, size_t n);
 
-void	 udp_input(struct sim *s, int node, uint32_t src, uint32_t dst,
-	    const uint8_t *seg, size_t len, uint32_t frame);
+/*
+ * Hand p to the program bound to node's port dport, as if it had come
+ * from src:sport: a host's message to itself (loopback, no frame).
+ * Returns 0, or -1 when nobody listens there.
+ */
+int	 udp_deliver(struct sim *s, int node, uint32_t src, uint16_t sport,
+	    uint16_t dport, const uint8_t *p, size_t n);
+
+/* Called from sim_new() after net_init(): UDP registers with net. */
+void	 udp_init(struct sim *s);
 void	 udp_free_node(struct sim *s, int node);
 
 #endif

@@ -55,6 +55,8 @@ sim_new(const struct scenario *sc, uint64_t seed)
 	s->tr = trace_new();
 	s->rxbuf = xmalloc(RXBUF_SIZE);
 	net_init(s);
+	tcp_init(s);
+	udp_init(s);
 	dns_start(s);
 	mail_start(s);
 	for (int i = 0; i < sc->nactions; i++)
@@ -70,10 +72,7 @@ sim_free(struct sim *s)
 		return;
 	mail_free(s);		/* sessions and queues, before the connections go */
 	dns_free(s);		/* its timers are cancelled before the queue goes */
-	for (int i = 0; i < s->nnodes; i++) {
-		tcp_free_node(s, i);
-		udp_free_node(s, i);
-	}
+	net_free_transports(s);
 	tcp_reap(s);
 	evq_free(s->q);
 	trace_free(s->tr);
