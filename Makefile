@@ -78,6 +78,7 @@ SIM_SRCS += sim/world/sim.c
 # sim/explain/
 SIM_SRCS += sim/explain/narrate.c
 SIM_SRCS += sim/explain/checkpoint.c
+SIM_SRCS += sim/explain/ports.c
 SIM_SRCS += sim/explain/decode.c
 # sim/export/
 SIM_SRCS += sim/export/pcap.c
