@@ -92,6 +92,14 @@ events_chip(struct ui *u, const struct trace_rec *r, enum app_proto *p)
 	return 0;
 }
 
+int
+panel_events_chip(struct ui *u, size_t rec, enum app_proto *p)
+{
+	if (rec >= trace_count(u->tr))
+		return 0;
+	return events_chip(u, trace_get(u->tr, rec), p);
+}
+
 void
 panel_events_summary(struct ui *u, size_t rec, char *buf, size_t n)
 {

@@ -142,6 +142,8 @@ void	 panel_events_draw(struct ui *u);
 long	 panel_events_hit(struct ui *u, int x, int y);
 /* A one-line summary of record i (for the list and the tests). */
 void	 panel_events_summary(struct ui *u, size_t rec, char *buf, size_t n);
+/* The protocol chip of record rec: 1 and *p (APP_NONE: none drawn), or 0. */
+int	 panel_events_chip(struct ui *u, size_t rec, enum app_proto *p);
 
 /* panel_inspector.c */
 void	 panel_inspector_draw(struct ui *u);
