@@ -311,20 +311,6 @@ struct window_opts {
 	int		 w, h;
 };
 
-static const char *const window_options[] = {
-	"--lang", "--fullscreen", "--scale", "--screenshot", "--step",
-	"--size", "--dark", NULL,
-};
-
-int
-window_is_option(const char *arg)
-{
-	for (int i = 0; window_options[i]; i++)
-		if (strcmp(arg, window_options[i]) == 0)
-			return 1;
-	return 0;
-}
-
 static int
 window_usage(const char *fmt, const char *arg)
 {
