@@ -50,6 +50,7 @@ SIM_SRCS += sim/codec/smtp_wire.c
 SIM_SRCS += sim/codec/pop3_wire.c
 SIM_SRCS += sim/codec/imap_wire.c
 # sim/scenario/
+SIM_SRCS += sim/scenario/sc_util.c
 SIM_SRCS += sim/scenario/json_check.c
 SIM_SRCS += sim/scenario/scenario.c
 SIM_SRCS += sim/scenario/scenario_names.c
