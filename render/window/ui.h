@@ -104,6 +104,7 @@ void	 ui_record_ends(const struct ui *u, const struct trace_rec *r, int *from,
 /* The current step's record, or NULL at step 0. */
 const struct trace_rec *ui_current(const struct ui *u);
 
+/* panel_narration.c */
 /* Narration of a step in a language (index), into buf; returns buf. */
 const char *ui_narration(struct ui *u, size_t step, int lang, char *buf,
 	    size_t bufsz);
