@@ -27,7 +27,6 @@
  * order, backwards included.
  */
 #include "narrate.h"
-#include "ports.h"
 
 #include <cjson/cJSON.h>
 
