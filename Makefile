@@ -8,6 +8,11 @@
 
 SHELL	= /bin/bash
 CC	?= cc
+# make NO_WINDOW=1: a surel without the window, linking no SDL, built in
+# its own folder so that it never mixes with the normal objects.
+ifeq ($(NO_WINDOW),1)
+O	?= build/nowindow
+endif
 O	?= build
 CFLAGS	?= -O2 -g
 WARN	= -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes
@@ -45,6 +50,7 @@ SIM_SRCS += sim/codec/smtp_wire.c
 SIM_SRCS += sim/codec/pop3_wire.c
 SIM_SRCS += sim/codec/imap_wire.c
 # sim/scenario/
+SIM_SRCS += sim/scenario/sc_util.c
 SIM_SRCS += sim/scenario/json_check.c
 SIM_SRCS += sim/scenario/scenario.c
 SIM_SRCS += sim/scenario/scenario_names.c
@@ -78,6 +84,7 @@ SIM_SRCS += sim/world/sim.c
 # sim/explain/
 SIM_SRCS += sim/explain/narrate.c
 SIM_SRCS += sim/explain/checkpoint.c
+SIM_SRCS += sim/explain/ports.c
 SIM_SRCS += sim/explain/decode.c
 # sim/export/
 SIM_SRCS += sim/export/pcap.c
@@ -90,7 +97,9 @@ APP_SRCS += render/cli/cmd_run.c
 APP_SRCS += render/cli/cmd_check.c
 APP_SRCS += render/cli/files.c
 APP_SRCS += render/cli/lang.c
+APP_SRCS += render/cli/window_opts.c
 # The window (render/, the only place that includes SDL).
+WIN_SRCS += render/window/ui.c
 WIN_SRCS += render/window/window.c
 WIN_SRCS += render/window/input.c
 WIN_SRCS += render/window/app.c
@@ -106,10 +115,21 @@ WIN_SRCS += render/window/panel_sequence.c
 WIN_SRCS += render/window/panel_node.c
 WIN_SRCS += render/window/timeline.c
 WIN_SRCS += render/window/view.c
+ifeq ($(NO_WINDOW),1)
+# Instead of the window: its commands say that this build has none.
+APP_SRCS += render/cli/nowindow.c
+else
 APP_SRCS += $(WIN_SRCS)
+APP_EXTRA = $(O)/icons_data.o
+endif
 SDL_CFLAGS := $(shell pkg-config --cflags sdl2 SDL2_ttf SDL2_image fontconfig 2>/dev/null)
 SDL_LIBS   := $(shell pkg-config --libs sdl2 SDL2_ttf SDL2_image fontconfig 2>/dev/null || \
 		echo -lSDL2_ttf -lSDL2_image -lSDL2 -lfontconfig)
+ifeq ($(NO_WINDOW),1)
+APP_LIBS =
+else
+APP_LIBS = $(SDL_LIBS)
+endif
 # The icons (assets/icons/*.svg) are compiled in, like the default scenario.
 ICONS = $(sort $(wildcard assets/icons/*.svg))
 
@@ -185,9 +205,9 @@ all: surel
 surel: $(O)/surel
 	cp $(O)/surel surel
 
-$(O)/surel: $(APP_OBJS) $(O)/icons_data.o $(O)/libsurel.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(APP_OBJS) $(O)/icons_data.o $(O)/libsurel.a \
-	  $(SDL_LIBS) $(PKG_LIBS) -lm
+$(O)/surel: $(APP_OBJS) $(APP_EXTRA) $(O)/libsurel.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(APP_OBJS) $(APP_EXTRA) $(O)/libsurel.a \
+	  $(APP_LIBS) $(PKG_LIBS) -lm
 
 $(O)/libsurel.a: $(SIM_OBJS)
 	rm -f $@
@@ -301,8 +321,11 @@ WINDOW_ENV = SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 # scenarios (make asan, slower, every 10th).
 test: deps
 	$(MAKE) surel $(O)/test_surel $(O)/test_window
-	SUREL_CONSERVATION_TSHARK_EVERY=1 SUREL_BIN=./surel $(O)/test_surel
+	$(MAKE) NO_WINDOW=1 O=build/nowindow build/nowindow/surel
+	SUREL_CONSERVATION_TSHARK_EVERY=1 SUREL_BIN=./surel \
+	  SUREL_NOWINDOW_BIN=build/nowindow/surel $(O)/test_surel
 	$(WINDOW_ENV) SUREL_BIN=./surel $(O)/test_window
+	python3 tests/layers.py $(O)
 
 # The conservation test (tests/test_conservation.c) on more generated
 # scenarios than the 1000 of make test: make conservation SEEDS=10000.

@@ -211,3 +211,25 @@ run_surel(const char *args, char *out, size_t outsz)
 	int st = pclose(p);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
+
+int
+test_tcp_data_on_port(const struct trace *tr, const struct trace_rec *r,
+    unsigned port)
+{
+	const struct trace_frame *f;
+	const uint8_t *p;
+
+	if (r->frame == TRACE_NONE || (f = trace_frame(tr, r->frame)) == NULL)
+		return 0;
+	p = trace_frame_bytes(tr, r->frame);
+	if (f->len < 14 + 20 + 20 || p[14 + 9] != 6)
+		return 0;
+	uint32_t ihl = (uint32_t)(p[14] & 15) * 4;
+	uint32_t tot = (uint32_t)p[16] << 8 | p[17];
+	const uint8_t *t = p + 14 + ihl;
+	unsigned sport = (unsigned)t[0] << 8 | t[1];
+	unsigned dport = (unsigned)t[2] << 8 | t[3];
+	uint32_t thl = (uint32_t)(t[12] >> 4) * 4;
+
+	return (sport == port || dport == port) && ihl + thl < tot;
+}

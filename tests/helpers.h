@@ -56,4 +56,11 @@ char	*test_slurp(const char *path, size_t *len);
 /* Run "$SUREL_BIN args" (default ./surel); returns the exit status, fills out with stdout+stderr. */
 int	run_surel(const char *args, char *out, size_t outsz);
 
+/*
+ * Whether record r names a TCP frame to or from port that carries data
+ * (ports.c tests: tests/good/submission_2587.json).
+ */
+int	test_tcp_data_on_port(const struct trace *tr,
+	    const struct trace_rec *r, unsigned port);
+
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "helpers.h"
 #include "util.h"
@@ -173,6 +174,72 @@ START_TEST(test_summary_fields)
 }
 END_TEST
 
+/* Run a shell command; its exit status, and its stdout+stderr in out. */
+static int
+run_cmd(const char *cmd, char *o, size_t osz)
+{
+	char *c = xasprintf("%s 2>&1", cmd);
+	FILE *p = popen(c, "r");
+	size_t n = 0;
+	char sink[4096];
+
+	free(c);
+	if (p == NULL)
+		return -1;
+	n = fread(o, 1, osz - 1, p);
+	o[n] = '\0';
+	while (fread(sink, 1, sizeof sink, p) > 0)
+		;
+	int st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/*
+ * make NO_WINDOW=1 (build/nowindow/surel; make test sets
+ * SUREL_NOWINDOW_BIN): no SDL library linked, `run` and `check` work, and
+ * every window command exits 2 saying that this build has no window.
+ * Run by hand without that binary, the test only says it was skipped.
+ */
+START_TEST(test_build_without_window)
+{
+	const char *bin = getenv("SUREL_NOWINDOW_BIN");
+	static const char *const window_cmds[] = {
+		"", "view", "scenarios/default.json", "view scenarios/default.json",
+		"--dark", "--screenshot /tmp/surel-nowindow.png --step 3",
+	};
+	char *cmd;
+
+	if (bin == NULL) {
+		if (access("build/nowindow/surel", X_OK) != 0) {
+			fputs("test_build_without_window: skipped (no "
+			    "build/nowindow/surel; make NO_WINDOW=1)\n", stderr);
+			return;
+		}
+		bin = "build/nowindow/surel";
+	}
+	ck_assert_msg(access(bin, X_OK) == 0, "%s: not built", bin);
+	cmd = xasprintf("ldd %s", bin);
+	ck_assert_int_eq(run_cmd(cmd, out, sizeof out), 0);
+	free(cmd);
+	ck_assert_msg(strstr(out, "libSDL") == NULL, "%s links SDL", bin);
+	ck_assert_ptr_nonnull(strstr(out, "libc."));
+	cmd = xasprintf("%s run scenarios/default.json --transcript", bin);
+	ck_assert_int_eq(run_cmd(cmd, out, sizeof out), 0);
+	free(cmd);
+	ck_assert_ptr_nonnull(strstr(out, "SMTP  C: EHLO"));
+	cmd = xasprintf("%s check scenarios/default.json", bin);
+	ck_assert_int_eq(run_cmd(cmd, out, sizeof out), 0);
+	free(cmd);
+	for (size_t i = 0; i < sizeof window_cmds / sizeof window_cmds[0]; i++) {
+		cmd = xasprintf("%s %s", bin, window_cmds[i]);
+		ck_assert_msg(run_cmd(cmd, out, sizeof out) == 2, "%s", cmd);
+		ck_assert_msg(strstr(out, "this build has no window") != NULL,
+		    "%s: %s", cmd, out);
+		free(cmd);
+	}
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -185,6 +252,7 @@ cli_suite(void)
 	tcase_add_test(tc, test_bad_corpus_exit_2);
 	tcase_add_test(tc, test_outputs_identical_across_runs);
 	tcase_add_test(tc, test_summary_fields);
+	tcase_add_test(tc, test_build_without_window);
 	suite_add_tcase(s, tc);
 	return s;
 }

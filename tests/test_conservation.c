@@ -677,25 +677,17 @@ check_run(const struct scenario *sc, struct sim *s, struct verdict *v,
  * sim_run() with a cap on the events: a bug that makes mail go round for
  * ever (a bounce of a bounce of a bounce...) becomes a failing seed with
  * its scenario printed, not a test that never ends.  The loop is
- * sim_run()'s (sim.c): until nothing but background work is left, or
- * until until_ms.
+ * sim_run()'s (evq_run(), event.c): until nothing but background work
+ * is left, or until until_ms.
  */
 static int
 run_capped(struct sim *s)
 {
 	uint64_t limit = s->sc->until_ns ? s->sc->until_ns : SIM_MAX_NS;
 	int work_only = s->sc->until_ns == 0;
-	uint64_t n = 0;
 
-	while (evq_next_time(s->q) <= limit && (!work_only || evq_work(s->q))) {
-		if (n++ == MAX_EVENTS)
-			return -1;
-		evq_step(s->q);
-		if (s->reap)
-			tcp_reap(s);
-	}
-	if (!work_only)
-		evq_advance(s->q, limit);
+	if (evq_run(s->q, limit, work_only, MAX_EVENTS + 1) > MAX_EVENTS)
+		return -1;
 	return 0;
 }
 

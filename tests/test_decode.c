@@ -571,6 +571,49 @@ START_TEST(test_decode_broken)
 }
 END_TEST
 
+/*
+ * Submission on port 2587 (ports.c): every frame that carries the SMTP
+ * conversation is decoded as SMTP, and its port is named "submission".
+ */
+START_TEST(test_decode_configured_port)
+{
+	size_t len;
+	char *text = test_slurp("tests/good/submission_2587.json", &len);
+	struct sc_errors errs = { 0 };
+	struct scenario *sc;
+	struct sim *s;
+	int frames = 0;
+
+	ck_assert_ptr_nonnull(text);
+	sc = scenario_load(text, len, "submission_2587.json", &errs);
+	ck_assert_int_eq(errs.n, 0);
+	free(text);
+	s = sim_new(sc, sc->seed);
+	sim_run(s);
+	const struct trace *tr = sim_trace(s);
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *r = trace_get(tr, i);
+
+		if (r->kind != TR_FRAME_TX ||
+		    !test_tcp_data_on_port(tr, r, 2587))
+			continue;
+		int n = sim_decode_in(sc, tr, r, rows, DECODE_MAX_ROWS), smtp = 0;
+		int named = 0;
+
+		for (int k = 0; k < n; k++) {
+			smtp += strcmp(rows[k].layer_name, "SMTP") == 0;
+			named += strcmp(rows[k].value, "2587 (submission)") == 0;
+		}
+		ck_assert_msg(smtp > 0, "record %zu: no SMTP rows", i);
+		ck_assert_int_eq(named, 1);
+		frames++;
+	}
+	ck_assert_int_gt(frames, 10);
+	sim_free(s);
+	scenario_free(sc);
+}
+END_TEST
+
 Suite *
 decode_suite(void)
 {
@@ -585,6 +628,7 @@ decode_suite(void)
 	tcase_add_test(tc, test_decode_every_frame);
 	tcase_add_test(tc, test_decode_pop3_imap_by_hand);
 	tcase_add_test(tc, test_decode_broken);
+	tcase_add_test(tc, test_decode_configured_port);
 	suite_add_tcase(s, tc);
 	return s;
 }

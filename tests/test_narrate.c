@@ -405,6 +405,44 @@ START_TEST(test_sentences_name_the_step)
 }
 END_TEST
 
+/*
+ * Submission on port 2587 (ports.c): every frame that carries the SMTP
+ * conversation is narrated as SMTP, as the picture and the inspector say.
+ */
+START_TEST(test_configured_port_is_smtp)
+{
+	struct narr_lang *L = load_lang("assets/lang/en.json");
+	struct run r = run_file("tests/good/submission_2587.json");
+	const struct trace *tr = sim_trace(r.sim);
+	int seen = 0;
+
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *rec = trace_get(tr, i);
+
+		if (rec->kind != TR_FRAME_TX ||
+		    !test_tcp_data_on_port(tr, rec, 2587) ||
+		    strcmp(narrate_key(r.sim, i),
+		    "frame.tx.origin.tcp_data") != 0)
+			continue;
+		struct buf o = { 0 };
+
+		narrate(r.sim, L, NULL, i, &o);
+		ck_assert_msg(strstr((char *)o.data, "of the SMTP conversation")
+		    != NULL, "record %zu: %s", i, (char *)o.data);
+		buf_free(&o);
+		seen++;
+	}
+	ck_assert_int_gt(seen, 10);
+	/* The handshake names the service on its configured port. */
+	char *syn = find_step(&r, L, "frame.tx.origin.tcp_syn", "2587");
+	ck_assert_ptr_nonnull(syn);
+	ck_assert_ptr_nonnull(strstr(syn, "for SMTP on port 2587"));
+	free(syn);
+	run_free(&r);
+	narr_lang_free(L);
+}
+END_TEST
+
 START_TEST(test_keys_of_specific_steps)
 {
 	struct run r = run_file("scenarios/12-open-relay.json");
@@ -790,6 +828,7 @@ narrate_suite(void)
 	tcase_add_test(tc, test_placeholders_are_known);
 	tcase_add_test(tc, test_every_step_of_every_scenario);
 	tcase_add_test(tc, test_sentences_name_the_step);
+	tcase_add_test(tc, test_configured_port_is_smtp);
 	tcase_add_test(tc, test_keys_of_specific_steps);
 	tcase_add_test(tc, test_parse_errors_name_file_and_key);
 	tcase_add_test(tc, test_fallback_and_placeholders);

@@ -611,6 +611,35 @@ START_TEST(test_handshake_labels)
 }
 END_TEST
 
+/* Submission on port 2587 (ports.c): its data frames are drawn as SMTP. */
+START_TEST(test_configured_port_labels)
+{
+	struct vrun r = vrun_file("tests/good/submission_2587.json");
+	const struct trace *tr = sim_trace(r.s);
+	struct view_packet pk[64];
+	int seen = 0;
+
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *rec = trace_get(tr, i);
+
+		if (rec->kind != TR_FRAME_TX ||
+		    !test_tcp_data_on_port(tr, rec, 2587))
+			continue;
+		view_seek(r.v, i + 1);
+		int n = view_packets(r.v, view_state(r.v)->t, pk, 64), k;
+		for (k = 0; k < n; k++)
+			if (pk[k].tx_step == i + 1)
+				break;
+		ck_assert_int_lt(k, n);
+		ck_assert_str_eq(pk[k].label, "SMTP");
+		ck_assert_int_eq(pk[k].proto, APP_SMTP);
+		seen++;
+	}
+	ck_assert_int_gt(seen, 10);
+	vrun_free(&r);
+}
+END_TEST
+
 /* A lossy chain: lost frames travel and are marked lost. */
 START_TEST(test_packets_lost)
 {
@@ -959,6 +988,7 @@ view_suite(void)
 	tcase_add_test(tc, test_packet_queued);
 	tcase_add_test(tc, test_packet_trace_cut_short);
 	tcase_add_test(tc, test_handshake_labels);
+	tcase_add_test(tc, test_configured_port_labels);
 	tcase_add_test(tc, test_packets_lost);
 	tcase_add_test(tc, test_chapters_default);
 	tcase_add_test(tc, test_chapters_dns_mx);

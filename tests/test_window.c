@@ -365,6 +365,43 @@ START_TEST(test_xvfb_smoke)
 }
 END_TEST
 
+/*
+ * Submission on port 2587 (ports.c): the event list puts an SMTP chip on
+ * every frame of the conversation that carries data.
+ */
+START_TEST(test_events_configured_port)
+{
+	struct wh w;
+	int seen = 0;
+
+	ck_assert_int_eq(wh_open(&w, "tests/good/submission_2587.json", 1280,
+	    720, "en"), 0);
+	for (size_t i = 0; i < trace_count(w.u->tr); i++) {
+		const struct trace_rec *r = trace_get(w.u->tr, i);
+		const struct trace_frame *f;
+		const uint8_t *p;
+		enum app_proto pr;
+
+		if (r->kind != TR_FRAME_TX || r->frame == TRACE_NONE ||
+		    (f = trace_frame(w.u->tr, r->frame)) == NULL ||
+		    f->len <= 14 + 20 + 20)
+			continue;
+		p = trace_frame_bytes(w.u->tr, r->frame);
+		unsigned sport = (unsigned)p[34] << 8 | p[35];
+		unsigned dport = (unsigned)p[36] << 8 | p[37];
+		uint32_t tot = (uint32_t)p[16] << 8 | p[17];
+		if (p[23] != 6 || (sport != 2587 && dport != 2587) ||
+		    20 + (uint32_t)(p[46] >> 4) * 4 >= tot)
+			continue;	/* not TCP data on 2587 */
+		ck_assert_int_eq(panel_events_chip(w.u, i, &pr), 1);
+		ck_assert_int_eq(pr, APP_SMTP);
+		seen++;
+	}
+	ck_assert_int_gt(seen, 10);
+	wh_close(&w);
+}
+END_TEST
+
 Suite *
 window_suite(void)
 {
@@ -375,6 +412,7 @@ window_suite(void)
 	tcase_add_test(tc, test_golden_pictures);
 	tcase_add_test(tc, test_screenshot_same_bytes);
 	tcase_add_test(tc, test_back_equals_straight);
+	tcase_add_test(tc, test_events_configured_port);
 	tcase_add_test(tc, test_narration_two_languages_fit);
 	tcase_add_test(tc, test_narration_every_step_fits);
 	tcase_add_test(tc, test_text_18px_at_1080p);

@@ -28,28 +28,13 @@ events_get16(const uint8_t *p)
 	return (unsigned)p[0] << 8 | p[1];
 }
 
+/*
+ * The protocol a frame carries, by its ports (Ethernet, IPv4, TCP/UDP):
+ * the scenario's services, then the well-known ports (ports.c).
+ */
 static enum app_proto
-events_port(unsigned port)
-{
-	switch (port) {
-	case 25:
-	case 587:
-		return APP_SMTP;
-	case 24:
-		return APP_LMTP;
-	case 53:
-		return APP_DNS;
-	case 110:
-		return APP_POP3;
-	case 143:
-		return APP_IMAP;
-	}
-	return APP_NONE;
-}
-
-/* The protocol a frame carries, by its ports (Ethernet, IPv4, TCP/UDP). */
-static enum app_proto
-events_frame_proto(const struct trace *tr, uint32_t frame, int *tcp)
+events_frame_proto(const struct scenario *sc, const struct trace *tr,
+    uint32_t frame, int *tcp)
 {
 	const struct trace_frame *f = trace_frame(tr, frame);
 	const uint8_t *p = trace_frame_bytes(tr, frame);
@@ -64,9 +49,13 @@ events_frame_proto(const struct trace *tr, uint32_t frame, int *tcp)
 		return APP_NONE;
 	const uint8_t *l4 = ip + ihl;
 	*tcp = ip[9] == 6;
-	enum app_proto pr = events_port(events_get16(l4 + 2));
-	if (pr == APP_NONE)
-		pr = events_port(events_get16(l4));
+	int srv;
+	int src = sim_node_by_ip(sc, (uint32_t)events_get16(ip + 12) << 16 |
+	    events_get16(ip + 14));
+	int dst = sim_node_by_ip(sc, (uint32_t)events_get16(ip + 16) << 16 |
+	    events_get16(ip + 18));
+	enum app_proto pr = sim_conn_proto(sc, src, events_get16(l4), dst,
+	    events_get16(l4 + 2), &srv);
 	if (*tcp && 14 + ihl + 20 <= f->len) {
 		uint32_t thl = (uint32_t)(l4[12] >> 4) * 4;
 		uint32_t tot = events_get16(ip + 2);
@@ -92,7 +81,7 @@ events_chip(struct ui *u, const struct trace_rec *r, enum app_proto *p)
 	case TR_FRAME_DROP:
 		if (r->frame == TRACE_NONE)
 			return 0;
-		*p = events_frame_proto(u->tr, r->frame, &tcp);
+		*p = events_frame_proto(u->sc, u->tr, r->frame, &tcp);
 		return 1;
 	case TR_TCP_STATE:
 	case TR_TCP_RETX:
@@ -101,6 +90,14 @@ events_chip(struct ui *u, const struct trace_rec *r, enum app_proto *p)
 		return 1;
 	}
 	return 0;
+}
+
+int
+panel_events_chip(struct ui *u, size_t rec, enum app_proto *p)
+{
+	if (rec >= trace_count(u->tr))
+		return 0;
+	return events_chip(u, trace_get(u->tr, rec), p);
 }
 
 void

@@ -59,7 +59,7 @@ static void
 insp_decode(struct ui *u, struct ui_inspect *in, const struct trace_rec *r)
 {
 	static struct decode_row rows[DECODE_MAX_ROWS];
-	int n = sim_decode(u->tr, r, rows, DECODE_MAX_ROWS);
+	int n = sim_decode_in(u->sc, u->tr, r, rows, DECODE_MAX_ROWS);
 	char buf[192];
 
 	if (n <= 0) {

@@ -91,6 +91,8 @@ void	 ui_free(struct ui *u);
 void	 ui_resize(struct ui *u, int w, int h);
 /* Draw the whole window at the current state. */
 void	 ui_draw(struct ui *u);
+
+/* ui.c */
 const char *ui_word(const struct ui *u, enum word w);
 const char *ui_lang(const struct ui *u);
 /* The name of a node as the picture shows it (label in the language, else id). */
@@ -101,6 +103,8 @@ void	 ui_record_ends(const struct ui *u, const struct trace_rec *r, int *from,
 	    int *to);
 /* The current step's record, or NULL at step 0. */
 const struct trace_rec *ui_current(const struct ui *u);
+
+/* panel_narration.c */
 /* Narration of a step in a language (index), into buf; returns buf. */
 const char *ui_narration(struct ui *u, size_t step, int lang, char *buf,
 	    size_t bufsz);
@@ -142,6 +146,8 @@ void	 panel_events_draw(struct ui *u);
 long	 panel_events_hit(struct ui *u, int x, int y);
 /* A one-line summary of record i (for the list and the tests). */
 void	 panel_events_summary(struct ui *u, size_t rec, char *buf, size_t n);
+/* The protocol chip of record rec: 1 and *p (APP_NONE: none drawn), or 0. */
+int	 panel_events_chip(struct ui *u, size_t rec, enum app_proto *p);
 
 /* panel_inspector.c */
 void	 panel_inspector_draw(struct ui *u);

@@ -82,6 +82,8 @@ struct view {
 static void	*view_alloc(size_t n, size_t size);
 static void	*view_grow(void *p, size_t *cap, size_t need, size_t size);
 static uint16_t	 view_get16(const uint8_t *p);
+static uint32_t	 view_get32(const uint8_t *p);
+static int	 view_submission(const struct scenario *, int, int);
 static int	 view_slot(struct view *, int, const char *);
 static void	 view_index(struct view *);
 static void	 view_apply(struct view *, size_t);
@@ -89,12 +91,12 @@ static void	 view_save(struct view *, size_t);
 static void	 view_restore(struct view *, size_t);
 static size_t	 view_cut(const struct view *, uint64_t);
 static uint64_t	 view_arrival(const struct view *, const struct trace_rec *);
-static const char *view_label(const uint8_t *, uint32_t, enum app_proto *);
+static const char *view_label(const struct view *, const uint8_t *, uint32_t,
+		    enum app_proto *);
 static void	 view_chapters_build(struct view *);
 static size_t	 view_next_in(const uint32_t *, size_t, size_t, int);
 static int	 view_packet_at(const struct view *, uint32_t, size_t, uint64_t,
 		    struct view_packet *);
-static enum app_proto view_port_proto(unsigned);
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -133,6 +135,23 @@ static uint16_t
 view_get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t
+view_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Whether node serves message submission (RFC 6409) on port (ports.c). */
+static int
+view_submission(const struct scenario *sc, int node, int port)
+{
+	const char *svc;
+
+	sim_port_proto(sc, node, (unsigned)port, &svc);
+	return svc != NULL && strcmp(svc, "submission") == 0;
 }
 
 /*
@@ -536,33 +555,14 @@ view_arrival(const struct view *v, const struct trace_rec *r)
 	return r->t + ser + l->latency_ns;
 }
 
-/* Application protocols by well-known port; APP_NONE for any other. */
-static enum app_proto
-view_port_proto(unsigned port)
-{
-	switch (port) {
-	case 25:
-	case 587:
-		return APP_SMTP;
-	case 24:
-		return APP_LMTP;
-	case 53:
-		return APP_DNS;
-	case 110:
-		return APP_POP3;
-	case 143:
-		return APP_IMAP;
-	}
-	return APP_NONE;
-}
-
 /*
  * A short name for a frame from its bytes (Ethernet, IPv4, then TCP or
  * UDP): TCP flags for a segment that carries nothing, else what it
  * carries by port.  Every read is checked against len.
  */
 static const char *
-view_label(const uint8_t *p, uint32_t len, enum app_proto *proto)
+view_label(const struct view *v, const uint8_t *p, uint32_t len,
+    enum app_proto *proto)
 {
 	*proto = APP_NONE;
 	if (p == NULL || len < 14 + 20 || view_get16(p + 12) != 0x0800)
@@ -577,6 +577,9 @@ view_label(const uint8_t *p, uint32_t len, enum app_proto *proto)
 		return "IPv4";
 	const uint8_t *l4 = ip + ihl;
 	uint32_t l4len = tot - ihl;
+	int src = sim_node_by_ip(v->sc, view_get32(ip + 12));
+	int dst = sim_node_by_ip(v->sc, view_get32(ip + 16));
+	int srv;
 
 	if (ip[9] == 6) {
 		if (l4len < 20)
@@ -597,9 +600,8 @@ view_label(const uint8_t *p, uint32_t len, enum app_proto *proto)
 				return "FIN";
 			return "ACK";
 		}
-		*proto = view_port_proto(dport);
-		if (*proto == APP_NONE)
-			*proto = view_port_proto(sport);
+		/* The scenario's ports, then the well-known ones (ports.c). */
+		*proto = sim_conn_proto(v->sc, src, sport, dst, dport, &srv);
 		return *proto == APP_NONE ? "TCP" : app_proto_name(*proto);
 	}
 	if (ip[9] == 17) {
@@ -607,7 +609,8 @@ view_label(const uint8_t *p, uint32_t len, enum app_proto *proto)
 			return "UDP";
 		unsigned sport = view_get16(l4), dport = view_get16(l4 + 2);
 
-		if (sport != 53 && dport != 53)
+		if (sim_conn_proto(v->sc, src, sport, dst, dport, &srv) !=
+		    APP_DNS)
 			return "UDP";
 		*proto = APP_DNS;
 		/* RFC 1035 4.1.1: QR is the top bit of the third byte. */
@@ -636,7 +639,7 @@ view_packet_at(const struct view *v, uint32_t i, size_t cut, uint64_t t,
 	out->link = r->link;
 	out->dir = r->dir;
 	out->len = fr->len;
-	out->label = view_label(trace_frame_bytes(v->tr, r->frame), fr->len,
+	out->label = view_label(v, trace_frame_bytes(v->tr, r->frame), fr->len,
 	    &out->proto);
 	if (r->kind == TR_FRAME_QUEUED) {
 		out->queued = 1;
@@ -951,9 +954,7 @@ view_chapters_build(struct view *v)
 				key = "delivery";
 			else if (r->a == APP_POP3 || r->a == APP_IMAP)
 				key = "fetch";
-			else if (p->port == 587 ||
-			    (sc->nodes[answerer].submission.present &&
-			    p->port == sc->nodes[answerer].submission.port) ||
+			else if (view_submission(sc, answerer, p->port) ||
 			    sc->nodes[asker].kind == SC_CLIENT)
 				key = "submission";
 			else

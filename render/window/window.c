@@ -159,64 +159,6 @@ ui_resize(struct ui *u, int w, int h)
 	u->app.dirty = 1;
 }
 
-const char *
-ui_lang(const struct ui *u)
-{
-	return u->lang_code[u->app.lang];
-}
-
-const char *
-ui_word(const struct ui *u, enum word w)
-{
-	return words_get(ui_lang(u), w);
-}
-
-const char *
-ui_node_name(const struct ui *u, int node)
-{
-	if (node < 0 || node >= u->sc->nnodes)
-		return "?";
-	const struct sc_node *n = &u->sc->nodes[node];
-	if (n->label.n > 0)
-		return sc_text_get(&n->label, ui_lang(u));
-	if (n->kind == SC_SERVER && n->hostname)
-		return n->hostname;
-	return n->id;
-}
-
-const char *
-ui_node_short(const struct ui *u, int node)
-{
-	if (node < 0 || node >= u->sc->nnodes)
-		return "?";
-	return u->sc->nodes[node].id;
-}
-
-void
-ui_record_ends(const struct ui *u, const struct trace_rec *r, int *from,
-    int *to)
-{
-	*from = r->node;
-	*to = r->peer;
-	if (r->kind == TR_FRAME_RX) {
-		*from = r->peer;
-		*to = r->node;
-	} else if (r->kind == TR_FRAME_DROP && r->link >= 0 &&
-	    r->link < u->sc->nlinks) {
-		const struct sc_link *l = &u->sc->links[r->link];
-		*from = r->dir ? l->b : l->a;
-		*to = r->dir ? l->a : l->b;
-	}
-}
-
-const struct trace_rec *
-ui_current(const struct ui *u)
-{
-	if (u->app.step == 0 || u->app.step > trace_count(u->tr))
-		return NULL;
-	return trace_get(u->tr, u->app.step - 1);
-}
-
 /* The top bar: the scenario's title, the language, the keys. */
 static void
 ui_draw_top(struct ui *u)
@@ -310,20 +252,6 @@ struct window_opts {
 	int		 has_step;
 	int		 w, h;
 };
-
-static const char *const window_options[] = {
-	"--lang", "--fullscreen", "--scale", "--screenshot", "--step",
-	"--size", "--dark", NULL,
-};
-
-int
-window_is_option(const char *arg)
-{
-	for (int i = 0; window_options[i]; i++)
-		if (strcmp(arg, window_options[i]) == 0)
-			return 1;
-	return 0;
-}
 
 static int
 window_usage(const char *fmt, const char *arg)

@@ -47,6 +47,19 @@ int	 evq_pending(const struct evq *q, ev_id id);
  * last event run.  Returns the number of events run.
  */
 uint64_t evq_run_until(struct evq *q, uint64_t until_ns);
+/*
+ * The same loop, which evq_run_until() is: with work_only, it also stops
+ * as soon as only background events are left (evq_work() == 0), and the
+ * clock stays at the last event run; it never runs more than max events
+ * (then the clock stays too).  Returns the number run.
+ */
+uint64_t evq_run(struct evq *q, uint64_t until_ns, int work_only,
+	    uint64_t max);
+/*
+ * fn(ctx) runs after every event, before the next one (sim.c: tcp.c's
+ * deferred free of the connections a handler closed); NULL for none.
+ */
+void	 evq_after(struct evq *q, void (*fn)(void *ctx));
 /* Move the clock to t (no event may be due before t). */
 void	 evq_advance(struct evq *q, uint64_t t);
 /* Run the next event only; returns 0 when there is none. */

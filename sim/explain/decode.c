@@ -20,6 +20,7 @@
 #include "decode.h"
 #include "dns_wire.h"
 #include "eth.h"
+#include "ports.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -32,6 +33,7 @@
 struct dec {
 	const struct trace	*tr;
 	const struct trace_rec	*r;
+	const struct scenario	*sc;		/* its configured ports; may be NULL */
 	const uint8_t		*p;		/* the frame as it was on the link */
 	uint32_t		 len;
 	struct decode_row	*rows;
@@ -111,32 +113,18 @@ dec_mac(char out[18], const uint8_t *p)
 	    p[3], p[4], p[5]);
 }
 
+/* " (SMTP)" after a port the node at ip serves (ports.c); "" for any other. */
 static const char *
-dec_port_name(unsigned port)
+dec_port_name(const struct dec *d, uint32_t ip, unsigned port, char *buf,
+    size_t cap)
 {
-	switch (port) {
-	case 24: return " (LMTP)";
-	case 25: return " (SMTP)";
-	case 53: return " (DNS)";
-	case 110: return " (POP3)";
-	case 143: return " (IMAP)";
-	case 587: return " (submission)";
-	}
-	return "";
-}
+	const char *name;
 
-static enum app_proto
-dec_port_proto(unsigned port)
-{
-	switch (port) {
-	case 24: return APP_LMTP;
-	case 25:
-	case 587: return APP_SMTP;
-	case 53: return APP_DNS;
-	case 110: return APP_POP3;
-	case 143: return APP_IMAP;
-	}
-	return APP_NONE;
+	sim_port_proto(d->sc, sim_node_by_ip(d->sc, ip), port, &name);
+	if (name == NULL)
+		return "";
+	snprintf(buf, cap, " (%s)", name);
+	return buf;
 }
 
 /* ---- the frame -------------------------------------------------------- */
@@ -144,6 +132,13 @@ dec_port_proto(unsigned port)
 int
 sim_decode(const struct trace *tr, const struct trace_rec *r,
     struct decode_row *rows, int max)
+{
+	return sim_decode_in(NULL, tr, r, rows, max);
+}
+
+int
+sim_decode_in(const struct scenario *sc, const struct trace *tr,
+    const struct trace_rec *r, struct decode_row *rows, int max)
 {
 	const struct trace_frame *f;
 	struct dec d;
@@ -168,7 +163,7 @@ sim_decode(const struct trace *tr, const struct trace_rec *r,
 		if (r->link >= 0 && f->len >= ETH_HLEN)
 			eth_header(buf, r->link, r->dir);
 	}
-	d = (struct dec){ tr, r, buf, f->len, rows, 0, max };
+	d = (struct dec){ tr, r, sc, buf, f->len, rows, 0, max };
 	dec_frame(&d);
 	free(buf);
 	return d.n;
@@ -381,11 +376,12 @@ dec_tcp(struct dec *d, uint32_t ipo, uint32_t o, uint32_t n)
 	uint32_t thl = (uint32_t)(t[12] >> 4) * 4;
 	unsigned flags = (unsigned)(t[12] & 1) << 8 | t[13];
 	uint32_t src = get32(d->p + ipo + 12), dst = get32(d->p + ipo + 16);
+	char nm[24];
 
 	dec_row(d, DECODE_TRANSPORT, L, "Source port", o, 2, "%u%s", sport,
-	    dec_port_name(sport));
+	    dec_port_name(d, src, sport, nm, sizeof nm));
 	dec_row(d, DECODE_TRANSPORT, L, "Destination port", o + 2, 2, "%u%s",
-	    dport, dec_port_name(dport));
+	    dport, dec_port_name(d, dst, dport, nm, sizeof nm));
 	if (dec_isn(d, src, dst, sport, dport, &isn))
 		dec_row(d, DECODE_TRANSPORT, L, "Sequence number", o + 4, 4,
 		    "%u (relative %u)", seq, seq - isn);
@@ -431,13 +427,10 @@ dec_tcp(struct dec *d, uint32_t ipo, uint32_t o, uint32_t n)
 	uint32_t po = o + thl, pn = n - thl;
 	dec_row(d, DECODE_TRANSPORT, L, "Payload", po, pn, "%u bytes", pn);
 
-	/* The well-known port says who the server is: to it, commands; from it, replies. */
-	enum app_proto ap = dec_port_proto(dport);
-	int to_server = 1;
-	if (ap == APP_NONE) {
-		ap = dec_port_proto(sport);
-		to_server = 0;
-	}
+	/* The server's port says who it is: to it, commands; from it, replies. */
+	int to_server;
+	enum app_proto ap = sim_conn_proto(d->sc, sim_node_by_ip(d->sc, src),
+	    sport, sim_node_by_ip(d->sc, dst), dport, &to_server);
 	if (ap == APP_SMTP || ap == APP_LMTP || ap == APP_POP3 ||
 	    ap == APP_IMAP)
 		dec_text(d, po, pn, ap, to_server);
@@ -488,11 +481,14 @@ dec_udp(struct dec *d, uint32_t ipo, uint32_t o, uint32_t n)
 		return;
 	}
 	uint16_t sport = get16(u), dport = get16(u + 2), ulen = get16(u + 4);
+	uint32_t src = get32(d->p + ipo + 12), dst = get32(d->p + ipo + 16);
+	int srv;
+	char nm[24];
 
 	dec_row(d, DECODE_TRANSPORT, L, "Source port", o, 2, "%u%s", sport,
-	    dec_port_name(sport));
+	    dec_port_name(d, src, sport, nm, sizeof nm));
 	dec_row(d, DECODE_TRANSPORT, L, "Destination port", o + 2, 2, "%u%s",
-	    dport, dec_port_name(dport));
+	    dport, dec_port_name(d, dst, dport, nm, sizeof nm));
 	if (ulen < 8 || ulen > n)
 		dec_row(d, DECODE_TRANSPORT, L, "Length", o + 4, 2,
 		    "%u bytes (invalid: %u in the packet)", ulen, n);
@@ -514,7 +510,8 @@ dec_udp(struct dec *d, uint32_t ipo, uint32_t o, uint32_t n)
 		return;
 	dec_row(d, DECODE_TRANSPORT, L, "Payload", o + 8, ulen - 8u,
 	    "%u bytes", ulen - 8u);
-	if (sport == 53 || dport == 53)
+	if (sim_conn_proto(d->sc, sim_node_by_ip(d->sc, src), sport,
+	    sim_node_by_ip(d->sc, dst), dport, &srv) == APP_DNS)
 		dec_dns(d, o + 8, ulen - 8u);
 }
 

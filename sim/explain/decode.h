@@ -15,6 +15,8 @@
 
 #include "trace.h"
 
+struct scenario;
+
 enum decode_layer {
 	DECODE_ETH,
 	DECODE_IPV4,
@@ -43,5 +45,8 @@ struct decode_row {
  */
 int	 sim_decode(const struct trace *tr, const struct trace_rec *r,
 	    struct decode_row *rows, int max);
+/* The same, reading ports by the scenario's configured services (ports.h). */
+int	 sim_decode_in(const struct scenario *sc, const struct trace *tr,
+	    const struct trace_rec *r, struct decode_row *rows, int max);
 
 #endif

@@ -336,8 +336,6 @@ static const char *node_label(const struct narr_ctx *, int);
 static int	node_by_ip(const struct scenario *, uint32_t);
 static void	set_common(struct narr_ctx *);
 static void	narrate_pkt(const uint8_t *, size_t, struct narr_pkt *);
-static const char *port_service(const struct scenario *, int, uint16_t);
-static const char *port_well_known(uint16_t);
 static void	set_pkt(struct narr_ctx *, const struct narr_pkt *);
 static enum narr_key classify(struct narr_ctx *);
 static enum narr_key from_say(struct narr_ctx *);
@@ -572,42 +570,6 @@ narrate_pkt(const uint8_t *p, size_t n, struct narr_pkt *k)
 	}
 }
 
-/* The application a node serves on port, from its scenario services. */
-static const char *
-port_service(const struct scenario *sc, int node, uint16_t port)
-{
-	if (!node_ok(sc, node))
-		return NULL;
-	const struct sc_node *n = &sc->nodes[node];
-
-	if (n->dns.present && n->dns.port == port)
-		return "DNS";
-	if ((n->smtp.present && n->smtp.port == port) ||
-	    (n->submission.present && n->submission.port == port))
-		return "SMTP";
-	if (n->lmtp.present && n->lmtp.port == port)
-		return "LMTP";
-	if (n->pop3.present && n->pop3.port == port)
-		return "POP3";
-	if (n->imap.present && n->imap.port == port)
-		return "IMAP";
-	return NULL;
-}
-
-/* The IANA ports, for a server the scenario does not describe. */
-static const char *
-port_well_known(uint16_t port)
-{
-	switch (port) {
-	case 25: case 465: case 587: return "SMTP";
-	case 53: return "DNS";
-	case 24: return "LMTP";
-	case 110: return "POP3";
-	case 143: return "IMAP";
-	default: return NULL;
-	}
-}
-
 /* {proto}, {port}, {flags}, {src}, {dst}, {len} of a frame. */
 static void
 set_pkt(struct narr_ctx *c, const struct narr_pkt *k)
@@ -638,17 +600,15 @@ set_pkt(struct narr_ctx *c, const struct narr_pkt *k)
 		arg_set(c, PH_DST, a);
 	}
 	if (k->l4) {
-		/* The server's side of the conversation names it. */
-		if ((app = port_service(c->sc, dst, k->dport)) != NULL)
-			port = k->dport;
-		else if ((app = port_service(c->sc, src, k->sport)) != NULL)
-			port = k->sport;
-		else if ((app = port_well_known(k->dport)) != NULL)
-			port = k->dport;
-		else if ((app = port_well_known(k->sport)) != NULL)
-			port = k->sport;
-		else
-			port = k->sport < k->dport ? k->sport : k->dport;
+		/* The server's side of the conversation names it (ports.c). */
+		int srv;
+		enum app_proto ap = sim_conn_proto(c->sc, src, k->sport, dst,
+		    k->dport, &srv);
+
+		port = srv == 1 ? k->dport : srv == 0 ? k->sport :
+		    k->sport < k->dport ? k->sport : k->dport;
+		if (ap != APP_NONE)
+			app = app_proto_name(ap);
 		arg_printf(c, PH_PORT, "%u", port);
 	}
 	if (app == NULL)
@@ -683,21 +643,15 @@ set_pkt(struct narr_ctx *c, const struct narr_pkt *k)
 static void
 set_conn_port(struct narr_ctx *c, uint16_t lport, uint16_t rport)
 {
-	const char *app;
-	uint16_t port;
+	int srv;
+	/* This node's configured side first, then the peer's (ports.c). */
+	enum app_proto ap = sim_conn_proto(c->sc, c->r->peer, rport,
+	    c->r->node, lport, &srv);
+	uint16_t port = srv == 1 ? lport : srv == 0 ? rport :
+	    lport < rport ? lport : rport;
 
-	if ((app = port_service(c->sc, c->r->node, lport)) != NULL)
-		port = lport;
-	else if ((app = port_service(c->sc, c->r->peer, rport)) != NULL)
-		port = rport;
-	else if ((app = port_well_known(lport)) != NULL)
-		port = lport;
-	else if ((app = port_well_known(rport)) != NULL)
-		port = rport;
-	else
-		port = lport < rport ? lport : rport;
 	arg_printf(c, PH_PORT, "%u", port);
-	arg_set(c, PH_PROTO, app ? app : "TCP");
+	arg_set(c, PH_PROTO, ap != APP_NONE ? app_proto_name(ap) : "TCP");
 }
 
 /*

@@ -3,8 +3,9 @@
  * and by nothing else (lwIP's priv/ headers: do not use outside the
  * loader).
  *
- *	scenario.c          entry point, errors and JSON paths, typed getters,
- *	                    texts, top-level keys, scenario_free()
+ *	sc_util.c           what every pass shares: errors and JSON paths,
+ *	                    typed getters, texts (calls no pass)
+ *	scenario.c          entry point, top-level keys, scenario_free()
  *	json_check.c        before cJSON: empty file, UTF-8, nesting depth,
  *	                    syntax with LINE:COL; after: duplicate keys
  *	scenario_names.c    value syntax: ids, FQDNs, e-mail addresses, RFC 3339
@@ -80,7 +81,7 @@ struct sc_ctx {
 	int		(*act_link_ends)[2];
 };
 
-/* scenario.c: errors, paths and typed getters. */
+/* sc_util.c: errors, paths and typed getters. */
 void	 sc_err(struct sc_ctx *c, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 sc_err_at(struct sc_ctx *c, const char *path, const char *fmt, ...)

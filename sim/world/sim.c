@@ -19,6 +19,8 @@
 /* The largest frame a link allows, plus room: received frames are copied here. */
 #define RXBUF_SIZE	(65536 + 64)
 
+static void	sim_after_event(void *);
+
 static void
 action_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
 {
@@ -52,6 +54,7 @@ sim_new(const struct scenario *sc, uint64_t seed)
 	s->sc = sc;
 	s->seed = seed;
 	s->q = evq_new(s);
+	evq_after(s->q, sim_after_event);
 	s->tr = trace_new();
 	s->rxbuf = xmalloc(RXBUF_SIZE);
 	net_init(s);
@@ -82,35 +85,23 @@ sim_free(struct sim *s)
 }
 
 /*
- * Run events up to t_ns; the clock stays at the last event run.  With
- * work_only, stop as soon as only background events are left.
+ * After every event: the connections a handler closed are freed before
+ * the next one runs (tcp.c's deferred free).
  */
-static uint64_t
-run_events(struct sim *s, uint64_t t_ns, int work_only)
+static void
+sim_after_event(void *ctx)
 {
-	uint64_t ran = 0;
+	struct sim *s = ctx;
 
-	/*
-	 * One event at a time, so that connections closed by a handler are
-	 * freed before the next one runs (tcp.c's deferred free).
-	 */
-	while (evq_next_time(s->q) <= t_ns && (!work_only || evq_work(s->q))) {
-		evq_step(s->q);
-		ran++;
-		if (s->reap)
-			tcp_reap(s);
-	}
-	return ran;
+	if (s->reap)
+		tcp_reap(s);
 }
 
 uint64_t
 sim_run_until(struct sim *s, uint64_t t_ns)
 {
-	uint64_t ran = run_events(s, t_ns, 0);
-
 	/* The clock reaches t_ns even when nothing happens on the way. */
-	evq_advance(s->q, t_ns);
-	return ran;
+	return evq_run_until(s->q, t_ns);
 }
 
 void
@@ -124,7 +115,7 @@ sim_run(struct sim *s)
 	 * Until nothing is left to do: the clock stops at the last event
 	 * that was work (a cache expiring later is not worth waiting for).
 	 */
-	run_events(s, SIM_MAX_NS, 1);
+	evq_run(s->q, SIM_MAX_NS, 1, UINT64_MAX);
 }
 
 uint64_t

@@ -1,0 +1,66 @@
+/*
+ * ui.c: what the window's drawing and panels ask of the ui (ui.h): the
+ * narration language, its words, a node's name, the ends of a record,
+ * the current step.  Apart from window.c, which draws them all, so that
+ * draw.c and the panels depend on this file and not on window.c
+ * (tests/layers.py: no cycle between modules).
+ */
+#include "ui.h"
+
+const char *
+ui_lang(const struct ui *u)
+{
+	return u->lang_code[u->app.lang];
+}
+
+const char *
+ui_word(const struct ui *u, enum word w)
+{
+	return words_get(ui_lang(u), w);
+}
+
+const char *
+ui_node_name(const struct ui *u, int node)
+{
+	if (node < 0 || node >= u->sc->nnodes)
+		return "?";
+	const struct sc_node *n = &u->sc->nodes[node];
+	if (n->label.n > 0)
+		return sc_text_get(&n->label, ui_lang(u));
+	if (n->kind == SC_SERVER && n->hostname)
+		return n->hostname;
+	return n->id;
+}
+
+const char *
+ui_node_short(const struct ui *u, int node)
+{
+	if (node < 0 || node >= u->sc->nnodes)
+		return "?";
+	return u->sc->nodes[node].id;
+}
+
+void
+ui_record_ends(const struct ui *u, const struct trace_rec *r, int *from,
+    int *to)
+{
+	*from = r->node;
+	*to = r->peer;
+	if (r->kind == TR_FRAME_RX) {
+		*from = r->peer;
+		*to = r->node;
+	} else if (r->kind == TR_FRAME_DROP && r->link >= 0 &&
+	    r->link < u->sc->nlinks) {
+		const struct sc_link *l = &u->sc->links[r->link];
+		*from = r->dir ? l->b : l->a;
+		*to = r->dir ? l->a : l->b;
+	}
+}
+
+const struct trace_rec *
+ui_current(const struct ui *u)
+{
+	if (u->app.step == 0 || u->app.step > trace_count(u->tr))
+		return NULL;
+	return trace_get(u->tr, u->app.step - 1);
+}
