@@ -23,12 +23,13 @@ struct imap_world {
 	 * \Recent, not yet seen by any read-write session (RFC 3501 2.3.2).
 	 */
 	uint32_t	*recent_floor;
+	/* How each side ends its own (imap_free_all(), imap_world.c). */
+	void		(*end_sessions)(struct sim *);	/* set by the server */
+	void		(*end_clients)(struct sim *);	/* set by the client */
 };
 
-/* The world's IMAP part, made on first use. */
+/* The world's IMAP part, made on first use (imap_world.c). */
 struct imap_world *imap_world(struct sim *s);
-/* imap_client.c: free every device session (from imap_free_all()). */
-void	 imap_client_free_all(struct sim *s);
 
 /* ---- imap_fetch.c: the message side of FETCH and SEARCH ------------ */
 

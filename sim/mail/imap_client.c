@@ -63,6 +63,7 @@ struct imap_client {
 };
 
 static void	ic_enter_state(struct imap_client *, enum ic_state);
+static void	ic_free_all(struct sim *);
 
 /* ---- commands ------------------------------------------------------ */
 
@@ -427,6 +428,7 @@ imap_fetch(struct sim *s, int ai)
 	struct imap_world *w = imap_world(s);
 	struct imap_client *ic;
 
+	w->end_clients = ic_free_all;
 	/* A switched-off device checks nothing. */
 	if (!s->nodes[act->node].up)
 		return;
@@ -450,8 +452,8 @@ imap_fetch(struct sim *s, int ai)
 }
 
 /* From imap_free_all(): devices still fetching when the world ends. */
-void
-imap_client_free_all(struct sim *s)
+static void
+ic_free_all(struct sim *s)
 {
 	struct imap_world *w = s->mail->imap;
 

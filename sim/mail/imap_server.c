@@ -1054,18 +1054,14 @@ sess_accept(struct tcp_conn *c, void *u)
 	flush(ss);
 }
 
-/* Made on first use, by a listener or a device, freed by imap_free_all(). */
-struct imap_world *
-imap_world(struct sim *s)
+/* From imap_free_all(): every session goes, without callbacks or trace. */
+static void
+sess_free_all(struct sim *s)
 {
-	struct mail_world *mw = s->mail;
+	struct imap_world *w = s->mail->imap;
 
-	if (mw->imap == NULL) {
-		mw->imap = xcalloc(1, sizeof *mw->imap);
-		mw->imap->recent_floor = xcalloc((size_t)mw->nboxes + 1,
-		    sizeof *mw->imap->recent_floor);
-	}
-	return mw->imap;
+	while (w->sessions)
+		sess_free(w->sessions);
 }
 
 /* Called by mail_start() for every node with an imap service. */
@@ -1074,7 +1070,7 @@ imap_server_start(struct sim *s, int node)
 {
 	struct listen_ctx *lc = xcalloc(1, sizeof *lc);
 
-	imap_world(s);
+	imap_world(s)->end_sessions = sess_free_all;
 	lc->s = s;
 	lc->node = node;
 	if (tcp_listen(s, node, (uint16_t)s->sc->nodes[node].imap.port,
@@ -1082,23 +1078,4 @@ imap_server_start(struct sim *s, int node)
 		fatalx("port %d taken twice on node %d",
 		    s->sc->nodes[node].imap.port, node);
 	mail_keep(s, lc);
-}
-
-/*
- * From mail_free(), before TCP frees the connections: the sessions and
- * devices go without callbacks, as a program killed mid-dialogue does.
- */
-void
-imap_free_all(struct sim *s)
-{
-	struct imap_world *w = s->mail->imap;
-
-	if (w == NULL)
-		return;
-	while (w->sessions)
-		sess_free(w->sessions);
-	imap_client_free_all(s);
-	free(w->recent_floor);
-	free(w);
-	s->mail->imap = NULL;
 }

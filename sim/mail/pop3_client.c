@@ -66,6 +66,8 @@ struct pop3_fetch {
 	uint32_t	 cur;		/* the message number in hand */
 };
 
+static void	pc_free_all(struct sim *);
+
 static const char *
 pc_state_str(enum pc_state st)
 {
@@ -391,6 +393,7 @@ pop3_fetch(struct sim *s, int ai)
 	struct pop3_world *w = pop3_world(s);
 	struct pop3_fetch *f;
 
+	w->end_fetches = pc_free_all;
 	if (!s->nodes[act->node].up)
 		return;		/* a switched-off device checks nothing */
 	f = xcalloc(1, sizeof *f);
@@ -413,8 +416,9 @@ pop3_fetch(struct sim *s, int ai)
 		pc_connect(f, s->sc->nodes[act->server].ip);
 }
 
-void
-pop3_client_free_all(struct sim *s)
+/* From pop3_free_all(): every fetch ends, without callbacks or trace. */
+static void
+pc_free_all(struct sim *s)
 {
 	struct pop3_world *w = s->mail->pop3;
 

@@ -76,14 +76,6 @@ ps_state_str(enum ps_state st)
 	return "?";
 }
 
-struct pop3_world *
-pop3_world(struct sim *s)
-{
-	if (s->mail->pop3 == NULL)
-		s->mail->pop3 = xcalloc(1, sizeof *s->mail->pop3);
-	return s->mail->pop3;
-}
-
 void
 pop3_uidl(const struct mailbox *mb, const struct mbox_msg *m,
     char out[POP3_UID_MAX + 1])
@@ -743,6 +735,19 @@ ps_accept(struct tcp_conn *c, void *u)
 	ps_idle_restart(ss);
 }
 
+/* From pop3_free_all(): every session goes, without callbacks or trace. */
+static void
+ps_free_all(struct sim *s)
+{
+	struct pop3_world *w = s->mail->pop3;
+
+	while (w->sessions) {
+		/* TCP outlives us by a moment in sim_free(): it must not call back. */
+		tcp_set_ops(w->sessions->c, NULL, NULL);
+		ps_free(w->sessions);
+	}
+}
+
 void
 pop3_server_start(struct sim *s, int node)
 {
@@ -750,27 +755,10 @@ pop3_server_start(struct sim *s, int node)
 
 	l->s = s;
 	l->node = node;
-	pop3_world(s);
+	pop3_world(s)->end_sessions = ps_free_all;
 	if (tcp_listen(s, node, (uint16_t)s->sc->nodes[node].pop3.port,
 	    ps_accept, l) != 0)
 		fatalx("pop3: port %d taken twice on node %d",
 		    s->sc->nodes[node].pop3.port, node);
 	mail_keep(s, l);
-}
-
-void
-pop3_free_all(struct sim *s)
-{
-	struct pop3_world *w = s->mail->pop3;
-
-	if (w == NULL)
-		return;
-	pop3_client_free_all(s);
-	while (w->sessions) {
-		/* TCP outlives us by a moment in sim_free(): it must not call back. */
-		tcp_set_ops(w->sessions->c, NULL, NULL);
-		ps_free(w->sessions);
-	}
-	free(w);
-	s->mail->pop3 = NULL;
 }
