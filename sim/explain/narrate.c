@@ -14,10 +14,6 @@
  *   - SMTP and LMTP (RFC 5321, RFC 2033): the command verb, or the reply
  *     code with its enhanced status code (RFC 3463: 5.1.1 is "bad
  *     destination mailbox address", 5.7.1 "delivery not authorized");
- *   - POP3 (RFC 1939) and IMAP (RFC 3501): a reply means something only
- *     next to the command it answers ("+OK" to PASS is a login, to DELE
- *     a deletion), so the narrator looks back through the trace for the
- *     last command of the same session;
  *   - DNS: the words of dns_describe() (dns_wire.c), which classify a
  *     response the way RFC 2308 section 2 does;
  *   - changes of state: the texts sim_state() wrote.
@@ -166,19 +162,37 @@
 	X(K_POP3_USER_OK,		"pop3.user_ok") \
 	X(K_POP3_PASS,			"pop3.pass") \
 	X(K_POP3_LOGIN_OK,		"pop3.login_ok") \
+	X(K_POP3_LOGIN_OK_ONE,		"pop3.login_ok.one") \
+	X(K_POP3_LOGIN_OK_NONE,		"pop3.login_ok.none") \
 	X(K_POP3_LOGIN_FAILED,		"pop3.login_failed") \
+	X(K_POP3_LOGIN_IN_USE,		"pop3.login_in_use") \
 	X(K_POP3_STAT,			"pop3.stat") \
 	X(K_POP3_STAT_REPLY,		"pop3.stat_reply") \
+	X(K_POP3_STAT_REPLY_ONE,	"pop3.stat_reply.one") \
+	X(K_POP3_STAT_REPLY_NONE,	"pop3.stat_reply.none") \
 	X(K_POP3_LIST,			"pop3.list") \
 	X(K_POP3_LIST_REPLY,		"pop3.list_reply") \
+	X(K_POP3_LIST_REPLY_ONE,	"pop3.list_reply.one") \
+	X(K_POP3_LIST_REPLY_NONE,	"pop3.list_reply.none") \
+	X(K_POP3_LIST_ONE,		"pop3.list_one") \
 	X(K_POP3_UIDL,			"pop3.uidl") \
 	X(K_POP3_UIDL_REPLY,		"pop3.uidl_reply") \
+	X(K_POP3_UIDL_REPLY_ONE,	"pop3.uidl_reply.one") \
+	X(K_POP3_UIDL_REPLY_NONE,	"pop3.uidl_reply.none") \
+	X(K_POP3_UIDL_ONE,		"pop3.uidl_one") \
 	X(K_POP3_RETR,			"pop3.retr") \
 	X(K_POP3_RETR_REPLY,		"pop3.retr_reply") \
+	X(K_POP3_TOP_REPLY,		"pop3.top_reply") \
 	X(K_POP3_DELE,			"pop3.dele") \
+	X(K_POP3_DELE_HAD_IT,		"pop3.dele.had_it") \
 	X(K_POP3_DELE_REPLY,		"pop3.dele_reply") \
 	X(K_POP3_QUIT,			"pop3.quit") \
+	X(K_POP3_QUIT_NOTHING,		"pop3.quit.nothing") \
+	X(K_POP3_QUIT_NOT_IN,		"pop3.quit.not_in") \
 	X(K_POP3_BYE,			"pop3.bye") \
+	X(K_POP3_BYE_ONE,		"pop3.bye.one") \
+	X(K_POP3_BYE_NONE_DELETED,	"pop3.bye.none_deleted") \
+	X(K_POP3_BYE_NOT_LOGGED_IN,	"pop3.bye.not_logged_in") \
 	X(K_POP3_COMMAND,		"pop3.command") \
 	X(K_POP3_OK,			"pop3.ok") \
 	X(K_POP3_ERR,			"pop3.err") \
@@ -190,31 +204,45 @@
 	X(K_IMAP_SELECT_OK,		"imap.select_ok") \
 	X(K_IMAP_FLAGS,			"imap.flags") \
 	X(K_IMAP_EXISTS,		"imap.exists") \
+	X(K_IMAP_EXISTS_ONE,		"imap.exists.one") \
+	X(K_IMAP_EXISTS_NONE,		"imap.exists.none") \
 	X(K_IMAP_RECENT,		"imap.recent") \
+	X(K_IMAP_RECENT_ONE,		"imap.recent.one") \
+	X(K_IMAP_RECENT_NONE,		"imap.recent.none") \
 	X(K_IMAP_UNSEEN,		"imap.unseen") \
 	X(K_IMAP_UIDVALIDITY,		"imap.uidvalidity") \
 	X(K_IMAP_UIDNEXT,		"imap.uidnext") \
 	X(K_IMAP_PERMANENTFLAGS,	"imap.permanentflags") \
 	X(K_IMAP_SEARCH,		"imap.search") \
 	X(K_IMAP_SEARCH_RESULT,		"imap.search_result") \
+	X(K_IMAP_SEARCH_RESULT_ONE,	"imap.search_result.one") \
+	X(K_IMAP_SEARCH_RESULT_NONE,	"imap.search_result.none") \
 	X(K_IMAP_SEARCH_OK,		"imap.search_ok") \
 	X(K_IMAP_FETCH,			"imap.fetch") \
+	X(K_IMAP_FETCH_UID,		"imap.fetch_uid") \
 	X(K_IMAP_FETCH_DATA,		"imap.fetch_data") \
+	X(K_IMAP_FETCH_DATA_UID,	"imap.fetch_data_uid") \
 	X(K_IMAP_FETCH_FLAGS,		"imap.fetch_flags") \
+	X(K_IMAP_FETCH_INFO,		"imap.fetch_info") \
 	X(K_IMAP_FETCH_OK,		"imap.fetch_ok") \
+	X(K_IMAP_FETCH_OK_PEEK,		"imap.fetch_ok.peek") \
 	X(K_IMAP_STORE,			"imap.store") \
 	X(K_IMAP_STORE_OK,		"imap.store_ok") \
 	X(K_IMAP_EXPUNGE,		"imap.expunge") \
 	X(K_IMAP_EXPUNGED,		"imap.expunged") \
 	X(K_IMAP_EXPUNGE_OK,		"imap.expunge_ok") \
+	X(K_IMAP_EXPUNGE_OK_NONE,	"imap.expunge_ok.none") \
 	X(K_IMAP_LOGOUT,		"imap.logout") \
 	X(K_IMAP_LOGOUT_OK,		"imap.logout_ok") \
 	X(K_IMAP_BYE,			"imap.bye") \
 	X(K_IMAP_COMMAND,		"imap.command") \
 	X(K_IMAP_UNTAGGED,		"imap.untagged") \
+	X(K_IMAP_CONTINUE,		"imap.continue") \
+	X(K_IMAP_LITERAL,		"imap.literal") \
 	X(K_IMAP_OK,			"imap.ok") \
 	X(K_IMAP_NO,			"imap.no") \
 	X(K_IMAP_BAD,			"imap.bad") \
+	X(K_IMAP_BAD_REPLY,		"imap.bad_reply") \
 	X(K_ST_MAILBOX_ADD,		"state.mailbox_add") \
 	X(K_ST_MAILBOX_ADD_BOUNCE,	"state.mailbox_add_bounce") \
 	X(K_ST_MAILBOX_DEL,		"state.mailbox_del") \
@@ -226,6 +254,7 @@
 	X(K_ST_DNS_CACHE_EXPIRE,	"state.dns_cache_expire") \
 	X(K_ST_CLIENT_STORE,		"state.client_store") \
 	X(K_ST_CLIENT_STORE_POP3,	"state.client_store_pop3") \
+	X(K_ST_CLIENT_STORE_POP3_KEEP,	"state.client_store_pop3_keep") \
 	X(K_ST_CLIENT_STORE_IMAP,	"state.client_store_imap") \
 	X(K_ST_DELIVERED,		"state.delivery.delivered") \
 	X(K_ST_BOUNCED,			"state.delivery.bounced") \
@@ -251,7 +280,7 @@ static const char *const narr_key_str[K_N] = { NARR_KEYS(NARR_STR) };
 	X(PH_VALUE, "value") X(PH_USER, "user") X(PH_COUNT, "count") \
 	X(PH_SUBJECT, "subject") X(PH_PORT, "port") X(PH_STATE, "state") \
 	X(PH_SRC, "src") X(PH_DST, "dst") X(PH_FLAGS, "flags") \
-	X(PH_SECONDS, "seconds")
+	X(PH_SECONDS, "seconds") X(PH_UID, "uid")
 
 enum narr_ph { NARR_PHS(NARR_ENUM) PH_N };
 static const char *const narr_ph_str[PH_N] = { NARR_PHS(NARR_STR) };
@@ -328,8 +357,6 @@ static enum narr_key cl_tcp_state(struct narr_ctx *);
 static enum narr_key cl_app(struct narr_ctx *);
 static enum narr_key cl_smtp(struct narr_ctx *, const char *, int);
 static enum narr_key cl_dns(struct narr_ctx *, const char *);
-static enum narr_key cl_pop3(struct narr_ctx *, const char *);
-static enum narr_key cl_imap(struct narr_ctx *, const char *);
 static enum narr_key cl_state(struct narr_ctx *);
 static const char *sess_find(const struct narr_ctx *, const char *);
 static const char *mid_subject(const struct scenario *, const char *,
@@ -1214,329 +1241,6 @@ cl_dns(struct narr_ctx *c, const char *t)
 	return K_DNS_ERROR;
 }
 
-/* ---------------------------------------------------------------- */
-/* POP3 (RFC 1939) */
-
-/* How many lines a multi-line listing holds, without the final ".". */
-static int
-listing_lines(const char *t)
-{
-	int n = 0;
-
-	for (const char *p = strchr(t, '\n'); p != NULL; p = strchr(p, '\n')) {
-		p++;
-		if (*p != '.' && *p != '(' && *p != '\0')
-			n++;
-	}
-	return n;
-}
-
-static enum narr_key
-cl_pop3(struct narr_ctx *c, const char *t)
-{
-	if (starts(t, "C: ")) {
-		const char *cmd = t + 3;
-		const char *arg = next_word(cmd);
-
-		if (starts_ci(cmd, "USER")) {
-			arg_setn(c, PH_USER, arg, line_len(arg));
-			return K_POP3_USER;
-		}
-		if (starts_ci(cmd, "PASS")) {
-			const char *u = sess_find(c, "USER");
-			if (u != NULL)
-				arg_setn(c, PH_USER, next_word(u),
-				    line_len(next_word(u)));
-			return K_POP3_PASS;
-		}
-		arg_setn(c, PH_VALUE, arg, line_len(arg));
-		if (starts_ci(cmd, "STAT"))
-			return K_POP3_STAT;
-		if (starts_ci(cmd, "LIST"))
-			return K_POP3_LIST;
-		if (starts_ci(cmd, "UIDL"))
-			return K_POP3_UIDL;
-		if (starts_ci(cmd, "RETR"))
-			return K_POP3_RETR;
-		if (starts_ci(cmd, "DELE"))
-			return K_POP3_DELE;
-		if (starts_ci(cmd, "QUIT"))
-			return K_POP3_QUIT;
-		arg_setn(c, PH_VALUE, cmd, line_len(cmd));
-		return K_POP3_COMMAND;
-	}
-	if (!starts(t, "S: "))
-		return K_APP_OTHER;
-
-	const char *line = t + 3;
-	int ok = starts(line, "+OK");
-	const char *text = skip_sp(line + (ok ? 3 : starts(line, "-ERR") ? 4 :
-	    0));
-	const char *cmd = sess_find(c, NULL);
-	const char *p;
-
-	arg_setn(c, PH_REPLY, line, line_len(line));
-	if (cmd == NULL)
-		return ok ? K_POP3_GREETING : K_POP3_ERR;
-	const char *carg = next_word(cmd);
-	if (starts_ci(cmd, "USER") || starts_ci(cmd, "PASS")) {
-		const char *u = starts_ci(cmd, "USER") ? cmd :
-		    sess_find(c, "USER");
-		if (u != NULL)
-			arg_setn(c, PH_USER, next_word(u),
-			    line_len(next_word(u)));
-	} else if (ok)
-		arg_setn(c, PH_VALUE, carg, line_len(carg));
-	if (!ok)
-		return starts_ci(cmd, "USER") || starts_ci(cmd, "PASS") ?
-		    K_POP3_LOGIN_FAILED : K_POP3_ERR;
-	if (starts_ci(cmd, "USER"))
-		return K_POP3_USER_OK;
-	if (starts_ci(cmd, "PASS")) {
-		/* "+OK penerima's maildrop has 1 message (12390 octets)" */
-		if ((p = strstr(text, " has ")) != NULL && num_at(p + 5) >= 0)
-			arg_printf(c, PH_COUNT, "%lld", num_at(p + 5));
-		if ((p = strchr(text, '(')) != NULL && num_at(p + 1) >= 0)
-			arg_printf(c, PH_LEN, "%lld", num_at(p + 1));
-		return K_POP3_LOGIN_OK;
-	}
-	if (starts_ci(cmd, "STAT")) {
-		/* RFC 1939 5: "+OK nn mm", messages and octets. */
-		if (num_at(text) >= 0)
-			arg_printf(c, PH_COUNT, "%lld", num_at(text));
-		if (num_at(next_word(text)) >= 0)
-			arg_printf(c, PH_LEN, "%lld", num_at(next_word(text)));
-		return K_POP3_STAT_REPLY;
-	}
-	if (starts_ci(cmd, "LIST")) {
-		if (strchr(t, '\n') != NULL)
-			arg_printf(c, PH_COUNT, "%d", listing_lines(t));
-		else if (num_at(text) >= 0)
-			arg_printf(c, PH_COUNT, "%lld", num_at(text));
-		return K_POP3_LIST_REPLY;
-	}
-	if (starts_ci(cmd, "UIDL")) {
-		arg_printf(c, PH_COUNT, "%d", strchr(t, '\n') ?
-		    listing_lines(t) : 1);
-		return K_POP3_UIDL_REPLY;
-	}
-	if (starts_ci(cmd, "RETR")) {
-		if (num_at(text) >= 0)
-			arg_printf(c, PH_LEN, "%lld", num_at(text));
-		return K_POP3_RETR_REPLY;
-	}
-	if (starts_ci(cmd, "DELE"))
-		return K_POP3_DELE_REPLY;
-	if (starts_ci(cmd, "QUIT"))
-		return K_POP3_BYE;
-	return K_POP3_OK;
-}
-
-/* ---------------------------------------------------------------- */
-/* IMAP (RFC 3501) */
-
-/* The command verb after the tag, past a "UID" prefix (RFC 3501 6.4.8). */
-static const char *
-imap_verb(const char *cmd)
-{
-	const char *v = next_word(cmd);
-
-	if (starts_ci(v, "UID "))
-		v = next_word(v);
-	return v;
-}
-
-static int
-verb_is(const char *v, const char *name)
-{
-	size_t n = strlen(name);
-
-	return strncasecmp(v, name, n) == 0 && word_len(v) == n;
-}
-
-/* A LOGIN's user name, without the quotes a client may put around it. */
-static void
-set_imap_user(struct narr_ctx *c, const char *login)
-{
-	const char *u = next_word(imap_verb(login));
-	size_t n = word_len(u);
-
-	if (n >= 2 && u[0] == '"' && u[n - 1] == '"') {
-		u++;
-		n -= 2;
-	}
-	if (n > 0)
-		arg_setn(c, PH_USER, u, n);
-}
-
-static enum narr_key
-cl_imap(struct narr_ctx *c, const char *t)
-{
-	if (starts(t, "C: ")) {
-		const char *cmd = t + 3;
-		const char *v = imap_verb(cmd);
-		const char *arg = next_word(v);
-
-		if (verb_is(v, "LOGIN")) {
-			set_imap_user(c, cmd);
-			return K_IMAP_LOGIN;
-		}
-		/* FETCH and STORE: the message numbers, not the item list. */
-		arg_setn(c, PH_VALUE, arg, verb_is(v, "FETCH") ||
-		    verb_is(v, "STORE") ? word_len(arg) : line_len(arg));
-		if (verb_is(v, "SELECT") || verb_is(v, "EXAMINE"))
-			return K_IMAP_SELECT;
-		if (verb_is(v, "SEARCH"))
-			return K_IMAP_SEARCH;
-		if (verb_is(v, "FETCH"))
-			return K_IMAP_FETCH;
-		if (verb_is(v, "STORE"))
-			return K_IMAP_STORE;
-		if (verb_is(v, "EXPUNGE") || verb_is(v, "CLOSE"))
-			return K_IMAP_EXPUNGE;
-		if (verb_is(v, "LOGOUT"))
-			return K_IMAP_LOGOUT;
-		arg_setn(c, PH_VALUE, v, line_len(v));
-		return K_IMAP_COMMAND;
-	}
-	if (!starts(t, "S: "))
-		return K_APP_OTHER;
-
-	/*
-	 * A server record may hold several response lines: untagged data
-	 * ("* 1 EXISTS", "* SEARCH 1 2", "* 1 FETCH ...") and the tagged
-	 * status that completes a command ("a3 OK FETCH completed").  What
-	 * the untagged lines say is kept by kind; the first kind found
-	 * names the record.
-	 */
-	const char *tagged = NULL, *first = t + 3;
-	enum narr_key untagged = K_N;
-
-	for (const char *p = first; *p != '\0';) {
-		size_t n = line_len(p);
-
-		if (starts(p, "* ")) {
-			const char *w = p + 2;
-			const char *w2 = next_word(w);
-			long long num = num_at(w);
-			enum narr_key k = K_N;
-
-			if (starts_ci(w, "BYE"))
-				k = K_IMAP_BYE;
-			else if (starts_ci(w, "SEARCH")) {
-				int found = 0;
-				for (const char *q = w2; q < p + n && *q;
-				    q = next_word(q))
-					found += num_at(q) >= 0;
-				arg_printf(c, PH_COUNT, "%d", found);
-				k = K_IMAP_SEARCH_RESULT;
-			} else if (starts_ci(w, "FLAGS ")) {
-				arg_setn(c, PH_VALUE, w2, n - (size_t)(w2 - p));
-				k = K_IMAP_FLAGS;
-			} else if (starts_ci(w, "OK [")) {
-				/* RFC 3501 7.1: a response code in brackets. */
-				const char *code = w + 4;
-				const char *arg = next_word(code);
-				static const struct {
-					const char *name;
-					enum narr_key key;
-				} codes[] = {
-					{ "UIDVALIDITY", K_IMAP_UIDVALIDITY },
-					{ "UIDNEXT", K_IMAP_UIDNEXT },
-					{ "UNSEEN", K_IMAP_UNSEEN },
-					{ "PERMANENTFLAGS", K_IMAP_PERMANENTFLAGS },
-				};
-				for (size_t i = 0; i < sizeof codes /
-				    sizeof codes[0]; i++)
-					if (starts_ci(code, codes[i].name) &&
-					    code[strlen(codes[i].name)] == ' ')
-						k = codes[i].key;
-				if (k != K_N)
-					arg_setn(c, PH_VALUE, arg,
-					    strcspn(arg, "]\r\n"));
-			} else if (num >= 0 && verb_is(w2, "EXISTS")) {
-				arg_printf(c, PH_COUNT, "%lld", num);
-				k = K_IMAP_EXISTS;
-			} else if (num >= 0 && verb_is(w2, "RECENT")) {
-				arg_printf(c, PH_COUNT, "%lld", num);
-				k = K_IMAP_RECENT;
-			} else if (num >= 0 && verb_is(w2, "FETCH")) {
-				/* The message comes as a literal: {SIZE}. */
-				const char *lit = memchr(p, '{', n);
-				arg_printf(c, PH_VALUE, "%lld", num);
-				if (lit != NULL && num_at(lit + 1) >= 0) {
-					arg_printf(c, PH_LEN, "%lld",
-					    num_at(lit + 1));
-					k = K_IMAP_FETCH_DATA;
-				} else	/* no message: flags, after a STORE */
-					k = K_IMAP_FETCH_FLAGS;
-			} else if (num >= 0 && verb_is(w2, "EXPUNGE")) {
-				arg_printf(c, PH_VALUE, "%lld", num);
-				k = K_IMAP_EXPUNGED;
-			}
-			if (k == K_IMAP_BYE || (untagged == K_N && k != K_N))
-				untagged = k;
-		} else if (!starts(p, "+") && tagged == NULL && n > 0 &&
-		    p[0] != '(' && p[0] != ')')
-			tagged = p;
-		p += n;
-		while (*p == '\r' || *p == '\n')
-			p++;
-	}
-
-	const char *cmd = NULL;
-	if (tagged != NULL) {
-		/* The command with the same tag, else the newest. */
-		char tag[72];
-		size_t tl = word_len(tagged);
-
-		if (tl < sizeof tag - 1) {
-			memcpy(tag, tagged, tl);
-			tag[tl] = ' ';
-			tag[tl + 1] = '\0';
-			cmd = sess_find(c, tag);
-		}
-		arg_setn(c, PH_REPLY, tagged, line_len(tagged));
-	} else
-		arg_setn(c, PH_REPLY, first, line_len(first));
-	if (cmd == NULL)
-		cmd = sess_find(c, NULL);
-	if (cmd != NULL && verb_is(imap_verb(cmd), "LOGIN"))
-		set_imap_user(c, cmd);
-
-	if (cmd == NULL && tagged == NULL && starts_ci(first, "* OK"))
-		return K_IMAP_GREETING;
-	if (untagged == K_IMAP_BYE)
-		return K_IMAP_BYE;
-	if (tagged == NULL)
-		return untagged != K_N ? untagged : K_IMAP_UNTAGGED;
-	const char *st = next_word(tagged);
-	const char *v = cmd ? imap_verb(cmd) : "";
-
-	if (verb_is(st, "NO") || verb_is(st, "BAD")) {
-		if (verb_is(v, "LOGIN"))
-			return K_IMAP_LOGIN_FAILED;
-		return verb_is(st, "NO") ? K_IMAP_NO : K_IMAP_BAD;
-	}
-	if (!verb_is(st, "OK"))
-		return K_IMAP_UNTAGGED;
-	if (verb_is(v, "LOGIN"))
-		return K_IMAP_LOGIN_OK;
-	if (verb_is(v, "SELECT") || verb_is(v, "EXAMINE"))
-		return K_IMAP_SELECT_OK;
-	if (verb_is(v, "SEARCH"))
-		return K_IMAP_SEARCH_OK;
-	if (verb_is(v, "FETCH"))
-		return K_IMAP_FETCH_OK;
-	if (verb_is(v, "STORE"))
-		return K_IMAP_STORE_OK;
-	if (verb_is(v, "EXPUNGE") || verb_is(v, "CLOSE"))
-		return K_IMAP_EXPUNGE_OK;
-	if (verb_is(v, "LOGOUT"))
-		return K_IMAP_LOGOUT_OK;
-	return K_IMAP_OK;
-}
-
 static enum narr_key
 cl_app(struct narr_ctx *c)
 {
@@ -1550,10 +1254,6 @@ cl_app(struct narr_ctx *c)
 		return cl_smtp(c, t, 0);
 	case APP_LMTP:
 		return cl_smtp(c, t, 1);
-	case APP_POP3:
-		return cl_pop3(c, t);
-	case APP_IMAP:
-		return cl_imap(c, t);
 	default:
 		arg_setn(c, PH_VALUE, t, line_len(t));
 		return K_APP_OTHER;
@@ -1659,21 +1359,6 @@ cl_state(struct narr_ctx *c)
 		return c->r->a == ST_DNS_CACHE_ADD ? K_ST_DNS_CACHE_ADD :
 		    K_ST_DNS_CACHE_EXPIRE;
 	}
-	case ST_CLIENT_STORE:
-		/* device.c: "POP3 user uidl"; trace.h: "message-id". */
-		if (starts(t, "<")) {
-			set_mid(c, t);
-			return K_ST_CLIENT_STORE;
-		}
-		arg_setn(c, PH_PROTO, t, word_len(t));
-		arg_setn(c, PH_USER, w2, word_len(w2));
-		arg_setn(c, PH_VALUE, next_word(w2),
-		    word_len(next_word(w2)));
-		if (starts(t, "POP3 "))
-			return K_ST_CLIENT_STORE_POP3;
-		if (starts(t, "IMAP "))
-			return K_ST_CLIENT_STORE_IMAP;
-		return K_ST_CLIENT_STORE;
 	case ST_DELIVERY: {
 		/* "status message-id recipient reply" */
 		const char *rc = next_word(w2);

@@ -44,9 +44,10 @@ struct imap_msgref {
  * Appends the data items of one FETCH response for ref, without the
  * "* n FETCH (" around them: "UID 4 FLAGS (\Seen) BODY[] {N}..."
  * items are IMAP_FA_* (the request's, plus UID and FLAGS where the
- * server adds them); the sections come from req.
+ * server adds them); the sections come from req.  Returns the octets
+ * of the message it carries (BODY[...], RFC822*), for the narration.
  */
-void	 imap_fetch_data(struct sim *s, const struct imap_msgref *ref,
+size_t	 imap_fetch_data(struct sim *s, const struct imap_msgref *ref,
 	    int items, const struct imap_fetch_req *req, struct buf *out);
 /* Does this FETCH set \Seen (RFC 3501 6.4.5: BODY[...] and RFC822, not .PEEK)? */
 int	 imap_fetch_marks_seen(const struct imap_fetch_req *req);

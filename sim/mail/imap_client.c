@@ -113,11 +113,16 @@ cmd_string(struct imap_client *ic, const char *s, const char *secret)
 	ic->npieces++;
 }
 
-/* Send the next piece and record it as one application message. */
+/*
+ * Send the next piece and record it as one application message.  y is
+ * the narration of the command the client chose (it knows why it sends
+ * it); NULL for the rest of a command after the server's "+".
+ */
 static void
-cmd_send_piece(struct imap_client *ic)
+cmd_send_piece(struct imap_client *ic, struct say *y)
 {
 	int k = ic->sent++;
+	struct say rest;
 	char *text;
 
 	if (k == ic->npieces - 1)
@@ -125,7 +130,12 @@ cmd_send_piece(struct imap_client *ic)
 	tcp_send(ic->c, ic->wire[k].data, ic->wire[k].len);
 	text = xasprintf("C: %s", ic->shown[k].data ? (char *)ic->shown[k].data :
 	    "");
-	sim_app(ic->s, ic->node, ic->server, APP_IMAP, text, strlen(text));
+	if (y == NULL) {
+		say_begin(&rest, "imap.literal");
+		y = &rest;
+	}
+	sim_app_say(ic->s, ic->node, ic->server, APP_IMAP, text, strlen(text),
+	    sim_say(ic->s, y));
 	free(text);
 }
 
@@ -154,35 +164,47 @@ ic_free(struct imap_client *ic)
 static void
 ic_enter_state(struct imap_client *ic, enum ic_state st)
 {
+	struct say y;
+
 	ic->state = st;
 	switch (st) {
 	case IC_LOGIN:
 		cmd_begin(ic, "LOGIN");
 		cmd_string(ic, ic->user, NULL);
 		cmd_string(ic, ic->password, "(password)");
-		cmd_send_piece(ic);
+		say_begin(&y, "imap.login");
+		say_str(&y, "user", ic->user);
+		cmd_send_piece(ic, &y);
 		break;
 	case IC_SELECT:
 		cmd_begin(ic, "SELECT INBOX");
-		cmd_send_piece(ic);
+		say_begin(&y, "imap.select");
+		say_str(&y, "value", "INBOX");
+		cmd_send_piece(ic, &y);
 		break;
 	case IC_SEARCH:
 		/* Every UID, whatever the flags: "unseen" is not "not here". */
 		cmd_begin(ic, "UID SEARCH ALL");
-		cmd_send_piece(ic);
+		say_begin(&y, "imap.search");
+		say_str(&y, "value", "ALL");
+		cmd_send_piece(ic, &y);
 		break;
 	case IC_FETCH: {
 		/* BODY[], not BODY.PEEK[]: reading it marks it \Seen (6.4.5). */
-		char *verb = xasprintf("UID FETCH %u (FLAGS BODY[])",
-		    ic->uids[ic->iuid++]);
+		uint32_t uid = ic->uids[ic->iuid++];
+		char *verb = xasprintf("UID FETCH %u (FLAGS BODY[])", uid);
 		cmd_begin(ic, verb);
 		free(verb);
-		cmd_send_piece(ic);
+		/* By UID, not by message number: the narration says which (6.4.8). */
+		say_begin(&y, "imap.fetch_uid");
+		say_num(&y, "uid", uid);
+		cmd_send_piece(ic, &y);
 		break;
 	}
 	case IC_LOGOUT:
 		cmd_begin(ic, "LOGOUT");
-		cmd_send_piece(ic);
+		say_begin(&y, "imap.logout");
+		cmd_send_piece(ic, &y);
 		break;
 	case IC_DONE:
 		tcp_close(ic->c);
@@ -224,7 +246,8 @@ got_fetch(struct imap_client *ic, const struct imap_resp *r)
 	    ic->uidvalidity, uid))
 		return;
 	device_store(ic->s, ic->node, ic->server, ic->user, FETCH_IMAP, NULL,
-	    ic->uidvalidity, uid, (const uint8_t *)body->s, body->len, flags);
+	    ic->uidvalidity, uid, (const uint8_t *)body->s, body->len, flags,
+	    "state.client_store_imap");
 }
 
 /* Untagged data arrives before the tagged completion of its command. */
@@ -271,7 +294,7 @@ ic_response(struct imap_client *ic, const struct imap_resp *r)
 	if (r->kind == IMAP_RESP_CONT) {
 		/* The server is ready for our literal. */
 		if (ic->sent < ic->npieces)
-			cmd_send_piece(ic);
+			cmd_send_piece(ic, NULL);
 		return;
 	}
 	if (r->kind == IMAP_RESP_UNTAGGED) {

@@ -64,6 +64,7 @@ struct pop3_fetch {
 	uint32_t	 count;		/* messages, from STAT */
 	char		**uidl;		/* [1..count]: from UIDL, NULL where unknown */
 	uint32_t	 cur;		/* the message number in hand */
+	int		 had_it;	/* cur was downloaded on an earlier visit */
 };
 
 static void	pc_free_all(struct sim *);
@@ -101,13 +102,18 @@ pc_free(struct pop3_fetch *f)
 	free(f);
 }
 
-/* Send a command line and record it; shown replaces what the transcript prints (a password). */
+/*
+ * Send a command line and record it; shown replaces what the transcript
+ * prints (a password).  y is the narration: the client knows which
+ * command it sends and why.
+ */
 static void
-pc_send(struct pop3_fetch *f, const char *shown, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+pc_send(struct pop3_fetch *f, struct say *y, const char *shown,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void
-pc_send(struct pop3_fetch *f, const char *shown, const char *fmt, ...)
+pc_send(struct pop3_fetch *f, struct say *y, const char *shown,
+    const char *fmt, ...)
 {
 	struct buf b = { 0 };
 	va_list ap;
@@ -118,7 +124,8 @@ pc_send(struct pop3_fetch *f, const char *shown, const char *fmt, ...)
 	char *text = xasprintf("C: %s", shown ? shown : (char *)b.data);
 	buf_puts(&b, "\r\n");
 	tcp_send(f->c, b.data, b.len);
-	sim_app(f->s, f->node, f->peer, APP_POP3, text, strlen(text));
+	sim_app_say(f->s, f->node, f->peer, APP_POP3, text, strlen(text),
+	    sim_say(f->s, y));
 	free(text);
 	buf_free(&b);
 }
@@ -127,29 +134,47 @@ pc_send(struct pop3_fetch *f, const char *shown, const char *fmt, ...)
 static void
 pc_enter_state(struct pop3_fetch *f, enum pc_state st)
 {
+	enum pc_state old = f->state;
+	struct say y;
+
 	f->state = st;
 	switch (st) {
 	case PC_USER:
-		pc_send(f, NULL, "USER %s", f->user);
+		say_begin(&y, "pop3.user");
+		say_str(&y, "user", f->user);
+		pc_send(f, &y, NULL, "USER %s", f->user);
 		break;
 	case PC_PASS:
+		say_begin(&y, "pop3.pass");
+		say_str(&y, "user", f->user);
 		/* The password crosses the wire in clear (the pcap shows it); the transcript does not. */
-		pc_send(f, "PASS (password)", "PASS %s", f->password);
+		pc_send(f, &y, "PASS (password)", "PASS %s", f->password);
 		break;
 	case PC_STAT:
-		pc_send(f, NULL, "STAT");
+		say_begin(&y, "pop3.stat");
+		pc_send(f, &y, NULL, "STAT");
 		break;
 	case PC_UIDL:
-		pc_send(f, NULL, "UIDL");
+		say_begin(&y, "pop3.uidl");
+		pc_send(f, &y, NULL, "UIDL");
 		break;
 	case PC_RETR:
-		pc_send(f, NULL, "RETR %u", (unsigned)f->cur);
+		say_begin(&y, "pop3.retr");
+		say_num(&y, "value", f->cur);
+		pc_send(f, &y, NULL, "RETR %u", (unsigned)f->cur);
 		break;
 	case PC_DELE:
-		pc_send(f, NULL, "DELE %u", (unsigned)f->cur);
+		/* Downloaded just now, or on an earlier visit that kept it on the server. */
+		say_begin(&y, f->had_it ? "pop3.dele.had_it" : "pop3.dele");
+		say_num(&y, "value", f->cur);
+		pc_send(f, &y, NULL, "DELE %u", (unsigned)f->cur);
 		break;
 	case PC_QUIT:
-		pc_send(f, NULL, "QUIT");
+		/* Why it leaves: all done, nothing waiting, or not let in. */
+		say_begin(&y, old == PC_STAT && f->ok ? "pop3.quit.nothing" :
+		    old == PC_STAT || old == PC_UIDL || old == PC_RETR ||
+		    old == PC_DELE ? "pop3.quit" : "pop3.quit.not_in");
+		pc_send(f, &y, NULL, "QUIT");
 		break;
 	case PC_DONE:
 		tcp_close(f->c);
@@ -195,12 +220,14 @@ pc_next(struct pop3_fetch *f)
 	while (++f->cur <= f->count) {
 		const char *id = f->uidl[f->cur];
 
+		f->had_it = 0;
 		if (id == NULL || !device_has_uidl(f->s, f->node, f->server,
 		    f->user, id)) {
 			pc_enter_state(f, PC_RETR);
 			return;
 		}
 		if (!f->keep) {
+			f->had_it = 1;
 			pc_enter_state(f, PC_DELE);
 			return;
 		}
@@ -246,7 +273,9 @@ pc_response(struct pop3_fetch *f)
 		if (f->ok && !f->body_bad) {
 			device_store(f->s, f->node, f->server, f->user, FETCH_POP3,
 			    f->uidl[f->cur], 0, 0, f->body.data ? f->body.data :
-			    (const uint8_t *)"", f->body.len, 0);
+			    (const uint8_t *)"", f->body.len, 0, f->keep ?
+			    "state.client_store_pop3_keep" :
+			    "state.client_store_pop3");
 			if (!f->keep) {
 				pc_enter_state(f, PC_DELE);
 				break;
