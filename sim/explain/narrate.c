@@ -235,6 +235,7 @@
 	X(K_IMAP_LOGOUT,		"imap.logout") \
 	X(K_IMAP_LOGOUT_OK,		"imap.logout_ok") \
 	X(K_IMAP_BYE,			"imap.bye") \
+	X(K_IMAP_BYE_AUTOLOGOUT,	"imap.bye.autologout") \
 	X(K_IMAP_COMMAND,		"imap.command") \
 	X(K_IMAP_UNTAGGED,		"imap.untagged") \
 	X(K_IMAP_CONTINUE,		"imap.continue") \

@@ -50,6 +50,13 @@ _Static_assert((int)IMAP_FL_SEEN == (int)MSGF_SEEN &&
  */
 #define CAPABILITIES	"IMAP4rev1 AUTH=PLAIN"
 
+/*
+ * RFC 3501 5.4: "If a server has an inactivity autologout timer, the
+ * duration of that timer MUST be at least 30 minutes."  Without one, a
+ * client whose machine went off would keep its session for ever.
+ */
+#define AUTOLOGOUT_NS	(30 * 60 * SIM_SEC)
+
 /* Keep the order: the checks compare states (IS_AUTH and later are logged in). */
 enum is_state {
 	IS_NOTAUTH,		/* greeting sent, LOGIN expected */
@@ -82,6 +89,7 @@ struct imap_sess {
 	uint32_t	 view_next;	/* UIDs from here on are not in the view yet */
 	int		 auth_wait;	/* AUTHENTICATE: the next line is the response */
 	char		 auth_tag[IMAP_TAG_MAX + 1];
+	ev_id		 idle;		/* the autologout timer (AUTOLOGOUT_NS) */
 };
 
 /* The names RFC 3501 section 3 gives the states, for the BAD replies. */
@@ -120,6 +128,11 @@ enter_state(struct imap_sess *ss, enum is_state st)
 		ss->view = NULL;
 		ss->nview = ss->capview = 0;
 		ss->mb = NULL;
+	}
+	/* Logging out: nothing is left for the autologout timer to do. */
+	if (st == IS_LOGOUT) {
+		evq_cancel(ss->s->q, ss->idle);
+		ss->idle = 0;
 	}
 	ss->state = st;
 }
@@ -1035,6 +1048,38 @@ out:
 }
 
 /*
+ * The client said nothing for 30 minutes.  RFC 3501 7.1.5: BYE is sent
+ * "when the server is closing the connection because of inactivity
+ * (autologout)", and the example reads "* BYE Autologout; idle for too
+ * long".  Nothing changes in the mailbox: flags already stored stay, and
+ * nothing is expunged (no CLOSE, 6.4.2).
+ */
+static void
+sess_idle_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
+{
+	struct imap_sess *ss = obj;
+
+	(void)ctx;
+	(void)a;
+	(void)b;
+	ss->idle = 0;
+	if (ss->state == IS_LOGOUT)
+		return;
+	putf(ss, "imap.bye.autologout", "* BYE Autologout; idle for too long");
+	enter_state(ss, IS_LOGOUT);
+	flush(ss);
+	tcp_close(ss->c);
+}
+
+static void
+sess_idle_restart(struct imap_sess *ss)
+{
+	evq_cancel(ss->s->q, ss->idle);
+	ss->idle = evq_at(ss->s->q, sim_time(ss->s) + AUTOLOGOUT_NS,
+	    sess_idle_fire, NULL, ss, 0, 0);
+}
+
+/*
  * Bytes from the client: frame them into commands (with their literals)
  * and run each in turn.  Commands may come pipelined (RFC 3501 5.5);
  * a command cut by TCP waits in ss->in for the rest.
@@ -1048,6 +1093,7 @@ sess_data(struct tcp_conn *tc, void *u, const uint8_t *p, size_t n)
 	(void)tc;
 	if (ss->state == IS_LOGOUT || n == 0)
 		return;
+	sess_idle_restart(ss);
 	buf_append(&ss->in, p, n);
 	while (ss->state != IS_LOGOUT) {
 		const uint8_t *at = ss->in.data + off;
@@ -1105,6 +1151,7 @@ sess_free(struct imap_sess *ss)
 			*pp = ss->next;
 			break;
 		}
+	evq_cancel(ss->s->q, ss->idle);
 	free(ss->view);
 	buf_free(&ss->in);
 	buf_free(&ss->out);
@@ -1169,6 +1216,7 @@ sess_accept(struct tcp_conn *c, void *u)
 	    ss->s->sc->nodes[ss->node].hostname);
 	enter_state(ss, IS_NOTAUTH);
 	flush(ss);
+	sess_idle_restart(ss);
 }
 
 /* From imap_free_all(): every session goes, without callbacks or trace. */

@@ -12,6 +12,12 @@
  * pc_enter_state() sends the command of a state, pc_response() reads
  * the reply in the current state and picks the next one.  Commands go
  * one at a time, so a student can match each with its reply.
+ *
+ * A server that accepts the connection and then falls silent must not
+ * hold the device for ever: after PC_REPLY_NS without a byte from it,
+ * the client gives up (RST) without QUIT, so the server never enters
+ * UPDATE and deletes nothing (RFC 1939 6); what was downloaded whole is
+ * kept.
  */
 #include "dns.h"
 #include "linebuf.h"
@@ -28,6 +34,19 @@
  * not kept, rather than kept cut.
  */
 #define PC_LINE_MAX	65536
+
+/*
+ * How long the client waits for the server to say something.  RFC 1939
+ * gives a client no timer, only the server's autologout (at least 10
+ * minutes, section 3).  We borrow RFC 5321 4.5.3.2: "an SMTP client MUST
+ * provide a timeout mechanism", 5 minutes for the greeting and for a
+ * command's reply (4.5.3.2.1, 4.5.3.2.2), and, as for a DATA block
+ * (4.5.3.2.5), the wait starts again with every piece that arrives, so a
+ * long RETR on a slow line is not cut.  Five minutes is also longer than
+ * TCP's own retransmissions give a dead peer (sim/net/tcp.c), so this
+ * timer only catches a server that is alive and silent.
+ */
+#define PC_REPLY_NS	(5 * 60 * SIM_SEC)
 
 enum pc_state {
 	PC_RESOLVING,		/* asking DNS for the server's address */
@@ -65,6 +84,7 @@ struct pop3_fetch {
 	char		**uidl;		/* [1..count]: from UIDL, NULL where unknown */
 	uint32_t	 cur;		/* the message number in hand */
 	int		 had_it;	/* cur was downloaded on an earlier visit */
+	ev_id		 timer;		/* the wait for the server (PC_REPLY_NS) */
 };
 
 static void	pc_free_all(struct sim *);
@@ -92,6 +112,7 @@ pc_free(struct pop3_fetch *f)
 		}
 	if (f->dns)
 		dns_cancel(f->s, f->dns);
+	evq_cancel(f->s->q, f->timer);
 	if (f->uidl)
 		for (uint32_t i = 0; i <= f->count; i++)
 			free(f->uidl[i]);
@@ -100,6 +121,41 @@ pc_free(struct pop3_fetch *f)
 	buf_free(&f->body);
 	linebuf_free(&f->lb);
 	free(f);
+}
+
+/* The server said nothing for PC_REPLY_NS: give up on it. */
+static void
+pc_timer_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
+{
+	struct pop3_fetch *f = obj;
+
+	(void)ctx;
+	(void)a;
+	(void)b;
+	f->timer = 0;
+	if (tcp_conn_unsent(f->c) > 0) {
+		/* Our own command is still on its way: TCP watches that. */
+		f->timer = evq_at(f->s->q, sim_time(f->s) + PC_REPLY_NS,
+		    pc_timer_fire, NULL, f, 0, 0);
+		return;
+	}
+	/*
+	 * No QUIT: RFC 1939 6, the server "does NOT enter the UPDATE state",
+	 * so the messages marked with DELE stay on it.  RST, and TCP forgets
+	 * the connection at once.
+	 */
+	tcp_abort(f->c);
+	f->c = NULL;
+	pc_free(f);
+}
+
+/* (Re)start the wait for the server: a command sent, or bytes received. */
+static void
+pc_timer_start(struct pop3_fetch *f)
+{
+	evq_cancel(f->s->q, f->timer);
+	f->timer = evq_at(f->s->q, sim_time(f->s) + PC_REPLY_NS, pc_timer_fire,
+	    NULL, f, 0, 0);
 }
 
 /*
@@ -124,6 +180,7 @@ pc_send(struct pop3_fetch *f, struct say *y, const char *shown,
 	char *text = xasprintf("C: %s", shown ? shown : (char *)b.data);
 	buf_puts(&b, "\r\n");
 	tcp_send(f->c, b.data, b.len);
+	pc_timer_start(f);
 	sim_app_say(f->s, f->node, f->peer, APP_POP3, text, strlen(text),
 	    sim_say(f->s, y));
 	free(text);
@@ -177,6 +234,8 @@ pc_enter_state(struct pop3_fetch *f, enum pc_state st)
 		pc_send(f, &y, NULL, "QUIT");
 		break;
 	case PC_DONE:
+		evq_cancel(f->s->q, f->timer);
+		f->timer = 0;
 		tcp_close(f->c);
 		break;
 	default:
@@ -303,6 +362,8 @@ pc_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
 	enum line_status st;
 
 	(void)c;
+	if (f->state != PC_DONE)
+		pc_timer_start(f);	/* the server is alive */
 	linebuf_feed(&f->lb, p, n);
 	while (f->state != PC_DONE &&
 	    (st = linebuf_next(&f->lb, &line, &len)) != LINE_NONE) {
@@ -344,6 +405,7 @@ pc_connected(struct tcp_conn *c, void *u)
 	(void)c;
 	/* RFC 1939 4: the server speaks first. */
 	pc_enter_state(f, PC_GREETING);
+	pc_timer_start(f);
 }
 
 static void
