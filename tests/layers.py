@@ -8,7 +8,10 @@ and fails, naming the symbol, on
     Makefile's SIM_LAYERS for sim/, then render/cli, render/window,
     render/main);
   - a dependency cycle between modules, even inside one layer;
-  - an SDL symbol used anywhere outside render/window/.
+  - an SDL symbol used anywhere outside render/window/;
+  - the narration reading a record's transcript text back
+    (sim/explain/narrate using trace_text_at): the layer that acted
+    writes the narration key and arguments into the record.
 Usage: layers.py BUILD_DIR [--graph]  (--graph prints the module graph
 and its largest cycle; exit 0 either way).
 """
@@ -104,6 +107,9 @@ def main():
                 if not m.startswith('render/window/'):
                     problems.append('%s uses %s: only render/window/ may use SDL' % (m, sym))
                 continue
+            if m == 'sim/explain/narrate' and sym == 'trace_text_at':
+                problems.append('%s uses %s: narration comes from the '
+                                'record\'s say, never from its text' % (m, sym))
             d = defs.get(sym)
             if d is None or d == m:
                 continue

@@ -1179,11 +1179,12 @@ START_TEST(test_imap_literal_lies_about_its_length)
 	struct world w = world_new();
 	struct peer p;
 
+	/* A few seconds at a time: a run to the end would meet the autologout. */
 	peer_open(&w, &p, 143, "a1 LOGIN {100}\r\n", 0);
-	sim_run(w.s);
+	run_ms(&w, 10000);
 	assert_got(&p, IMAP_GREETING "+ Ready for literal data\r\n");
 	peer_send(&p, "0123456789\r\na2 NOOP\r\n", 0);	/* 21 of the 100 */
-	sim_run(w.s);
+	run_ms(&w, 10000);
 	assert_got(&p, IMAP_GREETING "+ Ready for literal data\r\n");
 	ck_assert_ptr_nonnull(w.s->mail->imap->sessions);
 	char *rest = repeat('x', 79);
@@ -1298,6 +1299,226 @@ START_TEST(test_imap_closed_mid_literal)
 		peer_free(&p);
 		world_free(&w);
 	}
+}
+END_TEST
+
+/* How many trace records carry the narration key. */
+static int
+say_count(struct world *w, const char *key)
+{
+	const struct trace *tr = sim_trace(w->s);
+	int n = 0;
+
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		struct trace_say y;
+
+		if (trace_say_read(tr, trace_get(tr, i)->say, &y) &&
+		    y.key_len == strlen(key) && memcmp(y.key, key, y.key_len) == 0)
+			n++;
+	}
+	return n;
+}
+
+/*
+ * The client logs in, opens INBOX, and falls silent (its program hangs,
+ * the connection stays up).  The server had no autologout, so the
+ * session lived for ever.  RFC 3501 5.4: "the duration of that timer
+ * MUST be at least 30 minutes"; 7.1.5: the server says BYE ("Autologout;
+ * idle for too long") and closes.  Nothing is lost: the message is still
+ * in the mailbox.
+ */
+START_TEST(test_imap_autologout_after_30_minutes_of_silence)
+{
+	struct world w = world_new();
+	struct peer p;
+
+	fill_u(&w, 1);
+	uint64_t t0 = sim_now(w.s);
+	peer_open(&w, &p, 143, "a1 LOGIN u pw\r\na2 SELECT INBOX\r\n", 0);
+	run_ms(&w, 29 * 60 * 1000);
+	/* 29 minutes of silence: the session is still there. */
+	ck_assert_ptr_nonnull(w.s->mail->imap->sessions);
+	ck_assert_int_eq(p.peer_closed, 0);
+	sim_run(w.s);
+	ck_assert_ptr_nonnull(strstr((char *)p.got.data, "a2 OK [READ-WRITE]"));
+	const char *bye = "* BYE Autologout; idle for too long\r\n";
+	ck_assert_uint_ge(p.got.len, strlen(bye));
+	ck_assert_msg(memcmp(p.got.data + p.got.len - strlen(bye), bye,
+	    strlen(bye)) == 0, "the last response is not the BYE");
+	ck_assert_int_eq(p.peer_closed, 1);
+	ck_assert_uint_ge(sim_now(w.s) - t0, 30 * 60 * SIM_SEC);
+	ck_assert_uint_lt(sim_now(w.s) - t0, 31 * 60 * SIM_SEC);
+	ck_assert_int_eq(say_count(&w, "imap.bye.autologout"), 1);
+	assert_no_sessions(&w);
+	ck_assert_int_eq(box(&w, "u@a.test")->nmsgs, 1);
+	peer_free(&p);
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * A device fetches from a server that answers for a while and then falls
+ * silent (alive, its TCP acknowledging, its program hung).  DNS sends
+ * the device to t, where the test runs a scripted server.
+ */
+static const char silent_json[] =
+"{\"surel\":1,\"title\":\"silent\",\"nodes\":["
+"{\"id\":\"pc\",\"kind\":\"client\",\"ip\":\"10.0.0.2\",\"resolver\":\"ns\"},"
+"{\"id\":\"r\",\"kind\":\"router\",\"ip\":\"10.0.0.254\"},"
+"{\"id\":\"srv\",\"kind\":\"server\",\"ip\":\"10.0.0.1\",\"hostname\":\"mail.a.test\","
+"\"services\":{\"smtp\":{\"domains\":[\"a.test\"]},\"pop3\":{},\"imap\":{}}},"
+"{\"id\":\"ns\",\"kind\":\"server\",\"ip\":\"10.0.0.53\",\"hostname\":\"ns.a.test\","
+"\"services\":{\"dns\":{\"records\":["
+"{\"name\":\"mail.a.test\",\"type\":\"A\",\"address\":\"10.0.3.1\"}]}}},"
+"{\"id\":\"t\",\"kind\":\"server\",\"ip\":\"10.0.3.1\",\"hostname\":\"t.a.test\"}],"
+"\"links\":[{\"a\":\"pc\",\"b\":\"r\"},{\"a\":\"srv\",\"b\":\"r\"},"
+"{\"a\":\"ns\",\"b\":\"r\"},{\"a\":\"t\",\"b\":\"r\"}],"
+"\"accounts\":[{\"address\":\"u@a.test\",\"server\":\"srv\",\"user\":\"u\","
+"\"password\":\"pw\"}],"
+"\"actions\":[{\"at_ms\":1000,\"node\":\"pc\",\"fetch\":{\"protocol\":\"%s\","
+"\"server\":\"srv\",\"user\":\"u\",\"password\":\"pw\"}}]}";
+
+/* A server that answers each command line from a script, then says nothing. */
+struct scripted {
+	const char *const *reply;	/* [0] the greeting; NULL: silence from there */
+	int		 next;
+	struct buf	 in;		/* the client's bytes, in full */
+	size_t		 used;		/* of in, already answered */
+	int		 reset;
+};
+
+static void
+scripted_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
+{
+	struct scripted *sc = u;
+	const uint8_t *lf;
+
+	buf_append(&sc->in, p, n);
+	while ((lf = memchr(sc->in.data + sc->used, '\n', sc->in.len -
+	    sc->used)) != NULL) {
+		sc->used = (size_t)(lf - sc->in.data) + 1;
+		if (sc->reply[sc->next] == NULL)
+			continue;
+		tcp_send(c, sc->reply[sc->next], strlen(sc->reply[sc->next]));
+		sc->next++;
+	}
+}
+
+static void
+scripted_peer_closed(struct tcp_conn *c, void *u)
+{
+	(void)u;
+	tcp_close(c);
+}
+
+static void
+scripted_error(struct tcp_conn *c, void *u, enum tcp_err e)
+{
+	struct scripted *sc = u;
+
+	(void)c;
+	sc->reset = e == TCP_ERR_RESET;
+}
+
+static const struct tcp_ops scripted_ops = {
+	.data = scripted_data,
+	.peer_closed = scripted_peer_closed,
+	.error = scripted_error,
+};
+
+static void
+scripted_accept(struct tcp_conn *c, void *u)
+{
+	struct scripted *sc = u;
+
+	tcp_set_ops(c, &scripted_ops, sc);
+	if (sc->reply[0] != NULL)
+		tcp_send(c, sc->reply[0], strlen(sc->reply[0]));
+	sc->next = 1;
+}
+
+/* The world of silent_json fetching by proto, its server at t scripted. */
+static struct world
+silent_world(const char *proto, struct scripted *sc, uint16_t port)
+{
+	char *json = xasprintf(silent_json, proto);
+	struct world w = world_text(json);
+
+	free(json);
+	ck_assert_int_eq(tcp_listen(w.s, scenario_node_index(w.sc, "t"), port,
+	    scripted_accept, sc), 0);
+	return w;
+}
+
+/*
+ * The POP3 server answers up to DELE and then falls silent.  The client
+ * waited for ever.  Now, after 5 minutes without a byte (RFC 5321
+ * 4.5.3.2's values, for want of any in RFC 1939), it gives up with RST
+ * and no QUIT: the server never reaches UPDATE (RFC 1939 6), so nothing
+ * is deleted there, and the message downloaded whole stays on the device.
+ */
+START_TEST(test_pop3_client_gives_up_on_a_silent_server)
+{
+	static const char *const replies[] = {
+		"+OK t ready\r\n",
+		"+OK\r\n",				/* USER */
+		"+OK u's maildrop has 1 message\r\n",	/* PASS */
+		"+OK 1 27\r\n",				/* STAT */
+		"+OK\r\n1 1000.1\r\n.\r\n",		/* UIDL */
+		"+OK 27 octets\r\nSubject: hi\r\n\r\nbody\r\n.\r\n",	/* RETR */
+		NULL,					/* DELE: silence */
+	};
+	struct scripted sc = { .reply = replies };
+	struct world w = silent_world("pop3", &sc, 110);
+
+	run_ms(&w, 4 * 60 * 1000);
+	ck_assert_ptr_nonnull(w.s->mail->pop3->fetches);	/* still waiting */
+	sim_run(w.s);
+	ck_assert_ptr_null(w.s->mail->pop3->fetches);
+	ck_assert_uint_ge(sim_now(w.s), 5 * 60 * SIM_SEC);
+	ck_assert_uint_lt(sim_now(w.s), 6 * 60 * SIM_SEC);
+	ck_assert_int_eq(sc.reset, 1);		/* RST, not QUIT */
+	buf_putc(&sc.in, '\0');
+	ck_assert_ptr_nonnull(strstr((char *)sc.in.data, "DELE 1\r\n"));
+	ck_assert_ptr_null(strstr((char *)sc.in.data, "QUIT"));
+	ck_assert_int_eq(w.s->mail->devices[w.pc].nmsgs, 1);
+	ck_assert_int_eq(state_count(&w, ST_CLIENT_STORE, NULL), 1);
+	assert_no_sessions(&w);
+	buf_free(&sc.in);
+	world_free(&w);
+}
+END_TEST
+
+/*
+ * The IMAP server greets, lets the client in, opens INBOX and falls
+ * silent at UID SEARCH.  After 5 minutes without a byte the client gives
+ * up (RST, no LOGOUT): nothing downloaded, nothing changed on the server.
+ */
+START_TEST(test_imap_client_gives_up_on_a_silent_server)
+{
+	static const char *const replies[] = {
+		"* OK t ready\r\n",
+		"a1 OK Logged in\r\n",
+		"* 1 EXISTS\r\n* OK [UIDVALIDITY 7] v\r\na2 OK [READ-WRITE] done\r\n",
+		NULL,					/* UID SEARCH: silence */
+	};
+	struct scripted sc = { .reply = replies };
+	struct world w = silent_world("imap", &sc, 143);
+
+	run_ms(&w, 4 * 60 * 1000);
+	ck_assert_ptr_nonnull(w.s->mail->imap->clients);	/* still waiting */
+	sim_run(w.s);
+	ck_assert_ptr_null(w.s->mail->imap->clients);
+	ck_assert_uint_ge(sim_now(w.s), 5 * 60 * SIM_SEC);
+	ck_assert_uint_lt(sim_now(w.s), 6 * 60 * SIM_SEC);
+	ck_assert_int_eq(sc.reset, 1);
+	buf_putc(&sc.in, '\0');
+	ck_assert_ptr_nonnull(strstr((char *)sc.in.data, "a3 UID SEARCH ALL\r\n"));
+	ck_assert_ptr_null(strstr((char *)sc.in.data, "LOGOUT"));
+	ck_assert_int_eq(w.s->mail->devices[w.pc].nmsgs, 0);
+	assert_no_sessions(&w);
+	buf_free(&sc.in);
+	world_free(&w);
 }
 END_TEST
 
@@ -1626,6 +1847,9 @@ hostile_suite(void)
 	tcase_add_test(tc, test_imap_literal_of_ten_gigabytes);
 	tcase_add_test(tc, test_imap_garbage_long_lines_nul);
 	tcase_add_test(tc, test_imap_closed_mid_literal);
+	tcase_add_test(tc, test_imap_autologout_after_30_minutes_of_silence);
+	tcase_add_test(tc, test_pop3_client_gives_up_on_a_silent_server);
+	tcase_add_test(tc, test_imap_client_gives_up_on_a_silent_server);
 	tcase_add_test(tc, test_dns_server_hostile_packets);
 	tcase_add_test(tc, test_dns_stub_ignores_bad_answers);
 	tcase_add_test(tc, test_dns_stub_times_out_on_bad_answers);

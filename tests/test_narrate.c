@@ -486,6 +486,161 @@ START_TEST(test_keys_of_specific_steps)
 }
 END_TEST
 
+/* Asserts that some step of r has key and that its sentence holds want. */
+static void
+assert_said(const struct run *r, const struct narr_lang *L, const char *key,
+    const char *want)
+{
+	char *s = find_step(r, L, key, want);
+
+	ck_assert_msg(s != NULL, "%s: no step %s saying \"%s\"",
+	    narr_lang_code(L), key, want);
+	free(s);
+}
+
+/* How many steps of r have key. */
+static int
+key_count(const struct run *r, const char *key)
+{
+	const struct trace *tr = sim_trace(r->sim);
+	int n = 0;
+
+	for (size_t i = 0; i < trace_count(tr); i++)
+		n += strcmp(narrate_key(r->sim, i), key) == 0;
+	return n;
+}
+
+/* No sentence of r in L holds bad. */
+static void
+assert_never_said(const struct run *r, const struct narr_lang *L,
+    const char *bad)
+{
+	const struct trace *tr = sim_trace(r->sim);
+
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		struct buf o = { 0 };
+
+		narrate(r->sim, L, NULL, i, &o);
+		ck_assert_msg(strstr((char *)o.data, bad) == NULL, "%s: step "
+		    "%zu says \"%s\": %s", narr_lang_code(L), i, bad,
+		    (char *)o.data);
+		buf_free(&o);
+	}
+}
+
+/*
+ * A POP3 session that deleted nothing: at QUIT the server says so, not
+ * "only now are the messages marked with DELE removed" (the phone in
+ * default.json and 08-pop3-then-phone.json finds its mailbox empty; the
+ * devices of 09-pop3-keep.json keep mail on the server; the phone of
+ * 13-wrong-password.json never logs in).
+ */
+START_TEST(test_pop3_bye_says_what_update_removed)
+{
+	struct narr_lang *en = load_lang("assets/lang/en.json");
+	struct narr_lang *id = load_lang("assets/lang/id.json");
+	const char *files[] = { "scenarios/default.json",
+	    "scenarios/08-pop3-then-phone.json" };
+
+	for (int f = 0; f < 2; f++) {
+		struct run r = run_file(files[f]);
+
+		/* The laptop deleted its one message; the phone nothing. */
+		ck_assert_int_eq(key_count(&r, "pop3.bye.one"), 1);
+		ck_assert_int_eq(key_count(&r, "pop3.bye.none_deleted"), 1);
+		ck_assert_int_eq(key_count(&r, "pop3.bye"), 0);
+		assert_said(&r, en, "pop3.bye.none_deleted", "nothing is removed");
+		assert_said(&r, id, "pop3.bye.none_deleted",
+		    "tidak ada yang dihapus");
+		assert_said(&r, en, "pop3.bye.one", "the message marked with DELE");
+		run_free(&r);
+	}
+	struct run r = run_file("scenarios/09-pop3-keep.json");
+	ck_assert_int_eq(key_count(&r, "pop3.bye.none_deleted"), 3);
+	assert_never_said(&r, en, "really removed");
+	assert_never_said(&r, id, "benar-benar dihapus");
+	assert_said(&r, en, "state.client_store_pop3_keep", "keeps its copy");
+	run_free(&r);
+	r = run_file("scenarios/13-wrong-password.json");
+	assert_said(&r, en, "pop3.bye.not_logged_in", "not touched");
+	assert_said(&r, id, "pop3.bye.not_logged_in", "tidak disentuh");
+	assert_said(&r, en, "pop3.quit.not_in", "not let in");
+	assert_never_said(&r, en, "really removed");
+	run_free(&r);
+	narr_lang_free(en);
+	narr_lang_free(id);
+}
+END_TEST
+
+/*
+ * The client asks by UID (UID FETCH 2), the server answers with the
+ * sequence number ("* 1 FETCH (UID 2 ..."): the narration says UID where
+ * the command is UID FETCH and message number for the sequence number,
+ * never "asks for message 2" then "sends message 1".
+ */
+START_TEST(test_imap_uid_and_sequence_number_not_mixed)
+{
+	struct narr_lang *en = load_lang("assets/lang/en.json");
+	struct narr_lang *id = load_lang("assets/lang/id.json");
+	struct run r = run_file("scenarios/default.json");
+
+	ck_assert_int_eq(key_count(&r, "imap.fetch"), 0);
+	ck_assert_int_eq(key_count(&r, "imap.fetch_data"), 0);
+	ck_assert_int_eq(key_count(&r, "imap.fetch_uid"), 2);
+	ck_assert_int_eq(key_count(&r, "imap.fetch_data_uid"), 2);
+	assert_said(&r, en, "imap.fetch_uid", "with UID 2 (UID FETCH)");
+	assert_said(&r, id, "imap.fetch_uid", "dengan UID 2 (UID FETCH)");
+	assert_said(&r, en, "imap.fetch_data_uid", "UID 2 (1534 bytes); in "
+	    "this folder it is message number 1");
+	assert_said(&r, id, "imap.fetch_data_uid", "UID 2 (1534 byte); di "
+	    "folder ini surat itu bernomor 1");
+	assert_never_said(&r, en, "download message 2");
+	run_free(&r);
+	narr_lang_free(en);
+	narr_lang_free(id);
+}
+END_TEST
+
+/* Counts read as sentences: none, one, many; never "1 message(s)". */
+START_TEST(test_counts_are_sentences)
+{
+	struct narr_lang *en = load_lang("assets/lang/en.json");
+	struct narr_lang *id = load_lang("assets/lang/id.json");
+	int n;
+	char **files = bundled(&n);
+
+	for (char **f = files; *f; f++) {
+		struct run r = run_file(*f);
+
+		assert_never_said(&r, en, "(s)");
+		assert_never_said(&r, en, " 0 message");
+		assert_never_said(&r, en, " 1 message");
+		assert_never_said(&r, id, "ada 0 surat");
+		assert_never_said(&r, id, "Ada 0 surat");
+		run_free(&r);
+	}
+	free_list(files);
+	struct run r = run_file("scenarios/default.json");
+	assert_said(&r, en, "pop3.login_ok.one", "One message is waiting");
+	assert_said(&r, en, "pop3.login_ok.none", "no mail waiting");
+	assert_said(&r, id, "pop3.login_ok.none", "Tidak ada surat");
+	assert_said(&r, en, "pop3.stat_reply.none", "there are no messages");
+	assert_said(&r, id, "pop3.stat_reply.none", "tidak ada surat");
+	assert_said(&r, en, "pop3.stat_reply.one", "one message, 28825 bytes");
+	assert_said(&r, id, "pop3.stat_reply.one", "ada satu surat");
+	assert_said(&r, en, "imap.exists.one", "there is one message");
+	assert_said(&r, id, "imap.exists.one", "ada satu surat");
+	assert_said(&r, en, "imap.recent.none", "no new mail");
+	assert_said(&r, id, "imap.recent.none", "tidak ada surat baru");
+	assert_said(&r, en, "imap.search_result.one", "found one message");
+	assert_said(&r, en, "pop3.uidl_reply.one", "the one message");
+	assert_said(&r, en, "pop3.quit.nothing", "no mail waiting");
+	run_free(&r);
+	narr_lang_free(en);
+	narr_lang_free(id);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- */
 /* Parsing language files */
 
@@ -830,6 +985,9 @@ narrate_suite(void)
 	tcase_add_test(tc, test_sentences_name_the_step);
 	tcase_add_test(tc, test_configured_port_is_smtp);
 	tcase_add_test(tc, test_keys_of_specific_steps);
+	tcase_add_test(tc, test_pop3_bye_says_what_update_removed);
+	tcase_add_test(tc, test_imap_uid_and_sequence_number_not_mixed);
+	tcase_add_test(tc, test_counts_are_sentences);
 	tcase_add_test(tc, test_parse_errors_name_file_and_key);
 	tcase_add_test(tc, test_fallback_and_placeholders);
 	tcase_add_test(tc, test_run_narrate_languages);

@@ -2,30 +2,23 @@
  * narrate.c: what each step of the trace means, as a key and as a
  * sentence in the student's language (narrate.h).
  *
- * A record says what happened in the simulator's own terms: a frame
- * with its bytes, a TCP state number, an application message as the
- * transcript shows it ("C: RCPT TO:<penerima@penerimamail.com>",
- * "S: 550 5.1.1 ...", "query MX penerimamail.com?").  The narrator reads
- * those terms back, the way a person reading the transcript would:
+ * The meaning is not found here: the layer that acted wrote it into the
+ * record (trace.h, "Narration at the source"): the network which frame
+ * it sent, forwarded or lost, TCP which state it entered, the DNS
+ * server what its answer holds, the mail server whether a message went
+ * into a mailbox here, to LMTP, to a relay or to a domain's MX, the POP3
+ * server what UPDATE really removed.  This file only
  *
- *   - frames: the Ethernet/IPv4/TCP/UDP headers of the frame's bytes
- *     (RFC 791, RFC 793, RFC 768), for their lengths, addresses and
- *     which application's port they belong to (net.c and tcp.c name
- *     what each frame is: a SYN, a piece of data, a hop of a router);
- *   - POP3 (RFC 1939) and IMAP (RFC 3501): a reply means something only
- *     next to the command it answers ("+OK" to PASS is a login, to DELE
- *     a deletion), so the narrator looks back through the trace for the
- *     last command of the same session;
- *   - changes of state: the texts sim_state() wrote.
+ *   - takes the record's key and arguments (from_say());
+ *   - adds the values every record has: when, where, with whom, and for
+ *     a frame its length, addresses and ports from its headers (RFC 791,
+ *     RFC 793, RFC 768), the port named by the scenario (ports.c);
+ *   - looks the key up in a language file and fills the placeholders.
  *
- * SMTP and LMTP, the mailboxes, the queues and the delivery outcomes
- * are not read back: the mail layer writes their key and arguments into
- * the record (from_say()), since only it knows whether a message went
- * into a mailbox here, to LMTP, to a relay or to a domain's MX.
- *
- * Nothing here changes the trace or the sim; everything is computed
- * again for each record, so the window can narrate any step in any
- * order, backwards included.
+ * It never reads a record's transcript text back (tests/layers.py checks
+ * that this object does not use trace_text_at()).  Nothing here changes
+ * the trace or the sim, so the window can narrate any step in any order,
+ * backwards included.
  */
 #include "narrate.h"
 
@@ -173,19 +166,37 @@
 	X(K_POP3_USER_OK,		"pop3.user_ok") \
 	X(K_POP3_PASS,			"pop3.pass") \
 	X(K_POP3_LOGIN_OK,		"pop3.login_ok") \
+	X(K_POP3_LOGIN_OK_ONE,		"pop3.login_ok.one") \
+	X(K_POP3_LOGIN_OK_NONE,		"pop3.login_ok.none") \
 	X(K_POP3_LOGIN_FAILED,		"pop3.login_failed") \
+	X(K_POP3_LOGIN_IN_USE,		"pop3.login_in_use") \
 	X(K_POP3_STAT,			"pop3.stat") \
 	X(K_POP3_STAT_REPLY,		"pop3.stat_reply") \
+	X(K_POP3_STAT_REPLY_ONE,	"pop3.stat_reply.one") \
+	X(K_POP3_STAT_REPLY_NONE,	"pop3.stat_reply.none") \
 	X(K_POP3_LIST,			"pop3.list") \
 	X(K_POP3_LIST_REPLY,		"pop3.list_reply") \
+	X(K_POP3_LIST_REPLY_ONE,	"pop3.list_reply.one") \
+	X(K_POP3_LIST_REPLY_NONE,	"pop3.list_reply.none") \
+	X(K_POP3_LIST_ONE,		"pop3.list_one") \
 	X(K_POP3_UIDL,			"pop3.uidl") \
 	X(K_POP3_UIDL_REPLY,		"pop3.uidl_reply") \
+	X(K_POP3_UIDL_REPLY_ONE,	"pop3.uidl_reply.one") \
+	X(K_POP3_UIDL_REPLY_NONE,	"pop3.uidl_reply.none") \
+	X(K_POP3_UIDL_ONE,		"pop3.uidl_one") \
 	X(K_POP3_RETR,			"pop3.retr") \
 	X(K_POP3_RETR_REPLY,		"pop3.retr_reply") \
+	X(K_POP3_TOP_REPLY,		"pop3.top_reply") \
 	X(K_POP3_DELE,			"pop3.dele") \
+	X(K_POP3_DELE_HAD_IT,		"pop3.dele.had_it") \
 	X(K_POP3_DELE_REPLY,		"pop3.dele_reply") \
 	X(K_POP3_QUIT,			"pop3.quit") \
+	X(K_POP3_QUIT_NOTHING,		"pop3.quit.nothing") \
+	X(K_POP3_QUIT_NOT_IN,		"pop3.quit.not_in") \
 	X(K_POP3_BYE,			"pop3.bye") \
+	X(K_POP3_BYE_ONE,		"pop3.bye.one") \
+	X(K_POP3_BYE_NONE_DELETED,	"pop3.bye.none_deleted") \
+	X(K_POP3_BYE_NOT_LOGGED_IN,	"pop3.bye.not_logged_in") \
 	X(K_POP3_COMMAND,		"pop3.command") \
 	X(K_POP3_OK,			"pop3.ok") \
 	X(K_POP3_ERR,			"pop3.err") \
@@ -197,31 +208,46 @@
 	X(K_IMAP_SELECT_OK,		"imap.select_ok") \
 	X(K_IMAP_FLAGS,			"imap.flags") \
 	X(K_IMAP_EXISTS,		"imap.exists") \
+	X(K_IMAP_EXISTS_ONE,		"imap.exists.one") \
+	X(K_IMAP_EXISTS_NONE,		"imap.exists.none") \
 	X(K_IMAP_RECENT,		"imap.recent") \
+	X(K_IMAP_RECENT_ONE,		"imap.recent.one") \
+	X(K_IMAP_RECENT_NONE,		"imap.recent.none") \
 	X(K_IMAP_UNSEEN,		"imap.unseen") \
 	X(K_IMAP_UIDVALIDITY,		"imap.uidvalidity") \
 	X(K_IMAP_UIDNEXT,		"imap.uidnext") \
 	X(K_IMAP_PERMANENTFLAGS,	"imap.permanentflags") \
 	X(K_IMAP_SEARCH,		"imap.search") \
 	X(K_IMAP_SEARCH_RESULT,		"imap.search_result") \
+	X(K_IMAP_SEARCH_RESULT_ONE,	"imap.search_result.one") \
+	X(K_IMAP_SEARCH_RESULT_NONE,	"imap.search_result.none") \
 	X(K_IMAP_SEARCH_OK,		"imap.search_ok") \
 	X(K_IMAP_FETCH,			"imap.fetch") \
+	X(K_IMAP_FETCH_UID,		"imap.fetch_uid") \
 	X(K_IMAP_FETCH_DATA,		"imap.fetch_data") \
+	X(K_IMAP_FETCH_DATA_UID,	"imap.fetch_data_uid") \
 	X(K_IMAP_FETCH_FLAGS,		"imap.fetch_flags") \
+	X(K_IMAP_FETCH_INFO,		"imap.fetch_info") \
 	X(K_IMAP_FETCH_OK,		"imap.fetch_ok") \
+	X(K_IMAP_FETCH_OK_PEEK,		"imap.fetch_ok.peek") \
 	X(K_IMAP_STORE,			"imap.store") \
 	X(K_IMAP_STORE_OK,		"imap.store_ok") \
 	X(K_IMAP_EXPUNGE,		"imap.expunge") \
 	X(K_IMAP_EXPUNGED,		"imap.expunged") \
 	X(K_IMAP_EXPUNGE_OK,		"imap.expunge_ok") \
+	X(K_IMAP_EXPUNGE_OK_NONE,	"imap.expunge_ok.none") \
 	X(K_IMAP_LOGOUT,		"imap.logout") \
 	X(K_IMAP_LOGOUT_OK,		"imap.logout_ok") \
 	X(K_IMAP_BYE,			"imap.bye") \
+	X(K_IMAP_BYE_AUTOLOGOUT,	"imap.bye.autologout") \
 	X(K_IMAP_COMMAND,		"imap.command") \
 	X(K_IMAP_UNTAGGED,		"imap.untagged") \
+	X(K_IMAP_CONTINUE,		"imap.continue") \
+	X(K_IMAP_LITERAL,		"imap.literal") \
 	X(K_IMAP_OK,			"imap.ok") \
 	X(K_IMAP_NO,			"imap.no") \
 	X(K_IMAP_BAD,			"imap.bad") \
+	X(K_IMAP_BAD_REPLY,		"imap.bad_reply") \
 	X(K_ST_MAILBOX_ADD,		"state.mailbox_add") \
 	X(K_ST_MAILBOX_ADD_BOUNCE,	"state.mailbox_add_bounce") \
 	X(K_ST_MAILBOX_DEL,		"state.mailbox_del") \
@@ -237,6 +263,7 @@
 	X(K_ST_DNS_CACHE_EXPIRE,	"state.dns_cache_expire") \
 	X(K_ST_CLIENT_STORE,		"state.client_store") \
 	X(K_ST_CLIENT_STORE_POP3,	"state.client_store_pop3") \
+	X(K_ST_CLIENT_STORE_POP3_KEEP,	"state.client_store_pop3_keep") \
 	X(K_ST_CLIENT_STORE_IMAP,	"state.client_store_imap") \
 	X(K_ST_DELIVERED,		"state.delivery.delivered") \
 	X(K_ST_BOUNCED,			"state.delivery.bounced") \
@@ -271,7 +298,7 @@ static const char *const narr_key_str[K_N] = { NARR_KEYS(NARR_STR) };
 	X(PH_VALUE, "value") X(PH_USER, "user") X(PH_COUNT, "count") \
 	X(PH_SUBJECT, "subject") X(PH_PORT, "port") X(PH_STATE, "state") \
 	X(PH_SRC, "src") X(PH_DST, "dst") X(PH_FLAGS, "flags") \
-	X(PH_SECONDS, "seconds") \
+	X(PH_SECONDS, "seconds") X(PH_UID, "uid") \
 	X(PH_NEXT, "next") X(PH_BY, "by")
 
 enum narr_ph { NARR_PHS(NARR_ENUM) PH_N };
@@ -342,74 +369,9 @@ static enum narr_key from_say(struct narr_ctx *);
 static int	key_index(const char *);
 static int	ph_index(const char *, size_t);
 static void	set_net(struct narr_ctx *);
-static enum narr_key cl_app(struct narr_ctx *);
-static enum narr_key cl_pop3(struct narr_ctx *, const char *);
-static enum narr_key cl_imap(struct narr_ctx *, const char *);
-static enum narr_key cl_state(struct narr_ctx *);
-static const char *sess_find(const struct narr_ctx *, const char *);
-static const char *mid_subject(const struct scenario *, const char *,
-		    size_t);
 static void	ctx_init(struct narr_ctx *, const struct sim *, size_t,
 		    const char *);
 static void	ctx_free(struct narr_ctx *);
-
-/* ---------------------------------------------------------------- */
-/* Small text helpers */
-
-static int
-starts(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-static int
-starts_ci(const char *s, const char *prefix)
-{
-	return strncasecmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* The length of s's first line. */
-static size_t
-line_len(const char *s)
-{
-	return strcspn(s, "\r\n");
-}
-
-/* The word at s (up to a space or the end of the line) and its length. */
-static size_t
-word_len(const char *s)
-{
-	return strcspn(s, " \t\r\n");
-}
-
-static const char *
-skip_sp(const char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return s;
-}
-
-/* The next word after the one at s, or "" at the end of the line. */
-static const char *
-next_word(const char *s)
-{
-	return skip_sp(s + word_len(s));
-}
-
-/* A whole number at s (digits only); -1 where there is none. */
-static long long
-num_at(const char *s)
-{
-	long long v = 0;
-	int n = 0;
-
-	while (*s >= '0' && *s <= '9' && n < 18) {
-		v = v * 10 + (*s++ - '0');
-		n++;
-	}
-	return n > 0 ? v : -1;
-}
 
 /* ---------------------------------------------------------------- */
 /* Placeholder values */
@@ -730,462 +692,6 @@ set_net(struct narr_ctx *c)
 /* ---------------------------------------------------------------- */
 /* Sessions: the command a reply answers */
 
-/*
- * The newest command line of the client of this record's session (the
- * text after "C: ") that starts with prefix (any where prefix is NULL),
- * or NULL.  The record is a server's reply (node: server, peer: client)
- * or a client's command (node: client, peer: server); the search looks
- * back through the trace and stops where the session began: where the
- * server's side of the connection became ESTABLISHED.
- */
-static const char *
-sess_find(const struct narr_ctx *c, const char *prefix)
-{
-	const struct trace_rec *r = c->r;
-	int is_server = starts(trace_text_at(c->tr, r->text), "S: ");
-	int server = is_server ? r->node : r->peer;
-	int client = is_server ? r->peer : r->node;
-	size_t stop = c->rec > SESS_LOOKBACK ? c->rec - SESS_LOOKBACK : 0;
-
-	if (server < 0 || client < 0)
-		return NULL;
-	for (size_t i = c->rec; i-- > stop;) {
-		const struct trace_rec *q = trace_get(c->tr, i);
-
-		if (q->kind == TR_TCP_STATE && q->node == server &&
-		    q->peer == client && ((q->a >> 8) & 255) == TCP_ESTABLISHED)
-			return NULL;
-		if (q->kind != TR_APP || q->a != r->a || q->node != client ||
-		    q->peer != server)
-			continue;
-		const char *t = trace_text_at(c->tr, q->text);
-
-		if (!starts(t, "C: "))
-			continue;
-		if (prefix == NULL || starts_ci(t + 3, prefix))
-			return t + 3;
-	}
-	return NULL;
-}
-
-/* ---------------------------------------------------------------- */
-/* POP3 (RFC 1939) */
-
-/* How many lines a multi-line listing holds, without the final ".". */
-static int
-listing_lines(const char *t)
-{
-	int n = 0;
-
-	for (const char *p = strchr(t, '\n'); p != NULL; p = strchr(p, '\n')) {
-		p++;
-		if (*p != '.' && *p != '(' && *p != '\0')
-			n++;
-	}
-	return n;
-}
-
-static enum narr_key
-cl_pop3(struct narr_ctx *c, const char *t)
-{
-	if (starts(t, "C: ")) {
-		const char *cmd = t + 3;
-		const char *arg = next_word(cmd);
-
-		if (starts_ci(cmd, "USER")) {
-			arg_setn(c, PH_USER, arg, line_len(arg));
-			return K_POP3_USER;
-		}
-		if (starts_ci(cmd, "PASS")) {
-			const char *u = sess_find(c, "USER");
-			if (u != NULL)
-				arg_setn(c, PH_USER, next_word(u),
-				    line_len(next_word(u)));
-			return K_POP3_PASS;
-		}
-		arg_setn(c, PH_VALUE, arg, line_len(arg));
-		if (starts_ci(cmd, "STAT"))
-			return K_POP3_STAT;
-		if (starts_ci(cmd, "LIST"))
-			return K_POP3_LIST;
-		if (starts_ci(cmd, "UIDL"))
-			return K_POP3_UIDL;
-		if (starts_ci(cmd, "RETR"))
-			return K_POP3_RETR;
-		if (starts_ci(cmd, "DELE"))
-			return K_POP3_DELE;
-		if (starts_ci(cmd, "QUIT"))
-			return K_POP3_QUIT;
-		arg_setn(c, PH_VALUE, cmd, line_len(cmd));
-		return K_POP3_COMMAND;
-	}
-	if (!starts(t, "S: "))
-		return K_APP_OTHER;
-
-	const char *line = t + 3;
-	int ok = starts(line, "+OK");
-	const char *text = skip_sp(line + (ok ? 3 : starts(line, "-ERR") ? 4 :
-	    0));
-	const char *cmd = sess_find(c, NULL);
-	const char *p;
-
-	arg_setn(c, PH_REPLY, line, line_len(line));
-	if (cmd == NULL)
-		return ok ? K_POP3_GREETING : K_POP3_ERR;
-	const char *carg = next_word(cmd);
-	if (starts_ci(cmd, "USER") || starts_ci(cmd, "PASS")) {
-		const char *u = starts_ci(cmd, "USER") ? cmd :
-		    sess_find(c, "USER");
-		if (u != NULL)
-			arg_setn(c, PH_USER, next_word(u),
-			    line_len(next_word(u)));
-	} else if (ok)
-		arg_setn(c, PH_VALUE, carg, line_len(carg));
-	if (!ok)
-		return starts_ci(cmd, "USER") || starts_ci(cmd, "PASS") ?
-		    K_POP3_LOGIN_FAILED : K_POP3_ERR;
-	if (starts_ci(cmd, "USER"))
-		return K_POP3_USER_OK;
-	if (starts_ci(cmd, "PASS")) {
-		/* "+OK penerima's maildrop has 1 message (12390 octets)" */
-		if ((p = strstr(text, " has ")) != NULL && num_at(p + 5) >= 0)
-			arg_printf(c, PH_COUNT, "%lld", num_at(p + 5));
-		if ((p = strchr(text, '(')) != NULL && num_at(p + 1) >= 0)
-			arg_printf(c, PH_LEN, "%lld", num_at(p + 1));
-		return K_POP3_LOGIN_OK;
-	}
-	if (starts_ci(cmd, "STAT")) {
-		/* RFC 1939 5: "+OK nn mm", messages and octets. */
-		if (num_at(text) >= 0)
-			arg_printf(c, PH_COUNT, "%lld", num_at(text));
-		if (num_at(next_word(text)) >= 0)
-			arg_printf(c, PH_LEN, "%lld", num_at(next_word(text)));
-		return K_POP3_STAT_REPLY;
-	}
-	if (starts_ci(cmd, "LIST")) {
-		if (strchr(t, '\n') != NULL)
-			arg_printf(c, PH_COUNT, "%d", listing_lines(t));
-		else if (num_at(text) >= 0)
-			arg_printf(c, PH_COUNT, "%lld", num_at(text));
-		return K_POP3_LIST_REPLY;
-	}
-	if (starts_ci(cmd, "UIDL")) {
-		arg_printf(c, PH_COUNT, "%d", strchr(t, '\n') ?
-		    listing_lines(t) : 1);
-		return K_POP3_UIDL_REPLY;
-	}
-	if (starts_ci(cmd, "RETR")) {
-		if (num_at(text) >= 0)
-			arg_printf(c, PH_LEN, "%lld", num_at(text));
-		return K_POP3_RETR_REPLY;
-	}
-	if (starts_ci(cmd, "DELE"))
-		return K_POP3_DELE_REPLY;
-	if (starts_ci(cmd, "QUIT"))
-		return K_POP3_BYE;
-	return K_POP3_OK;
-}
-
-/* ---------------------------------------------------------------- */
-/* IMAP (RFC 3501) */
-
-/* The command verb after the tag, past a "UID" prefix (RFC 3501 6.4.8). */
-static const char *
-imap_verb(const char *cmd)
-{
-	const char *v = next_word(cmd);
-
-	if (starts_ci(v, "UID "))
-		v = next_word(v);
-	return v;
-}
-
-static int
-verb_is(const char *v, const char *name)
-{
-	size_t n = strlen(name);
-
-	return strncasecmp(v, name, n) == 0 && word_len(v) == n;
-}
-
-/* A LOGIN's user name, without the quotes a client may put around it. */
-static void
-set_imap_user(struct narr_ctx *c, const char *login)
-{
-	const char *u = next_word(imap_verb(login));
-	size_t n = word_len(u);
-
-	if (n >= 2 && u[0] == '"' && u[n - 1] == '"') {
-		u++;
-		n -= 2;
-	}
-	if (n > 0)
-		arg_setn(c, PH_USER, u, n);
-}
-
-static enum narr_key
-cl_imap(struct narr_ctx *c, const char *t)
-{
-	if (starts(t, "C: ")) {
-		const char *cmd = t + 3;
-		const char *v = imap_verb(cmd);
-		const char *arg = next_word(v);
-
-		if (verb_is(v, "LOGIN")) {
-			set_imap_user(c, cmd);
-			return K_IMAP_LOGIN;
-		}
-		/* FETCH and STORE: the message numbers, not the item list. */
-		arg_setn(c, PH_VALUE, arg, verb_is(v, "FETCH") ||
-		    verb_is(v, "STORE") ? word_len(arg) : line_len(arg));
-		if (verb_is(v, "SELECT") || verb_is(v, "EXAMINE"))
-			return K_IMAP_SELECT;
-		if (verb_is(v, "SEARCH"))
-			return K_IMAP_SEARCH;
-		if (verb_is(v, "FETCH"))
-			return K_IMAP_FETCH;
-		if (verb_is(v, "STORE"))
-			return K_IMAP_STORE;
-		if (verb_is(v, "EXPUNGE") || verb_is(v, "CLOSE"))
-			return K_IMAP_EXPUNGE;
-		if (verb_is(v, "LOGOUT"))
-			return K_IMAP_LOGOUT;
-		arg_setn(c, PH_VALUE, v, line_len(v));
-		return K_IMAP_COMMAND;
-	}
-	if (!starts(t, "S: "))
-		return K_APP_OTHER;
-
-	/*
-	 * A server record may hold several response lines: untagged data
-	 * ("* 1 EXISTS", "* SEARCH 1 2", "* 1 FETCH ...") and the tagged
-	 * status that completes a command ("a3 OK FETCH completed").  What
-	 * the untagged lines say is kept by kind; the first kind found
-	 * names the record.
-	 */
-	const char *tagged = NULL, *first = t + 3;
-	enum narr_key untagged = K_N;
-
-	for (const char *p = first; *p != '\0';) {
-		size_t n = line_len(p);
-
-		if (starts(p, "* ")) {
-			const char *w = p + 2;
-			const char *w2 = next_word(w);
-			long long num = num_at(w);
-			enum narr_key k = K_N;
-
-			if (starts_ci(w, "BYE"))
-				k = K_IMAP_BYE;
-			else if (starts_ci(w, "SEARCH")) {
-				int found = 0;
-				for (const char *q = w2; q < p + n && *q;
-				    q = next_word(q))
-					found += num_at(q) >= 0;
-				arg_printf(c, PH_COUNT, "%d", found);
-				k = K_IMAP_SEARCH_RESULT;
-			} else if (starts_ci(w, "FLAGS ")) {
-				arg_setn(c, PH_VALUE, w2, n - (size_t)(w2 - p));
-				k = K_IMAP_FLAGS;
-			} else if (starts_ci(w, "OK [")) {
-				/* RFC 3501 7.1: a response code in brackets. */
-				const char *code = w + 4;
-				const char *arg = next_word(code);
-				static const struct {
-					const char *name;
-					enum narr_key key;
-				} codes[] = {
-					{ "UIDVALIDITY", K_IMAP_UIDVALIDITY },
-					{ "UIDNEXT", K_IMAP_UIDNEXT },
-					{ "UNSEEN", K_IMAP_UNSEEN },
-					{ "PERMANENTFLAGS", K_IMAP_PERMANENTFLAGS },
-				};
-				for (size_t i = 0; i < sizeof codes /
-				    sizeof codes[0]; i++)
-					if (starts_ci(code, codes[i].name) &&
-					    code[strlen(codes[i].name)] == ' ')
-						k = codes[i].key;
-				if (k != K_N)
-					arg_setn(c, PH_VALUE, arg,
-					    strcspn(arg, "]\r\n"));
-			} else if (num >= 0 && verb_is(w2, "EXISTS")) {
-				arg_printf(c, PH_COUNT, "%lld", num);
-				k = K_IMAP_EXISTS;
-			} else if (num >= 0 && verb_is(w2, "RECENT")) {
-				arg_printf(c, PH_COUNT, "%lld", num);
-				k = K_IMAP_RECENT;
-			} else if (num >= 0 && verb_is(w2, "FETCH")) {
-				/* The message comes as a literal: {SIZE}. */
-				const char *lit = memchr(p, '{', n);
-				arg_printf(c, PH_VALUE, "%lld", num);
-				if (lit != NULL && num_at(lit + 1) >= 0) {
-					arg_printf(c, PH_LEN, "%lld",
-					    num_at(lit + 1));
-					k = K_IMAP_FETCH_DATA;
-				} else	/* no message: flags, after a STORE */
-					k = K_IMAP_FETCH_FLAGS;
-			} else if (num >= 0 && verb_is(w2, "EXPUNGE")) {
-				arg_printf(c, PH_VALUE, "%lld", num);
-				k = K_IMAP_EXPUNGED;
-			}
-			if (k == K_IMAP_BYE || (untagged == K_N && k != K_N))
-				untagged = k;
-		} else if (!starts(p, "+") && tagged == NULL && n > 0 &&
-		    p[0] != '(' && p[0] != ')')
-			tagged = p;
-		p += n;
-		while (*p == '\r' || *p == '\n')
-			p++;
-	}
-
-	const char *cmd = NULL;
-	if (tagged != NULL) {
-		/* The command with the same tag, else the newest. */
-		char tag[72];
-		size_t tl = word_len(tagged);
-
-		if (tl < sizeof tag - 1) {
-			memcpy(tag, tagged, tl);
-			tag[tl] = ' ';
-			tag[tl + 1] = '\0';
-			cmd = sess_find(c, tag);
-		}
-		arg_setn(c, PH_REPLY, tagged, line_len(tagged));
-	} else
-		arg_setn(c, PH_REPLY, first, line_len(first));
-	if (cmd == NULL)
-		cmd = sess_find(c, NULL);
-	if (cmd != NULL && verb_is(imap_verb(cmd), "LOGIN"))
-		set_imap_user(c, cmd);
-
-	if (cmd == NULL && tagged == NULL && starts_ci(first, "* OK"))
-		return K_IMAP_GREETING;
-	if (untagged == K_IMAP_BYE)
-		return K_IMAP_BYE;
-	if (tagged == NULL)
-		return untagged != K_N ? untagged : K_IMAP_UNTAGGED;
-	const char *st = next_word(tagged);
-	const char *v = cmd ? imap_verb(cmd) : "";
-
-	if (verb_is(st, "NO") || verb_is(st, "BAD")) {
-		if (verb_is(v, "LOGIN"))
-			return K_IMAP_LOGIN_FAILED;
-		return verb_is(st, "NO") ? K_IMAP_NO : K_IMAP_BAD;
-	}
-	if (!verb_is(st, "OK"))
-		return K_IMAP_UNTAGGED;
-	if (verb_is(v, "LOGIN"))
-		return K_IMAP_LOGIN_OK;
-	if (verb_is(v, "SELECT") || verb_is(v, "EXAMINE"))
-		return K_IMAP_SELECT_OK;
-	if (verb_is(v, "SEARCH"))
-		return K_IMAP_SEARCH_OK;
-	if (verb_is(v, "FETCH"))
-		return K_IMAP_FETCH_OK;
-	if (verb_is(v, "STORE"))
-		return K_IMAP_STORE_OK;
-	if (verb_is(v, "EXPUNGE") || verb_is(v, "CLOSE"))
-		return K_IMAP_EXPUNGE_OK;
-	if (verb_is(v, "LOGOUT"))
-		return K_IMAP_LOGOUT_OK;
-	return K_IMAP_OK;
-}
-
-static enum narr_key
-cl_app(struct narr_ctx *c)
-{
-	const char *t = trace_text_at(c->tr, c->r->text);
-
-	arg_set(c, PH_PROTO, app_proto_name((enum app_proto)c->r->a));
-	switch (c->r->a) {
-	case APP_POP3:
-		return cl_pop3(c, t);
-	case APP_IMAP:
-		return cl_imap(c, t);
-	default:
-		arg_setn(c, PH_VALUE, t, line_len(t));
-		return K_APP_OTHER;
-	}
-}
-
-/* ---------------------------------------------------------------- */
-/* Changes of state: the texts of sim_state() */
-
-/*
- * The subject of a message, from its Message-ID as mua.c makes it
- * ("<SECONDS.ACTION.SEED@HOST>"): the send action it names, where that
- * action was indeed done by the host named.
- */
-static const char *
-mid_subject(const struct scenario *sc, const char *mid, size_t n)
-{
-	if (n < 8 || mid[0] != '<')
-		return NULL;
-	const char *p = mid + 1, *end = mid + n;
-
-	while (p < end && *p >= '0' && *p <= '9')
-		p++;
-	if (p >= end || *p != '.')
-		return NULL;
-	long long ai = num_at(++p);
-	if (ai < 0 || ai >= sc->nactions)
-		return NULL;
-	const char *at = memchr(p, '@', (size_t)(end - p));
-	const char *gt = at ? memchr(at, '>', (size_t)(end - at)) : NULL;
-	const struct sc_action *a = &sc->actions[ai];
-
-	if (gt == NULL || a->kind != SC_ACT_SEND || !node_ok(sc, a->node))
-		return NULL;
-	const char *host = sc->nodes[a->node].hostname;
-	if (host == NULL || strlen(host) != (size_t)(gt - at - 1) ||
-	    strncasecmp(host, at + 1, (size_t)(gt - at - 1)) != 0)
-		return NULL;
-	return a->subject[0] ? a->subject : NULL;
-}
-
-/* A message-id at s: {subject}; returns whether it is a bounce's. */
-static int
-set_mid(struct narr_ctx *c, const char *s)
-{
-	size_t n = word_len(s);
-
-	arg_set(c, PH_SUBJECT, mid_subject(c->sc, s, n));
-	for (size_t i = 0; i + 8 <= n; i++)
-		if (memcmp(s + i, ".bounce@", 8) == 0)
-			return 1;
-	return 0;
-}
-
-static enum narr_key
-cl_state(struct narr_ctx *c)
-{
-	const char *t = trace_text_at(c->tr, c->r->text);
-	const char *w2 = next_word(t);
-
-	if (c->r->a != ST_DELIVERY)
-		arg_printf(c, PH_COUNT, "%u", c->r->b);
-	switch (c->r->a) {
-	case ST_CLIENT_STORE:
-		/* device.c: "POP3 user uidl"; trace.h: "message-id". */
-		if (starts(t, "<")) {
-			set_mid(c, t);
-			return K_ST_CLIENT_STORE;
-		}
-		arg_setn(c, PH_PROTO, t, word_len(t));
-		arg_setn(c, PH_USER, w2, word_len(w2));
-		arg_setn(c, PH_VALUE, next_word(w2),
-		    word_len(next_word(w2)));
-		if (starts(t, "POP3 "))
-			return K_ST_CLIENT_STORE_POP3;
-		if (starts(t, "IMAP "))
-			return K_ST_CLIENT_STORE_IMAP;
-		return K_ST_CLIENT_STORE;
-	default:
-		arg_setn(c, PH_VALUE, t, line_len(t));
-		return K_ST_OTHER;
-	}
-}
-
 /* ---------------------------------------------------------------- */
 /* Classifying a record */
 
@@ -1230,16 +736,8 @@ classify(struct narr_ctx *c)
 		return K_UNKNOWN;
 	set_common(c);
 	set_net(c);
-	if (r->say != 0)
-		return from_say(c);
-	switch (r->kind) {
-	case TR_APP:
-		return cl_app(c);
-	case TR_STATE:
-		return cl_state(c);
-	default:
-		return K_UNKNOWN;
-	}
+	/* Every layer writes its key (trace.h); a record without one is a bug. */
+	return r->say != 0 ? from_say(c) : K_UNKNOWN;
 }
 
 static void

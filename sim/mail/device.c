@@ -20,9 +20,10 @@ device_mark_fetched(struct sim *s, int node)
 void
 device_store(struct sim *s, int node, int server, const char *user,
     enum fetch_proto proto, const char *uidl, uint32_t uidvalidity,
-    uint32_t uid, const uint8_t *p, size_t n, int flags)
+    uint32_t uid, const uint8_t *p, size_t n, int flags, const char *key)
 {
 	struct device *d = &s->mail->devices[node];
+	struct say y;
 
 	d->fetched = 1;
 	if (d->nmsgs == d->capmsgs) {
@@ -39,9 +40,17 @@ device_store(struct sim *s, int node, int server, const char *user,
 	m->uid = uid;
 	m->flags = flags;
 	buf_append(&m->data, p, n);
-	sim_state(s, node, ST_CLIENT_STORE, (uint32_t)d->nmsgs, "%s %s %s",
-	    proto == FETCH_POP3 ? "POP3" : "IMAP", user,
-	    uidl ? uidl : "");
+	say_begin(&y, key);
+	say_str(&y, "proto", proto == FETCH_POP3 ? "POP3" : "IMAP");
+	say_str(&y, "user", user);
+	say_num(&y, "count", d->nmsgs);
+	if (uidl != NULL)
+		say_str(&y, "value", uidl);
+	else
+		say_num(&y, "uid", uid);
+	sim_state_say(s, node, ST_CLIENT_STORE, (uint32_t)d->nmsgs,
+	    sim_say(s, &y), "%s %s %s", proto == FETCH_POP3 ? "POP3" : "IMAP",
+	    user, uidl ? uidl : "");
 }
 
 int

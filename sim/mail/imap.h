@@ -23,12 +23,13 @@ struct imap_world {
 	 * \Recent, not yet seen by any read-write session (RFC 3501 2.3.2).
 	 */
 	uint32_t	*recent_floor;
+	/* How each side ends its own (imap_free_all(), imap_world.c). */
+	void		(*end_sessions)(struct sim *);	/* set by the server */
+	void		(*end_clients)(struct sim *);	/* set by the client */
 };
 
-/* The world's IMAP part, made on first use. */
+/* The world's IMAP part, made on first use (imap_world.c). */
 struct imap_world *imap_world(struct sim *s);
-/* imap_client.c: free every device session (from imap_free_all()). */
-void	 imap_client_free_all(struct sim *s);
 
 /* ---- imap_fetch.c: the message side of FETCH and SEARCH ------------ */
 
@@ -43,9 +44,10 @@ struct imap_msgref {
  * Appends the data items of one FETCH response for ref, without the
  * "* n FETCH (" around them: "UID 4 FLAGS (\Seen) BODY[] {N}..."
  * items are IMAP_FA_* (the request's, plus UID and FLAGS where the
- * server adds them); the sections come from req.
+ * server adds them); the sections come from req.  Returns the octets
+ * of the message it carries (BODY[...], RFC822*), for the narration.
  */
-void	 imap_fetch_data(struct sim *s, const struct imap_msgref *ref,
+size_t	 imap_fetch_data(struct sim *s, const struct imap_msgref *ref,
 	    int items, const struct imap_fetch_req *req, struct buf *out);
 /* Does this FETCH set \Seen (RFC 3501 6.4.5: BODY[...] and RFC822, not .PEEK)? */
 int	 imap_fetch_marks_seen(const struct imap_fetch_req *req);

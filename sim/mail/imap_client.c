@@ -18,6 +18,10 @@
  * the tagged completion and picks the next state.  Untagged data (EXISTS,
  * UIDVALIDITY, SEARCH, FETCH) is noted as it arrives before it.  One
  * command at a time, so a student can match each with its answer.
+ *
+ * A server that falls silent does not hold the device for ever: after
+ * IC_REPLY_NS without a byte from it the client gives up (RST); the mail
+ * stays on the server, and what was downloaded whole stays on the device.
  */
 #include "dns.h"
 #include "imap.h"
@@ -40,6 +44,18 @@ enum ic_state {
 	IC_DONE,
 };
 
+/*
+ * How long the client waits for the server to say something.  RFC 3501
+ * gives the server an autologout of at least 30 minutes (5.4) and the
+ * client no timer at all.  We borrow RFC 5321 4.5.3.2: "an SMTP client
+ * MUST provide a timeout mechanism", 5 minutes for the greeting and a
+ * command's reply, the wait starting again with every piece that
+ * arrives (4.5.3.2.5, the DATA block), so a big message on a slow line
+ * is not cut.  Five minutes is longer than TCP's retransmissions give a
+ * dead peer (sim/net/tcp.c): this timer catches a live, silent server.
+ */
+#define IC_REPLY_NS	(5 * 60 * SIM_SEC)
+
 /* The pieces of a command: a literal waits for "+" (RFC 3501 7.5). */
 #define IC_PIECES	4
 
@@ -60,9 +76,43 @@ struct imap_client {
 	uint32_t	 exists, uidvalidity;
 	uint32_t	*uids;		/* to download */
 	int		 nuids, iuid;
+	ev_id		 timer;		/* the wait for the server (IC_REPLY_NS) */
 };
 
 static void	ic_enter_state(struct imap_client *, enum ic_state);
+static void	ic_free_all(struct sim *);
+static void	ic_free(struct imap_client *);
+
+/* The server said nothing for IC_REPLY_NS: give up on it. */
+static void
+ic_timer_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
+{
+	struct imap_client *ic = obj;
+
+	(void)ctx;
+	(void)a;
+	(void)b;
+	ic->timer = 0;
+	if (tcp_conn_unsent(ic->c) > 0) {
+		/* Our own command is still on its way: TCP watches that. */
+		ic->timer = evq_at(ic->s->q, sim_time(ic->s) + IC_REPLY_NS,
+		    ic_timer_fire, NULL, ic, 0, 0);
+		return;
+	}
+	/* No LOGOUT to a server that does not listen: RST, and forget it. */
+	tcp_abort(ic->c);
+	ic->c = NULL;
+	ic_free(ic);
+}
+
+/* (Re)start the wait for the server: a command sent, or bytes received. */
+static void
+ic_timer_start(struct imap_client *ic)
+{
+	evq_cancel(ic->s->q, ic->timer);
+	ic->timer = evq_at(ic->s->q, sim_time(ic->s) + IC_REPLY_NS,
+	    ic_timer_fire, NULL, ic, 0, 0);
+}
 
 /* ---- commands ------------------------------------------------------ */
 
@@ -112,19 +162,30 @@ cmd_string(struct imap_client *ic, const char *s, const char *secret)
 	ic->npieces++;
 }
 
-/* Send the next piece and record it as one application message. */
+/*
+ * Send the next piece and record it as one application message.  y is
+ * the narration of the command the client chose (it knows why it sends
+ * it); NULL for the rest of a command after the server's "+".
+ */
 static void
-cmd_send_piece(struct imap_client *ic)
+cmd_send_piece(struct imap_client *ic, struct say *y)
 {
 	int k = ic->sent++;
+	struct say rest;
 	char *text;
 
 	if (k == ic->npieces - 1)
 		buf_puts(&ic->wire[k], "\r\n");
 	tcp_send(ic->c, ic->wire[k].data, ic->wire[k].len);
+	ic_timer_start(ic);
 	text = xasprintf("C: %s", ic->shown[k].data ? (char *)ic->shown[k].data :
 	    "");
-	sim_app(ic->s, ic->node, ic->server, APP_IMAP, text, strlen(text));
+	if (y == NULL) {
+		say_begin(&rest, "imap.literal");
+		y = &rest;
+	}
+	sim_app_say(ic->s, ic->node, ic->server, APP_IMAP, text, strlen(text),
+	    sim_say(ic->s, y));
 	free(text);
 }
 
@@ -141,6 +202,7 @@ ic_free(struct imap_client *ic)
 		}
 	if (ic->dns)
 		dns_cancel(ic->s, ic->dns);
+	evq_cancel(ic->s->q, ic->timer);
 	buf_free(&ic->in);
 	for (int i = 0; i < IC_PIECES; i++) {
 		buf_free(&ic->wire[i]);
@@ -153,37 +215,51 @@ ic_free(struct imap_client *ic)
 static void
 ic_enter_state(struct imap_client *ic, enum ic_state st)
 {
+	struct say y;
+
 	ic->state = st;
 	switch (st) {
 	case IC_LOGIN:
 		cmd_begin(ic, "LOGIN");
 		cmd_string(ic, ic->user, NULL);
 		cmd_string(ic, ic->password, "(password)");
-		cmd_send_piece(ic);
+		say_begin(&y, "imap.login");
+		say_str(&y, "user", ic->user);
+		cmd_send_piece(ic, &y);
 		break;
 	case IC_SELECT:
 		cmd_begin(ic, "SELECT INBOX");
-		cmd_send_piece(ic);
+		say_begin(&y, "imap.select");
+		say_str(&y, "value", "INBOX");
+		cmd_send_piece(ic, &y);
 		break;
 	case IC_SEARCH:
 		/* Every UID, whatever the flags: "unseen" is not "not here". */
 		cmd_begin(ic, "UID SEARCH ALL");
-		cmd_send_piece(ic);
+		say_begin(&y, "imap.search");
+		say_str(&y, "value", "ALL");
+		cmd_send_piece(ic, &y);
 		break;
 	case IC_FETCH: {
 		/* BODY[], not BODY.PEEK[]: reading it marks it \Seen (6.4.5). */
-		char *verb = xasprintf("UID FETCH %u (FLAGS BODY[])",
-		    ic->uids[ic->iuid++]);
+		uint32_t uid = ic->uids[ic->iuid++];
+		char *verb = xasprintf("UID FETCH %u (FLAGS BODY[])", uid);
 		cmd_begin(ic, verb);
 		free(verb);
-		cmd_send_piece(ic);
+		/* By UID, not by message number: the narration says which (6.4.8). */
+		say_begin(&y, "imap.fetch_uid");
+		say_num(&y, "uid", uid);
+		cmd_send_piece(ic, &y);
 		break;
 	}
 	case IC_LOGOUT:
 		cmd_begin(ic, "LOGOUT");
-		cmd_send_piece(ic);
+		say_begin(&y, "imap.logout");
+		cmd_send_piece(ic, &y);
 		break;
 	case IC_DONE:
+		evq_cancel(ic->s->q, ic->timer);
+		ic->timer = 0;
 		tcp_close(ic->c);
 		break;
 	default:
@@ -223,7 +299,8 @@ got_fetch(struct imap_client *ic, const struct imap_resp *r)
 	    ic->uidvalidity, uid))
 		return;
 	device_store(ic->s, ic->node, ic->server, ic->user, FETCH_IMAP, NULL,
-	    ic->uidvalidity, uid, (const uint8_t *)body->s, body->len, flags);
+	    ic->uidvalidity, uid, (const uint8_t *)body->s, body->len, flags,
+	    "state.client_store_imap");
 }
 
 /* Untagged data arrives before the tagged completion of its command. */
@@ -270,7 +347,7 @@ ic_response(struct imap_client *ic, const struct imap_resp *r)
 	if (r->kind == IMAP_RESP_CONT) {
 		/* The server is ready for our literal. */
 		if (ic->sent < ic->npieces)
-			cmd_send_piece(ic);
+			cmd_send_piece(ic, NULL);
 		return;
 	}
 	if (r->kind == IMAP_RESP_UNTAGGED) {
@@ -319,6 +396,7 @@ ic_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
 	(void)c;
 	if (ic->state == IC_DONE || n == 0)
 		return;
+	ic_timer_start(ic);	/* the server is alive */
 	buf_append(&ic->in, p, n);
 	while (ic->state != IC_DONE) {
 		size_t len;
@@ -354,6 +432,7 @@ ic_connected(struct tcp_conn *c, void *u)
 
 	(void)c;
 	ic->state = IC_GREETING;
+	ic_timer_start(ic);
 }
 
 static void
@@ -364,6 +443,8 @@ ic_peer_closed(struct tcp_conn *c, void *u)
 	/* The server hung up (after BYE, or without a word): we close too. */
 	if (ic->state != IC_DONE) {
 		ic->state = IC_DONE;
+		evq_cancel(ic->s->q, ic->timer);
+		ic->timer = 0;
 		tcp_close(c);
 	}
 }
@@ -427,6 +508,7 @@ imap_fetch(struct sim *s, int ai)
 	struct imap_world *w = imap_world(s);
 	struct imap_client *ic;
 
+	w->end_clients = ic_free_all;
 	/* A switched-off device checks nothing. */
 	if (!s->nodes[act->node].up)
 		return;
@@ -450,8 +532,8 @@ imap_fetch(struct sim *s, int ai)
 }
 
 /* From imap_free_all(): devices still fetching when the world ends. */
-void
-imap_client_free_all(struct sim *s)
+static void
+ic_free_all(struct sim *s)
 {
 	struct imap_world *w = s->mail->imap;
 

@@ -748,7 +748,7 @@ header_fields(const uint8_t *p, const struct ent *t,
 }
 
 /* BODY[...]<origin> and its data, always as a literal, or NIL if no such part. */
-static void
+static size_t
 put_section(struct buf *out, const uint8_t *p, size_t n,
     const struct ent *root, const struct imap_section *sec)
 {
@@ -791,7 +791,7 @@ put_section(struct buf *out, const uint8_t *p, size_t n,
 		z = n;			/* BODY[]: the whole message */
 	} else if (e == NULL) {
 		buf_puts(out, "NIL");
-		return;
+		return 0;
 	} else if (sec->kind == IMAP_SECT_ALL) {
 		a = e->body;
 		z = e->end;
@@ -804,7 +804,7 @@ put_section(struct buf *out, const uint8_t *p, size_t n,
 		    &e->kids[0] : NULL;
 		if (t == NULL) {
 			buf_puts(out, "NIL");
-			return;
+			return 0;
 		}
 		if (sec->kind == IMAP_SECT_HEADER) {
 			a = t->hdr;
@@ -830,6 +830,7 @@ put_section(struct buf *out, const uint8_t *p, size_t n,
 	if (z > a)
 		buf_append(out, src + a, z - a);
 	buf_free(&tmp);
+	return z - a;
 }
 
 /*
@@ -887,14 +888,15 @@ imap_internal_date(struct sim *s, const struct mbox_msg *m, struct buf *out)
 	    (int)(sec % 60), off < 0 ? '-' : '+', aoff / 60, aoff % 60);
 }
 
-/* The literal of RFC822, RFC822.HEADER, RFC822.TEXT. */
-static void
+/* The literal of RFC822, RFC822.HEADER, RFC822.TEXT; returns its octets. */
+static size_t
 put_rfc822(struct buf *out, const char *name, const uint8_t *p, size_t a,
     size_t z)
 {
 	buf_printf(out, "%s {%zu}\r\n", name, z - a);
 	if (z > a)
 		buf_append(out, p + a, z - a);
+	return z - a;
 }
 
 /*
@@ -902,10 +904,11 @@ put_rfc822(struct buf *out, const char *name, const uint8_t *p, size_t a,
  * client looks each item up by name).  The MIME structure is read only
  * when an item needs it: FLAGS and BODY[] alone never parse the body.
  */
-void
+size_t
 imap_fetch_data(struct sim *s, const struct imap_msgref *ref, int items,
     const struct imap_fetch_req *req, struct buf *out)
 {
+	size_t octets = 0;
 	const struct mbox_msg *m = ref->m;
 	const uint8_t *p = m->data.data ? m->data.data : (const uint8_t *)"";
 	size_t n = m->data.len;
@@ -959,23 +962,27 @@ imap_fetch_data(struct sim *s, const struct imap_msgref *ref, int items,
 	}
 	if (items & IMAP_FA_RFC822_HEADER) {
 		SEP();
-		put_rfc822(out, "RFC822.HEADER", p, root.hdr, root.body);
+		octets += put_rfc822(out, "RFC822.HEADER", p, root.hdr,
+		    root.body);
 	}
 	if (items & IMAP_FA_RFC822_TEXT) {
 		SEP();
-		put_rfc822(out, "RFC822.TEXT", p, root.body, root.end);
+		octets += put_rfc822(out, "RFC822.TEXT", p, root.body,
+		    root.end);
 	}
 	if (items & IMAP_FA_RFC822) {
 		SEP();
-		put_rfc822(out, "RFC822", p, 0, n);
+		octets += put_rfc822(out, "RFC822", p, 0, n);
 	}
 	for (int i = 0; req && i < req->nsect; i++) {
 		SEP();
-		put_section(out, p, n, need_tree ? &root : NULL, &req->sect[i]);
+		octets += put_section(out, p, n, need_tree ? &root : NULL,
+		    &req->sect[i]);
 	}
 #undef SEP
 	if (need_tree)
 		ent_free(&root);
+	return octets;
 }
 
 /* ---- SEARCH (RFC 3501 6.4.4) ----------------------------------------- */

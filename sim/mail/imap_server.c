@@ -39,6 +39,8 @@ _Static_assert((int)IMAP_FL_SEEN == (int)MSGF_SEEN &&
     (int)IMAP_FL_DRAFT == (int)MSGF_DRAFT, "IMAP_FL_* and MSGF_* differ");
 #define STORED_FLAGS	(MSGF_SEEN | MSGF_ANSWERED | MSGF_FLAGGED | \
 			 MSGF_DELETED | MSGF_DRAFT)
+/* The same, as FLAGS and PERMANENTFLAGS name them (RFC 3501 7.2.6). */
+#define ALL_FLAGS	"\\Answered \\Flagged \\Deleted \\Seen \\Draft"
 
 /*
  * RFC 3501 6.2: LOGINDISABLED must be announced where LOGIN is refused
@@ -47,6 +49,13 @@ _Static_assert((int)IMAP_FL_SEEN == (int)MSGF_SEEN &&
  * is allowed, and so we do not announce it; nor STARTTLS.
  */
 #define CAPABILITIES	"IMAP4rev1 AUTH=PLAIN"
+
+/*
+ * RFC 3501 5.4: "If a server has an inactivity autologout timer, the
+ * duration of that timer MUST be at least 30 minutes."  Without one, a
+ * client whose machine went off would keep its session for ever.
+ */
+#define AUTOLOGOUT_NS	(30 * 60 * SIM_SEC)
 
 /* Keep the order: the checks compare states (IS_AUTH and later are logged in). */
 enum is_state {
@@ -80,6 +89,7 @@ struct imap_sess {
 	uint32_t	 view_next;	/* UIDs from here on are not in the view yet */
 	int		 auth_wait;	/* AUTHENTICATE: the next line is the response */
 	char		 auth_tag[IMAP_TAG_MAX + 1];
+	ev_id		 idle;		/* the autologout timer (AUTOLOGOUT_NS) */
 };
 
 /* The names RFC 3501 section 3 gives the states, for the BAD replies. */
@@ -119,14 +129,23 @@ enter_state(struct imap_sess *ss, enum is_state st)
 		ss->nview = ss->capview = 0;
 		ss->mb = NULL;
 	}
+	/* Logging out: nothing is left for the autologout timer to do. */
+	if (st == IS_LOGOUT) {
+		evq_cancel(ss->s->q, ss->idle);
+		ss->idle = 0;
+	}
 	ss->state = st;
 }
 
 /* ---- output ---------------------------------------------------------- */
 
-/* Queue one response (its bytes, CRLF included) and record it. */
+/*
+ * Queue one response (its bytes, CRLF included) and record it with its
+ * narration y, which the server chose knowing what the response answers;
+ * the response itself goes with it as {reply}.
+ */
 static void
-put_resp(struct imap_sess *ss, const uint8_t *p, size_t n)
+put_resp(struct imap_sess *ss, struct say *y, const uint8_t *p, size_t n)
 {
 	struct buf shown = { 0 };
 
@@ -134,28 +153,90 @@ put_resp(struct imap_sess *ss, const uint8_t *p, size_t n)
 	/* The trace gets one readable line: a message body becomes its size. */
 	buf_puts(&shown, "S: ");
 	imap_shown(p, n, &shown);
-	sim_app(ss->s, ss->node, ss->peer, APP_IMAP, (char *)shown.data,
-	    shown.len);
+	say_str(y, "reply", (char *)shown.data + 3);
+	sim_app_say(ss->s, ss->node, ss->peer, APP_IMAP, (char *)shown.data,
+	    shown.len, sim_say(ss->s, y));
 	buf_free(&shown);
 }
 
-static void
-putf(struct imap_sess *ss, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* One response line from a format; the CRLF is added here. */
 static void
-putf(struct imap_sess *ss, const char *fmt, ...)
+vput(struct imap_sess *ss, struct say *y, const char *fmt, va_list ap)
 {
 	struct buf b = { 0 };
+
+	buf_vprintf(&b, fmt, ap);
+	buf_puts(&b, "\r\n");
+	put_resp(ss, y, b.data, b.len);
+	buf_free(&b);
+}
+
+static void	putf(struct imap_sess *, const char *, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+static void	putn(struct imap_sess *, const char *, const char *, long long,
+		    const char *, ...) __attribute__((format(printf, 5, 6)));
+static void	puts_(struct imap_sess *, const char *, const char *,
+		    const char *, const char *, ...)
+		    __attribute__((format(printf, 5, 6)));
+
+/* A response narrated by key alone. */
+static void
+putf(struct imap_sess *ss, const char *key, const char *fmt, ...)
+{
+	struct say y;
 	va_list ap;
 
+	say_begin(&y, key);
 	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
+	vput(ss, &y, fmt, ap);
 	va_end(ap);
-	buf_puts(&b, "\r\n");
-	put_resp(ss, b.data, b.len);
-	buf_free(&b);
+}
+
+/* A response narrated by key with one number, name = v. */
+static void
+putn(struct imap_sess *ss, const char *key, const char *name, long long v,
+    const char *fmt, ...)
+{
+	struct say y;
+	va_list ap;
+
+	say_begin(&y, key);
+	say_num(&y, name, v);
+	va_start(ap, fmt);
+	vput(ss, &y, fmt, ap);
+	va_end(ap);
+}
+
+/* A response narrated by key with one string, name = v. */
+static void
+puts_(struct imap_sess *ss, const char *key, const char *name, const char *v,
+    const char *fmt, ...)
+{
+	struct say y;
+	va_list ap;
+
+	say_begin(&y, key);
+	say_str(&y, name, v);
+	va_start(ap, fmt);
+	vput(ss, &y, fmt, ap);
+	va_end(ap);
+}
+
+/* The key for a number of messages: none, one or many (no "1 message(s)"). */
+static const char *
+count_key(long long n, const char *none, const char *one, const char *many)
+{
+	return n == 0 ? none : n == 1 ? one : many;
+}
+
+/* "* n EXISTS" and "* n RECENT": the new totals (RFC 3501 7.3.1, 7.3.2). */
+static void
+put_counts(struct imap_sess *ss, int exists, int recent)
+{
+	putn(ss, count_key(exists, "imap.exists.none", "imap.exists.one",
+	    "imap.exists"), "count", exists, "* %d EXISTS", exists);
+	putn(ss, count_key(recent, "imap.recent.none", "imap.recent.one",
+	    "imap.recent"), "count", recent, "* %d RECENT", recent);
 }
 
 /* Everything queued for this command leaves at once, as from a real server. */
@@ -264,7 +345,8 @@ sess_sync(struct imap_sess *ss, int expunge_ok)
 				i++;
 				continue;
 			}
-			putf(ss, "* %d EXPUNGE", i + 1);
+			putn(ss, "imap.expunged", "value", i + 1, "* %d EXPUNGE",
+			    i + 1);
 			view_remove(ss, i);
 		}
 	/* 7.3.1, 7.3.2: EXISTS and RECENT give the new totals, not the change. */
@@ -273,8 +355,7 @@ sess_sync(struct imap_sess *ss, int expunge_ok)
 		int r = 0;
 		for (int i = 0; i < ss->nview; i++)
 			r += ss->view[i].recent;
-		putf(ss, "* %d EXISTS", ss->nview);
-		putf(ss, "* %d RECENT", r);
+		put_counts(ss, ss->nview, r);
 	}
 	/* 7.4.2: flags changed by another session come as FETCH (FLAGS ...). */
 	for (int i = 0; i < ss->nview; i++) {
@@ -285,7 +366,8 @@ sess_sync(struct imap_sess *ss, int expunge_ok)
 			continue;
 		struct buf fl = { 0 };
 		imap_put_flags(&fl, view_flags(&ss->view[i], &mb->msgs[k]));
-		putf(ss, "* %d FETCH (FLAGS %s)", i + 1, (char *)fl.data);
+		putn(ss, "imap.fetch_flags", "value", i + 1, "* %d FETCH (FLAGS %s)",
+		    i + 1, (char *)fl.data);
 		buf_free(&fl);
 		ss->view[i].known = mb->msgs[k].flags & STORED_FLAGS;
 	}
@@ -307,7 +389,7 @@ static int
 check_notauth(struct imap_sess *ss, struct imap_cmd *c)
 {
 	if (ss->state != IS_NOTAUTH) {
-		putf(ss, "%s BAD Not allowed in the %s state: already logged in",
+		putf(ss, "imap.bad_reply", "%s BAD Not allowed in the %s state: already logged in",
 		    c->tag, is_strstate(ss->state));
 		return 0;
 	}
@@ -319,7 +401,7 @@ static int
 check_auth(struct imap_sess *ss, struct imap_cmd *c)
 {
 	if (ss->state < IS_AUTH) {
-		putf(ss, "%s BAD Not allowed in the %s state: log in first "
+		putf(ss, "imap.bad_reply", "%s BAD Not allowed in the %s state: log in first "
 		    "(LOGIN user password)", c->tag, is_strstate(ss->state));
 		return 0;
 	}
@@ -333,7 +415,7 @@ check_selected(struct imap_sess *ss, struct imap_cmd *c)
 	if (!check_auth(ss, c))
 		return 0;
 	if (ss->state != IS_SELECTED) {
-		putf(ss, "%s BAD Not allowed in the %s state: select a mailbox "
+		putf(ss, "imap.bad_reply", "%s BAD Not allowed in the %s state: select a mailbox "
 		    "first (SELECT INBOX)", c->tag, is_strstate(ss->state));
 		return 0;
 	}
@@ -347,7 +429,7 @@ check_writable(struct imap_sess *ss, struct imap_cmd *c)
 	if (!check_selected(ss, c))
 		return 0;
 	if (ss->readonly) {
-		putf(ss, "%s NO [READ-ONLY] The mailbox was opened with "
+		putf(ss, "imap.no", "%s NO [READ-ONLY] The mailbox was opened with "
 		    "EXAMINE", c->tag);
 		return 0;
 	}
@@ -359,24 +441,24 @@ check_writable(struct imap_sess *ss, struct imap_cmd *c)
 static void
 proceed_capability(struct imap_sess *ss, struct imap_cmd *c)
 {
-	putf(ss, "* CAPABILITY " CAPABILITIES);
-	putf(ss, "%s OK CAPABILITY completed", c->tag);
+	putf(ss, "imap.untagged", "* CAPABILITY " CAPABILITIES);
+	putf(ss, "imap.ok", "%s OK CAPABILITY completed", c->tag);
 }
 
 static void
 proceed_noop(struct imap_sess *ss, struct imap_cmd *c)
 {
 	/* The updates were sent before this (sess_sync): that is NOOP's use. */
-	putf(ss, "%s OK %s completed", c->tag, imap_verb_str(c->verb));
+	putf(ss, "imap.ok", "%s OK %s completed", c->tag, imap_verb_str(c->verb));
 }
 
 static void
 proceed_logout(struct imap_sess *ss, struct imap_cmd *c)
 {
 	/* RFC 3501 6.1.3: BYE first, then the tagged OK, then close. */
-	putf(ss, "* BYE %s IMAP4rev1 server logging out",
+	putf(ss, "imap.bye", "* BYE %s IMAP4rev1 server logging out",
 	    ss->s->sc->nodes[ss->node].hostname);
-	putf(ss, "%s OK LOGOUT completed", c->tag);
+	putf(ss, "imap.logout_ok", "%s OK LOGOUT completed", c->tag);
 	enter_state(ss, IS_LOGOUT);
 	flush(ss);
 	tcp_close(ss->c);
@@ -387,7 +469,7 @@ proceed_logout(struct imap_sess *ss, struct imap_cmd *c)
 static void
 proceed_starttls(struct imap_sess *ss, struct imap_cmd *c)
 {
-	putf(ss, "%s BAD STARTTLS is not available: this simulation has no "
+	putf(ss, "imap.bad_reply", "%s BAD STARTTLS is not available: this simulation has no "
 	    "TLS, so that every byte stays readable", c->tag);
 }
 
@@ -412,11 +494,12 @@ login_result(struct imap_sess *ss, const char *tag, struct mailbox *mb)
 {
 	if (mb == NULL) {
 		/* RFC 5530: the code says why, the text says no more (no user probing). */
-		putf(ss, "%s NO [AUTHENTICATIONFAILED] Invalid credentials", tag);
+		putf(ss, "imap.login_failed", "%s NO [AUTHENTICATIONFAILED] Invalid credentials", tag);
 		return;
 	}
 	ss->user = mb;
-	putf(ss, "%s OK [CAPABILITY " CAPABILITIES "] Logged in", tag);
+	puts_(ss, "imap.login_ok", "user", mb->user, "%s OK [CAPABILITY "
+	    CAPABILITIES "] Logged in", tag);
 	enter_state(ss, IS_AUTH);
 }
 
@@ -436,11 +519,11 @@ auth_plain(struct imap_sess *ss, const char *tag, const char *b64, size_t n)
 
 	if (n == 1 && b64[0] == '*') {
 		/* RFC 3501 6.2.2: "*" cancels the exchange. */
-		putf(ss, "%s BAD AUTHENTICATE cancelled", tag);
+		putf(ss, "imap.bad_reply", "%s BAD AUTHENTICATE cancelled", tag);
 		return;
 	}
 	if (b64_decode(b64, n, &d) != 0 || d.len == 0) {
-		putf(ss, "%s BAD Invalid base64 in the response", tag);
+		putf(ss, "imap.bad_reply", "%s BAD Invalid base64 in the response", tag);
 		buf_free(&d);
 		return;
 	}
@@ -472,7 +555,7 @@ static void
 proceed_authenticate(struct imap_sess *ss, struct imap_cmd *c)
 {
 	if (!word_eq(c->mech->s, "PLAIN")) {
-		putf(ss, "%s NO Unsupported authentication mechanism", c->tag);
+		putf(ss, "imap.no", "%s NO Unsupported authentication mechanism", c->tag);
 		return;
 	}
 	if (c->initial) {
@@ -480,7 +563,7 @@ proceed_authenticate(struct imap_sess *ss, struct imap_cmd *c)
 		return;
 	}
 	/* An empty challenge; the client's next line is its response. */
-	putf(ss, "+ ");
+	putf(ss, "imap.continue", "+ ");
 	ss->auth_wait = 1;
 	strcpy(ss->auth_tag, c->tag);
 }
@@ -508,7 +591,7 @@ proceed_select(struct imap_sess *ss, struct imap_cmd *c)
 	/* 6.3.1: a SELECT, even one that fails, first leaves the mailbox. */
 	enter_state(ss, IS_AUTH);
 	if (!is_inbox(c->mailbox)) {
-		putf(ss, "%s NO [NONEXISTENT] No such mailbox (only INBOX here)",
+		putf(ss, "imap.no", "%s NO [NONEXISTENT] No such mailbox (only INBOX here)",
 		    c->tag);
 		return;
 	}
@@ -525,20 +608,24 @@ proceed_select(struct imap_sess *ss, struct imap_cmd *c)
 		if (!(mb->msgs[find_uid(mb, ss->view[i].uid)].flags & MSGF_SEEN))
 			unseen = i + 1;
 	/* The untagged data of 6.3.1 and 7.1, then the tagged OK. */
-	putf(ss, "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)");
-	putf(ss, "* %d EXISTS", ss->nview);
-	putf(ss, "* %d RECENT", nrecent);
+	puts_(ss, "imap.flags", "value", "(" ALL_FLAGS ")",
+	    "* FLAGS (" ALL_FLAGS ")");
+	put_counts(ss, ss->nview, nrecent);
 	if (unseen)
-		putf(ss, "* OK [UNSEEN %d] Message %d is the first unseen",
-		    unseen, unseen);
-	putf(ss, "* OK [UIDVALIDITY %u] UIDs valid", mb->uidvalidity);
-	putf(ss, "* OK [UIDNEXT %u] Predicted next UID", mb->uidnext);
+		putn(ss, "imap.unseen", "value", unseen, "* OK [UNSEEN %d] "
+		    "Message %d is the first unseen", unseen, unseen);
+	putn(ss, "imap.uidvalidity", "value", mb->uidvalidity,
+	    "* OK [UIDVALIDITY %u] UIDs valid", mb->uidvalidity);
+	putn(ss, "imap.uidnext", "value", mb->uidnext,
+	    "* OK [UIDNEXT %u] Predicted next UID", mb->uidnext);
 	if (ro)
-		putf(ss, "* OK [PERMANENTFLAGS ()] Read-only mailbox");
+		puts_(ss, "imap.permanentflags", "value", "()",
+		    "* OK [PERMANENTFLAGS ()] Read-only mailbox");
 	else
-		putf(ss, "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted "
-		    "\\Seen \\Draft)] Flags kept on the server");
-	putf(ss, "%s OK [%s] %s completed", c->tag, ro ? "READ-ONLY" :
+		puts_(ss, "imap.permanentflags", "value", "(" ALL_FLAGS ")",
+		    "* OK [PERMANENTFLAGS (" ALL_FLAGS ")] Flags kept on the "
+		    "server");
+	putf(ss, "imap.select_ok", "%s OK [%s] %s completed", c->tag, ro ? "READ-ONLY" :
 	    "READ-WRITE", imap_verb_str(c->verb));
 }
 
@@ -546,7 +633,7 @@ static void
 proceed_cannot(struct imap_sess *ss, struct imap_cmd *c)
 {
 	/* CREATE, DELETE, RENAME, APPEND, COPY: one mailbox, kept by delivery. */
-	putf(ss, "%s NO [CANNOT] %s is not supported here: each account has "
+	putf(ss, "imap.no", "%s NO [CANNOT] %s is not supported here: each account has "
 	    "only its INBOX, filled by mail delivery", c->tag,
 	    imap_verb_str(c->verb));
 }
@@ -555,7 +642,7 @@ proceed_cannot(struct imap_sess *ss, struct imap_cmd *c)
 static void
 proceed_subscribe(struct imap_sess *ss, struct imap_cmd *c)
 {
-	putf(ss, "%s OK %s completed", c->tag, imap_verb_str(c->verb));
+	putf(ss, "imap.ok", "%s OK %s completed", c->tag, imap_verb_str(c->verb));
 }
 
 /* LIST pattern match: "*" matches anything, "%" anything but "/" (6.3.8). */
@@ -589,7 +676,7 @@ proceed_list(struct imap_sess *ss, struct imap_cmd *c)
 
 	if (c->mailbox2->len == 0) {
 		/* 6.3.8: an empty name asks for the hierarchy delimiter. */
-		putf(ss, "* %s (\\Noselect) \"/\" \"\"", word);
+		putf(ss, "imap.untagged", "* %s (\\Noselect) \"/\" \"\"", word);
 	} else {
 		char *pat = xasprintf("%s%s", c->mailbox->s, c->mailbox2->s);
 		/* Nested wildcards cost time exponential in their number: cap them. */
@@ -597,10 +684,10 @@ proceed_list(struct imap_sess *ss, struct imap_cmd *c)
 		for (const char *p = pat; *p; p++)
 			wild += *p == '*' || *p == '%';
 		if (wild <= 8 && strlen(pat) <= 255 && list_match(pat, "INBOX"))
-			putf(ss, "* %s (\\HasNoChildren) \"/\" INBOX", word);
+			putf(ss, "imap.untagged", "* %s (\\HasNoChildren) \"/\" INBOX", word);
 		free(pat);
 	}
-	putf(ss, "%s OK %s completed", c->tag, word);
+	putf(ss, "imap.ok", "%s OK %s completed", c->tag, word);
 }
 
 /* 6.3.10: the counts of a mailbox without selecting it. */
@@ -610,7 +697,7 @@ proceed_status(struct imap_sess *ss, struct imap_cmd *c)
 	struct mailbox *mb = ss->user;
 
 	if (!is_inbox(c->mailbox)) {
-		putf(ss, "%s NO [NONEXISTENT] No such mailbox (only INBOX here)",
+		putf(ss, "imap.no", "%s NO [NONEXISTENT] No such mailbox (only INBOX here)",
 		    c->tag);
 		return;
 	}
@@ -641,18 +728,22 @@ proceed_status(struct imap_sess *ss, struct imap_cmd *c)
 	}
 	if (c->status & IMAP_STATUS_UNSEEN)
 		buf_printf(&b, "%sUNSEEN %d", sp, unseen);
-	putf(ss, "%s)", (char *)b.data);
+	putf(ss, "imap.untagged", "%s)", (char *)b.data);
 	buf_free(&b);
-	putf(ss, "%s OK STATUS completed", c->tag);
+	putf(ss, "imap.ok", "%s OK STATUS completed", c->tag);
 }
 
 /* ---- proceeds: selected (6.4) ------------------------------------- */
 
-/* Remove every \Deleted message; with tell, one "* n EXPUNGE" each (7.4.1). */
-static void
+/*
+ * Remove every \Deleted message; with tell, one "* n EXPUNGE" each
+ * (7.4.1).  Returns how many went.
+ */
+static int
 expunge(struct imap_sess *ss, int tell)
 {
 	struct mailbox *mb = ss->mb;
+	int removed = 0;
 
 	for (int i = 0; i < ss->nview; ) {
 		int k = find_uid(mb, ss->view[i].uid);
@@ -667,27 +758,35 @@ expunge(struct imap_sess *ss, int tell)
 		 */
 		mailstore_remove(ss->s, mb, k);
 		if (tell)
-			putf(ss, "* %d EXPUNGE", i + 1);
+			putn(ss, "imap.expunged", "value", i + 1, "* %d EXPUNGE",
+			    i + 1);
 		view_remove(ss, i);
+		removed++;
 	}
+	return removed;
 }
 
 static void
 proceed_close(struct imap_sess *ss, struct imap_cmd *c)
 {
+	int removed = 0;
+
 	/* 6.4.2: expunge silently when read-write, then leave the mailbox. */
 	if (!ss->readonly)
-		expunge(ss, 0);
+		removed = expunge(ss, 0);
 	enter_state(ss, IS_AUTH);
-	putf(ss, "%s OK CLOSE completed", c->tag);
+	putn(ss, removed ? "imap.expunge_ok" : "imap.expunge_ok.none", "count",
+	    removed, "%s OK CLOSE completed", c->tag);
 }
 
 /* 6.4.3: remove what is marked \Deleted, and say which. */
 static void
 proceed_expunge(struct imap_sess *ss, struct imap_cmd *c)
 {
-	expunge(ss, 1);
-	putf(ss, "%s OK EXPUNGE completed", c->tag);
+	int removed = expunge(ss, 1);
+
+	putn(ss, removed ? "imap.expunge_ok" : "imap.expunge_ok.none", "count",
+	    removed, "%s OK EXPUNGE completed", c->tag);
 }
 
 /* The highest UID of the view: what "*" means in a UID set. */
@@ -721,7 +820,7 @@ check_seqset(struct imap_sess *ss, struct imap_cmd *c)
 {
 	if (!c->uid && (imap_seqset_top(&c->set) > (uint32_t)ss->nview ||
 	    ss->nview == 0)) {
-		putf(ss, "%s BAD Invalid message sequence number (the mailbox "
+		putf(ss, "imap.bad_reply", "%s BAD Invalid message sequence number (the mailbox "
 		    "has %d)", c->tag, ss->nview);
 		return 0;
 	}
@@ -734,6 +833,10 @@ proceed_fetch(struct imap_sess *ss, struct imap_cmd *c)
 {
 	struct mailbox *mb = ss->mb;
 	int marks = !ss->readonly && imap_fetch_marks_seen(&c->fetch);
+	/* Does the request carry the message itself (RFC822*, BODY[...])? */
+	int body = c->fetch.nsect > 0 || (c->fetch.items & (IMAP_FA_RFC822 |
+	    IMAP_FA_RFC822_HEADER | IMAP_FA_RFC822_TEXT));
+	int sent = 0;
 
 	if (!check_seqset(ss, c))
 		return;
@@ -754,15 +857,33 @@ proceed_fetch(struct imap_sess *ss, struct imap_cmd *c)
 		struct imap_msgref ref = { m, (uint32_t)i + 1,
 		    view_flags(&ss->view[i], m) };
 		struct buf b = { 0 };
+		struct say y;
 		buf_printf(&b, "* %d FETCH (", i + 1);
-		imap_fetch_data(ss->s, &ref, items, &c->fetch, &b);
+		size_t octets = imap_fetch_data(ss->s, &ref, items, &c->fetch,
+		    &b);
 		buf_puts(&b, ")\r\n");
-		put_resp(ss, b.data, b.len);
+		/*
+		 * The response names the message by its sequence number; a UID
+		 * FETCH asked by UID (RFC 3501 6.4.8), so the narration says
+		 * which number is which rather than mixing them.
+		 */
+		say_begin(&y, !body ? (c->fetch.items & ~(IMAP_FA_FLAGS |
+		    IMAP_FA_UID) ? "imap.fetch_info" : "imap.fetch_flags") :
+		    c->uid ? "imap.fetch_data_uid" : "imap.fetch_data");
+		say_num(&y, "value", i + 1);
+		say_num(&y, "uid", m->uid);
+		if (body)
+			say_num(&y, "len", (long long)octets);
+		put_resp(ss, &y, b.data, b.len);
 		buf_free(&b);
 		if (items & IMAP_FA_FLAGS)
 			ss->view[i].known = m->flags & STORED_FLAGS;
+		sent += body;
 	}
-	putf(ss, "%s OK %sFETCH completed", c->tag, c->uid ? "UID " : "");
+	/* "Now marked as read" only where this FETCH did mark it (6.4.5). */
+	putf(ss, !sent ? "imap.ok" : marks ? "imap.fetch_ok" :
+	    "imap.fetch_ok.peek", "%s OK %sFETCH completed", c->tag,
+	    c->uid ? "UID " : "");
 }
 
 /* 6.4.6 STORE: replace, add or remove flags; the mailstore keeps them. */
@@ -798,14 +919,18 @@ proceed_store(struct imap_sess *ss, struct imap_cmd *c)
 		struct imap_msgref ref = { m, (uint32_t)i + 1,
 		    view_flags(&ss->view[i], m) };
 		struct buf b = { 0 };
+		struct say y;
 		buf_printf(&b, "* %d FETCH (", i + 1);
 		imap_fetch_data(ss->s, &ref, IMAP_FA_FLAGS |
 		    (c->uid ? IMAP_FA_UID : 0), NULL, &b);
 		buf_puts(&b, ")\r\n");
-		put_resp(ss, b.data, b.len);
+		say_begin(&y, "imap.fetch_flags");
+		say_num(&y, "value", i + 1);
+		say_num(&y, "uid", m->uid);
+		put_resp(ss, &y, b.data, b.len);
 		buf_free(&b);
 	}
-	putf(ss, "%s OK %sSTORE completed", c->tag, c->uid ? "UID " : "");
+	putf(ss, "imap.store_ok", "%s OK %sSTORE completed", c->tag, c->uid ? "UID " : "");
 }
 
 /* 6.4.4: the numbers (or UIDs) of the messages that match, in order. */
@@ -814,6 +939,7 @@ proceed_search(struct imap_sess *ss, struct imap_cmd *c)
 {
 	struct mailbox *mb = ss->mb;
 	struct buf b = { 0 };
+	int found = 0;
 
 	buf_puts(&b, "* SEARCH");
 	for (int i = 0; i < ss->nview; i++) {
@@ -824,13 +950,17 @@ proceed_search(struct imap_sess *ss, struct imap_cmd *c)
 		struct imap_msgref ref = { &mb->msgs[k], (uint32_t)i + 1,
 		    view_flags(&ss->view[i], &mb->msgs[k]) };
 		if (imap_search_match(&c->search, &ref, (uint32_t)ss->nview,
-		    max_uid(ss)))
+		    max_uid(ss))) {
 			buf_printf(&b, " %u", c->uid ? ss->view[i].uid :
 			    (uint32_t)i + 1);
+			found++;
+		}
 	}
-	putf(ss, "%s", (char *)b.data);
+	putn(ss, count_key(found, "imap.search_result.none",
+	    "imap.search_result.one", "imap.search_result"), "count", found,
+	    "%s", (char *)b.data);
 	buf_free(&b);
-	putf(ss, "%s OK %sSEARCH completed", c->tag, c->uid ? "UID " : "");
+	putf(ss, "imap.search_ok", "%s OK %sSEARCH completed", c->tag, c->uid ? "UID " : "");
 }
 
 /*
@@ -888,14 +1018,14 @@ command(struct imap_sess *ss, const uint8_t *p, size_t n)
 	case IMAP_PARSE_OK:
 		break;
 	case IMAP_PARSE_NOTAG:
-		putf(ss, "* BAD Missing or invalid tag: each command starts "
+		putf(ss, "imap.bad", "* BAD Missing or invalid tag: each command starts "
 		    "with one, as in \"a1 NOOP\"");
 		goto out;
 	case IMAP_PARSE_UNKNOWN:
-		putf(ss, "%s BAD Unknown command", c.tag);
+		putf(ss, "imap.bad", "%s BAD Unknown command", c.tag);
 		goto out;
 	default:
-		putf(ss, "%s BAD Syntax error: %s", c.tag, c.error);
+		putf(ss, "imap.bad", "%s BAD Syntax error: %s", c.tag, c.error);
 		goto out;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
@@ -918,6 +1048,38 @@ out:
 }
 
 /*
+ * The client said nothing for 30 minutes.  RFC 3501 7.1.5: BYE is sent
+ * "when the server is closing the connection because of inactivity
+ * (autologout)", and the example reads "* BYE Autologout; idle for too
+ * long".  Nothing changes in the mailbox: flags already stored stay, and
+ * nothing is expunged (no CLOSE, 6.4.2).
+ */
+static void
+sess_idle_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
+{
+	struct imap_sess *ss = obj;
+
+	(void)ctx;
+	(void)a;
+	(void)b;
+	ss->idle = 0;
+	if (ss->state == IS_LOGOUT)
+		return;
+	putf(ss, "imap.bye.autologout", "* BYE Autologout; idle for too long");
+	enter_state(ss, IS_LOGOUT);
+	flush(ss);
+	tcp_close(ss->c);
+}
+
+static void
+sess_idle_restart(struct imap_sess *ss)
+{
+	evq_cancel(ss->s->q, ss->idle);
+	ss->idle = evq_at(ss->s->q, sim_time(ss->s) + AUTOLOGOUT_NS,
+	    sess_idle_fire, NULL, ss, 0, 0);
+}
+
+/*
  * Bytes from the client: frame them into commands (with their literals)
  * and run each in turn.  Commands may come pipelined (RFC 3501 5.5);
  * a command cut by TCP waits in ss->in for the rest.
@@ -931,6 +1093,7 @@ sess_data(struct tcp_conn *tc, void *u, const uint8_t *p, size_t n)
 	(void)tc;
 	if (ss->state == IS_LOGOUT || n == 0)
 		return;
+	sess_idle_restart(ss);
 	buf_append(&ss->in, p, n);
 	while (ss->state != IS_LOGOUT) {
 		const uint8_t *at = ss->in.data + off;
@@ -943,7 +1106,7 @@ sess_data(struct tcp_conn *tc, void *u, const uint8_t *p, size_t n)
 			goto done;
 		case IMAP_FRAME_LITERAL:
 			/* RFC 3501 7.5: the client waits for this before the octets. */
-			putf(ss, "+ Ready for literal data");
+			putf(ss, "imap.continue", "+ Ready for literal data");
 			flush(ss);
 			continue;
 		case IMAP_FRAME_TOO_LONG:
@@ -954,10 +1117,10 @@ sess_data(struct tcp_conn *tc, void *u, const uint8_t *p, size_t n)
 				ss->auth_wait = 0;
 			}
 			if (lit)
-				putf(ss, "%s BAD Literal too big (at most %u "
+				putf(ss, "imap.bad_reply", "%s BAD Literal too big (at most %u "
 				    "octets)", tag, IMAP_LITERAL_MAX);
 			else
-				putf(ss, "%s BAD Command line too long (at most "
+				putf(ss, "imap.bad_reply", "%s BAD Command line too long (at most "
 				    "%d octets)", tag, IMAP_LINE_MAX);
 			break;
 		case IMAP_FRAME_DROP:
@@ -988,6 +1151,7 @@ sess_free(struct imap_sess *ss)
 			*pp = ss->next;
 			break;
 		}
+	evq_cancel(ss->s->q, ss->idle);
 	free(ss->view);
 	buf_free(&ss->in);
 	buf_free(&ss->out);
@@ -1048,24 +1212,21 @@ sess_accept(struct tcp_conn *c, void *u)
 	w->sessions = ss;
 	tcp_set_ops(c, &sess_ops, ss);
 	/* RFC 3501 7.1.1: the greeting; the capabilities come with it. */
-	putf(ss, "* OK [CAPABILITY " CAPABILITIES "] %s IMAP4rev1 surel ready",
+	putf(ss, "imap.greeting", "* OK [CAPABILITY " CAPABILITIES "] %s IMAP4rev1 surel ready",
 	    ss->s->sc->nodes[ss->node].hostname);
 	enter_state(ss, IS_NOTAUTH);
 	flush(ss);
+	sess_idle_restart(ss);
 }
 
-/* Made on first use, by a listener or a device, freed by imap_free_all(). */
-struct imap_world *
-imap_world(struct sim *s)
+/* From imap_free_all(): every session goes, without callbacks or trace. */
+static void
+sess_free_all(struct sim *s)
 {
-	struct mail_world *mw = s->mail;
+	struct imap_world *w = s->mail->imap;
 
-	if (mw->imap == NULL) {
-		mw->imap = xcalloc(1, sizeof *mw->imap);
-		mw->imap->recent_floor = xcalloc((size_t)mw->nboxes + 1,
-		    sizeof *mw->imap->recent_floor);
-	}
-	return mw->imap;
+	while (w->sessions)
+		sess_free(w->sessions);
 }
 
 /* Called by mail_start() for every node with an imap service. */
@@ -1074,7 +1235,7 @@ imap_server_start(struct sim *s, int node)
 {
 	struct listen_ctx *lc = xcalloc(1, sizeof *lc);
 
-	imap_world(s);
+	imap_world(s)->end_sessions = sess_free_all;
 	lc->s = s;
 	lc->node = node;
 	if (tcp_listen(s, node, (uint16_t)s->sc->nodes[node].imap.port,
@@ -1082,23 +1243,4 @@ imap_server_start(struct sim *s, int node)
 		fatalx("port %d taken twice on node %d",
 		    s->sc->nodes[node].imap.port, node);
 	mail_keep(s, lc);
-}
-
-/*
- * From mail_free(), before TCP frees the connections: the sessions and
- * devices go without callbacks, as a program killed mid-dialogue does.
- */
-void
-imap_free_all(struct sim *s)
-{
-	struct imap_world *w = s->mail->imap;
-
-	if (w == NULL)
-		return;
-	while (w->sessions)
-		sess_free(w->sessions);
-	imap_client_free_all(s);
-	free(w->recent_floor);
-	free(w);
-	s->mail->imap = NULL;
 }

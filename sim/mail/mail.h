@@ -95,10 +95,15 @@ struct device {
 	int		 fetched;	/* it ran at least one fetch */
 };
 
-/* Keep a downloaded message on node; records ST_CLIENT_STORE. */
+/*
+ * Keep a downloaded message on node; records ST_CLIENT_STORE with the
+ * narration key the mail program chose (it knows whether the server
+ * keeps its copy).
+ */
 void	 device_store(struct sim *s, int node, int server, const char *user,
 	    enum fetch_proto proto, const char *uidl, uint32_t uidvalidity,
-	    uint32_t uid, const uint8_t *p, size_t n, int flags);
+	    uint32_t uid, const uint8_t *p, size_t n, int flags,
+	    const char *key);
 /* Has node already downloaded this message (POP3 by UIDL, IMAP by UID)? */
 int	 device_has_uidl(struct sim *s, int node, int server, const char *user,
 	    const char *uidl);

@@ -12,10 +12,16 @@
 struct pop3_sess;
 struct pop3_fetch;
 
-/* What the POP3 layer has under way: s->mail->pop3. */
+/*
+ * What the POP3 layer has under way: s->mail->pop3 (pop3_world.c).
+ * Each side registers how to end its own, so that pop3_free_all() can
+ * end both without either file calling the other.
+ */
 struct pop3_world {
 	struct pop3_sess *sessions;	/* pop3_server.c: one per connection */
 	struct pop3_fetch *fetches;	/* pop3_client.c: one per fetch action */
+	void		(*end_sessions)(struct sim *);	/* set by the server */
+	void		(*end_fetches)(struct sim *);	/* set by the client */
 };
 
 /* s->mail->pop3, made on first use. */
@@ -28,8 +34,5 @@ struct pop3_world *pop3_world(struct sim *s);
  */
 void	 pop3_uidl(const struct mailbox *mb, const struct mbox_msg *m,
 	    char out[POP3_UID_MAX + 1]);
-
-/* pop3_client.c: end every fetch (no callbacks, no trace). */
-void	 pop3_client_free_all(struct sim *s);
 
 #endif

@@ -12,6 +12,12 @@
  * pc_enter_state() sends the command of a state, pc_response() reads
  * the reply in the current state and picks the next one.  Commands go
  * one at a time, so a student can match each with its reply.
+ *
+ * A server that accepts the connection and then falls silent must not
+ * hold the device for ever: after PC_REPLY_NS without a byte from it,
+ * the client gives up (RST) without QUIT, so the server never enters
+ * UPDATE and deletes nothing (RFC 1939 6); what was downloaded whole is
+ * kept.
  */
 #include "dns.h"
 #include "linebuf.h"
@@ -28,6 +34,19 @@
  * not kept, rather than kept cut.
  */
 #define PC_LINE_MAX	65536
+
+/*
+ * How long the client waits for the server to say something.  RFC 1939
+ * gives a client no timer, only the server's autologout (at least 10
+ * minutes, section 3).  We borrow RFC 5321 4.5.3.2: "an SMTP client MUST
+ * provide a timeout mechanism", 5 minutes for the greeting and for a
+ * command's reply (4.5.3.2.1, 4.5.3.2.2), and, as for a DATA block
+ * (4.5.3.2.5), the wait starts again with every piece that arrives, so a
+ * long RETR on a slow line is not cut.  Five minutes is also longer than
+ * TCP's own retransmissions give a dead peer (sim/net/tcp.c), so this
+ * timer only catches a server that is alive and silent.
+ */
+#define PC_REPLY_NS	(5 * 60 * SIM_SEC)
 
 enum pc_state {
 	PC_RESOLVING,		/* asking DNS for the server's address */
@@ -64,7 +83,11 @@ struct pop3_fetch {
 	uint32_t	 count;		/* messages, from STAT */
 	char		**uidl;		/* [1..count]: from UIDL, NULL where unknown */
 	uint32_t	 cur;		/* the message number in hand */
+	int		 had_it;	/* cur was downloaded on an earlier visit */
+	ev_id		 timer;		/* the wait for the server (PC_REPLY_NS) */
 };
+
+static void	pc_free_all(struct sim *);
 
 static const char *
 pc_state_str(enum pc_state st)
@@ -89,6 +112,7 @@ pc_free(struct pop3_fetch *f)
 		}
 	if (f->dns)
 		dns_cancel(f->s, f->dns);
+	evq_cancel(f->s->q, f->timer);
 	if (f->uidl)
 		for (uint32_t i = 0; i <= f->count; i++)
 			free(f->uidl[i]);
@@ -99,13 +123,53 @@ pc_free(struct pop3_fetch *f)
 	free(f);
 }
 
-/* Send a command line and record it; shown replaces what the transcript prints (a password). */
+/* The server said nothing for PC_REPLY_NS: give up on it. */
 static void
-pc_send(struct pop3_fetch *f, const char *shown, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+pc_timer_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
+{
+	struct pop3_fetch *f = obj;
+
+	(void)ctx;
+	(void)a;
+	(void)b;
+	f->timer = 0;
+	if (tcp_conn_unsent(f->c) > 0) {
+		/* Our own command is still on its way: TCP watches that. */
+		f->timer = evq_at(f->s->q, sim_time(f->s) + PC_REPLY_NS,
+		    pc_timer_fire, NULL, f, 0, 0);
+		return;
+	}
+	/*
+	 * No QUIT: RFC 1939 6, the server "does NOT enter the UPDATE state",
+	 * so the messages marked with DELE stay on it.  RST, and TCP forgets
+	 * the connection at once.
+	 */
+	tcp_abort(f->c);
+	f->c = NULL;
+	pc_free(f);
+}
+
+/* (Re)start the wait for the server: a command sent, or bytes received. */
+static void
+pc_timer_start(struct pop3_fetch *f)
+{
+	evq_cancel(f->s->q, f->timer);
+	f->timer = evq_at(f->s->q, sim_time(f->s) + PC_REPLY_NS, pc_timer_fire,
+	    NULL, f, 0, 0);
+}
+
+/*
+ * Send a command line and record it; shown replaces what the transcript
+ * prints (a password).  y is the narration: the client knows which
+ * command it sends and why.
+ */
+static void
+pc_send(struct pop3_fetch *f, struct say *y, const char *shown,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void
-pc_send(struct pop3_fetch *f, const char *shown, const char *fmt, ...)
+pc_send(struct pop3_fetch *f, struct say *y, const char *shown,
+    const char *fmt, ...)
 {
 	struct buf b = { 0 };
 	va_list ap;
@@ -116,7 +180,9 @@ pc_send(struct pop3_fetch *f, const char *shown, const char *fmt, ...)
 	char *text = xasprintf("C: %s", shown ? shown : (char *)b.data);
 	buf_puts(&b, "\r\n");
 	tcp_send(f->c, b.data, b.len);
-	sim_app(f->s, f->node, f->peer, APP_POP3, text, strlen(text));
+	pc_timer_start(f);
+	sim_app_say(f->s, f->node, f->peer, APP_POP3, text, strlen(text),
+	    sim_say(f->s, y));
 	free(text);
 	buf_free(&b);
 }
@@ -125,31 +191,51 @@ pc_send(struct pop3_fetch *f, const char *shown, const char *fmt, ...)
 static void
 pc_enter_state(struct pop3_fetch *f, enum pc_state st)
 {
+	enum pc_state old = f->state;
+	struct say y;
+
 	f->state = st;
 	switch (st) {
 	case PC_USER:
-		pc_send(f, NULL, "USER %s", f->user);
+		say_begin(&y, "pop3.user");
+		say_str(&y, "user", f->user);
+		pc_send(f, &y, NULL, "USER %s", f->user);
 		break;
 	case PC_PASS:
+		say_begin(&y, "pop3.pass");
+		say_str(&y, "user", f->user);
 		/* The password crosses the wire in clear (the pcap shows it); the transcript does not. */
-		pc_send(f, "PASS (password)", "PASS %s", f->password);
+		pc_send(f, &y, "PASS (password)", "PASS %s", f->password);
 		break;
 	case PC_STAT:
-		pc_send(f, NULL, "STAT");
+		say_begin(&y, "pop3.stat");
+		pc_send(f, &y, NULL, "STAT");
 		break;
 	case PC_UIDL:
-		pc_send(f, NULL, "UIDL");
+		say_begin(&y, "pop3.uidl");
+		pc_send(f, &y, NULL, "UIDL");
 		break;
 	case PC_RETR:
-		pc_send(f, NULL, "RETR %u", (unsigned)f->cur);
+		say_begin(&y, "pop3.retr");
+		say_num(&y, "value", f->cur);
+		pc_send(f, &y, NULL, "RETR %u", (unsigned)f->cur);
 		break;
 	case PC_DELE:
-		pc_send(f, NULL, "DELE %u", (unsigned)f->cur);
+		/* Downloaded just now, or on an earlier visit that kept it on the server. */
+		say_begin(&y, f->had_it ? "pop3.dele.had_it" : "pop3.dele");
+		say_num(&y, "value", f->cur);
+		pc_send(f, &y, NULL, "DELE %u", (unsigned)f->cur);
 		break;
 	case PC_QUIT:
-		pc_send(f, NULL, "QUIT");
+		/* Why it leaves: all done, nothing waiting, or not let in. */
+		say_begin(&y, old == PC_STAT && f->ok ? "pop3.quit.nothing" :
+		    old == PC_STAT || old == PC_UIDL || old == PC_RETR ||
+		    old == PC_DELE ? "pop3.quit" : "pop3.quit.not_in");
+		pc_send(f, &y, NULL, "QUIT");
 		break;
 	case PC_DONE:
+		evq_cancel(f->s->q, f->timer);
+		f->timer = 0;
 		tcp_close(f->c);
 		break;
 	default:
@@ -193,12 +279,14 @@ pc_next(struct pop3_fetch *f)
 	while (++f->cur <= f->count) {
 		const char *id = f->uidl[f->cur];
 
+		f->had_it = 0;
 		if (id == NULL || !device_has_uidl(f->s, f->node, f->server,
 		    f->user, id)) {
 			pc_enter_state(f, PC_RETR);
 			return;
 		}
 		if (!f->keep) {
+			f->had_it = 1;
 			pc_enter_state(f, PC_DELE);
 			return;
 		}
@@ -244,7 +332,9 @@ pc_response(struct pop3_fetch *f)
 		if (f->ok && !f->body_bad) {
 			device_store(f->s, f->node, f->server, f->user, FETCH_POP3,
 			    f->uidl[f->cur], 0, 0, f->body.data ? f->body.data :
-			    (const uint8_t *)"", f->body.len, 0);
+			    (const uint8_t *)"", f->body.len, 0, f->keep ?
+			    "state.client_store_pop3_keep" :
+			    "state.client_store_pop3");
 			if (!f->keep) {
 				pc_enter_state(f, PC_DELE);
 				break;
@@ -272,6 +362,8 @@ pc_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
 	enum line_status st;
 
 	(void)c;
+	if (f->state != PC_DONE)
+		pc_timer_start(f);	/* the server is alive */
 	linebuf_feed(&f->lb, p, n);
 	while (f->state != PC_DONE &&
 	    (st = linebuf_next(&f->lb, &line, &len)) != LINE_NONE) {
@@ -313,6 +405,7 @@ pc_connected(struct tcp_conn *c, void *u)
 	(void)c;
 	/* RFC 1939 4: the server speaks first. */
 	pc_enter_state(f, PC_GREETING);
+	pc_timer_start(f);
 }
 
 static void
@@ -391,6 +484,7 @@ pop3_fetch(struct sim *s, int ai)
 	struct pop3_world *w = pop3_world(s);
 	struct pop3_fetch *f;
 
+	w->end_fetches = pc_free_all;
 	if (!s->nodes[act->node].up)
 		return;		/* a switched-off device checks nothing */
 	f = xcalloc(1, sizeof *f);
@@ -413,8 +507,9 @@ pop3_fetch(struct sim *s, int ai)
 		pc_connect(f, s->sc->nodes[act->server].ip);
 }
 
-void
-pop3_client_free_all(struct sim *s)
+/* From pop3_free_all(): every fetch ends, without callbacks or trace. */
+static void
+pc_free_all(struct sim *s)
 {
 	struct pop3_world *w = s->mail->pop3;
 

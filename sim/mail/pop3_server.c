@@ -76,14 +76,6 @@ ps_state_str(enum ps_state st)
 	return "?";
 }
 
-struct pop3_world *
-pop3_world(struct sim *s)
-{
-	if (s->mail->pop3 == NULL)
-		s->mail->pop3 = xcalloc(1, sizeof *s->mail->pop3);
-	return s->mail->pop3;
-}
-
 void
 pop3_uidl(const struct mailbox *mb, const struct mbox_msg *m,
     char out[POP3_UID_MAX + 1])
@@ -137,18 +129,34 @@ ps_show_body(struct buf *shown, const uint8_t *p, size_t n)
 }
 
 /*
+ * The narration key for a number of messages: the sentence for none,
+ * for one, or for many (the key itself), so that no sentence says "1
+ * message(s)".
+ */
+static const char *
+ps_count_key(int n, const char *none, const char *one, const char *many)
+{
+	return n == 0 ? none : n == 1 ? one : many;
+}
+
+/*
  * Send a reply and put it in the trace as one application message.
  * Each side records what it sends, when it sends it: the client its
  * commands (pop3_client.c), the server its replies.  A multi-line
  * reply carries body (its lines, not yet stuffed); the transcript shows
  * the lines, or `summary` instead where given: a whole message would
  * drown the transcript.
+ *
+ * y is the narration the server chose, knowing what the reply means (a
+ * +OK to PASS is a login, to DELE a mark); NULL is the plain "+OK" or
+ * "-ERR".  The status line goes with it as {reply}.
  */
 static void
 ps_send(struct pop3_sess *ss, int ok, const char *text, const struct buf *body,
-    const char *summary)
+    const char *summary, struct say *y)
 {
 	struct buf wire = { 0 }, shown = { 0 };
+	struct say plain;
 
 	pop3_status(&wire, ok, text);
 	buf_printf(&shown, "S: %s%s%s", ok ? "+OK" : "-ERR", *text ? " " : "",
@@ -163,19 +171,26 @@ ps_send(struct pop3_sess *ss, int ok, const char *text, const struct buf *body,
 			ps_show_body(&shown, wire.data + status_len,
 			    wire.len - status_len);
 	}
+	if (y == NULL) {
+		say_begin(&plain, ok ? "pop3.ok" : "pop3.err");
+		y = &plain;
+	}
+	say_strn(y, "reply", (char *)shown.data + 3, strcspn((char *)shown.data
+	    + 3, "\n"));
 	tcp_send(ss->c, wire.data, wire.len);
-	sim_app(ss->s, ss->node, ss->peer, APP_POP3, (char *)shown.data,
-	    shown.len);
+	sim_app_say(ss->s, ss->node, ss->peer, APP_POP3, (char *)shown.data,
+	    shown.len, sim_say(ss->s, y));
 	buf_free(&wire);
 	buf_free(&shown);
 }
 
 static void
-ps_reply(struct pop3_sess *ss, int ok, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+ps_reply(struct pop3_sess *ss, int ok, struct say *y, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
+/* A one-line reply; y as for ps_send(). */
 static void
-ps_reply(struct pop3_sess *ss, int ok, const char *fmt, ...)
+ps_reply(struct pop3_sess *ss, int ok, struct say *y, const char *fmt, ...)
 {
 	struct buf b = { 0 };
 	va_list ap;
@@ -183,7 +198,27 @@ ps_reply(struct pop3_sess *ss, int ok, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	ps_send(ss, ok, b.data ? (char *)b.data : "", NULL, NULL);
+	ps_send(ss, ok, b.data ? (char *)b.data : "", NULL, NULL, y);
+	buf_free(&b);
+}
+
+/* A one-line reply whose narration is key, with no argument but the reply. */
+static void
+ps_replyk(struct pop3_sess *ss, int ok, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+ps_replyk(struct pop3_sess *ss, int ok, const char *key, const char *fmt, ...)
+{
+	struct buf b = { 0 };
+	struct say y;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	say_begin(&y, key);
+	ps_send(ss, ok, b.data ? (char *)b.data : "", NULL, NULL, &y);
 	buf_free(&b);
 }
 
@@ -258,7 +293,7 @@ ps_check_authorization(struct pop3_sess *ss, struct pop3_cmd *c)
 {
 	(void)c;
 	if (ss->state != PS_AUTHORIZATION) {
-		ps_reply(ss, 0, "already logged in");
+		ps_reply(ss, 0, NULL, "already logged in");
 		return 0;
 	}
 	return 1;
@@ -271,7 +306,7 @@ ps_check_pass(struct pop3_sess *ss, struct pop3_cmd *c)
 		return 0;
 	/* RFC 1939 7: PASS "may only be given ... immediately after a successful USER". */
 	if (ss->user[0] == '\0') {
-		ps_reply(ss, 0, "send USER first");
+		ps_reply(ss, 0, NULL, "send USER first");
 		return 0;
 	}
 	return 1;
@@ -282,7 +317,7 @@ static int
 ps_check_transaction(struct pop3_sess *ss, struct pop3_cmd *c)
 {
 	if (ss->state != PS_TRANSACTION) {
-		ps_reply(ss, 0, "log in first with USER and PASS");
+		ps_reply(ss, 0, NULL, "log in first with USER and PASS");
 		return 0;
 	}
 	if (c->verb == POP3_LIST || c->verb == POP3_UIDL) {
@@ -295,16 +330,16 @@ ps_check_transaction(struct pop3_sess *ss, struct pop3_cmd *c)
 
 	/* RFC 1939 5: a message-number "may NOT refer to a message marked as deleted". */
 	if (ps_msg(ss, c->n) == NULL) {
-		ps_reply(ss, 0, "no such message, only %d message%s in maildrop",
+		ps_reply(ss, 0, NULL, "no such message, only %d message%s in maildrop",
 		    ss->nmsgs, ss->nmsgs == 1 ? "" : "s");
 		return 0;
 	}
 	if (ss->deleted[c->n - 1]) {
 		if (c->verb == POP3_DELE)
-			ps_reply(ss, 0, "message %u already deleted",
+			ps_reply(ss, 0, NULL, "message %u already deleted",
 			    (unsigned)c->n);
 		else
-			ps_reply(ss, 0, "message %u is deleted", (unsigned)c->n);
+			ps_reply(ss, 0, NULL, "message %u is deleted", (unsigned)c->n);
 		return 0;
 	}
 	return 1;
@@ -323,19 +358,22 @@ ps_proceed_user(struct pop3_sess *ss, struct pop3_cmd *c)
 	 * first.
 	 */
 	memcpy(ss->user, c->arg, sizeof ss->user);
-	ps_reply(ss, 1, "send your password with PASS");
+	ps_replyk(ss, 1, "pop3.user_ok", "send your password with PASS");
 }
 
 static void
 ps_proceed_pass(struct pop3_sess *ss, struct pop3_cmd *c)
 {
 	struct mailbox *mb = mailstore_by_user(ss->s, ss->node, ss->user);
+	struct say y;
 
+	say_begin(&y, "pop3.login_failed");
+	say_str(&y, "user", ss->user);
 	/* RFC 1939 7 (PASS): after -ERR the client starts again with USER. */
 	ss->user[0] = '\0';
 	if (mb == NULL || strcmp(mb->password, c->arg) != 0) {
 		/* RFC 3206 5: [AUTH] means "the credentials were wrong"; which one, we do not say. */
-		ps_reply(ss, 0, "[AUTH] invalid user name or password");
+		ps_reply(ss, 0, &y, "[AUTH] invalid user name or password");
 		return;
 	}
 	/*
@@ -345,10 +383,15 @@ ps_proceed_pass(struct pop3_sess *ss, struct pop3_cmd *c)
 	 * [IN-USE]: the password was right, the maildrop is busy.
 	 */
 	if (mb->locked) {
-		ps_reply(ss, 0, "[IN-USE] maildrop already locked by another "
+		/* The password was right: the narration must not say it was wrong. */
+		buf_free(&y.b);
+		say_begin(&y, "pop3.login_in_use");
+		say_str(&y, "user", mb->user);
+		ps_reply(ss, 0, &y, "[IN-USE] maildrop already locked by another "
 		    "session");
 		return;
 	}
+	buf_free(&y.b);
 	mb->locked = 1;
 	ss->mb = mb;
 	ss->nmsgs = mb->nmsgs;
@@ -359,7 +402,12 @@ ps_proceed_pass(struct pop3_sess *ss, struct pop3_cmd *c)
 	uint64_t octets;
 	int n = ps_count(ss, &octets);
 	ps_enter_state(ss, PS_TRANSACTION);
-	ps_reply(ss, 1, "%s's maildrop has %d message%s (%llu octets)",
+	say_begin(&y, ps_count_key(n, "pop3.login_ok.none", "pop3.login_ok.one",
+	    "pop3.login_ok"));
+	say_str(&y, "user", mb->user);
+	say_num(&y, "count", n);
+	say_num(&y, "len", (long long)octets);
+	ps_reply(ss, 1, &y, "%s's maildrop has %d message%s (%llu octets)",
 	    mb->user, n, n == 1 ? "" : "s", (unsigned long long)octets);
 }
 
@@ -368,10 +416,15 @@ ps_proceed_stat(struct pop3_sess *ss, struct pop3_cmd *c)
 {
 	uint64_t octets;
 	int n = ps_count(ss, &octets);
+	struct say y;
 
 	(void)c;
+	say_begin(&y, ps_count_key(n, "pop3.stat_reply.none",
+	    "pop3.stat_reply.one", "pop3.stat_reply"));
+	say_num(&y, "count", n);
+	say_num(&y, "len", (long long)octets);
 	/* RFC 1939 5: exactly "+OK nn mm", so that a program can read it. */
-	ps_reply(ss, 1, "%d %llu", n, (unsigned long long)octets);
+	ps_reply(ss, 1, &y, "%d %llu", n, (unsigned long long)octets);
 }
 
 /* LIST and UIDL: one message ("+OK n value"), or every message as a listing. */
@@ -379,15 +432,21 @@ static void
 ps_listing(struct pop3_sess *ss, struct pop3_cmd *c, int uidl)
 {
 	char id[POP3_UID_MAX + 1];
+	struct say y;
 
 	if (c->nnum == 1) {
 		const struct mbox_msg *m = ps_msg(ss, c->n);
 
-		if (uidl)
+		say_begin(&y, uidl ? "pop3.uidl_one" : "pop3.list_one");
+		say_num(&y, "value", c->n);
+		if (uidl) {
 			pop3_uidl(ss->mb, m, id);
-		else
+			say_str(&y, "name", id);
+		} else {
 			snprintf(id, sizeof id, "%zu", m->data.len);
-		ps_reply(ss, 1, "%u %s", (unsigned)c->n, id);
+			say_str(&y, "len", id);
+		}
+		ps_reply(ss, 1, &y, "%u %s", (unsigned)c->n, id);
 		return;
 	}
 	struct buf body = { 0 };
@@ -408,7 +467,15 @@ ps_listing(struct pop3_sess *ss, struct pop3_cmd *c, int uidl)
 	char *text = uidl ? xasprintf("unique-id listing follows") :
 	    xasprintf("%d message%s (%llu octets)", n, n == 1 ? "" : "s",
 	    (unsigned long long)octets);
-	ps_send(ss, 1, text, &body, NULL);
+	if (uidl)
+		say_begin(&y, ps_count_key(n, "pop3.uidl_reply.none",
+		    "pop3.uidl_reply.one", "pop3.uidl_reply"));
+	else
+		say_begin(&y, ps_count_key(n, "pop3.list_reply.none",
+		    "pop3.list_reply.one", "pop3.list_reply"));
+	say_num(&y, "count", n);
+	say_num(&y, "len", (long long)octets);
+	ps_send(ss, 1, text, &body, NULL, &y);
 	free(text);
 	buf_free(&body);
 }
@@ -432,8 +499,12 @@ ps_proceed_retr(struct pop3_sess *ss, struct pop3_cmd *c)
 	char *text = xasprintf("%zu octets", m->data.len);
 	char *summary = xasprintf("(message of %zu bytes follows, ending "
 	    "with \".\")", m->data.len);
+	struct say y;
 
-	ps_send(ss, 1, text, &m->data, summary);
+	say_begin(&y, "pop3.retr_reply");
+	say_num(&y, "value", c->n);
+	say_num(&y, "len", (long long)m->data.len);
+	ps_send(ss, 1, text, &m->data, summary, &y);
 	/* RFC 1939 says nothing of flags; like Dovecot, a message read by POP3 counts as seen for IMAP. */
 	m->flags |= MSGF_SEEN;
 	free(text);
@@ -452,7 +523,11 @@ ps_proceed_top(struct pop3_sess *ss, struct pop3_cmd *c)
 	char *summary = xasprintf("(the header and %u line%s of the body: "
 	    "%zu bytes, ending with \".\")", (unsigned)c->m,
 	    c->m == 1 ? "" : "s", n);
-	ps_send(ss, 1, "top of message follows", &part, summary);
+	struct say y;
+	say_begin(&y, "pop3.top_reply");
+	say_num(&y, "value", c->n);
+	say_num(&y, "len", (long long)n);
+	ps_send(ss, 1, "top of message follows", &part, summary, &y);
 	free(summary);
 	buf_free(&part);
 }
@@ -461,8 +536,12 @@ static void
 ps_proceed_dele(struct pop3_sess *ss, struct pop3_cmd *c)
 {
 	/* RFC 1939 5: only marked; the server removes it in UPDATE, after QUIT. */
+	struct say y;
+
 	ss->deleted[c->n - 1] = 1;
-	ps_reply(ss, 1, "message %u deleted", (unsigned)c->n);
+	say_begin(&y, "pop3.dele_reply");
+	say_num(&y, "value", c->n);
+	ps_reply(ss, 1, &y, "message %u deleted", (unsigned)c->n);
 }
 
 static void
@@ -474,7 +553,7 @@ ps_proceed_rset(struct pop3_sess *ss, struct pop3_cmd *c)
 	/* RFC 1939 5: "any messages marked as deleted by the POP3 server are unmarked". */
 	memset(ss->deleted, 0, (size_t)ss->nmsgs);
 	int n = ps_count(ss, &octets);
-	ps_reply(ss, 1, "maildrop has %d message%s (%llu octets)", n,
+	ps_reply(ss, 1, NULL, "maildrop has %d message%s (%llu octets)", n,
 	    n == 1 ? "" : "s", (unsigned long long)octets);
 }
 
@@ -482,7 +561,7 @@ static void
 ps_proceed_noop(struct pop3_sess *ss, struct pop3_cmd *c)
 {
 	(void)c;
-	ps_reply(ss, 1, "%s", "");
+	ps_reply(ss, 1, NULL, "%s", "");
 }
 
 static void
@@ -491,7 +570,8 @@ ps_proceed_quit(struct pop3_sess *ss, struct pop3_cmd *c)
 	(void)c;
 	if (ss->state != PS_TRANSACTION) {
 		/* RFC 1939 4: QUIT in AUTHORIZATION ends the session, no UPDATE. */
-		ps_reply(ss, 1, "%s POP3 server signing off", ps_hostname(ss));
+		ps_replyk(ss, 1, "pop3.bye.not_logged_in",
+		    "%s POP3 server signing off", ps_hostname(ss));
 		ps_enter_state(ss, PS_DONE);
 		tcp_close(ss->c);
 		return;
@@ -502,20 +582,32 @@ ps_proceed_quit(struct pop3_sess *ss, struct pop3_cmd *c)
 	 * is found by its UID, so removing one does not move the others.
 	 */
 	ps_enter_state(ss, PS_UPDATE);
+	int removed = 0;
 	for (int i = ss->nmsgs; i >= 1; i--) {
 		struct mbox_msg *m = ps_msg(ss, (uint32_t)i);
 
-		if (m != NULL && ss->deleted[i - 1])
+		if (m != NULL && ss->deleted[i - 1]) {
 			mailstore_remove(ss->s, ss->mb, (int)(m - ss->mb->msgs));
+			removed++;
+		}
 	}
 	int left = ss->mb->nmsgs;
 	/* "...releases any exclusive-access lock on the maildrop". */
 	ps_release(ss);
+	/*
+	 * What UPDATE really did: a session that marked nothing removes
+	 * nothing, and the narration must not say otherwise.
+	 */
+	struct say y;
+	say_begin(&y, removed == 0 ? "pop3.bye.none_deleted" : removed == 1 ?
+	    "pop3.bye.one" : "pop3.bye");
+	say_num(&y, "count", removed);
+	say_num(&y, "value", left);
 	if (left == 0)
-		ps_reply(ss, 1, "%s POP3 server signing off (maildrop empty)",
+		ps_reply(ss, 1, &y, "%s POP3 server signing off (maildrop empty)",
 		    ps_hostname(ss));
 	else
-		ps_reply(ss, 1, "%s POP3 server signing off (%d message%s "
+		ps_reply(ss, 1, &y, "%s POP3 server signing off (%d message%s "
 		    "left)", ps_hostname(ss), left, left == 1 ? "" : "s");
 	ps_enter_state(ss, PS_DONE);
 	tcp_close(ss->c);
@@ -535,7 +627,7 @@ ps_proceed_capa(struct pop3_sess *ss, struct pop3_cmd *c)
 	 */
 	buf_puts(&body, "TOP\r\nUIDL\r\nUSER\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\n"
 	    "PIPELINING\r\nIMPLEMENTATION surel\r\n");
-	ps_send(ss, 1, "Capability list follows", &body, NULL);
+	ps_send(ss, 1, "Capability list follows", &body, NULL, NULL);
 	buf_free(&body);
 }
 
@@ -586,22 +678,22 @@ ps_command_line(struct pop3_sess *ss, const char *line, size_t n)
 		break;
 	case POP3_PARSE_UNKNOWN:
 		/* The line is not echoed: it may hold anything, a password too. */
-		ps_reply(ss, 0, "unknown command");
+		ps_reply(ss, 0, NULL, "unknown command");
 		return;
 	case POP3_PARSE_TOO_LONG:
-		ps_reply(ss, 0, "command line too long (RFC 2449: at most 255 "
+		ps_reply(ss, 0, NULL, "command line too long (RFC 2449: at most 255 "
 		    "octets)");
 		return;
 	case POP3_PARSE_ARG_TOO_LONG:
-		ps_reply(ss, 0, "argument too long (RFC 1939: at most 40 "
+		ps_reply(ss, 0, NULL, "argument too long (RFC 1939: at most 40 "
 		    "characters)");
 		return;
 	case POP3_PARSE_UNSUPPORTED:
-		ps_reply(ss, 0, "%s is not supported here: use USER and PASS",
+		ps_reply(ss, 0, NULL, "%s is not supported here: use USER and PASS",
 		    pop3_verb_str(c.verb));
 		return;
 	default:
-		ps_reply(ss, 0, "syntax error: %s", ps_usage(c.verb));
+		ps_reply(ss, 0, NULL, "syntax error: %s", ps_usage(c.verb));
 		return;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
@@ -665,7 +757,7 @@ ps_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
 	while (ss->state != PS_DONE &&
 	    (st = linebuf_next(&ss->lb, &line, &len)) != LINE_NONE) {
 		if (st == LINE_TOO_LONG)
-			ps_reply(ss, 0, "command line too long (RFC 2449: at "
+			ps_reply(ss, 0, NULL, "command line too long (RFC 2449: at "
 			    "most 255 octets)");
 		else
 			ps_command_line(ss, line, len);
@@ -739,8 +831,22 @@ ps_accept(struct tcp_conn *c, void *u)
 	tcp_set_ops(c, &ps_ops, ss);
 	ps_enter_state(ss, PS_AUTHORIZATION);
 	/* RFC 1939 4: "the POP3 server issues a one line greeting". */
-	ps_reply(ss, 1, "%s POP3 server ready", ps_hostname(ss));
+	ps_replyk(ss, 1, "pop3.greeting", "%s POP3 server ready",
+	    ps_hostname(ss));
 	ps_idle_restart(ss);
+}
+
+/* From pop3_free_all(): every session goes, without callbacks or trace. */
+static void
+ps_free_all(struct sim *s)
+{
+	struct pop3_world *w = s->mail->pop3;
+
+	while (w->sessions) {
+		/* TCP outlives us by a moment in sim_free(): it must not call back. */
+		tcp_set_ops(w->sessions->c, NULL, NULL);
+		ps_free(w->sessions);
+	}
 }
 
 void
@@ -750,27 +856,10 @@ pop3_server_start(struct sim *s, int node)
 
 	l->s = s;
 	l->node = node;
-	pop3_world(s);
+	pop3_world(s)->end_sessions = ps_free_all;
 	if (tcp_listen(s, node, (uint16_t)s->sc->nodes[node].pop3.port,
 	    ps_accept, l) != 0)
 		fatalx("pop3: port %d taken twice on node %d",
 		    s->sc->nodes[node].pop3.port, node);
 	mail_keep(s, l);
-}
-
-void
-pop3_free_all(struct sim *s)
-{
-	struct pop3_world *w = s->mail->pop3;
-
-	if (w == NULL)
-		return;
-	pop3_client_free_all(s);
-	while (w->sessions) {
-		/* TCP outlives us by a moment in sim_free(): it must not call back. */
-		tcp_set_ops(w->sessions->c, NULL, NULL);
-		ps_free(w->sessions);
-	}
-	free(w);
-	s->mail->pop3 = NULL;
 }
