@@ -324,10 +324,11 @@ WINDOW_ENV = SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 test: deps
 	$(MAKE) surel $(O)/test_surel $(O)/test_window
 	$(MAKE) NO_WINDOW=1 O=build/nowindow build/nowindow/surel
+	python3 tests/layers.py $(O)
+	python3 tests/say_keys.py
 	SUREL_CONSERVATION_TSHARK_EVERY=1 SUREL_BIN=./surel \
 	  SUREL_NOWINDOW_BIN=build/nowindow/surel $(O)/test_surel
 	$(WINDOW_ENV) SUREL_BIN=./surel $(O)/test_window
-	python3 tests/layers.py $(O)
 
 # The conservation test (tests/test_conservation.c) on more generated
 # scenarios than the 1000 of make test: make conservation SEEDS=10000.

@@ -41,7 +41,6 @@
  */
 #define NARR_KEYS(X) \
 	X(K_FRAME_QUEUED,		"frame.queued") \
-	X(K_FRAME_TX_ORIGIN,		"frame.tx.origin") \
 	X(K_FRAME_TX_SYN,		"frame.tx.origin.tcp_syn") \
 	X(K_FRAME_TX_SYN_ACK,		"frame.tx.origin.tcp_syn_ack") \
 	X(K_FRAME_TX_ACK,		"frame.tx.origin.tcp_ack") \
@@ -79,7 +78,6 @@
 	X(K_TCP_CLOSING,		"tcp.state.closing") \
 	X(K_TCP_LAST_ACK,		"tcp.state.last_ack") \
 	X(K_TCP_TIME_WAIT,		"tcp.state.time_wait") \
-	X(K_TCP_STATE_OTHER,		"tcp.state.other") \
 	X(K_RETX_TIMEOUT,		"tcp.retx.timeout") \
 	X(K_RETX_FAST,			"tcp.retx.fast") \
 	X(K_RETX_PARTIAL,		"tcp.retx.partial_ack") \
@@ -94,7 +92,6 @@
 	X(K_SMTP_EHLO_REPLY,		"smtp.ehlo_reply") \
 	X(K_SMTP_HELO_REPLY,		"smtp.helo_reply") \
 	X(K_SMTP_AUTH,			"smtp.auth") \
-	X(K_SMTP_AUTH_LOGIN,		"smtp.auth_login") \
 	X(K_SMTP_AUTH_CHALLENGE,	"smtp.auth_challenge") \
 	X(K_SMTP_AUTH_OK,		"smtp.auth_ok") \
 	X(K_SMTP_AUTH_FAILED,		"smtp.auth_failed") \
@@ -174,7 +171,6 @@
 	X(K_POP3_STAT_REPLY,		"pop3.stat_reply") \
 	X(K_POP3_STAT_REPLY_ONE,	"pop3.stat_reply.one") \
 	X(K_POP3_STAT_REPLY_NONE,	"pop3.stat_reply.none") \
-	X(K_POP3_LIST,			"pop3.list") \
 	X(K_POP3_LIST_REPLY,		"pop3.list_reply") \
 	X(K_POP3_LIST_REPLY_ONE,	"pop3.list_reply.one") \
 	X(K_POP3_LIST_REPLY_NONE,	"pop3.list_reply.none") \
@@ -197,7 +193,6 @@
 	X(K_POP3_BYE_ONE,		"pop3.bye.one") \
 	X(K_POP3_BYE_NONE_DELETED,	"pop3.bye.none_deleted") \
 	X(K_POP3_BYE_NOT_LOGGED_IN,	"pop3.bye.not_logged_in") \
-	X(K_POP3_COMMAND,		"pop3.command") \
 	X(K_POP3_OK,			"pop3.ok") \
 	X(K_POP3_ERR,			"pop3.err") \
 	X(K_IMAP_GREETING,		"imap.greeting") \
@@ -222,7 +217,6 @@
 	X(K_IMAP_SEARCH_RESULT_ONE,	"imap.search_result.one") \
 	X(K_IMAP_SEARCH_RESULT_NONE,	"imap.search_result.none") \
 	X(K_IMAP_SEARCH_OK,		"imap.search_ok") \
-	X(K_IMAP_FETCH,			"imap.fetch") \
 	X(K_IMAP_FETCH_UID,		"imap.fetch_uid") \
 	X(K_IMAP_FETCH_DATA,		"imap.fetch_data") \
 	X(K_IMAP_FETCH_DATA_UID,	"imap.fetch_data_uid") \
@@ -230,9 +224,7 @@
 	X(K_IMAP_FETCH_INFO,		"imap.fetch_info") \
 	X(K_IMAP_FETCH_OK,		"imap.fetch_ok") \
 	X(K_IMAP_FETCH_OK_PEEK,		"imap.fetch_ok.peek") \
-	X(K_IMAP_STORE,			"imap.store") \
 	X(K_IMAP_STORE_OK,		"imap.store_ok") \
-	X(K_IMAP_EXPUNGE,		"imap.expunge") \
 	X(K_IMAP_EXPUNGED,		"imap.expunged") \
 	X(K_IMAP_EXPUNGE_OK,		"imap.expunge_ok") \
 	X(K_IMAP_EXPUNGE_OK_NONE,	"imap.expunge_ok.none") \
@@ -240,7 +232,6 @@
 	X(K_IMAP_LOGOUT_OK,		"imap.logout_ok") \
 	X(K_IMAP_BYE,			"imap.bye") \
 	X(K_IMAP_BYE_AUTOLOGOUT,	"imap.bye.autologout") \
-	X(K_IMAP_COMMAND,		"imap.command") \
 	X(K_IMAP_UNTAGGED,		"imap.untagged") \
 	X(K_IMAP_CONTINUE,		"imap.continue") \
 	X(K_IMAP_LITERAL,		"imap.literal") \
@@ -261,7 +252,6 @@
 	X(K_ST_QUEUE_RETRY,		"state.queue_retry") \
 	X(K_ST_DNS_CACHE_ADD,		"state.dns_cache_add") \
 	X(K_ST_DNS_CACHE_EXPIRE,	"state.dns_cache_expire") \
-	X(K_ST_CLIENT_STORE,		"state.client_store") \
 	X(K_ST_CLIENT_STORE_POP3,	"state.client_store_pop3") \
 	X(K_ST_CLIENT_STORE_POP3_KEEP,	"state.client_store_pop3_keep") \
 	X(K_ST_CLIENT_STORE_IMAP,	"state.client_store_imap") \
@@ -278,8 +268,6 @@
 	X(K_ST_REJECTED_UNSENT,		"state.delivery.rejected_unsent") \
 	X(K_ST_REJECTED_NO_DNS,		"state.delivery.rejected_no_dns") \
 	X(K_ST_REJECTED_OFF,		"state.delivery.rejected_off") \
-	X(K_ST_OTHER,			"state.other") \
-	X(K_APP_OTHER,			"app.other") \
 	X(K_UNKNOWN,			"unknown")
 
 #define NARR_ENUM(e, s)	e,
