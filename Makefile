@@ -67,6 +67,7 @@ SIM_SRCS += sim/dns/dns_server.c
 SIM_SRCS += sim/dns/dns_resolver.c
 # sim/mail/
 SIM_SRCS += sim/mail/keep.c
+SIM_SRCS += sim/mail/session.c
 SIM_SRCS += sim/mail/mailstore.c
 SIM_SRCS += sim/mail/smtp_server.c
 SIM_SRCS += sim/mail/smtp_client.c

@@ -118,6 +118,7 @@ panel_events_summary(struct ui *u, size_t rec, char *buf, size_t n)
 		[ST_DNS_CACHE_EXPIRE] = W_ST_DNS_EXPIRE,
 		[ST_CLIENT_STORE] = W_ST_CLIENT_STORE,
 		[ST_DELIVERY] = W_ST_DELIVERY,
+		[ST_SESSION] = W_ST_SESSION,
 	};
 
 	switch (r->kind) {
@@ -162,7 +163,10 @@ panel_events_summary(struct ui *u, size_t rec, char *buf, size_t n)
 		snprintf(buf, n, "%s", text);
 		break;
 	case TR_STATE:
-		if (r->a < ST_NWHATS)
+		if (r->a == ST_SESSION)
+			/* A protocol's state has no count: "session: POP3 A -> B". */
+			snprintf(buf, n, "%s: %s", ui_word(u, st[r->a]), text);
+		else if (r->a < ST_NWHATS)
 			snprintf(buf, n, "%s (%u): %s", ui_word(u, st[r->a]),
 			    r->b, text);
 		else

@@ -76,6 +76,7 @@ static const char *const words_en[W_NWORDS] = {
 	[W_ST_DNS_EXPIRE] = "forgotten by the DNS cache",
 	[W_ST_CLIENT_STORE] = "downloaded to the device",
 	[W_ST_DELIVERY] = "delivery result",
+	[W_ST_SESSION] = "session",
 	[W_START] = "Start",
 	[W_START_HINT] = "Nothing has happened yet. Press Space to play, or → "
 	    "to go one step at a time. The story is on the right.",
@@ -160,6 +161,7 @@ static const char *const words_id[W_NWORDS] = {
 	[W_ST_DNS_EXPIRE] = "dilupakan cache DNS",
 	[W_ST_CLIENT_STORE] = "diunduh ke perangkat",
 	[W_ST_DELIVERY] = "hasil pengiriman",
+	[W_ST_SESSION] = "sesi",
 	[W_START] = "Mulai",
 	[W_START_HINT] = "Belum ada yang terjadi. Tekan Spasi untuk memutar, "
 	    "atau → untuk maju selangkah demi selangkah. Ceritanya ada di "

@@ -243,6 +243,7 @@ state_what_name(enum state_what w)
 		[ST_DNS_CACHE_EXPIRE] = "dns_cache_expire",
 		[ST_CLIENT_STORE] = "client_store",
 		[ST_DELIVERY] = "delivery",
+		[ST_SESSION] = "session",
 	};
 	return (unsigned)w < ST_NWHATS ? names[w] : "?";
 }

@@ -71,6 +71,7 @@ enum state_what {
 	ST_DNS_CACHE_EXPIRE,	/* a cached answer's TTL ran out */
 	ST_CLIENT_STORE,	/* a device downloaded a message; text: "POP3|IMAP user uidl" */
 	ST_DELIVERY,		/* the outcome for one recipient; text: "status message-id recipient reply" */
+	ST_SESSION,		/* a mail protocol session changed state (session.c); text: "PROTO OLD -> NEW" */
 	ST_NWHATS
 };
 
