@@ -13,6 +13,7 @@
 #include "util.h"
 
 struct sim;
+struct msess;
 
 /* ---- the mailstore ---------------------------------------------- */
 
@@ -178,8 +179,8 @@ struct mail_world {
 	int		 ndlv, capdlv;
 	uint32_t	 msgseq;	/* Message-ID counter */
 	struct mua_send	*sends;		/* sends under way */
-	struct smtp_sess *sessions;	/* server sessions, for teardown */
-	struct smtp_out	*outgoing;	/* client sessions, for teardown */
+	struct msess	*sessions;	/* SMTP/LMTP server sessions (session.h) */
+	struct msess	*outgoing;	/* SMTP/LMTP client sessions (session.h) */
 	struct attempt	*attempts;	/* mta.c's delivery attempts under way */
 	void		**keep;		/* allocations freed with the world */
 	int		 nkeep;

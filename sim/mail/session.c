@@ -106,10 +106,10 @@ msess_timer_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
 void
 msess_timer_restart(struct msess *m)
 {
-	if (m->ops->idle_ns == 0 || m->freed)
+	if (m->idle_ns == 0 || m->freed)
 		return;
 	evq_cancel(m->s->q, m->timer);
-	m->timer = evq_at(m->s->q, sim_time(m->s) + m->ops->idle_ns,
+	m->timer = evq_at(m->s->q, sim_time(m->s) + m->idle_ns,
 	    msess_timer_fire, NULL, m, 0, 0);
 }
 
@@ -330,6 +330,7 @@ msess_new(struct sim *s, int node, const struct msess_ops *ops, size_t size,
 	m->ops = ops;
 	m->node = node;
 	m->peer = -1;
+	m->idle_ns = ops->idle_ns;
 	linebuf_init(&m->lb, ops->line_max);
 	msess_link(m, list);
 	return m;
@@ -375,9 +376,10 @@ msess_client(struct sim *s, int node, const struct msess_ops *ops,
 	return msess_new(s, node, ops, size, list);
 }
 
-static void
-msess_connect_ip(struct msess *m, uint32_t ip)
+int
+msess_connect_ip(struct msess *m, uint32_t ip, uint16_t port)
 {
+	m->port = port;
 	m->peer_ip = ip;
 	m->peer = net_node_by_ip(m->s, ip);
 	m->c = tcp_connect(m->s, m->node, ip, m->port, &msess_tcp_ops, m);
@@ -387,10 +389,12 @@ msess_connect_ip(struct msess *m, uint32_t ip)
 			msess_enter(m);
 			m->ops->failed(m, TCP_ERR_HOST_DOWN);
 			if (!msess_leave(m))
-				return;
+				return -1;
 		}
 		msess_free(m);
+		return -1;
 	}
+	return 0;
 }
 
 static void
@@ -405,7 +409,7 @@ msess_resolved(struct sim *s, void *u, const struct dns_answer *a)
 		msess_free(m);
 		return;
 	}
-	msess_connect_ip(m, a->rr[0].rd.a);
+	msess_connect_ip(m, a->rr[0].rd.a, m->port);
 }
 
 void
@@ -422,5 +426,5 @@ msess_connect_name(struct msess *m, int server, uint16_t port)
 		    DNS_T_A, msess_resolved, m);
 		return;
 	}
-	msess_connect_ip(m, s->sc->nodes[server].ip);
+	msess_connect_ip(m, s->sc->nodes[server].ip, port);
 }

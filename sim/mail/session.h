@@ -89,6 +89,12 @@ struct msess {
 	int			 state;
 	struct linebuf		 lb;
 	ev_id			 timer;
+	/*
+	 * How long the peer may be silent now: ops->idle_ns at the start;
+	 * a protocol whose waits differ by what it waits for (the SMTP
+	 * client, RFC 5321 4.5.3.2) sets it before it sends.
+	 */
+	uint64_t		 idle_ns;
 	uint64_t		 dns;		/* a client's name lookup under way, or 0 */
 	uint16_t		 port;		/* where a client connects */
 	int			 freed;		/* set by msess_free() during a callback */
@@ -119,6 +125,13 @@ struct msess *msess_client(struct sim *s, int node, const struct msess_ops *ops,
  * else nothing: the DNS exchange in the trace tells why) and is freed.
  */
 void	 msess_connect_name(struct msess *m, int server, uint16_t port);
+/*
+ * Connect to port at ip, an address the caller found itself (an MTA
+ * looks up MX records, not the server's name).  Returns 0, or -1 when
+ * node is off: ops->failed ran with TCP_ERR_HOST_DOWN and the session
+ * is gone.
+ */
+int	 msess_connect_ip(struct msess *m, uint32_t ip, uint16_t port);
 
 /*
  * Send bytes and record one application message: shown is what the

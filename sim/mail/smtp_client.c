@@ -20,6 +20,7 @@
 #include "base64.h"
 #include "linebuf.h"
 #include "mail.h"
+#include "session.h"
 #include "smtp_wire.h"
 #include "tcp.h"
 #include "world.h"
@@ -28,6 +29,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Each state is the reply the client waits for: the steps of RFC 5321
+ * 3.1-3.3 and 4.1.4, one command at a time.
+ */
 enum oc_state {
 	OC_CONNECTING,
 	OC_GREETING,
@@ -40,19 +45,54 @@ enum oc_state {
 	OC_BODY,
 	OC_QUIT,
 	OC_DONE,
+	OC_NSTATES
+};
+
+static const char *const smtp_state_names[OC_NSTATES] = {
+	"CONNECTING", "GREETING", "EHLO", "HELO", "AUTH", "MAIL", "RCPT",
+	"DATA", "MESSAGE", "QUIT", "CLOSED",
+};
+
+/* LMTP greets with LHLO (RFC 2033 4.1); it has no HELO and no AUTH. */
+static const char *const lmtp_state_names[OC_NSTATES] = {
+	"CONNECTING", "GREETING", "LHLO", "HELO", "AUTH", "MAIL", "RCPT",
+	"DATA", "MESSAGE", "QUIT", "CLOSED",
+};
+
+static const char *const smtp_state_keys[OC_NSTATES] = {
+	"session.smtp_client.connecting",
+	"session.smtp_client.greeting",
+	"session.smtp_client.ehlo",
+	"session.smtp_client.helo",
+	"session.smtp_client.auth",
+	"session.smtp_client.mail",
+	"session.smtp_client.rcpt",
+	"session.smtp_client.data",
+	"session.smtp_client.message",
+	"session.smtp_client.quit",
+	"session.smtp_client.closed",
+};
+
+static const char *const lmtp_state_keys[OC_NSTATES] = {
+	"session.smtp_client.connecting",
+	"session.smtp_client.greeting",
+	"session.lmtp_client.lhlo",
+	"session.smtp_client.helo",
+	"session.smtp_client.auth",
+	"session.smtp_client.mail",
+	"session.smtp_client.rcpt",
+	"session.smtp_client.data",
+	"session.smtp_client.message",
+	"session.smtp_client.quit",
+	"session.smtp_client.closed",
 };
 
 struct smtp_out {
-	struct sim	*s;
-	struct smtp_out	*next;
+	struct msess	 m;		/* first: the skeleton (session.h) */
 	struct smtp_out_req r;		/* strings and arrays copied below */
 	char		*helo, *sender, *auth_user, *auth_password;
 	char		**rcpt;
 	struct buf	 data;
-	struct tcp_conn	*c;
-	int		 server;	/* node we talk to */
-	enum oc_state	 state;
-	struct linebuf	 lb;
 	struct smtp_reply reply;
 	int		 ext_size, ext_auth, ext_8bit;
 	int		 rcpt_i;	/* the RCPT being answered */
@@ -61,19 +101,11 @@ struct smtp_out {
 	int		 naccepted;
 	int		 lmtp_i;	/* LMTP: the next recipient to get a final reply */
 	int		 finished;	/* on_done called */
-	ev_id		 timer;		/* the wait for the next reply */
-	uint64_t	 timer_ns;	/* how long that wait may last */
+	int		 starting;	/* in smtp_out_start()'s connect */
 };
 
 static void	oc_enter_state(struct smtp_out *, enum oc_state);
-static void	oc_free(struct smtp_out *);
 static void	finish(struct smtp_out *);
-
-static enum app_proto
-oc_proto(const struct smtp_out *o)
-{
-	return o->r.mode == OUT_LMTP ? APP_LMTP : APP_SMTP;
-}
 
 /* The key of a command: SMTP's, or LMTP's under its own name. */
 #define OK_KEY(o, k)	((o)->r.mode == OUT_LMTP ? "lmtp." k : "smtp." k)
@@ -99,9 +131,8 @@ oc_send(struct smtp_out *o, struct say *y, const char *shown,
 	va_end(ap);
 	char *text = xasprintf("C: %s", shown ? shown : (char *)b.data);
 	buf_puts(&b, "\r\n");
-	tcp_send(o->c, b.data, b.len);
-	sim_app_say(o->s, o->r.node, o->server, oc_proto(o), text, strlen(text),
-	    sim_say(o->s, y));
+	msess_send(&o->m, b.data, b.len, text, strlen(text),
+	    sim_say(o->m.s, y));
 	free(text);
 	buf_free(&b);
 }
@@ -121,7 +152,7 @@ report(struct smtp_out *o, int i, int code, const char *text)
 		return;
 	o->reported[i] = 1;
 	if (o->r.on_rcpt)
-		o->r.on_rcpt(o->s, o->r.u, i, code, text, o->server);
+		o->r.on_rcpt(o->m.s, o->r.u, i, code, text, o->m.peer);
 }
 
 /* Every recipient not yet answered gets this result. */
@@ -147,75 +178,27 @@ oc_timeout(enum oc_state st)
 }
 
 static void
-oc_timer_stop(struct smtp_out *o)
-{
-	evq_cancel(o->s->q, o->timer);
-	o->timer = 0;
-}
-
-static void
-oc_timer_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
-{
-	struct smtp_out *o = obj;
-
-	(void)ctx;
-	(void)a;
-	(void)b;
-	o->timer = 0;
-	if (tcp_conn_unsent(o->c) > 0) {
-		/*
-		 * Our own bytes are still on their way (a big message on a slow
-		 * link): the wait starts when they are all there; until then
-		 * TCP's retransmission timer watches the connection.
-		 */
-		o->timer = evq_at(o->s->q, sim_time(o->s) + o->timer_ns,
-		    oc_timer_fire, NULL, o, 0, 0);
-		return;
-	}
-	char *why = xasprintf("no reply from %s within %llu minutes (RFC 5321 "
-	    "4.5.3.2)", o->s->sc->nodes[o->server].hostname,
-	    (unsigned long long)(o->timer_ns / (60 * SIM_SEC)));
-	report_rest(o, 0, why);
-	free(why);
-	/* Give up on the connection: RST, and TCP forgets it at once. */
-	tcp_abort(o->c);
-	finish(o);
-	oc_free(o);
-}
-
-/* Start the wait for the reply to what state st sends. */
-static void
-oc_timer_start(struct smtp_out *o, enum oc_state st)
-{
-	oc_timer_stop(o);
-	o->timer_ns = oc_timeout(st);
-	o->timer = evq_at(o->s->q, sim_time(o->s) + o->timer_ns, oc_timer_fire,
-	    NULL, o, 0, 0);
-}
-
-static void
 finish(struct smtp_out *o)
 {
-	oc_timer_stop(o);
+	msess_timer_stop(&o->m);
 	if (o->finished)
 		return;
 	o->finished = 1;
 	report_rest(o, 0, "connection closed before a reply");
 	if (o->r.on_done)
-		o->r.on_done(o->s, o->r.u);
+		o->r.on_done(o->m.s, o->r.u);
 }
 
+/*
+ * The session is going (session.h): free what is ours.  on_done has
+ * run already where the session ended by itself (after QUIT, or in
+ * peer_closed, failed, timeout); at the world's end it must not.
+ */
 static void
-oc_free(struct smtp_out *o)
+oc_release(struct msess *m)
 {
-	struct smtp_out **pp;
+	struct smtp_out *o = (struct smtp_out *)m;
 
-	oc_timer_stop(o);
-	for (pp = &o->s->mail->outgoing; *pp; pp = &(*pp)->next)
-		if (*pp == o) {
-			*pp = o->next;
-			break;
-		}
 	free(o->helo);
 	free(o->sender);
 	free(o->auth_user);
@@ -226,9 +209,7 @@ oc_free(struct smtp_out *o)
 	free(o->accepted);
 	free(o->reported);
 	buf_free(&o->data);
-	linebuf_free(&o->lb);
 	smtp_reply_free(&o->reply);
-	free(o);
 }
 
 /* The full reply as the summary shows it: "550 5.1.1 <x>: User unknown". */
@@ -247,11 +228,9 @@ oc_enter_state(struct smtp_out *o, enum oc_state st)
 {
 	struct say y;
 
-	o->state = st;
-	if (st == OC_DONE)
-		oc_timer_stop(o);
-	else
-		oc_timer_start(o, st);
+	msess_enter_state(&o->m, st);
+	/* What is sent below starts the wait for its reply (msess_send). */
+	o->m.idle_ns = oc_timeout(st);
 	switch (st) {
 	case OC_EHLO:
 		say_begin(&y, o->r.mode == OUT_LMTP ? "lmtp.lhlo" : "smtp.ehlo");
@@ -318,7 +297,6 @@ oc_enter_state(struct smtp_out *o, enum oc_state st)
 	case OC_BODY: {
 		struct buf b = { 0 };
 		smtp_dot_stuff(o->data.data, o->data.len, &b);
-		tcp_send(o->c, b.data, b.len);
 		size_t lines = 0;
 		for (size_t i = 0; i < b.len; i++)
 			lines += b.data[i] == '\n';
@@ -328,8 +306,8 @@ oc_enter_state(struct smtp_out *o, enum oc_state st)
 		say_begin(&y, OK_KEY(o, "message"));
 		say_num(&y, "len", (long long)o->data.len);
 		say_num(&y, "count", (long long)(lines - 1));
-		sim_app_say(o->s, o->r.node, o->server, oc_proto(o), text,
-		    strlen(text), sim_say(o->s, &y));
+		msess_send(&o->m, b.data, b.len, text, strlen(text),
+		    sim_say(o->m.s, &y));
 		free(text);
 		buf_free(&b);
 		break;
@@ -338,7 +316,7 @@ oc_enter_state(struct smtp_out *o, enum oc_state st)
 		oc_send(o, oc_key(&y, OK_KEY(o, "quit")), NULL, "QUIT");
 		break;
 	case OC_DONE:
-		tcp_close(o->c);
+		msess_close(&o->m);
 		break;
 	default:
 		break;
@@ -381,7 +359,7 @@ oc_response(struct smtp_out *o)
 	int ok = r->code >= 200 && r->code < 300;
 	char *text = reply_text(r);
 
-	switch (o->state) {
+	switch (o->m.state) {
 	case OC_GREETING:
 		if (r->code == 220)
 			oc_enter_state(o, OC_EHLO);
@@ -476,89 +454,112 @@ oc_response(struct smtp_out *o)
 }
 
 static void
-oc_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
+oc_line(struct msess *m, enum line_status st, const char *line, size_t len)
 {
-	struct smtp_out *o = u;
-	const char *line;
-	size_t len;
-	enum line_status st;
+	struct smtp_out *o = (struct smtp_out *)m;
+	int rc = st == LINE_OK ? smtp_reply_feed(&o->reply, line, len) : -1;
 
-	(void)c;
-	linebuf_feed(&o->lb, p, n);
-	while (o->state != OC_DONE &&
-	    (st = linebuf_next(&o->lb, &line, &len)) != LINE_NONE) {
-		int rc = st == LINE_OK ? smtp_reply_feed(&o->reply, line, len) :
-		    -1;
-
-		if (rc == 0)
-			continue;
-		if (rc < 0) {
-			/* Not SMTP: give up on this server (RFC 5321 4.2 replies only). */
-			report_rest(o, 0, "the server sent something that is not "
-			    "an SMTP reply");
-			oc_enter_state(o, OC_DONE);
-			finish(o);
-			return;
-		}
-		oc_response(o);
+	if (rc == 0)
+		return;
+	if (rc < 0) {
+		/* Not SMTP: give up on this server (RFC 5321 4.2 replies only). */
+		report_rest(o, 0, "the server sent something that is not "
+		    "an SMTP reply");
+		oc_enter_state(o, OC_DONE);
+		finish(o);
+		return;
 	}
+	oc_response(o);
 }
 
 static void
-oc_connected(struct tcp_conn *c, void *u)
+oc_connected(struct msess *m)
 {
-	struct smtp_out *o = u;
-
-	(void)c;
-	o->state = OC_GREETING;
-	oc_timer_start(o, OC_GREETING);	/* 4.5.3.2.1: the 220 greeting */
+	/* 4.5.3.2.1: the wait for the 220 greeting (already under way). */
+	msess_enter_state(m, OC_GREETING);
 }
 
 static void
-oc_peer_closed(struct tcp_conn *c, void *u)
+oc_peer_closed(struct msess *m)
 {
-	struct smtp_out *o = u;
+	struct smtp_out *o = (struct smtp_out *)m;
 
-	if (o->state != OC_DONE) {
-		o->state = OC_DONE;
-		tcp_close(c);
+	if (m->state != OC_DONE) {
+		msess_enter_state(m, OC_DONE);
+		msess_close(m);
 	}
 	finish(o);
 }
 
 static void
-oc_closed(struct tcp_conn *c, void *u)
+oc_failed(struct msess *m, enum tcp_err e)
 {
-	(void)c;
-	finish(u);
-	oc_free(u);
-}
+	struct smtp_out *o = (struct smtp_out *)m;
+	char *why;
 
-static void
-oc_error(struct tcp_conn *c, void *u, enum tcp_err e)
-{
-	struct smtp_out *o = u;
-	char *why = xasprintf("connection to %s failed: %s",
-	    o->s->sc->nodes[o->server].hostname,
-	    e == TCP_ERR_REFUSED ? "refused (nothing listens on that port)" :
-	    e == TCP_ERR_TIMEOUT ? "no answer (timed out)" :
-	    e == TCP_ERR_RESET ? "reset by the other side" :
-	    "our own machine was switched off");
-
-	(void)c;
+	if (o->starting)
+		/* Our own machine is off: nothing can be sent. */
+		why = xstrdup("this machine is switched off");
+	else
+		why = xasprintf("connection to %s failed: %s",
+		    msess_hostname(m),
+		    e == TCP_ERR_REFUSED ? "refused (nothing listens on that "
+		    "port)" :
+		    e == TCP_ERR_TIMEOUT ? "no answer (timed out)" :
+		    e == TCP_ERR_RESET ? "reset by the other side" :
+		    "our own machine was switched off");
 	report_rest(o, 0, why);
 	free(why);
 	finish(o);
-	oc_free(o);
 }
 
-static const struct tcp_ops oc_ops = {
-	.connected = oc_connected,
-	.data = oc_data,
-	.peer_closed = oc_peer_closed,
-	.closed = oc_closed,
-	.error = oc_error,
-};
+/* No reply within the time RFC 5321 4.5.3.2 gives the server. */
+static void
+oc_timeout_fire(struct msess *m)
+{
+	struct smtp_out *o = (struct smtp_out *)m;
+	char *why = xasprintf("no reply from %s within %llu minutes (RFC 5321 "
+	    "4.5.3.2)", msess_hostname(m),
+	    (unsigned long long)(m->idle_ns / (60 * SIM_SEC)));
+
+	report_rest(o, 0, why);
+	free(why);
+	/*
+	 * Give up on the connection: RST, and TCP forgets it at once.  The
+	 * reset goes before on_done, which may already try the next server.
+	 */
+	tcp_abort(m->c);
+	m->c = NULL;
+	finish(o);
+	msess_free(m);
+}
+
+#define OC_OPS(nm, pr, names, keys) {					\
+	.name = nm,							\
+	.proto = pr,							\
+	.state_names = names,						\
+	.state_keys = keys,						\
+	.nstates = OC_NSTATES,						\
+	.done = OC_DONE,						\
+	.line_max = SMTP_TEXT_MAX - 2,					\
+	.idle_ns = 5 * 60 * SIM_SEC,					\
+	.client = 1,							\
+	.line = oc_line,						\
+	.timeout = oc_timeout_fire,					\
+	.connected = oc_connected,					\
+	.peer_closed = oc_peer_closed,					\
+	.failed = oc_failed,						\
+	.release = oc_release,						\
+}
+
+/*
+ * Replies are short; a line of 1000 is the RFC's limit for text.  The
+ * first wait, for the greeting, is 5 minutes (4.5.3.2.1).
+ */
+static const struct msess_ops smtp_ops =
+    OC_OPS("smtp client", APP_SMTP, smtp_state_names, smtp_state_keys);
+static const struct msess_ops lmtp_ops =
+    OC_OPS("lmtp client", APP_LMTP, lmtp_state_names, lmtp_state_keys);
 
 static char *
 dup_or_null(const char *s)
@@ -569,9 +570,10 @@ dup_or_null(const char *s)
 struct smtp_out *
 smtp_out_start(struct sim *s, const struct smtp_out_req *r)
 {
-	struct smtp_out *o = xcalloc(1, sizeof *o);
+	struct smtp_out *o = (struct smtp_out *)msess_client(s, r->node,
+	    r->mode == OUT_LMTP ? &lmtp_ops : &smtp_ops, sizeof *o,
+	    &s->mail->outgoing);
 
-	o->s = s;
 	o->r = *r;
 	o->helo = xstrdup(r->helo);
 	o->sender = xstrdup(r->sender);
@@ -583,27 +585,17 @@ smtp_out_start(struct sim *s, const struct smtp_out_req *r)
 	o->accepted = xcalloc((size_t)r->nrcpt + 1, sizeof(int));
 	o->reported = xcalloc((size_t)r->nrcpt + 1, sizeof(int));
 	buf_append(&o->data, r->data, r->len);
-	o->server = net_node_by_ip(s, r->ip);
-	/* Replies are short; a line of 1000 is the RFC's limit for text. */
-	linebuf_init(&o->lb, SMTP_TEXT_MAX - 2);
 	smtp_reply_init(&o->reply);
-	o->next = s->mail->outgoing;
-	s->mail->outgoing = o;
-	o->state = OC_CONNECTING;
-	o->c = tcp_connect(s, r->node, r->ip, r->port, &oc_ops, o);
-	if (o->c == NULL) {
-		/* Our own machine is off: nothing can be sent. */
-		report_rest(o, 0, "this machine is switched off");
-		finish(o);
-		oc_free(o);
+	/* mta.c and mua.c found the address (MX, or the provider's name). */
+	o->starting = 1;
+	if (msess_connect_ip(&o->m, r->ip, r->port) != 0)
 		return NULL;
-	}
+	o->starting = 0;
 	return o;
 }
 
 void
 smtp_out_free_all(struct sim *s)
 {
-	while (s->mail->outgoing)
-		oc_free(s->mail->outgoing);
+	msess_free_all(&s->mail->outgoing);
 }

@@ -36,6 +36,7 @@
 #include "linebuf.h"
 #include "mail.h"
 #include "mime.h"
+#include "session.h"
 #include "smtp_wire.h"
 #include "tcp.h"
 #include "world.h"
@@ -54,6 +55,11 @@ enum srv_kind {
 	SRV_LMTP,
 };
 
+/*
+ * The order of RFC 5321 4.1.4 (and 3.3): a greeting, EHLO, then any
+ * number of transactions of MAIL, RCPT..., DATA; AUTH (RFC 4954 4)
+ * only between transactions.  Each state is what the server waits for.
+ */
 enum srv_state {
 	SS_CONNECTED,		/* greeting sent, waiting for EHLO/HELO/LHLO */
 	SS_READY,		/* after EHLO: a transaction may start */
@@ -63,18 +69,43 @@ enum srv_state {
 	SS_AUTH_PLAIN,		/* waiting for the PLAIN response */
 	SS_AUTH_USER,		/* LOGIN: waiting for the user name */
 	SS_AUTH_PASS,		/* LOGIN: waiting for the password */
-	SS_QUIT,
+	SS_QUIT,		/* the session is over */
+	SS_NSTATES
+};
+
+static const char *const srv_state_names[SS_NSTATES] = {
+	"CONNECTED", "READY", "MAIL", "RCPT", "DATA", "AUTH-PLAIN",
+	"AUTH-USER", "AUTH-PASS", "CLOSED",
+};
+
+static const char *const smtp_state_keys[SS_NSTATES] = {
+	"session.smtp_server.connected",
+	"session.smtp_server.ready",
+	"session.smtp_server.mail",
+	"session.smtp_server.rcpt",
+	"session.smtp_server.data",
+	"session.smtp_server.auth_plain",
+	"session.smtp_server.auth_user",
+	"session.smtp_server.auth_pass",
+	"session.smtp_server.closed",
+};
+
+/* LMTP's states are SMTP's but for its greeting, LHLO (RFC 2033 4.1), and no AUTH. */
+static const char *const lmtp_state_keys[SS_NSTATES] = {
+	"session.lmtp_server.connected",
+	"session.smtp_server.ready",
+	"session.smtp_server.mail",
+	"session.smtp_server.rcpt",
+	"session.smtp_server.data",
+	"session.smtp_server.auth_plain",
+	"session.smtp_server.auth_user",
+	"session.smtp_server.auth_pass",
+	"session.smtp_server.closed",
 };
 
 struct smtp_sess {
-	struct sim	*s;
-	struct smtp_sess *next;
-	struct tcp_conn	*c;
-	int		 node, peer;
-	uint32_t	 peer_ip;
+	struct msess	 m;		/* first: the skeleton (session.h) */
 	enum srv_kind	 kind;
-	enum srv_state	 state;
-	struct linebuf	 lb;
 	char		 helo[256];
 	int		 esmtp;
 	int		 authenticated;
@@ -86,19 +117,12 @@ struct smtp_sess {
 	struct buf	 data;
 	int		 data_too_long_line;
 	int		 data_crlf;	/* the last line of the message ended in CRLF */
-	ev_id		 idle;		/* the 5-minute timer (RFC 5321 4.5.3.2.7) */
 };
-
-static enum app_proto
-sess_proto(const struct smtp_sess *ss)
-{
-	return ss->kind == SRV_LMTP ? APP_LMTP : APP_SMTP;
-}
 
 static const struct sc_node *
 cfg(const struct smtp_sess *ss)
 {
-	return &ss->s->sc->nodes[ss->node];
+	return &ss->m.s->sc->nodes[ss->m.node];
 }
 
 static const char *
@@ -142,7 +166,6 @@ reply_say(struct smtp_sess *ss, struct say *y, int code, const char *enh,
 	struct buf b = { 0 }, shown = { 0 };
 
 	smtp_reply(&b, code, enh, text);
-	tcp_send(ss->c, b.data, b.len);
 	/* The trace keeps "S: " and the reply's lines, separated by '\n'. */
 	buf_puts(&shown, "S: ");
 	for (size_t i = 0; i < b.len; i++) {
@@ -160,8 +183,8 @@ reply_say(struct smtp_sess *ss, struct say *y, int code, const char *enh,
 	    fl > 4 ? first + 4 : "");
 	say_num(y, "code", code);
 	say_strn(y, "reply", (const char *)line.data, line.len);
-	sim_app_say(ss->s, ss->node, ss->peer, sess_proto(ss),
-	    (char *)shown.data, shown.len, sim_say(ss->s, y));
+	msess_send(&ss->m, b.data, b.len, (char *)shown.data, shown.len,
+	    sim_say(ss->m.s, y));
 	buf_free(&line);
 	buf_free(&b);
 	buf_free(&shown);
@@ -222,13 +245,6 @@ say_addr(struct say *y, const char *key, const char *name, const char *addr)
 }
 
 static void
-enter_state(struct smtp_sess *ss, enum srv_state st)
-{
-	/* The one place the state changes; the trace hears of it through the replies. */
-	ss->state = st;
-}
-
-static void
 transaction_reset(struct smtp_sess *ss)
 {
 	free(ss->sender);
@@ -248,7 +264,7 @@ static int
 check_greeted(struct smtp_sess *ss, struct smtp_cmd *c)
 {
 	(void)c;
-	if (ss->state == SS_CONNECTED) {
+	if (ss->m.state == SS_CONNECTED) {
 		reply(ss, NULL, 503, "5.5.1", ss->kind == SRV_LMTP ?
 		    "Error: send LHLO first" : "Error: send HELO/EHLO first");
 		return 0;
@@ -264,7 +280,7 @@ check_mail(struct smtp_sess *ss, struct smtp_cmd *c)
 
 	if (!check_greeted(ss, c))
 		return 0;
-	if (ss->state != SS_READY) {
+	if (ss->m.state != SS_READY) {
 		reply(ss, NULL, 503, "5.5.1", "Error: nested MAIL command");
 		return 0;
 	}
@@ -290,7 +306,7 @@ check_rcpt(struct smtp_sess *ss, struct smtp_cmd *c)
 
 	if (!check_greeted(ss, c))
 		return 0;
-	if (ss->state != SS_MAIL && ss->state != SS_RCPT) {
+	if (ss->m.state != SS_MAIL && ss->m.state != SS_RCPT) {
 		reply(ss, NULL, 503, "5.5.1", "Error: need MAIL command");
 		return 0;
 	}
@@ -298,9 +314,9 @@ check_rcpt(struct smtp_sess *ss, struct smtp_cmd *c)
 		reply(ss, NULL, 452, "4.5.3", "Error: too many recipients");
 		return 0;
 	}
-	struct sim *s = ss->s;
+	struct sim *s = ss->m.s;
 	if (ss->kind == SRV_LMTP) {
-		if (!mailstore_has(s, ss->node, c->addr)) {
+		if (!mailstore_has(s, ss->m.node, c->addr)) {
 			replyf(ss, say_addr(&y, "lmtp.rcpt_unknown_user", "to",
 			    c->addr), 550, "5.1.1", "<%s>: Recipient address "
 			    "rejected: no such mailbox here", c->addr);
@@ -308,8 +324,8 @@ check_rcpt(struct smtp_sess *ss, struct smtp_cmd *c)
 		}
 		return 1;
 	}
-	if (mta_is_local_domain(s, ss->node, c->addr)) {
-		if (!mailstore_has(s, mta_mailbox_node(s, ss->node), c->addr)) {
+	if (mta_is_local_domain(s, ss->m.node, c->addr)) {
+		if (!mailstore_has(s, mta_mailbox_node(s, ss->m.node), c->addr)) {
 			replyf(ss, say_addr(&y, "smtp.rcpt_unknown_user", "to",
 			    c->addr), 550, "5.1.1", "<%s>: Recipient address "
 			    "rejected: User unknown in this domain", c->addr);
@@ -331,11 +347,11 @@ check_data(struct smtp_sess *ss, struct smtp_cmd *c)
 {
 	if (!check_greeted(ss, c))
 		return 0;
-	if (ss->state == SS_MAIL) {
+	if (ss->m.state == SS_MAIL) {
 		reply(ss, NULL, 554, "5.5.1", "Error: no valid recipients");
 		return 0;
 	}
-	if (ss->state != SS_RCPT) {
+	if (ss->m.state != SS_RCPT) {
 		reply(ss, NULL, 503, "5.5.1", "Error: need RCPT command");
 		return 0;
 	}
@@ -356,7 +372,7 @@ check_auth(struct smtp_sess *ss, struct smtp_cmd *c)
 		reply(ss, NULL, 503, "5.5.1", "Error: already authenticated");
 		return 0;
 	}
-	if (ss->state != SS_READY) {
+	if (ss->m.state != SS_READY) {
 		reply(ss, NULL, 503, "5.5.1", "Error: MAIL transaction in progress");
 		return 0;
 	}
@@ -399,7 +415,7 @@ proceed_ehlo(struct smtp_sess *ss, struct smtp_cmd *c)
 	if (c->verb == SMTP_HELO) {
 		ss->esmtp = 0;
 		reply(ss, "smtp.helo_reply", 250, NULL, hostname(ss));
-		enter_state(ss, SS_READY);
+		msess_enter_state(&ss->m, SS_READY);
 		return;
 	}
 	ss->esmtp = 1;
@@ -424,7 +440,7 @@ proceed_ehlo(struct smtp_sess *ss, struct smtp_cmd *c)
 	reply_say(ss, &y, 250, NULL, (char *)b.data);
 	buf_free(&ext);
 	buf_free(&b);
-	enter_state(ss, SS_READY);
+	msess_enter_state(&ss->m, SS_READY);
 }
 
 static void
@@ -439,7 +455,7 @@ proceed_mail(struct smtp_sess *ss, struct smtp_cmd *c)
 	else
 		say_addr(&y, SK(ss, "mail_ok"), "from", c->addr);
 	reply_say(ss, &y, 250, "2.1.0", "Ok");
-	enter_state(ss, SS_MAIL);
+	msess_enter_state(&ss->m, SS_MAIL);
 }
 
 static void
@@ -450,7 +466,7 @@ proceed_rcpt(struct smtp_sess *ss, struct smtp_cmd *c)
 	struct say y;
 	reply_say(ss, say_addr(&y, SK(ss, "rcpt_ok"), "to", c->addr), 250,
 	    "2.1.5", "Ok");
-	enter_state(ss, SS_RCPT);
+	msess_enter_state(&ss->m, SS_RCPT);
 }
 
 static void
@@ -462,7 +478,7 @@ proceed_data(struct smtp_sess *ss, struct smtp_cmd *c)
 	ss->data_crlf = 1;
 	reply(ss, SK(ss, "data_go_ahead"), 354, NULL,
 	    "End data with <CR><LF>.<CR><LF>");
-	enter_state(ss, SS_DATA);
+	msess_enter_state(&ss->m, SS_DATA);
 }
 
 static void
@@ -471,8 +487,8 @@ proceed_rset(struct smtp_sess *ss, struct smtp_cmd *c)
 	(void)c;
 	transaction_reset(ss);
 	reply(ss, NULL, 250, "2.0.0", "Ok");
-	if (ss->state != SS_CONNECTED)
-		enter_state(ss, SS_READY);
+	if (ss->m.state != SS_CONNECTED)
+		msess_enter_state(&ss->m, SS_READY);
 }
 
 static void
@@ -487,10 +503,8 @@ proceed_quit(struct smtp_sess *ss, struct smtp_cmd *c)
 {
 	(void)c;
 	reply(ss, SK(ss, "bye"), 221, "2.0.0", "Bye");
-	enter_state(ss, SS_QUIT);
-	evq_cancel(ss->s->q, ss->idle);
-	ss->idle = 0;
-	tcp_close(ss->c);
+	msess_enter_state(&ss->m, SS_QUIT);
+	msess_close(&ss->m);
 }
 
 static void
@@ -515,14 +529,14 @@ proceed_help(struct smtp_sess *ss, struct smtp_cmd *c)
 static int
 auth_ok(struct smtp_sess *ss, const char *user, const char *pass)
 {
-	const struct scenario *sc = ss->s->sc;
-	int mbnode = mta_mailbox_node(ss->s, ss->node);
+	const struct scenario *sc = ss->m.s->sc;
+	int mbnode = mta_mailbox_node(ss->m.s, ss->m.node);
 
 	for (int i = 0; i < sc->naccounts; i++) {
 		const struct sc_account *a = &sc->accounts[i];
 
-		if (a->server != ss->node && a->server != mbnode &&
-		    !mta_is_local_domain(ss->s, ss->node, a->address))
+		if (a->server != ss->m.node && a->server != mbnode &&
+		    !mta_is_local_domain(ss->m.s, ss->m.node, a->address))
 			continue;
 		if (strcmp(a->user, user) == 0 && strcmp(a->password, pass) == 0)
 			return 1;
@@ -544,7 +558,7 @@ auth_result(struct smtp_sess *ss, int ok, const char *user)
 	} else
 		reply(ss, "smtp.auth_failed", 535, "5.7.8",
 		    "Error: authentication failed");
-	enter_state(ss, SS_READY);
+	msess_enter_state(&ss->m, SS_READY);
 }
 
 /* RFC 4616: the PLAIN response is base64 of authzid NUL authcid NUL passwd. */
@@ -555,12 +569,12 @@ auth_plain(struct smtp_sess *ss, const char *b64)
 
 	if (strcmp(b64, "*") == 0) {
 		reply(ss, NULL, 501, "5.7.0", "Authentication cancelled");
-		enter_state(ss, SS_READY);
+		msess_enter_state(&ss->m, SS_READY);
 		return;
 	}
 	if (b64_decode(b64, strlen(b64), &d) != 0 || d.len == 0) {
 		reply(ss, NULL, 501, "5.5.2", "Cannot decode response");
-		enter_state(ss, SS_READY);
+		msess_enter_state(&ss->m, SS_READY);
 		buf_free(&d);
 		return;
 	}
@@ -570,7 +584,7 @@ auth_plain(struct smtp_sess *ss, const char *b64)
 	    (size_t)(end - nul1 - 1)) : NULL;
 	if (nul2 == NULL) {
 		reply(ss, NULL, 501, "5.5.2", "Invalid PLAIN response");
-		enter_state(ss, SS_READY);
+		msess_enter_state(&ss->m, SS_READY);
 		buf_free(&d);
 		return;
 	}
@@ -591,7 +605,7 @@ proceed_auth(struct smtp_sess *ss, struct smtp_cmd *c)
 			return;
 		}
 		reply(ss, "smtp.auth_challenge", 334, NULL, "");
-		enter_state(ss, SS_AUTH_PLAIN);
+		msess_enter_state(&ss->m, SS_AUTH_PLAIN);
 		return;
 	}
 	/* LOGIN: "Username:" and "Password:", base64-encoded challenges. */
@@ -607,11 +621,11 @@ proceed_auth(struct smtp_sess *ss, struct smtp_cmd *c)
 		ss->auth_login_user[d.len] = '\0';
 		buf_free(&d);
 		reply(ss, "smtp.auth_challenge", 334, NULL, "UGFzc3dvcmQ6");
-		enter_state(ss, SS_AUTH_PASS);
+		msess_enter_state(&ss->m, SS_AUTH_PASS);
 		return;
 	}
 	reply(ss, "smtp.auth_challenge", 334, NULL, "VXNlcm5hbWU6");
-	enter_state(ss, SS_AUTH_USER);
+	msess_enter_state(&ss->m, SS_AUTH_USER);
 }
 
 /* The lines of AUTH LOGIN and PLAIN that come after a 334. */
@@ -620,11 +634,11 @@ auth_line(struct smtp_sess *ss, const char *line, size_t n)
 {
 	char *text = xstrndup(line, n);
 
-	if (ss->state == SS_AUTH_PLAIN) {
+	if (ss->m.state == SS_AUTH_PLAIN) {
 		auth_plain(ss, text);
 	} else if (strcmp(text, "*") == 0) {
 		reply(ss, NULL, 501, "5.7.0", "Authentication cancelled");
-		enter_state(ss, SS_READY);
+		msess_enter_state(&ss->m, SS_READY);
 	} else {
 		struct buf d = { 0 };
 
@@ -632,12 +646,12 @@ auth_line(struct smtp_sess *ss, const char *line, size_t n)
 		    d.len >= sizeof ss->auth_login_user ||
 		    memchr(d.data, '\0', d.len) != NULL) {
 			reply(ss, NULL, 501, "5.5.2", "Cannot decode response");
-			enter_state(ss, SS_READY);
-		} else if (ss->state == SS_AUTH_USER) {
+			msess_enter_state(&ss->m, SS_READY);
+		} else if (ss->m.state == SS_AUTH_USER) {
 			memcpy(ss->auth_login_user, d.data, d.len);
 			ss->auth_login_user[d.len] = '\0';
 			reply(ss, "smtp.auth_challenge", 334, NULL, "UGFzc3dvcmQ6");
-			enter_state(ss, SS_AUTH_PASS);
+			msess_enter_state(&ss->m, SS_AUTH_PASS);
 		} else {
 			char *pass = xstrndup((char *)d.data, d.len);
 			auth_result(ss, auth_ok(ss, ss->auth_login_user, pass),
@@ -731,7 +745,7 @@ queued_say(struct smtp_sess *ss, struct say *y)
 	const char *domain = NULL;
 
 	for (int i = 0; i < ss->nrcpt; i++) {
-		rt = mta_route(ss->s, ss->node, ss->rcpt[i], &next);
+		rt = mta_route(ss->m.s, ss->m.node, ss->rcpt[i], &next);
 		if (i == 0) {
 			first = rt;
 			first_next = next;
@@ -759,7 +773,7 @@ queued_say(struct smtp_sess *ss, struct say *y)
 static void
 data_done(struct smtp_sess *ss)
 {
-	struct sim *s = ss->s;
+	struct sim *s = ss->m.s;
 	const struct sc_node *n = cfg(ss);
 
 	if (ss->data_too_long_line) {
@@ -783,13 +797,13 @@ data_done(struct smtp_sess *ss)
 	struct buf msg = { 0 };
 	char qid[16];
 	if (ss->kind == SRV_LMTP)
-		snprintf(qid, sizeof qid, "L%X%04X", (unsigned)ss->node,
+		snprintf(qid, sizeof qid, "L%X%04X", (unsigned)ss->m.node,
 		    (unsigned)(s->mail->msgseq++ & 0xffff));
 	else
-		mta_new_qid(s, ss->node, qid);
+		mta_new_qid(s, ss->m.node, qid);
 	const char *proto = ss->kind == SRV_LMTP ? "LMTP" :
 	    !ss->esmtp ? "SMTP" : ss->authenticated ? "ESMTPA" : "ESMTP";
-	smtp_received(s, ss->node, ss->helo, ss->peer, ss->peer_ip, proto, qid,
+	smtp_received(s, ss->m.node, ss->helo, ss->m.peer, ss->m.peer_ip, proto, qid,
 	    ss->nrcpt == 1 ? ss->rcpt[0] : NULL, &msg);
 	if (mid == NULL) {
 		/* RFC 6409 8.3: a submission server may add a missing Message-ID. */
@@ -801,7 +815,7 @@ data_done(struct smtp_sess *ss)
 	if (ss->kind == SRV_LMTP) {
 		/* RFC 2033 4.2: one reply per accepted recipient, in order. */
 		for (int i = 0; i < ss->nrcpt; i++) {
-			struct mailbox *mb = mailstore_by_address(s, ss->node,
+			struct mailbox *mb = mailstore_by_address(s, ss->m.node,
 			    ss->rcpt[i]);
 			char *r = xasprintf("250 2.1.5 <%s> delivered to "
 			    "mailbox", ss->rcpt[i]);
@@ -810,7 +824,7 @@ data_done(struct smtp_sess *ss)
 
 			mailstore_deliver_from(s, mb, msg.data, msg.len, mid,
 			    ss->sender);
-			delivery_set(s, mid, ss->rcpt[i], DLV_DELIVERED, ss->node,
+			delivery_set(s, mid, ss->rcpt[i], DLV_DELIVERED, ss->m.node,
 			    r, NULL);
 			replyf(ss, say_addr(&y, "lmtp.delivered", "to",
 			    ss->rcpt[i]), 250, "2.1.5", "<%s> delivered to "
@@ -820,7 +834,7 @@ data_done(struct smtp_sess *ss)
 	} else {
 		struct say y;
 
-		mta_enqueue(s, ss->node, qid, ss->sender,
+		mta_enqueue(s, ss->m.node, qid, ss->sender,
 		    (const char *const *)ss->rcpt, ss->nrcpt, msg.data, msg.len,
 		    mid);
 		replyf(ss, queued_say(ss, &y), 250, "2.0.0", "Ok: queued as %s",
@@ -830,7 +844,7 @@ data_done(struct smtp_sess *ss)
 	free(mid);
 out:
 	transaction_reset(ss);
-	enter_state(ss, SS_READY);
+	msess_enter_state(&ss->m, SS_READY);
 }
 
 /* ---- input ------------------------------------------------------- */
@@ -885,7 +899,7 @@ static void
 data_line(struct smtp_sess *ss, enum line_status st, const char *line,
     size_t len)
 {
-	int crlf = ss->lb.crlf, after_crlf = ss->data_crlf;
+	int crlf = ss->m.lb.crlf, after_crlf = ss->data_crlf;
 
 	if (st == LINE_TOO_LONG) {
 		ss->data_too_long_line = 1;
@@ -906,145 +920,94 @@ data_line(struct smtp_sess *ss, enum line_status st, const char *line,
 
 /* The session had no word from the client for 5 minutes (RFC 5321 4.5.3.2.7). */
 static void
-idle_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
+srv_timeout(struct msess *m)
 {
-	struct smtp_sess *ss = obj;
+	struct smtp_sess *ss = (struct smtp_sess *)m;
 
-	(void)ctx;
-	(void)a;
-	(void)b;
-	ss->idle = 0;
-	if (ss->state == SS_QUIT)
-		return;
 	/* Whatever was half received is forgotten: nothing is queued. */
 	replyf(ss, NULL, 421, "4.4.2", "%s Error: timeout exceeded", hostname(ss));
 	transaction_reset(ss);
-	enter_state(ss, SS_QUIT);
-	tcp_close(ss->c);
+	msess_enter_state(m, SS_QUIT);
+	msess_close(m);
 }
 
+/* One line from the client: the message's, an AUTH answer's or a command. */
 static void
-idle_restart(struct smtp_sess *ss)
+srv_line(struct msess *m, enum line_status st, const char *line, size_t len)
 {
-	evq_cancel(ss->s->q, ss->idle);
-	ss->idle = evq_at(ss->s->q, sim_time(ss->s) + IDLE_NS, idle_fire, NULL,
-	    ss, 0, 0);
-}
+	struct smtp_sess *ss = (struct smtp_sess *)m;
 
-static void
-sess_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
-{
-	struct smtp_sess *ss = u;
-	const char *line;
-	size_t len;
-	enum line_status st;
-
-	(void)c;
-	if (ss->state != SS_QUIT)
-		idle_restart(ss);
-	linebuf_feed(&ss->lb, p, n);
-	while (ss->state != SS_QUIT &&
-	    (st = linebuf_next(&ss->lb, &line, &len)) != LINE_NONE) {
-		if (ss->state == SS_DATA) {
-			data_line(ss, st, line, len);
-			continue;
-		}
-		if (st == LINE_TOO_LONG || len > SMTP_CMD_MAX - 2) {
-			reply(ss, NULL, 500, "5.5.2", "Error: line too long");
-			continue;
-		}
-		if (ss->state == SS_AUTH_PLAIN || ss->state == SS_AUTH_USER ||
-		    ss->state == SS_AUTH_PASS)
-			auth_line(ss, line, len);
-		else
-			command_line(ss, line, len);
+	if (m->state == SS_DATA) {
+		data_line(ss, st, line, len);
+		return;
 	}
+	if (st == LINE_TOO_LONG || len > SMTP_CMD_MAX - 2) {
+		reply(ss, NULL, 500, "5.5.2", "Error: line too long");
+		return;
+	}
+	if (m->state == SS_AUTH_PLAIN || m->state == SS_AUTH_USER ||
+	    m->state == SS_AUTH_PASS)
+		auth_line(ss, line, len);
+	else
+		command_line(ss, line, len);
 }
 
 static void
-sess_free(struct smtp_sess *ss)
+srv_peer_closed(struct msess *m)
 {
-	struct smtp_sess **pp;
-
-	for (pp = &ss->s->mail->sessions; *pp; pp = &(*pp)->next)
-		if (*pp == ss) {
-			*pp = ss->next;
-			break;
-		}
-	evq_cancel(ss->s->q, ss->idle);
-	transaction_reset(ss);
-	linebuf_free(&ss->lb);
-	free(ss);
-}
-
-static void
-sess_peer_closed(struct tcp_conn *c, void *u)
-{
-	struct smtp_sess *ss = u;
-
 	/* The client left (with or without QUIT): an unfinished message is forgotten. */
-	transaction_reset(ss);
-	enter_state(ss, SS_QUIT);
-	evq_cancel(ss->s->q, ss->idle);
-	ss->idle = 0;
-	tcp_close(c);
+	transaction_reset((struct smtp_sess *)m);
 }
 
 static void
-sess_closed(struct tcp_conn *c, void *u)
+srv_release(struct msess *m)
 {
-	(void)c;
-	sess_free(u);
+	transaction_reset((struct smtp_sess *)m);
 }
 
-static void
-sess_error(struct tcp_conn *c, void *u, enum tcp_err e)
-{
-	(void)c;
-	(void)e;
-	sess_free(u);
+/*
+ * One set of operations per service: the trace tells SMTP from LMTP
+ * (the messages' protocol), and the fatal messages the port.  A line
+ * has room for a text line of 1000 octets with its CRLF (RFC 5321
+ * 4.5.3.1.6); a command line is checked for its 512 in srv_line().
+ */
+#define SRV_OPS(nm, pr, keys) {						\
+	.name = nm,							\
+	.proto = pr,							\
+	.state_names = srv_state_names,					\
+	.state_keys = keys,						\
+	.nstates = SS_NSTATES,						\
+	.done = SS_QUIT,						\
+	.line_max = SMTP_TEXT_MAX - 2,					\
+	.idle_ns = IDLE_NS,						\
+	.line = srv_line,						\
+	.timeout = srv_timeout,						\
+	.peer_closed = srv_peer_closed,					\
+	.release = srv_release,						\
 }
 
-static const struct tcp_ops sess_ops = {
-	.data = sess_data,
-	.peer_closed = sess_peer_closed,
-	.closed = sess_closed,
-	.error = sess_error,
+static const struct msess_ops srv_ops[3] = {
+	[SRV_SMTP] = SRV_OPS("smtp server", APP_SMTP, smtp_state_keys),
+	[SRV_SUBMIT] = SRV_OPS("submission server", APP_SMTP, smtp_state_keys),
+	[SRV_LMTP] = SRV_OPS("lmtp server", APP_LMTP, lmtp_state_keys),
 };
 
+/* A client connected (arg: the kind of service): greet it. */
 static void
-sess_accept(struct tcp_conn *c, void *u)
+srv_accepted(struct msess *m, void *arg)
 {
-	struct sim *s = ((void **)u)[0];
-	intptr_t code = (intptr_t)((void **)u)[1];
-	struct smtp_sess *ss = xcalloc(1, sizeof *ss);
-
-	ss->s = s;
-	ss->c = c;
-	ss->node = (int)(code / 4);
-	ss->kind = (enum srv_kind)(code % 4);
-	ss->peer_ip = tcp_conn_peer_ip(c);
-	ss->peer = net_node_by_ip(s, ss->peer_ip);
-	if (ss->peer >= 0 && s->sc->nodes[ss->peer].smtp.present &&
-	    s->sc->nodes[ss->peer].smtp.relay_via == ss->node)
-		ss->trusted = 1;
-	/* Room for a text line of 1000 octets with its CRLF (RFC 5321 4.5.3.1.6). */
-	linebuf_init(&ss->lb, SMTP_TEXT_MAX - 2);
-	ss->next = s->mail->sessions;
-	s->mail->sessions = ss;
-	tcp_set_ops(c, &sess_ops, ss);
+	struct smtp_sess *ss = (struct smtp_sess *)m;
+	struct sim *s = m->s;
 	struct say y;
+
+	ss->kind = (enum srv_kind)(intptr_t)arg;
+	if (m->peer >= 0 && s->sc->nodes[m->peer].smtp.present &&
+	    s->sc->nodes[m->peer].smtp.relay_via == m->node)
+		ss->trusted = 1;
 	replyf(ss, say_key(ss, &y, SK(ss, "greeting"), 220), 220, NULL,
 	    "%s %s surel", hostname(ss),
 	    ss->kind == SRV_LMTP ? "LMTP" : "ESMTP");
-	enter_state(ss, SS_CONNECTED);
-	idle_restart(ss);
 }
-
-/* The listener contexts: (sim, node * 4 + kind), kept for the sim's life. */
-struct listen_ctx {
-	void	*p[2];
-};
 
 void
 smtp_server_start(struct sim *s, int node)
@@ -1062,20 +1025,15 @@ smtp_server_start(struct sim *s, int node)
 	for (int i = 0; i < 3; i++) {
 		if (!svc[i].present)
 			continue;
-		struct listen_ctx *lc = xcalloc(1, sizeof *lc);
-		lc->p[0] = s;
-		lc->p[1] = (void *)(intptr_t)(node * 4 + (int)svc[i].kind);
-		if (tcp_listen(s, node, (uint16_t)svc[i].port, sess_accept,
-		    lc->p) != 0)
-			fatalx("port %d taken twice on node %d", svc[i].port,
-			    node);
-		mail_keep(s, lc);
+		msess_listen(s, node, (uint16_t)svc[i].port,
+		    &srv_ops[svc[i].kind], sizeof(struct smtp_sess),
+		    &s->mail->sessions, srv_accepted,
+		    (void *)(intptr_t)svc[i].kind);
 	}
 }
 
 void
 smtp_server_free_all(struct sim *s)
 {
-	while (s->mail->sessions)
-		sess_free(s->mail->sessions);
+	msess_free_all(&s->mail->sessions);
 }
