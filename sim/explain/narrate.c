@@ -138,6 +138,28 @@
 	X(K_LMTP_REPLY_2,		"lmtp.reply.2xx") \
 	X(K_LMTP_REPLY_4,		"lmtp.reply.4xx") \
 	X(K_LMTP_REPLY_5,		"lmtp.reply.5xx") \
+	X(K_SESS_SMTP_SRV_CONNECTED,	"session.smtp_server.connected") \
+	X(K_SESS_LMTP_SRV_CONNECTED,	"session.lmtp_server.connected") \
+	X(K_SESS_SMTP_SRV_READY,	"session.smtp_server.ready") \
+	X(K_SESS_SMTP_SRV_MAIL,		"session.smtp_server.mail") \
+	X(K_SESS_SMTP_SRV_RCPT,		"session.smtp_server.rcpt") \
+	X(K_SESS_SMTP_SRV_DATA,		"session.smtp_server.data") \
+	X(K_SESS_SMTP_SRV_AUTH_PLAIN,	"session.smtp_server.auth_plain") \
+	X(K_SESS_SMTP_SRV_AUTH_USER,	"session.smtp_server.auth_user") \
+	X(K_SESS_SMTP_SRV_AUTH_PASS,	"session.smtp_server.auth_pass") \
+	X(K_SESS_SMTP_SRV_CLOSED,	"session.smtp_server.closed") \
+	X(K_SESS_SMTP_CLI_CONNECTING,	"session.smtp_client.connecting") \
+	X(K_SESS_SMTP_CLI_GREETING,	"session.smtp_client.greeting") \
+	X(K_SESS_SMTP_CLI_EHLO,		"session.smtp_client.ehlo") \
+	X(K_SESS_LMTP_CLI_LHLO,		"session.lmtp_client.lhlo") \
+	X(K_SESS_SMTP_CLI_HELO,		"session.smtp_client.helo") \
+	X(K_SESS_SMTP_CLI_AUTH,		"session.smtp_client.auth") \
+	X(K_SESS_SMTP_CLI_MAIL,		"session.smtp_client.mail") \
+	X(K_SESS_SMTP_CLI_RCPT,		"session.smtp_client.rcpt") \
+	X(K_SESS_SMTP_CLI_DATA,		"session.smtp_client.data") \
+	X(K_SESS_SMTP_CLI_MESSAGE,	"session.smtp_client.message") \
+	X(K_SESS_SMTP_CLI_QUIT,		"session.smtp_client.quit") \
+	X(K_SESS_SMTP_CLI_CLOSED,	"session.smtp_client.closed") \
 	X(K_DNS_QUERY_A,		"dns.query.a") \
 	X(K_DNS_QUERY_MX,		"dns.query.mx") \
 	X(K_DNS_QUERY_CNAME,		"dns.query.cname") \
