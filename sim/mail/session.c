@@ -90,7 +90,7 @@ msess_timer_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
 		/*
 		 * Our own command is still on its way (a slow or lossy
 		 * line): TCP watches that with its own timer, and the wait
-		 * for the reply starts again (smtp_client.c does the same).
+		 * for the reply starts again.
 		 */
 		msess_timer_restart(m);
 		return;
