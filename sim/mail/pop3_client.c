@@ -414,7 +414,6 @@ static const struct msess_ops pc_ops = {
 	.line_max = PC_LINE_MAX,
 	.idle_ns = PC_REPLY_NS,
 	.client = 1,
-	/* RFC 1939 4: the server speaks first; the greeting is the first reply awaited. */
 	.line = pc_line,
 	.timeout = pc_timeout,
 	.release = pc_end,
@@ -435,6 +434,7 @@ pop3_fetch(struct sim *s, int ai)
 	f->user = act->user;
 	f->password = act->password;
 	f->keep = act->keep;
+	/* RFC 1939 4: the server speaks first; its greeting is the first reply awaited. */
 	f->wait = PW_GREETING;
 	msess_connect_name(&f->m, act->server,
 	    (uint16_t)s->sc->nodes[act->server].pop3.port);
