@@ -1149,6 +1149,10 @@ START_TEST(test_bug_pop3_half_open_session_keeps_maildrop_locked)
 	ck_assert_uint_ge(sim_now(w.s), 600 * SIM_SEC);
 	ck_assert_int_eq(box(&w, "u@a.test")->locked, 0);
 	ck_assert_int_eq(box(&w, "u@a.test")->nmsgs, 1);	/* no UPDATE */
+	/* The lost session went from TRANSACTION straight to its end. */
+	ck_assert_int_eq(state_count(&w, ST_SESSION, "POP3 TRANSACTION -> DONE"),
+	    1);
+	ck_assert_int_eq(state_count(&w, ST_SESSION, "-> UPDATE"), 0);
 	assert_no_sessions(&w);
 	peer_open(&w, &q, 110, "USER u\r\nPASS pw\r\nQUIT\r\n", 0);
 	sim_run(w.s);
@@ -1483,6 +1487,10 @@ START_TEST(test_pop3_client_gives_up_on_a_silent_server)
 	ck_assert_ptr_null(strstr((char *)sc.in.data, "QUIT"));
 	ck_assert_int_eq(w.s->mail->devices[w.pc].nmsgs, 1);
 	ck_assert_int_eq(state_count(&w, ST_CLIENT_STORE, NULL), 1);
+	/* The client's session ends in TRANSACTION: it never sent QUIT. */
+	ck_assert_int_eq(state_count(&w, ST_SESSION, "POP3 TRANSACTION -> DONE"),
+	    1);
+	ck_assert_int_eq(state_count(&w, ST_SESSION, "-> UPDATE"), 0);
 	assert_no_sessions(&w);
 	buf_free(&sc.in);
 	world_free(&w);

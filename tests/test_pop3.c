@@ -463,6 +463,80 @@ START_TEST(test_pop3_then_phone)
 }
 END_TEST
 
+/*
+ * The state changes of node's POP3 sessions (ST_SESSION records), each
+ * as "text key", joined by '|'.
+ */
+static char *
+pop3_states(const struct sim *s, int node)
+{
+	const struct trace *tr = sim_trace(s);
+	struct buf b = { 0 };
+
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *rec = trace_get(tr, i);
+		const char *t;
+		struct trace_say y;
+
+		if (rec->kind != TR_STATE || rec->a != ST_SESSION ||
+		    rec->node != node)
+			continue;
+		t = trace_text_at(tr, rec->text);
+		if (strncmp(t, "POP3 ", 5) != 0)
+			continue;
+		ck_assert_int_ne(trace_say_read(tr, rec->say, &y), 0);
+		if (b.len)
+			buf_putc(&b, '|');
+		buf_printf(&b, "%s %.*s", t, (int)y.key_len, y.key);
+	}
+	return b.data ? (char *)b.data : xstrdup("");
+}
+
+/*
+ * RFC 1939 3: a session goes AUTHORIZATION -> TRANSACTION -> UPDATE,
+ * and each side traces every change with the sentence of its new state.
+ * The server starts in AUTHORIZATION (its greeting is sent as the
+ * connection is accepted); the client enters it when the greeting
+ * arrives, and UPDATE when it sends QUIT from TRANSACTION (RFC 1939 6).
+ */
+START_TEST(test_session_states_in_rfc_order)
+{
+	struct run r = run_file("scenarios/08-pop3-then-phone.json");
+	static const char server_one[] =
+	    "POP3 AUTHORIZATION -> TRANSACTION session.pop3_server.transaction|"
+	    "POP3 TRANSACTION -> UPDATE session.pop3_server.update|"
+	    "POP3 UPDATE -> DONE session.pop3_server.done";
+	char *c;
+
+	c = pop3_states(r.s, node_of(&r, "laptop-penerima"));
+	ck_assert_str_eq(c,
+	    "POP3 CONNECTING -> AUTHORIZATION session.pop3_client.authorization|"
+	    "POP3 AUTHORIZATION -> TRANSACTION session.pop3_client.transaction|"
+	    "POP3 TRANSACTION -> UPDATE session.pop3_client.update|"
+	    "POP3 UPDATE -> DONE session.pop3_client.done");
+	free(c);
+	/* The laptop's session, then the phone's: the same three steps. */
+	c = pop3_states(r.s, node_of(&r, "mailbox-penerima"));
+	char *want = xasprintf("%s|%s", server_one, server_one);
+	ck_assert_str_eq(c, want);
+	free(want);
+	free(c);
+	run_free(&r);
+
+	/* A refused login never leaves AUTHORIZATION: no UPDATE, nothing removed. */
+	r = run_file("scenarios/13-wrong-password.json");
+	c = pop3_states(r.s, node_of(&r, "hp-penerima"));
+	ck_assert_str_eq(c,
+	    "POP3 CONNECTING -> AUTHORIZATION session.pop3_client.authorization|"
+	    "POP3 AUTHORIZATION -> DONE session.pop3_client.done");
+	free(c);
+	c = pop3_states(r.s, node_of(&r, "mailbox-penerima"));
+	ck_assert_str_eq(c, "POP3 AUTHORIZATION -> DONE session.pop3_server.done");
+	free(c);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(test_pop3_keep_two_devices)
 {
 	struct run r = run_file("scenarios/09-pop3-keep.json");
@@ -987,6 +1061,7 @@ pop3_suite(void)
 	tcase_add_test(tc, test_pop3_then_phone);
 	tcase_add_test(tc, test_pop3_keep_two_devices);
 	tcase_add_test(tc, test_pop3_wrong_password);
+	tcase_add_test(tc, test_session_states_in_rfc_order);
 	tcase_add_test(tc, test_default_scenario_pop3);
 	tcase_add_test(tc, test_dele_without_quit_deletes_nothing);
 	tcase_add_test(tc, test_second_session_in_use);

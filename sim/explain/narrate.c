@@ -217,6 +217,15 @@
 	X(K_POP3_BYE_NOT_LOGGED_IN,	"pop3.bye.not_logged_in") \
 	X(K_POP3_OK,			"pop3.ok") \
 	X(K_POP3_ERR,			"pop3.err") \
+	X(K_SESS_POP3S_AUTHORIZATION,	"session.pop3_server.authorization") \
+	X(K_SESS_POP3S_TRANSACTION,	"session.pop3_server.transaction") \
+	X(K_SESS_POP3S_UPDATE,	"session.pop3_server.update") \
+	X(K_SESS_POP3S_DONE,	"session.pop3_server.done") \
+	X(K_SESS_POP3C_CONNECTING,	"session.pop3_client.connecting") \
+	X(K_SESS_POP3C_AUTHORIZATION,	"session.pop3_client.authorization") \
+	X(K_SESS_POP3C_TRANSACTION,	"session.pop3_client.transaction") \
+	X(K_SESS_POP3C_UPDATE,	"session.pop3_client.update") \
+	X(K_SESS_POP3C_DONE,	"session.pop3_client.done") \
 	X(K_IMAP_GREETING,		"imap.greeting") \
 	X(K_IMAP_LOGIN,			"imap.login") \
 	X(K_IMAP_LOGIN_OK,		"imap.login_ok") \

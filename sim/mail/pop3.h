@@ -8,20 +8,16 @@
 
 #include "mail.h"
 #include "pop3_wire.h"
-
-struct pop3_sess;
-struct pop3_fetch;
+#include "session.h"
 
 /*
  * What the POP3 layer has under way: s->mail->pop3 (pop3_world.c).
- * Each side registers how to end its own, so that pop3_free_all() can
- * end both without either file calling the other.
+ * Both lists hold skeleton sessions (session.h), so pop3_free_all() ends
+ * them all with msess_free_all() and neither side calls the other.
  */
 struct pop3_world {
-	struct pop3_sess *sessions;	/* pop3_server.c: one per connection */
-	struct pop3_fetch *fetches;	/* pop3_client.c: one per fetch action */
-	void		(*end_sessions)(struct sim *);	/* set by the server */
-	void		(*end_fetches)(struct sim *);	/* set by the client */
+	struct msess	*sessions;	/* pop3_server.c: one per connection */
+	struct msess	*fetches;	/* pop3_client.c: one per fetch action */
 };
 
 /* s->mail->pop3, made on first use. */

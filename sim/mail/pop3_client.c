@@ -9,9 +9,14 @@
  * server, and ends with QUIT, which is when the server really deletes.
  *
  * The shape is OpenSMTPD's mta_session.c, as in smtp_client.c:
- * pc_enter_state() sends the command of a state, pc_response() reads
- * the reply in the current state and picks the next one.  Commands go
- * one at a time, so a student can match each with its reply.
+ * pc_command() sends a command, pc_response() reads its reply and picks
+ * the next one.  Commands go one at a time, so a student can match each
+ * with its reply.  Which reply the client waits for is not the session's
+ * state: the state is RFC 1939 3's, the same the server goes through
+ * (AUTHORIZATION, TRANSACTION, UPDATE), and each change is traced with a
+ * sentence of what it means.  The connection, the line buffer, sending
+ * and tracing, the reply timer and the end are the skeleton's
+ * (session.h).
  *
  * A server that accepts the connection and then falls silent must not
  * hold the device for ever: after PC_REPLY_NS without a byte from it,
@@ -19,10 +24,7 @@
  * UPDATE and deletes nothing (RFC 1939 6); what was downloaded whole is
  * kept.
  */
-#include "dns.h"
-#include "linebuf.h"
 #include "pop3.h"
-#include "tcp.h"
 #include "world.h"
 
 #include <stdlib.h>
@@ -48,32 +50,50 @@
  */
 #define PC_REPLY_NS	(5 * 60 * SIM_SEC)
 
+/*
+ * The session's state as RFC 1939 3 names it, seen from the client; the
+ * order is the order a session goes through them.  PC_CONNECTING (state
+ * 0, the skeleton's first) is everything before the greeting: the name
+ * lookup and the TCP handshake.
+ */
 enum pc_state {
-	PC_RESOLVING,		/* asking DNS for the server's address */
-	PC_CONNECTING,		/* TCP handshake */
-	PC_GREETING,		/* waiting for "+OK ... ready" */
-	PC_USER,
-	PC_PASS,
-	PC_STAT,
-	PC_UIDL,		/* the unique-id listing */
-	PC_RETR,		/* one message */
-	PC_DELE,
-	PC_QUIT,
+	PC_CONNECTING,		/* finding the server, connecting, awaiting the greeting */
+	PC_AUTHORIZATION,	/* greeted: USER and PASS */
+	PC_TRANSACTION,		/* logged in: STAT, UIDL, RETR, DELE */
+	PC_UPDATE,		/* QUIT sent from TRANSACTION: the server removes what DELE marked */
 	PC_DONE,		/* closing; replies are no longer read */
+	PC_NSTATES
+};
+
+static const char *const pc_state_names[PC_NSTATES] = {
+	"CONNECTING", "AUTHORIZATION", "TRANSACTION", "UPDATE", "DONE",
+};
+static const char *const pc_state_keys[PC_NSTATES] = {
+	"session.pop3_client.connecting",
+	"session.pop3_client.authorization",
+	"session.pop3_client.transaction",
+	"session.pop3_client.update",
+	"session.pop3_client.done",
+};
+
+/* The reply the client waits for: the greeting, or that of a command. */
+enum pc_wait {
+	PW_GREETING,		/* "+OK ... ready" */
+	PW_USER,
+	PW_PASS,
+	PW_STAT,
+	PW_UIDL,		/* the unique-id listing */
+	PW_RETR,		/* one message */
+	PW_DELE,
+	PW_QUIT,
 };
 
 struct pop3_fetch {
-	struct sim	*s;
-	struct pop3_fetch *next;
-	int		 node;		/* the device */
+	struct msess	 m;		/* first: the skeleton (session.h) */
 	int		 server;	/* the scenario's server, where the mail is kept */
-	int		 peer;		/* the node we reached (the same, unless DNS says otherwise) */
 	const char	*user, *password;	/* the scenario's strings */
 	int		 keep;		/* leave the mail on the server */
-	uint64_t	 dns;		/* the lookup under way, or 0 */
-	struct tcp_conn	*c;		/* NULL before the connection and after it */
-	enum pc_state	 state;
-	struct linebuf	 lb;
+	enum pc_wait	 wait;
 	/* The reply being read: its status and text, and a multi-line body. */
 	int		 ok;
 	char		*text;
@@ -84,84 +104,38 @@ struct pop3_fetch {
 	char		**uidl;		/* [1..count]: from UIDL, NULL where unknown */
 	uint32_t	 cur;		/* the message number in hand */
 	int		 had_it;	/* cur was downloaded on an earlier visit */
-	ev_id		 timer;		/* the wait for the server (PC_REPLY_NS) */
 };
 
-static void	pc_free_all(struct sim *);
-
 static const char *
-pc_state_str(enum pc_state st)
+pc_wait_str(enum pc_wait w)
 {
 	static const char *const names[] = {
-		"RESOLVING", "CONNECTING", "GREETING", "USER", "PASS", "STAT",
-		"UIDL", "RETR", "DELE", "QUIT", "DONE",
+		"greeting", "USER", "PASS", "STAT", "UIDL", "RETR", "DELE",
+		"QUIT",
 	};
 
-	return (unsigned)st < sizeof names / sizeof *names ? names[st] : "?";
+	return (unsigned)w < sizeof names / sizeof *names ? names[w] : "?";
 }
 
+/* The one place the state changes: the skeleton traces "old -> new". */
 static void
-pc_free(struct pop3_fetch *f)
+pc_enter_state(struct pop3_fetch *f, enum pc_state st)
 {
-	struct pop3_fetch **pp;
-
-	for (pp = &f->s->mail->pop3->fetches; *pp; pp = &(*pp)->next)
-		if (*pp == f) {
-			*pp = f->next;
-			break;
-		}
-	if (f->dns)
-		dns_cancel(f->s, f->dns);
-	evq_cancel(f->s->q, f->timer);
-	if (f->uidl)
-		for (uint32_t i = 0; i <= f->count; i++)
-			free(f->uidl[i]);
-	free(f->uidl);
-	free(f->text);
-	buf_free(&f->body);
-	linebuf_free(&f->lb);
-	free(f);
+	msess_enter_state(&f->m, st);
 }
 
-/* The server said nothing for PC_REPLY_NS: give up on it. */
+/* The end of the dialogue: FIN after what is queued. */
 static void
-pc_timer_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
+pc_done(struct pop3_fetch *f)
 {
-	struct pop3_fetch *f = obj;
-
-	(void)ctx;
-	(void)a;
-	(void)b;
-	f->timer = 0;
-	if (tcp_conn_unsent(f->c) > 0) {
-		/* Our own command is still on its way: TCP watches that. */
-		f->timer = evq_at(f->s->q, sim_time(f->s) + PC_REPLY_NS,
-		    pc_timer_fire, NULL, f, 0, 0);
-		return;
-	}
-	/*
-	 * No QUIT: RFC 1939 6, the server "does NOT enter the UPDATE state",
-	 * so the messages marked with DELE stay on it.  RST, and TCP forgets
-	 * the connection at once.
-	 */
-	tcp_abort(f->c);
-	f->c = NULL;
-	pc_free(f);
-}
-
-/* (Re)start the wait for the server: a command sent, or bytes received. */
-static void
-pc_timer_start(struct pop3_fetch *f)
-{
-	evq_cancel(f->s->q, f->timer);
-	f->timer = evq_at(f->s->q, sim_time(f->s) + PC_REPLY_NS, pc_timer_fire,
-	    NULL, f, 0, 0);
+	pc_enter_state(f, PC_DONE);
+	msess_close(&f->m);
 }
 
 /*
  * Send a command line and record it; shown replaces what the transcript
  * prints (a password).  y is the narration: the client knows which
- * command it sends and why.
+ * command it sends and why.  The skeleton starts the wait for the reply.
  */
 static void
 pc_send(struct pop3_fetch *f, struct say *y, const char *shown,
@@ -179,67 +153,65 @@ pc_send(struct pop3_fetch *f, struct say *y, const char *shown,
 	va_end(ap);
 	char *text = xasprintf("C: %s", shown ? shown : (char *)b.data);
 	buf_puts(&b, "\r\n");
-	tcp_send(f->c, b.data, b.len);
-	pc_timer_start(f);
-	sim_app_say(f->s, f->node, f->peer, APP_POP3, text, strlen(text),
-	    sim_say(f->s, y));
+	msess_send(&f->m, b.data, b.len, text, strlen(text), sim_say(f->m.s, y));
 	free(text);
 	buf_free(&b);
 }
 
-/* The one place the state changes: the entry action of st (its command), if any. */
+/* Send the command that w is the reply to, and wait for that reply. */
 static void
-pc_enter_state(struct pop3_fetch *f, enum pc_state st)
+pc_command(struct pop3_fetch *f, enum pc_wait w)
 {
-	enum pc_state old = f->state;
+	enum pc_wait prev = f->wait;
 	struct say y;
 
-	f->state = st;
-	switch (st) {
-	case PC_USER:
+	f->wait = w;
+	switch (w) {
+	case PW_USER:
 		say_begin(&y, "pop3.user");
 		say_str(&y, "user", f->user);
 		pc_send(f, &y, NULL, "USER %s", f->user);
 		break;
-	case PC_PASS:
+	case PW_PASS:
 		say_begin(&y, "pop3.pass");
 		say_str(&y, "user", f->user);
 		/* The password crosses the wire in clear (the pcap shows it); the transcript does not. */
 		pc_send(f, &y, "PASS (password)", "PASS %s", f->password);
 		break;
-	case PC_STAT:
+	case PW_STAT:
 		say_begin(&y, "pop3.stat");
 		pc_send(f, &y, NULL, "STAT");
 		break;
-	case PC_UIDL:
+	case PW_UIDL:
 		say_begin(&y, "pop3.uidl");
 		pc_send(f, &y, NULL, "UIDL");
 		break;
-	case PC_RETR:
+	case PW_RETR:
 		say_begin(&y, "pop3.retr");
 		say_num(&y, "value", f->cur);
 		pc_send(f, &y, NULL, "RETR %u", (unsigned)f->cur);
 		break;
-	case PC_DELE:
+	case PW_DELE:
 		/* Downloaded just now, or on an earlier visit that kept it on the server. */
 		say_begin(&y, f->had_it ? "pop3.dele.had_it" : "pop3.dele");
 		say_num(&y, "value", f->cur);
 		pc_send(f, &y, NULL, "DELE %u", (unsigned)f->cur);
 		break;
-	case PC_QUIT:
+	case PW_QUIT:
 		/* Why it leaves: all done, nothing waiting, or not let in. */
-		say_begin(&y, old == PC_STAT && f->ok ? "pop3.quit.nothing" :
-		    old == PC_STAT || old == PC_UIDL || old == PC_RETR ||
-		    old == PC_DELE ? "pop3.quit" : "pop3.quit.not_in");
+		say_begin(&y, f->m.state != PC_TRANSACTION ? "pop3.quit.not_in" :
+		    prev == PW_STAT && f->ok ? "pop3.quit.nothing" : "pop3.quit");
 		pc_send(f, &y, NULL, "QUIT");
-		break;
-	case PC_DONE:
-		evq_cancel(f->s->q, f->timer);
-		f->timer = 0;
-		tcp_close(f->c);
+		/*
+		 * RFC 1939 6: "When the client issues the QUIT command from
+		 * the TRANSACTION state, the POP3 session enters the UPDATE
+		 * state."  From AUTHORIZATION it just ends (RFC 1939 4).
+		 */
+		if (f->m.state == PC_TRANSACTION)
+			pc_enter_state(f, PC_UPDATE);
 		break;
 	default:
-		break;
+		fatalx("pop3: no command for the %s", pc_wait_str(w));
 	}
 }
 
@@ -280,202 +252,172 @@ pc_next(struct pop3_fetch *f)
 		const char *id = f->uidl[f->cur];
 
 		f->had_it = 0;
-		if (id == NULL || !device_has_uidl(f->s, f->node, f->server,
+		if (id == NULL || !device_has_uidl(f->m.s, f->m.node, f->server,
 		    f->user, id)) {
-			pc_enter_state(f, PC_RETR);
+			pc_command(f, PW_RETR);
 			return;
 		}
 		if (!f->keep) {
 			f->had_it = 1;
-			pc_enter_state(f, PC_DELE);
+			pc_command(f, PW_DELE);
 			return;
 		}
 	}
-	pc_enter_state(f, PC_QUIT);
+	pc_command(f, PW_QUIT);
 }
 
 static void
 pc_response(struct pop3_fetch *f)
 {
-	switch (f->state) {
-	case PC_GREETING:
-		pc_enter_state(f, f->ok ? PC_USER : PC_QUIT);
+	switch (f->wait) {
+	case PW_GREETING:
+		if (!f->ok) {
+			pc_command(f, PW_QUIT);
+			break;
+		}
+		/*
+		 * RFC 1939 3: "Once the TCP connection has been opened and the
+		 * POP3 server has sent the greeting, the session enters the
+		 * AUTHORIZATION state."
+		 */
+		pc_enter_state(f, PC_AUTHORIZATION);
+		pc_command(f, PW_USER);
 		break;
-	case PC_USER:
-		pc_enter_state(f, f->ok ? PC_PASS : PC_QUIT);
+	case PW_USER:
+		pc_command(f, f->ok ? PW_PASS : PW_QUIT);
 		break;
-	case PC_PASS:
+	case PW_PASS:
 		/* -ERR: a wrong password, or the maildrop is busy: say goodbye politely. */
-		pc_enter_state(f, f->ok ? PC_STAT : PC_QUIT);
+		if (!f->ok) {
+			pc_command(f, PW_QUIT);
+			break;
+		}
+		/* RFC 1939 4: the maildrop is locked for us, "the POP3 session is now in the TRANSACTION state". */
+		pc_enter_state(f, PC_TRANSACTION);
+		pc_command(f, PW_STAT);
 		break;
-	case PC_STAT: {
+	case PW_STAT: {
 		uint64_t octets;
 
 		if (!f->ok || pop3_parse_stat(f->text, strlen(f->text),
 		    &f->count, &octets) != 0 || f->count == 0) {
 			f->count = 0;
-			pc_enter_state(f, PC_QUIT);	/* nothing waiting */
+			pc_command(f, PW_QUIT);	/* nothing waiting */
 			break;
 		}
 		f->uidl = xcalloc((size_t)f->count + 1, sizeof *f->uidl);
-		pc_enter_state(f, PC_UIDL);
+		pc_command(f, PW_UIDL);
 		break;
 	}
-	case PC_UIDL:
+	case PW_UIDL:
 		/* UIDL is optional (RFC 1939 7): without it every message is new. */
 		if (f->ok)
 			pc_read_uidl(f);
 		f->cur = 0;
 		pc_next(f);
 		break;
-	case PC_RETR:
+	case PW_RETR:
 		if (f->ok && !f->body_bad) {
-			device_store(f->s, f->node, f->server, f->user, FETCH_POP3,
-			    f->uidl[f->cur], 0, 0, f->body.data ? f->body.data :
-			    (const uint8_t *)"", f->body.len, 0, f->keep ?
-			    "state.client_store_pop3_keep" :
+			device_store(f->m.s, f->m.node, f->server, f->user,
+			    FETCH_POP3, f->uidl[f->cur], 0, 0, f->body.data ?
+			    f->body.data : (const uint8_t *)"", f->body.len, 0,
+			    f->keep ? "state.client_store_pop3_keep" :
 			    "state.client_store_pop3");
 			if (!f->keep) {
-				pc_enter_state(f, PC_DELE);
+				pc_command(f, PW_DELE);
 				break;
 			}
 		}
 		pc_next(f);
 		break;
-	case PC_DELE:
+	case PW_DELE:
 		pc_next(f);
 		break;
-	case PC_QUIT:
-		pc_enter_state(f, PC_DONE);
+	case PW_QUIT:
+		pc_done(f);
 		break;
 	default:
-		fatalx("pop3: a reply in client state %s", pc_state_str(f->state));
+		fatalx("pop3: a reply to the %s in client state %s",
+		    pc_wait_str(f->wait), pc_state_names[f->m.state]);
 	}
 }
 
+/* A line from the server: a status line, or a line of a multi-line body. */
 static void
-pc_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
+pc_line(struct msess *m, enum line_status st, const char *line, size_t len)
 {
-	struct pop3_fetch *f = u;
-	const char *line;
-	size_t len;
-	enum line_status st;
+	struct pop3_fetch *f = (struct pop3_fetch *)m;
+	struct pop3_reply r;
 
-	(void)c;
-	if (f->state != PC_DONE)
-		pc_timer_start(f);	/* the server is alive */
-	linebuf_feed(&f->lb, p, n);
-	while (f->state != PC_DONE &&
-	    (st = linebuf_next(&f->lb, &line, &len)) != LINE_NONE) {
-		if (f->multi) {
-			/* A body line: unstuffed, up to the line "." (RFC 1939 3). */
-			if (st == LINE_TOO_LONG)
-				f->body_bad = 1;
-			else if (pop3_unstuff_line(line, len, &f->body)) {
-				f->multi = 0;
-				pc_response(f);
-			}
-			continue;
+	if (f->multi) {
+		/* A body line: unstuffed, up to the line "." (RFC 1939 3). */
+		if (st == LINE_TOO_LONG)
+			f->body_bad = 1;
+		else if (pop3_unstuff_line(line, len, &f->body)) {
+			f->multi = 0;
+			pc_response(f);
 		}
-		struct pop3_reply r;
-		if (st != LINE_OK || pop3_parse_status(line, len, &r) != 0) {
-			/* Not a POP3 status line: nothing sensible can follow. */
-			pc_enter_state(f, PC_DONE);
-			return;
-		}
-		f->ok = r.ok;
-		free(f->text);
-		f->text = xstrndup(r.text, r.textlen);
-		/* Only +OK to UIDL or RETR has a body; -ERR is always one line. */
-		if (r.ok && (f->state == PC_UIDL || f->state == PC_RETR)) {
-			f->multi = 1;
-			f->body_bad = 0;
-			f->body.len = 0;
-			continue;
-		}
-		pc_response(f);
-	}
-}
-
-static void
-pc_connected(struct tcp_conn *c, void *u)
-{
-	struct pop3_fetch *f = u;
-
-	(void)c;
-	/* RFC 1939 4: the server speaks first. */
-	pc_enter_state(f, PC_GREETING);
-	pc_timer_start(f);
-}
-
-static void
-pc_peer_closed(struct tcp_conn *c, void *u)
-{
-	struct pop3_fetch *f = u;
-
-	(void)c;
-	/* After our QUIT, or the server gave up on us: either way we are done. */
-	if (f->state != PC_DONE)
-		pc_enter_state(f, PC_DONE);
-}
-
-static void
-pc_closed(struct tcp_conn *c, void *u)
-{
-	struct pop3_fetch *f = u;
-
-	(void)c;
-	f->c = NULL;
-	pc_free(f);
-}
-
-static void
-pc_error(struct tcp_conn *c, void *u, enum tcp_err e)
-{
-	struct pop3_fetch *f = u;
-
-	(void)c;
-	(void)e;
-	/* Refused, timed out, reset: the trace has the TCP story; nothing was stored. */
-	f->c = NULL;
-	pc_free(f);
-}
-
-static const struct tcp_ops pc_ops = {
-	.connected = pc_connected,
-	.data = pc_data,
-	.peer_closed = pc_peer_closed,
-	.closed = pc_closed,
-	.error = pc_error,
-};
-
-static void
-pc_connect(struct pop3_fetch *f, uint32_t ip)
-{
-	struct sim *s = f->s;
-
-	f->peer = net_node_by_ip(s, ip);
-	pc_enter_state(f, PC_CONNECTING);
-	f->c = tcp_connect(s, f->node, ip,
-	    (uint16_t)s->sc->nodes[f->server].pop3.port, &pc_ops, f);
-	if (f->c == NULL)
-		pc_free(f);	/* our own machine is off */
-}
-
-static void
-pc_resolved(struct sim *s, void *u, const struct dns_answer *a)
-{
-	struct pop3_fetch *f = u;
-
-	(void)s;
-	f->dns = 0;
-	/* No address, no mail: the DNS exchange in the trace tells why. */
-	if (a->status != DNS_OK || a->n == 0) {
-		pc_free(f);
 		return;
 	}
-	pc_connect(f, a->rr[0].rd.a);
+	if (st != LINE_OK || pop3_parse_status(line, len, &r) != 0) {
+		/* Not a POP3 status line: nothing sensible can follow. */
+		pc_done(f);
+		return;
+	}
+	f->ok = r.ok;
+	free(f->text);
+	f->text = xstrndup(r.text, r.textlen);
+	/* Only +OK to UIDL or RETR has a body; -ERR is always one line. */
+	if (r.ok && (f->wait == PW_UIDL || f->wait == PW_RETR)) {
+		f->multi = 1;
+		f->body_bad = 0;
+		f->body.len = 0;
+		return;
+	}
+	pc_response(f);
 }
+
+/*
+ * The server said nothing for PC_REPLY_NS: give up on it.  No QUIT:
+ * RFC 1939 6, the server "does NOT enter the UPDATE state", so the
+ * messages marked with DELE stay on it.  RST, and TCP forgets the
+ * connection at once.
+ */
+static void
+pc_timeout(struct msess *m)
+{
+	pc_enter_state((struct pop3_fetch *)m, PC_DONE);
+	msess_abort(m);
+}
+
+/* The fetch is going, however it ended (refused, reset, timed out: the trace has the TCP story). */
+static void
+pc_end(struct msess *m)
+{
+	struct pop3_fetch *f = (struct pop3_fetch *)m;
+
+	if (f->uidl)
+		for (uint32_t i = 0; i <= f->count; i++)
+			free(f->uidl[i]);
+	free(f->uidl);
+	free(f->text);
+	buf_free(&f->body);
+}
+
+static const struct msess_ops pc_ops = {
+	.name = "pop3 client",
+	.proto = APP_POP3,
+	.state_names = pc_state_names,
+	.state_keys = pc_state_keys,
+	.nstates = PC_NSTATES,
+	.done = PC_DONE,
+	.line_max = PC_LINE_MAX,
+	.idle_ns = PC_REPLY_NS,
+	.client = 1,
+	.line = pc_line,
+	.timeout = pc_timeout,
+	.release = pc_end,
+};
 
 void
 pop3_fetch(struct sim *s, int ai)
@@ -484,39 +426,16 @@ pop3_fetch(struct sim *s, int ai)
 	struct pop3_world *w = pop3_world(s);
 	struct pop3_fetch *f;
 
-	w->end_fetches = pc_free_all;
 	if (!s->nodes[act->node].up)
 		return;		/* a switched-off device checks nothing */
-	f = xcalloc(1, sizeof *f);
-	f->s = s;
-	f->node = act->node;
+	f = (struct pop3_fetch *)msess_client(s, act->node, &pc_ops, sizeof *f,
+	    &w->fetches);
 	f->server = act->server;
-	f->peer = act->server;
 	f->user = act->user;
 	f->password = act->password;
 	f->keep = act->keep;
-	linebuf_init(&f->lb, PC_LINE_MAX);
-	f->next = w->fetches;
-	w->fetches = f;
-	/* Like a real program, find the server by its name where the device has a resolver. */
-	if (s->sc->nodes[act->node].resolver >= 0) {
-		pc_enter_state(f, PC_RESOLVING);
-		f->dns = dns_query(s, act->node, s->sc->nodes[act->server].hostname,
-		    DNS_T_A, pc_resolved, f);
-	} else
-		pc_connect(f, s->sc->nodes[act->server].ip);
-}
-
-/* From pop3_free_all(): every fetch ends, without callbacks or trace. */
-static void
-pc_free_all(struct sim *s)
-{
-	struct pop3_world *w = s->mail->pop3;
-
-	while (w->fetches) {
-		/* TCP outlives us by a moment in sim_free(): it must not call back. */
-		if (w->fetches->c)
-			tcp_set_ops(w->fetches->c, NULL, NULL);
-		pc_free(w->fetches);
-	}
+	/* RFC 1939 4: the server speaks first; its greeting is the first reply awaited. */
+	f->wait = PW_GREETING;
+	msess_connect_name(&f->m, act->server,
+	    (uint16_t)s->sc->nodes[act->server].pop3.port);
 }

@@ -13,11 +13,11 @@
  * The shape is OpenSMTPD's smtp_session.c, as in smtp_server.c: a
  * commands[] table pairs each command with a check (sends the -ERR and
  * returns 0 when the command may not run now) and a proceed (does the
- * work and sends the +OK).
+ * work and sends the +OK).  What every mail session has (the listening
+ * port, the line buffer, sending and tracing, the state change, the
+ * autologout timer, the end) is the skeleton's (session.h).
  */
-#include "linebuf.h"
 #include "pop3.h"
-#include "tcp.h"
 #include "world.h"
 
 #include <stdio.h>
@@ -29,21 +29,32 @@
 /* RFC 1939 3: an inactivity autologout timer "MUST be of at least 10 minutes". */
 #define AUTOLOGOUT_NS	(10 * 60 * SIM_SEC)
 
-/* RFC 1939 3; the order is the order a session goes through them. */
+/*
+ * RFC 1939 3; the order is the order a session goes through them.  A
+ * session starts in AUTHORIZATION (state 0: the skeleton's first), as
+ * the greeting goes out with the accepted connection.
+ */
 enum ps_state {
 	PS_AUTHORIZATION,	/* greeting sent: USER, PASS, CAPA, QUIT */
 	PS_TRANSACTION,		/* logged in, the maildrop locked for us */
 	PS_UPDATE,		/* QUIT received: removing what DELE marked */
 	PS_DONE,		/* signed off: the connection is closing */
+	PS_NSTATES
+};
+
+/* What the trace calls each state, and the sentence of entering it. */
+static const char *const ps_state_names[PS_NSTATES] = {
+	"AUTHORIZATION", "TRANSACTION", "UPDATE", "DONE",
+};
+static const char *const ps_state_keys[PS_NSTATES] = {
+	"session.pop3_server.authorization",
+	"session.pop3_server.transaction",
+	"session.pop3_server.update",
+	"session.pop3_server.done",
 };
 
 struct pop3_sess {
-	struct sim	*s;
-	struct pop3_sess *next;
-	struct tcp_conn	*c;		/* NULL once TCP has let it go */
-	int		 node, peer;
-	enum ps_state	 state;
-	struct linebuf	 lb;
+	struct msess	 m;		/* first: the skeleton (session.h) */
 	char		 user[POP3_ARG_MAX + 1];	/* after USER; "" before */
 	struct mailbox	*mb;		/* TRANSACTION: the maildrop we locked */
 	/*
@@ -55,26 +66,7 @@ struct pop3_sess {
 	uint32_t	*uid;
 	uint8_t		*deleted;	/* marked by DELE, per message number */
 	int		 nmsgs;
-	ev_id		 idle;		/* the autologout timer */
 };
-
-/* A listening port: the node it belongs to, kept for the life of the sim. */
-struct ps_listener {
-	struct sim	*s;
-	int		 node;
-};
-
-static const char *
-ps_state_str(enum ps_state st)
-{
-	switch (st) {
-	case PS_AUTHORIZATION: return "AUTHORIZATION";
-	case PS_TRANSACTION: return "TRANSACTION";
-	case PS_UPDATE: return "UPDATE";
-	case PS_DONE: return "DONE";
-	}
-	return "?";
-}
 
 void
 pop3_uidl(const struct mailbox *mb, const struct mbox_msg *m,
@@ -87,14 +79,14 @@ pop3_uidl(const struct mailbox *mb, const struct mbox_msg *m,
 static const char *
 ps_hostname(const struct pop3_sess *ss)
 {
-	return ss->s->sc->nodes[ss->node].hostname;
+	return msess_hostname(&ss->m);
 }
 
+/* The one place the state changes: the skeleton traces "old -> new". */
 static void
 ps_enter_state(struct pop3_sess *ss, enum ps_state st)
 {
-	/* The one place the state changes; the trace hears of it through the replies. */
-	ss->state = st;
+	msess_enter_state(&ss->m, st);
 }
 
 /*
@@ -177,9 +169,8 @@ ps_send(struct pop3_sess *ss, int ok, const char *text, const struct buf *body,
 	}
 	say_strn(y, "reply", (char *)shown.data + 3, strcspn((char *)shown.data
 	    + 3, "\n"));
-	tcp_send(ss->c, wire.data, wire.len);
-	sim_app_say(ss->s, ss->node, ss->peer, APP_POP3, (char *)shown.data,
-	    shown.len, sim_say(ss->s, y));
+	msess_send(&ss->m, wire.data, wire.len, (char *)shown.data, shown.len,
+	    sim_say(ss->m.s, y));
 	buf_free(&wire);
 	buf_free(&shown);
 }
@@ -292,7 +283,7 @@ static int
 ps_check_authorization(struct pop3_sess *ss, struct pop3_cmd *c)
 {
 	(void)c;
-	if (ss->state != PS_AUTHORIZATION) {
+	if (ss->m.state != PS_AUTHORIZATION) {
 		ps_reply(ss, 0, NULL, "already logged in");
 		return 0;
 	}
@@ -316,7 +307,7 @@ ps_check_pass(struct pop3_sess *ss, struct pop3_cmd *c)
 static int
 ps_check_transaction(struct pop3_sess *ss, struct pop3_cmd *c)
 {
-	if (ss->state != PS_TRANSACTION) {
+	if (ss->m.state != PS_TRANSACTION) {
 		ps_reply(ss, 0, NULL, "log in first with USER and PASS");
 		return 0;
 	}
@@ -364,7 +355,7 @@ ps_proceed_user(struct pop3_sess *ss, struct pop3_cmd *c)
 static void
 ps_proceed_pass(struct pop3_sess *ss, struct pop3_cmd *c)
 {
-	struct mailbox *mb = mailstore_by_user(ss->s, ss->node, ss->user);
+	struct mailbox *mb = mailstore_by_user(ss->m.s, ss->m.node, ss->user);
 	struct say y;
 
 	say_begin(&y, "pop3.login_failed");
@@ -401,7 +392,6 @@ ps_proceed_pass(struct pop3_sess *ss, struct pop3_cmd *c)
 		ss->uid[i] = mb->msgs[i].uid;
 	uint64_t octets;
 	int n = ps_count(ss, &octets);
-	ps_enter_state(ss, PS_TRANSACTION);
 	say_begin(&y, ps_count_key(n, "pop3.login_ok.none", "pop3.login_ok.one",
 	    "pop3.login_ok"));
 	say_str(&y, "user", mb->user);
@@ -409,6 +399,8 @@ ps_proceed_pass(struct pop3_sess *ss, struct pop3_cmd *c)
 	say_num(&y, "len", (long long)octets);
 	ps_reply(ss, 1, &y, "%s's maildrop has %d message%s (%llu octets)",
 	    mb->user, n, n == 1 ? "" : "s", (unsigned long long)octets);
+	/* RFC 1939 4: "the POP3 session is now in the TRANSACTION state". */
+	ps_enter_state(ss, PS_TRANSACTION);
 }
 
 static void
@@ -568,12 +560,12 @@ static void
 ps_proceed_quit(struct pop3_sess *ss, struct pop3_cmd *c)
 {
 	(void)c;
-	if (ss->state != PS_TRANSACTION) {
+	if (ss->m.state != PS_TRANSACTION) {
 		/* RFC 1939 4: QUIT in AUTHORIZATION ends the session, no UPDATE. */
 		ps_replyk(ss, 1, "pop3.bye.not_logged_in",
 		    "%s POP3 server signing off", ps_hostname(ss));
 		ps_enter_state(ss, PS_DONE);
-		tcp_close(ss->c);
+		msess_close(&ss->m);
 		return;
 	}
 	/*
@@ -587,7 +579,7 @@ ps_proceed_quit(struct pop3_sess *ss, struct pop3_cmd *c)
 		struct mbox_msg *m = ps_msg(ss, (uint32_t)i);
 
 		if (m != NULL && ss->deleted[i - 1]) {
-			mailstore_remove(ss->s, ss->mb, (int)(m - ss->mb->msgs));
+			mailstore_remove(ss->m.s, ss->mb, (int)(m - ss->mb->msgs));
 			removed++;
 		}
 	}
@@ -610,7 +602,7 @@ ps_proceed_quit(struct pop3_sess *ss, struct pop3_cmd *c)
 		ps_reply(ss, 1, &y, "%s POP3 server signing off (%d message%s "
 		    "left)", ps_hostname(ss), left, left == 1 ? "" : "s");
 	ps_enter_state(ss, PS_DONE);
-	tcp_close(ss->c);
+	msess_close(&ss->m);
 }
 
 static void
@@ -703,163 +695,81 @@ ps_command_line(struct pop3_sess *ss, const char *line, size_t n)
 			return;
 		}
 	fatalx("pop3: no table entry for %s (state %s)", pop3_verb_str(c.verb),
-	    ps_state_str(ss->state));
+	    ps_state_names[ss->m.state]);
 }
 
 /*
- * The client said nothing for 10 minutes: a client that left without a
- * word (its machine went off) must not keep the maildrop locked for
+ * The client said nothing for 10 minutes (the skeleton's silence timer,
+ * restarted by every byte from the client): a client that left without
+ * a word (its machine went off) must not keep the maildrop locked for
  * ever.  RFC 1939 3: "the session does NOT enter the UPDATE state--the
  * server should close the TCP connection without removing any messages
  * or sending any response to the client."
  */
 static void
-ps_idle_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
+ps_timeout(struct msess *m)
 {
-	struct pop3_sess *ss = obj;
+	struct pop3_sess *ss = (struct pop3_sess *)m;
 
-	(void)ctx;
-	(void)a;
-	(void)b;
-	ss->idle = 0;
-	if (ss->state == PS_DONE)
-		return;
 	ps_release(ss);
 	ps_enter_state(ss, PS_DONE);
-	tcp_close(ss->c);
+	msess_close(m);
 }
 
+/*
+ * Every complete line is a command, answered in order: that is all
+ * PIPELINING asks of a server (RFC 2449 6.6).  After QUIT (PS_DONE) the
+ * skeleton hands over no more lines.
+ */
 static void
-ps_idle_restart(struct pop3_sess *ss)
+ps_line(struct msess *m, enum line_status st, const char *line, size_t n)
 {
-	evq_cancel(ss->s->q, ss->idle);
-	ss->idle = evq_at(ss->s->q, sim_time(ss->s) + AUTOLOGOUT_NS,
-	    ps_idle_fire, NULL, ss, 0, 0);
+	struct pop3_sess *ss = (struct pop3_sess *)m;
+
+	if (st == LINE_TOO_LONG)
+		ps_reply(ss, 0, NULL, "command line too long (RFC 2449: at "
+		    "most 255 octets)");
+	else
+		ps_command_line(ss, line, n);
 }
 
+/* The session is going, however it ended. */
 static void
-ps_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
+ps_end(struct msess *m)
 {
-	struct pop3_sess *ss = u;
-	const char *line;
-	size_t len;
-	enum line_status st;
-
-	(void)c;
-	if (ss->state != PS_DONE)
-		ps_idle_restart(ss);
-	linebuf_feed(&ss->lb, p, n);
-	/*
-	 * Every complete line is a command, answered in order: that is all
-	 * PIPELINING asks of a server (RFC 2449 6.6).  After QUIT the rest
-	 * is ignored.
-	 */
-	while (ss->state != PS_DONE &&
-	    (st = linebuf_next(&ss->lb, &line, &len)) != LINE_NONE) {
-		if (st == LINE_TOO_LONG)
-			ps_reply(ss, 0, NULL, "command line too long (RFC 2449: at "
-			    "most 255 octets)");
-		else
-			ps_command_line(ss, line, len);
-	}
-}
-
-static void
-ps_free(struct pop3_sess *ss)
-{
-	struct pop3_sess **pp;
-
-	for (pp = &ss->s->mail->pop3->sessions; *pp; pp = &(*pp)->next)
-		if (*pp == ss) {
-			*pp = ss->next;
-			break;
-		}
-	evq_cancel(ss->s->q, ss->idle);
 	/* Without QUIT there was no UPDATE: the marks are simply forgotten (RFC 1939 6). */
-	ps_release(ss);
-	linebuf_free(&ss->lb);
-	free(ss);
+	ps_release((struct pop3_sess *)m);
 }
 
-static void
-ps_peer_closed(struct tcp_conn *c, void *u)
-{
-	struct pop3_sess *ss = u;
-
-	/* The client left, with or without QUIT: close our side too. */
-	ps_enter_state(ss, PS_DONE);
-	tcp_close(c);
-}
-
-static void
-ps_closed(struct tcp_conn *c, void *u)
-{
-	(void)c;
-	ps_free(u);
-}
-
-static void
-ps_error(struct tcp_conn *c, void *u, enum tcp_err e)
-{
-	(void)c;
-	(void)e;
-	ps_free(u);
-}
-
-static const struct tcp_ops ps_ops = {
-	.data = ps_data,
-	.peer_closed = ps_peer_closed,
-	.closed = ps_closed,
-	.error = ps_error,
+static const struct msess_ops ps_ops = {
+	.name = "pop3 server",
+	.proto = APP_POP3,
+	.state_names = ps_state_names,
+	.state_keys = ps_state_keys,
+	.nstates = PS_NSTATES,
+	.done = PS_DONE,
+	/* A command line is at most 255 octets with CRLF (RFC 2449 4). */
+	.line_max = POP3_CMD_MAX - 2,
+	.idle_ns = AUTOLOGOUT_NS,
+	.client = 0,
+	.line = ps_line,
+	.timeout = ps_timeout,
+	.release = ps_end,
 };
 
 static void
-ps_accept(struct tcp_conn *c, void *u)
+ps_accepted(struct msess *m, void *arg)
 {
-	const struct ps_listener *l = u;
-	struct pop3_world *w = pop3_world(l->s);
-	struct pop3_sess *ss = xcalloc(1, sizeof *ss);
-
-	ss->s = l->s;
-	ss->c = c;
-	ss->node = l->node;
-	ss->peer = net_node_by_ip(l->s, tcp_conn_peer_ip(c));
-	/* A command line is at most 255 octets with CRLF (RFC 2449 4). */
-	linebuf_init(&ss->lb, POP3_CMD_MAX - 2);
-	ss->next = w->sessions;
-	w->sessions = ss;
-	tcp_set_ops(c, &ps_ops, ss);
-	ps_enter_state(ss, PS_AUTHORIZATION);
+	(void)arg;
 	/* RFC 1939 4: "the POP3 server issues a one line greeting". */
-	ps_replyk(ss, 1, "pop3.greeting", "%s POP3 server ready",
-	    ps_hostname(ss));
-	ps_idle_restart(ss);
-}
-
-/* From pop3_free_all(): every session goes, without callbacks or trace. */
-static void
-ps_free_all(struct sim *s)
-{
-	struct pop3_world *w = s->mail->pop3;
-
-	while (w->sessions) {
-		/* TCP outlives us by a moment in sim_free(): it must not call back. */
-		tcp_set_ops(w->sessions->c, NULL, NULL);
-		ps_free(w->sessions);
-	}
+	ps_replyk((struct pop3_sess *)m, 1, "pop3.greeting",
+	    "%s POP3 server ready", msess_hostname(m));
 }
 
 void
 pop3_server_start(struct sim *s, int node)
 {
-	struct ps_listener *l = xcalloc(1, sizeof *l);
-
-	l->s = s;
-	l->node = node;
-	pop3_world(s)->end_sessions = ps_free_all;
-	if (tcp_listen(s, node, (uint16_t)s->sc->nodes[node].pop3.port,
-	    ps_accept, l) != 0)
-		fatalx("pop3: port %d taken twice on node %d",
-		    s->sc->nodes[node].pop3.port, node);
-	mail_keep(s, l);
+	msess_listen(s, node, (uint16_t)s->sc->nodes[node].pop3.port, &ps_ops,
+	    sizeof(struct pop3_sess), &pop3_world(s)->sessions, ps_accepted,
+	    NULL);
 }

@@ -1,9 +1,9 @@
 /*
  * pop3_world.c: what the POP3 layer has under way in one world: the
  * server's sessions (pop3_server.c) and the devices' fetches
- * (pop3_client.c).  It sits below both: each side registers here how to
- * end its own, so neither file calls the other, and mail_free() ends
- * them all through pop3_free_all().
+ * (pop3_client.c).  It sits below both, and both lists hold skeleton
+ * sessions (session.h), so neither file calls the other and mail_free()
+ * ends them all through pop3_free_all().
  */
 #include "pop3.h"
 #include "world.h"
@@ -26,10 +26,8 @@ pop3_free_all(struct sim *s)
 	if (w == NULL)
 		return;
 	/* The devices first, as a world switched off mid-fetch would go. */
-	if (w->end_fetches != NULL)
-		w->end_fetches(s);
-	if (w->end_sessions != NULL)
-		w->end_sessions(s);
+	msess_free_all(&w->fetches);
+	msess_free_all(&w->sessions);
 	free(w);
 	s->mail->pop3 = NULL;
 }
