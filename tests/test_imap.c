@@ -696,6 +696,87 @@ peer_connect(struct drive *d, struct peer *pe, int node)
 	ck_assert_msg(strstr((text), (needle)) == NULL, \
 	    "did not expect \"%s\" in:\n%s", (needle), (text))
 
+/*
+ * The state changes of the IMAP sessions at node, in order, one a line:
+ * "IMAP OLD -> NEW [key]" (session.c's ST_SESSION records).
+ */
+static char *
+session_steps(struct sim *s, int node)
+{
+	const struct trace *tr = sim_trace(s);
+	struct buf b = { 0 };
+
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *rec = trace_get(tr, i);
+		struct trace_say y;
+
+		if (rec->kind != TR_STATE || rec->a != ST_SESSION ||
+		    rec->node != node)
+			continue;
+		ck_assert_int_eq(trace_say_read(tr, rec->say, &y), 1);
+		buf_printf(&b, "%s [%.*s]\n", trace_text_at(tr, rec->text),
+		    (int)y.key_len, y.key);
+	}
+	buf_putc(&b, '\0');
+	return (char *)b.data;
+}
+
+/* The server's states of RFC 3501 3, in the order the commands make them. */
+#define SRV_LOGIN	"IMAP not authenticated -> authenticated " \
+			"[session.imap_server.authenticated]\n"
+#define SRV_SELECT	"IMAP authenticated -> selected " \
+			"[session.imap_server.selected]\n"
+#define SRV_UNSELECT	"IMAP selected -> authenticated " \
+			"[session.imap_server.authenticated]\n"
+#define SRV_LOGOUT(from) "IMAP " from " -> logout [session.imap_server.logout]\n"
+#define CLI_LOGIN	"IMAP not authenticated -> authenticated " \
+			"[session.imap_client.authenticated]\n"
+#define CLI_SELECT	"IMAP authenticated -> selected " \
+			"[session.imap_client.selected]\n"
+#define CLI_LOGOUT(from) "IMAP " from " -> logout [session.imap_client.logout]\n"
+
+/*
+ * RFC 3501 3: LOGIN leads to authenticated, SELECT to selected; a second
+ * SELECT first leaves the mailbox (6.3.1), CLOSE leaves it (6.4.2), and
+ * LOGOUT, or a client that just leaves, ends in logout.  A refused LOGIN
+ * or a bad SELECT changes nothing.
+ */
+START_TEST(test_session_state_records)
+{
+	struct drive d;
+	struct peer p, q;
+	char *steps;
+
+	drive_start(&d);
+	peer_connect(&d, &p, 0);
+	HAS(say(&p, "a1 LOGIN u salah\r\n"), "a1 NO");
+	HAS(say(&p, "a2 LOGIN u pw\r\n"), "a2 OK");
+	HAS(say(&p, "a3 SELECT INBOX\r\n"), "a3 OK");
+	HAS(say(&p, "a4 EXAMINE INBOX\r\n"), "a4 OK");
+	HAS(say(&p, "a5 CLOSE\r\n"), "a5 OK");
+	HAS(say(&p, "a6 SELECT Sent\r\n"), "a6 NO");
+	HAS(say(&p, "a7 LOGOUT\r\n"), "a7 OK");
+	steps = session_steps(d.s, 3);
+	ck_assert_str_eq(steps, SRV_LOGIN SRV_SELECT SRV_UNSELECT SRV_SELECT
+	    SRV_UNSELECT SRV_LOGOUT("authenticated"));
+	free(steps);
+	/* A client that leaves without LOGOUT: the server ends the session too. */
+	peer_connect(&d, &q, 1);
+	HAS(say(&q, "b1 LOGIN u pw\r\nb2 SELECT INBOX\r\n"), "b2 OK");
+	tcp_close(q.c);
+	say(&q, NULL);
+	steps = session_steps(d.s, 3);
+	ck_assert_str_eq(steps, SRV_LOGIN SRV_SELECT SRV_UNSELECT SRV_SELECT
+	    SRV_UNSELECT SRV_LOGOUT("authenticated") SRV_LOGIN SRV_SELECT
+	    SRV_LOGOUT("selected"));
+	free(steps);
+	ck_assert_ptr_null(d.s->mail->imap->sessions);
+	buf_free(&p.got);
+	buf_free(&q.got);
+	drive_end(&d);
+}
+END_TEST
+
 START_TEST(test_session_states_and_errors)
 {
 	struct drive d;
@@ -1143,6 +1224,51 @@ START_TEST(test_scenario_two_devices)
 }
 END_TEST
 
+/*
+ * Each of the three fetches goes through RFC 3501's states on both sides,
+ * the server first (it decides), then the device (it learns it from the
+ * tagged OK): not authenticated -> authenticated -> selected -> logout.
+ */
+START_TEST(test_scenario_session_states)
+{
+	struct run r = run_file("scenarios/08b-imap-two-devices.json");
+	int srv = scenario_node_index(r.sc, "mailbox-penerima");
+	int laptop = scenario_node_index(r.sc, "laptop-penerima");
+	int hp = scenario_node_index(r.sc, "hp-penerima");
+	const char *one_srv = SRV_LOGIN SRV_SELECT SRV_LOGOUT("selected");
+	const char *one_cli = CLI_LOGIN CLI_SELECT CLI_LOGOUT("selected");
+	char *want, *steps;
+
+	want = xasprintf("%s%s%s", one_srv, one_srv, one_srv);
+	steps = session_steps(r.s, srv);
+	ck_assert_str_eq(steps, want);
+	free(steps);
+	free(want);
+	want = xasprintf("%s%s", one_cli, one_cli);
+	steps = session_steps(r.s, laptop);
+	ck_assert_str_eq(steps, want);
+	free(steps);
+	free(want);
+	steps = session_steps(r.s, hp);
+	ck_assert_str_eq(steps, one_cli);
+	free(steps);
+	/* The server's change comes before the device's, each time. */
+	const struct trace *tr = sim_trace(r.s);
+	int srv_ahead = 0;
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *rec = trace_get(tr, i);
+
+		if (rec->kind != TR_STATE || rec->a != ST_SESSION)
+			continue;
+		srv_ahead += rec->node == srv ? 1 : -1;
+		ck_assert_int_ge(srv_ahead, 0);
+		ck_assert_int_le(srv_ahead, 1);
+	}
+	ck_assert_int_eq(srv_ahead, 0);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(test_scenario_default_imap_part)
 {
 	struct run r = run_file("scenarios/default.json");
@@ -1209,6 +1335,13 @@ START_TEST(test_wrong_password_stores_nothing)
 	ck_assert_int_eq(dev(&r, "pc")->fetched, 1);
 	ck_assert_ptr_null(r.s->mail->imap->clients);
 	ck_assert_ptr_null(r.s->mail->imap->sessions);
+	/* Never logged in: both sides go from not authenticated to logout. */
+	char *steps = session_steps(r.s, scenario_node_index(r.sc, "srv"));
+	ck_assert_str_eq(steps, SRV_LOGOUT("not authenticated"));
+	free(steps);
+	steps = session_steps(r.s, scenario_node_index(r.sc, "pc"));
+	ck_assert_str_eq(steps, CLI_LOGOUT("not authenticated"));
+	free(steps);
 	run_free(&r);
 }
 END_TEST
@@ -1273,10 +1406,12 @@ imap_suite(void)
 	tcase_add_test(sess, test_session_fetch_store_expunge_search);
 	tcase_add_test(sess, test_session_two_clients_and_examine);
 	tcase_add_test(sess, test_session_structure);
+	tcase_add_test(sess, test_session_state_records);
 	suite_add_tcase(s, sess);
 
 	tcase_set_timeout(scen, 120);
 	tcase_add_test(scen, test_scenario_two_devices);
+	tcase_add_test(scen, test_scenario_session_states);
 	tcase_add_test(scen, test_scenario_default_imap_part);
 	tcase_add_test(scen, test_wrong_password_stores_nothing);
 	tcase_add_test(scen, test_password_as_literal);

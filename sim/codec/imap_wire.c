@@ -138,13 +138,9 @@ framer_reset(struct imap_framer *f)
 	f->octets = 0;
 }
 
-/*
- * Does the line segment s[0..n) end with a literal's announcement, "{N}"
- * or the non-synchronizing "{N+}" of RFC 7888?  The brace must start a
- * value (after a space or "("), as nothing else may hold one.
- */
-static int
-literal_marker(const uint8_t *s, size_t n, uint64_t *len, int *sync)
+/* The brace must start a value (after a space or "("), as nothing else may hold one. */
+int
+imap_literal_marker(const uint8_t *s, size_t n, uint64_t *len, int *sync)
 {
 	size_t i, digits = 0;
 	uint64_t v = 0, scale = 1;
@@ -235,7 +231,7 @@ imap_framer_next(struct imap_framer *f, const uint8_t *p, size_t n,
 		}
 		uint64_t nlit;
 		int sync;
-		if (!literal_marker(p + f->seg, end - f->seg, &nlit, &sync)) {
+		if (!imap_literal_marker(p + f->seg, end - f->seg, &nlit, &sync)) {
 			/* A line end that announces nothing ends the command. */
 			*len = e + 1;
 			framer_reset(f);

@@ -71,6 +71,13 @@ void	 imap_framer_init(struct imap_framer *f, size_t max_line,
  */
 enum imap_frame imap_framer_next(struct imap_framer *f, const uint8_t *p,
 	    size_t n, size_t *len, uint64_t *literal);
+/*
+ * Does the line s[0..n) (without its CRLF) end with a literal's
+ * announcement, "{N}", or the non-synchronizing "{N+}" of RFC 7888?
+ * *len: N; *sync: whether the sender waits for "+" (RFC 3501 7.5).
+ */
+int	 imap_literal_marker(const uint8_t *s, size_t n, uint64_t *len,
+	    int *sync);
 
 /* ---- values -------------------------------------------------------- */
 

@@ -34,9 +34,15 @@ linebuf_next(struct linebuf *lb, const char **line, size_t *len)
 
 		if (lf == NULL) {
 			if (avail > lb->max + 1 && !lb->skipping) {
-				/* Too long already, and still no end: forget it. */
+				/*
+				 * Too long already, and still no end: forget it.
+				 * Its start stays readable (an IMAP server answers
+				 * with the tag it finds there, RFC 3501 7.1.5).
+				 */
 				lb->skipping = 1;
 				lb->pos = lb->in.len;
+				*line = (const char *)start;
+				*len = avail;
 				return LINE_TOO_LONG;
 			}
 			if (lb->skipping)
@@ -53,12 +59,22 @@ linebuf_next(struct linebuf *lb, const char **line, size_t *len)
 		lb->crlf = n > 0 && start[n - 1] == '\r';
 		if (lb->crlf)
 			n--;
-		if (n > lb->max)
-			return LINE_TOO_LONG;
 		*line = (const char *)start;
 		*len = n;
-		return LINE_OK;
+		return n > lb->max ? LINE_TOO_LONG : LINE_OK;
 	}
+}
+
+size_t
+linebuf_take(struct linebuf *lb, size_t max, const uint8_t **p)
+{
+	size_t n = lb->in.len - lb->pos;
+
+	if (n > max)
+		n = max;
+	*p = lb->in.data + lb->pos;
+	lb->pos += n;
+	return n;
 }
 
 size_t

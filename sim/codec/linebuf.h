@@ -28,7 +28,7 @@ struct linebuf {
 enum line_status {
 	LINE_NONE,		/* no complete line yet */
 	LINE_OK,		/* *line, *len: one line, without its CRLF */
-	LINE_TOO_LONG,		/* a line over the limit was dropped */
+	LINE_TOO_LONG,		/* a line over the limit was dropped; *line, *len: its start */
 };
 
 void	linebuf_init(struct linebuf *lb, size_t max);
@@ -36,6 +36,12 @@ void	linebuf_feed(struct linebuf *lb, const void *p, size_t n);
 /* The line stays valid until the next feed. */
 enum line_status linebuf_next(struct linebuf *lb, const char **line,
 	    size_t *len);
+/*
+ * Up to max of the bytes after the last line, taken as they are, not as
+ * lines: the counted octets of an IMAP literal (RFC 3501 4.3).  *p stays
+ * valid until the next feed.  Returns how many.
+ */
+size_t	linebuf_take(struct linebuf *lb, size_t max, const uint8_t **p);
 /* Bytes buffered but not yet returned as lines. */
 size_t	linebuf_pending(const struct linebuf *lb);
 void	linebuf_free(struct linebuf *lb);

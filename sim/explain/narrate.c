@@ -270,6 +270,14 @@
 	X(K_IMAP_NO,			"imap.no") \
 	X(K_IMAP_BAD,			"imap.bad") \
 	X(K_IMAP_BAD_REPLY,		"imap.bad_reply") \
+	X(K_SESSION_IMAP_SERVER_NOT_AUTHENTICATED, "session.imap_server.not_authenticated") \
+	X(K_SESSION_IMAP_SERVER_AUTHENTICATED, "session.imap_server.authenticated") \
+	X(K_SESSION_IMAP_SERVER_SELECTED, "session.imap_server.selected") \
+	X(K_SESSION_IMAP_SERVER_LOGOUT,	"session.imap_server.logout") \
+	X(K_SESSION_IMAP_CLIENT_NOT_AUTHENTICATED, "session.imap_client.not_authenticated") \
+	X(K_SESSION_IMAP_CLIENT_AUTHENTICATED, "session.imap_client.authenticated") \
+	X(K_SESSION_IMAP_CLIENT_SELECTED, "session.imap_client.selected") \
+	X(K_SESSION_IMAP_CLIENT_LOGOUT,	"session.imap_client.logout") \
 	X(K_ST_MAILBOX_ADD,		"state.mailbox_add") \
 	X(K_ST_MAILBOX_ADD_BOUNCE,	"state.mailbox_add_bounce") \
 	X(K_ST_MAILBOX_DEL,		"state.mailbox_del") \

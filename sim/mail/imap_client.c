@@ -14,34 +14,55 @@
  * on the phone is still new to the laptop.
  *
  * The shape is OpenSMTPD's mta_session.c, like smtp_client.c:
- * ic_enter_state() sends the command of a state and ic_response() reads
- * the tagged completion and picks the next state.  Untagged data (EXISTS,
- * UIDVALIDITY, SEARCH, FETCH) is noted as it arrives before it.  One
- * command at a time, so a student can match each with its answer.
+ * ic_command() sends a command and ic_response() reads its tagged
+ * completion and picks the next.  Untagged data (EXISTS, UIDVALIDITY,
+ * SEARCH, FETCH) is noted as it arrives before it.  One command at a
+ * time, so a student can match each with its answer.  The session's
+ * state is RFC 3501's (section 3), as the client learns it from the
+ * server's answers: not authenticated until LOGIN is accepted,
+ * authenticated, selected once SELECT is, logout at the end.
  *
  * A server that falls silent does not hold the device for ever: after
  * IC_REPLY_NS without a byte from it the client gives up (RST); the mail
  * stays on the server, and what was downloaded whole stays on the device.
  */
-#include "dns.h"
 #include "imap.h"
-#include "tcp.h"
 #include "world.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The session's state (RFC 3501 3), as the server's answers tell it. */
 enum ic_state {
-	IC_RESOLVING,		/* asking DNS for the server's address */
-	IC_CONNECTING,
+	CS_NOTAUTH,		/* connecting, greeted, logging in */
+	CS_AUTH,		/* LOGIN accepted (or PREAUTH) */
+	CS_SELECTED,		/* SELECT INBOX accepted */
+	CS_LOGOUT,		/* the end: the connection closes */
+	CS_NSTATES
+};
+
+static const char *const cs_names[CS_NSTATES] = {
+	[CS_NOTAUTH] = "not authenticated",
+	[CS_AUTH] = "authenticated",
+	[CS_SELECTED] = "selected",
+	[CS_LOGOUT] = "logout",
+};
+
+static const char *const cs_keys[CS_NSTATES] = {
+	[CS_NOTAUTH] = "session.imap_client.not_authenticated",
+	[CS_AUTH] = "session.imap_client.authenticated",
+	[CS_SELECTED] = "session.imap_client.selected",
+	[CS_LOGOUT] = "session.imap_client.logout",
+};
+
+/* What the client waits for: the greeting, or its command's completion. */
+enum ic_cmd {
 	IC_GREETING,		/* waiting for "* OK" */
 	IC_LOGIN,
 	IC_SELECT,
 	IC_SEARCH,		/* UID SEARCH ALL */
 	IC_FETCH,		/* UID FETCH n (FLAGS BODY[]) */
 	IC_LOGOUT,
-	IC_DONE,
 };
 
 /*
@@ -60,59 +81,19 @@ enum ic_state {
 #define IC_PIECES	4
 
 struct imap_client {
-	struct sim	*s;
-	struct imap_client *next;
+	struct msess	 m;		/* first: the skeleton (session.h); m.state is an ic_state */
 	int		 action;
-	int		 node, server;
+	int		 server;	/* the account's server, as the scenario gives it */
 	const char	*user, *password;	/* the scenario's */
-	struct tcp_conn	*c;
-	enum ic_state	 state;
-	uint64_t	 dns;		/* lookup under way, or 0 */
-	struct buf	 in;
-	struct imap_framer fr;
+	enum ic_cmd	 cmd;		/* what it waits for */
+	struct imap_in	 in;
 	int		 ntag;		/* commands sent: a1, a2 ... */
 	struct buf	 wire[IC_PIECES], shown[IC_PIECES];
 	int		 npieces, sent;	/* pieces of the command, and sent so far */
 	uint32_t	 exists, uidvalidity;
 	uint32_t	*uids;		/* to download */
 	int		 nuids, iuid;
-	ev_id		 timer;		/* the wait for the server (IC_REPLY_NS) */
 };
-
-static void	ic_enter_state(struct imap_client *, enum ic_state);
-static void	ic_free_all(struct sim *);
-static void	ic_free(struct imap_client *);
-
-/* The server said nothing for IC_REPLY_NS: give up on it. */
-static void
-ic_timer_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
-{
-	struct imap_client *ic = obj;
-
-	(void)ctx;
-	(void)a;
-	(void)b;
-	ic->timer = 0;
-	if (tcp_conn_unsent(ic->c) > 0) {
-		/* Our own command is still on its way: TCP watches that. */
-		ic->timer = evq_at(ic->s->q, sim_time(ic->s) + IC_REPLY_NS,
-		    ic_timer_fire, NULL, ic, 0, 0);
-		return;
-	}
-	/* No LOGOUT to a server that does not listen: RST, and forget it. */
-	tcp_abort(ic->c);
-	ic->c = NULL;
-	ic_free(ic);
-}
-
-/* (Re)start the wait for the server: a command sent, or bytes received. */
-static void
-ic_timer_start(struct imap_client *ic)
-{
-	evq_cancel(ic->s->q, ic->timer);
-	ic->timer = evq_at(ic->s->q, sim_time(ic->s) + IC_REPLY_NS,
-	    ic_timer_fire, NULL, ic, 0, 0);
-}
 
 /* ---- commands ------------------------------------------------------ */
 
@@ -176,49 +157,34 @@ cmd_send_piece(struct imap_client *ic, struct say *y)
 
 	if (k == ic->npieces - 1)
 		buf_puts(&ic->wire[k], "\r\n");
-	tcp_send(ic->c, ic->wire[k].data, ic->wire[k].len);
-	ic_timer_start(ic);
 	text = xasprintf("C: %s", ic->shown[k].data ? (char *)ic->shown[k].data :
 	    "");
 	if (y == NULL) {
 		say_begin(&rest, "imap.literal");
 		y = &rest;
 	}
-	sim_app_say(ic->s, ic->node, ic->server, APP_IMAP, text, strlen(text),
-	    sim_say(ic->s, y));
+	/* The skeleton starts the wait for the reply (IC_REPLY_NS). */
+	msess_send(&ic->m, ic->wire[k].data, ic->wire[k].len, text,
+	    strlen(text), sim_say(ic->m.s, y));
 	free(text);
 }
 
-/* Unlink and free; a lookup still under way is cancelled. */
+/* The end: logout (RFC 3501 3.4), and the connection closes. */
 static void
-ic_free(struct imap_client *ic)
+ic_end(struct imap_client *ic)
 {
-	struct imap_client **pp;
-
-	for (pp = &imap_world(ic->s)->clients; *pp; pp = &(*pp)->next)
-		if (*pp == ic) {
-			*pp = ic->next;
-			break;
-		}
-	if (ic->dns)
-		dns_cancel(ic->s, ic->dns);
-	evq_cancel(ic->s->q, ic->timer);
-	buf_free(&ic->in);
-	for (int i = 0; i < IC_PIECES; i++) {
-		buf_free(&ic->wire[i]);
-		buf_free(&ic->shown[i]);
-	}
-	free(ic->uids);
-	free(ic);
+	msess_enter_state(&ic->m, CS_LOGOUT);
+	msess_close(&ic->m);
 }
 
+/* Send the command that waits for cmd's completion. */
 static void
-ic_enter_state(struct imap_client *ic, enum ic_state st)
+ic_command(struct imap_client *ic, enum ic_cmd cmd)
 {
 	struct say y;
 
-	ic->state = st;
-	switch (st) {
+	ic->cmd = cmd;
+	switch (cmd) {
 	case IC_LOGIN:
 		cmd_begin(ic, "LOGIN");
 		cmd_string(ic, ic->user, NULL);
@@ -257,11 +223,6 @@ ic_enter_state(struct imap_client *ic, enum ic_state st)
 		say_begin(&y, "imap.logout");
 		cmd_send_piece(ic, &y);
 		break;
-	case IC_DONE:
-		evq_cancel(ic->s->q, ic->timer);
-		ic->timer = 0;
-		tcp_close(ic->c);
-		break;
 	default:
 		break;
 	}
@@ -271,7 +232,7 @@ ic_enter_state(struct imap_client *ic, enum ic_state st)
 static void
 next_fetch(struct imap_client *ic)
 {
-	ic_enter_state(ic, ic->iuid < ic->nuids ? IC_FETCH : IC_LOGOUT);
+	ic_command(ic, ic->iuid < ic->nuids ? IC_FETCH : IC_LOGOUT);
 }
 
 /* ---- responses ----------------------------------------------------- */
@@ -288,17 +249,17 @@ got_fetch(struct imap_client *ic, const struct imap_resp *r)
 	int flags = 0;
 
 	/* Flag updates alone (another device read it) carry no body. */
-	if (ic->state != IC_FETCH || !imap_val_number(uidv, &uid) ||
+	if (ic->cmd != IC_FETCH || !imap_val_number(uidv, &uid) ||
 	    body == NULL || !imap_val_is_string(body) || imap_val_is_nil(body))
 		return;
 	for (int i = 0; fl && fl->type == IMAP_V_LIST && i < fl->n; i++)
 		if (fl->v[i].type == IMAP_V_ATOM)
 			flags |= imap_flag_parse(fl->v[i].s);
 	flags &= ~IMAP_FL_RECENT;	/* a session flag, not the message's */
-	if (device_has_uid(ic->s, ic->node, ic->server, ic->user,
+	if (device_has_uid(ic->m.s, ic->m.node, ic->server, ic->user,
 	    ic->uidvalidity, uid))
 		return;
-	device_store(ic->s, ic->node, ic->server, ic->user, FETCH_IMAP, NULL,
+	device_store(ic->m.s, ic->m.node, ic->server, ic->user, FETCH_IMAP, NULL,
 	    ic->uidvalidity, uid, (const uint8_t *)body->s, body->len, flags,
 	    "state.client_store_imap");
 }
@@ -309,27 +270,28 @@ ic_untagged(struct imap_client *ic, const struct imap_resp *r)
 {
 	uint32_t v;
 
-	if (ic->state == IC_GREETING) {
+	if (ic->cmd == IC_GREETING) {
 		/* RFC 3501 7.1: OK to log in, PREAUTH already in, BYE go away. */
 		if (r->status == IMAP_ST_OK)
-			ic_enter_state(ic, IC_LOGIN);
-		else if (r->status == IMAP_ST_PREAUTH)
-			ic_enter_state(ic, IC_SELECT);
-		else
-			ic_enter_state(ic, IC_DONE);
+			ic_command(ic, IC_LOGIN);
+		else if (r->status == IMAP_ST_PREAUTH) {
+			msess_enter_state(&ic->m, CS_AUTH);
+			ic_command(ic, IC_SELECT);
+		} else
+			ic_end(ic);
 		return;
 	}
 	if (r->status == IMAP_ST_OK && imap_resp_code_num(r, "UIDVALIDITY", &v))
 		ic->uidvalidity = v;
 	else if (r->has_num && strcmp(r->name, "EXISTS") == 0)
 		ic->exists = r->num;
-	else if (strcmp(r->name, "SEARCH") == 0 && ic->state == IC_SEARCH) {
+	else if (strcmp(r->name, "SEARCH") == 0 && ic->cmd == IC_SEARCH) {
 		for (int i = 0; i < r->data.n; i++) {
 			if (!imap_val_number(&r->data.v[i], &v))
 				continue;
 			/* Only what this device has not downloaded before. */
-			if (device_has_uid(ic->s, ic->node, ic->server, ic->user,
-			    ic->uidvalidity, v))
+			if (device_has_uid(ic->m.s, ic->m.node, ic->server,
+			    ic->user, ic->uidvalidity, v))
 				continue;
 			ic->uids = xrealloc(ic->uids, (size_t)(ic->nuids + 1) *
 			    sizeof *ic->uids);
@@ -356,13 +318,17 @@ ic_response(struct imap_client *ic, const struct imap_resp *r)
 	}
 	/* The tagged completion ends the command, sent whole or not. */
 	ic->sent = ic->npieces;
-	switch (ic->state) {
+	switch (ic->cmd) {
 	case IC_LOGIN:
 		/* A wrong password: say goodbye properly, keep nothing. */
-		ic_enter_state(ic, ok ? IC_SELECT : IC_LOGOUT);
+		if (ok)
+			msess_enter_state(&ic->m, CS_AUTH);
+		ic_command(ic, ok ? IC_SELECT : IC_LOGOUT);
 		break;
 	case IC_SELECT:
-		ic_enter_state(ic, ok && ic->exists > 0 ? IC_SEARCH : IC_LOGOUT);
+		if (ok)
+			msess_enter_state(&ic->m, CS_SELECTED);
+		ic_command(ic, ok && ic->exists > 0 ? IC_SEARCH : IC_LOGOUT);
 		break;
 	case IC_SEARCH:
 		if (!ok)
@@ -374,169 +340,120 @@ ic_response(struct imap_client *ic, const struct imap_resp *r)
 		next_fetch(ic);
 		break;
 	case IC_LOGOUT:
-		ic_enter_state(ic, IC_DONE);
+		ic_end(ic);
 		break;
 	default:
 		/* A tagged response before the greeting: not an IMAP server. */
-		ic_enter_state(ic, IC_DONE);
+		ic_end(ic);
 		break;
 	}
 }
 
 /*
- * Bytes from the server: frame responses with the same codec the server
- * uses, literals included (a message is one), and read them in order.
+ * One line from the server (msess_lines): a response, or part of one
+ * that goes on after a literal (a message is one); the same reading as
+ * the server's.  A server's literal needs no "+".
  */
 static void
-ic_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
+ic_line(struct msess *m, enum line_status st, const char *line, size_t n)
 {
-	struct imap_client *ic = u;
-	size_t off = 0;
+	struct imap_client *ic = (struct imap_client *)m;
+	struct imap_resp r;
+	uint64_t lit;
 
-	(void)c;
-	if (ic->state == IC_DONE || n == 0)
+	switch (imap_in_line(m, &ic->in, st, line, n, &lit)) {
+	case IMAP_FRAME_DONE:
+		if (imap_parse_response(ic->in.unit.data, ic->in.unit.len,
+		    &r) == 0)
+			ic_response(ic, &r);
+		else
+			ic_end(ic);	/* not IMAP: give up */
+		imap_resp_free(&r);
+		break;
+	case IMAP_FRAME_TOO_LONG:
+		ic_end(ic);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Bytes from the server: a literal's octets as they are, the rest as lines. */
+static void
+ic_data(struct msess *m, const uint8_t *p, size_t n)
+{
+	struct imap_client *ic = (struct imap_client *)m;
+	size_t k;
+
+	if (m->state == CS_LOGOUT)
 		return;
-	ic_timer_start(ic);	/* the server is alive */
-	buf_append(&ic->in, p, n);
-	while (ic->state != IC_DONE) {
-		size_t len;
-		uint64_t lit;
-		enum imap_frame st = imap_framer_next(&ic->fr, ic->in.data + off,
-		    ic->in.len - off, &len, &lit);
+	k = imap_in_octets(&ic->in, p, n);
+	if (k < n)
+		msess_lines(m, p + k, n - k);
+}
 
-		if (st == IMAP_FRAME_MORE)
-			break;
-		if (st == IMAP_FRAME_LITERAL)
-			continue;	/* a server's literal needs no "+" */
-		if (st == IMAP_FRAME_DONE) {
-			struct imap_resp r;
+/* The server said nothing for IC_REPLY_NS: give up on it. */
+static void
+ic_timeout(struct msess *m)
+{
+	/* No LOGOUT to a server that does not listen: RST, and forget it. */
+	msess_abort(m);
+}
 
-			if (imap_parse_response(ic->in.data + off, len, &r) == 0)
-				ic_response(ic, &r);
-			else
-				ic_enter_state(ic, IC_DONE);	/* not IMAP: give up */
-			imap_resp_free(&r);
-		} else if (st == IMAP_FRAME_TOO_LONG)
-			ic_enter_state(ic, IC_DONE);
-		off += len;
+static void
+ic_release(struct msess *m)
+{
+	struct imap_client *ic = (struct imap_client *)m;
+
+	imap_in_free(&ic->in);
+	for (int i = 0; i < IC_PIECES; i++) {
+		buf_free(&ic->wire[i]);
+		buf_free(&ic->shown[i]);
 	}
-	memmove(ic->in.data, ic->in.data + off, ic->in.len - off);
-	ic->in.len -= off;
+	free(ic->uids);
 }
 
-/* The handshake is done; the server speaks first (RFC 3501 7.1.1). */
-static void
-ic_connected(struct tcp_conn *c, void *u)
-{
-	struct imap_client *ic = u;
-
-	(void)c;
-	ic->state = IC_GREETING;
-	ic_timer_start(ic);
-}
-
-static void
-ic_peer_closed(struct tcp_conn *c, void *u)
-{
-	struct imap_client *ic = u;
-
-	/* The server hung up (after BYE, or without a word): we close too. */
-	if (ic->state != IC_DONE) {
-		ic->state = IC_DONE;
-		evq_cancel(ic->s->q, ic->timer);
-		ic->timer = 0;
-		tcp_close(c);
-	}
-}
-
-/* Both sides closed: the fetch is over. */
-static void
-ic_closed(struct tcp_conn *c, void *u)
-{
-	(void)c;
-	ic_free(u);
-}
-
-static void
-ic_error(struct tcp_conn *c, void *u, enum tcp_err e)
-{
-	(void)c;
-	(void)e;
-	/* Refused, timed out, reset: what was stored stays, the rest waits. */
-	ic_free(u);
-}
-
-static const struct tcp_ops ic_ops = {
-	.connected = ic_connected,
+/*
+ * The server speaks first (RFC 3501 7.1.1): the skeleton starts the wait
+ * for the greeting when the connection is open.  A server that hangs up
+ * ends the session (logout); a connection refused, timed out or reset
+ * ends it too: what was stored stays, the rest waits on the server.
+ */
+static const struct msess_ops ic_ops = {
+	.name = "imap client",
+	.proto = APP_IMAP,
+	.state_names = cs_names,
+	.state_keys = cs_keys,
+	.nstates = CS_NSTATES,
+	.done = CS_LOGOUT,
+	.line_max = IMAP_RESP_LINE_MAX,
+	.idle_ns = IC_REPLY_NS,
+	.client = 1,
 	.data = ic_data,
-	.peer_closed = ic_peer_closed,
-	.closed = ic_closed,
-	.error = ic_error,
+	.line = ic_line,
+	.timeout = ic_timeout,
+	.release = ic_release,
 };
-
-/* Connect to the server's imap port, as its scenario gives it. */
-static void
-ic_connect(struct imap_client *ic, uint32_t ip)
-{
-	ic->state = IC_CONNECTING;
-	ic->c = tcp_connect(ic->s, ic->node, ip,
-	    (uint16_t)ic->s->sc->nodes[ic->server].imap.port, &ic_ops, ic);
-	if (ic->c == NULL)
-		ic_free(ic);		/* our own machine is off */
-}
-
-static void
-ic_resolved(struct sim *s, void *u, const struct dns_answer *a)
-{
-	struct imap_client *ic = u;
-
-	(void)s;
-	ic->dns = 0;
-	if (a->status != DNS_OK || a->n == 0) {
-		/* No address, no connection: the person sees nothing new. */
-		ic_free(ic);
-		return;
-	}
-	ic_connect(ic, a->rr[0].rd.a);
-}
 
 /* The `fetch` action with protocol imap (mail_fetch_action()). */
 void
 imap_fetch(struct sim *s, int ai)
 {
 	const struct sc_action *act = &s->sc->actions[ai];
-	struct imap_world *w = imap_world(s);
 	struct imap_client *ic;
 
-	w->end_clients = ic_free_all;
 	/* A switched-off device checks nothing. */
 	if (!s->nodes[act->node].up)
 		return;
-	ic = xcalloc(1, sizeof *ic);
-	ic->s = s;
+	ic = (struct imap_client *)msess_client(s, act->node, &ic_ops,
+	    sizeof *ic, &imap_world(s)->clients);
 	ic->action = ai;
-	ic->node = act->node;
 	ic->server = act->server;
 	ic->user = act->user;
 	ic->password = act->password;
-	imap_framer_init(&ic->fr, IMAP_RESP_LINE_MAX, IMAP_RESP_LITERAL_MAX);
-	ic->next = w->clients;
-	w->clients = ic;
+	ic->cmd = IC_GREETING;
+	imap_in_init(&ic->in, IMAP_RESP_LINE_MAX, IMAP_RESP_LITERAL_MAX);
 	/* As the mail program finds its submission server (mua.c): by name. */
-	if (s->sc->nodes[act->node].resolver >= 0) {
-		ic->state = IC_RESOLVING;
-		ic->dns = dns_query(s, act->node,
-		    s->sc->nodes[act->server].hostname, DNS_T_A, ic_resolved, ic);
-	} else
-		ic_connect(ic, s->sc->nodes[act->server].ip);
-}
-
-/* From imap_free_all(): devices still fetching when the world ends. */
-static void
-ic_free_all(struct sim *s)
-{
-	struct imap_world *w = s->mail->imap;
-
-	while (w && w->clients)
-		ic_free(w->clients);
+	msess_connect_name(&ic->m, act->server,
+	    (uint16_t)s->sc->nodes[act->server].imap.port);
 }

@@ -19,12 +19,11 @@
  *
  * Every response line is recorded in the trace as one application
  * message, "S: ..."; the bytes of a message body are summarised there.
- * The responses to one command leave in one tcp_send(), as a real
+ * The responses to one command leave in one msess_send(), as a real
  * server's buffered output does.
  */
 #include "base64.h"
 #include "imap.h"
-#include "tcp.h"
 #include "world.h"
 
 #include <stdarg.h>
@@ -63,6 +62,23 @@ enum is_state {
 	IS_AUTH,		/* logged in, no mailbox selected */
 	IS_SELECTED,		/* INBOX selected (or examined) */
 	IS_LOGOUT,		/* BYE sent, closing */
+	IS_NSTATES
+};
+
+/* The names RFC 3501 section 3 gives the states, for the BAD replies and the trace. */
+static const char *const is_names[IS_NSTATES] = {
+	[IS_NOTAUTH] = "not authenticated",
+	[IS_AUTH] = "authenticated",
+	[IS_SELECTED] = "selected",
+	[IS_LOGOUT] = "logout",
+};
+
+/* What entering each state means, for the narration. */
+static const char *const is_keys[IS_NSTATES] = {
+	[IS_NOTAUTH] = "session.imap_server.not_authenticated",
+	[IS_AUTH] = "session.imap_server.authenticated",
+	[IS_SELECTED] = "session.imap_server.selected",
+	[IS_LOGOUT] = "session.imap_server.logout",
 };
 
 /* One message of the session's view. */
@@ -73,14 +89,9 @@ struct view_msg {
 };
 
 struct imap_sess {
-	struct sim	*s;
-	struct imap_sess *next;
-	struct tcp_conn	*c;
-	int		 node, peer;
-	enum is_state	 state;
-	struct buf	 in;		/* received, not yet a whole command */
-	struct imap_framer fr;
-	struct buf	 out;		/* responses waiting for tcp_send() */
+	struct msess	 m;		/* first: the skeleton (session.h); m.state is an is_state */
+	struct imap_in	 in;		/* received, not yet a whole command */
+	struct buf	 out;		/* responses waiting for flush() */
 	struct mailbox	*user;		/* the account logged in */
 	struct mailbox	*mb;		/* the mailbox selected */
 	int		 readonly;	/* EXAMINE */
@@ -89,20 +100,12 @@ struct imap_sess {
 	uint32_t	 view_next;	/* UIDs from here on are not in the view yet */
 	int		 auth_wait;	/* AUTHENTICATE: the next line is the response */
 	char		 auth_tag[IMAP_TAG_MAX + 1];
-	ev_id		 idle;		/* the autologout timer (AUTOLOGOUT_NS) */
 };
 
-/* The names RFC 3501 section 3 gives the states, for the BAD replies. */
 static const char *
-is_strstate(enum is_state st)
+is_strstate(int st)
 {
-	switch (st) {
-	case IS_NOTAUTH: return "not authenticated";
-	case IS_AUTH: return "authenticated";
-	case IS_SELECTED: return "selected";
-	case IS_LOGOUT: return "logout";
-	}
-	return "?";
+	return st >= 0 && st < IS_NSTATES ? is_names[st] : "?";
 }
 
 /* Does s equal the upper-case word w, ignoring case? */
@@ -119,7 +122,6 @@ static void
 enter_state(struct imap_sess *ss, enum is_state st)
 {
 	/*
-	 * The one place the state changes; the responses tell the trace.
 	 * Leaving the selected state forgets the view (RFC 3501 3.3: the
 	 * sequence numbers meant something only inside that mailbox).
 	 */
@@ -129,12 +131,8 @@ enter_state(struct imap_sess *ss, enum is_state st)
 		ss->nview = ss->capview = 0;
 		ss->mb = NULL;
 	}
-	/* Logging out: nothing is left for the autologout timer to do. */
-	if (st == IS_LOGOUT) {
-		evq_cancel(ss->s->q, ss->idle);
-		ss->idle = 0;
-	}
-	ss->state = st;
+	/* The skeleton traces the change (and stops the timer at logout). */
+	msess_enter_state(&ss->m, st);
 }
 
 /* ---- output ---------------------------------------------------------- */
@@ -154,8 +152,8 @@ put_resp(struct imap_sess *ss, struct say *y, const uint8_t *p, size_t n)
 	buf_puts(&shown, "S: ");
 	imap_shown(p, n, &shown);
 	say_str(y, "reply", (char *)shown.data + 3);
-	sim_app_say(ss->s, ss->node, ss->peer, APP_IMAP, (char *)shown.data,
-	    shown.len, sim_say(ss->s, y));
+	msess_send(&ss->m, NULL, 0, (char *)shown.data, shown.len,
+	    sim_say(ss->m.s, y));
 	buf_free(&shown);
 }
 
@@ -244,7 +242,7 @@ static void
 flush(struct imap_sess *ss)
 {
 	if (ss->out.len > 0)
-		tcp_send(ss->c, ss->out.data, ss->out.len);
+		msess_send(&ss->m, ss->out.data, ss->out.len, NULL, 0, 0);
 	ss->out.len = 0;
 }
 
@@ -273,7 +271,7 @@ find_uid(const struct mailbox *mb, uint32_t uid)
 static uint32_t *
 recent_floor(struct imap_sess *ss)
 {
-	return &imap_world(ss->s)->recent_floor[ss->mb - ss->s->mail->boxes];
+	return &imap_world(ss->m.s)->recent_floor[ss->mb - ss->m.s->mail->boxes];
 }
 
 /* Add the mailbox's messages the view lacks; returns how many. */
@@ -388,9 +386,9 @@ check_any(struct imap_sess *ss, struct imap_cmd *c)
 static int
 check_notauth(struct imap_sess *ss, struct imap_cmd *c)
 {
-	if (ss->state != IS_NOTAUTH) {
+	if (ss->m.state != IS_NOTAUTH) {
 		putf(ss, "imap.bad_reply", "%s BAD Not allowed in the %s state: already logged in",
-		    c->tag, is_strstate(ss->state));
+		    c->tag, is_strstate(ss->m.state));
 		return 0;
 	}
 	return 1;
@@ -400,9 +398,9 @@ check_notauth(struct imap_sess *ss, struct imap_cmd *c)
 static int
 check_auth(struct imap_sess *ss, struct imap_cmd *c)
 {
-	if (ss->state < IS_AUTH) {
+	if (ss->m.state < IS_AUTH) {
 		putf(ss, "imap.bad_reply", "%s BAD Not allowed in the %s state: log in first "
-		    "(LOGIN user password)", c->tag, is_strstate(ss->state));
+		    "(LOGIN user password)", c->tag, is_strstate(ss->m.state));
 		return 0;
 	}
 	return 1;
@@ -414,9 +412,9 @@ check_selected(struct imap_sess *ss, struct imap_cmd *c)
 {
 	if (!check_auth(ss, c))
 		return 0;
-	if (ss->state != IS_SELECTED) {
+	if (ss->m.state != IS_SELECTED) {
 		putf(ss, "imap.bad_reply", "%s BAD Not allowed in the %s state: select a mailbox "
-		    "first (SELECT INBOX)", c->tag, is_strstate(ss->state));
+		    "first (SELECT INBOX)", c->tag, is_strstate(ss->m.state));
 		return 0;
 	}
 	return 1;
@@ -457,11 +455,11 @@ proceed_logout(struct imap_sess *ss, struct imap_cmd *c)
 {
 	/* RFC 3501 6.1.3: BYE first, then the tagged OK, then close. */
 	putf(ss, "imap.bye", "* BYE %s IMAP4rev1 server logging out",
-	    ss->s->sc->nodes[ss->node].hostname);
+	    ss->m.s->sc->nodes[ss->m.node].hostname);
 	putf(ss, "imap.logout_ok", "%s OK LOGOUT completed", c->tag);
 	enter_state(ss, IS_LOGOUT);
 	flush(ss);
-	tcp_close(ss->c);
+	msess_close(&ss->m);
 }
 
 /* ---- proceeds: not authenticated (6.2) ------------------------------ */
@@ -483,7 +481,7 @@ login_ok(struct imap_sess *ss, const char *user, size_t ulen,
 	/* A NUL inside a literal would cut the C string: never a match. */
 	if (strlen(user) != ulen || strlen(pass) != plen)
 		return NULL;
-	mb = mailstore_by_user(ss->s, ss->node, user);
+	mb = mailstore_by_user(ss->m.s, ss->m.node, user);
 	if (mb == NULL || strcmp(mb->password, pass) != 0)
 		return NULL;
 	return mb;
@@ -701,7 +699,7 @@ proceed_status(struct imap_sess *ss, struct imap_cmd *c)
 		    c->tag);
 		return;
 	}
-	uint32_t floor = imap_world(ss->s)->recent_floor[mb - ss->s->mail->boxes];
+	uint32_t floor = imap_world(ss->m.s)->recent_floor[mb - ss->m.s->mail->boxes];
 	int recent = 0, unseen = 0;
 	for (int i = 0; i < mb->nmsgs; i++) {
 		recent += mb->msgs[i].uid >= floor;
@@ -756,7 +754,7 @@ expunge(struct imap_sess *ss, int tell)
 		 * The numbers after a removed message go down at once, so
 		 * deleting 3, 4, 7 and 11 reads "3, 3, 5, 8" (RFC 3501 7.4.1).
 		 */
-		mailstore_remove(ss->s, mb, k);
+		mailstore_remove(ss->m.s, mb, k);
 		if (tell)
 			putn(ss, "imap.expunged", "value", i + 1, "* %d EXPUNGE",
 			    i + 1);
@@ -859,7 +857,7 @@ proceed_fetch(struct imap_sess *ss, struct imap_cmd *c)
 		struct buf b = { 0 };
 		struct say y;
 		buf_printf(&b, "* %d FETCH (", i + 1);
-		size_t octets = imap_fetch_data(ss->s, &ref, items, &c->fetch,
+		size_t octets = imap_fetch_data(ss->m.s, &ref, items, &c->fetch,
 		    &b);
 		buf_puts(&b, ")\r\n");
 		/*
@@ -921,7 +919,7 @@ proceed_store(struct imap_sess *ss, struct imap_cmd *c)
 		struct buf b = { 0 };
 		struct say y;
 		buf_printf(&b, "* %d FETCH (", i + 1);
-		imap_fetch_data(ss->s, &ref, IMAP_FA_FLAGS |
+		imap_fetch_data(ss->m.s, &ref, IMAP_FA_FLAGS |
 		    (c->uid ? IMAP_FA_UID : 0), NULL, &b);
 		buf_puts(&b, ")\r\n");
 		say_begin(&y, "imap.fetch_flags");
@@ -1034,7 +1032,7 @@ command(struct imap_sess *ss, const uint8_t *p, size_t n)
 		if (!commands[i].check(ss, &c))
 			goto out;
 		/* News of the mailbox first; SELECT and CLOSE start over anyway. */
-		if (ss->state == IS_SELECTED && c.verb != IMAP_SELECT &&
+		if (ss->m.state == IS_SELECTED && c.verb != IMAP_SELECT &&
 		    c.verb != IMAP_EXAMINE && c.verb != IMAP_LOGOUT &&
 		    c.verb != IMAP_CLOSE)
 			sess_sync(ss, c.uid || (c.verb != IMAP_FETCH &&
@@ -1055,192 +1053,126 @@ out:
  * nothing is expunged (no CLOSE, 6.4.2).
  */
 static void
-sess_idle_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
+sess_autologout(struct msess *m)
 {
-	struct imap_sess *ss = obj;
+	struct imap_sess *ss = (struct imap_sess *)m;
 
-	(void)ctx;
-	(void)a;
-	(void)b;
-	ss->idle = 0;
-	if (ss->state == IS_LOGOUT)
-		return;
 	putf(ss, "imap.bye.autologout", "* BYE Autologout; idle for too long");
 	enter_state(ss, IS_LOGOUT);
 	flush(ss);
-	tcp_close(ss->c);
-}
-
-static void
-sess_idle_restart(struct imap_sess *ss)
-{
-	evq_cancel(ss->s->q, ss->idle);
-	ss->idle = evq_at(ss->s->q, sim_time(ss->s) + AUTOLOGOUT_NS,
-	    sess_idle_fire, NULL, ss, 0, 0);
+	msess_close(m);
 }
 
 /*
- * Bytes from the client: frame them into commands (with their literals)
- * and run each in turn.  Commands may come pipelined (RFC 3501 5.5);
- * a command cut by TCP waits in ss->in for the rest.
+ * One line from the client (msess_lines): a command, or part of one that
+ * goes on after a literal.  Commands may come pipelined (RFC 3501 5.5);
+ * the responses to each leave together.
  */
 static void
-sess_data(struct tcp_conn *tc, void *u, const uint8_t *p, size_t n)
+sess_line(struct msess *m, enum line_status st, const char *line, size_t n)
 {
-	struct imap_sess *ss = u;
-	size_t off = 0;
+	struct imap_sess *ss = (struct imap_sess *)m;
+	struct buf *u = &ss->in.unit;
+	uint64_t lit;
+	char tag[IMAP_TAG_MAX + 1];
 
-	(void)tc;
-	if (ss->state == IS_LOGOUT || n == 0)
-		return;
-	sess_idle_restart(ss);
-	buf_append(&ss->in, p, n);
-	while (ss->state != IS_LOGOUT) {
-		const uint8_t *at = ss->in.data + off;
-		size_t avail = ss->in.len - off, len;
-		uint64_t lit;
-		char tag[IMAP_TAG_MAX + 1];
-
-		switch (imap_framer_next(&ss->fr, at, avail, &len, &lit)) {
-		case IMAP_FRAME_MORE:
-			goto done;
-		case IMAP_FRAME_LITERAL:
-			/* RFC 3501 7.5: the client waits for this before the octets. */
-			putf(ss, "imap.continue", "+ Ready for literal data");
-			flush(ss);
-			continue;
-		case IMAP_FRAME_TOO_LONG:
-			imap_peek_tag(at, len, tag);
-			if (ss->auth_wait) {
-				/* It was the AUTHENTICATE response: that command fails. */
-				strcpy(tag, ss->auth_tag);
-				ss->auth_wait = 0;
-			}
-			if (lit)
-				putf(ss, "imap.bad_reply", "%s BAD Literal too big (at most %u "
-				    "octets)", tag, IMAP_LITERAL_MAX);
-			else
-				putf(ss, "imap.bad_reply", "%s BAD Command line too long (at most "
-				    "%d octets)", tag, IMAP_LINE_MAX);
-			break;
-		case IMAP_FRAME_DROP:
-			/* The rest of a line already answered with BAD. */
-			break;
-		case IMAP_FRAME_DONE:
-			command(ss, at, len);
-			break;
-		}
-		off += len;
+	switch (imap_in_line(m, &ss->in, st, line, n, &lit)) {
+	case IMAP_FRAME_LITERAL:
+		/* RFC 3501 7.5: the client waits for this before the octets. */
+		putf(ss, "imap.continue", "+ Ready for literal data");
 		flush(ss);
-	}
-done:
-	flush(ss);
-	/* Drop what was used; a literal in progress stays. */
-	memmove(ss->in.data, ss->in.data + off, ss->in.len - off);
-	ss->in.len -= off;
-}
-
-/* Unlink and free a session; its connection is TCP's to free. */
-static void
-sess_free(struct imap_sess *ss)
-{
-	struct imap_sess **pp;
-
-	for (pp = &imap_world(ss->s)->sessions; *pp; pp = &(*pp)->next)
-		if (*pp == ss) {
-			*pp = ss->next;
-			break;
+		return;
+	case IMAP_FRAME_TOO_LONG:
+		imap_peek_tag(u->data, u->len, tag);
+		if (ss->auth_wait) {
+			/* It was the AUTHENTICATE response: that command fails. */
+			strcpy(tag, ss->auth_tag);
+			ss->auth_wait = 0;
 		}
-	evq_cancel(ss->s->q, ss->idle);
+		if (lit)
+			putf(ss, "imap.bad_reply", "%s BAD Literal too big (at most %u "
+			    "octets)", tag, IMAP_LITERAL_MAX);
+		else
+			putf(ss, "imap.bad_reply", "%s BAD Command line too long (at most "
+			    "%d octets)", tag, IMAP_LINE_MAX);
+		break;
+	case IMAP_FRAME_DONE:
+		command(ss, u->data, u->len);
+		break;
+	default:
+		/* A literal that needs no "+": its octets come next. */
+		return;
+	}
+	flush(ss);
+}
+
+/*
+ * Bytes from the client: the octets of a literal under way are data,
+ * whatever they hold (RFC 3501 4.3); the rest are lines.
+ */
+static void
+sess_data(struct msess *m, const uint8_t *p, size_t n)
+{
+	struct imap_sess *ss = (struct imap_sess *)m;
+	size_t k;
+
+	if (m->state == IS_LOGOUT)
+		return;
+	k = imap_in_octets(&ss->in, p, n);
+	if (k < n)
+		msess_lines(m, p + k, n - k);
+}
+
+/* The session is going: what is only IMAP's. */
+static void
+sess_release(struct msess *m)
+{
+	struct imap_sess *ss = (struct imap_sess *)m;
+
 	free(ss->view);
-	buf_free(&ss->in);
+	imap_in_free(&ss->in);
 	buf_free(&ss->out);
-	free(ss);
 }
 
-static void
-sess_peer_closed(struct tcp_conn *c, void *u)
-{
-	(void)u;
-	/* The client left, with or without LOGOUT: close our side too. */
-	tcp_close(c);
-}
-
-/* Both sides closed (after LOGOUT, or a client that just left). */
-static void
-sess_closed(struct tcp_conn *c, void *u)
-{
-	(void)c;
-	sess_free(u);
-}
-
-/* Reset or timed out (a client switched off): nothing to say to anyone. */
-static void
-sess_error(struct tcp_conn *c, void *u, enum tcp_err e)
-{
-	(void)c;
-	(void)e;
-	sess_free(u);
-}
-
-static const struct tcp_ops sess_ops = {
+/*
+ * The client may leave with or without LOGOUT, or be reset (switched
+ * off): the skeleton closes our side and frees the session; nothing is
+ * said to anyone.  The client is silent for AUTOLOGOUT_NS: BYE.
+ */
+static const struct msess_ops sess_ops = {
+	.name = "imap server",
+	.proto = APP_IMAP,
+	.state_names = is_names,
+	.state_keys = is_keys,
+	.nstates = IS_NSTATES,
+	.done = IS_LOGOUT,
+	.line_max = IMAP_LINE_MAX,
+	.idle_ns = AUTOLOGOUT_NS,
 	.data = sess_data,
-	.peer_closed = sess_peer_closed,
-	.closed = sess_closed,
-	.error = sess_error,
+	.line = sess_line,
+	.timeout = sess_autologout,
+	.release = sess_release,
 };
 
-/* The listener's context: (sim, node), kept for the sim's life. */
-struct listen_ctx {
-	struct sim	*s;
-	int		 node;
-};
-
+/* A new connection, in the not authenticated state (RFC 3501 3.1). */
 static void
-sess_accept(struct tcp_conn *c, void *u)
+sess_accept(struct msess *m, void *arg)
 {
-	struct listen_ctx *lc = u;
-	struct imap_world *w = imap_world(lc->s);
-	struct imap_sess *ss = xcalloc(1, sizeof *ss);
+	struct imap_sess *ss = (struct imap_sess *)m;
 
-	ss->s = lc->s;
-	ss->c = c;
-	ss->node = lc->node;
-	ss->peer = net_node_by_ip(lc->s, tcp_conn_peer_ip(c));
-	imap_framer_init(&ss->fr, IMAP_LINE_MAX, IMAP_LITERAL_MAX);
-	ss->next = w->sessions;
-	w->sessions = ss;
-	tcp_set_ops(c, &sess_ops, ss);
+	(void)arg;
+	imap_in_init(&ss->in, IMAP_LINE_MAX, IMAP_LITERAL_MAX);
 	/* RFC 3501 7.1.1: the greeting; the capabilities come with it. */
 	putf(ss, "imap.greeting", "* OK [CAPABILITY " CAPABILITIES "] %s IMAP4rev1 surel ready",
-	    ss->s->sc->nodes[ss->node].hostname);
-	enter_state(ss, IS_NOTAUTH);
+	    ss->m.s->sc->nodes[ss->m.node].hostname);
 	flush(ss);
-	sess_idle_restart(ss);
-}
-
-/* From imap_free_all(): every session goes, without callbacks or trace. */
-static void
-sess_free_all(struct sim *s)
-{
-	struct imap_world *w = s->mail->imap;
-
-	while (w->sessions)
-		sess_free(w->sessions);
 }
 
 /* Called by mail_start() for every node with an imap service. */
 void
 imap_server_start(struct sim *s, int node)
 {
-	struct listen_ctx *lc = xcalloc(1, sizeof *lc);
-
-	imap_world(s)->end_sessions = sess_free_all;
-	lc->s = s;
-	lc->node = node;
-	if (tcp_listen(s, node, (uint16_t)s->sc->nodes[node].imap.port,
-	    sess_accept, lc) != 0)
-		fatalx("port %d taken twice on node %d",
-		    s->sc->nodes[node].imap.port, node);
-	mail_keep(s, lc);
+	msess_listen(s, node, (uint16_t)s->sc->nodes[node].imap.port,
+	    &sess_ops, sizeof(struct imap_sess), &imap_world(s)->sessions,
+	    sess_accept, NULL);
 }

@@ -147,9 +147,16 @@ msess_send(struct msess *m, const void *wire, size_t n, const char *shown,
 {
 	if (m->c == NULL)
 		return;
-	tcp_send(m->c, wire, n);
-	sim_app_say(m->s, m->node, m->peer, m->ops->proto, shown, shown_len,
-	    say);
+	/*
+	 * A server that sends the responses to one command at once (IMAP,
+	 * as a real server's buffered output does) traces each with n == 0
+	 * and sends them with shown == NULL.
+	 */
+	if (n > 0)
+		tcp_send(m->c, wire, n);
+	if (shown != NULL)
+		sim_app_say(m->s, m->node, m->peer, m->ops->proto, shown,
+		    shown_len, say);
 	/* A client now waits for the reply (RFC 5321 4.5.3.2). */
 	if (m->ops->client && m->state != m->ops->done)
 		msess_timer_restart(m);

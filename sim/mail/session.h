@@ -137,7 +137,8 @@ int	 msess_connect_ip(struct msess *m, uint32_t ip, uint16_t port);
  * Send bytes and record one application message: shown is what the
  * transcript prints (a command with its password hidden, a reply with a
  * long body summed up), say its narration (trace.h).  A client starts
- * its reply timer here.
+ * its reply timer here.  n == 0: trace only; shown == NULL: send only
+ * (the IMAP server traces each response and sends a command's at once).
  */
 void	 msess_send(struct msess *m, const void *wire, size_t n,
 	    const char *shown, size_t shown_len, uint32_t say);
