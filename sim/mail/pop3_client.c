@@ -132,32 +132,6 @@ pc_done(struct pop3_fetch *f)
 	msess_close(&f->m);
 }
 
-/*
- * Send a command line and record it; shown replaces what the transcript
- * prints (a password).  y is the narration: the client knows which
- * command it sends and why.  The skeleton starts the wait for the reply.
- */
-static void
-pc_send(struct pop3_fetch *f, struct say *y, const char *shown,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void
-pc_send(struct pop3_fetch *f, struct say *y, const char *shown,
-    const char *fmt, ...)
-{
-	struct buf b = { 0 };
-	va_list ap;
-
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	char *text = xasprintf("C: %s", shown ? shown : (char *)b.data);
-	buf_puts(&b, "\r\n");
-	msess_send(&f->m, b.data, b.len, text, strlen(text), sim_say(f->m.s, y));
-	free(text);
-	buf_free(&b);
-}
-
 /* Send the command that w is the reply to, and wait for that reply. */
 static void
 pc_command(struct pop3_fetch *f, enum pc_wait w)
@@ -170,38 +144,38 @@ pc_command(struct pop3_fetch *f, enum pc_wait w)
 	case PW_USER:
 		say_begin(&y, "pop3.user");
 		say_str(&y, "user", f->user);
-		pc_send(f, &y, NULL, "USER %s", f->user);
+		msess_command(&f->m, &y, NULL, "USER %s", f->user);
 		break;
 	case PW_PASS:
 		say_begin(&y, "pop3.pass");
 		say_str(&y, "user", f->user);
 		/* The password crosses the wire in clear (the pcap shows it); the transcript does not. */
-		pc_send(f, &y, "PASS (password)", "PASS %s", f->password);
+		msess_command(&f->m, &y, "PASS (password)", "PASS %s", f->password);
 		break;
 	case PW_STAT:
 		say_begin(&y, "pop3.stat");
-		pc_send(f, &y, NULL, "STAT");
+		msess_command(&f->m, &y, NULL, "STAT");
 		break;
 	case PW_UIDL:
 		say_begin(&y, "pop3.uidl");
-		pc_send(f, &y, NULL, "UIDL");
+		msess_command(&f->m, &y, NULL, "UIDL");
 		break;
 	case PW_RETR:
 		say_begin(&y, "pop3.retr");
 		say_num(&y, "value", f->cur);
-		pc_send(f, &y, NULL, "RETR %u", (unsigned)f->cur);
+		msess_command(&f->m, &y, NULL, "RETR %u", (unsigned)f->cur);
 		break;
 	case PW_DELE:
 		/* Downloaded just now, or on an earlier visit that kept it on the server. */
 		say_begin(&y, f->had_it ? "pop3.dele.had_it" : "pop3.dele");
 		say_num(&y, "value", f->cur);
-		pc_send(f, &y, NULL, "DELE %u", (unsigned)f->cur);
+		msess_command(&f->m, &y, NULL, "DELE %u", (unsigned)f->cur);
 		break;
 	case PW_QUIT:
 		/* Why it leaves: all done, nothing waiting, or not let in. */
 		say_begin(&y, f->m.state != PC_TRANSACTION ? "pop3.quit.not_in" :
 		    prev == PW_STAT && f->ok ? "pop3.quit.nothing" : "pop3.quit");
-		pc_send(f, &y, NULL, "QUIT");
+		msess_command(&f->m, &y, NULL, "QUIT");
 		/*
 		 * RFC 1939 6: "When the client issues the QUIT command from
 		 * the TRANSACTION state, the POP3 session enters the UPDATE

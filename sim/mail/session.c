@@ -18,6 +18,7 @@
 #include "mail.h"
 #include "world.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,6 +161,24 @@ msess_send(struct msess *m, const void *wire, size_t n, const char *shown,
 	/* A client now waits for the reply (RFC 5321 4.5.3.2). */
 	if (m->ops->client && m->state != m->ops->done)
 		msess_timer_restart(m);
+}
+
+void
+msess_command(struct msess *m, struct say *y, const char *shown,
+    const char *fmt, ...)
+{
+	struct buf b = { 0 };
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	text = xasprintf("C: %s", shown ? shown : (char *)b.data);
+	buf_puts(&b, "\r\n");
+	msess_send(m, b.data, b.len, text, strlen(text), sim_say(m->s, y));
+	free(text);
+	buf_free(&b);
 }
 
 void

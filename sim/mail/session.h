@@ -142,6 +142,13 @@ int	 msess_connect_ip(struct msess *m, uint32_t ip, uint16_t port);
  */
 void	 msess_send(struct msess *m, const void *wire, size_t n,
 	    const char *shown, size_t shown_len, uint32_t say);
+/*
+ * A client's command line: fmt's text with CRLF on the wire, "C: TEXT"
+ * in the transcript (shown instead of the text where given: a command
+ * with its password hidden), y its narration.
+ */
+void	 msess_command(struct msess *m, struct say *y, const char *shown,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* The one place the state changes: records "old -> new" with the key of st. */
 void	 msess_enter_state(struct msess *m, int st);
 /* Feed bytes to the line buffer and call ops->line per line (for ops->data). */

@@ -110,33 +110,6 @@ static void	finish(struct smtp_out *);
 /* The key of a command: SMTP's, or LMTP's under its own name. */
 #define OK_KEY(o, k)	((o)->r.mode == OUT_LMTP ? "lmtp." k : "smtp." k)
 
-/*
- * Send a command line and record it as one application message, with
- * its narration y: the key of the command and what only the client
- * knows (whom it logs in as, the recipient, the message's size).
- */
-static void
-oc_send(struct smtp_out *o, struct say *y, const char *shown,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void
-oc_send(struct smtp_out *o, struct say *y, const char *shown,
-    const char *fmt, ...)
-{
-	struct buf b = { 0 };
-	va_list ap;
-
-	va_start(ap, fmt);
-	buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	char *text = xasprintf("C: %s", shown ? shown : (char *)b.data);
-	buf_puts(&b, "\r\n");
-	msess_send(&o->m, b.data, b.len, text, strlen(text),
-	    sim_say(o->m.s, y));
-	free(text);
-	buf_free(&b);
-}
-
 /* A narration that is its key alone. */
 static struct say *
 oc_key(struct say *y, const char *key)
@@ -236,15 +209,15 @@ oc_enter_state(struct smtp_out *o, enum oc_state st)
 		say_begin(&y, o->r.mode == OUT_LMTP ? "lmtp.lhlo" : "smtp.ehlo");
 		say_str(&y, "value", o->helo);
 		if (o->r.mode == OUT_LMTP)
-			oc_send(o, &y, NULL, "LHLO %s", o->helo);
+			msess_command(&o->m, &y, NULL, "LHLO %s", o->helo);
 		else
-			oc_send(o, &y, NULL, "EHLO %s", o->helo);
+			msess_command(&o->m, &y, NULL, "EHLO %s", o->helo);
 		break;
 	case OC_HELO:
 		/* The server did not know EHLO: the old greeting (RFC 5321 3.2). */
 		say_begin(&y, "smtp.helo");
 		say_str(&y, "value", o->helo);
-		oc_send(o, &y, NULL, "HELO %s", o->helo);
+		msess_command(&o->m, &y, NULL, "HELO %s", o->helo);
 		break;
 	case OC_AUTH: {
 		/* RFC 4616: authzid (empty) NUL authcid NUL passwd, in base64. */
@@ -257,7 +230,7 @@ oc_enter_state(struct smtp_out *o, enum oc_state st)
 		say_begin(&y, "smtp.auth");
 		say_str(&y, "user", o->auth_user);
 		say_str(&y, "value", "PLAIN");
-		oc_send(o, &y, "AUTH PLAIN (user name and password, in base64)",
+		msess_command(&o->m, &y, "AUTH PLAIN (user name and password, in base64)",
 		    "AUTH PLAIN %s", (char *)b64.data);
 		buf_free(&raw);
 		buf_free(&b64);
@@ -280,7 +253,7 @@ oc_enter_state(struct smtp_out *o, enum oc_state st)
 		say_str(&y, "from", o->sender);
 		if (o->ext_size)
 			say_num(&y, "len", (long long)o->data.len);
-		oc_send(o, &y, NULL, "MAIL FROM:<%s>%s", o->sender,
+		msess_command(&o->m, &y, NULL, "MAIL FROM:<%s>%s", o->sender,
 		    params.data ? (char *)params.data : "");
 		buf_free(&params);
 		break;
@@ -289,10 +262,10 @@ oc_enter_state(struct smtp_out *o, enum oc_state st)
 		say_begin(&y, OK_KEY(o, "rcpt_to"));
 		say_str(&y, "to", o->rcpt[o->rcpt_i]);
 		say_str(&y, "domain", smtp_addr_domain(o->rcpt[o->rcpt_i]));
-		oc_send(o, &y, NULL, "RCPT TO:<%s>", o->rcpt[o->rcpt_i]);
+		msess_command(&o->m, &y, NULL, "RCPT TO:<%s>", o->rcpt[o->rcpt_i]);
 		break;
 	case OC_DATA:
-		oc_send(o, oc_key(&y, OK_KEY(o, "data")), NULL, "DATA");
+		msess_command(&o->m, oc_key(&y, OK_KEY(o, "data")), NULL, "DATA");
 		break;
 	case OC_BODY: {
 		struct buf b = { 0 };
@@ -313,7 +286,7 @@ oc_enter_state(struct smtp_out *o, enum oc_state st)
 		break;
 	}
 	case OC_QUIT:
-		oc_send(o, oc_key(&y, OK_KEY(o, "quit")), NULL, "QUIT");
+		msess_command(&o->m, oc_key(&y, OK_KEY(o, "quit")), NULL, "QUIT");
 		break;
 	case OC_DONE:
 		msess_close(&o->m);
