@@ -94,95 +94,186 @@ START_TEST(test_quoted_strings)
 }
 END_TEST
 
-/* Frame buf from the start; returns the status, *len and *lit as the framer says. */
-static enum imap_frame
-frame(struct imap_framer *f, const char *p, size_t n, size_t *len,
-    uint64_t *lit)
+/*
+ * Reading as the server reads (imap_server.c's sess_data, then the
+ * skeleton's msess_lines): the octets of a literal under way first,
+ * the rest as lines, each handed to imap_in.  What imap_in says of
+ * each line that ends something is noted, with a copy of the unit.
+ */
+#define RD_MAX	8
+
+struct rd {
+	struct linebuf	 lb;
+	struct imap_in	 in;
+	int		 n;		/* what was noted */
+	enum imap_frame	 st[RD_MAX];
+	uint64_t	 lit[RD_MAX];
+	struct buf	 unit[RD_MAX];
+};
+
+static void
+rd_init(struct rd *r)
 {
-	return imap_framer_next(f, (const uint8_t *)p, n, len, lit);
+	memset(r, 0, sizeof *r);
+	linebuf_init(&r->lb, IMAP_LINE_MAX);
+	imap_in_init(&r->in, IMAP_LINE_MAX, IMAP_LITERAL_MAX);
+}
+
+static void
+rd_free(struct rd *r)
+{
+	for (int i = 0; i < RD_MAX; i++)
+		buf_free(&r->unit[i]);
+	imap_in_free(&r->in);
+	linebuf_free(&r->lb);
+}
+
+static void
+rd_feed(struct rd *r, const char *p, size_t n)
+{
+	const char *line;
+	size_t len, k;
+	enum line_status st;
+	uint64_t lit;
+
+	k = imap_in_octets(&r->in, (const uint8_t *)p, n);
+	linebuf_feed(&r->lb, p + k, n - k);
+	while ((st = linebuf_next(&r->lb, &line, &len)) != LINE_NONE) {
+		enum imap_frame f = imap_in_line(&r->lb, &r->in, st, line, len,
+		    &lit);
+
+		ck_assert_int_lt(r->n, RD_MAX);
+		r->st[r->n] = f;
+		r->lit[r->n] = lit;
+		buf_append(&r->unit[r->n], r->in.unit.data, r->in.unit.len);
+		r->n++;
+	}
+}
+
+static void
+rd_puts(struct rd *r, const char *p)
+{
+	rd_feed(r, p, strlen(p));
 }
 
 START_TEST(test_literals_and_continuation)
 {
-	struct imap_framer f;
+	struct rd r;
 	struct imap_cmd c;
-	size_t len;
-	uint64_t lit;
-	char buf[256];
+	const char *login = "a LOGIN {8}\r\npenerima {7}\r\nrahasia\r\n";
 
-	imap_framer_init(&f, IMAP_LINE_MAX, IMAP_LITERAL_MAX);
+	rd_init(&r);
 	/* The client announces a literal and waits for "+" (RFC 3501 7.5). */
-	strcpy(buf, "a LOGIN {8}\r\n");
-	ck_assert_int_eq(frame(&f, buf, strlen(buf), &len, &lit),
-	    IMAP_FRAME_LITERAL);
-	ck_assert_uint_eq(lit, 8);
-	ck_assert_int_eq(frame(&f, buf, strlen(buf), &len, &lit),
-	    IMAP_FRAME_MORE);
-	strcat(buf, "penerima {7}\r\n");
-	ck_assert_int_eq(frame(&f, buf, strlen(buf), &len, &lit),
-	    IMAP_FRAME_LITERAL);
-	ck_assert_uint_eq(lit, 7);
-	strcat(buf, "rahasia\r\nb NOOP\r\n");
-	ck_assert_int_eq(frame(&f, buf, strlen(buf), &len, &lit),
-	    IMAP_FRAME_DONE);
-	ck_assert_uint_eq(len, strlen("a LOGIN {8}\r\npenerima {7}\r\nrahasia\r\n"));
+	rd_puts(&r, "a LOGIN {8}\r\n");
+	ck_assert_int_eq(r.n, 1);
+	ck_assert_int_eq(r.st[0], IMAP_FRAME_LITERAL);
+	ck_assert_uint_eq(r.lit[0], 8);
+	/* Nothing more yet: nothing more to say. */
+	rd_puts(&r, "");
+	ck_assert_int_eq(r.n, 1);
+	ck_assert_uint_eq(r.in.lit, 8);
+	rd_puts(&r, "penerima {7}\r\n");
+	ck_assert_int_eq(r.n, 2);
+	ck_assert_int_eq(r.st[1], IMAP_FRAME_LITERAL);
+	ck_assert_uint_eq(r.lit[1], 7);
+	rd_puts(&r, "rahasia\r\nb NOOP\r\n");
+	ck_assert_int_eq(r.n, 4);
+	ck_assert_int_eq(r.st[2], IMAP_FRAME_DONE);
+	ck_assert_uint_eq(r.unit[2].len, strlen(login));
+	ck_assert_mem_eq(r.unit[2].data, login, strlen(login));
 	memset(&c, 0, sizeof c);
-	ck_assert_int_eq(imap_parse_command((uint8_t *)buf, len, &c), 0);
+	ck_assert_int_eq(imap_parse_command(r.unit[2].data, r.unit[2].len, &c),
+	    0);
 	ck_assert_str_eq(c.user->s, "penerima");
 	ck_assert_int_eq(c.user->type, IMAP_V_LITERAL);
 	ck_assert_str_eq(c.pass->s, "rahasia");
 	/* The next command follows in the same bytes. */
-	ck_assert_int_eq(frame(&f, buf + len, strlen(buf + len), &len, &lit),
-	    IMAP_FRAME_DONE);
-	ck_assert_uint_eq(len, 8);
+	ck_assert_int_eq(r.st[3], IMAP_FRAME_DONE);
+	ck_assert_uint_eq(r.unit[3].len, 8);
+	ck_assert_mem_eq(r.unit[3].data, "b NOOP\r\n", 8);
+	rd_free(&r);
 
 	/* A literal may hold CRLF: the command does not end there. */
 	const char *crlf = "a LOGIN {4}\r\na\r\nb x\r\n";
-	imap_framer_init(&f, IMAP_LINE_MAX, IMAP_LITERAL_MAX);
-	ck_assert_int_eq(frame(&f, crlf, strlen(crlf), &len, &lit),
-	    IMAP_FRAME_LITERAL);
-	ck_assert_int_eq(frame(&f, crlf, strlen(crlf), &len, &lit),
-	    IMAP_FRAME_DONE);
-	ck_assert_uint_eq(len, strlen(crlf));
+	rd_init(&r);
+	rd_puts(&r, crlf);
+	ck_assert_int_eq(r.n, 2);
+	ck_assert_int_eq(r.st[0], IMAP_FRAME_LITERAL);
+	ck_assert_int_eq(r.st[1], IMAP_FRAME_DONE);
+	ck_assert_uint_eq(r.unit[1].len, strlen(crlf));
+	ck_assert_mem_eq(r.unit[1].data, crlf, strlen(crlf));
 	ck_assert_int_eq(cmd(crlf, &c), 0);
 	ck_assert_mem_eq(c.user->s, "a\r\nb", 4);
+	rd_free(&r);
 
 	/* Byte by byte, as a slow link would deliver it. */
-	imap_framer_init(&f, IMAP_LINE_MAX, IMAP_LITERAL_MAX);
-	int lits = 0, done = 0;
-	for (size_t n = 1; n <= strlen(crlf) && !done; n++) {
-		enum imap_frame st = frame(&f, crlf, n, &len, &lit);
-		lits += st == IMAP_FRAME_LITERAL;
-		if (st == IMAP_FRAME_DONE) {
+	rd_init(&r);
+	int done = 0;
+	for (size_t n = 0; n < strlen(crlf); n++) {
+		rd_feed(&r, crlf + n, 1);
+		if (!done && r.n == 2) {
 			done = 1;
-			ck_assert_uint_eq(n, strlen(crlf));
+			ck_assert_uint_eq(n + 1, strlen(crlf));
 		}
 	}
-	ck_assert_int_eq(lits, 1);
-	ck_assert_int_eq(done, 1);
+	ck_assert_int_eq(r.n, 2);
+	ck_assert_int_eq(r.st[0], IMAP_FRAME_LITERAL);
+	ck_assert_int_eq(r.st[1], IMAP_FRAME_DONE);
+	ck_assert_mem_eq(r.unit[1].data, crlf, strlen(crlf));
+	rd_free(&r);
 
 	/* RFC 7888 {N+}: no "+" to wait for. */
 	const char *plus = "a LOGIN {1+}\r\nu p\r\n";
-	imap_framer_init(&f, IMAP_LINE_MAX, IMAP_LITERAL_MAX);
-	ck_assert_int_eq(frame(&f, plus, strlen(plus), &len, &lit),
-	    IMAP_FRAME_DONE);
+	rd_init(&r);
+	rd_puts(&r, plus);
+	ck_assert_int_eq(r.n, 2);
+	ck_assert_int_eq(r.st[0], IMAP_FRAME_MORE);
+	ck_assert_int_eq(r.st[1], IMAP_FRAME_DONE);
+	ck_assert_uint_eq(r.unit[1].len, strlen(plus));
 	ck_assert_int_eq(cmd(plus, &c), 0);
 	ck_assert_str_eq(c.user->s, "u");
+	rd_free(&r);
+
+	/* A bare LF ends a line too; the unit keeps it, as sent. */
+	const char *lf = "a LOGIN {1}\nu p\r\nb NOOP\n";
+	rd_init(&r);
+	rd_puts(&r, lf);
+	ck_assert_int_eq(r.n, 3);
+	ck_assert_int_eq(r.st[1], IMAP_FRAME_DONE);
+	ck_assert_uint_eq(r.unit[1].len, strlen("a LOGIN {1}\nu p\r\n"));
+	ck_assert_mem_eq(r.unit[1].data, lf, r.unit[1].len);
+	ck_assert_int_eq(r.st[2], IMAP_FRAME_DONE);
+	ck_assert_uint_eq(r.unit[2].len, strlen("b NOOP\n"));
+	rd_free(&r);
 
 	/* A brace inside an atom is no literal; the parser refuses it. */
 	const char *atom = "a LOGIN x{5}\r\n";
-	imap_framer_init(&f, IMAP_LINE_MAX, IMAP_LITERAL_MAX);
-	ck_assert_int_eq(frame(&f, atom, strlen(atom), &len, &lit),
-	    IMAP_FRAME_DONE);
+	rd_init(&r);
+	rd_puts(&r, atom);
+	ck_assert_int_eq(r.n, 1);
+	ck_assert_int_eq(r.st[0], IMAP_FRAME_DONE);
 	ck_assert_int_eq(cmd(atom, &c), IMAP_PARSE_SYNTAX);
+	rd_free(&r);
 
 	/* Over 10 MB: refused at once, so the client never sends it. */
 	const char *big = "a APPEND INBOX {10485761}\r\n";
-	imap_framer_init(&f, IMAP_LINE_MAX, IMAP_LITERAL_MAX);
-	ck_assert_int_eq(frame(&f, big, strlen(big), &len, &lit),
-	    IMAP_FRAME_TOO_LONG);
-	ck_assert_uint_eq(lit, 10485761);
-	ck_assert_uint_eq(len, strlen(big));
+	rd_init(&r);
+	rd_puts(&r, big);
+	rd_puts(&r, "b NOOP\r\n");
+	ck_assert_int_eq(r.n, 2);
+	ck_assert_int_eq(r.st[0], IMAP_FRAME_TOO_LONG);
+	ck_assert_uint_eq(r.lit[0], 10485761);
+	ck_assert_uint_eq(r.unit[0].len, strlen(big));
+	/* The next command starts afresh. */
+	ck_assert_int_eq(r.st[1], IMAP_FRAME_DONE);
+	ck_assert_uint_eq(r.unit[1].len, 8);
+	rd_free(&r);
+	/* The limit is on all the literals of one command. */
+	rd_init(&r);
+	rd_puts(&r, "a LOGIN {10485760}\r\n");
+	ck_assert_int_eq(r.st[0], IMAP_FRAME_LITERAL);
+	ck_assert_uint_eq(r.lit[0], IMAP_LITERAL_MAX);
+	rd_free(&r);
 	/* A literal shorter than announced does not parse. */
 	ck_assert_int_eq(cmd("a LOGIN {9}\r\nu p\r\n", &c), IMAP_PARSE_SYNTAX);
 	imap_cmd_free(&c);
@@ -191,32 +282,73 @@ END_TEST
 
 START_TEST(test_line_limit)
 {
-	struct imap_framer f;
-	size_t len, n = IMAP_LINE_MAX + 100;
-	uint64_t lit;
+	struct rd r;
+	size_t n = IMAP_LINE_MAX + 100;
 	char *p = malloc(n + 32);
 
 	memset(p, 'x', n);
-	imap_framer_init(&f, IMAP_LINE_MAX, IMAP_LITERAL_MAX);
+	rd_init(&r);
 	/* No LF yet and already too long: reported once, then skipped. */
-	ck_assert_int_eq(frame(&f, p, n, &len, &lit), IMAP_FRAME_TOO_LONG);
-	ck_assert_uint_eq(len, n);
-	ck_assert_uint_eq(lit, 0);
+	rd_feed(&r, p, n);
+	ck_assert_int_eq(r.n, 1);
+	ck_assert_int_eq(r.st[0], IMAP_FRAME_TOO_LONG);
+	ck_assert_uint_eq(r.unit[0].len, n);
+	ck_assert_uint_eq(r.lit[0], 0);
+	/* Its end is dropped silently; the next command reads. */
 	strcpy(p, "xxxx\r\nb NOOP\r\n");
-	ck_assert_int_eq(frame(&f, p, strlen(p), &len, &lit), IMAP_FRAME_DROP);
-	ck_assert_uint_eq(len, 6);
-	ck_assert_int_eq(frame(&f, p + 6, strlen(p + 6), &len, &lit),
-	    IMAP_FRAME_DONE);
+	rd_puts(&r, p);
+	ck_assert_int_eq(r.n, 2);
+	ck_assert_int_eq(r.st[1], IMAP_FRAME_DONE);
+	ck_assert_uint_eq(r.unit[1].len, 8);
+	ck_assert_mem_eq(r.unit[1].data, "b NOOP\r\n", 8);
+	rd_free(&r);
 	/* Exactly the limit is fine. */
 	memset(p, 'y', IMAP_LINE_MAX);
 	memcpy(p + IMAP_LINE_MAX, "\r\n", 2);
-	imap_framer_init(&f, IMAP_LINE_MAX, IMAP_LITERAL_MAX);
-	ck_assert_int_eq(frame(&f, p, IMAP_LINE_MAX + 2, &len, &lit),
-	    IMAP_FRAME_DONE);
+	rd_init(&r);
+	rd_feed(&r, p, IMAP_LINE_MAX + 2);
+	ck_assert_int_eq(r.n, 1);
+	ck_assert_int_eq(r.st[0], IMAP_FRAME_DONE);
+	ck_assert_uint_eq(r.unit[0].len, IMAP_LINE_MAX + 2);
 	p[IMAP_LINE_MAX] = 'y';
 	memcpy(p + IMAP_LINE_MAX + 1, "\r\n", 2);
-	ck_assert_int_eq(frame(&f, p, IMAP_LINE_MAX + 3, &len, &lit),
-	    IMAP_FRAME_TOO_LONG);
+	rd_feed(&r, p, IMAP_LINE_MAX + 3);
+	ck_assert_int_eq(r.n, 2);
+	ck_assert_int_eq(r.st[1], IMAP_FRAME_TOO_LONG);
+	ck_assert_uint_eq(r.lit[1], 0);
+	rd_free(&r);
+
+	/*
+	 * The limit is the command's, not each line's: after a literal, the
+	 * line that goes on gets what the first one left.
+	 */
+	const char *head = "a LOGIN {1}\r\nu ";
+	size_t first = strlen("a LOGIN {1}"), rest = IMAP_LINE_MAX - first;
+	memcpy(p, head, strlen(head));
+	memset(p + strlen(head), 'z', rest - 1);
+	memcpy(p + strlen(head) + rest - 1, "\r\n", 2);
+	rd_init(&r);
+	rd_feed(&r, p, strlen(head) + rest + 1);
+	ck_assert_int_eq(r.n, 2);
+	ck_assert_int_eq(r.st[1], IMAP_FRAME_DONE);
+	ck_assert_uint_eq(r.unit[1].len, strlen(head) + rest + 1);
+	rd_free(&r);
+	memset(p + strlen(head), 'z', rest);
+	memcpy(p + strlen(head) + rest, "\r\n", 2);
+	rd_init(&r);
+	rd_feed(&r, p, strlen(head) + rest + 2);
+	ck_assert_int_eq(r.n, 2);
+	ck_assert_int_eq(r.st[1], IMAP_FRAME_TOO_LONG);
+	ck_assert_uint_eq(r.lit[1], 0);
+	/* The unit still starts with its tag, for the BAD. */
+	ck_assert_mem_eq(r.unit[1].data, "a LOGIN {1}\r\nu ", strlen(head));
+	/* The next command has the whole limit again. */
+	memset(p, 'w', IMAP_LINE_MAX);
+	memcpy(p + IMAP_LINE_MAX, "\r\n", 2);
+	rd_feed(&r, p, IMAP_LINE_MAX + 2);
+	ck_assert_int_eq(r.n, 3);
+	ck_assert_int_eq(r.st[2], IMAP_FRAME_DONE);
+	rd_free(&r);
 	free(p);
 }
 END_TEST

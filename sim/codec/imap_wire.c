@@ -1,7 +1,7 @@
 /*
  * imap_wire.c: see imap_wire.h.  The grammar is RFC 3501 section 9.
  *
- * Reading goes in two steps.  The framer only finds where a command
+ * Reading goes in two steps.  imap_in only finds where a command
  * ends: at a line end that is not announcing a literal (4.3), so that
  * the bytes of a literal, CR and LF included, are never mistaken for
  * the end.  Then the parser reads the whole command with a cursor whose
@@ -119,24 +119,7 @@ parse_u32(const char *s, size_t n, int nz, uint32_t *out)
 	return 0;
 }
 
-/* ---- framing -------------------------------------------------------- */
-
-void
-imap_framer_init(struct imap_framer *f, size_t max_line, uint64_t max_literal)
-{
-	memset(f, 0, sizeof *f);
-	f->max_line = max_line;
-	f->max_literal = max_literal;
-}
-
-/* Ready for the first octet of the next unit. */
-static void
-framer_reset(struct imap_framer *f)
-{
-	f->pos = f->seg = 0;
-	f->lit = f->lit_total = 0;
-	f->octets = 0;
-}
+/* ---- reading: lines and literals ---------------------------------- */
 
 /* The brace must start a value (after a space or "("), as nothing else may hold one. */
 int
@@ -172,91 +155,89 @@ imap_literal_marker(const uint8_t *s, size_t n, uint64_t *len, int *sync)
 	return 1;
 }
 
-enum imap_frame
-imap_framer_next(struct imap_framer *f, const uint8_t *p, size_t n,
-    size_t *len, uint64_t *literal)
+void
+imap_in_init(struct imap_in *in, size_t max_line, uint64_t max_literal)
 {
-	*len = 0;
+	memset(in, 0, sizeof *in);
+	in->max_line = max_line;
+	in->max_literal = max_literal;
+}
+
+void
+imap_in_free(struct imap_in *in)
+{
+	buf_free(&in->unit);
+}
+
+/* The unit is over (whole or dropped): the next one starts afresh. */
+static void
+in_done(struct linebuf *lb, struct imap_in *in)
+{
+	in->whole = 1;
+	in->octets = 0;
+	in->lit = in->lit_total = 0;
+	lb->max = in->max_line;
+}
+
+size_t
+imap_in_octets(struct imap_in *in, const uint8_t *p, size_t n)
+{
+	size_t take = n < in->lit ? n : (size_t)in->lit;
+
+	buf_append(&in->unit, p, take);
+	in->lit -= take;
+	return take;
+}
+
+enum imap_frame
+imap_in_line(struct linebuf *lb, struct imap_in *in, enum line_status st,
+    const char *line, size_t n, uint64_t *literal)
+{
+	const uint8_t *p;
+	uint64_t nlit;
+	int sync;
+
 	*literal = 0;
-	if (f->skipping) {
-		/* The rest of a line already reported as too long. */
-		const uint8_t *lf = n ? memchr(p, '\n', n) : NULL;
-
-		if (n == 0)
-			return IMAP_FRAME_MORE;
-		if (lf == NULL) {
-			*len = n;
-			return IMAP_FRAME_DROP;
-		}
-		*len = (size_t)(lf - p) + 1;
-		f->skipping = 0;
-		framer_reset(f);
-		return IMAP_FRAME_DROP;
+	if (in->whole) {
+		in->unit.len = 0;
+		in->whole = 0;
 	}
-	for (;;) {
-		if (f->lit > 0) {
-			/* Inside a literal: its octets are data, CRLF included. */
-			size_t avail = n - f->pos;
-			size_t take = avail < f->lit ? avail : (size_t)f->lit;
-
-			f->pos += take;
-			f->lit -= take;
-			if (f->lit > 0)
-				return IMAP_FRAME_MORE;
-			f->seg = f->pos;
-		}
-		const uint8_t *lf = f->pos < n ?
-		    memchr(p + f->pos, '\n', n - f->pos) : NULL;
-		if (lf == NULL) {
-			/* No line end yet; one CR may still come before LF. */
-			f->pos = n;
-			if (f->octets + (n - f->seg) > f->max_line + 1) {
-				*len = n;
-				framer_reset(f);
-				f->skipping = 1;
-				return IMAP_FRAME_TOO_LONG;
-			}
-			return IMAP_FRAME_MORE;
-		}
-		/* A whole line segment: its octets count, not its CRLF. */
-		size_t e = (size_t)(lf - p), end = e;
-		if (end > f->seg && p[end - 1] == '\r')
-			end--;
-		f->octets += end - f->seg;
-		f->pos = e + 1;
-		if (f->octets > f->max_line) {
-			*len = e + 1;
-			framer_reset(f);
-			return IMAP_FRAME_TOO_LONG;
-		}
-		uint64_t nlit;
-		int sync;
-		if (!imap_literal_marker(p + f->seg, end - f->seg, &nlit, &sync)) {
-			/* A line end that announces nothing ends the command. */
-			*len = e + 1;
-			framer_reset(f);
-			return IMAP_FRAME_DONE;
-		}
-		/*
-		 * RFC 3501 7.5: instead of "+", a server may refuse a literal
-		 * with a tagged BAD; the client then does not send it.
-		 */
-		if (nlit > f->max_literal ||
-		    f->lit_total + nlit > f->max_literal) {
-			*len = e + 1;
-			*literal = nlit;
-			framer_reset(f);
-			return IMAP_FRAME_TOO_LONG;
-		}
-		/* The next nlit octets are data; the command goes on after them. */
-		f->lit = nlit;
-		f->lit_total += nlit;
-		f->seg = f->pos;
-		if (sync) {
-			*literal = nlit;
-			return IMAP_FRAME_LITERAL;
-		}
+	buf_append(&in->unit, line, n);
+	if (st == LINE_TOO_LONG) {
+		in_done(lb, in);
+		return IMAP_FRAME_TOO_LONG;
 	}
+	buf_puts(&in->unit, lb->crlf ? "\r\n" : "\n");
+	in->octets += n;
+	/* A line end that announces nothing ends the unit. */
+	if (!imap_literal_marker((const uint8_t *)line, n, &nlit, &sync)) {
+		in_done(lb, in);
+		return IMAP_FRAME_DONE;
+	}
+	/*
+	 * RFC 3501 7.5: instead of "+", a server may refuse a literal with
+	 * a tagged BAD; the client then does not send it.
+	 */
+	if (nlit > in->max_literal || in->lit_total + nlit > in->max_literal) {
+		*literal = nlit;
+		in_done(lb, in);
+		return IMAP_FRAME_TOO_LONG;
+	}
+	/* The next nlit octets are data, whatever they hold, not lines. */
+	in->lit = nlit;
+	in->lit_total += nlit;
+	while (in->lit > 0 && linebuf_pending(lb) > 0) {
+		size_t k = linebuf_take(lb, in->lit > SIZE_MAX ? SIZE_MAX :
+		    (size_t)in->lit, &p);
+		imap_in_octets(in, p, k);
+	}
+	/* The limit is the unit's: its later lines get what is left. */
+	lb->max = in->max_line - in->octets;
+	if (sync) {
+		*literal = nlit;
+		return IMAP_FRAME_LITERAL;
+	}
+	return IMAP_FRAME_MORE;
 }
 
 /* ---- values ---------------------------------------------------------- */

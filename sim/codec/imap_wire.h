@@ -8,8 +8,9 @@
  *
  * IMAP is not line-based the way SMTP is: a command is one line, except
  * that a string may be sent as a literal, {N} CRLF and then N octets of
- * anything (RFC 3501 4.3).  The framer below finds where a command (or
- * a response) ends and tells the server when the client waits for the
+ * anything (RFC 3501 4.3).  The reader below (imap_in) puts a command
+ * (or a response) together from the lines a linebuf cuts and the
+ * literals' octets, and tells the server when the client waits for the
  * "+" continuation before sending a literal (RFC 3501 7.5).
  */
 #ifndef SUREL_IMAP_WIRE_H
@@ -18,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "linebuf.h"
 #include "util.h"
 
 /* Our limits, for commands from a client. */
@@ -41,36 +43,57 @@ enum {
 	IMAP_FL_RECENT = 1 << 5,	/* session flag: never stored by STORE */
 };
 
-/* ---- framing ------------------------------------------------------- */
+/* ---- reading: lines and literals ---------------------------------- */
 
 enum imap_frame {
-	IMAP_FRAME_MORE,	/* nothing complete yet: feed more bytes */
-	IMAP_FRAME_LITERAL,	/* a synchronizing literal of *literal octets was announced */
-	IMAP_FRAME_DONE,	/* p[0..*len) is one whole command or response */
-	IMAP_FRAME_TOO_LONG,	/* p[0..*len) must be dropped: over a limit (*literal: the size asked, or 0 for a line) */
-	IMAP_FRAME_DROP,	/* p[0..*len) is the rest of an over-long line: drop it silently */
+	IMAP_FRAME_MORE,	/* a literal that needs no "+": its octets come next */
+	IMAP_FRAME_LITERAL,	/* a synchronizing literal of *literal octets */
+	IMAP_FRAME_DONE,	/* in->unit is one whole command or response */
+	IMAP_FRAME_TOO_LONG,	/* over a limit (*literal: the size asked, or 0) */
 };
 
-struct imap_framer {
-	size_t	 max_line;
-	uint64_t max_literal;
-	size_t	 pos;		/* octets of the current unit examined */
-	size_t	 seg;		/* start of the line segment being read */
-	uint64_t lit;		/* literal octets still to come */
-	uint64_t lit_total;	/* literal octets of this unit so far */
-	size_t	 octets;	/* non-literal octets of this unit so far */
-	int	 skipping;	/* dropping an over-long line up to its LF */
-};
-
-void	 imap_framer_init(struct imap_framer *f, size_t max_line,
-	    uint64_t max_literal);
 /*
- * p[0..n) are the buffered bytes, starting at the first octet of the
- * unit being framed (the caller removes what DONE, TOO_LONG and DROP
- * hand back).  Call again after LITERAL: the framer goes on.
+ * IMAP is lines and counted octets (RFC 3501 4.3): a line that ends in
+ * "{N}" announces N octets of anything, and the command (or response)
+ * goes on with a line after them.  A linebuf cuts the lines; imap_in
+ * puts a unit back together, as sent, and takes a literal's octets as
+ * they are: from the linebuf where they are already there, or from the
+ * caller (imap_in_octets) as they come.  The way to drive it (what the
+ * IMAP server and client do, with their session's linebuf):
+ *
+ *	k = imap_in_octets(&in, p, n);		first the literal under way
+ *	linebuf_feed(&lb, p + k, n - k);	the rest is lines
+ *	while ((st = linebuf_next(&lb, &line, &len)) != LINE_NONE)
+ *		switch (imap_in_line(&lb, &in, st, line, len, &lit)) ...
+ *
+ * The unit's limit on octets (line ends and literals not counted) is
+ * kept through lb->max, which imap_in lowers as the unit grows: the lb
+ * is made with linebuf_init(&lb, max_line).
  */
-enum imap_frame imap_framer_next(struct imap_framer *f, const uint8_t *p,
-	    size_t n, size_t *len, uint64_t *literal);
+struct imap_in {
+	struct buf	 unit;		/* the command or response so far, as sent */
+	size_t		 max_line;	/* its octets, line ends and literals not counted */
+	uint64_t	 max_literal;	/* all its literals */
+	size_t		 octets;
+	uint64_t	 lit_total;
+	uint64_t	 lit;		/* literal octets still to come */
+	int		 whole;		/* unit is finished: the next line starts afresh */
+};
+
+void	 imap_in_init(struct imap_in *in, size_t max_line, uint64_t max_literal);
+void	 imap_in_free(struct imap_in *in);
+/*
+ * One line from linebuf_next() on lb.  Returns IMAP_FRAME_DONE (in->unit
+ * is one whole unit), IMAP_FRAME_LITERAL (a synchronizing literal of
+ * *literal octets was announced: a server answers "+"), IMAP_FRAME_MORE
+ * (a literal that needs no "+"), or IMAP_FRAME_TOO_LONG (over a limit;
+ * in->unit holds what came of it, for its tag; *literal: the size asked,
+ * or 0 for a line).  The literal's octets already in lb are taken.
+ */
+enum imap_frame imap_in_line(struct linebuf *lb, struct imap_in *in,
+	    enum line_status st, const char *line, size_t n, uint64_t *literal);
+/* Octets of a literal under way from p[0..n); returns how many. */
+size_t	 imap_in_octets(struct imap_in *in, const uint8_t *p, size_t n);
 /*
  * Does the line s[0..n) (without its CRLF) end with a literal's
  * announcement, "{N}", or the non-synchronizing "{N+}" of RFC 7888?
@@ -261,9 +284,10 @@ struct imap_cmd {
 };
 
 /*
- * Read one whole command, p[0..n) as the framer cut it (the final CRLF
- * may be missing).  c is overwritten; free it with imap_cmd_free()
- * whatever the result.  The tag is filled whenever one could be read.
+ * Read one whole command, p[0..n) as imap_in put it together (the
+ * final CRLF may be missing).  c is overwritten; free it with
+ * imap_cmd_free() whatever the result.  The tag is filled whenever one
+ * could be read.
  */
 int	 imap_parse_command(const uint8_t *p, size_t n, struct imap_cmd *c);
 void	 imap_cmd_free(struct imap_cmd *c);
@@ -305,8 +329,9 @@ struct imap_resp {
 };
 
 /*
- * Read one whole response, p[0..n) as the framer cut it.  Returns 0, or
- * -1 when it is not a response.  Free r with imap_resp_free() always.
+ * Read one whole response, p[0..n) as imap_in put it together.
+ * Returns 0, or -1 when it is not a response.  Free r with
+ * imap_resp_free() always.
  */
 int	 imap_parse_response(const uint8_t *p, size_t n, struct imap_resp *r);
 void	 imap_resp_free(struct imap_resp *r);

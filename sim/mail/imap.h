@@ -26,41 +26,6 @@ struct imap_world {
 /* The world's IMAP part, made on first use (imap_world.c). */
 struct imap_world *imap_world(struct sim *s);
 
-/*
- * ---- imap_world.c: reading commands and responses -----------------
- *
- * IMAP is lines and counted octets (RFC 3501 4.3): a line that ends in
- * "{N}" announces N octets of anything, and the command (or response)
- * goes on with a line after them.  The skeleton's line buffer cuts the
- * lines (msess_lines); imap_in puts a unit back together, as sent, and
- * takes a literal's octets as they are, from the line buffer where they
- * are already there, or from ops->data (imap_in_octets) as they come.
- */
-struct imap_in {
-	struct buf	 unit;		/* the command or response so far, as sent */
-	size_t		 max_line;	/* its octets, line ends and literals not counted */
-	uint64_t	 max_literal;	/* all its literals */
-	size_t		 octets;
-	uint64_t	 lit_total;
-	uint64_t	 lit;		/* literal octets still to come */
-	int		 whole;		/* unit is finished: the next line starts afresh */
-};
-
-void	 imap_in_init(struct imap_in *in, size_t max_line, uint64_t max_literal);
-void	 imap_in_free(struct imap_in *in);
-/*
- * One line from msess_lines (ops->line).  Returns IMAP_FRAME_DONE (in->unit
- * is one whole unit), IMAP_FRAME_LITERAL (a synchronizing literal of
- * *literal octets was announced: a server answers "+"), IMAP_FRAME_MORE
- * (a literal that needs no "+"), or IMAP_FRAME_TOO_LONG (over a limit;
- * in->unit holds what came of it, for its tag; *literal: the size asked,
- * or 0 for a line).
- */
-enum imap_frame imap_in_line(struct msess *m, struct imap_in *in,
-	    enum line_status st, const char *line, size_t n, uint64_t *literal);
-/* Octets of a literal under way from p[0..n) (ops->data); returns how many. */
-size_t	 imap_in_octets(struct imap_in *in, const uint8_t *p, size_t n);
-
 /* ---- imap_fetch.c: the message side of FETCH and SEARCH ------------ */
 
 /* One message as a session sees it. */

@@ -361,7 +361,7 @@ ic_line(struct msess *m, enum line_status st, const char *line, size_t n)
 	struct imap_resp r;
 	uint64_t lit;
 
-	switch (imap_in_line(m, &ic->in, st, line, n, &lit)) {
+	switch (imap_in_line(&m->lb, &ic->in, st, line, n, &lit)) {
 	case IMAP_FRAME_DONE:
 		if (imap_parse_response(ic->in.unit.data, ic->in.unit.len,
 		    &r) == 0)

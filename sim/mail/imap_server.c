@@ -1076,7 +1076,7 @@ sess_line(struct msess *m, enum line_status st, const char *line, size_t n)
 	uint64_t lit;
 	char tag[IMAP_TAG_MAX + 1];
 
-	switch (imap_in_line(m, &ss->in, st, line, n, &lit)) {
+	switch (imap_in_line(&m->lb, &ss->in, st, line, n, &lit)) {
 	case IMAP_FRAME_LITERAL:
 		/* RFC 3501 7.5: the client waits for this before the octets. */
 		putf(ss, "imap.continue", "+ Ready for literal data");

@@ -1,125 +1,180 @@
 /*
  * fuzz_imap.c: libFuzzer target for the IMAP codec (imap_wire.c).  The
- * input is framed as a server frames a client's bytes, and every whole
- * command is parsed; it is framed again as a client frames a server's
- * bytes, and every response is read.  It must not matter how TCP cut
- * the stream: feeding it in small pieces must give the same commands.
- * The input is also read as a sequence set, shown as the trace shows
- * it, and written as a string and read back, which must give it again.
- *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isim \
- *       tests/fuzz/fuzz_imap.c sim/imap_wire.c sim/util.c -o fuzz_imap
+ * input is read as the server reads a client's bytes (imap_server.c:
+ * the octets of a literal under way, then lines from a linebuf, each
+ * given to imap_in), and every whole command is parsed; it is read
+ * again as the client reads a server's bytes, and every response is
+ * read.  It must not matter how TCP cut the stream: feeding it in small
+ * pieces must give the same units, literals and refusals.  A unit is
+ * put together as it was sent: until a line is dropped as too long,
+ * the units read are the input itself, one after the other.  The input
+ * is also read as a sequence set, shown as the trace shows it, and
+ * written as a string and read back, which must give it again.
+ * Built by `make fuzz-build`.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "imap_wire.h"
+#include "linebuf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The whole commands framed from data fed piece bytes at a time, joined with NUL marks. */
+/* What one reading of the input gave. */
+struct seen {
+	struct buf	 units;		/* the whole units, each followed by a NUL */
+	struct buf	 refused;	/* per unit over a limit: its tag and the size asked */
+	int		 nlit;		/* synchronizing literals ("+" to send) */
+	int		 nmore;		/* literals that need no "+" */
+};
+
+/* A whole command, as the server takes it (imap_server.c's command()). */
 static void
-frame_all(const uint8_t *data, size_t size, size_t piece, struct buf *units,
-    int *nlit)
+check_command(const uint8_t *p, size_t n)
 {
-	struct imap_framer f;
-	struct buf in = { 0 };
-	size_t fed = 0;
+	struct imap_cmd c;
+	int rc = imap_parse_command(p, n, &c);
 
-	imap_framer_init(&f, IMAP_LINE_MAX, IMAP_LITERAL_MAX);
+	if (rc == IMAP_PARSE_OK && c.verb == IMAP_LOGIN &&
+	    (c.user->s[c.user->len] != '\0' || c.pass->s[c.pass->len] != '\0'))
+		abort();
+	if (strlen(c.tag) > IMAP_TAG_MAX)
+		abort();
+	imap_cmd_free(&c);
+}
+
+/* A whole response, as the client takes it (imap_client.c's ic_line()). */
+static void
+check_response(const uint8_t *p, size_t n)
+{
+	struct imap_resp r;
+	uint32_t v;
+
+	if (imap_parse_response(p, n, &r) == 0) {
+		const struct imap_val *d = r.data.n ? &r.data.v[0] : NULL;
+
+		imap_val_get(d, "BODY[]");
+		imap_val_number(imap_val_get(d, "UID"), &v);
+		imap_val_is_nil(imap_val_get(d, "FLAGS"));
+		imap_resp_code_num(&r, "UIDVALIDITY", &v);
+	}
+	imap_resp_free(&r);
+}
+
+/*
+ * Reads data fed piece bytes at a time, as the server (server != 0) or
+ * the client does, with its limits.
+ */
+static void
+read_all(const uint8_t *data, size_t size, size_t piece, int server,
+    struct seen *out)
+{
+	size_t max_line = server ? IMAP_LINE_MAX : IMAP_RESP_LINE_MAX;
+	uint64_t max_lit = server ? IMAP_LITERAL_MAX : IMAP_RESP_LITERAL_MAX;
+	struct linebuf lb;
+	struct imap_in in;
+	size_t fed = 0, at = 0;
+	int dropped = 0;
+
+	linebuf_init(&lb, max_line);
+	imap_in_init(&in, max_line, max_lit);
 	while (fed < size) {
-		size_t k = size - fed < piece ? size - fed : piece;
+		const uint8_t *p = data + fed;
+		size_t k = size - fed < piece ? size - fed : piece, t;
+		const char *line;
+		size_t n;
+		enum line_status ls;
 
-		buf_append(&in, data + fed, k);
 		fed += k;
-		for (;;) {
-			size_t len;
+		/* sess_data: a literal's octets as they are, the rest as lines. */
+		t = imap_in_octets(&in, p, k);
+		linebuf_feed(&lb, p + t, k - t);
+		while ((ls = linebuf_next(&lb, &line, &n)) != LINE_NONE) {
 			uint64_t lit;
-			enum imap_frame st = imap_framer_next(&f, in.data, in.len,
-			    &len, &lit);
+			char tag[IMAP_TAG_MAX + 1];
 
-			if (st == IMAP_FRAME_MORE)
-				break;
-			if (st == IMAP_FRAME_LITERAL) {
-				(*nlit)++;
+			switch (imap_in_line(&lb, &in, ls, line, n, &lit)) {
+			case IMAP_FRAME_LITERAL:
+				if (lit > max_lit)
+					abort();
+				out->nlit++;
 				continue;
-			}
-			/* Whatever is handed back is there, and never nothing. */
-			if (len == 0 || len > in.len)
-				abort();
-			if (st == IMAP_FRAME_DONE) {
-				struct imap_cmd c;
-				int rc = imap_parse_command(in.data, len, &c);
-
-				if (rc == IMAP_PARSE_OK && c.verb == IMAP_LOGIN &&
-				    (c.user->s[c.user->len] != '\0' ||
-				    c.pass->s[c.pass->len] != '\0'))
+			case IMAP_FRAME_MORE:
+				out->nmore++;
+				continue;
+			case IMAP_FRAME_TOO_LONG:
+				imap_peek_tag(in.unit.data, in.unit.len, tag);
+				buf_printf(&out->refused, "%s %llu;", tag,
+				    (unsigned long long)lit);
+				/*
+				 * A line over the limit is not kept
+				 * whole; a refused literal's line is.
+				 */
+				if (lit == 0)
+					dropped = 1;
+				break;
+			case IMAP_FRAME_DONE:
+				/* Never nothing: a unit ends with its line end. */
+				if (in.unit.len == 0 ||
+				    in.unit.data[in.unit.len - 1] != '\n')
 					abort();
-				if (strlen(c.tag) > IMAP_TAG_MAX)
-					abort();
-				imap_cmd_free(&c);
-				buf_append(units, in.data, len);
-				buf_putc(units, '\0');
+				if (server)
+					check_command(in.unit.data, in.unit.len);
+				else
+					check_response(in.unit.data, in.unit.len);
+				buf_append(&out->units, in.unit.data, in.unit.len);
+				buf_putc(&out->units, '\0');
+				break;
 			}
-			memmove(in.data, in.data + len, in.len - len);
-			in.len -= len;
+			/* As sent: the unit is the next bytes of the input. */
+			if (!dropped) {
+				if (in.unit.len > size - at ||
+				    memcmp(in.unit.data, data + at, in.unit.len))
+					abort();
+				at += in.unit.len;
+			}
 		}
 	}
-	buf_free(&in);
+	imap_in_free(&in);
+	linebuf_free(&lb);
+}
+
+static void
+seen_free(struct seen *s)
+{
+	buf_free(&s->units);
+	buf_free(&s->refused);
+}
+
+static int
+buf_same(const struct buf *a, const struct buf *b)
+{
+	return a->len == b->len && (a->len == 0 ||
+	    memcmp(a->data, b->data, a->len) == 0);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* 1. Commands: whole, then as TCP might cut them. */
-	struct buf whole = { 0 }, cut = { 0 };
-	int lit_whole = 0, lit_cut = 0;
+	/* 1. Commands, then responses: whole, then as TCP might cut them. */
+	for (int server = 1; server >= 0; server--) {
+		struct seen whole = { 0 }, cut = { 0 };
 
-	frame_all(data, size, size ? size : 1, &whole, &lit_whole);
-	frame_all(data, size, 1 + (size ? data[0] % 7 : 0), &cut, &lit_cut);
-	if (whole.len != cut.len || (whole.len &&
-	    memcmp(whole.data, cut.data, whole.len) != 0) ||
-	    lit_whole != lit_cut)
-		abort();
-	buf_free(&whole);
-	buf_free(&cut);
+		read_all(data, size, size ? size : 1, server, &whole);
+		read_all(data, size, 1 + (size ? data[0] % 7 : 0), server, &cut);
+		if (!buf_same(&whole.units, &cut.units) ||
+		    !buf_same(&whole.refused, &cut.refused) ||
+		    whole.nlit != cut.nlit || whole.nmore != cut.nmore)
+			abort();
+		seen_free(&whole);
+		seen_free(&cut);
+	}
 
-	/* 2. The parsers on the raw bytes, not framed. */
+	/* 2. The parsers on the raw bytes, not read as lines. */
 	struct imap_cmd c;
 	imap_parse_command(data, size, &c);
 	imap_cmd_free(&c);
-
-	/* 3. Responses, framed as the client frames them. */
-	struct imap_framer f;
-	size_t off = 0;
-	imap_framer_init(&f, IMAP_RESP_LINE_MAX, IMAP_RESP_LITERAL_MAX);
-	for (;;) {
-		size_t len;
-		uint64_t lit;
-		enum imap_frame st = imap_framer_next(&f, data + off, size - off,
-		    &len, &lit);
-
-		if (st == IMAP_FRAME_MORE)
-			break;
-		if (st == IMAP_FRAME_LITERAL)
-			continue;
-		if (st == IMAP_FRAME_DONE) {
-			struct imap_resp r;
-			uint32_t v;
-
-			if (imap_parse_response(data + off, len, &r) == 0) {
-				const struct imap_val *d = r.data.n ? &r.data.v[0] :
-				    NULL;
-				imap_val_get(d, "BODY[]");
-				imap_val_number(imap_val_get(d, "UID"), &v);
-				imap_val_is_nil(imap_val_get(d, "FLAGS"));
-				imap_resp_code_num(&r, "UIDVALIDITY", &v);
-			}
-			imap_resp_free(&r);
-		}
-		off += len;
-	}
 
 	/* 4. A sequence set, and what it holds. */
 	struct imap_seqset set;

@@ -3,8 +3,9 @@
  * (imap_fetch.c).  The input is a stored message, as any sender may
  * write it; the server describes it as FETCH does (ENVELOPE,
  * BODYSTRUCTURE, sections by part number, header fields), and what it
- * writes must read back as one valid IMAP response with our own reader,
- * framed whole.  SEARCH keys run over it too.  Built by `make fuzz`.
+ * writes must read back, with our own reader (linebuf and imap_in, as
+ * the client reads), as the same bytes and one valid IMAP response.
+ * SEARCH keys run over it too.  Built by `make fuzz`.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -49,9 +50,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < sizeof fetches / sizeof *fetches; i++) {
 		struct buf out = { 0 };
 		struct imap_resp r;
-		struct imap_framer f;
+		struct linebuf lb;
+		struct imap_in in;
+		const char *line;
 		size_t len;
 		uint64_t lit;
+		enum line_status ls;
+		int done = 0;
 
 		if (imap_parse_command((const uint8_t *)fetches[i],
 		    strlen(fetches[i]), &c) != IMAP_PARSE_OK)
@@ -59,17 +64,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		buf_puts(&out, "* 1 FETCH (");
 		imap_fetch_data(&s, &ref, c.fetch.items, &c.fetch, &out);
 		buf_puts(&out, ")\r\n");
-		/* One response, framed whole, that our reader takes. */
-		imap_framer_init(&f, IMAP_RESP_LINE_MAX, IMAP_RESP_LITERAL_MAX);
-		enum imap_frame st;
-		while ((st = imap_framer_next(&f, out.data, out.len, &len, &lit)) ==
-		    IMAP_FRAME_LITERAL)
-			;
-		if (st != IMAP_FRAME_DONE || len != out.len)
+		/*
+		 * One response, read whole as the client reads it: literals
+		 * ("{N}", the client needs no "+") and then its end.
+		 */
+		linebuf_init(&lb, IMAP_RESP_LINE_MAX);
+		imap_in_init(&in, IMAP_RESP_LINE_MAX, IMAP_RESP_LITERAL_MAX);
+		linebuf_feed(&lb, out.data, out.len);
+		while ((ls = linebuf_next(&lb, &line, &len)) != LINE_NONE) {
+			enum imap_frame st = imap_in_line(&lb, &in, ls, line, len,
+			    &lit);
+
+			if (done || (st != IMAP_FRAME_LITERAL &&
+			    st != IMAP_FRAME_DONE))
+				abort();
+			done = st == IMAP_FRAME_DONE;
+		}
+		if (!done || in.unit.len != out.len ||
+		    memcmp(in.unit.data, out.data, out.len) != 0)
 			abort();
-		if (imap_parse_response(out.data, out.len, &r) != 0 ||
+		if (imap_parse_response(in.unit.data, in.unit.len, &r) != 0 ||
 		    r.data.n != 1 || r.data.v[0].type != IMAP_V_LIST)
 			abort();
+		imap_in_free(&in);
+		linebuf_free(&lb);
 		imap_resp_free(&r);
 		imap_cmd_free(&c);
 		buf_free(&out);
