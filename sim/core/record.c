@@ -29,13 +29,6 @@ sim_app_say(struct sim *s, int node, int peer, enum app_proto proto,
 	    .text = trace_text(s->tr, text, len), .say = say });
 }
 
-void
-sim_app(struct sim *s, int node, int peer, enum app_proto proto,
-    const char *text, size_t len)
-{
-	sim_app_say(s, node, peer, proto, text, len, 0);
-}
-
 static void
 state_record(struct sim *s, int node, enum state_what what, uint32_t count,
     uint32_t say, const char *fmt, va_list ap)
@@ -58,16 +51,5 @@ sim_state_say(struct sim *s, int node, enum state_what what, uint32_t count,
 
 	va_start(ap, fmt);
 	state_record(s, node, what, count, say, fmt, ap);
-	va_end(ap);
-}
-
-void
-sim_state(struct sim *s, int node, enum state_what what, uint32_t count,
-    const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	state_record(s, node, what, count, 0, fmt, ap);
 	va_end(ap);
 }

@@ -136,7 +136,7 @@ void	 trace_frame_on_link(const struct trace *tr, const struct trace_rec *r,
  * arguments, and the record carries them; the explain layer only looks
  * the key up in a language file and fills the placeholders.  A key is a
  * string constant of the layer that chose it; every key must exist in
- * assets/lang/en.json and id.json (tests/test_say.c).
+ * assets/lang/en.json and id.json (tests/say_keys.py, tests/test_trace_say.c).
  *
  * Build one with a struct say, then store it with trace_say_put():
  *

@@ -105,19 +105,17 @@ sim_time(struct sim *s)
 uint32_t sim_record(struct sim *s, struct trace_rec r);
 /* Store a narration built with say_begin() (trace.h); returns it for a record's say. */
 uint32_t sim_say(struct sim *s, struct say *y);
-/* sim_app() and sim_state() with the narration the acting layer chose. */
+/*
+ * An application message (a protocol line, a DNS question) from node to
+ * peer, and a state change of an application at node (enum state_what),
+ * each with the narration the acting layer chose: there is no way to
+ * write a record without one (tests/test_trace_say.c).
+ */
 void	 sim_app_say(struct sim *s, int node, int peer, enum app_proto proto,
 	    const char *text, size_t len, uint32_t say);
 void	 sim_state_say(struct sim *s, int node, enum state_what what,
 	    uint32_t count, uint32_t say, const char *fmt, ...)
 	    __attribute__((format(printf, 6, 7)));
-/* An application message (a protocol line, a DNS question) from node to peer. */
-void	 sim_app(struct sim *s, int node, int peer, enum app_proto proto,
-	    const char *text, size_t len);
-/* A state change of an application at node (enum state_what). */
-void	 sim_state(struct sim *s, int node, enum state_what what,
-	    uint32_t count, const char *fmt, ...)
-	    __attribute__((format(printf, 5, 6)));
 
 /* net.c */
 void	 net_init(struct sim *s);
