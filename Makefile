@@ -151,6 +151,7 @@ LANG_BUILTIN = en id
 
 TEST_SRCS += tests/test_main.c
 TEST_SRCS += tests/helpers.c
+TEST_SRCS += tests/run_helpers.c
 TEST_SRCS += tests/test_engine.c
 TEST_SRCS += tests/test_tcp.c
 TEST_SRCS += tests/test_scenario.c

@@ -15,56 +15,13 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "run_helpers.h"
 #include "narrate.h"
 #include "util.h"
 
-struct run {
-	struct scenario	*sc;
-	struct sim	*sim;
-};
-
-static struct run
-run_file(const char *path)
-{
-	struct run r;
-	struct sc_errors errs = { 0 };
-	size_t len;
-	char *text = test_slurp(path, &len);
-
-	ck_assert_msg(text != NULL, "cannot read %s", path);
-	r.sc = scenario_load(text, len, path, &errs);
-	ck_assert_msg(r.sc != NULL, "%s: %s", path, errs.n ? errs.msg[0] : "?");
-	free(text);
-	r.sim = sim_new(r.sc, r.sc->seed);
-	sim_run(r.sim);
-	return r;
-}
-
-static void
-run_free(struct run *r)
-{
-	sim_free(r->sim);
-	scenario_free(r->sc);
-}
-
-static struct narr_lang *
-load_lang(const char *path)
-{
-	size_t len;
-	char *json = test_slurp(path, &len);
-	char *err = NULL;
-	struct narr_lang *L;
-
-	ck_assert_msg(json != NULL, "cannot read %s", path);
-	L = narr_lang_parse(json, len, path, &err);
-	ck_assert_msg(L != NULL, "%s", err ? err : "?");
-	free(json);
-	return L;
-}
-
 /* The sentence of record i in L; the caller frees it. */
 static char *
-sentence(const struct run *r, const struct narr_lang *L, size_t i)
+sentence(const struct test_run *r, const struct narr_lang *L, size_t i)
 {
 	struct buf o = { 0 };
 
@@ -79,7 +36,7 @@ sentence(const struct run *r, const struct narr_lang *L, size_t i)
  * layer records one more step (issue 10: the session states).
  */
 static size_t
-find_key(const struct run *r, const char *key, size_t from)
+find_key(const struct test_run *r, const char *key, size_t from)
 {
 	const struct trace *tr = sim_trace(r->sim);
 
@@ -92,7 +49,7 @@ find_key(const struct run *r, const char *key, size_t from)
 
 /* The next application message at or after from (dir 1) or before it (-1). */
 static size_t
-find_app(const struct run *r, size_t from, int dir)
+find_app(const struct test_run *r, size_t from, int dir)
 {
 	const struct trace *tr = sim_trace(r->sim);
 
@@ -126,8 +83,8 @@ mail_record(const struct trace_rec *r)
 
 START_TEST(test_every_mail_record_has_its_key)
 {
-	struct narr_lang *en = load_lang("assets/lang/en.json");
-	struct narr_lang *id = load_lang("assets/lang/id.json");
+	struct narr_lang *en = test_load_lang("assets/lang/en.json");
+	struct narr_lang *id = test_load_lang("assets/lang/id.json");
 	size_t nk;
 	const char *const *keys = narrate_keys(&nk);
 	DIR *d = opendir("scenarios");
@@ -142,7 +99,7 @@ START_TEST(test_every_mail_record_has_its_key)
 		if (l <= 5 || strcmp(de->d_name + l - 5, ".json") != 0)
 			continue;
 		char *path = xasprintf("scenarios/%s", de->d_name);
-		struct run r = run_file(path);
+		struct test_run r = test_run_file(path);
 		const struct trace *tr = sim_trace(r.sim);
 
 		for (size_t i = 0; i < trace_count(tr); i++) {
@@ -172,7 +129,7 @@ START_TEST(test_every_mail_record_has_its_key)
 			ck_assert_str_eq(narrate_key(r.sim, i), key);
 			seen++;
 		}
-		run_free(&r);
+		test_run_free(&r);
 		free(path);
 		files++;
 	}
@@ -200,11 +157,11 @@ static const char *const final_files[] = {
 
 START_TEST(test_final_delivery_is_not_carried_further)
 {
-	struct narr_lang *en = load_lang("assets/lang/en.json");
-	struct narr_lang *id = load_lang("assets/lang/id.json");
+	struct narr_lang *en = test_load_lang("assets/lang/en.json");
+	struct narr_lang *id = test_load_lang("assets/lang/id.json");
 
 	for (size_t f = 0; f < sizeof final_files / sizeof *final_files; f++) {
-		struct run r = run_file(final_files[f]);
+		struct test_run r = test_run_file(final_files[f]);
 		size_t i = find_key(&r, "state.delivery.queued_local", 0);
 		char *e, *d;
 
@@ -225,11 +182,11 @@ START_TEST(test_final_delivery_is_not_carried_further)
 		const char *q = narrate_key(r.sim, i + 1);
 		ck_assert_msg(strcmp(q, "state.queue_add_local") == 0 ||
 		    strcmp(q, "state.queue_add_bounce") == 0, "%s", q);
-		run_free(&r);
+		test_run_free(&r);
 	}
 
 	/* A server that hands the mail to its mailbox server says so. */
-	struct run r = run_file("scenarios/default.json");
+	struct test_run r = test_run_file("scenarios/default.json");
 	const struct trace *tr = sim_trace(r.sim);
 	int lmtp = 0, local = 0;
 	for (size_t i = 0; i < trace_count(tr); i++) {
@@ -245,9 +202,9 @@ START_TEST(test_final_delivery_is_not_carried_further)
 		local += strcmp(k, "smtp.queued_local") == 0;
 	}
 	ck_assert_int_gt(lmtp, 0);
-	run_free(&r);
+	test_run_free(&r);
 	/* S7 with one domain: the submission server keeps the mail. */
-	r = run_file("scenarios/03-same-domain.json");
+	r = test_run_file("scenarios/03-same-domain.json");
 	tr = sim_trace(r.sim);
 	for (size_t i = 0; i < trace_count(tr); i++)
 		if (strcmp(narrate_key(r.sim, i), "smtp.queued_local") == 0) {
@@ -261,7 +218,7 @@ START_TEST(test_final_delivery_is_not_carried_further)
 			local++;
 		}
 	ck_assert_int_gt(local, 0);
-	run_free(&r);
+	test_run_free(&r);
 	narr_lang_free(en);
 	narr_lang_free(id);
 }
@@ -270,9 +227,9 @@ END_TEST
 /* Lesson 07: no server ever answered; DNS said the domain does not exist. */
 START_TEST(test_no_such_domain_is_no_550)
 {
-	struct narr_lang *en = load_lang("assets/lang/en.json");
-	struct narr_lang *id = load_lang("assets/lang/id.json");
-	struct run r = run_file("scenarios/07-no-such-domain.json");
+	struct narr_lang *en = test_load_lang("assets/lang/en.json");
+	struct narr_lang *id = test_load_lang("assets/lang/id.json");
+	struct test_run r = test_run_file("scenarios/07-no-such-domain.json");
 	const struct trace *tr = sim_trace(r.sim);
 	int found = 0;
 
@@ -299,7 +256,7 @@ START_TEST(test_no_such_domain_is_no_550)
 		free(d);
 	}
 	ck_assert_int_eq(found, 1);
-	run_free(&r);
+	test_run_free(&r);
 	narr_lang_free(en);
 	narr_lang_free(id);
 }
@@ -311,9 +268,9 @@ END_TEST
  */
 START_TEST(test_refusal_and_bounce_by_who_did_them)
 {
-	struct narr_lang *en = load_lang("assets/lang/en.json");
-	struct narr_lang *id = load_lang("assets/lang/id.json");
-	struct run r = run_file("scenarios/06-unknown-user.json");
+	struct narr_lang *en = test_load_lang("assets/lang/en.json");
+	struct narr_lang *id = test_load_lang("assets/lang/id.json");
+	struct test_run r = test_run_file("scenarios/06-unknown-user.json");
 	size_t i;
 	char *e, *d;
 
@@ -343,7 +300,7 @@ START_TEST(test_refusal_and_bounce_by_who_did_them)
 	free(e);
 	/* And it lands in the sender's own mailbox. */
 	find_key(&r, "state.mailbox_add_bounce", i);
-	run_free(&r);
+	test_run_free(&r);
 	narr_lang_free(en);
 	narr_lang_free(id);
 }
@@ -354,7 +311,7 @@ END_TEST
  * on node `node` of the run, each "TEXT|key", in order, into out.
  */
 static size_t
-session_steps(const struct run *r, const char *node, const char *proto,
+session_steps(const struct test_run *r, const char *node, const char *proto,
     char **out, size_t max)
 {
 	const struct trace *tr = sim_trace(r->sim);
@@ -382,7 +339,7 @@ session_steps(const struct run *r, const char *node, const char *proto,
 }
 
 static void
-check_steps(const struct run *r, const char *node, const char *proto,
+check_steps(const struct test_run *r, const char *node, const char *proto,
     const char *const *want, size_t nwant)
 {
 	char *got[64];
@@ -399,7 +356,7 @@ check_steps(const struct run *r, const char *node, const char *proto,
 
 /* Like check_steps(), for one or more whole sessions one after another. */
 static void
-check_sessions(const struct run *r, const char *node, const char *proto,
+check_sessions(const struct test_run *r, const char *node, const char *proto,
     const char *const *want, size_t nwant)
 {
 	char *got[64];
@@ -444,9 +401,9 @@ START_TEST(test_smtp_session_states_in_rfc_order)
 		"SMTP DATA -> READY|session.smtp_server.ready",
 		"SMTP READY -> CLOSED|session.smtp_server.closed",
 	};
-	struct narr_lang *en = load_lang("assets/lang/en.json");
-	struct narr_lang *id = load_lang("assets/lang/id.json");
-	struct run r = run_file("scenarios/03-same-domain.json");
+	struct narr_lang *en = test_load_lang("assets/lang/en.json");
+	struct narr_lang *id = test_load_lang("assets/lang/id.json");
+	struct test_run r = test_run_file("scenarios/03-same-domain.json");
 	const struct trace *tr = sim_trace(r.sim);
 	int said = 0;
 
@@ -476,7 +433,7 @@ START_TEST(test_smtp_session_states_in_rfc_order)
 		}
 	}
 	ck_assert_int_eq(said, 2);
-	run_free(&r);
+	test_run_free(&r);
 	narr_lang_free(en);
 	narr_lang_free(id);
 }
@@ -503,12 +460,12 @@ START_TEST(test_lmtp_session_states_in_rfc_order)
 		"LMTP DATA -> READY|session.smtp_server.ready",
 		"LMTP READY -> CLOSED|session.smtp_server.closed",
 	};
-	struct run r = run_file("scenarios/default.json");
+	struct test_run r = test_run_file("scenarios/default.json");
 
 	/* Each message down the LMTP hop is one whole session on each side. */
 	check_sessions(&r, "mx-penerima", "LMTP", client, NWANT(client));
 	check_sessions(&r, "mailbox-penerima", "LMTP", server, NWANT(server));
-	run_free(&r);
+	test_run_free(&r);
 }
 END_TEST
 

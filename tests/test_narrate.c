@@ -15,27 +15,12 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "run_helpers.h"
 #include "narrate.h"
 #include "util.h"
 
 /* What `surel run --narrate` prints for the default scenario is about 0.5 MB. */
 #define OUT_MAX	(16u << 20)
-
-
-static struct narr_lang *
-load_lang(const char *path)
-{
-	size_t len;
-	char *json = test_slurp(path, &len);
-	char *err = NULL;
-	struct narr_lang *L;
-
-	ck_assert_msg(json != NULL, "cannot read %s", path);
-	L = narr_lang_parse(json, len, path, &err);
-	ck_assert_msg(L != NULL, "%s", err ? err : "?");
-	free(json);
-	return L;
-}
 
 static struct narr_lang *
 parse_str(const char *json, char **err)
@@ -44,34 +29,6 @@ parse_str(const char *json, char **err)
 }
 
 /* A scenario file, run to its end. */
-struct run {
-	struct scenario	*sc;
-	struct sim	*sim;
-};
-
-static struct run
-run_file(const char *path)
-{
-	struct run r;
-	struct sc_errors errs = { 0 };
-	size_t len;
-	char *text = test_slurp(path, &len);
-
-	ck_assert_msg(text != NULL, "cannot read %s", path);
-	r.sc = scenario_load(text, len, path, &errs);
-	ck_assert_msg(r.sc != NULL, "%s: %s", path, errs.n ? errs.msg[0] : "?");
-	free(text);
-	r.sim = sim_new(r.sc, r.sc->seed);
-	sim_run(r.sim);
-	return r;
-}
-
-static void
-run_free(struct run *r)
-{
-	sim_free(r->sim);
-	scenario_free(r->sc);
-}
 
 /* Every bundled scenario, sorted; NULL-terminated, the caller frees. */
 static char **
@@ -140,8 +97,8 @@ is_placeholder(const char *name, size_t n)
 
 START_TEST(test_every_key_in_both_languages)
 {
-	struct narr_lang *en = load_lang("assets/lang/en.json");
-	struct narr_lang *id = load_lang("assets/lang/id.json");
+	struct narr_lang *en = test_load_lang("assets/lang/en.json");
+	struct narr_lang *id = test_load_lang("assets/lang/id.json");
 	size_t nk;
 	const char *const *keys = narrate_keys(&nk);
 	int missing = 0, same = 0, long_ = 0;
@@ -190,7 +147,7 @@ START_TEST(test_placeholders_are_known)
 	const char *const *keys = narrate_keys(&nk);
 
 	for (size_t f = 0; f < 2; f++) {
-		struct narr_lang *L = load_lang(files[f]);
+		struct narr_lang *L = test_load_lang(files[f]);
 		struct buf lint = { 0 };
 		int bad = 0;
 
@@ -259,8 +216,8 @@ probe_lang(const struct narr_lang *en, const struct narr_lang *id)
 
 START_TEST(test_every_step_of_every_scenario)
 {
-	struct narr_lang *en = load_lang("assets/lang/en.json");
-	struct narr_lang *id = load_lang("assets/lang/id.json");
+	struct narr_lang *en = test_load_lang("assets/lang/en.json");
+	struct narr_lang *id = test_load_lang("assets/lang/id.json");
 	struct narr_lang *Z = probe_lang(en, id);
 	size_t nk;
 	const char *const *keys = narrate_keys(&nk);
@@ -269,7 +226,7 @@ START_TEST(test_every_step_of_every_scenario)
 	size_t steps = 0;
 
 	for (char **f = files; *f; f++) {
-		struct run r = run_file(*f);
+		struct test_run r = test_run_file(*f);
 		const struct trace *tr = sim_trace(r.sim);
 
 		for (size_t i = 0; i < trace_count(tr); i++) {
@@ -302,7 +259,7 @@ START_TEST(test_every_step_of_every_scenario)
 			buf_free(&o);
 			steps++;
 		}
-		run_free(&r);
+		test_run_free(&r);
 	}
 	ck_assert_int_eq(unfilled, 0);
 	ck_assert_uint_gt(steps, 10000);
@@ -315,7 +272,7 @@ END_TEST
 
 /* The sentence of the first step with this key that contains want (or any). */
 static char *
-find_step(const struct run *r, const struct narr_lang *L, const char *key,
+find_step(const struct test_run *r, const struct narr_lang *L, const char *key,
     const char *want)
 {
 	const struct trace *tr = sim_trace(r->sim);
@@ -338,8 +295,8 @@ START_TEST(test_sentences_name_the_step)
 	const char *files[] = { "assets/lang/en.json", "assets/lang/id.json" };
 
 	for (int f = 0; f < 2; f++) {
-		struct narr_lang *L = load_lang(files[f]);
-		struct run r = run_file("scenarios/06-unknown-user.json");
+		struct narr_lang *L = test_load_lang(files[f]);
+		struct test_run r = test_run_file("scenarios/06-unknown-user.json");
 		char *s;
 
 		/* S4, S6: the recipient, and the domain the server takes from it. */
@@ -364,10 +321,10 @@ START_TEST(test_sentences_name_the_step)
 		ck_assert_ptr_nonnull(s);
 		ck_assert_ptr_nonnull(strstr(s, "base64"));
 		free(s);
-		run_free(&r);
+		test_run_free(&r);
 
 		/* S8: the MX question names the domain; the answer its server. */
-		r = run_file("scenarios/04-dns-mx.json");
+		r = test_run_file("scenarios/04-dns-mx.json");
 		s = find_step(&r, L, "dns.query.mx", "penerimamail.com");
 		ck_assert_ptr_nonnull(s);
 		ck_assert_ptr_nonnull(strstr(s, "MX"));
@@ -378,18 +335,18 @@ START_TEST(test_sentences_name_the_step)
 		s = find_step(&r, L, "dns.answer.a", "10.2.0.25");
 		ck_assert_ptr_nonnull(s);
 		free(s);
-		run_free(&r);
+		test_run_free(&r);
 
 		/* Node labels in the narration's language. */
-		r = run_file("scenarios/default.json");
+		r = test_run_file("scenarios/default.json");
 		s = find_step(&r, L, "frame.tx.origin.tcp_syn", f == 0 ?
 		    "Sender's laptop" : "Laptop pengirim");
 		ck_assert_msg(s != NULL, "%s: no label", files[f]);
 		free(s);
-		run_free(&r);
+		test_run_free(&r);
 
 		/* S11: POP3 logs in, counts, downloads, deletes. */
-		r = run_file("scenarios/08-pop3-then-phone.json");
+		r = test_run_file("scenarios/08-pop3-then-phone.json");
 		s = find_step(&r, L, "pop3.user", "penerima");
 		ck_assert_ptr_nonnull(s);
 		free(s);
@@ -399,7 +356,7 @@ START_TEST(test_sentences_name_the_step)
 		s = find_step(&r, L, "pop3.dele", NULL);
 		ck_assert_ptr_nonnull(s);
 		free(s);
-		run_free(&r);
+		test_run_free(&r);
 		narr_lang_free(L);
 	}
 }
@@ -411,8 +368,8 @@ END_TEST
  */
 START_TEST(test_configured_port_is_smtp)
 {
-	struct narr_lang *L = load_lang("assets/lang/en.json");
-	struct run r = run_file("tests/good/submission_2587.json");
+	struct narr_lang *L = test_load_lang("assets/lang/en.json");
+	struct test_run r = test_run_file("tests/good/submission_2587.json");
 	const struct trace *tr = sim_trace(r.sim);
 	int seen = 0;
 
@@ -438,14 +395,14 @@ START_TEST(test_configured_port_is_smtp)
 	ck_assert_ptr_nonnull(syn);
 	ck_assert_ptr_nonnull(strstr(syn, "for SMTP on port 2587"));
 	free(syn);
-	run_free(&r);
+	test_run_free(&r);
 	narr_lang_free(L);
 }
 END_TEST
 
 START_TEST(test_keys_of_specific_steps)
 {
-	struct run r = run_file("scenarios/12-open-relay.json");
+	struct test_run r = test_run_file("scenarios/12-open-relay.json");
 	const struct trace *tr = sim_trace(r.sim);
 	int relay = 0, rejected = 0;
 
@@ -456,10 +413,10 @@ START_TEST(test_keys_of_specific_steps)
 	}
 	ck_assert_int_eq(relay, 1);
 	ck_assert_int_eq(rejected, 1);
-	run_free(&r);
+	test_run_free(&r);
 
 	/* A server that is off: the SYN is dropped, TCP tries again, gives up. */
-	r = run_file("scenarios/10-server-down.json");
+	r = test_run_file("scenarios/10-server-down.json");
 	tr = sim_trace(r.sim);
 	int off = 0, down = 0, retx = 0, timeout = 0, retry = 0;
 	for (size_t i = 0; i < trace_count(tr); i++) {
@@ -476,19 +433,19 @@ START_TEST(test_keys_of_specific_steps)
 	ck_assert_int_gt(retx, 0);
 	ck_assert_int_gt(timeout, 0);
 	ck_assert_int_gt(retry, 0);
-	run_free(&r);
+	test_run_free(&r);
 
 	/* Out of range: a key all the same. */
-	r = run_file("scenarios/03-same-domain.json");
+	r = test_run_file("scenarios/03-same-domain.json");
 	ck_assert_str_eq(narrate_key(r.sim, trace_count(sim_trace(r.sim))),
 	    "unknown");
-	run_free(&r);
+	test_run_free(&r);
 }
 END_TEST
 
 /* Asserts that some step of r has key and that its sentence holds want. */
 static void
-assert_said(const struct run *r, const struct narr_lang *L, const char *key,
+assert_said(const struct test_run *r, const struct narr_lang *L, const char *key,
     const char *want)
 {
 	char *s = find_step(r, L, key, want);
@@ -500,7 +457,7 @@ assert_said(const struct run *r, const struct narr_lang *L, const char *key,
 
 /* How many steps of r have key. */
 static int
-key_count(const struct run *r, const char *key)
+key_count(const struct test_run *r, const char *key)
 {
 	const struct trace *tr = sim_trace(r->sim);
 	int n = 0;
@@ -512,7 +469,7 @@ key_count(const struct run *r, const char *key)
 
 /* No sentence of r in L holds bad. */
 static void
-assert_never_said(const struct run *r, const struct narr_lang *L,
+assert_never_said(const struct test_run *r, const struct narr_lang *L,
     const char *bad)
 {
 	const struct trace *tr = sim_trace(r->sim);
@@ -537,13 +494,13 @@ assert_never_said(const struct run *r, const struct narr_lang *L,
  */
 START_TEST(test_pop3_bye_says_what_update_removed)
 {
-	struct narr_lang *en = load_lang("assets/lang/en.json");
-	struct narr_lang *id = load_lang("assets/lang/id.json");
+	struct narr_lang *en = test_load_lang("assets/lang/en.json");
+	struct narr_lang *id = test_load_lang("assets/lang/id.json");
 	const char *files[] = { "scenarios/default.json",
 	    "scenarios/08-pop3-then-phone.json" };
 
 	for (int f = 0; f < 2; f++) {
-		struct run r = run_file(files[f]);
+		struct test_run r = test_run_file(files[f]);
 
 		/* The laptop deleted its one message; the phone nothing. */
 		ck_assert_int_eq(key_count(&r, "pop3.bye.one"), 1);
@@ -553,20 +510,20 @@ START_TEST(test_pop3_bye_says_what_update_removed)
 		assert_said(&r, id, "pop3.bye.none_deleted",
 		    "tidak ada yang dihapus");
 		assert_said(&r, en, "pop3.bye.one", "the message marked with DELE");
-		run_free(&r);
+		test_run_free(&r);
 	}
-	struct run r = run_file("scenarios/09-pop3-keep.json");
+	struct test_run r = test_run_file("scenarios/09-pop3-keep.json");
 	ck_assert_int_eq(key_count(&r, "pop3.bye.none_deleted"), 3);
 	assert_never_said(&r, en, "really removed");
 	assert_never_said(&r, id, "benar-benar dihapus");
 	assert_said(&r, en, "state.client_store_pop3_keep", "keeps its copy");
-	run_free(&r);
-	r = run_file("scenarios/13-wrong-password.json");
+	test_run_free(&r);
+	r = test_run_file("scenarios/13-wrong-password.json");
 	assert_said(&r, en, "pop3.bye.not_logged_in", "not touched");
 	assert_said(&r, id, "pop3.bye.not_logged_in", "tidak disentuh");
 	assert_said(&r, en, "pop3.quit.not_in", "not let in");
 	assert_never_said(&r, en, "really removed");
-	run_free(&r);
+	test_run_free(&r);
 	narr_lang_free(en);
 	narr_lang_free(id);
 }
@@ -580,9 +537,9 @@ END_TEST
  */
 START_TEST(test_imap_uid_and_sequence_number_not_mixed)
 {
-	struct narr_lang *en = load_lang("assets/lang/en.json");
-	struct narr_lang *id = load_lang("assets/lang/id.json");
-	struct run r = run_file("scenarios/default.json");
+	struct narr_lang *en = test_load_lang("assets/lang/en.json");
+	struct narr_lang *id = test_load_lang("assets/lang/id.json");
+	struct test_run r = test_run_file("scenarios/default.json");
 
 	ck_assert_int_eq(key_count(&r, "imap.fetch"), 0);
 	ck_assert_int_eq(key_count(&r, "imap.fetch_data"), 0);
@@ -595,7 +552,7 @@ START_TEST(test_imap_uid_and_sequence_number_not_mixed)
 	assert_said(&r, id, "imap.fetch_data_uid", "UID 2 (1534 byte); di "
 	    "folder ini surat itu bernomor 1");
 	assert_never_said(&r, en, "download message 2");
-	run_free(&r);
+	test_run_free(&r);
 	narr_lang_free(en);
 	narr_lang_free(id);
 }
@@ -604,23 +561,23 @@ END_TEST
 /* Counts read as sentences: none, one, many; never "1 message(s)". */
 START_TEST(test_counts_are_sentences)
 {
-	struct narr_lang *en = load_lang("assets/lang/en.json");
-	struct narr_lang *id = load_lang("assets/lang/id.json");
+	struct narr_lang *en = test_load_lang("assets/lang/en.json");
+	struct narr_lang *id = test_load_lang("assets/lang/id.json");
 	int n;
 	char **files = bundled(&n);
 
 	for (char **f = files; *f; f++) {
-		struct run r = run_file(*f);
+		struct test_run r = test_run_file(*f);
 
 		assert_never_said(&r, en, "(s)");
 		assert_never_said(&r, en, " 0 message");
 		assert_never_said(&r, en, " 1 message");
 		assert_never_said(&r, id, "ada 0 surat");
 		assert_never_said(&r, id, "Ada 0 surat");
-		run_free(&r);
+		test_run_free(&r);
 	}
 	free_list(files);
-	struct run r = run_file("scenarios/default.json");
+	struct test_run r = test_run_file("scenarios/default.json");
 	assert_said(&r, en, "pop3.login_ok.one", "One message is waiting");
 	assert_said(&r, en, "pop3.login_ok.none", "no mail waiting");
 	assert_said(&r, id, "pop3.login_ok.none", "Tidak ada surat");
@@ -635,7 +592,7 @@ START_TEST(test_counts_are_sentences)
 	assert_said(&r, en, "imap.search_result.one", "found one message");
 	assert_said(&r, en, "pop3.uidl_reply.one", "the one message");
 	assert_said(&r, en, "pop3.quit.nothing", "no mail waiting");
-	run_free(&r);
+	test_run_free(&r);
 	narr_lang_free(en);
 	narr_lang_free(id);
 }
@@ -700,7 +657,7 @@ START_TEST(test_fallback_and_placeholders)
 	    "\"language\": \"jv\", \"name\": \"Basa Jawa\", \"texts\": {"
 	    "\"smtp.rcpt_to\": \"JV {node} -> {to} {nope} {subject} {x\", "
 	    "\"smtp.rcpt_tp\": \"typo\"}}", &err);
-	struct narr_lang *en = load_lang("assets/lang/en.json");
+	struct narr_lang *en = test_load_lang("assets/lang/en.json");
 	struct buf lint = { 0 };
 
 	ck_assert_msg(L != NULL, "%s", err ? err : "?");
@@ -712,7 +669,7 @@ START_TEST(test_fallback_and_placeholders)
 	ck_assert_ptr_nonnull(strstr((char *)lint.data, "{nope}"));
 	buf_free(&lint);
 
-	struct run r = run_file("scenarios/06-unknown-user.json");
+	struct test_run r = test_run_file("scenarios/06-unknown-user.json");
 	const struct trace *tr = sim_trace(r.sim);
 	int rcpt = 0, quit = 0;
 
@@ -742,7 +699,7 @@ START_TEST(test_fallback_and_placeholders)
 	}
 	ck_assert_int_gt(rcpt, 0);
 	ck_assert_int_gt(quit, 0);
-	run_free(&r);
+	test_run_free(&r);
 	narr_lang_free(L);
 	narr_lang_free(en);
 }
@@ -765,11 +722,11 @@ START_TEST(test_run_narrate_languages)
 {
 	char *id = xmalloc(OUT_MAX), *en = xmalloc(OUT_MAX);
 	char *def = xmalloc(OUT_MAX);
-	struct run r = run_file("scenarios/default.json");
+	struct test_run r = test_run_file("scenarios/default.json");
 	size_t steps = trace_count(sim_trace(r.sim));
 	char *lang = getenv("LANG") ? xstrdup(getenv("LANG")) : NULL;
 
-	run_free(&r);
+	test_run_free(&r);
 	ck_assert_int_eq(run_surel("run scenarios/default.json --narrate "
 	    "--lang id", id, OUT_MAX), 0);
 	ck_assert_int_eq(run_surel("run scenarios/default.json --narrate "

@@ -12,54 +12,11 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "run_helpers.h"
 #include "narrate.h"
 #include "trace.h"
 #include "util.h"
 #include "world.h"
-
-struct run {
-	struct scenario	*sc;
-	struct sim	*sim;
-};
-
-static struct run
-run_file(const char *path)
-{
-	struct run r;
-	struct sc_errors errs = { 0 };
-	size_t len;
-	char *text = test_slurp(path, &len);
-
-	ck_assert_msg(text != NULL, "cannot read %s", path);
-	r.sc = scenario_load(text, len, path, &errs);
-	ck_assert_msg(r.sc != NULL, "%s: %s", path, errs.n ? errs.msg[0] : "?");
-	free(text);
-	r.sim = sim_new(r.sc, r.sc->seed);
-	sim_run(r.sim);
-	return r;
-}
-
-static void
-run_free(struct run *r)
-{
-	sim_free(r->sim);
-	scenario_free(r->sc);
-}
-
-static struct narr_lang *
-load_lang(const char *path)
-{
-	size_t len;
-	char *json = test_slurp(path, &len);
-	char *err = NULL;
-	struct narr_lang *L;
-
-	ck_assert_msg(json != NULL, "cannot read %s", path);
-	L = narr_lang_parse(json, len, path, &err);
-	ck_assert_msg(L != NULL, "%s", err ? err : "?");
-	free(json);
-	return L;
-}
 
 /* The records whose narration the network, TCP and DNS layers choose. */
 static int
@@ -153,13 +110,13 @@ bundled(void)
 
 START_TEST(every_net_dns_record_has_a_key)
 {
-	struct narr_lang *en = load_lang("assets/lang/en.json");
-	struct narr_lang *id = load_lang("assets/lang/id.json");
+	struct narr_lang *en = test_load_lang("assets/lang/en.json");
+	struct narr_lang *id = test_load_lang("assets/lang/id.json");
 	char **files = bundled();
 	size_t seen[TR_NKINDS] = { 0 }, cache = 0, dns = 0;
 
 	for (char **f = files; *f; f++) {
-		struct run r = run_file(*f);
+		struct test_run r = test_run_file(*f);
 		const struct trace *tr = sim_trace(r.sim);
 
 		for (size_t i = 0; i < trace_count(tr); i++) {
@@ -184,7 +141,7 @@ START_TEST(every_net_dns_record_has_a_key)
 			dns += rec->kind == TR_APP;
 			cache += rec->kind == TR_STATE;
 		}
-		run_free(&r);
+		test_run_free(&r);
 	}
 	/* Not vacuous: the lessons show every kind but a cut cable. */
 	for (int k = 0; k < TR_APP; k++)
@@ -217,7 +174,7 @@ START_TEST(frame_keys_match_the_bytes)
 	size_t origin = 0, arrived = 0, last = 0;
 
 	for (size_t fi = 0; fi < sizeof files / sizeof files[0]; fi++) {
-		struct run r = run_file(files[fi]);
+		struct test_run r = test_run_file(files[fi]);
 		const struct trace *tr = sim_trace(r.sim);
 
 		for (size_t i = 0; i < trace_count(tr); i++) {
@@ -268,7 +225,7 @@ START_TEST(frame_keys_match_the_bytes)
 			ck_assert_msg(strcmp(key, want) == 0, "%s: record %zu: "
 			    "%s, the bytes say %s", files[fi], i, key, want);
 		}
-		run_free(&r);
+		test_run_free(&r);
 	}
 	ck_assert_uint_gt(origin, 100);
 	ck_assert_uint_gt(arrived, 100);
@@ -284,10 +241,10 @@ END_TEST
  */
 START_TEST(mx_answer_names_both_servers)
 {
-	struct run r = run_file("scenarios/11-backup-mx.json");
+	struct test_run r = test_run_file("scenarios/11-backup-mx.json");
 	const struct trace *tr = sim_trace(r.sim);
-	struct narr_lang *en = load_lang("assets/lang/en.json");
-	struct narr_lang *id = load_lang("assets/lang/id.json");
+	struct narr_lang *en = test_load_lang("assets/lang/en.json");
+	struct narr_lang *id = test_load_lang("assets/lang/id.json");
 	int found = 0;
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
@@ -328,9 +285,9 @@ START_TEST(mx_answer_names_both_servers)
 	/* A domain with one MX keeps the old sentence: one server, no list. */
 	narr_lang_free(en);
 	narr_lang_free(id);
-	run_free(&r);
+	test_run_free(&r);
 
-	r = run_file("scenarios/04-dns-mx.json");
+	r = test_run_file("scenarios/04-dns-mx.json");
 	tr = sim_trace(r.sim);
 	found = 0;
 	for (size_t i = 0; i < trace_count(tr); i++) {
@@ -350,7 +307,7 @@ START_TEST(mx_answer_names_both_servers)
 		}
 	}
 	ck_assert_int_ge(found, 1);
-	run_free(&r);
+	test_run_free(&r);
 }
 END_TEST
 
@@ -360,7 +317,7 @@ END_TEST
  */
 START_TEST(cache_records_say_what_was_learnt)
 {
-	struct run r = run_file("scenarios/04b-dns-from-the-root.json");
+	struct test_run r = test_run_file("scenarios/04b-dns-from-the-root.json");
 	const struct trace *tr = sim_trace(r.sim);
 	int add = 0;
 
@@ -395,7 +352,7 @@ START_TEST(cache_records_say_what_was_learnt)
 		add++;
 	}
 	ck_assert_int_gt(add, 0);
-	run_free(&r);
+	test_run_free(&r);
 }
 END_TEST
 
