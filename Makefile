@@ -89,6 +89,7 @@ SIM_SRCS += sim/explain/narrate.c
 SIM_SRCS += sim/explain/checkpoint.c
 SIM_SRCS += sim/explain/ports.c
 SIM_SRCS += sim/explain/decode.c
+SIM_SRCS += sim/explain/detail.c
 # sim/export/
 SIM_SRCS += sim/export/pcap.c
 SIM_SRCS += sim/export/trace_jsonl.c
@@ -181,6 +182,7 @@ TEST_SRCS += tests/gen_scenario.c
 TEST_SRCS += tests/tshark_util.c
 TEST_SRCS += tests/test_conservation.c
 TEST_SRCS += tests/test_bad_keys.c
+TEST_SRCS += tests/test_detail.c
 
 BENCH_SRCS += tests/bench.c
 BENCH_SRCS += tests/bench_heap.c

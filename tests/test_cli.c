@@ -22,6 +22,7 @@ START_TEST(test_help_version_usage)
 {
 	ck_assert_int_eq(run_surel("--help", out, sizeof out), 0);
 	ck_assert_ptr_nonnull(strstr(out, "surel run"));
+	ck_assert_ptr_nonnull(strstr(out, "--detail"));
 	ck_assert_int_eq(run_surel("--version", out, sizeof out), 0);
 	ck_assert_ptr_nonnull(strstr(out, "surel "));
 	ck_assert_int_eq(run_surel("--frobnicate", out, sizeof out), 2);
@@ -39,6 +40,18 @@ START_TEST(test_help_version_usage)
 	ck_assert_int_eq(run_surel("run scenarios/default.json --pcap "
 	    "/dev/null --pcap-link nope:relay", out, sizeof out), 2);
 	ck_assert_ptr_nonnull(strstr(out, "unknown node 'nope'"));
+	/* --detail: an unknown level names the three there are. */
+	ck_assert_int_eq(run_surel("run scenarios/default.json --narrate "
+	    "--detail stories", out, sizeof out), 2);
+	ck_assert_ptr_nonnull(strstr(out, "'stories'"));
+	ck_assert_ptr_nonnull(strstr(out, "story"));
+	ck_assert_ptr_nonnull(strstr(out, "messages"));
+	ck_assert_ptr_nonnull(strstr(out, "packets"));
+	ck_assert_int_eq(run_surel("run scenarios/default.json --narrate "
+	    "--detail", out, sizeof out), 2);
+	ck_assert_int_eq(run_surel("run scenarios/default.json --detail story",
+	    out, sizeof out), 2);
+	ck_assert_ptr_nonnull(strstr(out, "--narrate"));
 	ck_assert_int_eq(run_surel("run no/such/file.json", out, sizeof out), 2);
 	ck_assert_ptr_nonnull(strstr(out, "no/such/file.json"));
 	ck_assert_int_eq(run_surel("check", out, sizeof out), 2);

@@ -29,6 +29,7 @@ Suite	*hostile_suite(void);
 Suite	*conservation_suite(void);
 Suite	*bad_keys_suite(void);
 Suite	*trace_say_suite(void);
+Suite	*detail_suite(void);
 
 int
 main(void)
@@ -57,6 +58,7 @@ main(void)
 	srunner_add_suite(sr, hostile_suite());
 	srunner_add_suite(sr, conservation_suite());
 	srunner_add_suite(sr, bad_keys_suite());
+	srunner_add_suite(sr, detail_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

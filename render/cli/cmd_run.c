@@ -22,6 +22,8 @@ struct run_opts {
 	const char	*trace;
 	int		 transcript;
 	int		 narrate;
+	int		 has_detail;
+	enum detail	 detail;	/* --detail: the steps --narrate writes */
 	const char	*lang;
 	int		 has_seed;
 	uint64_t	 seed;
@@ -65,7 +67,12 @@ parse_opts(int argc, char **argv, struct run_opts *o)
 				o->trace = v;
 			else if (strcmp(a, "--lang") == 0)
 				o->lang = v;	/* checked in check_lang() */
-			else if (strcmp(a, "--seed") == 0) {
+			else if (strcmp(a, "--detail") == 0) {
+				if (detail_parse(v, &o->detail) != 0)
+					return usage_error("--detail takes story, "
+					    "messages or packets, not '%s'", v);
+				o->has_detail = 1;
+			} else if (strcmp(a, "--seed") == 0) {
 				char *end;
 				errno = 0;
 				unsigned long long n = strtoull(v, &end, 10);
@@ -97,6 +104,8 @@ parse_opts(int argc, char **argv, struct run_opts *o)
 	}
 	if (o->pcap_link && !o->pcap)
 		return usage_error("%s", "--pcap-link needs --pcap");
+	if (o->has_detail && !o->narrate)
+		return usage_error("%s", "--detail needs --narrate");
 	return 0;
 }
 
@@ -125,9 +134,13 @@ check_lang(const char *code)
 	return NULL;
 }
 
-/* One line a step: the time, then the sentence (SPEC section 1, --narrate). */
+/*
+ * One line a step: the time, then the sentence (SPEC section 1, --narrate);
+ * only the steps of level d (detail.h: packets is every step).
+ */
 static int
-write_narration(const struct sim *s, const struct narr_lang *L)
+write_narration(const struct sim *s, const struct narr_lang *L,
+    enum detail d)
 {
 	const struct trace *tr = sim_trace(s);
 	const struct narr_lang *en = lang_fallback();
@@ -135,6 +148,8 @@ write_narration(const struct sim *s, const struct narr_lang *L)
 	int rc = 0;
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
+		if (!detail_has(tr, i, d))
+			continue;
 		buf_printf(&b, "%10.3f ms  ", (double)trace_get(tr, i)->t / 1e6);
 		narrate(s, L, en, i, &b);
 		buf_putc(&b, '\n');
@@ -189,7 +204,7 @@ write_buf(const char *path, struct buf *b)
 int
 cmd_run(int argc, char **argv)
 {
-	struct run_opts o = { 0 };
+	struct run_opts o = { .detail = DETAIL_PACKETS };
 	int rc = parse_opts(argc, argv, &o);
 
 	if (rc != 0)
@@ -219,7 +234,7 @@ cmd_run(int argc, char **argv)
 	struct buf b = { 0 };
 	rc = 0;
 	if (o.narrate)
-		rc |= write_narration(s, L);
+		rc |= write_narration(s, L, o.detail);
 	if (o.transcript) {
 		export_transcript(s, &b);
 		rc |= write_buf("-", &b);

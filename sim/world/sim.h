@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "decode.h"	/* sim_decode(): a frame's fields, for the inspector */
+#include "detail.h"	/* detail_has(): the steps of a level of detail */
 #include "ports.h"	/* sim_port_proto(): what a port carries */
 #include "scenario.h"
 #include "trace.h"

@@ -1,0 +1,192 @@
+/*
+ * detail.c: which records are steps at which level of detail (detail.h).
+ *
+ * The messages level is a matter of kinds: the application messages and
+ * the changes of state, which the layers record as TR_APP, TR_STATE,
+ * TR_NODE_STATE and TR_LINK_STATE, and TR_TCP_ERROR, a connection that
+ * failed.  Frames, TCP's states and its retransmissions are the packets'
+ * business.  The story level is a subset of the messages level, chosen by
+ * narration key (story_keys below), so the nesting holds by construction.
+ */
+#include "detail.h"
+
+#include <string.h>
+
+static int	story_key(const char *, size_t);
+
+/*
+ * The turning points of the mail's trip, by narration key.  An entry
+ * that ends in '.' or '_' is a family: every key that starts with it.
+ * Every entry must name keys of assets/lang/en.json (tests/test_detail.c).
+ */
+static const char *const story_keys[] = {
+	/* Off and on: a server switched off or on, a cable cut or mended. */
+	"node.",
+	"link.",
+	/* A connection that failed: nothing gets through to that server. */
+	"tcp.error.",
+	/*
+	 * The mail program submits the mail, and each server hands it to
+	 * the next one: the message itself crosses (SMTP DATA, then LMTP).
+	 */
+	"smtp.message",
+	"lmtp.message",
+	/*
+	 * A server accepts the mail and decides where it goes from the
+	 * recipient's domain: its own (local, LMTP), a relay, or the MX
+	 * that DNS names.  (LMTP's 250 and the delivery result "delivered"
+	 * say again what state.mailbox_add says at the same instant.)
+	 */
+	"smtp.queued",
+	"smtp.queued_",
+	/*
+	 * DNS asked and answered: where is my server (A), which server
+	 * takes mail for this domain (MX), and the answers that end the
+	 * search, found or not (NXDOMAIN, no such record, a failure), or
+	 * send it on down from the root (a referral).
+	 */
+	"dns.query.a",
+	"dns.query.mx",
+	"dns.answer.a",
+	"dns.answer.mx",
+	"dns.answer.mx.several",
+	"dns.answer.cname",
+	"dns.referral",
+	"dns.nxdomain",
+	"dns.nodata",
+	"dns.servfail",
+	"dns.refused",
+	"dns.error",
+	/*
+	 * Refused: a server says no to a login, a recipient, a stranger's
+	 * relaying, a message too big or looping, or answers with an error
+	 * code that no key above names.
+	 */
+	"smtp.auth_failed",
+	"smtp.auth_required",
+	"smtp.rcpt_unknown_user",
+	"smtp.relay_denied",
+	"smtp.too_big",
+	"smtp.loop",
+	"smtp.reply.4xx",
+	"smtp.reply.5xx",
+	"lmtp.rcpt_unknown_user",
+	"lmtp.reply.4xx",
+	"lmtp.reply.5xx",
+	/*
+	 * The outcome for a recipient where it is not simply accepted (the
+	 * smtp.queued_* keys said that): stored, bounced, refused, given
+	 * up, rejected before it left; a bounce on its way back; a server
+	 * that waits and tries again.
+	 */
+	"state.delivery.bounced",
+	"state.delivery.refused",
+	"state.delivery.no_domain",
+	"state.delivery.gave_up",
+	"state.delivery.bounce_lost",
+	"state.delivery.rejected",
+	"state.delivery.rejected_",
+	"state.queue_add_bounce",
+	"state.queue_retry",
+	/* Stored in a mailbox, or taken out of it (deleted). */
+	"state.mailbox_",
+	/*
+	 * Fetched: a device logs in or is refused, learns how much mail
+	 * waits for it (none, where another device took it with POP3),
+	 * downloads the mail (client_store), marks it for deletion (POP3
+	 * DELE), or leaves it on the server (kept).
+	 */
+	"pop3.login_failed",
+	"pop3.login_in_use",
+	"pop3.login_ok",
+	"pop3.login_ok.",
+	"imap.login_failed",
+	"imap.exists",
+	"imap.exists.",
+	"state.client_store_",
+	"pop3.dele",
+	"pop3.dele.had_it",
+	"pop3.bye.none_deleted",
+	"imap.logout_ok",
+};
+
+#define NSTORY (sizeof story_keys / sizeof story_keys[0])
+
+static const char *const detail_names[DETAIL_NLEVELS] = {
+	[DETAIL_STORY]		= "story",
+	[DETAIL_MESSAGES]	= "messages",
+	[DETAIL_PACKETS]	= "packets",
+};
+
+/* Is key (len bytes, not NUL-terminated) one of story_keys? */
+static int
+story_key(const char *key, size_t len)
+{
+	for (size_t i = 0; i < NSTORY; i++) {
+		const char *k = story_keys[i];
+		size_t n = strlen(k);
+		int family = k[n - 1] == '.' || k[n - 1] == '_';
+
+		if (family ? len > n && memcmp(key, k, n) == 0 :
+		    len == n && memcmp(key, k, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+detail_has(const struct trace *tr, size_t rec, enum detail d)
+{
+	const struct trace_rec *r = trace_get(tr, rec);
+	struct trace_say y;
+
+	if (d >= DETAIL_PACKETS)
+		return 1;
+	switch (r->kind) {
+	case TR_APP:
+	case TR_STATE:
+	case TR_NODE_STATE:
+	case TR_LINK_STATE:
+	case TR_TCP_ERROR:
+		break;
+	default:
+		return 0;	/* frames, TCP states and retransmissions */
+	}
+	if (d == DETAIL_MESSAGES)
+		return 1;
+	return trace_say_read(tr, r->say, &y) && story_key(y.key, y.key_len);
+}
+
+size_t
+detail_count(const struct trace *tr, enum detail d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < trace_count(tr); i++)
+		n += detail_has(tr, i, d) != 0;
+	return n;
+}
+
+const char *
+detail_name(enum detail d)
+{
+	return d < DETAIL_NLEVELS ? detail_names[d] : "?";
+}
+
+int
+detail_parse(const char *name, enum detail *out)
+{
+	for (int d = 0; d < DETAIL_NLEVELS; d++)
+		if (strcmp(name, detail_names[d]) == 0) {
+			*out = (enum detail)d;
+			return 0;
+		}
+	return -1;
+}
+
+const char *const *
+detail_story_keys(size_t *n)
+{
+	*n = NSTORY;
+	return story_keys;
+}
