@@ -168,6 +168,9 @@ TEST_SRCS += tests/test_decode.c
 # render/window/view.c has no SDL: the tests link it.
 TEST_SRCS += render/window/view.c
 TEST_SRCS += tests/test_narrate.c
+TEST_SRCS += tests/test_indonesian.c
+# render/window/words.c has no SDL either: the Indonesian test reads it.
+TEST_SRCS += render/window/words.c
 TEST_SRCS += tests/test_trace_say.c
 TEST_SRCS += tests/test_mail_say.c
 TEST_SRCS += tests/test_say_net.c

@@ -21,6 +21,7 @@ Suite	*pop3_suite(void);
 Suite	*imap_suite(void);
 Suite	*real_clients_suite(void);
 Suite	*narrate_suite(void);
+Suite	*indonesian_suite(void);
 Suite	*mail_say_suite(void);
 Suite	*say_net_suite(void);
 Suite	*story_suite(void);
@@ -50,6 +51,7 @@ main(void)
 	srunner_add_suite(sr, imap_suite());
 	srunner_add_suite(sr, real_clients_suite());
 	srunner_add_suite(sr, narrate_suite());
+	srunner_add_suite(sr, indonesian_suite());
 	srunner_add_suite(sr, trace_say_suite());
 	srunner_add_suite(sr, mail_say_suite());
 	srunner_add_suite(sr, say_net_suite());

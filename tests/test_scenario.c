@@ -428,7 +428,7 @@ START_TEST(test_default_scenario)
 	ck_assert_str_eq(sc_text_get(&sc->title, "en"),
 	    "How an e-mail travels");
 	ck_assert_str_eq(sc_text_get(&sc->title, "id"),
-	    "Perjalanan sebuah e-mail");
+	    "Perjalanan sebuah surel");
 	ck_assert(sc->description.n == 2);
 
 	int pop3 = 0, imap = 0, send = 0;

@@ -157,7 +157,7 @@ panel_events_summary(struct ui *u, size_t rec, char *buf, size_t n)
 		    retx_kind_name((enum tcp_retx_kind)r->b));
 		break;
 	case TR_TCP_ERROR:
-		snprintf(buf, n, "TCP %s", ui_word(u, W_EV_TCP_ERR));
+		snprintf(buf, n, "%s", ui_word(u, W_EV_TCP_ERR));
 		break;
 	case TR_APP:
 		snprintf(buf, n, "%s", text);

@@ -289,6 +289,8 @@
 	X(K_ST_QUEUE_ADD_BOUNCE,	"state.queue_add_bounce") \
 	X(K_ST_QUEUE_DEL,		"state.queue_del") \
 	X(K_ST_QUEUE_RETRY,		"state.queue_retry") \
+	X(K_ST_QUEUE_RETRY_DNS,		"state.queue_retry.dns") \
+	X(K_ST_QUEUE_RETRY_NO_ANSWER,	"state.queue_retry.no_answer") \
 	X(K_ST_DNS_CACHE_ADD,		"state.dns_cache_add") \
 	X(K_ST_DNS_CACHE_EXPIRE,	"state.dns_cache_expire") \
 	X(K_ST_CLIENT_STORE_POP3,	"state.client_store_pop3") \

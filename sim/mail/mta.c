@@ -413,10 +413,29 @@ run_done(struct sim *s, struct qitem *it)
 
 		if (r->done)
 			continue;
-		say_begin(&y, "state.queue_retry");
+		/*
+		 * Why it waits, said by the key and not by the English of
+		 * last_error: a server's temporary reply (4yz, RFC 5321
+		 * 4.2.1: its own words go in {reply}), DNS that could not
+		 * say where to go (our own 451, no server), or a server that
+		 * could not be reached at all (no reply code).
+		 */
+		const char *e = r->last_error ? r->last_error : "";
+		int code = e[0] >= '1' && e[0] <= '5' && e[1] >= '0' &&
+		    e[1] <= '9' && e[2] >= '0' && e[2] <= '9' ?
+		    (e[0] - '0') * 100 + (e[1] - '0') * 10 + (e[2] - '0') : 0;
+
+		say_begin(&y, code != 0 && r->last_server >= 0 ?
+		    "state.queue_retry" : code != 0 ?
+		    "state.queue_retry.dns" : "state.queue_retry.no_answer");
 		say_str(&y, "to", r->addr);
 		say_num(&y, "seconds", (long long)(wait / SIM_SEC));
-		say_str(&y, "reason", r->last_error ? r->last_error : "");
+		if (code != 0 && r->last_server >= 0) {
+			say_num(&y, "code", code);
+			say_str(&y, "reply", e);
+		} else if (code == 0 && r->last_server >= 0)
+			say_node(&y, "next", r->last_server);
+		say_str(&y, "domain", smtp_addr_domain(r->addr));
 		sim_state_say(s, it->mta->node, ST_QUEUE_RETRY,
 		    (uint32_t)it->mta->nqueue, sim_say(s, &y),
 		    "%s %s retry in %llu s: %s", it->message_id, r->addr,
