@@ -181,7 +181,7 @@ START_TEST(test_lessons_turning_points)
 		{ "scenarios/07-no-such-domain.json", "state.delivery.no_domain" },
 		{ "scenarios/10-server-down.json", "node.off" },
 		{ "scenarios/10-server-down.json", "tcp.error.timeout" },
-		{ "scenarios/10-server-down.json", "state.queue_retry" },
+		{ "scenarios/10-server-down.json", "state.queue_retry.no_answer" },
 		{ "scenarios/11-backup-mx.json", "dns.answer.mx.several" },
 		{ "scenarios/12-open-relay.json", "smtp.relay_denied" },
 		{ "scenarios/13-wrong-password.json", "pop3.login_failed" },

@@ -88,6 +88,7 @@ static const char *const story_keys[] = {
 	"state.delivery.rejected_",
 	"state.queue_add_bounce",
 	"state.queue_retry",
+	"state.queue_retry.",	/* .dns, .no_answer: why it waits */
 	/* Stored in a mailbox, or taken out of it (deleted). */
 	"state.mailbox_",
 	/*
