@@ -926,17 +926,7 @@ dns_describe(const struct dns_msg *m, struct buf *out)
 			buf_puts(out, first ? " " : ", ");
 			first = 0;
 			dns_describe_name(out, m->ns[i].rd.target);
-			for (int k = 0; k < m->nar; k++) {
-				char ip[16];
-
-				if (m->ar[k].type != DNS_T_A ||
-				    !dns_name_eq(m->ar[k].name,
-				    m->ns[i].rd.target))
-					continue;
-				ip_format(m->ar[k].rd.a, ip);
-				buf_printf(out, " (%s)", ip);
-				break;
-			}
+			dns_put_glue(out, m, m->ns[i].rd.target);
 		}
 		return;
 	}
@@ -945,4 +935,18 @@ dns_describe(const struct dns_msg *m, struct buf *out)
 	buf_putc(out, ' ');
 	dns_describe_type(out, m->qtype);
 	buf_puts(out, " (no record of that type)");
+}
+
+void
+dns_put_glue(struct buf *out, const struct dns_msg *m, const char *name)
+{
+	for (int k = 0; k < m->nar; k++) {
+		char ip[16];
+
+		if (m->ar[k].type != DNS_T_A || !dns_name_eq(m->ar[k].name, name))
+			continue;
+		ip_format(m->ar[k].rd.a, ip);
+		buf_printf(out, " (%s)", ip);
+		return;
+	}
 }

@@ -151,6 +151,12 @@ void	 dns_rr_data_str(const struct dns_rr *rr, struct buf *out);
 
 /* Names compare without regard to ASCII case (RFC 4343). */
 int	 dns_name_eq(const char *a, const char *b);
+/*
+ * Append " (ADDRESS)" to out where m's additional section holds an A
+ * record for name (a referral's glue, RFC 1034 4.2.1); nothing where not.
+ */
+void	 dns_put_glue(struct buf *out, const struct dns_msg *m,
+	    const char *name);
 /* Whether name is zone or below it ("" is above everything). */
 int	 dns_name_under(const char *name, const char *zone);
 /* The parent of name ("a.b" -> "b", "b" -> ""); name itself when it is the root. */

@@ -408,17 +408,7 @@ dns_srv_say(struct say *y, const struct dns_msg *m, const struct buf *words)
 				continue;
 			buf_printf(&v, "%s%s", v.len ? ", " : "",
 			    m->ns[i].rd.target[0] ? m->ns[i].rd.target : ".");
-			for (int k = 0; k < m->nar; k++) {
-				char ip[16];
-
-				if (m->ar[k].type != DNS_T_A ||
-				    !dns_name_eq(m->ar[k].name,
-				    m->ns[i].rd.target))
-					continue;
-				ip_format(m->ar[k].rd.a, ip);
-				buf_printf(&v, " (%s)", ip);
-				break;
-			}
+			dns_put_glue(&v, m, m->ns[i].rd.target);
 		}
 		say_strn(y, "value", (const char *)v.data, v.len);
 		buf_free(&v);
