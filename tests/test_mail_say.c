@@ -469,6 +469,67 @@ START_TEST(test_lmtp_session_states_in_rfc_order)
 }
 END_TEST
 
+/* The value of argument name of record i's narration, as a number (-1: none). */
+static long long
+say_num_arg(const struct test_run *r, size_t i, const char *name)
+{
+	const struct trace *tr = sim_trace(r->sim);
+	struct trace_say y;
+
+	if (!trace_say_read(tr, trace_get(tr, i)->say, &y))
+		return -1;
+	for (int k = 0; k < y.nargs; k++)
+		if (y.arg[k].name_len == strlen(name) &&
+		    memcmp(y.arg[k].name, name, y.arg[k].name_len) == 0)
+			return strtoll(y.arg[k].value, NULL, 10);
+	return -1;
+}
+
+/*
+ * "TCP cuts it into many small packets" was said of a message that fits
+ * in one segment (lesson 03).  Now the client says one packet only where
+ * the message with its final "." is no larger than the connection's MSS,
+ * and otherwise how many segments at least; the frames agree.
+ */
+START_TEST(test_message_packets_are_counted)
+{
+	struct narr_lang *en = test_load_lang("assets/lang/en.json");
+	struct narr_lang *id = test_load_lang("assets/lang/id.json");
+	struct test_run r = test_run_file("scenarios/03-same-domain.json");
+	size_t i = find_key(&r, "smtp.message.one_packet", 0);
+	char *e, *d;
+
+	ck_assert_uint_lt(i, trace_count(sim_trace(r.sim)));
+	for (size_t k = 0; k < trace_count(sim_trace(r.sim)); k++)
+		ck_assert_str_ne(narrate_key(r.sim, k), "smtp.message");
+	ck_assert_int_le(say_num_arg(&r, i, "len") + 3, say_num_arg(&r, i, "mss"));
+	e = sentence(&r, en, i);
+	d = sentence(&r, id, i);
+	ck_assert_msg(strstr(e, "small enough to travel in one TCP packet (at most 536 bytes)") != NULL, "%s", e);
+	ck_assert_msg(strstr(e, "many small packets") == NULL, "%s", e);
+	ck_assert_msg(strstr(d, "cukup kecil untuk dibawa satu paket TCP") != NULL, "%s", d);
+	free(e);
+	free(d);
+	test_run_free(&r);
+
+	/* The default story's first message: 28053 bytes, MSS 536. */
+	r = test_run_file("scenarios/default.json");
+	i = find_key(&r, "smtp.message", 0);
+	ck_assert_int_eq(say_num_arg(&r, i, "len"), 28053);
+	ck_assert_int_eq(say_num_arg(&r, i, "mss"), 536);
+	ck_assert_int_ge(say_num_arg(&r, i, "segments") * 536,
+	    say_num_arg(&r, i, "len"));
+	ck_assert_int_lt((say_num_arg(&r, i, "segments") - 1) * 536,
+	    say_num_arg(&r, i, "len") + 3);
+	e = sentence(&r, en, i);
+	ck_assert_msg(strstr(e, "at most 536 bytes, so TCP cuts it into at least 53 packets") != NULL, "%s", e);
+	free(e);
+	test_run_free(&r);
+	narr_lang_free(en);
+	narr_lang_free(id);
+}
+END_TEST
+
 Suite *
 mail_say_suite(void)
 {
@@ -482,6 +543,7 @@ mail_say_suite(void)
 	tcase_add_test(tc, test_refusal_and_bounce_by_who_did_them);
 	tcase_add_test(tc, test_smtp_session_states_in_rfc_order);
 	tcase_add_test(tc, test_lmtp_session_states_in_rfc_order);
+	tcase_add_test(tc, test_message_packets_are_counted);
 	suite_add_tcase(s, tc);
 	return s;
 }

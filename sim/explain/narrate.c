@@ -107,6 +107,7 @@
 	X(K_SMTP_DATA,			"smtp.data") \
 	X(K_SMTP_DATA_GO,		"smtp.data_go_ahead") \
 	X(K_SMTP_MESSAGE,		"smtp.message") \
+	X(K_SMTP_MESSAGE_ONE_PACKET,	"smtp.message.one_packet") \
 	X(K_SMTP_QUEUED,		"smtp.queued") \
 	X(K_SMTP_QUEUED_LOCAL,		"smtp.queued_local") \
 	X(K_SMTP_QUEUED_LMTP,		"smtp.queued_lmtp") \
@@ -132,6 +133,7 @@
 	X(K_LMTP_DATA,			"lmtp.data") \
 	X(K_LMTP_DATA_GO,		"lmtp.data_go_ahead") \
 	X(K_LMTP_MESSAGE,		"lmtp.message") \
+	X(K_LMTP_MESSAGE_ONE_PACKET,	"lmtp.message.one_packet") \
 	X(K_LMTP_DELIVERED,		"lmtp.delivered") \
 	X(K_LMTP_QUIT,			"lmtp.quit") \
 	X(K_LMTP_BYE,			"lmtp.bye") \
@@ -328,7 +330,8 @@ static const char *const narr_key_str[K_N] = { NARR_KEYS(NARR_STR) };
 	X(PH_SUBJECT, "subject") X(PH_PORT, "port") X(PH_STATE, "state") \
 	X(PH_SRC, "src") X(PH_DST, "dst") X(PH_FLAGS, "flags") \
 	X(PH_SECONDS, "seconds") X(PH_UID, "uid") \
-	X(PH_NEXT, "next") X(PH_BY, "by")
+	X(PH_NEXT, "next") X(PH_BY, "by") X(PH_MSS, "mss") \
+	X(PH_SEGMENTS, "segments")
 
 enum narr_ph { NARR_PHS(NARR_ENUM) PH_N };
 static const char *const narr_ph_str[PH_N] = { NARR_PHS(NARR_STR) };

@@ -276,9 +276,22 @@ oc_enter_state(struct smtp_out *o, enum oc_state st)
 		char *text = xasprintf("C: (the message: %zu bytes in %zu lines, "
 		    "ending with a line holding only \".\")", o->data.len,
 		    lines - 1);
-		say_begin(&y, OK_KEY(o, "message"));
+		/*
+		 * Whether TCP must cut it (RFC 9293 3.7.1: no segment carries
+		 * more than the MSS): the narration says so only where true.
+		 */
+		uint32_t mss = o->m.c ? tcp_conn_mss(o->m.c) : 0;
+
+		if (mss > 0 && b.len <= mss)
+			say_begin(&y, OK_KEY(o, "message.one_packet"));
+		else
+			say_begin(&y, OK_KEY(o, "message"));
 		say_num(&y, "len", (long long)o->data.len);
 		say_num(&y, "count", (long long)(lines - 1));
+		if (mss > 0) {
+			say_num(&y, "mss", mss);
+			say_num(&y, "segments", (long long)((b.len + mss - 1) / mss));
+		}
 		msess_send(&o->m, b.data, b.len, text, strlen(text),
 		    sim_say(o->m.s, &y));
 		free(text);

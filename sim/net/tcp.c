@@ -696,6 +696,12 @@ tcp_conn_unsent(const struct tcp_conn *c)
 	return c->sb.len - c->sb_head;
 }
 
+uint32_t
+tcp_conn_mss(const struct tcp_conn *c)
+{
+	return c->mss;
+}
+
 /* ---- timers firing ------------------------------------------------ */
 
 static void
