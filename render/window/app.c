@@ -18,6 +18,7 @@ app_init(struct app *a, struct view *v, int nlangs)
 	a->view = v;
 	a->nsteps = view_steps(v);
 	a->speed = APP_SPEED_1X;
+	a->level = DETAIL_PACKETS;
 	a->sel_node = -1;
 	a->sel_field = -1;
 	a->nlangs = nlangs > 0 ? nlangs : 1;

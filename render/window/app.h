@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "detail.h"
 #include "view.h"
 
 enum app_cmd {
@@ -74,6 +75,7 @@ struct app {
 	int		 playing;
 	int		 speed;		/* index into app_speeds[] */
 	double		 dwell;		/* wall seconds left to wait in an idle gap */
+	enum detail	 level;		/* level of detail: what a step on and the event list show (detail.h) */
 
 	enum app_center	 center;
 	enum app_right	 right;
