@@ -142,6 +142,7 @@ WTEST_SRCS += tests/window_main.c
 WTEST_SRCS += tests/test_window.c
 WTEST_SRCS += tests/test_window_input.c
 WTEST_SRCS += tests/test_window_quiz.c
+WTEST_SRCS += tests/test_window_levels.c
 WTEST_SRCS += tests/window_helpers.c
 WBENCH_SRCS += tests/bench_window.c
 WBENCH_SRCS += tests/window_helpers.c

@@ -83,7 +83,7 @@ slurp(const char *path, size_t *len)
 /* --screenshot: the same bytes on every run, with no display. */
 START_TEST(test_screenshot_same_bytes)
 {
-	struct ui_options o = { "en", 1, 0, 0 };
+	struct ui_options o = { "en", 1, 0, 0, DETAIL_STORY };
 	size_t la, lb;
 
 	ck_assert_int_eq(window_screenshot(cli_load(NULL), &o, 1280, 720, 40,
@@ -132,6 +132,10 @@ START_TEST(test_back_equals_straight)
 
 	ck_assert_int_eq(wh_open(&a, NULL, 1280, 720, "en"), 0);
 	ck_assert_int_eq(wh_open(&b, NULL, 1280, 720, "en"), 0);
+	/* One event a step: the packets level. */
+	struct app_command lv = { CMD_LEVEL, DETAIL_PACKETS, 0 };
+	app_do(&a.u->app, &lv);
+	app_do(&b.u->app, &lv);
 	size_t n = a.u->app.nsteps - 1;
 	/* M in the middle of the relay's DATA, N well after the next chapter. */
 	size_t m = (size_t)wh_resolve(a.u, "text:(the_message:#2");
@@ -259,7 +263,7 @@ END_TEST
 START_TEST(test_missing_font)
 {
 	char err[512] = "";
-	struct ui_options o = { "en", 1, 0, 0 };
+	struct ui_options o = { "en", 1, 0, 0, DETAIL_STORY };
 
 	setenv("SUREL_FONT", "/no/such/font.ttf", 1);
 	SDL_Surface *sf = SDL_CreateRGBSurfaceWithFormat(0, 640, 360, 32,
@@ -303,6 +307,9 @@ START_TEST(test_bad_input)
 		"view no/such/file.json",
 		"view tests/bad/syntax_bare_word.json --screenshot build/x.png",
 		"a.json b.json",
+		"view scenarios/default.json --detail bogus",
+		"--detail",				/* no value */
+		"--screenshot build/x.png --detail story-ish",
 	};
 	char cmd[512];
 
@@ -341,7 +348,7 @@ START_TEST(test_xvfb_smoke)
 	    "rm -f build/xvfb-state.txt build/xvfb-smoke.png\n"
 	    "SDL_VIDEODRIVER=x11 SDL_RENDER_DRIVER=software "
 	    "ASAN_OPTIONS=detect_leaks=0 SUREL_STATE_OUT=build/xvfb-state.txt "
-	    "%s --lang en & pid=$!\n"
+	    "%s --lang en --detail packets & pid=$!\n"
 	    "wid=$(timeout 20 xdotool search --sync --name '^surel' | head -1)\n"
 	    "xdotool windowfocus --sync \"$wid\" 2>/dev/null || true\n"
 	    "sleep 1\n"

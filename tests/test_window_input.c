@@ -18,6 +18,8 @@ setup(void)
 {
 	ck_assert_int_eq(SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS), 0);
 	ck_assert_int_eq(wh_open(&w, NULL, 1280, 720, "en"), 0);
+	/* These tests count single events: the packets level (test_window_levels.c has the others). */
+	w.u->app.level = DETAIL_PACKETS;
 	wh_draw(&w);
 }
 
@@ -114,23 +116,47 @@ START_TEST(test_right_left_one_step)
 }
 END_TEST
 
+/* Is step s the start of a chapter, or a change of state (where Shift stops first)? */
+static int
+chapter_or_state(size_t s, const struct view_chapter *ch, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (ch[i].step == s)
+			return 1;
+	return view_step_is_state(w.u->view, s);
+}
+
 START_TEST(test_shift_right_next_chapter)
 {
 	const struct view_chapter *ch;
 	int n = view_chapters(w.u->view, &ch);
 
 	ck_assert_int_ge(n, 3);
-	size_t want = ch[0].step > 0 ? ch[0].step : ch[1].step;
+	size_t first = ch[0].step > 0 ? ch[0].step : ch[1].step;
+	size_t st = view_next_state(w.u->view, 0, 1);
+	size_t want = st > 0 && st < first ? st : first;
 	key(SDLK_RIGHT, KMOD_LSHIFT);
 	ck_assert_uint_eq(w.u->app.step, want);
 	key(SDLK_RIGHT, KMOD_LSHIFT);
 	ck_assert_uint_gt(w.u->app.step, want);
-	int found = 0;
-	for (int i = 0; i < n; i++)
-		found |= ch[i].step == w.u->app.step;
-	ck_assert_msg(found, "step %zu starts no chapter", w.u->app.step);
+	ck_assert_msg(chapter_or_state(w.u->app.step, ch, n), "step %zu starts "
+	    "no chapter and changes no state", w.u->app.step);
 	key(SDLK_LEFT, KMOD_LSHIFT);
 	ck_assert_uint_eq(w.u->app.step, want);
+	/* Further on, every move lands on a chapter or a change of state. */
+	for (int i = 0; i < 40; i++) {
+		size_t was = w.u->app.step;
+		key(SDLK_RIGHT, KMOD_LSHIFT);
+		if (w.u->app.quiz >= 0) {
+			/* A checkpoint on the way stops it: skip the question. */
+			key(SDLK_ESCAPE, 0);
+			continue;
+		}
+		if (w.u->app.step == was)
+			break;
+		ck_assert_msg(chapter_or_state(w.u->app.step, ch, n), "step %zu",
+		    w.u->app.step);
+	}
 }
 END_TEST
 

@@ -34,6 +34,8 @@ setup(void)
 	ck_assert_int_eq(wh_open(&w, LESSON, 1280, 720, "en"), 0);
 	ck_assert_int_eq(w.u->app.ncps, 2);
 	ck_assert_uint_gt(w.u->cp_steps[0], 0);
+	/* These tests count single events (test_window_levels.c: the story level). */
+	w.u->app.level = DETAIL_PACKETS;
 	wh_draw(&w);
 }
 

@@ -18,7 +18,7 @@ app_init(struct app *a, struct view *v, int nlangs)
 	a->view = v;
 	a->nsteps = view_steps(v);
 	a->speed = APP_SPEED_1X;
-	a->level = DETAIL_PACKETS;
+	a->level = DETAIL_STORY;	/* a class starts with the story */
 	a->sel_node = -1;
 	a->sel_field = -1;
 	a->nlangs = nlangs > 0 ? nlangs : 1;
@@ -169,22 +169,67 @@ app_seek(struct app *a, size_t step)
 	a->step = step;
 	a->t = view_step_time(a->view, step);
 	a->dwell = 0;
+	a->hold = 0;
 	view_seek(a->view, step);
 	a->dirty = 1;
 }
 
-/* Step n steps away (n may be negative), pausing. */
+/* Step n steps of the current level away (n may be negative), pausing. */
 static void
 app_step_by(struct app *a, long n)
 {
 	size_t s = a->step;
+	int dir = n < 0 ? -1 : 1;
 
 	a->playing = 0;
-	if (n < 0) {
-		app_seek(a, (size_t)-n > s ? 0 : s - (size_t)-n);
+	for (long k = n < 0 ? -n : n; k > 0; k--)
+		s = view_next_level(a->view, a->level, s, dir);
+	if (dir < 0) {
+		app_seek(a, s);
 		return;
 	}
-	app_forward(a, s + (size_t)n);
+	app_forward(a, s);
+}
+
+/*
+ * A jump from the current step to `to` (a message or a chapter away, in
+ * direction dir) that would pass a change of state stops there instead:
+ * the mail arriving in a mailbox, a server going off, are what the
+ * lesson is about (issue 11: lesson 03 jumped over "new mail in the
+ * mailbox").  Where there is no message or chapter left that way, the
+ * next change of state is still a step worth stopping at.
+ */
+static size_t
+app_no_skip(const struct app *a, size_t to, int dir)
+{
+	size_t from = a->step;
+	size_t st = view_next_state(a->view, from, dir);
+
+	if (dir > 0 && st > from && (to <= from || st < to))
+		return st;
+	if (dir < 0 && st < from && (to >= from || st > to))
+		return st;
+	return to;
+}
+
+/* A message or a chapter on (dir > 0) or back, to `to`, pausing. */
+static void
+app_jump(struct app *a, size_t to, int dir)
+{
+	a->playing = 0;
+	to = app_no_skip(a, to, dir);
+	if (dir > 0)
+		app_forward(a, to);
+	else
+		app_seek(a, to);
+}
+
+double
+app_hold_seconds(const struct app *a, size_t step)
+{
+	size_t n = a->say_len ? a->say_len(a->say_ctx, step) : 0;
+
+	return APP_HOLD_BASE + APP_HOLD_CHAR * (double)n;
 }
 
 void
@@ -213,18 +258,19 @@ app_do(struct app *a, const struct app_command *c)
 		app_step_by(a, c->arg);
 		break;
 	case CMD_MESSAGE:
-		a->playing = 0;
-		if (c->arg > 0)
-			app_forward(a, view_next_app(a->view, a->step, 1));
-		else
-			app_seek(a, view_next_app(a->view, a->step, -1));
+		app_jump(a, view_next_app(a->view, a->step, c->arg > 0 ? 1 : -1),
+		    c->arg > 0 ? 1 : -1);
 		break;
 	case CMD_CHAPTER:
-		a->playing = 0;
-		if (c->arg > 0)
-			app_forward(a, view_next_chapter(a->view, a->step, 1));
-		else
-			app_seek(a, view_next_chapter(a->view, a->step, -1));
+		app_jump(a, view_next_chapter(a->view, a->step,
+		    c->arg > 0 ? 1 : -1), c->arg > 0 ? 1 : -1);
+		break;
+	case CMD_LEVEL:
+		if (c->arg >= 0 && c->arg < DETAIL_NLEVELS)
+			a->level = (enum detail)c->arg;
+		else if (c->arg < 0)
+			a->level = (enum detail)((a->level + 1) % DETAIL_NLEVELS);
+		a->hold = 0;		/* a playing hold starts again at the new level */
 		break;
 	case CMD_SPEED:
 		a->speed += c->arg > 0 ? 1 : -1;
@@ -299,7 +345,72 @@ app_do(struct app *a, const struct app_command *c)
 }
 
 /*
- * Playing: the clock runs at the speed's rate; where nothing is on the
+ * Playing at story or messages: the sentence of the level step at or
+ * before the current one stays while the records up to the next level
+ * step play through, their simulated time compressed into the hold, and
+ * the hold ends exactly on that next level step.  A checkpoint on the
+ * way stops playback as at packets; continuing goes on with the same
+ * hold.
+ */
+static int
+app_advance_hold(struct app *a, double wall)
+{
+	size_t old = a->step, s;
+
+	if (a->hold <= 0) {
+		size_t to = view_next_level(a->view, a->level, a->step, 1);
+
+		if (to <= a->step)
+			to = a->nsteps - 1;	/* no level step on: play to the end */
+		a->hold = app_hold_seconds(a, view_level_at(a->view, a->level,
+		    a->step));
+		a->held = 0;
+		a->hold_t0 = a->t;
+		a->hold_t1 = view_step_time(a->view, to);
+		if (a->hold_t1 < a->hold_t0)
+			a->hold_t1 = a->hold_t0;
+		a->hold_to = to;
+	}
+	a->held += wall * app_speeds[a->speed] / a->hold;
+	if (a->held >= 1) {
+		s = a->hold_to;
+		a->t = a->hold_t1;
+		a->hold = 0;
+	} else {
+		a->t = a->hold_t0 + (uint64_t)((double)(a->hold_t1 -
+		    a->hold_t0) * a->held);
+		/* The records on the way, but never the level step itself early. */
+		s = a->step;
+		while (s + 1 < a->hold_to &&
+		    view_step_time(a->view, s + 1) <= a->t)
+			s++;
+	}
+	int cp = app_crossed(a, a->step, s);
+	if (cp >= 0) {
+		/* A question on the way: stop at its step and ask. */
+		s = a->cp_step[cp];
+		a->t = view_step_time(a->view, s);
+		if (s >= a->hold_to)
+			a->hold = 0;
+		a->step = s;
+		view_seek(a->view, s);
+		app_quiz_open(a, cp, 1);
+		a->dirty = 1;
+		return 1;
+	}
+	if (s != a->step) {
+		a->step = s;
+		view_seek(a->view, s);
+	}
+	if (a->step + 1 >= a->nsteps)
+		a->playing = 0;
+	a->dirty = 1;
+	return a->step != old;
+}
+
+/*
+ * Playing: at story and messages, app_advance_hold().  At packets the
+ * clock runs at the speed's rate; where nothing is on the
  * wire (a server thinking, a person waiting 20 s before checking mail)
  * the picture holds still for a moment and then jumps to the next step,
  * so a class never watches an empty screen.
@@ -316,6 +427,8 @@ app_advance(struct app *a, double wall)
 		a->playing = 0;
 		return 0;
 	}
+	if (a->level < DETAIL_PACKETS)
+		return app_advance_hold(a, wall);
 	uint64_t next = view_step_time(a->view, a->step + 1);
 	uint64_t dt = (uint64_t)(wall * APP_BASE_RATE * app_speeds[a->speed] *
 	    1e9);

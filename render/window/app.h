@@ -7,6 +7,14 @@
  * picture is drawn at a playback time t in simulated nanoseconds, which
  * is the current step's time when paused and runs between steps while
  * playing.  Wall time only decides how far t moves (app_advance()).
+ *
+ * Levels of detail (detail.h, issue 11): a step on or back (Right/Left)
+ * goes to the next or previous step of the current level; a message or a
+ * chapter on or back keeps its meaning but never passes a change of
+ * state (view_next_state()): it stops there first.  Playing at the story
+ * and messages levels holds each level step for as long as its sentence
+ * takes to read (app_hold_seconds()) and plays the records up to the next
+ * level step within that hold; at packets it plays simulated time.
  */
 #ifndef SUREL_APP_H
 #define SUREL_APP_H
@@ -41,6 +49,7 @@ enum app_cmd {
 	CMD_ANSWER,		/* arg: the choice, from 0, of the open question */
 	CMD_CONTINUE,		/* close the answered question; play on if it stopped playback */
 	CMD_SKIP,		/* close the open question unanswered */
+	CMD_LEVEL,		/* arg: the level of detail (detail.h), or -1 for the next */
 };
 
 struct app_command {
@@ -76,6 +85,21 @@ struct app {
 	int		 speed;		/* index into app_speeds[] */
 	double		 dwell;		/* wall seconds left to wait in an idle gap */
 	enum detail	 level;		/* level of detail: what a step on and the event list show (detail.h) */
+
+	/*
+	 * The hold of a level step while playing at story or messages: it
+	 * lasts hold wall seconds at x1 (held is the part gone, 0..1), and
+	 * playback time runs from hold_t0 to hold_t1 within it, after which
+	 * the step is hold_to.  hold 0: none yet (the next app_advance()
+	 * starts one from where playback is).
+	 */
+	double		 hold;
+	double		 held;
+	uint64_t	 hold_t0, hold_t1;
+	size_t		 hold_to;
+	/* The length, in characters, of the sentence the narration shows for a step (NULL: none known). */
+	size_t		(*say_len)(void *ctx, size_t step);
+	void		*say_ctx;
 
 	enum app_center	 center;
 	enum app_right	 right;
@@ -118,12 +142,26 @@ extern const double app_speeds[APP_NSPEEDS];
 #define APP_SPEED_1X		3
 #define APP_BASE_RATE		0.05	/* simulated seconds per wall second at 1x */
 
+/*
+ * How long a level step is held at x1, in wall seconds: a base for the
+ * eye to find the sentence and glance at the picture, then a time per
+ * character.  A teacher reading aloud to a class says about 140 words a
+ * minute, some 14 characters a second with the spaces, in English and
+ * in Indonesian alike (its words are longer, not slower to say): 0.07 s
+ * a character.  A sentence of 150 characters stays 12.5 s; + and -
+ * change it (the speed divides the hold).
+ */
+#define APP_HOLD_BASE		2.0
+#define APP_HOLD_CHAR		0.07
+
 void	 app_init(struct app *a, struct view *v, int nlangs);
 void	 app_do(struct app *a, const struct app_command *c);
 /* Move playback on by wall seconds while playing; returns 1 when the step changed. */
 int	 app_advance(struct app *a, double wall);
 /* Go to a step, paused or not, time at the step. */
 void	 app_seek(struct app *a, size_t step);
+/* Seconds at x1 to hold the sentence of a step (0: the start, nothing to read); the speed divides it. */
+double	 app_hold_seconds(const struct app *a, size_t step);
 /* The checkpoints and their steps (both borrowed, n entries). */
 void	 app_set_checkpoints(struct app *a, const struct sc_checkpoint *cps,
 	    const size_t *steps, int n);

@@ -3,8 +3,11 @@
  * commands (app.h); what a click means depends on where it lands in the
  * layout.  The tests push events with SDL_PushEvent and feed them here.
  *
- * Keys: Space play/pause; Right/Left one step; Ctrl+Right/Left one
- * application message; Shift+Right/Left one chapter; +/- speed; Home/End;
+ * Keys: Space play/pause; Right/Left one step of the level of detail;
+ * Ctrl+Right/Left one application message; Shift+Right/Left one chapter
+ * (both stop at a change of state on the way: app.h); V the next level
+ * of detail (story, messages, packets; a click on the timeline's level
+ * control chooses one); +/- speed; Home/End;
  * L language; Tab picture/sequence; F (or F11) full screen; D dark theme;
  * Up/Down a field of the inspector; Esc leaves full screen, else quits;
  * Q quits.
@@ -79,6 +82,8 @@ input_key(struct ui *u, const SDL_KeyboardEvent *k)
 		return input_do(u, CMD_END, 0, 0);
 	case SDLK_l:
 		return input_do(u, CMD_LANG, 0, 0);
+	case SDLK_v:
+		return input_do(u, CMD_LEVEL, -1, 0);
 	case SDLK_TAB:
 		return input_do(u, CMD_TAB, 0, 0);
 	case SDLK_f:
@@ -119,6 +124,8 @@ input_click(struct ui *u, int x, int y)
 			return input_do(u, CMD_ANSWER, i, 0);
 		return 0;
 	}
+	if ((i = timeline_level_hit(u, x, y)) >= 0)
+		return input_do(u, CMD_LEVEL, i, 0);
 	if (timeline_hit(u, x, y)) {
 		u->dragging = 1;
 		u->app.playing = 0;

@@ -105,7 +105,9 @@ panel_narration_draw(struct ui *u)
 	    L->narration.x + layout_px(L, 10), L->narration.y + layout_px(L, 4),
 	    head);
 	narration_box(u, &box, &px, &max_lines);
-	ui_narration(u, u->app.step, u->app.lang, buf, sizeof buf);
+	/* At story and messages: the level's last step, while the records after it play. */
+	ui_narration(u, view_level_at(u->view, u->app.level, u->app.step),
+	    u->app.lang, buf, sizeof buf);
 	narration_font(u, &box, buf, &px, &lines, &max_lines);
 	text_wrap(u->text, FACE_SANS, px, th->text, box.x, box.y, box.w,
 	    max_lines, TEXT_DRAW, buf);

@@ -1,6 +1,7 @@
 /*
  * timeline.c: the bar at the bottom: play state and speed on the left,
- * the track of every step with the chapters marked and named, the
+ * the level of detail (a control of three parts, a click chooses), the
+ * track of every step with the chapters marked and named, the
  * current step as a knob, and a "?" at each checkpoint's step (where
  * playback stops to ask a question); a click or a drag anywhere on the
  * track jumps.
@@ -12,16 +13,103 @@
 #include <math.h>
 #include <stdio.h>
 
-/* The track: where steps are laid out. */
+static const enum word tl_level_words[DETAIL_NLEVELS] = {
+	[DETAIL_STORY] = W_LEVEL_STORY,
+	[DETAIL_MESSAGES] = W_LEVEL_MESSAGES,
+	[DETAIL_PACKETS] = W_LEVEL_PACKETS,
+};
+
+/*
+ * The level control (detail.h): three labelled parts side by side, just
+ * right of the play state and the speed (their widest words in the
+ * language), centred in the bar's height; returns its right edge.
+ */
+static int
+tl_levels(struct ui *u, SDL_Rect part[DETAIL_NLEVELS])
+{
+	const struct layout *L = &u->lay;
+	int px = L->font_small, pad = layout_px(L, 10), in = layout_px(L, 8);
+	int lh = text_line_height(u->text, FACE_BOLD, px);
+	char sb[96];
+
+	snprintf(sb, sizeof sb, "%s ×1/8", ui_word(u, W_SPEED));
+	int w = text_width(u->text, FACE_SANS, px, sb);
+	for (int i = 0; i < 2; i++) {
+		int ww = text_width(u->text, FACE_BOLD, px,
+		    ui_word(u, i ? W_PLAYING : W_PAUSED));
+		if (ww > w)
+			w = ww;
+	}
+	/* The play symbol (2 x 11), the words, as timeline_draw() places them. */
+	int x = L->timeline.x + pad + 2 * layout_px(L, 11) + pad + w + pad;
+	int h = lh + layout_px(L, 8);
+	int y = L->timeline.y + (L->timeline.h - h) / 2;
+	for (int d = 0; d < DETAIL_NLEVELS; d++) {
+		int tw = text_width(u->text, FACE_BOLD, px,
+		    ui_word(u, tl_level_words[d]));
+		part[d] = (SDL_Rect){ x, y, tw + 2 * in, h };
+		x += part[d].w;
+	}
+	return x;
+}
+
+/* The track: where steps are laid out, right of the level control. */
 static SDL_Rect
 tl_track(struct ui *u)
 {
 	const struct layout *L = &u->lay;
-	int left = layout_px(L, 150), right = layout_px(L, 20);
+	SDL_Rect part[DETAIL_NLEVELS];
+	int left = tl_levels(u, part) + layout_px(L, 20) - L->timeline.x;
+	int right = layout_px(L, 20);
 	SDL_Rect r = { L->timeline.x + left, L->timeline.y, L->timeline.w -
 	    left - right, L->timeline.h };
 
 	return r;
+}
+
+int
+timeline_level_hit(struct ui *u, int x, int y)
+{
+	SDL_Rect part[DETAIL_NLEVELS];
+
+	tl_levels(u, part);
+	for (int d = 0; d < DETAIL_NLEVELS; d++)
+		if (x >= part[d].x && x < part[d].x + part[d].w &&
+		    y >= part[d].y && y < part[d].y + part[d].h)
+			return d;
+	return -1;
+}
+
+/* The level control: the current level on a dark part, the others on the track's grey. */
+static void
+tl_levels_draw(struct ui *u)
+{
+	const struct layout *L = &u->lay;
+	const struct theme *th = u->th;
+	SDL_Rect part[DETAIL_NLEVELS];
+	int px = L->font_small;
+	int lh = text_line_height(u->text, FACE_BOLD, px);
+
+	int right = tl_levels(u, part);
+	SDL_Rect all = { part[0].x, part[0].y, right - part[0].x, part[0].h };
+	draw_round(u->r, all, all.h / 4, th->track);
+	for (int d = 0; d < DETAIL_NLEVELS; d++) {
+		const char *name = ui_word(u, tl_level_words[d]);
+		int cx = part[d].x + part[d].w / 2, ty = part[d].y +
+		    (part[d].h - lh) / 2;
+		if ((int)u->app.level == d) {
+			draw_round(u->r, part[d], part[d].h / 4, th->badge);
+			text_draw_center(u->text, FACE_BOLD, px, th->badge_text,
+			    cx, ty, name);
+		} else
+			text_draw_center(u->text, FACE_SANS, px, th->text, cx,
+			    ty, name);
+		/* A thin line between two parts that are not current. */
+		if (d > 0 && (int)u->app.level != d &&
+		    (int)u->app.level != d - 1)
+			draw_fill(u->r, (SDL_Rect){ part[d].x, part[d].y +
+			    part[d].h / 4, 1, part[d].h / 2 }, th->dim);
+	}
 }
 
 static int
@@ -91,6 +179,7 @@ timeline_draw(struct ui *u)
 	char sb[96];
 	snprintf(sb, sizeof sb, "%s %s", ui_word(u, W_SPEED), buf);
 	text_draw(u->text, FACE_SANS, px, th->dim, tx, cy, sb);
+	tl_levels_draw(u);
 
 	/* The track, the part played, the chapters, the knob. */
 	int ty = bar.y + bar.h - layout_px(L, 16), th_h = layout_px(L, 8);

@@ -32,6 +32,7 @@ struct ui_options {
 	double		 scale;		/* --scale, 1 by default */
 	int		 fullscreen;
 	int		 dark;
+	enum detail	 level;		/* --detail; 0 is DETAIL_STORY, the window's default */
 };
 
 /* A packet where the picture draws it, for drawing and for clicks. */
@@ -185,6 +186,8 @@ void	 panel_node_free(struct ui *u);
 
 /* timeline.c */
 void	 timeline_draw(struct ui *u);
+/* The level of detail (detail.h) whose part of the level control is at x, y, or -1. */
+int	 timeline_level_hit(struct ui *u, int x, int y);
 /* The step under x on the timeline's track. */
 size_t	 timeline_step_at(struct ui *u, int x);
 int	 timeline_hit(struct ui *u, int x, int y);

@@ -20,6 +20,11 @@
  *
  * Chapters (the timeline's marks) are inferred from the application
  * messages; see view_chapters_build().
+ *
+ * Levels of detail (detail.h): the records that are steps at the story
+ * and messages levels, and the changes of state, are kept as ascending
+ * lists like the application messages, so that a step on at any level
+ * is a binary search (O(log n)) however long the trace.
  */
 #include "view.h"
 
@@ -74,6 +79,11 @@ struct view {
 
 	uint32_t		*apps;		/* records that are TR_APP, ascending */
 	size_t			 napps;
+	/* Records that are steps at the story and messages levels, ascending. */
+	uint32_t		*lv[DETAIL_PACKETS];
+	size_t			 nlv[DETAIL_PACKETS];
+	uint32_t		*states;	/* changes of state (view_is_state), ascending */
+	size_t			 nstates;
 
 	struct view_chapter	*ch;
 	int			 nch;
@@ -95,6 +105,7 @@ static const char *view_label(const struct view *, const uint8_t *, uint32_t,
 		    enum app_proto *);
 static void	 view_chapters_build(struct view *);
 static size_t	 view_next_in(const uint32_t *, size_t, size_t, int);
+static int	 view_is_state(const struct trace_rec *);
 static int	 view_packet_at(const struct view *, uint32_t, size_t, uint64_t,
 		    struct view_packet *);
 
@@ -261,6 +272,7 @@ view_index(struct view *v)
 	uint32_t *pos = view_alloc(nf, sizeof *pos);
 	uint32_t *set = NULL;		/* the open set: pending record indices */
 	size_t nset = 0, capset = 0, capopen = 0, nopen = 0, capapps = 0;
+	size_t caplv[DETAIL_PACKETS] = { 0 }, capstates = 0;
 
 	for (size_t f = 0; f < nf; f++)
 		pend[f] = TRACE_NONE;
@@ -296,6 +308,18 @@ view_index(struct view *v)
 			v->apps = view_grow(v->apps, &capapps, v->napps + 1,
 			    sizeof *v->apps);
 			v->apps[v->napps++] = (uint32_t)i;
+		}
+		/* Nested levels: only a messages step can be a story step. */
+		for (int d = DETAIL_MESSAGES; d >= 0 &&
+		    detail_has(tr, i, (enum detail)d); d--) {
+			v->lv[d] = view_grow(v->lv[d], &caplv[d], v->nlv[d] + 1,
+			    sizeof *v->lv[d]);
+			v->lv[d][v->nlv[d]++] = (uint32_t)i;
+		}
+		if (view_is_state(r)) {
+			v->states = view_grow(v->states, &capstates,
+			    v->nstates + 1, sizeof *v->states);
+			v->states[v->nstates++] = (uint32_t)i;
 		}
 		if (r->kind <= TR_FRAME_DROP && f < nf) {
 			uint32_t p = pend[f];
@@ -442,6 +466,9 @@ view_free(struct view *v)
 	free(v->open);
 	free(v->open_off);
 	free(v->apps);
+	for (int d = 0; d < DETAIL_PACKETS; d++)
+		free(v->lv[d]);
+	free(v->states);
 	free(v->ch);
 	free(v);
 }
@@ -455,6 +482,8 @@ view_bytes_used(const struct view *v)
 	    v->open_off[v->ncp] * sizeof *v->open +
 	    (v->ncp + 1) * sizeof *v->open_off +
 	    v->napps * sizeof *v->apps + (size_t)v->nch * sizeof *v->ch +
+	    (v->nlv[DETAIL_STORY] + v->nlv[DETAIL_MESSAGES] + v->nstates) *
+	    sizeof *v->states +
 	    (size_t)v->nslots * sizeof *v->slots +
 	    (size_t)v->nnodes + (size_t)v->nlinks + v->nints * sizeof *v->ints;
 }
@@ -744,6 +773,86 @@ view_next_chapter(const struct view *v, size_t step, int dir)
 				return v->ch[i].step;
 	}
 	return step;
+}
+
+/* ---- levels of detail and changes of state ------------------------------- */
+
+/*
+ * A change of state: what the picture's badges and colours count (a
+ * mailbox, a queue, a device's mail, a cache), the outcome for a
+ * recipient, a server switched off or on, a cable cut or mended.  The
+ * moves that jump (a message, a chapter) never pass one: these are the
+ * "where is the mail now" moments.  A protocol session's own state
+ * (ST_SESSION: "SMTP DATA -> MESSAGE") moves with nearly every message
+ * and says nothing of where the mail is, so it is not one of them.
+ */
+static int
+view_is_state(const struct trace_rec *r)
+{
+	return (r->kind == TR_STATE && r->a != ST_SESSION) ||
+	    r->kind == TR_NODE_STATE || r->kind == TR_LINK_STATE;
+}
+
+int
+view_step_is_state(const struct view *v, size_t step)
+{
+	return step > 0 && step <= v->n && view_is_state(trace_get(v->tr,
+	    step - 1));
+}
+
+size_t
+view_next_level(const struct view *v, enum detail d, size_t step, int dir)
+{
+	size_t s;
+
+	if (d >= DETAIL_PACKETS) {
+		if (dir > 0)
+			return step < v->n ? step + 1 : v->n;
+		if (dir < 0)
+			return step > 0 ? (step > v->n ? v->n : step - 1) : 0;
+		return step;
+	}
+	s = view_next_in(v->lv[d], v->nlv[d], step, dir);
+	/* Step 0, before anything happens, is where every level starts. */
+	if (dir < 0 && s == step)
+		return 0;
+	return s;
+}
+
+size_t
+view_level_at(const struct view *v, enum detail d, size_t step)
+{
+	const uint32_t *recs;
+	size_t lo = 0, hi;
+
+	if (step > v->n)
+		step = v->n;
+	if (d >= DETAIL_PACKETS)
+		return step;
+	recs = v->lv[d];
+	hi = v->nlv[d];
+	/* The first k whose step recs[k] + 1 is past step; k - 1 is the answer. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if ((size_t)recs[mid] + 1 <= step)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 ? (size_t)recs[lo - 1] + 1 : 0;
+}
+
+size_t
+view_level_count(const struct view *v, enum detail d)
+{
+	return d >= DETAIL_PACKETS ? v->n : v->nlv[d];
+}
+
+size_t
+view_next_state(const struct view *v, size_t step, int dir)
+{
+	return view_next_in(v->states, v->nstates, step, dir);
 }
 
 int

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "detail.h"
 #include "sim.h"
 #include "trace.h"
 
@@ -83,5 +84,26 @@ size_t	 view_next_app(const struct view *v, size_t step, int dir);
 /* The same for chapter starts. */
 size_t	 view_next_chapter(const struct view *v, size_t step, int dir);
 int	 view_chapters(const struct view *v, const struct view_chapter **out);
+
+/*
+ * Levels of detail (detail.h): the next (dir > 0) or previous (dir < 0)
+ * step of level d, the same step when there is none on; step 0, before
+ * anything happens, counts as a step of every level, so going back past
+ * the first one lands there.  At packets every step is one.
+ */
+size_t	 view_next_level(const struct view *v, enum detail d, size_t step,
+	    int dir);
+/* The last step of level d at or before step (0 when none): whose sentence the narration shows. */
+size_t	 view_level_at(const struct view *v, enum detail d, size_t step);
+/* How many records are steps of level d. */
+size_t	 view_level_count(const struct view *v, enum detail d);
+/*
+ * Changes of state: TR_STATE records but a session's own (ST_SESSION),
+ * TR_NODE_STATE and TR_LINK_STATE.  The next or previous one; the same
+ * step if none.
+ */
+size_t	 view_next_state(const struct view *v, size_t step, int dir);
+/* 1 when step (1..N) is the world just after a change of state. */
+int	 view_step_is_state(const struct view *v, size_t step);
 
 #endif

@@ -65,6 +65,26 @@ ui_langs(struct ui *u, const char *want)
 			u->app.lang = i;
 }
 
+/*
+ * The length of the sentence the narration shows for a step, in
+ * characters (UTF-8 sequences, not bytes: Indonesian and English alike),
+ * in the current language: how long playback holds it (app.h).
+ */
+static size_t
+ui_say_len(void *ctx, size_t step)
+{
+	struct ui *u = ctx;
+	char buf[2048];
+	size_t n = 0;
+
+	if (step == 0)
+		return 0;	/* the start: nothing of the story to read yet */
+	ui_narration(u, step, u->app.lang, buf, sizeof buf);
+	for (const unsigned char *p = (const unsigned char *)buf; *p; p++)
+		n += (*p & 0xc0) != 0x80;
+	return n;
+}
+
 struct ui *
 ui_new(struct scenario *sc, const struct ui_options *o, SDL_Renderer *r,
     int w, int h, char *err, size_t errsz)
@@ -93,6 +113,9 @@ ui_new(struct scenario *sc, const struct ui_options *o, SDL_Renderer *r,
 		goto fail;
 	}
 	app_init(&u->app, u->view, 2);
+	u->app.level = o ? o->level : DETAIL_STORY;
+	u->app.say_len = ui_say_len;
+	u->app.say_ctx = u;
 	u->app.dark = o && o->dark;
 	u->app.fullscreen = o && o->fullscreen;
 	ui_langs(u, o ? o->lang : NULL);
@@ -303,6 +326,10 @@ window_parse(int argc, char **argv, struct window_opts *o)
 					return window_usage("--scale takes a "
 					    "number from 0.5 to 4, not '%s'", v);
 				o->ui.scale = s;
+			} else if (strcmp(a, "--detail") == 0) {
+				if (detail_parse(v, &o->ui.level) != 0)
+					return window_usage("--detail takes story, "
+					    "messages or packets, not '%s'", v);
 			} else if (strcmp(a, "--screenshot") == 0)
 				o->shot = v;
 			else if (strcmp(a, "--step") == 0) {

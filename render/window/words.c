@@ -11,6 +11,9 @@ static const char *const words_en[W_NWORDS] = {
 	[W_PLAYING] = "Playing",
 	[W_PAUSED] = "Paused",
 	[W_SPEED] = "speed",
+	[W_LEVEL_STORY] = "Story",
+	[W_LEVEL_MESSAGES] = "Messages",
+	[W_LEVEL_PACKETS] = "Packets",
 	[W_EVENTS] = "Events",
 	[W_INSPECTOR] = "Packet inspector",
 	[W_NARRATION] = "What is happening",
@@ -27,6 +30,7 @@ static const char *const words_en[W_NWORDS] = {
 	[W_WAITING] = "waiting",
 	[W_LEGEND_TCP] = "TCP only",
 	[W_KEYS] = "Space play · ←/→ step · Ctrl message · Shift chapter · "
+	    "V level · "
 	    "+/− speed · L language · Tab view · F full screen",
 	[W_NO_PACKET] = "No packet at this step. Click a packet in the picture "
 	    "to look inside it.",
@@ -96,6 +100,9 @@ static const char *const words_id[W_NWORDS] = {
 	[W_PLAYING] = "Berjalan",
 	[W_PAUSED] = "Jeda",
 	[W_SPEED] = "kecepatan",
+	[W_LEVEL_STORY] = "Cerita",
+	[W_LEVEL_MESSAGES] = "Pesan",
+	[W_LEVEL_PACKETS] = "Paket",
 	[W_EVENTS] = "Kejadian",
 	[W_INSPECTOR] = "Pemeriksa paket",
 	[W_NARRATION] = "Apa yang terjadi",
@@ -112,6 +119,7 @@ static const char *const words_id[W_NWORDS] = {
 	[W_WAITING] = "menunggu",
 	[W_LEGEND_TCP] = "hanya TCP",
 	[W_KEYS] = "Spasi putar/jeda · ←/→ langkah · Ctrl pesan · Shift bab · "
+	    "V tingkat · "
 	    "+/− kecepatan · L bahasa · Tab tampilan · F layar penuh",
 	[W_NO_PACKET] = "Tidak ada paket pada langkah ini. Klik sebuah paket di "
 	    "gambar untuk melihat isinya.",

@@ -14,6 +14,9 @@ enum word {
 	W_PLAYING,
 	W_PAUSED,
 	W_SPEED,
+	W_LEVEL_STORY,		/* the level control's parts (detail.h), in this order */
+	W_LEVEL_MESSAGES,
+	W_LEVEL_PACKETS,
 	W_EVENTS,
 	W_INSPECTOR,
 	W_NARRATION,
