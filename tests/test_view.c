@@ -7,6 +7,7 @@
  * and chapters.
  */
 #include <check.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -942,6 +943,55 @@ START_TEST(test_view_memory)
 }
 END_TEST
 
+/*
+ * Levels of detail on a long trace (a million bytes of TCP, most records
+ * frames): the steps of each level agree with detail_has(), and a step on
+ * or back at any level, anywhere, is a binary search, not a walk.
+ */
+START_TEST(test_levels_long_trace)
+{
+	struct chain_link l[2] = { { 2, 10000, 0, 0 }, { 10, 2000, 0, 400 } };
+	struct scenario *sc = chain_scenario(2, l, 536, 3);
+	struct sim *s = sim_new(sc, 3);
+	struct bulk b;
+
+	bulk_start(s, &b, 1000000);
+	sim_run(s);
+	const struct trace *tr = sim_trace(s);
+	struct view *v = view_new(s);
+	size_t n = trace_count(tr);
+	ck_assert_uint_gt(n, 10000);
+	for (int d = 0; d < DETAIL_PACKETS; d++) {
+		size_t k = 0, at = 0;
+		for (size_t i = 0; i < n; i++)
+			if (detail_has(tr, i, (enum detail)d)) {
+				size_t on = view_next_level(v, (enum detail)d, at, 1);
+				ck_assert_uint_eq(on, i + 1);
+				ck_assert_uint_eq(view_next_level(v, (enum detail)d,
+				    on, -1), at);
+				at = on;
+				k++;
+			}
+		ck_assert_uint_eq(k, view_level_count(v, (enum detail)d));
+	}
+	/* 200000 moves from spread-out steps: well under a second. */
+	clock_t c0 = clock();
+	size_t sum = 0;
+	for (size_t i = 0; i < 200000; i++) {
+		size_t st = (i * 7919) % (n + 1);
+		sum += view_next_level(v, (enum detail)(i % 3), st, i & 1 ? 1 : -1);
+		sum += view_level_at(v, (enum detail)(i % 2), st);
+		sum += view_next_state(v, st, 1);
+	}
+	double secs = (double)(clock() - c0) / CLOCKS_PER_SEC;
+	ck_assert_msg(secs < 1.0, "600000 level look-ups took %.2f s", secs);
+	ck_assert_uint_gt(sum, 0);
+	view_free(v);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
 /* The stress scenario keeps its promise: hundreds of frames at once. */
 START_TEST(test_stress_in_flight)
 {
@@ -995,6 +1045,7 @@ view_suite(void)
 	tcase_add_test(tc, test_next_app_chapter);
 	tcase_add_test(tc, test_chapters_by_hand);
 	tcase_add_test(tc, test_view_memory);
+	tcase_add_test(tc, test_levels_long_trace);
 	tcase_add_test(tc, test_stress_in_flight);
 	suite_add_tcase(s, tc);
 	return s;
