@@ -160,7 +160,7 @@ void	 app_do(struct app *a, const struct app_command *c);
 int	 app_advance(struct app *a, double wall);
 /* Go to a step, paused or not, time at the step. */
 void	 app_seek(struct app *a, size_t step);
-/* Seconds at x1 to hold the sentence of a step (0: the start, nothing to read); the speed divides it. */
+/* Seconds at x1 to hold the sentence of a step (step 0, nothing to read yet: the base); the speed divides it. */
 double	 app_hold_seconds(const struct app *a, size_t step);
 /* The checkpoints and their steps (both borrowed, n entries). */
 void	 app_set_checkpoints(struct app *a, const struct sc_checkpoint *cps,
