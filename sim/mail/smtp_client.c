@@ -461,8 +461,30 @@ oc_line(struct msess *m, enum line_status st, const char *line, size_t len)
 static void
 oc_connected(struct msess *m)
 {
+	struct smtp_out *o = (struct smtp_out *)m;
+	struct say y;
+
 	/* 4.5.3.2.1: the wait for the 220 greeting (already under way). */
-	msess_enter_state(m, OC_GREETING);
+	if (o->r.mode != OUT_SUBMIT || o->r.nrcpt < 1) {
+		msess_enter_state(m, OC_GREETING);
+		return;
+	}
+	/*
+	 * Submission (RFC 6409): the mail program has a mail ready and
+	 * reaches its own server, the first step of the mail's trip; the
+	 * record says what is being sent, and to whom.
+	 */
+	char *subject = mail_subject(o->data.data, o->data.len);
+	say_begin(&y, o->r.nrcpt > 1 ? "session.smtp_client.submit.several" :
+	    "session.smtp_client.submit");
+	say_str(&y, "to", o->rcpt[0]);
+	say_num(&y, "count", o->r.nrcpt);
+	if (subject != NULL)
+		say_str(&y, "subject", subject);
+	say_node(&y, "next", m->peer);
+	say_num(&y, "port", o->r.port);
+	free(subject);
+	msess_enter_state_say(m, OC_GREETING, sim_say(m->s, &y));
 }
 
 static void
