@@ -122,6 +122,7 @@ static const char *const story_keys[] = {
 	"pop3.login_ok",
 	"pop3.login_ok.",
 	"pop3.uidl",
+	"pop3.quit.has_all",
 	"imap.login_failed",
 	"imap.exists.none",
 	/*

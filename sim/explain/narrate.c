@@ -154,6 +154,7 @@
 	X(K_SESS_SMTP_CLI_GREETING,	"session.smtp_client.greeting") \
 	X(K_SESS_SMTP_CLI_SUBMIT,	"session.smtp_client.submit") \
 	X(K_SESS_SMTP_CLI_SUBMIT_SEVERAL, "session.smtp_client.submit.several") \
+	X(K_SESS_SMTP_CLI_SUBMIT_DIRECT, "session.smtp_client.submit.direct") \
 	X(K_SESS_SMTP_CLI_EHLO,		"session.smtp_client.ehlo") \
 	X(K_SESS_LMTP_CLI_LHLO,		"session.lmtp_client.lhlo") \
 	X(K_SESS_SMTP_CLI_HELO,		"session.smtp_client.helo") \
@@ -215,6 +216,7 @@
 	X(K_POP3_DELE_REPLY,		"pop3.dele_reply") \
 	X(K_POP3_QUIT,			"pop3.quit") \
 	X(K_POP3_QUIT_NOTHING,		"pop3.quit.nothing") \
+	X(K_POP3_QUIT_HAS_ALL,		"pop3.quit.has_all") \
 	X(K_POP3_QUIT_NOT_IN,		"pop3.quit.not_in") \
 	X(K_POP3_BYE,			"pop3.bye") \
 	X(K_POP3_BYE_ONE,		"pop3.bye.one") \
