@@ -29,8 +29,8 @@ static const char *const story_keys[] = {
 	 * Composed and submitted: the mail program has a mail ready and
 	 * connects to its own server (smtp_client.c, submission only).
 	 */
-	"session.smtp_client.submit",
-	"session.smtp_client.submit.",
+	"smtp.submit",
+	"smtp.submit.",
 	/*
 	 * The recipient is named (the server takes the domain from it),
 	 * the server says go ahead, and the message itself crosses, from

@@ -152,9 +152,9 @@
 	X(K_SESS_SMTP_SRV_CLOSED,	"session.smtp_server.closed") \
 	X(K_SESS_SMTP_CLI_CONNECTING,	"session.smtp_client.connecting") \
 	X(K_SESS_SMTP_CLI_GREETING,	"session.smtp_client.greeting") \
-	X(K_SESS_SMTP_CLI_SUBMIT,	"session.smtp_client.submit") \
-	X(K_SESS_SMTP_CLI_SUBMIT_SEVERAL, "session.smtp_client.submit.several") \
-	X(K_SESS_SMTP_CLI_SUBMIT_DIRECT, "session.smtp_client.submit.direct") \
+	X(K_SMTP_SUBMIT,	"smtp.submit") \
+	X(K_SMTP_SUBMIT_SEVERAL, "smtp.submit.several") \
+	X(K_SMTP_SUBMIT_DIRECT, "smtp.submit.direct") \
 	X(K_SESS_SMTP_CLI_EHLO,		"session.smtp_client.ehlo") \
 	X(K_SESS_LMTP_CLI_LHLO,		"session.lmtp_client.lhlo") \
 	X(K_SESS_SMTP_CLI_HELO,		"session.smtp_client.helo") \

@@ -477,9 +477,9 @@ oc_connected(struct msess *m)
 	char *subject = mail_subject(o->data.data, o->data.len);
 	/* Its own server takes mail from its domain; any other is a stranger's. */
 	int own = m->peer >= 0 && mta_is_local_domain(m->s, m->peer, o->sender);
-	say_begin(&y, !own ? "session.smtp_client.submit.direct" :
-	    o->r.nrcpt > 1 ? "session.smtp_client.submit.several" :
-	    "session.smtp_client.submit");
+	say_begin(&y, !own ? "smtp.submit.direct" :
+	    o->r.nrcpt > 1 ? "smtp.submit.several" :
+	    "smtp.submit");
 	say_str(&y, "to", o->rcpt[0]);
 	say_num(&y, "count", o->r.nrcpt);
 	if (subject != NULL)
