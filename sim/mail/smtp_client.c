@@ -476,7 +476,15 @@ oc_connected(struct msess *m)
 	 */
 	char *subject = mail_subject(o->data.data, o->data.len);
 	/* Its own server takes mail from its domain; any other is a stranger's. */
-	int own = m->peer >= 0 && mta_is_local_domain(m->s, m->peer, o->sender);
+	int own = 0;
+	if (m->peer >= 0 && m->s->sc->nodes[m->peer].smtp.present) {
+		const struct sc_smtp *c = &m->s->sc->nodes[m->peer].smtp;
+
+		/* The same test as mta.c's, read from the scenario (no cycle). */
+		for (int i = 0; i < c->ndomains; i++)
+			own |= smtp_same(c->domains[i],
+			    smtp_addr_domain(o->sender));
+	}
 	say_begin(&y, !own ? "smtp.submit.direct" :
 	    o->r.nrcpt > 1 ? "smtp.submit.several" :
 	    "smtp.submit");
