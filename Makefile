@@ -174,6 +174,7 @@ TEST_SRCS += tests/test_indonesian.c
 TEST_SRCS += render/window/words.c
 TEST_SRCS += tests/test_trace_say.c
 TEST_SRCS += tests/test_mail_say.c
+TEST_SRCS += tests/test_why.c
 TEST_SRCS += tests/test_say_net.c
 TEST_SRCS += tests/test_pop3.c
 TEST_SRCS += tests/test_imap.c

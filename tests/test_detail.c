@@ -133,7 +133,7 @@ START_TEST(test_default_story)
 	const struct trace *tr = sim_trace(r.sim);
 	int laptop = scenario_node_index(r.sc, "laptop-pengirim");
 	size_t n = detail_count(tr, DETAIL_STORY);
-	int submit = 0, mx = 0, store = 0, fetch = 0;
+	int submit = 0, mx = 0, store = 0, fetch = 0, start = 0, route = 0;
 	char key[128];
 
 	ck_assert_int_ge(laptop, 0);
@@ -154,6 +154,10 @@ START_TEST(test_default_story)
 		    "record %zu (%s) is a story step", i, key);
 		if (strcmp(key, "smtp.message") == 0 && rec->node == laptop)
 			submit++;
+		if (strncmp(key, "smtp.submit", 11) == 0 && rec->node == laptop)
+			start++;
+		if (strncmp(key, "state.delivery.queued_", 22) == 0)
+			route++;
 		if (strncmp(key, "dns.answer.mx", 13) == 0)
 			mx++;
 		if (strcmp(key, "state.mailbox_add") == 0)
@@ -162,6 +166,10 @@ START_TEST(test_default_story)
 			fetch++;
 	}
 	ck_assert_msg(submit >= 2, "submissions at story level: %d", submit);
+	/* The trip's start (issue 11): composed, connected to its server. */
+	ck_assert_msg(start == 2, "submission starts at story level: %d", start);
+	/* Where the domain is decided: 2 + 3 recipients' hops. */
+	ck_assert_msg(route >= 5, "routing decisions at story level: %d", route);
 	ck_assert_msg(mx >= 1, "MX answers at story level: %d", mx);
 	ck_assert_msg(store >= 3, "mailbox stores at story level: %d", store);
 	ck_assert_msg(fetch >= 3, "fetches at story level: %d", fetch);
@@ -185,7 +193,21 @@ START_TEST(test_lessons_turning_points)
 		{ "scenarios/11-backup-mx.json", "dns.answer.mx.several" },
 		{ "scenarios/12-open-relay.json", "smtp.relay_denied" },
 		{ "scenarios/13-wrong-password.json", "pop3.login_failed" },
-		{ "scenarios/08-pop3-then-phone.json", "pop3.login_ok.none" },
+		{ "scenarios/08-pop3-then-phone.json", "pop3.login_ok.none.deleted" },
+		/* Submitted, and where the domain is decided (issue 11). */
+		{ "scenarios/03-same-domain.json", "smtp.submit" },
+		{ "scenarios/03-same-domain.json", "state.delivery.queued_local" },
+		{ "scenarios/04-dns-mx.json", "state.delivery.queued_mx" },
+		{ "scenarios/05-relay-hops.json", "state.delivery.queued_relay" },
+		{ "scenarios/05-relay-hops.json", "state.delivery.queued_local" },
+		{ "scenarios/default.json", "state.delivery.queued_lmtp" },
+		{ "scenarios/11-backup-mx.json", "state.queue_retry.next_mx" },
+		{ "scenarios/12-open-relay.json", "smtp.submit.direct" },
+		/* What a device has: UIDs, the server's \Seen, UIDL. */
+		{ "scenarios/08b-imap-two-devices.json", "imap.search_uids.one" },
+		{ "scenarios/08b-imap-two-devices.json", "imap.fetch_data_uid.seen" },
+		{ "scenarios/08b-imap-two-devices.json", "imap.logout.has_all" },
+		{ "scenarios/09-pop3-keep.json", "pop3.quit.has_all" },
 	};
 	char key[128];
 

@@ -286,7 +286,12 @@ START_TEST(test_refusal_and_bounce_by_who_did_them)
 	d = sentence(&r, id, i);
 	ck_assert_msg(strstr(e, "Recipient's mail server refused the mail for "
 	    "penrima@penerimamail.com for good (550). Sender's mail server "
-	    "will send a bounce back to the sender.") != NULL, "%s", e);
+	    "will send a bounce back to the sender") != NULL, "%s", e);
+	/* And why it comes back instead of being tried again (issue 11). */
+	ck_assert_msg(strstr(e, "permanent, so trying again would not help") !=
+	    NULL, "%s", e);
+	ck_assert_msg(strstr(d, "mencoba lagi tidak ada gunanya") != NULL,
+	    "%s", d);
 	ck_assert_msg(strstr(d, "Server surat penerima menolak surat untuk "
 	    "penrima@penerimamail.com secara permanen (550). Server surat "
 	    "pengirim akan mengirim surat pantulan") != NULL, "%s", d);
@@ -382,7 +387,8 @@ check_sessions(const struct test_run *r, const char *node, const char *proto,
 START_TEST(test_smtp_session_states_in_rfc_order)
 {
 	static const char *const client[] = {
-		"SMTP CONNECTING -> GREETING|session.smtp_client.greeting",
+		/* Submission: the connected record says what is sent to whom. */
+		"SMTP CONNECTING -> GREETING|smtp.submit",
 		"SMTP GREETING -> EHLO|session.smtp_client.ehlo",
 		"SMTP EHLO -> AUTH|session.smtp_client.auth",
 		"SMTP AUTH -> MAIL|session.smtp_client.mail",

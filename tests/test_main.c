@@ -23,6 +23,7 @@ Suite	*real_clients_suite(void);
 Suite	*narrate_suite(void);
 Suite	*indonesian_suite(void);
 Suite	*mail_say_suite(void);
+Suite	*why_suite(void);
 Suite	*say_net_suite(void);
 Suite	*story_suite(void);
 Suite	*lessons_suite(void);
@@ -54,6 +55,7 @@ main(void)
 	srunner_add_suite(sr, indonesian_suite());
 	srunner_add_suite(sr, trace_say_suite());
 	srunner_add_suite(sr, mail_say_suite());
+	srunner_add_suite(sr, why_suite());
 	srunner_add_suite(sr, say_net_suite());
 	srunner_add_suite(sr, story_suite());
 	srunner_add_suite(sr, lessons_suite());

@@ -26,11 +26,23 @@ static const char *const story_keys[] = {
 	/* A connection that failed: nothing gets through to that server. */
 	"tcp.error.",
 	/*
-	 * The mail program submits the mail, and each server hands it to
-	 * the next one: the message itself crosses (SMTP DATA, then LMTP).
+	 * Composed and submitted: the mail program has a mail ready and
+	 * connects to its own server (smtp_client.c, submission only).
 	 */
+	"smtp.submit",
+	"smtp.submit.",
+	/*
+	 * The recipient is named (the server takes the domain from it),
+	 * the server says go ahead, and the message itself crosses, from
+	 * the mail program and from each server to the next (SMTP DATA,
+	 * then LMTP); one packet or many.
+	 */
+	"smtp.rcpt_to",
+	"smtp.data_go_ahead",
 	"smtp.message",
+	"smtp.message.",
 	"lmtp.message",
+	"lmtp.message.",
 	/*
 	 * A server accepts the mail and decides where it goes from the
 	 * recipient's domain: its own (local, LMTP), a relay, or the MX
@@ -39,6 +51,12 @@ static const char *const story_keys[] = {
 	 */
 	"smtp.queued",
 	"smtp.queued_",
+	/*
+	 * Where the domain is decided (mta.c, one record per recipient):
+	 * its own (a mailbox here, or LMTP), a relay, or the MX from DNS,
+	 * each with why; and the turn to a backup MX (state.queue_retry.).
+	 */
+	"state.delivery.queued_",
 	/*
 	 * DNS asked and answered: where is my server (A), which server
 	 * takes mail for this domain (MX), and the answers that end the
@@ -97,13 +115,26 @@ static const char *const story_keys[] = {
 	 * downloads the mail (client_store), marks it for deletion (POP3
 	 * DELE), or leaves it on the server (kept).
 	 */
+	"pop3.user",
+	"pop3.pass",
 	"pop3.login_failed",
 	"pop3.login_in_use",
 	"pop3.login_ok",
 	"pop3.login_ok.",
+	"pop3.uidl",
+	"pop3.quit.has_all",
 	"imap.login_failed",
-	"imap.exists",
-	"imap.exists.",
+	"imap.exists.none",
+	/*
+	 * How a device knows what it has: the UIDs of the folder, then
+	 * only the new ones downloaded, or none; a flag another device
+	 * set, seen here because the server keeps it.
+	 */
+	"imap.search_uids",
+	"imap.search_uids.",
+	"imap.fetch_uid.new",
+	"imap.fetch_data_uid.seen",
+	"imap.logout.has_all",
 	"state.client_store_",
 	"pop3.dele",
 	"pop3.dele.had_it",

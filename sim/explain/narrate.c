@@ -152,6 +152,9 @@
 	X(K_SESS_SMTP_SRV_CLOSED,	"session.smtp_server.closed") \
 	X(K_SESS_SMTP_CLI_CONNECTING,	"session.smtp_client.connecting") \
 	X(K_SESS_SMTP_CLI_GREETING,	"session.smtp_client.greeting") \
+	X(K_SMTP_SUBMIT,	"smtp.submit") \
+	X(K_SMTP_SUBMIT_SEVERAL, "smtp.submit.several") \
+	X(K_SMTP_SUBMIT_DIRECT, "smtp.submit.direct") \
 	X(K_SESS_SMTP_CLI_EHLO,		"session.smtp_client.ehlo") \
 	X(K_SESS_LMTP_CLI_LHLO,		"session.lmtp_client.lhlo") \
 	X(K_SESS_SMTP_CLI_HELO,		"session.smtp_client.helo") \
@@ -189,6 +192,7 @@
 	X(K_POP3_LOGIN_OK,		"pop3.login_ok") \
 	X(K_POP3_LOGIN_OK_ONE,		"pop3.login_ok.one") \
 	X(K_POP3_LOGIN_OK_NONE,		"pop3.login_ok.none") \
+	X(K_POP3_LOGIN_OK_NONE_DELETED,	"pop3.login_ok.none.deleted") \
 	X(K_POP3_LOGIN_FAILED,		"pop3.login_failed") \
 	X(K_POP3_LOGIN_IN_USE,		"pop3.login_in_use") \
 	X(K_POP3_STAT,			"pop3.stat") \
@@ -212,10 +216,12 @@
 	X(K_POP3_DELE_REPLY,		"pop3.dele_reply") \
 	X(K_POP3_QUIT,			"pop3.quit") \
 	X(K_POP3_QUIT_NOTHING,		"pop3.quit.nothing") \
+	X(K_POP3_QUIT_HAS_ALL,		"pop3.quit.has_all") \
 	X(K_POP3_QUIT_NOT_IN,		"pop3.quit.not_in") \
 	X(K_POP3_BYE,			"pop3.bye") \
 	X(K_POP3_BYE_ONE,		"pop3.bye.one") \
 	X(K_POP3_BYE_NONE_DELETED,	"pop3.bye.none_deleted") \
+	X(K_POP3_BYE_EMPTY,		"pop3.bye.none_deleted.empty") \
 	X(K_POP3_BYE_NOT_LOGGED_IN,	"pop3.bye.not_logged_in") \
 	X(K_POP3_OK,			"pop3.ok") \
 	X(K_POP3_ERR,			"pop3.err") \
@@ -249,10 +255,14 @@
 	X(K_IMAP_SEARCH_RESULT,		"imap.search_result") \
 	X(K_IMAP_SEARCH_RESULT_ONE,	"imap.search_result.one") \
 	X(K_IMAP_SEARCH_RESULT_NONE,	"imap.search_result.none") \
+	X(K_IMAP_SEARCH_UIDS,		"imap.search_uids") \
+	X(K_IMAP_SEARCH_UIDS_ONE,	"imap.search_uids.one") \
 	X(K_IMAP_SEARCH_OK,		"imap.search_ok") \
 	X(K_IMAP_FETCH_UID,		"imap.fetch_uid") \
+	X(K_IMAP_FETCH_UID_NEW,		"imap.fetch_uid.new") \
 	X(K_IMAP_FETCH_DATA,		"imap.fetch_data") \
 	X(K_IMAP_FETCH_DATA_UID,	"imap.fetch_data_uid") \
+	X(K_IMAP_FETCH_DATA_UID_SEEN,	"imap.fetch_data_uid.seen") \
 	X(K_IMAP_FETCH_FLAGS,		"imap.fetch_flags") \
 	X(K_IMAP_FETCH_INFO,		"imap.fetch_info") \
 	X(K_IMAP_FETCH_OK,		"imap.fetch_ok") \
@@ -262,6 +272,7 @@
 	X(K_IMAP_EXPUNGE_OK,		"imap.expunge_ok") \
 	X(K_IMAP_EXPUNGE_OK_NONE,	"imap.expunge_ok.none") \
 	X(K_IMAP_LOGOUT,		"imap.logout") \
+	X(K_IMAP_LOGOUT_HAS_ALL,	"imap.logout.has_all") \
 	X(K_IMAP_LOGOUT_OK,		"imap.logout_ok") \
 	X(K_IMAP_BYE,			"imap.bye") \
 	X(K_IMAP_BYE_AUTOLOGOUT,	"imap.bye.autologout") \
@@ -293,6 +304,8 @@
 	X(K_ST_QUEUE_RETRY,		"state.queue_retry") \
 	X(K_ST_QUEUE_RETRY_DNS,		"state.queue_retry.dns") \
 	X(K_ST_QUEUE_RETRY_NO_ANSWER,	"state.queue_retry.no_answer") \
+	X(K_ST_QUEUE_NEXT_MX,		"state.queue_retry.next_mx") \
+	X(K_ST_QUEUE_NEXT_MX_NO_ADDR,	"state.queue_retry.next_mx_no_address") \
 	X(K_ST_DNS_CACHE_ADD,		"state.dns_cache_add") \
 	X(K_ST_DNS_CACHE_EXPIRE,	"state.dns_cache_expire") \
 	X(K_ST_CLIENT_STORE_POP3,	"state.client_store_pop3") \
@@ -307,6 +320,8 @@
 	X(K_ST_QUEUED,			"state.delivery.queued") \
 	X(K_ST_QUEUED_LOCAL,		"state.delivery.queued_local") \
 	X(K_ST_QUEUED_LMTP,		"state.delivery.queued_lmtp") \
+	X(K_ST_QUEUED_RELAY,		"state.delivery.queued_relay") \
+	X(K_ST_QUEUED_MX,		"state.delivery.queued_mx") \
 	X(K_ST_REJECTED,		"state.delivery.rejected") \
 	X(K_ST_REJECTED_UNSENT,		"state.delivery.rejected_unsent") \
 	X(K_ST_REJECTED_NO_DNS,		"state.delivery.rejected_no_dns") \

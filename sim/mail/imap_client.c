@@ -93,6 +93,8 @@ struct imap_client {
 	uint32_t	 exists, uidvalidity;
 	uint32_t	*uids;		/* to download */
 	int		 nuids, iuid;
+	int		 nhad;		/* UIDs the search named that the device has */
+	int		 searched;	/* the UID SEARCH completed */
 };
 
 /* ---- commands ------------------------------------------------------ */
@@ -212,15 +214,26 @@ ic_command(struct imap_client *ic, enum ic_cmd cmd)
 		char *verb = xasprintf("UID FETCH %u (FLAGS BODY[])", uid);
 		cmd_begin(ic, verb);
 		free(verb);
-		/* By UID, not by message number: the narration says which (6.4.8). */
-		say_begin(&y, "imap.fetch_uid");
+		/*
+		 * By UID, not by message number: the narration says which
+		 * (6.4.8), and, where the device has some mails already, that
+		 * their UIDs are how it knows to download only this one.
+		 */
+		say_begin(&y, ic->nhad > 0 && ic->iuid == 1 ?
+		    "imap.fetch_uid.new" : "imap.fetch_uid");
 		say_num(&y, "uid", uid);
+		if (ic->nhad > 0)
+			say_num(&y, "count", ic->nhad);
 		cmd_send_piece(ic, &y);
 		break;
 	}
 	case IC_LOGOUT:
 		cmd_begin(ic, "LOGOUT");
-		say_begin(&y, "imap.logout");
+		/* Nothing new: the UIDs said the device has every mail already. */
+		say_begin(&y, ic->searched && ic->nuids == 0 && ic->nhad > 0 ?
+		    "imap.logout.has_all" : "imap.logout");
+		if (ic->nhad > 0)
+			say_num(&y, "count", ic->nhad);
 		cmd_send_piece(ic, &y);
 		break;
 	default:
@@ -291,8 +304,10 @@ ic_untagged(struct imap_client *ic, const struct imap_resp *r)
 				continue;
 			/* Only what this device has not downloaded before. */
 			if (device_has_uid(ic->m.s, ic->m.node, ic->server,
-			    ic->user, ic->uidvalidity, v))
+			    ic->user, ic->uidvalidity, v)) {
+				ic->nhad++;
 				continue;
+			}
 			ic->uids = xrealloc(ic->uids, (size_t)(ic->nuids + 1) *
 			    sizeof *ic->uids);
 			ic->uids[ic->nuids++] = v;
@@ -332,7 +347,8 @@ ic_response(struct imap_client *ic, const struct imap_resp *r)
 		break;
 	case IC_SEARCH:
 		if (!ok)
-			ic->nuids = 0;
+			ic->nuids = ic->nhad = 0;
+		ic->searched = ok;
 		next_fetch(ic);
 		break;
 	case IC_FETCH:

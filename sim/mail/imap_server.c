@@ -754,7 +754,7 @@ expunge(struct imap_sess *ss, int tell)
 		 * The numbers after a removed message go down at once, so
 		 * deleting 3, 4, 7 and 11 reads "3, 3, 5, 8" (RFC 3501 7.4.1).
 		 */
-		mailstore_remove(ss->m.s, mb, k);
+		mailstore_remove_why(ss->m.s, mb, k, MBOX_DEL_IMAP);
 		if (tell)
 			putn(ss, "imap.expunged", "value", i + 1, "* %d EXPUNGE",
 			    i + 1);
@@ -844,6 +844,8 @@ proceed_fetch(struct imap_sess *ss, struct imap_cmd *c)
 		if (!in_set(ss, c, i, &k))
 			continue;
 		struct mbox_msg *m = &mb->msgs[k];
+		/* Read before, on this device or another: the flag is the server's. */
+		int was_seen = (m->flags & MSGF_SEEN) != 0;
 		/* 6.4.5: BODY[] sets \Seen, and the new flags go in the same response. */
 		if (marks && !(m->flags & MSGF_SEEN)) {
 			m->flags |= MSGF_SEEN;
@@ -867,7 +869,8 @@ proceed_fetch(struct imap_sess *ss, struct imap_cmd *c)
 		 */
 		say_begin(&y, !body ? (c->fetch.items & ~(IMAP_FA_FLAGS |
 		    IMAP_FA_UID) ? "imap.fetch_info" : "imap.fetch_flags") :
-		    c->uid ? "imap.fetch_data_uid" : "imap.fetch_data");
+		    !c->uid ? "imap.fetch_data" : was_seen ?
+		    "imap.fetch_data_uid.seen" : "imap.fetch_data_uid");
 		say_num(&y, "value", i + 1);
 		say_num(&y, "uid", m->uid);
 		if (body)
@@ -954,9 +957,23 @@ proceed_search(struct imap_sess *ss, struct imap_cmd *c)
 			found++;
 		}
 	}
-	putn(ss, count_key(found, "imap.search_result.none",
-	    "imap.search_result.one", "imap.search_result"), "count", found,
-	    "%s", (char *)b.data);
+	if (c->uid && found > 0) {
+		/*
+		 * UID SEARCH answers with UIDs (6.4.8): the names a device
+		 * compares with the mails it already has.
+		 */
+		struct say y;
+
+		say_begin(&y, found == 1 ? "imap.search_uids.one" :
+		    "imap.search_uids");
+		say_num(&y, "count", found);
+		say_str(&y, "uid", (char *)b.data + strlen("* SEARCH "));
+		buf_puts(&b, "\r\n");
+		put_resp(ss, &y, b.data, b.len);
+	} else
+		putn(ss, count_key(found, "imap.search_result.none",
+		    "imap.search_result.one", "imap.search_result"), "count",
+		    found, "%s", (char *)b.data);
 	buf_free(&b);
 	putf(ss, "imap.search_ok", "%s OK %sSEARCH completed", c->tag, c->uid ? "UID " : "");
 }

@@ -43,6 +43,13 @@ struct mailbox {
 	uint32_t	 uidnext;
 	uint32_t	 uidvalidity;
 	int		 locked;	/* a POP3 session holds it (RFC 1939 4) */
+	/*
+	 * The last POP3 session that removed mail (DELE, then QUIT): which
+	 * device and when, so the next login that finds the box empty can
+	 * say where the mail went.  del_by < 0 (or ndel 0): none yet.
+	 */
+	int		 ndel, del_by;
+	uint64_t	 del_ns;
 };
 
 struct mailbox *mailstore_by_address(struct sim *s, int node, const char *addr);

@@ -37,6 +37,7 @@ struct attempt {
 	char		*domain;	/* MX: the domain */
 	/* MX: the exchanges, best first, and which one we are trying */
 	char		**mx;
+	int		*pref;		/* their MX preferences (0: implicit MX) */
 	int		 nmx, cur;
 	uint64_t	 dns;		/* pending lookup, 0 when none */
 	int		 answered;	/* recipients that got a real reply */
@@ -164,10 +165,17 @@ mta_enqueue(struct sim *s, int node, const char *qid, const char *sender,
 		enum mta_route rt = mta_route(s, node, rcpts[i], &next);
 		struct say y, q;
 
-		/* What this server will do with it: the sentence says which. */
+		/*
+		 * Where the domain is decided: the domain after the @ against
+		 * our own (mta_route), and the sentence says why that way:
+		 * ours needs no DNS, a relay_via server hands all other mail
+		 * to its smarthost, and otherwise DNS names the MX (RFC 5321
+		 * 5.1).  queue_run() routes by the same mta_route().
+		 */
 		say_begin(&y, rt == ROUTE_LOCAL ? "state.delivery.queued_local" :
 		    rt == ROUTE_LMTP ? "state.delivery.queued_lmtp" :
-		    "state.delivery.queued");
+		    rt == ROUTE_RELAY ? "state.delivery.queued_relay" :
+		    "state.delivery.queued_mx");
 		if (next >= 0)
 			say_node(&y, "next", next);
 		say_str(&y, "domain", smtp_addr_domain(rcpts[i]));
@@ -458,6 +466,7 @@ attempt_free(struct sim *s, struct attempt *a)
 	for (int i = 0; i < a->nmx; i++)
 		free(a->mx[i]);
 	free(a->mx);
+	free(a->pref);
 	free(a->domain);
 	free(a->idx);
 	free(a);
@@ -472,6 +481,29 @@ attempt_end(struct sim *s, struct attempt *a)
 	attempt_free(s, a);
 	if (--it->running == 0)
 		run_done(s, it);
+}
+
+/*
+ * The exchange a->cur failed (key: how) and a->cur + 1 is next: RFC 5321
+ * 5.1, "the SMTP client SHOULD try at least two addresses", in order of
+ * preference.  The record says so before the next DNS question, so the
+ * turn to a backup MX is a step of its own.
+ */
+static void
+next_mx_say(struct sim *s, struct attempt *a, const char *key)
+{
+	struct qitem *it = a->item;
+	struct say y;
+
+	say_begin(&y, key);
+	say_str(&y, "name", a->mx[a->cur]);
+	say_str(&y, "value", a->mx[a->cur + 1]);
+	say_num(&y, "count", a->pref[a->cur + 1]);
+	say_str(&y, "domain", a->domain);
+	say_str(&y, "to", it->rcpt[a->idx[0]].addr);
+	sim_state_say(s, it->mta->node, ST_QUEUE_RETRY,
+	    (uint32_t)it->mta->nqueue, sim_say(s, &y), "%s %s next MX %s",
+	    it->message_id, it->rcpt[a->idx[0]].addr, a->mx[a->cur + 1]);
 }
 
 static void
@@ -498,6 +530,7 @@ att_done(struct sim *s, void *u)
 	struct attempt *a = u;
 
 	if (a->target < 0 && a->answered == 0 && a->cur + 1 < a->nmx) {
+		next_mx_say(s, a, "state.queue_retry.next_mx");
 		a->cur++;
 		attempt_next_mx(s, a);
 		return;
@@ -548,6 +581,8 @@ mx_a_answer(struct sim *s, void *u, const struct dns_answer *ans)
 		for (int k = 0; k < a->n; k++)
 			set_error(&a->item->rcpt[a->idx[k]], why, -1);
 		free(why);
+		if (a->cur + 1 < a->nmx)
+			next_mx_say(s, a, "state.queue_retry.next_mx_no_address");
 		if (++a->cur < a->nmx)
 			attempt_next_mx(s, a);
 		else
@@ -603,6 +638,7 @@ mx_answer(struct sim *s, void *u, const struct dns_answer *ans)
 	if (ans->status == DNS_NODATA || ans->n == 0) {
 		/* No MX: the domain is its own mail exchanger (implicit MX). */
 		a->mx = xcalloc(1, sizeof *a->mx);
+		a->pref = xcalloc(1, sizeof *a->pref);
 		a->mx[0] = xstrdup(a->domain);
 		a->nmx = 1;
 	} else {
@@ -613,8 +649,11 @@ mx_answer(struct sim *s, void *u, const struct dns_answer *ans)
 				rr[n++] = ans->rr[i];
 		qsort(rr, (size_t)n, sizeof *rr, cmp_mx);
 		a->mx = xcalloc((size_t)n + 1, sizeof *a->mx);
-		for (int i = 0; i < n; i++)
+		a->pref = xcalloc((size_t)n + 1, sizeof *a->pref);
+		for (int i = 0; i < n; i++) {
 			a->mx[i] = xstrdup(rr[i].rd.mx.exchange);
+			a->pref[i] = rr[i].rd.mx.preference;
+		}
 		a->nmx = n;
 		free(rr);
 	}

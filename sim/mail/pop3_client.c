@@ -104,6 +104,7 @@ struct pop3_fetch {
 	char		**uidl;		/* [1..count]: from UIDL, NULL where unknown */
 	uint32_t	 cur;		/* the message number in hand */
 	int		 had_it;	/* cur was downloaded on an earlier visit */
+	int		 nhad, nretr;	/* kept and already here; downloaded now */
 };
 
 static const char *
@@ -173,8 +174,11 @@ pc_command(struct pop3_fetch *f, enum pc_wait w)
 		break;
 	case PW_QUIT:
 		/* Why it leaves: all done, nothing waiting, or not let in. */
+		/* All there already: UIDL's ids named only what it has. */
 		say_begin(&y, f->m.state != PC_TRANSACTION ? "pop3.quit.not_in" :
-		    prev == PW_STAT && f->ok ? "pop3.quit.nothing" : "pop3.quit");
+		    prev == PW_STAT && f->ok ? "pop3.quit.nothing" :
+		    f->nhad > 0 && f->nretr == 0 ? "pop3.quit.has_all" :
+		    "pop3.quit");
 		msess_command(&f->m, &y, NULL, "QUIT");
 		/*
 		 * RFC 1939 6: "When the client issues the QUIT command from
@@ -228,9 +232,11 @@ pc_next(struct pop3_fetch *f)
 		f->had_it = 0;
 		if (id == NULL || !device_has_uidl(f->m.s, f->m.node, f->server,
 		    f->user, id)) {
+			f->nretr++;
 			pc_command(f, PW_RETR);
 			return;
 		}
+		f->nhad++;
 		if (!f->keep) {
 			f->had_it = 1;
 			pc_command(f, PW_DELE);

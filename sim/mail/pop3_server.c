@@ -392,8 +392,19 @@ ps_proceed_pass(struct pop3_sess *ss, struct pop3_cmd *c)
 		ss->uid[i] = mb->msgs[i].uid;
 	uint64_t octets;
 	int n = ps_count(ss, &octets);
-	say_begin(&y, ps_count_key(n, "pop3.login_ok.none", "pop3.login_ok.one",
+	/*
+	 * An empty box after another device's POP3 session took the mail:
+	 * the narration points back to that DELE, the reason it is empty.
+	 */
+	int gone = n == 0 && mb->ndel > 0 && mb->del_by >= 0 &&
+	    mb->del_by != ss->m.peer;
+	say_begin(&y, gone ? "pop3.login_ok.none.deleted" :
+	    ps_count_key(n, "pop3.login_ok.none", "pop3.login_ok.one",
 	    "pop3.login_ok"));
+	if (gone) {
+		say_node(&y, "by", mb->del_by);
+		say_num(&y, "seconds", (long long)(mb->del_ns / SIM_SEC));
+	}
 	say_str(&y, "user", mb->user);
 	say_num(&y, "count", n);
 	say_num(&y, "len", (long long)octets);
@@ -579,9 +590,15 @@ ps_proceed_quit(struct pop3_sess *ss, struct pop3_cmd *c)
 		struct mbox_msg *m = ps_msg(ss, (uint32_t)i);
 
 		if (m != NULL && ss->deleted[i - 1]) {
-			mailstore_remove(ss->m.s, ss->mb, (int)(m - ss->mb->msgs));
+			mailstore_remove_why(ss->m.s, ss->mb,
+			    (int)(m - ss->mb->msgs), MBOX_DEL_POP3);
 			removed++;
 		}
+	}
+	if (removed > 0) {
+		ss->mb->ndel += removed;
+		ss->mb->del_by = ss->m.peer;
+		ss->mb->del_ns = sim_time(ss->m.s);
 	}
 	int left = ss->mb->nmsgs;
 	/* "...releases any exclusive-access lock on the maildrop". */
@@ -591,7 +608,8 @@ ps_proceed_quit(struct pop3_sess *ss, struct pop3_cmd *c)
 	 * nothing, and the narration must not say otherwise.
 	 */
 	struct say y;
-	say_begin(&y, removed == 0 ? "pop3.bye.none_deleted" : removed == 1 ?
+	say_begin(&y, removed == 0 && left == 0 ? "pop3.bye.none_deleted.empty" :
+	    removed == 0 ? "pop3.bye.none_deleted" : removed == 1 ?
 	    "pop3.bye.one" : "pop3.bye");
 	say_num(&y, "count", removed);
 	say_num(&y, "value", left);

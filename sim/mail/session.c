@@ -126,6 +126,12 @@ msess_timer_stop(struct msess *m)
 void
 msess_enter_state(struct msess *m, int st)
 {
+	msess_enter_state_say(m, st, 0);
+}
+
+void
+msess_enter_state_say(struct msess *m, int st, uint32_t say)
+{
 	const struct msess_ops *o = m->ops;
 	int old = m->state;
 
@@ -135,7 +141,7 @@ msess_enter_state(struct msess *m, int st)
 	if (old == st)
 		return;
 	/* STYLE.md: the one function that changes state traces "old -> new". */
-	sim_state_say(m->s, m->node, ST_SESSION, 0,
+	sim_state_say(m->s, m->node, ST_SESSION, 0, say != 0 ? say :
 	    trace_say_key(m->s->tr, o->state_keys[st]), "%s %s -> %s",
 	    app_proto_name(o->proto), o->state_names[old], o->state_names[st]);
 	if (st == o->done)

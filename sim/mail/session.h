@@ -151,6 +151,8 @@ void	 msess_command(struct msess *m, struct say *y, const char *shown,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* The one place the state changes: records "old -> new" with the key of st. */
 void	 msess_enter_state(struct msess *m, int st);
+/* The same, with the narration say (sim_say()) in place of the state's key; 0: the key. */
+void	 msess_enter_state_say(struct msess *m, int st, uint32_t say);
 /* Feed bytes to the line buffer and call ops->line per line (for ops->data). */
 void	 msess_lines(struct msess *m, const uint8_t *p, size_t n);
 /* (Re)start the silence timer (the skeleton does on every byte received). */

@@ -461,8 +461,41 @@ oc_line(struct msess *m, enum line_status st, const char *line, size_t len)
 static void
 oc_connected(struct msess *m)
 {
+	struct smtp_out *o = (struct smtp_out *)m;
+	struct say y;
+
 	/* 4.5.3.2.1: the wait for the 220 greeting (already under way). */
-	msess_enter_state(m, OC_GREETING);
+	if (o->r.mode != OUT_SUBMIT || o->r.nrcpt < 1) {
+		msess_enter_state(m, OC_GREETING);
+		return;
+	}
+	/*
+	 * Submission (RFC 6409): the mail program has a mail ready and
+	 * reaches its own server, the first step of the mail's trip; the
+	 * record says what is being sent, and to whom.
+	 */
+	char *subject = mail_subject(o->data.data, o->data.len);
+	/* Its own server takes mail from its domain; any other is a stranger's. */
+	int own = 0;
+	if (m->peer >= 0 && m->s->sc->nodes[m->peer].smtp.present) {
+		const struct sc_smtp *c = &m->s->sc->nodes[m->peer].smtp;
+
+		/* The same test as mta.c's, read from the scenario (no cycle). */
+		for (int i = 0; i < c->ndomains; i++)
+			own |= smtp_same(c->domains[i],
+			    smtp_addr_domain(o->sender));
+	}
+	say_begin(&y, !own ? "smtp.submit.direct" :
+	    o->r.nrcpt > 1 ? "smtp.submit.several" :
+	    "smtp.submit");
+	say_str(&y, "to", o->rcpt[0]);
+	say_num(&y, "count", o->r.nrcpt);
+	if (subject != NULL)
+		say_str(&y, "subject", subject);
+	say_node(&y, "next", m->peer);
+	say_num(&y, "port", o->r.port);
+	free(subject);
+	msess_enter_state_say(m, OC_GREETING, sim_say(m->s, &y));
 }
 
 static void
