@@ -112,6 +112,7 @@ WIN_SRCS += render/window/draw.c
 WIN_SRCS += render/window/text.c
 WIN_SRCS += render/window/words.c
 WIN_SRCS += render/window/panel_events.c
+WIN_SRCS += render/window/evtext.c
 WIN_SRCS += render/window/panel_inspector.c
 WIN_SRCS += render/window/panel_narration.c
 WIN_SRCS += render/window/panel_quiz.c
@@ -171,6 +172,8 @@ TEST_SRCS += tests/test_narrate.c
 TEST_SRCS += tests/test_indonesian.c
 # render/window/words.c has no SDL either: the Indonesian test reads it.
 TEST_SRCS += render/window/words.c
+# render/window/evtext.c neither: the event list's rows in Indonesian.
+TEST_SRCS += render/window/evtext.c
 TEST_SRCS += tests/test_trace_say.c
 TEST_SRCS += tests/test_mail_say.c
 TEST_SRCS += tests/test_say_net.c

@@ -32,6 +32,7 @@ struct ui_options {
 	double		 scale;		/* --scale, 1 by default */
 	int		 fullscreen;
 	int		 dark;
+	unsigned	 hide;		/* --hide: APP_HIDE() of the protocols filtered out */
 };
 
 /* A packet where the picture draws it, for drawing and for clicks. */
@@ -66,6 +67,8 @@ struct ui {
 	struct view_packet *vpk;	/* scratch for view_packets() */
 	int		 vpkcap;
 
+	/* The event list's rows at the current level and filter (panel_events.c). */
+	struct ui_events *events;
 	/* The inspector's rows for the frame it shows (see panel_inspector.c). */
 	struct ui_inspect *insp;
 	/* The node panel's entries, for (node, step) (see panel_node.c). */
@@ -134,6 +137,10 @@ void	 draw_panel(struct ui *u, const struct lrect *l, const char *title);
 void	 draw_packets_layout(struct ui *u);
 void	 draw_picture(struct ui *u);
 void	 draw_legend(struct ui *u);
+/* The protocol (enum app_proto, APP_NONE: TCP only) of the legend's chip at x, y, or -1. */
+int	 draw_legend_hit(struct ui *u, int x, int y);
+/* The same for the legend's k-th chip (from 0, left to right), or -1. */
+int	 draw_legend_nth(struct ui *u, int k);
 /* Which node (or -1) and which packet (index into u->pk, or -1) is at x, y. */
 int	 draw_hit_node(struct ui *u, int x, int y);
 int	 draw_hit_packet(struct ui *u, int x, int y);
@@ -146,8 +153,16 @@ void	 panel_events_draw(struct ui *u);
 long	 panel_events_hit(struct ui *u, int x, int y);
 /* A one-line summary of record i (for the list and the tests). */
 void	 panel_events_summary(struct ui *u, size_t rec, char *buf, size_t n);
-/* The protocol chip of record rec: 1 and *p (APP_NONE: none drawn), or 0. */
+/* The protocol chip of record rec: 1 and *p (APP_NONE: TCP only), or 0 for none. */
 int	 panel_events_chip(struct ui *u, size_t rec, enum app_proto *p);
+/* Rows listed now (the level of detail and the filters decide), and the record of one (-1: none). */
+size_t	 panel_events_count(struct ui *u);
+long	 panel_events_row(struct ui *u, size_t row);
+/* APP_HIDE() of every protocol chip the trace has (the legend's toggles). */
+unsigned panel_events_present(struct ui *u);
+/* Whether a filter hides record rec (its chip's protocol is hidden). */
+int	 panel_events_hidden(struct ui *u, size_t rec);
+void	 panel_events_free(struct ui *u);
 
 /* panel_inspector.c */
 void	 panel_inspector_draw(struct ui *u);
