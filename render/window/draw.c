@@ -793,7 +793,7 @@ draw_drops(struct ui *u)
 		const struct trace_rec *r = trace_get(u->tr, s - 1);
 		if (r->t + linger < u->app.t)
 			break;
-		if (r->kind != TR_FRAME_DROP || panel_events_hidden(u, s - 1))
+		if (r->kind != TR_FRAME_DROP || evlist_hidden(u, s - 1))
 			continue;
 		double x, y;
 		int at_node = r->a != DROP_LOSS && r->a != DROP_LINK_DOWN &&
@@ -843,7 +843,7 @@ legend_chips(struct ui *u, SDL_Rect *box, enum app_proto *which)
 	int px = L->font_small, pad = layout_px(L, 6);
 	int x = rc.x + pad, lh = text_line_height(u->text, FACE_BOLD, px);
 	int y = rc.y + (rc.h - lh) / 2, n = 0;
-	unsigned present = panel_events_present(u);
+	unsigned present = evlist_present(u);
 
 	for (size_t i = 0; i < LEGEND_N; i++) {
 		if (!(present & APP_HIDE(legend_order[i])))
@@ -945,7 +945,7 @@ static void
 draw_filtered(struct ui *u)
 {
 	const struct layout *L = &u->lay;
-	unsigned hidden = u->app.hide & panel_events_present(u);
+	unsigned hidden = u->app.hide & evlist_present(u);
 	char buf[160];
 	int len, w, h;
 

@@ -284,7 +284,15 @@ evtext_dns(struct evtext_out *o, const char *lang, const struct trace_say *y,
 		if (evtext_word(text, 0, &w, &n) && n == 6 &&
 		    memcmp(w, "answer", 6) == 0)
 			text = w + n + (w[n] == ' ');
-		evtext_add(o, "%s: %s", words_get(lang, W_DNS_ANSWER), text);
+		/* dns_describe's "(additional: ...)": the glue, in words. */
+		const char *add = strstr(text, "(additional: ");
+		if (add != NULL)
+			evtext_add(o, "%s: %.*s(%s: %s", words_get(lang,
+			    W_DNS_ANSWER), (int)(add - text), text,
+			    words_get(lang, W_DNS_ADDITIONAL), add + 13);
+		else
+			evtext_add(o, "%s: %s", words_get(lang, W_DNS_ANSWER),
+			    text);
 	} else if (evtext_key(y, "dns.referral", 0)) {
 		evtext_add(o, "%s:", words_get(lang, W_DNS_REFERRAL));
 		evtext_add_arg(o, y, " ", "name");
@@ -334,10 +342,19 @@ evtext_session_words(struct evtext_out *o, const char *lang,
 		proto = w;
 		plen = n;
 	}
-	evtext_add(o, "%s ", words_get(lang, W_ST_SESSION));
-	for (int i = 0; proto && i < plen; i++)
-		evtext_add(o, "%c", proto[i] >= 'a' && proto[i] <= 'z' ?
-		    proto[i] - 32 : proto[i]);
+	/* "IMAP session" / "sesi IMAP": the language puts the name. */
+	char pr[16];
+	int k = 0;
+	for (; proto && k < plen && k < (int)sizeof pr - 1; k++)
+		pr[k] = proto[k] >= 'a' && proto[k] <= 'z' ? proto[k] - 32 :
+		    proto[k];
+	pr[k] = '\0';
+	const char *fmt = words_get(lang, W_EV_SESSION_OF);
+	const char *ph = strstr(fmt, "%s");
+	if (ph != NULL)
+		evtext_add(o, "%.*s%s%s", (int)(ph - fmt), fmt, pr, ph + 2);
+	else
+		evtext_add(o, "%s %s", fmt, pr);
 	evtext_add(o, ":");
 	for (size_t i = 0; state && i < sizeof evtext_session /
 	    sizeof evtext_session[0]; i++)
@@ -346,10 +363,18 @@ evtext_session_words(struct evtext_out *o, const char *lang,
 			evtext_add(o, " %s", words_get(lang, evtext_session[i].w));
 			break;
 		}
-	/* The protocol's own name of the state, in its capitals: "(TRANSACTION)". */
+	/*
+	 * The protocol's own name of the state, in capitals as RFC 1939
+	 * writes POP3's ("(TRANSACTION)"; IMAP's "logout" too).
+	 */
 	const char *arrow = strstr(text, "-> ");
-	if (arrow != NULL)
-		evtext_add(o, " (%s)", arrow + 3);
+	if (arrow != NULL) {
+		evtext_add(o, " (");
+		for (const char *c = arrow + 3; *c; c++)
+			evtext_add(o, "%c", *c >= 'a' && *c <= 'z' ? *c - 32 :
+			    *c == '_' ? ' ' : *c);
+		evtext_add(o, ")");
+	}
 }
 
 /* A change of state of an application: what changed, in words, and for whom. */
@@ -403,8 +428,9 @@ evtext_state(struct evtext_out *o, const char *lang, const struct trace_rec *r,
 			evtext_add(o, "%.*s: ", n, w);
 		evtext_add(o, "%s", words_get(lang, dw));
 		/* A refusal's code is the server's own word for it. */
-		if (have && (dw == W_DLV_REFUSED || dw == W_DLV_REJECTED))
-			evtext_add_arg(o, y, " ", "code");
+		if (have && (dw == W_DLV_REFUSED || dw == W_DLV_REJECTED) &&
+		    evtext_arg(y, "code", &w, &n))
+			evtext_add(o, " (%.*s)", n, w);
 		return;
 	}
 	case ST_QUEUE_RETRY: {
@@ -418,8 +444,8 @@ evtext_state(struct evtext_out *o, const char *lang, const struct trace_rec *r,
 			evtext_add(o, " (%.*s %s)", n, w, words_get(lang,
 			    W_EV_SECONDS));
 		evtext_add(o, ": %s", words_get(lang, rw));
-		if (rw == W_RETRY_REPLY && have)
-			evtext_add_arg(o, y, " ", "code");
+		if (rw == W_RETRY_REPLY && have && evtext_arg(y, "code", &w, &n))
+			evtext_add(o, " (%.*s)", n, w);
 		return;
 	}
 	case ST_DNS_CACHE_ADD:
@@ -456,7 +482,7 @@ evtext_state(struct evtext_out *o, const char *lang, const struct trace_rec *r,
 		return;
 	case ST_QUEUE_DEL:
 		evtext_add(o, "%s (%s %u)", words_get(lang, st[r->a]),
-		    words_get(lang, W_EV_LEFT), r->b);
+		    words_get(lang, W_EV_NOW), r->b);
 		return;
 	case ST_CLIENT_STORE:
 		/* text: "POP3|IMAP user uidl". */

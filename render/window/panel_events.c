@@ -8,139 +8,9 @@
 #include "ui.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "evtext.h"
-
-/*
- * Which rows the list shows: the records that are steps at the current
- * level of detail (detail.h) and wear no hidden chip.  Each record's chip
- * and lowest level are read once; the rows are listed again only when
- * the level or the filter changes, so a frame costs a binary search, not
- * a walk over the trace (a million records stay quick).
- */
-struct ui_events {
-	uint8_t		*chip;		/* [n] evtext_chip() */
-	uint8_t		*level;		/* [n] the lowest level it is a step of */
-	uint32_t	*rows;		/* [nrows] records shown, in order */
-	size_t		 n, nrows;
-	unsigned	 present;	/* APP_HIDE() of every chip the trace has */
-	int		 built;		/* rows are for level and hide below */
-	enum detail	 level_of_rows;
-	unsigned	 hide_of_rows;
-};
-
-static struct ui_events *
-events_index(struct ui *u)
-{
-	struct ui_events *e = u->events;
-	size_t n = trace_count(u->tr);
-
-	if (e == NULL) {
-		if ((e = calloc(1, sizeof *e)) == NULL)
-			return NULL;
-		e->chip = malloc(n + 1);
-		e->level = malloc(n + 1);
-		e->rows = malloc((n + 1) * sizeof *e->rows);
-		if (e->chip == NULL || e->level == NULL || e->rows == NULL) {
-			free(e->chip);
-			free(e->level);
-			free(e->rows);
-			free(e);
-			return NULL;
-		}
-		e->n = n;
-		for (size_t i = 0; i < n; i++) {
-			unsigned c = evtext_chip(u->sc, u->tr, i);
-			e->chip[i] = (uint8_t)c;
-			if (c != EVTEXT_NOCHIP && c < 32)
-				e->present |= APP_HIDE(c);
-			/* The levels nest: the first that has it, from the story up. */
-			int d = DETAIL_STORY;
-			while (d < DETAIL_PACKETS &&
-			    !detail_has(u->tr, i, (enum detail)d))
-				d++;
-			e->level[i] = (uint8_t)d;
-		}
-		u->events = e;
-	}
-	if (!e->built || e->level_of_rows != u->app.level ||
-	    e->hide_of_rows != u->app.hide) {
-		e->nrows = 0;
-		for (size_t i = 0; i < e->n; i++)
-			if (e->level[i] <= u->app.level &&
-			    !(e->chip[i] != EVTEXT_NOCHIP &&
-			    (u->app.hide & APP_HIDE(e->chip[i]))))
-				e->rows[e->nrows++] = (uint32_t)i;
-		e->built = 1;
-		e->level_of_rows = u->app.level;
-		e->hide_of_rows = u->app.hide;
-	}
-	return e;
-}
-
-void
-panel_events_free(struct ui *u)
-{
-	if (u->events == NULL)
-		return;
-	free(u->events->chip);
-	free(u->events->level);
-	free(u->events->rows);
-	free(u->events);
-	u->events = NULL;
-}
-
-size_t
-panel_events_count(struct ui *u)
-{
-	struct ui_events *e = events_index(u);
-
-	return e ? e->nrows : 0;
-}
-
-long
-panel_events_row(struct ui *u, size_t row)
-{
-	struct ui_events *e = events_index(u);
-
-	return e && row < e->nrows ? (long)e->rows[row] : -1;
-}
-
-unsigned
-panel_events_present(struct ui *u)
-{
-	struct ui_events *e = events_index(u);
-
-	return e ? e->present : 0;
-}
-
-int
-panel_events_hidden(struct ui *u, size_t rec)
-{
-	struct ui_events *e = events_index(u);
-
-	if (e == NULL || rec >= e->n || e->chip[rec] == EVTEXT_NOCHIP)
-		return 0;
-	return (u->app.hide & APP_HIDE(e->chip[rec])) != 0;
-}
-
-/* How many rows are of records before rec (binary search). */
-static size_t
-events_below(const struct ui_events *e, size_t rec)
-{
-	size_t lo = 0, hi = e->nrows;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (e->rows[mid] < rec)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
 
 int
 panel_events_chip(struct ui *u, size_t rec, enum app_proto *p)
@@ -154,6 +24,22 @@ panel_events_chip(struct ui *u, size_t rec, enum app_proto *p)
 		return 0;
 	*p = (enum app_proto)c;
 	return 1;
+}
+
+/* Who, by the names the picture shows under the icons (ui_node_name). */
+void
+panel_events_who(struct ui *u, size_t rec, char *buf, size_t n)
+{
+	const struct trace_rec *r = trace_get(u->tr, rec);
+	int from, to;
+
+	ui_record_ends(u, r, &from, &to);
+	if (from >= 0 && to >= 0 && r->kind != TR_TCP_STATE &&
+	    r->kind != TR_STATE)
+		snprintf(buf, n, "%s → %s", ui_node_name(u, from),
+		    ui_node_name(u, to));
+	else
+		snprintf(buf, n, "%s", ui_node_name(u, from >= 0 ? from : to));
 }
 
 void
@@ -171,8 +57,7 @@ events_rows(struct ui *u, int *row_h, int *top, int *nrows, long *first)
 {
 	const struct layout *L = &u->lay;
 	int lh = text_line_height(u->text, FACE_SANS, L->font_small);
-	struct ui_events *e = events_index(u);
-	long n = e ? (long)e->nrows : 0;
+	long n = (long)evlist_count(u);
 
 	*row_h = 2 * lh + layout_px(L, 6);
 	*top = L->events.y + text_line_height(u->text, FACE_BOLD,
@@ -184,8 +69,8 @@ events_rows(struct ui *u, int *row_h, int *top, int *nrows, long *first)
 	 * The current step's row in the middle (record step-1; step 0 has
 	 * none); where that record is not listed, the last row before it.
 	 */
-	long cur = e && u->app.step > 0 ?
-	    (long)events_below(e, u->app.step) - 1 : -1;
+	long cur = u->app.step > 0 ? (long)evlist_below(u, u->app.step) - 1 :
+	    -1;
 	long f = cur - *nrows / 2 + u->app.scroll_events;
 	if (f > n - *nrows)
 		f = n - *nrows;
@@ -204,7 +89,7 @@ panel_events_hit(struct ui *u, int x, int y)
 	events_rows(u, &row_h, &top, &nrows, &first);
 	if (y < top || (y - top) / row_h >= nrows)
 		return -1;
-	rec = panel_events_row(u, (size_t)(first + (y - top) / row_h));
+	rec = evlist_row(u, (size_t)(first + (y - top) / row_h));
 	return rec < 0 ? -1 : rec + 1;		/* the step just after the record */
 }
 
@@ -216,7 +101,7 @@ panel_events_draw(struct ui *u)
 	int row_h, top, nrows, px = L->font_small;
 	long first;
 	char head[160], buf[512], when[48];
-	size_t shown = panel_events_count(u);
+	size_t shown = evlist_count(u);
 
 	/* How many rows of how many steps: the level or a filter leaves some out. */
 	if (shown < trace_count(u->tr))
@@ -232,7 +117,7 @@ panel_events_draw(struct ui *u)
 	    L->events.y + L->events.h - top - 1 };
 	SDL_RenderSetClipRect(u->r, &clip);
 	for (int k = 0; k < nrows; k++) {
-		long i = panel_events_row(u, (size_t)(first + k));
+		long i = evlist_row(u, (size_t)(first + k));
 		if (i < 0)
 			break;
 		const struct trace_rec *r = trace_get(u->tr, (size_t)i);
@@ -267,16 +152,7 @@ panel_events_draw(struct ui *u)
 			    chip.x + w / 2, y, name);
 			right -= w + pad / 2;
 		}
-		/* Who, by the names the picture shows under the icons. */
-		int from, to;
-		ui_record_ends(u, r, &from, &to);
-		if (from >= 0 && to >= 0 && r->kind != TR_TCP_STATE &&
-		    r->kind != TR_STATE)
-			snprintf(buf, sizeof buf, "%s → %s", ui_node_name(u,
-			    from), ui_node_name(u, to));
-		else
-			snprintf(buf, sizeof buf, "%s", ui_node_name(u,
-			    from >= 0 ? from : to));
+		panel_events_who(u, (size_t)i, buf, sizeof buf);
 		text_draw_fit(u->text, cur ? FACE_BOLD : FACE_SANS, px, th->text,
 		    x, y, right - x, buf);
 		panel_events_summary(u, (size_t)i, buf, sizeof buf);

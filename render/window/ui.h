@@ -67,7 +67,7 @@ struct ui {
 	struct view_packet *vpk;	/* scratch for view_packets() */
 	int		 vpkcap;
 
-	/* The event list's rows at the current level and filter (panel_events.c). */
+	/* The event list's rows at the current level and filter (evlist.c). */
 	struct ui_events *events;
 	/* The inspector's rows for the frame it shows (see panel_inspector.c). */
 	struct ui_inspect *insp;
@@ -147,22 +147,29 @@ int	 draw_hit_packet(struct ui *u, int x, int y);
 struct icons *icons_new(SDL_Renderer *r);
 void	 icons_free(struct icons *ic);
 
+/* evlist.c: the event list's rows at the current level and filter. */
+/* Rows listed now (the level of detail and the filters decide), and the record of one (-1: none). */
+size_t	 evlist_count(struct ui *u);
+long	 evlist_row(struct ui *u, size_t row);
+/* How many rows are of records before rec. */
+size_t	 evlist_below(struct ui *u, size_t rec);
+/* APP_HIDE() of every protocol chip the trace has (the legend's toggles). */
+unsigned evlist_present(struct ui *u);
+/* Whether a filter hides record rec (its chip's protocol is hidden). */
+int	 evlist_hidden(struct ui *u, size_t rec);
+void	 evlist_free(struct ui *u);
+
 /* panel_events.c */
 void	 panel_events_draw(struct ui *u);
 /* The step of the row at y, or -1. */
 long	 panel_events_hit(struct ui *u, int x, int y);
 /* A one-line summary of record i (for the list and the tests). */
 void	 panel_events_summary(struct ui *u, size_t rec, char *buf, size_t n);
+/* Who sends and who receives in record rec, by the names the picture shows. */
+void	 panel_events_who(struct ui *u, size_t rec, char *buf, size_t n);
 /* The protocol chip of record rec: 1 and *p (APP_NONE: TCP only), or 0 for none. */
 int	 panel_events_chip(struct ui *u, size_t rec, enum app_proto *p);
-/* Rows listed now (the level of detail and the filters decide), and the record of one (-1: none). */
-size_t	 panel_events_count(struct ui *u);
-long	 panel_events_row(struct ui *u, size_t row);
-/* APP_HIDE() of every protocol chip the trace has (the legend's toggles). */
-unsigned panel_events_present(struct ui *u);
-/* Whether a filter hides record rec (its chip's protocol is hidden). */
-int	 panel_events_hidden(struct ui *u, size_t rec);
-void	 panel_events_free(struct ui *u);
+
 
 /* panel_inspector.c */
 void	 panel_inspector_draw(struct ui *u);

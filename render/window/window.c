@@ -135,7 +135,7 @@ ui_free(struct ui *u)
 		return;
 	panel_inspector_free(u);
 	panel_node_free(u);
-	panel_events_free(u);
+	evlist_free(u);
 	free(u->app_steps);
 	free(u->cp_steps);
 	free(u->pk);
