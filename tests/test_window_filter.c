@@ -18,7 +18,7 @@ static const enum app_proto protos[] = { APP_DNS, APP_SMTP, APP_LMTP,
 	APP_POP3, APP_IMAP, APP_NONE };
 #define NPROTOS (sizeof protos / sizeof protos[0])
 
-/* Rows listed now that wear chip p. */
+/* Rows listed now that wear chip p (a failed connection is never filtered). */
 static size_t
 rows_with(struct ui *u, enum app_proto p)
 {
@@ -27,7 +27,8 @@ rows_with(struct ui *u, enum app_proto p)
 
 	for (size_t i = 0; i < evlist_count(u); i++)
 		if (panel_events_chip(u, (size_t)evlist_row(u, i), &c) &&
-		    c == p)
+		    c == p && trace_get(u->tr, (size_t)evlist_row(u, i))->kind !=
+		    TR_TCP_ERROR)
 			n++;
 	return n;
 }
@@ -136,6 +137,22 @@ START_TEST(test_filter_hides_exactly_its_protocol)
 	/* 08 has DNS, SMTP, LMTP, POP3 and TCP only; no IMAP. */
 	ck_assert_int_eq(tried, 5);
 	ck_assert(!(evlist_present(u) & APP_HIDE(APP_IMAP)));
+	wh_close(&w);
+
+	/* A server that does not answer: "TCP only" keeps the failed connections. */
+	ck_assert_int_eq(wh_open(&w, "scenarios/10-server-down.json", 1280,
+	    720, "en"), 0);
+	u = w.u;
+	size_t errors = 0;
+	for (size_t i = 0; i < trace_count(u->tr); i++)
+		errors += trace_get(u->tr, i)->kind == TR_TCP_ERROR;
+	ck_assert_uint_gt(errors, 0);
+	u->app.hide = APP_HIDE(APP_NONE);
+	size_t kept = 0;
+	for (size_t i = 0; i < evlist_count(u); i++)
+		kept += trace_get(u->tr, (size_t)evlist_row(u, i))->kind ==
+		    TR_TCP_ERROR;
+	ck_assert_uint_eq(kept, errors);
 	wh_close(&w);
 }
 END_TEST

@@ -71,7 +71,8 @@ enum app_scroll_panel {
 /*
  * The filter bit of a protocol (enum app_proto) in struct app's hide;
  * APP_NONE's bit is "TCP only": frames that carry no application bytes
- * (handshakes, bare ACKs, FIN, RST) and TCP's own states.  A hidden
+ * (handshakes, bare ACKs, FIN, RST), TCP's state changes and
+ * retransmissions (a failed connection stays: a turning point).  A hidden
  * packet is not drawn and cannot be clicked; its rows leave the event
  * list; stepping is not changed.
  */

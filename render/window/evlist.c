@@ -17,7 +17,7 @@
 #include "evtext.h"
 
 struct ui_events {
-	uint8_t		*chip;		/* [n] evtext_chip() */
+	uint8_t		*chip;		/* [n] the chip a filter hides it by, or EVTEXT_NOCHIP */
 	uint8_t		*level;		/* [n] the lowest level it is a step of */
 	uint32_t	*rows;		/* [nrows] records shown, in order */
 	size_t		 n, nrows;
@@ -49,9 +49,16 @@ evlist_index(struct ui *u)
 		e->n = n;
 		for (size_t i = 0; i < n; i++) {
 			unsigned c = evtext_chip(u->sc, u->tr, i);
-			e->chip[i] = (uint8_t)c;
 			if (c != EVTEXT_NOCHIP && c < 32)
 				e->present |= APP_HIDE(c);
+			/*
+			 * A connection that failed is a turning point of the
+			 * story (detail.c), not TCP's chatter: "TCP only"
+			 * never hides it.
+			 */
+			if (trace_get(u->tr, i)->kind == TR_TCP_ERROR)
+				c = EVTEXT_NOCHIP;
+			e->chip[i] = (uint8_t)c;
 			/* The levels nest: the first that has it, from the story up. */
 			int d = DETAIL_STORY;
 			while (d < DETAIL_PACKETS &&
