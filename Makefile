@@ -112,6 +112,8 @@ WIN_SRCS += render/window/draw.c
 WIN_SRCS += render/window/text.c
 WIN_SRCS += render/window/words.c
 WIN_SRCS += render/window/panel_events.c
+WIN_SRCS += render/window/evtext.c
+WIN_SRCS += render/window/evlist.c
 WIN_SRCS += render/window/panel_inspector.c
 WIN_SRCS += render/window/panel_narration.c
 WIN_SRCS += render/window/panel_quiz.c
@@ -143,6 +145,7 @@ WTEST_SRCS += tests/test_window.c
 WTEST_SRCS += tests/test_window_input.c
 WTEST_SRCS += tests/test_window_quiz.c
 WTEST_SRCS += tests/test_window_levels.c
+WTEST_SRCS += tests/test_window_filter.c
 WTEST_SRCS += tests/window_helpers.c
 WBENCH_SRCS += tests/bench_window.c
 WBENCH_SRCS += tests/window_helpers.c
@@ -172,6 +175,8 @@ TEST_SRCS += tests/test_narrate.c
 TEST_SRCS += tests/test_indonesian.c
 # render/window/words.c has no SDL either: the Indonesian test reads it.
 TEST_SRCS += render/window/words.c
+# render/window/evtext.c neither: the event list's rows in Indonesian.
+TEST_SRCS += render/window/evtext.c
 TEST_SRCS += tests/test_trace_say.c
 TEST_SRCS += tests/test_mail_say.c
 TEST_SRCS += tests/test_why.c

@@ -5,7 +5,9 @@
  * sentence of assets/lang/id.json, not in a word of the window
  * (render/window/words.c), not in a scenario's Indonesian title or
  * label, and not in the sentences the narration really says, with their
- * arguments filled, at every step of every bundled scenario.
+ * arguments filled, at every step of every bundled scenario; nor in a
+ * row of the window's event list (render/window/evtext.c), for every
+ * kind of record, reason and state it can show.
  *
  * What is not the sentence's own is left out: protocol words in capitals
  * (EHLO, RCPT TO, AUTHORIZATION, SYN), addresses and host names (a word
@@ -23,6 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "evtext.h"
 #include "helpers.h"
 #include "narrate.h"
 #include "run_helpers.h"
@@ -335,6 +338,139 @@ START_TEST(test_id_narration_filled)
 }
 END_TEST
 
+/*
+ * One record of every kind the event list can show, with every drop
+ * reason, retransmission cause, TCP state and error, and a record for
+ * every narration key of a session, a change of state and DNS (their
+ * rows are chosen by key), into a trace made by hand.
+ */
+static struct trace *
+every_row_kind(void)
+{
+	struct trace *tr = trace_new();
+	struct trace_rec r;
+	size_t nk;
+	const char *const *keys = narrate_keys(&nk);
+
+#define ROW(k, aa, bb) do {						\
+	memset(&r, 0, sizeof r);					\
+	r.kind = (k); r.a = (aa); r.b = (bb); r.node = r.peer = -1;	\
+	r.link = -1; r.frame = TRACE_NONE;				\
+	trace_add(tr, &r);						\
+} while (0)
+	ROW(TR_FRAME_QUEUED, 0, 0);
+	ROW(TR_FRAME_TX, 1, 0);
+	ROW(TR_FRAME_TX, 0, 0);
+	ROW(TR_FRAME_RX, 0, 0);
+	for (unsigned d = 0; d < DROP_NREASONS; d++)
+		ROW(TR_FRAME_DROP, d, 0);
+	for (unsigned v = 0; v < 2; v++) {
+		ROW(TR_NODE_STATE, v, 0);
+		ROW(TR_LINK_STATE, v, 0);
+	}
+	for (unsigned s = 0; s < 11; s++)
+		ROW(TR_TCP_STATE, (s + 1) % 11 | s << 8, 49153u << 16 | 25);
+	for (unsigned k = RETX_TIMEOUT; k <= RETX_PARTIAL; k++)
+		ROW(TR_TCP_RETX, 0, k);
+	for (unsigned e = 0; e < 4; e++)
+		ROW(TR_TCP_ERROR, e, 0);
+#undef ROW
+	for (size_t i = 0; i < nk; i++) {
+		struct say y;
+		const char *text = "";
+
+		memset(&r, 0, sizeof r);
+		r.node = r.peer = r.link = -1;
+		r.frame = TRACE_NONE;
+		r.b = 1;
+		if (strncmp(keys[i], "dns.", 4) == 0) {
+			r.kind = TR_APP;
+			r.a = APP_DNS;
+			text = "answer b.test MX 10 mx.b.test";
+		} else if (strncmp(keys[i], "session.", 8) == 0) {
+			r.kind = TR_STATE;
+			r.a = ST_SESSION;
+			text = "POP3 AUTHORIZATION -> TRANSACTION";
+		} else if (strncmp(keys[i], "state.", 6) == 0) {
+			r.kind = TR_STATE;
+			r.a = ST_NWHATS;
+			for (int w = 0; w < ST_NWHATS; w++) {
+				const char *nm = state_what_name((enum state_what)w);
+				if (strncmp(keys[i] + 6, nm, strlen(nm)) == 0)
+					r.a = (uint32_t)w;
+			}
+			if (r.a == ST_NWHATS)
+				continue;
+			text = "a@b.test <1.2@c.test>";
+		} else
+			continue;
+		say_begin(&y, keys[i]);
+		say_str(&y, "to", "a@b.test");
+		say_str(&y, "code", "451");
+		say_str(&y, "seconds", "60");
+		say_str(&y, "name", "b.test");
+		say_str(&y, "type", "MX");
+		say_str(&y, "value", "mx.b.test");
+		say_str(&y, "domain", "b.test");
+		r.say = trace_say_put(tr, &y);
+		r.text = trace_text(tr, text, strlen(text));
+		trace_add(tr, &r);
+	}
+	return tr;
+}
+
+/*
+ * A row of the event list in Indonesian has no English word and no
+ * engine's code ("node_down", "queued"): for every kind above, and at
+ * every step of every bundled scenario.  The lines of SMTP, LMTP, POP3
+ * and IMAP are the wire's own words, as a server wrote them, and are
+ * shown as they are (the narration test leaves out {reply} alike).
+ */
+START_TEST(test_id_event_rows)
+{
+	struct trace *tr = every_row_kind();
+	char buf[512], en[512], w[64];
+	glob_t g;
+
+	ck_assert_uint_gt(trace_count(tr), 100);
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		evtext_summary(NULL, tr, "id", i, buf, sizeof buf);
+		evtext_summary(NULL, tr, "en", i, en, sizeof en);
+		ck_assert_msg(buf[0] != '\0', "row %zu is empty", i);
+		ID_CHECK(first_english(buf, w, sizeof w) == NULL,
+		    "row %zu (%s): English \"%s\" in \"%s\"", i,
+		    trace_kind_name((enum trace_kind)trace_get(tr, i)->kind), w,
+		    buf);
+		/* No code in either language: a word with '_' is a key. */
+		ck_assert_msg(strchr(buf, '_') == NULL && strchr(en, '_') == NULL,
+		    "row %zu: \"%s\" / \"%s\"", i, buf, en);
+		/* Every row is said in each language's own words. */
+		ck_assert_msg(strcmp(buf, en) != 0, "row %zu is the same in "
+		    "both: \"%s\"", i, en);
+	}
+	trace_free(tr);
+
+	ck_assert_int_eq(glob("scenarios/*.json", 0, NULL, &g), 0);
+	for (size_t f = 0; f < g.gl_pathc; f++) {
+		struct test_run r = test_run_file(g.gl_pathv[f]);
+		const struct trace *t = sim_trace(r.sim);
+
+		for (size_t i = 0; i < trace_count(t); i++) {
+			const struct trace_rec *rec = trace_get(t, i);
+
+			if (rec->kind == TR_APP && rec->a != APP_DNS)
+				continue;
+			evtext_summary(r.sc, t, "id", i, buf, sizeof buf);
+			ID_CHECK(first_english(buf, w, sizeof w) == NULL,
+			    "%s step %zu: English \"%s\" in \"%s\"",
+			    g.gl_pathv[f], i + 1, w, buf);
+		}
+		test_run_free(&r);
+	}
+	globfree(&g);
+}
+END_TEST
+
 Suite *
 indonesian_suite(void)
 {
@@ -347,6 +483,7 @@ indonesian_suite(void)
 	tcase_add_test(tc, test_id_window_words);
 	tcase_add_test(tc, test_id_scenario_texts);
 	tcase_add_test(tc, test_id_narration_filled);
+	tcase_add_test(tc, test_id_event_rows);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -83,7 +83,7 @@ slurp(const char *path, size_t *len)
 /* --screenshot: the same bytes on every run, with no display. */
 START_TEST(test_screenshot_same_bytes)
 {
-	struct ui_options o = { "en", 1, 0, 0, DETAIL_STORY };
+	struct ui_options o = { .lang = "en", .scale = 1 };
 	size_t la, lb;
 
 	ck_assert_int_eq(window_screenshot(cli_load(NULL), &o, 1280, 720, 40,
@@ -263,7 +263,7 @@ END_TEST
 START_TEST(test_missing_font)
 {
 	char err[512] = "";
-	struct ui_options o = { "en", 1, 0, 0, DETAIL_STORY };
+	struct ui_options o = { .lang = "en", .scale = 1 };
 
 	setenv("SUREL_FONT", "/no/such/font.ttf", 1);
 	SDL_Surface *sf = SDL_CreateRGBSurfaceWithFormat(0, 640, 360, 32,

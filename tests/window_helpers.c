@@ -14,7 +14,7 @@ int
 wh_open_scenario(struct wh *w, struct scenario *sc, int width, int height,
     const char *lang)
 {
-	struct ui_options o = { lang ? lang : "en", 1, 0, 0, DETAIL_STORY };
+	struct ui_options o = { .lang = lang ? lang : "en", .scale = 1 };
 	char err[512];
 
 	memset(w, 0, sizeof *w);

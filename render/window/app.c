@@ -332,6 +332,12 @@ app_do(struct app *a, const struct app_command *c)
 		if (a->sel_field < 0)
 			a->sel_field = 0;
 		break;
+	case CMD_FILTER:
+		if (c->arg >= 0 && c->arg < 32) {
+			a->hide ^= APP_HIDE(c->arg);
+			a->scroll_events = 0;
+		}
+		break;
 	case CMD_SCROLL: {
 		int *sc = c->arg2 == SCROLL_EVENTS ? &a->scroll_events :
 		    c->arg2 == SCROLL_NODE ? &a->scroll_node :

@@ -50,6 +50,7 @@ enum app_cmd {
 	CMD_CONTINUE,		/* close the answered question; play on if it stopped playback */
 	CMD_SKIP,		/* close the open question unanswered */
 	CMD_LEVEL,		/* arg: the level of detail (detail.h), or -1 for the next */
+	CMD_FILTER,		/* arg: enum app_proto (APP_NONE: TCP only): show/hide it */
 };
 
 struct app_command {
@@ -76,6 +77,16 @@ enum app_scroll_panel {
 
 #define APP_NSPEEDS 9
 
+/*
+ * The filter bit of a protocol (enum app_proto) in struct app's hide;
+ * APP_NONE's bit is "TCP only": frames that carry no application bytes
+ * (handshakes, bare ACKs, FIN, RST), TCP's state changes and
+ * retransmissions (a failed connection stays: a turning point).  A hidden
+ * packet is not drawn and cannot be clicked; its rows leave the event
+ * list; stepping is not changed.
+ */
+#define APP_HIDE(p)	(1u << (unsigned)(p))
+
 struct app {
 	struct view	*view;		/* borrowed */
 	size_t		 nsteps;	/* steps 0..nsteps-1 */
@@ -85,6 +96,7 @@ struct app {
 	int		 speed;		/* index into app_speeds[] */
 	double		 dwell;		/* wall seconds left to wait in an idle gap */
 	enum detail	 level;		/* level of detail: what a step on and the event list show (detail.h) */
+	unsigned	 hide;		/* protocols hidden from the picture and the event list: APP_HIDE(p) */
 
 	/*
 	 * The hold of a level step while playing at story or messages: it

@@ -2,7 +2,8 @@
  * draw.c: drawing primitives and the network picture: nodes with their
  * icons, names, addresses and badges; links with their latency; the
  * packets in flight, coloured by protocol, named, sized by length; an X
- * where a frame was lost; the legend.
+ * where a frame was lost; the legend, whose chips show and hide their
+ * protocol's packets (struct app's hide).
  *
  * Shapes are triangles for SDL_RenderGeometry, so the software renderer
  * (screenshots, tests) and a GPU draw the same thing.  Icons are the SVG
@@ -418,10 +419,15 @@ draw_packets_layout(struct ui *u)
 	}
 	int px = L->font_small;
 	int th = text_line_height(u->text, FACE_BOLD, px);
+	int k = 0;
 	for (int i = 0; i < n; i++) {
-		struct ui_packet *q = &u->pk[i];
+		struct ui_packet *q = &u->pk[k];
 		double x0, y0, x1, y1;
 
+		/* A filtered protocol's packets are neither drawn nor clicked. */
+		if (u->app.hide & APP_HIDE(u->vpk[i].proto))
+			continue;
+		k++;
 		q->p = u->vpk[i];
 		link_ends(u, q->p.link, q->p.dir, &x0, &y0, &x1, &y1);
 		double f = clamp01(q->p.len / 600.0);
@@ -448,7 +454,7 @@ draw_packets_layout(struct ui *u)
 		q->box.w = w;
 		q->box.h = h;
 	}
-	u->npk = n;
+	u->npk = k;
 }
 
 int
@@ -787,7 +793,7 @@ draw_drops(struct ui *u)
 		const struct trace_rec *r = trace_get(u->tr, s - 1);
 		if (r->t + linger < u->app.t)
 			break;
-		if (r->kind != TR_FRAME_DROP)
+		if (r->kind != TR_FRAME_DROP || evlist_hidden(u, s - 1))
 			continue;
 		double x, y;
 		int at_node = r->a != DROP_LOSS && r->a != DROP_LINK_DOWN &&
@@ -814,33 +820,112 @@ draw_drops(struct ui *u)
 	}
 }
 
+/* The legend's toggles, left to right: the protocols this scenario's trace has. */
+static const enum app_proto legend_order[] = { APP_DNS, APP_SMTP, APP_LMTP,
+	APP_POP3, APP_IMAP, APP_NONE };
+#define LEGEND_N (sizeof legend_order / sizeof legend_order[0])
+
+static const char *
+legend_name(struct ui *u, enum app_proto p)
+{
+	return p == APP_NONE ? ui_word(u, W_LEGEND_TCP) : app_proto_name(p);
+}
+
+/*
+ * Where each chip of the legend goes (box), for which protocol; returns
+ * how many fit.  Drawing and clicks both ask here.
+ */
+static int
+legend_chips(struct ui *u, SDL_Rect *box, enum app_proto *which)
+{
+	const struct layout *L = &u->lay;
+	SDL_Rect rc = ui_rect(&L->legend);
+	int px = L->font_small, pad = layout_px(L, 6);
+	int x = rc.x + pad, lh = text_line_height(u->text, FACE_BOLD, px);
+	int y = rc.y + (rc.h - lh) / 2, n = 0;
+	unsigned present = evlist_present(u);
+
+	for (size_t i = 0; i < LEGEND_N; i++) {
+		if (!(present & APP_HIDE(legend_order[i])))
+			continue;
+		int w = text_width(u->text, FACE_BOLD, px,
+		    legend_name(u, legend_order[i]));
+		SDL_Rect b = { x, y, w + 2 * pad, lh };
+		if (x + b.w > rc.x + rc.w)
+			break;
+		box[n] = b;
+		which[n++] = legend_order[i];
+		x += b.w + pad;
+	}
+	return n;
+}
+
+int
+draw_legend_hit(struct ui *u, int x, int y)
+{
+	SDL_Rect box[LEGEND_N];
+	enum app_proto which[LEGEND_N];
+	SDL_Point pt = { x, y };
+	int n = legend_chips(u, box, which);
+
+	for (int i = 0; i < n; i++)
+		if (SDL_PointInRect(&pt, &box[i]))
+			return (int)which[i];
+	return -1;
+}
+
+int
+draw_legend_nth(struct ui *u, int k)
+{
+	SDL_Rect box[LEGEND_N];
+	enum app_proto which[LEGEND_N];
+	int n = legend_chips(u, box, which);
+
+	return k >= 0 && k < n ? (int)which[k] : -1;
+}
+
+/*
+ * The legend is also the filter: each chip shows or hides its protocol.
+ * A shown chip wears its colour; a hidden one is grey and struck through.
+ */
 void
 draw_legend(struct ui *u)
 {
-	static const enum app_proto order[] = { APP_DNS, APP_SMTP, APP_LMTP,
-		APP_POP3, APP_IMAP, APP_NONE };
 	const struct layout *L = &u->lay;
 	const struct theme *th = u->th;
 	SDL_Rect rc = ui_rect(&L->legend);
 	int px = L->font_small, pad = layout_px(L, 6);
-	int x = rc.x + pad, lh = text_line_height(u->text, FACE_BOLD, px);
-	int y = rc.y + (rc.h - lh) / 2;
+	int lh = text_line_height(u->text, FACE_BOLD, px);
+	int y = rc.y + (rc.h - lh) / 2, x = rc.x + pad;
+	SDL_Rect box[LEGEND_N];
+	enum app_proto which[LEGEND_N];
+	int n;
 
 	draw_fill(u->r, rc, th->panel);
 	draw_frame(u->r, rc, 1, th->edge);
-	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-		struct theme_proto pc = theme_proto(order[i]);
-		const char *name = order[i] == APP_NONE ?
-		    ui_word(u, W_LEGEND_TCP) : app_proto_name(order[i]);
-		int w = text_width(u->text, FACE_BOLD, px, name);
-		SDL_Rect box = { x, y, w + 2 * pad, lh };
-		SDL_Rect out = { x - 1, y - 1, box.w + 2, box.h + 2 };
-		if (x + box.w > rc.x + rc.w)
-			return;
-		draw_round(u->r, out, lh / 4, th->text);
-		draw_round(u->r, box, lh / 4, pc.fill);
-		text_draw(u->text, FACE_BOLD, px, pc.ink, x + pad, y, name);
-		x += box.w + pad;
+	n = legend_chips(u, box, which);
+	for (int i = 0; i < n; i++) {
+		struct theme_proto pc = theme_proto(which[i]);
+		const char *name = legend_name(u, which[i]);
+		SDL_Rect out = { box[i].x - 1, box[i].y - 1, box[i].w + 2,
+		    box[i].h + 2 };
+		int tw = text_width(u->text, FACE_BOLD, px, name);
+
+		if (u->app.hide & APP_HIDE(which[i])) {
+			draw_round(u->r, out, lh / 4, th->dim);
+			draw_round(u->r, box[i], lh / 4, th->panel);
+			text_draw(u->text, FACE_BOLD, px, th->dim, box[i].x + pad,
+			    y, name);
+			draw_line(u->r, box[i].x + pad / 2.0, y + lh / 2.0,
+			    box[i].x + pad * 1.5 + tw, y + lh / 2.0,
+			    layout_px(L, 2), th->dim);
+		} else {
+			draw_round(u->r, out, lh / 4, th->text);
+			draw_round(u->r, box[i], lh / 4, pc.fill);
+			text_draw(u->text, FACE_BOLD, px, pc.ink, box[i].x + pad,
+			    y, name);
+		}
+		x = box[i].x + box[i].w + pad;
 	}
 	double sz = lh * 0.3;
 	if (x + lh + text_width(u->text, FACE_BOLD, px, ui_word(u, W_LOST)) <
@@ -850,6 +935,33 @@ draw_legend(struct ui *u)
 		text_draw(u->text, FACE_BOLD, px, th->text, (int)(x + 2 * sz + 6),
 		    y, ui_word(u, W_LOST));
 	}
+}
+
+/*
+ * While a filter hides something, the picture says so and what, in its
+ * top right corner: a class must not think those packets never flew.
+ */
+static void
+draw_filtered(struct ui *u)
+{
+	const struct layout *L = &u->lay;
+	unsigned hidden = u->app.hide & evlist_present(u);
+	char buf[160];
+	int len, w, h;
+
+	if (hidden == 0)
+		return;
+	len = snprintf(buf, sizeof buf, "%s:", ui_word(u, W_FILTERED));
+	for (size_t i = 0; i < LEGEND_N && len > 0 &&
+	    (size_t)len < sizeof buf; i++)
+		if (hidden & APP_HIDE(legend_order[i]))
+			len += snprintf(buf + len, sizeof buf - (size_t)len,
+			    "%s %s", buf[len - 1] == ':' ? "" : ",",
+			    legend_name(u, legend_order[i]));
+	text_size(u->text, FACE_BOLD, L->font_small, buf, &w, &h);
+	int pad = layout_px(L, 4), m = layout_px(L, 6);
+	draw_chip(u, L->picture.x + L->picture.w - m - w - 2 * pad,
+	    L->picture.y + m, u->th->badge, u->th->badge_text, buf, 0);
 }
 
 void
@@ -863,6 +975,7 @@ draw_picture(struct ui *u)
 	draw_nodes(u);
 	draw_packets(u);
 	draw_drops(u);
+	draw_filtered(u);
 	SDL_RenderSetClipRect(u->r, NULL);
 	draw_frame(u->r, rc, 1, u->th->edge);
 	draw_legend(u);

@@ -10,7 +10,9 @@
  * control chooses one); +/- speed; Home/End;
  * L language; Tab picture/sequence; F (or F11) full screen; D dark theme;
  * Up/Down a field of the inspector; Esc leaves full screen, else quits;
- * Q quits.
+ * Q quits; 1..6 show or hide the protocol of the legend's first to sixth
+ * chip (left to right, as a click on the chip does), except while a
+ * question is open.
  *
  * While a checkpoint's question is open (app.h): A..E or 1..5 answer it,
  * as does a click on a choice; Space or Enter goes on once it is
@@ -59,6 +61,15 @@ input_key(struct ui *u, const SDL_KeyboardEvent *k)
 		int done = input_quiz_key(u, k->keysym.sym);
 		if (done >= 0)
 			return done;
+	}
+	/* The legend's chips, left to right: the protocol filters. */
+	if (u->app.quiz < 0 && ((k->keysym.sym >= SDLK_1 &&
+	    k->keysym.sym <= SDLK_6) || (k->keysym.sym >= SDLK_KP_1 &&
+	    k->keysym.sym <= SDLK_KP_6))) {
+		int p = draw_legend_nth(u, k->keysym.sym >= SDLK_KP_1 ?
+		    (int)(k->keysym.sym - SDLK_KP_1) :
+		    (int)(k->keysym.sym - SDLK_1));
+		return p < 0 ? 0 : input_do(u, CMD_FILTER, p, 0);
 	}
 	switch (k->keysym.sym) {
 	case SDLK_SPACE:
@@ -140,6 +151,11 @@ input_click(struct ui *u, int x, int y)
 		if (u->app.right == RIGHT_INSPECTOR &&
 		    (i = panel_inspector_hit(u, x, y)) >= 0)
 			return input_do(u, CMD_FIELD, i, 0);
+		return 0;
+	}
+	if (lrect_has(&L->legend, x, y) && u->app.center == APP_PICTURE) {
+		if ((i = draw_legend_hit(u, x, y)) >= 0)
+			return input_do(u, CMD_FILTER, i, 0);
 		return 0;
 	}
 	if (lrect_has(&L->picture, x, y) && u->app.center == APP_PICTURE) {

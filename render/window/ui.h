@@ -33,6 +33,7 @@ struct ui_options {
 	int		 fullscreen;
 	int		 dark;
 	enum detail	 level;		/* --detail; 0 is DETAIL_STORY, the window's default */
+	unsigned	 hide;		/* --hide: APP_HIDE() of the protocols filtered out */
 };
 
 /* A packet where the picture draws it, for drawing and for clicks. */
@@ -67,6 +68,8 @@ struct ui {
 	struct view_packet *vpk;	/* scratch for view_packets() */
 	int		 vpkcap;
 
+	/* The event list's rows at the current level and filter (evlist.c). */
+	struct ui_events *events;
 	/* The inspector's rows for the frame it shows (see panel_inspector.c). */
 	struct ui_inspect *insp;
 	/* The node panel's entries, for (node, step) (see panel_node.c). */
@@ -135,11 +138,27 @@ void	 draw_panel(struct ui *u, const struct lrect *l, const char *title);
 void	 draw_packets_layout(struct ui *u);
 void	 draw_picture(struct ui *u);
 void	 draw_legend(struct ui *u);
+/* The protocol (enum app_proto, APP_NONE: TCP only) of the legend's chip at x, y, or -1. */
+int	 draw_legend_hit(struct ui *u, int x, int y);
+/* The same for the legend's k-th chip (from 0, left to right), or -1. */
+int	 draw_legend_nth(struct ui *u, int k);
 /* Which node (or -1) and which packet (index into u->pk, or -1) is at x, y. */
 int	 draw_hit_node(struct ui *u, int x, int y);
 int	 draw_hit_packet(struct ui *u, int x, int y);
 struct icons *icons_new(SDL_Renderer *r);
 void	 icons_free(struct icons *ic);
+
+/* evlist.c: the event list's rows at the current level and filter. */
+/* Rows listed now (the level of detail and the filters decide), and the record of one (-1: none). */
+size_t	 evlist_count(struct ui *u);
+long	 evlist_row(struct ui *u, size_t row);
+/* How many rows are of records before rec. */
+size_t	 evlist_below(struct ui *u, size_t rec);
+/* APP_HIDE() of every protocol chip the trace has (the legend's toggles). */
+unsigned evlist_present(struct ui *u);
+/* Whether a filter hides record rec (its chip's protocol is hidden). */
+int	 evlist_hidden(struct ui *u, size_t rec);
+void	 evlist_free(struct ui *u);
 
 /* panel_events.c */
 void	 panel_events_draw(struct ui *u);
@@ -147,8 +166,11 @@ void	 panel_events_draw(struct ui *u);
 long	 panel_events_hit(struct ui *u, int x, int y);
 /* A one-line summary of record i (for the list and the tests). */
 void	 panel_events_summary(struct ui *u, size_t rec, char *buf, size_t n);
-/* The protocol chip of record rec: 1 and *p (APP_NONE: none drawn), or 0. */
+/* Who sends and who receives in record rec, by the names the picture shows. */
+void	 panel_events_who(struct ui *u, size_t rec, char *buf, size_t n);
+/* The protocol chip of record rec: 1 and *p (APP_NONE: TCP only), or 0 for none. */
 int	 panel_events_chip(struct ui *u, size_t rec, enum app_proto *p);
+
 
 /* panel_inspector.c */
 void	 panel_inspector_draw(struct ui *u);

@@ -19,6 +19,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 
 /* ---- the ui ---- */
@@ -117,6 +118,7 @@ ui_new(struct scenario *sc, const struct ui_options *o, SDL_Renderer *r,
 	u->app.say_len = ui_say_len;
 	u->app.say_ctx = u;
 	u->app.dark = o && o->dark;
+	u->app.hide = o ? o->hide : 0;
 	u->app.fullscreen = o && o->fullscreen;
 	ui_langs(u, o ? o->lang : NULL);
 	u->app.nlangs = u->nlangs;
@@ -156,6 +158,7 @@ ui_free(struct ui *u)
 		return;
 	panel_inspector_free(u);
 	panel_node_free(u);
+	evlist_free(u);
 	free(u->app_steps);
 	free(u->cp_steps);
 	free(u->pk);
@@ -285,6 +288,35 @@ window_usage(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
+/* --hide dns,tcp: the filters to start with (the legend's chips). */
+static int
+window_parse_hide(const char *v, unsigned *hide)
+{
+	static const struct {
+		const char *name;
+		enum app_proto p;
+	} k[] = {
+		{ "dns", APP_DNS }, { "smtp", APP_SMTP }, { "lmtp", APP_LMTP },
+		{ "pop3", APP_POP3 }, { "imap", APP_IMAP }, { "tcp", APP_NONE },
+	};
+
+	*hide = 0;
+	while (*v) {
+		size_t n = strcspn(v, ","), i;
+		for (i = 0; i < sizeof k / sizeof k[0]; i++)
+			if (strlen(k[i].name) == n &&
+			    strncasecmp(k[i].name, v, n) == 0)
+				break;
+		if (i == sizeof k / sizeof k[0])
+			return -1;
+		*hide |= APP_HIDE(k[i].p);
+		v += n;
+		if (*v == ',' && *++v == '\0')
+			return -1;
+	}
+	return *hide ? 0 : -1;
+}
+
 static int
 window_parse(int argc, char **argv, struct window_opts *o)
 {
@@ -330,6 +362,11 @@ window_parse(int argc, char **argv, struct window_opts *o)
 				if (detail_parse(v, &o->ui.level) != 0)
 					return window_usage("--detail takes story, "
 					    "messages or packets, not '%s'", v);
+			} else if (strcmp(a, "--hide") == 0) {
+				if (window_parse_hide(v, &o->ui.hide) != 0)
+					return window_usage("--hide takes protocols "
+					    "separated by commas, of dns, smtp, lmtp, "
+					    "pop3, imap, tcp (TCP only), not '%s'", v);
 			} else if (strcmp(a, "--screenshot") == 0)
 				o->shot = v;
 			else if (strcmp(a, "--step") == 0) {
