@@ -102,6 +102,8 @@ START_TEST(test_filter_hides_exactly_its_protocol)
 	ck_assert_int_eq(wh_open(&w, "scenarios/08-pop3-then-phone.json", 1280,
 	    720, "id"), 0);
 	u = w.u;
+	/* The window opens at the story level; every row is at packets. */
+	u->app.level = DETAIL_PACKETS;
 	size_t all = evlist_count(u), nsteps = u->app.nsteps;
 	ck_assert_uint_eq(all, trace_count(u->tr));
 	for (size_t k = 0; k < NPROTOS; k++) {
