@@ -71,6 +71,8 @@ void	 mailstore_remove_why(struct sim *s, struct mailbox *mb, int i,
 	    enum mbox_del_why why);
 /* The decoded Subject: of a message, or NULL; the caller frees it. */
 char	*mail_subject(const uint8_t *p, size_t n);
+/* Its Message-ID: with the <>, or NULL; the caller frees it. */
+char	*mail_message_id(const uint8_t *p, size_t n);
 
 /* ---- devices: the mail a person's device downloaded ---------------- */
 
@@ -88,6 +90,7 @@ struct dev_msg {
 	uint32_t	 uidvalidity, uid;	/* IMAP (RFC 3501 2.3.1.1), or 0 */
 	struct buf	 data;
 	int		 flags;		/* as the server reported them (IMAP) */
+	char		*message_id;	/* its Message-ID:, "" where none (the recap) */
 };
 
 struct device {

@@ -184,6 +184,7 @@ mta_enqueue(struct sim *s, int node, const char *qid, const char *sender,
 		if (subject != NULL)
 			say_str(&q, "subject", subject);
 		say_num(&q, "count", m->nqueue);
+		say_str(&q, "msgid", message_id);	/* whereis.c, the recap */
 		sim_state_say(s, node, ST_QUEUE_ADD, (uint32_t)m->nqueue,
 		    sim_say(s, &q), "%s %s", message_id, rcpts[i]);
 		free(r);
@@ -396,6 +397,7 @@ run_done(struct sim *s, struct qitem *it)
 
 		say_begin(&y, "state.queue_del");
 		say_num(&y, "count", it->mta->nqueue - 1);
+		say_str(&y, "msgid", it->message_id);
 		sim_state_say(s, it->mta->node, ST_QUEUE_DEL,
 		    (uint32_t)it->mta->nqueue - 1, sim_say(s, &y), "%s",
 		    it->message_id);
