@@ -90,6 +90,7 @@ SIM_SRCS += sim/explain/checkpoint.c
 SIM_SRCS += sim/explain/ports.c
 SIM_SRCS += sim/explain/decode.c
 SIM_SRCS += sim/explain/detail.c
+SIM_SRCS += sim/explain/whereis.c
 # sim/export/
 SIM_SRCS += sim/export/pcap.c
 SIM_SRCS += sim/export/trace_jsonl.c
