@@ -84,6 +84,7 @@ SIM_SRCS += sim/mail/imap_fetch.c
 SIM_SRCS += sim/mail/imap_client.c
 # sim/world/
 SIM_SRCS += sim/world/sim.c
+SIM_SRCS += sim/world/recap.c
 # sim/explain/
 SIM_SRCS += sim/explain/narrate.c
 SIM_SRCS += sim/explain/checkpoint.c

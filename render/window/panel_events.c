@@ -119,6 +119,7 @@ panel_events_summary(struct ui *u, size_t rec, char *buf, size_t n)
 		[ST_CLIENT_STORE] = W_ST_CLIENT_STORE,
 		[ST_DELIVERY] = W_ST_DELIVERY,
 		[ST_SESSION] = W_ST_SESSION,
+		[ST_RECAP] = W_ST_RECAP,
 	};
 
 	switch (r->kind) {

@@ -139,6 +139,22 @@ void	 delivery_set(struct sim *s, const char *message_id, const char *rcpt,
 	    struct say *y);
 const char *delivery_status_str(enum delivery_status st);
 
+/* ---- origins: where each message was written (the recap) ----------- */
+
+struct mail_origin {
+	char		*message_id;
+	int		 action;	/* the scenario's send, or -1 for a bounce */
+	int		 node;		/* where it was written */
+	char		*subject;	/* "" where none */
+	char		*sender;	/* the envelope's, "" for a bounce */
+	char		*about;		/* a bounce: the Message-ID it reports on, else NULL */
+};
+
+/* A message was written at node (a person's send, or a bounce). */
+void	 mail_origin_add(struct sim *s, const char *message_id, int action,
+	    int node, const char *subject, const char *sender,
+	    const char *about);
+
 /* ---- mail servers --------------------------------------------------- */
 
 struct qrcpt {
@@ -188,6 +204,8 @@ struct mail_world {
 	void		**keep;		/* allocations freed with the world */
 	int		 nkeep;
 	struct device	*devices;	/* per node */
+	struct mail_origin *origins;	/* every message written, in order */
+	int		 norigins, caporigins;
 	struct pop3_world *pop3;	/* pop3_*.c: sessions under way */
 	struct imap_world *imap;	/* imap_*.c: sessions under way */
 };

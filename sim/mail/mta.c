@@ -336,6 +336,9 @@ bounce(struct sim *s, struct qitem *it, const int *failed, int nfailed)
 	struct buf msg = { 0 };
 	msg_compose_dsn(&d, &msg);
 	const char *to[1] = { it->sender };
+	char *subject = mail_subject(msg.data, msg.len);
+	mail_origin_add(s, mid, -1, m->node, subject, "", it->message_id);
+	free(subject);
 	mta_enqueue(s, m->node, NULL, "", to, 1, msg.data, msg.len, mid);
 	buf_free(&msg);
 	for (int k = 0; k < nfailed; k++) {
