@@ -113,6 +113,7 @@ WIN_SRCS += render/window/layout.c
 WIN_SRCS += render/window/draw.c
 WIN_SRCS += render/window/text.c
 WIN_SRCS += render/window/words.c
+WIN_SRCS += render/window/whereis_line.c
 WIN_SRCS += render/window/panel_events.c
 WIN_SRCS += render/window/panel_inspector.c
 WIN_SRCS += render/window/panel_narration.c
@@ -173,6 +174,8 @@ TEST_SRCS += tests/test_narrate.c
 TEST_SRCS += tests/test_indonesian.c
 # render/window/words.c has no SDL either: the Indonesian test reads it.
 TEST_SRCS += render/window/words.c
+# render/window/whereis_line.c neither: the where-is line in both languages.
+TEST_SRCS += render/window/whereis_line.c
 TEST_SRCS += tests/test_trace_say.c
 TEST_SRCS += tests/test_mail_say.c
 TEST_SRCS += tests/test_say_net.c

@@ -446,6 +446,8 @@ taken(struct places *p, int msg, int node, const char *addr)
 	}
 	/* A server that sends from its own queue (a send with no "via"). */
 	drop(p, msg, WHERE_COMPOSED, node, -2, NULL);
+	/* It has crossed: node holds it now (its 250 follows at once). */
+	drop(p, msg, WHERE_TRANSIT, -2, node, NULL);
 }
 
 static void
