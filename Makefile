@@ -117,6 +117,7 @@ WIN_SRCS += render/window/whereis_line.c
 WIN_SRCS += render/window/panel_events.c
 WIN_SRCS += render/window/panel_inspector.c
 WIN_SRCS += render/window/panel_narration.c
+WIN_SRCS += render/window/panel_whereis.c
 WIN_SRCS += render/window/panel_quiz.c
 WIN_SRCS += render/window/panel_sequence.c
 WIN_SRCS += render/window/panel_node.c

@@ -29,13 +29,29 @@ void
 whereis_msg_name(const struct whereis *w, int msg, const char *lang,
     struct buf *out)
 {
+	whereis_msg_name_cut(w, msg, lang, 0, out);
+}
+
+void
+whereis_msg_name_cut(const struct whereis *w, int msg, const char *lang,
+    size_t max, struct buf *out)
+{
 	const struct whereis_msg *m = whereis_msg(w, msg);
+	size_t n = strlen(m->subject);
 
 	/* A bounce's subject is the server's, often English: say what it is. */
-	if (m->bounce || m->subject[0] == '\0')
+	if (m->bounce || n == 0) {
 		buf_puts(out, words_get(lang, W_WH_NOTICE));
-	else
+		return;
+	}
+	if (max == 0 || n <= max) {
 		buf_printf(out, "\"%s\"", m->subject);
+		return;
+	}
+	/* Cut between characters, never inside one (UTF-8). */
+	while (max > 0 && ((unsigned char)m->subject[max] & 0xc0) == 0x80)
+		max--;
+	buf_printf(out, "\"%.*s…\"", (int)max, m->subject);
 }
 
 int
@@ -88,6 +104,13 @@ void
 whereis_line(struct whereis *w, const struct scenario *sc, size_t step,
     const char *lang, struct buf *out)
 {
+	whereis_line_cut(w, sc, step, lang, 0, out);
+}
+
+void
+whereis_line_cut(struct whereis *w, const struct scenario *sc, size_t step,
+    const char *lang, size_t subject_max, struct buf *out)
+{
 	const struct whereis_entry *e;
 	int n = whereis_at(w, step, &e);
 	int said_msg = -1, any = 0;
@@ -114,7 +137,8 @@ whereis_line(struct whereis *w, const struct scenario *sc, size_t step,
 		} else {
 			if (any)
 				buf_puts(out, "; ");
-			whereis_msg_name(w, e[i].msg, lang, out);
+			whereis_msg_name_cut(w, e[i].msg, lang, subject_max,
+			    out);
 			buf_putc(out, ' ');
 			mark = out->len;
 			said_msg = e[i].msg;

@@ -19,6 +19,9 @@ const char *whereis_node_label(const struct scenario *sc, int node,
 /* What a message is called: its subject in quotes, or the bounce's word. */
 void	 whereis_msg_name(const struct whereis *w, int msg, const char *lang,
 	    struct buf *out);
+/* The same, a subject longer than max bytes cut with "…" (0: never). */
+void	 whereis_msg_name_cut(const struct whereis *w, int msg,
+	    const char *lang, size_t max, struct buf *out);
 /*
  * Append the line for step in lang to out: the heading, then for each
  * message its name and where it is ("in X's queue, on its way to Y"),
@@ -26,6 +29,9 @@ void	 whereis_msg_name(const struct whereis *w, int msg, const char *lang,
  */
 void	 whereis_line(struct whereis *w, const struct scenario *sc,
 	    size_t step, const char *lang, struct buf *out);
+/* The same with each subject cut to subject_max bytes (a narrow window). */
+void	 whereis_line_cut(struct whereis *w, const struct scenario *sc,
+	    size_t step, const char *lang, size_t subject_max, struct buf *out);
 /*
  * Whether entry i of e (n entries) is worth saying: a copy waiting at a
  * node (queue, the sender's device) while the same message crosses from
