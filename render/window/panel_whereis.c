@@ -54,27 +54,33 @@ panel_whereis_draw(struct ui *u)
 	draw_frame(u->r, rc, 1, th->edge);
 	/*
 	 * The whole line where it fits, else shorter subjects, else without
-	 * its heading (the places matter more), else cut with "…".
+	 * its heading (the places matter more than the words before them),
+	 * else the last try cut with "…".
 	 */
-	static const size_t cuts[] = { 0, 24, 14, 8 };
+	static const struct {
+		size_t	cut;
+		int	head;
+	} tries[] = { { 0, 1 }, { 24, 1 }, { 14, 1 }, { 0, 0 }, { 14, 0 },
+	    { 8, 0 } };
 	const char *head = words_get(lang, W_WH_HEAD);
-	size_t hn = strlen(head);
-	int fits = 0;
-	for (size_t i = 0; i < sizeof cuts / sizeof cuts[0] && !fits; i++) {
+	size_t hn = strlen(head), t;
+	int hw = text_width(u->text, FACE_BOLD, px, head) + layout_px(L, 4);
+	const char *rest = "";
+	for (t = 0; t < sizeof tries / sizeof tries[0]; t++) {
 		b.len = 0;
-		whereis_line_cut(places(u), u->sc, u->app.step, lang, cuts[i],
-		    &b);
-		fits = text_width(u->text, FACE_BOLD, px, (const char *)b.data) <=
-		    room;
+		whereis_line_cut(places(u), u->sc, u->app.step, lang,
+		    tries[t].cut, &b);
+		rest = (const char *)b.data;
+		if (b.len > hn && strncmp(rest, head, hn) == 0)
+			rest += hn + 1;
+		if (text_width(u->text, FACE_SANS, px, rest) +
+		    (tries[t].head ? hw : 0) <= room)
+			break;
 	}
-	const char *rest = (const char *)b.data;
 	int x = rc.x + pad;
-	if (b.len > hn && strncmp(rest, head, hn) == 0) {
-		rest += hn + 1;
-		if (fits || text_width(u->text, FACE_SANS, px, rest) > room)
-			x += text_draw(u->text, FACE_BOLD, px, th->text, x, y,
-			    head) + layout_px(L, 4);
-	}
+	if (t < sizeof tries / sizeof tries[0] && tries[t].head)
+		x += text_draw(u->text, FACE_BOLD, px, th->text, x, y, head) +
+		    layout_px(L, 4);
 	text_draw_fit(u->text, FACE_SANS, px, th->text, x, y,
 	    rc.x + rc.w - pad - x, rest);
 	buf_free(&b);
