@@ -10,9 +10,10 @@
  *     names a new Message-ID at that device or its server says which);
  *   - the message itself crossing (smtp.message, lmtp.message: the
  *     records with a "msgid"): in transit from the client to the server
- *     until the server's reply (RFC 5321 4.1.1.4: the receiver takes
- *     responsibility only with its 250), a failed connection, or a node
- *     going off;
+ *     until the server holds it (its queue or a mailbox: RFC 5321
+ *     4.1.1.4, the receiver takes responsibility with the 250 that
+ *     follows at once), its reply, a failed connection, or a node going
+ *     off;
  *   - ST_QUEUE_ADD, ST_QUEUE_DEL: in a mail server's queue, per
  *     recipient.  A server that queues or stores a message it received
  *     takes it from the sender's queue for that recipient: the sender's
