@@ -84,12 +84,14 @@ SIM_SRCS += sim/mail/imap_fetch.c
 SIM_SRCS += sim/mail/imap_client.c
 # sim/world/
 SIM_SRCS += sim/world/sim.c
+SIM_SRCS += sim/world/recap.c
 # sim/explain/
 SIM_SRCS += sim/explain/narrate.c
 SIM_SRCS += sim/explain/checkpoint.c
 SIM_SRCS += sim/explain/ports.c
 SIM_SRCS += sim/explain/decode.c
 SIM_SRCS += sim/explain/detail.c
+SIM_SRCS += sim/explain/whereis.c
 # sim/export/
 SIM_SRCS += sim/export/pcap.c
 SIM_SRCS += sim/export/trace_jsonl.c
@@ -111,11 +113,13 @@ WIN_SRCS += render/window/layout.c
 WIN_SRCS += render/window/draw.c
 WIN_SRCS += render/window/text.c
 WIN_SRCS += render/window/words.c
+WIN_SRCS += render/window/whereis_line.c
 WIN_SRCS += render/window/panel_events.c
 WIN_SRCS += render/window/evtext.c
 WIN_SRCS += render/window/evlist.c
 WIN_SRCS += render/window/panel_inspector.c
 WIN_SRCS += render/window/panel_narration.c
+WIN_SRCS += render/window/panel_whereis.c
 WIN_SRCS += render/window/panel_quiz.c
 WIN_SRCS += render/window/panel_sequence.c
 WIN_SRCS += render/window/panel_node.c
@@ -177,6 +181,8 @@ TEST_SRCS += tests/test_indonesian.c
 TEST_SRCS += render/window/words.c
 # render/window/evtext.c neither: the event list's rows in Indonesian.
 TEST_SRCS += render/window/evtext.c
+# render/window/whereis_line.c neither: the where-is line in both languages.
+TEST_SRCS += render/window/whereis_line.c
 TEST_SRCS += tests/test_trace_say.c
 TEST_SRCS += tests/test_mail_say.c
 TEST_SRCS += tests/test_why.c
@@ -193,6 +199,7 @@ TEST_SRCS += tests/tshark_util.c
 TEST_SRCS += tests/test_conservation.c
 TEST_SRCS += tests/test_bad_keys.c
 TEST_SRCS += tests/test_detail.c
+TEST_SRCS += tests/test_whereis.c
 
 BENCH_SRCS += tests/bench.c
 BENCH_SRCS += tests/bench_heap.c

@@ -20,7 +20,7 @@ import re
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ENGINES = ['core', 'net', 'dns', 'mail']
+ENGINES = ['core', 'net', 'dns', 'mail', 'world']
 # "unknown" is narrate.c's own: a record without a key (which test_trace_say forbids).
 OWN = {'unknown'}
 

@@ -31,6 +31,8 @@
 #include "run_helpers.h"
 #include "trace.h"
 #include "words.h"
+#include "whereis.h"
+#include "whereis_line.h"
 
 /* ID_LIST=1: print every finding instead of stopping at the first. */
 #define ID_CHECK(cond, ...) do {					\
@@ -449,6 +451,14 @@ START_TEST(test_id_event_rows)
 		    "both: \"%s\"", i, en);
 	}
 	trace_free(tr);
+ * The window's line "Posisi surat: ..." (whereis_line.c), in Indonesian,
+ * wherever the places change in every bundled scenario; the subjects,
+ * the person's own words, are left out.
+ */
+START_TEST(test_id_whereis_line)
+{
+	glob_t g;
+	char w[64];
 
 	ck_assert_int_eq(glob("scenarios/*.json", 0, NULL, &g), 0);
 	for (size_t f = 0; f < g.gl_pathc; f++) {
@@ -465,6 +475,35 @@ START_TEST(test_id_event_rows)
 			    "%s step %zu: English \"%s\" in \"%s\"",
 			    g.gl_pathv[f], i + 1, w, buf);
 		}
+		const struct trace *tr = sim_trace(r.sim);
+		struct whereis *wh = whereis_new(tr, r.sc);
+		struct buf prev = { 0 };
+
+		for (size_t st = 0; st <= trace_count(tr); st++) {
+			struct buf b = { 0 };
+
+			whereis_line(wh, r.sc, st, "id", &b);
+			if (prev.len == b.len && memcmp(prev.data, b.data,
+			    b.len) == 0) {
+				buf_free(&b);
+				continue;
+			}
+			char *s = strndup((const char *)b.data, b.len);
+			for (int m = 0; m < whereis_nmsgs(wh); m++) {
+				const char *sub = whereis_msg(wh, m)->subject;
+				blank(s, sub, strlen(sub));
+			}
+			ck_assert_msg(strncmp(s, "Posisi surat: ", 14) == 0, "%s",
+			    s);
+			ID_CHECK(first_english(s, w, sizeof w) == NULL,
+			    "%s step %zu: English \"%s\" in \"%s\"",
+			    g.gl_pathv[f], st, w, s);
+			free(s);
+			buf_free(&prev);
+			prev = b;
+		}
+		buf_free(&prev);
+		whereis_free(wh);
 		test_run_free(&r);
 	}
 	globfree(&g);
@@ -484,6 +523,7 @@ indonesian_suite(void)
 	tcase_add_test(tc, test_id_scenario_texts);
 	tcase_add_test(tc, test_id_narration_filled);
 	tcase_add_test(tc, test_id_event_rows);
+	tcase_add_test(tc, test_id_whereis_line);
 	suite_add_tcase(s, tc);
 	return s;
 }

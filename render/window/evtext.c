@@ -393,6 +393,7 @@ evtext_state(struct evtext_out *o, const char *lang, const struct trace_rec *r,
 		[ST_CLIENT_STORE] = W_ST_CLIENT_STORE,
 		[ST_DELIVERY] = W_ST_DELIVERY,
 		[ST_SESSION] = W_ST_SESSION,
+		[ST_RECAP] = W_ST_RECAP,
 	};
 	const char *w;
 	int n;
@@ -490,6 +491,14 @@ evtext_state(struct evtext_out *o, const char *lang, const struct trace_rec *r,
 		if (evtext_word(text, 0, &w, &n))
 			evtext_add(o, " (%.*s)", n, w);
 		evtext_add(o, ", %s %u", words_get(lang, W_EV_NOW), r->b);
+		return;
+	case ST_RECAP:
+		/* "in short: "Subject" → to": the narration tells the fate. */
+		evtext_add(o, "%s:", words_get(lang, st[r->a]));
+		if (have && evtext_arg(y, "subject", &w, &n))
+			evtext_add(o, " \"%.*s\"", n, w);
+		if (have && evtext_arg(y, "to", &w, &n))
+			evtext_add(o, " → %.*s", n, w);
 		return;
 	case ST_NWHATS:
 		break;

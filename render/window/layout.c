@@ -168,8 +168,11 @@ layout_compute(struct layout *l, int w, int h, double scale)
 	l->narration = lr(l->center.x, l->center.y + l->center.h - narr,
 	    l->center.w, narr);
 	l->legend = lr(l->center.x, l->center.y, l->center.w, leg);
-	l->picture = lr(l->center.x, l->center.y + leg, l->center.w,
-	    l->center.h - narr - leg);
+	/* One line under the chips: where each message is now. */
+	int wh = layout_px(l, 22);
+	l->whereis = lr(l->center.x, l->center.y + leg, l->center.w, wh);
+	l->picture = lr(l->center.x, l->center.y + leg + wh, l->center.w,
+	    l->center.h - narr - leg - wh);
 
 	/* Icons no larger than the picture can hold (--scale makes text larger first). */
 	if (l->icon > l->picture.h / 9)

@@ -25,6 +25,7 @@ struct layout {
 	double		 s;		/* px per design px */
 	struct lrect	 top, events, center, legend, picture, narration,
 			 right, timeline;
+	struct lrect	 whereis;	/* the line "where the mail is", above the picture */
 	int		 font_small, font_normal, font_title, font_narration,
 			 font_mono;
 	int		 icon;		/* icon size, px */

@@ -84,6 +84,7 @@ struct ui {
 	/* Each checkpoint's step (checkpoint.h), 0 where it names none. */
 	size_t		*cp_steps;
 	int		 frames;	/* frames drawn, for tests */
+	struct whereis	*whereis;	/* where each message is (panel_whereis.c), made on first use */
 	double		 mouse_sx, mouse_sy;	/* window units -> pixels (high-DPI) */
 };
 
@@ -198,6 +199,11 @@ int	 panel_quiz_hit(struct ui *u, int x, int y);
 int	 panel_quiz_fits(struct ui *u, double *factor, int *need, int *room);
 /* Whether x, y is on the question's card (clicks there go nowhere else). */
 int	 panel_quiz_has(struct ui *u, int x, int y);
+
+/* panel_whereis.c: the line "where the mail is" and its marks on the picture. */
+void	 panel_whereis_draw(struct ui *u);
+void	 panel_whereis_marks(struct ui *u);
+void	 panel_whereis_free(struct ui *u);
 
 /* panel_sequence.c */
 void	 panel_sequence_draw(struct ui *u);

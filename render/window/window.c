@@ -159,6 +159,7 @@ ui_free(struct ui *u)
 	panel_inspector_free(u);
 	panel_node_free(u);
 	evlist_free(u);
+	panel_whereis_free(u);
 	free(u->app_steps);
 	free(u->cp_steps);
 	free(u->pk);
@@ -254,8 +255,11 @@ ui_draw(struct ui *u)
 	panel_events_draw(u);
 	if (u->app.center == APP_SEQUENCE)
 		panel_sequence_draw(u);
-	else
+	else {
 		draw_picture(u);
+		panel_whereis_marks(u);
+	}
+	panel_whereis_draw(u);
 	panel_narration_draw(u);
 	if (u->app.right == RIGHT_NODE && u->app.sel_node >= 0)
 		panel_node_draw(u);

@@ -244,6 +244,7 @@ state_what_name(enum state_what w)
 		[ST_CLIENT_STORE] = "client_store",
 		[ST_DELIVERY] = "delivery",
 		[ST_SESSION] = "session",
+		[ST_RECAP] = "recap",
 	};
 	return (unsigned)w < ST_NWHATS ? names[w] : "?";
 }

@@ -72,6 +72,7 @@ enum state_what {
 	ST_CLIENT_STORE,	/* a device downloaded a message; text: "POP3|IMAP user uidl" */
 	ST_DELIVERY,		/* the outcome for one recipient; text: "status message-id recipient reply" */
 	ST_SESSION,		/* a mail protocol session changed state (session.c); text: "PROTO OLD -> NEW" */
+	ST_RECAP,		/* at the end of a run, what became of a message (sim/world/recap.c); text: "fate message-id recipient" */
 	ST_NWHATS
 };
 

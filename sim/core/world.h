@@ -93,6 +93,7 @@ struct sim {
 	const struct net_transport *transport[256];
 	struct dns_world *dns;		/* dns.c: servers, caches, pending queries */
 	struct mail_world *mail;	/* the mail layers: stores, queues, sessions */
+	int		 recapped;	/* sim_run() wrote the recap (world/recap.c) */
 };
 
 static inline uint64_t

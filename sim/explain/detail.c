@@ -140,6 +140,8 @@ static const char *const story_keys[] = {
 	"pop3.dele.had_it",
 	"pop3.bye.none_deleted",
 	"imap.logout_ok",
+	/* The recap at the end: what became of each message ("In short"). */
+	"recap.",
 };
 
 #define NSTORY (sizeof story_keys / sizeof story_keys[0])

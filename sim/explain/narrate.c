@@ -326,6 +326,19 @@
 	X(K_ST_REJECTED_UNSENT,		"state.delivery.rejected_unsent") \
 	X(K_ST_REJECTED_NO_DNS,		"state.delivery.rejected_no_dns") \
 	X(K_ST_REJECTED_OFF,		"state.delivery.rejected_off") \
+	/* The recap at the end of a run (sim/world/recap.c). */ \
+	X(K_RECAP_DELIVERED,		"recap.delivered") \
+	X(K_RECAP_FETCHED,		"recap.delivered_fetched") \
+	X(K_RECAP_FETCHED_DELETED,	"recap.delivered_fetched_deleted") \
+	X(K_RECAP_GONE,			"recap.delivered_gone") \
+	X(K_RECAP_BOUNCED,		"recap.bounced") \
+	X(K_RECAP_REFUSED,		"recap.refused") \
+	X(K_RECAP_REFUSED_UNSENT,	"recap.refused_unsent") \
+	X(K_RECAP_QUEUED,		"recap.queued") \
+	X(K_RECAP_UNSENT,		"recap.unsent") \
+	X(K_RECAP_NOTICE,		"recap.notice") \
+	X(K_RECAP_NOTICE_QUEUED,	"recap.notice_queued") \
+	X(K_RECAP_LOST,			"recap.lost") \
 	X(K_UNKNOWN,			"unknown")
 
 #define NARR_ENUM(e, s)	e,
@@ -346,7 +359,7 @@ static const char *const narr_key_str[K_N] = { NARR_KEYS(NARR_STR) };
 	X(PH_SRC, "src") X(PH_DST, "dst") X(PH_FLAGS, "flags") \
 	X(PH_SECONDS, "seconds") X(PH_UID, "uid") \
 	X(PH_NEXT, "next") X(PH_BY, "by") X(PH_MSS, "mss") \
-	X(PH_SEGMENTS, "segments")
+	X(PH_SEGMENTS, "segments") X(PH_VIA, "via")
 
 enum narr_ph { NARR_PHS(NARR_ENUM) PH_N };
 static const char *const narr_ph_str[PH_N] = { NARR_PHS(NARR_STR) };
@@ -764,7 +777,16 @@ from_say(struct narr_ctx *c)
 
 		if (ph < 0)
 			continue;
-		if (a->node >= 0) {
+		if (a->node >= 0 && node_ok(c->sc, a->node) &&
+		    arg_get(c, (enum narr_ph)ph) != NULL &&
+		    (ph == PH_VIA || ph == PH_BY)) {
+			/* A node named again is a list: "A, B, C" (the recap). */
+			struct buf l = { 0 };
+			buf_printf(&l, "%s, %s", arg_get(c, (enum narr_ph)ph),
+			    node_label(c, a->node));
+			arg_set(c, (enum narr_ph)ph, (const char *)l.data);
+			buf_free(&l);
+		} else if (a->node >= 0) {
 			if (node_ok(c->sc, a->node))
 				arg_set(c, (enum narr_ph)ph, node_label(c, a->node));
 		} else

@@ -40,6 +40,9 @@ device_store(struct sim *s, int node, int server, const char *user,
 	m->uid = uid;
 	m->flags = flags;
 	buf_append(&m->data, p, n);
+	char *mid = mail_message_id(p, n);
+	char *subject = mail_subject(p, n);
+	m->message_id = xstrdup(mid ? mid : "");
 	say_begin(&y, key);
 	say_str(&y, "proto", proto == FETCH_POP3 ? "POP3" : "IMAP");
 	say_str(&y, "user", user);
@@ -48,6 +51,14 @@ device_store(struct sim *s, int node, int server, const char *user,
 		say_str(&y, "value", uidl);
 	else
 		say_num(&y, "uid", uid);
+	/* Which message it is and where from: whereis.c follows it by these. */
+	if (mid != NULL)
+		say_str(&y, "msgid", mid);
+	if (subject != NULL)
+		say_str(&y, "subject", subject);
+	say_node(&y, "server", server);
+	free(mid);
+	free(subject);
 	sim_state_say(s, node, ST_CLIENT_STORE, (uint32_t)d->nmsgs,
 	    sim_say(s, &y), "%s %s %s", proto == FETCH_POP3 ? "POP3" : "IMAP",
 	    user, uidl ? uidl : "");
@@ -91,6 +102,7 @@ device_free_all(struct sim *s)
 		for (int k = 0; k < d->nmsgs; k++) {
 			free(d->msgs[k].user);
 			free(d->msgs[k].uidl);
+			free(d->msgs[k].message_id);
 			buf_free(&d->msgs[k].data);
 		}
 		free(d->msgs);

@@ -97,6 +97,13 @@ mail_free(struct sim *s)
 		free(w->dlv[i].reply);
 	}
 	free(w->dlv);
+	for (int i = 0; i < w->norigins; i++) {
+		free(w->origins[i].message_id);
+		free(w->origins[i].subject);
+		free(w->origins[i].sender);
+		free(w->origins[i].about);
+	}
+	free(w->origins);
 	device_free_all(s);
 	free(w->mta);
 	for (int i = 0; i < w->nkeep; i++)

@@ -78,6 +78,8 @@ void	 mailstore_remove_why(struct sim *s, struct mailbox *mb, int i,
 	    enum mbox_del_why why);
 /* The decoded Subject: of a message, or NULL; the caller frees it. */
 char	*mail_subject(const uint8_t *p, size_t n);
+/* Its Message-ID: with the <>, or NULL; the caller frees it. */
+char	*mail_message_id(const uint8_t *p, size_t n);
 
 /* ---- devices: the mail a person's device downloaded ---------------- */
 
@@ -95,6 +97,7 @@ struct dev_msg {
 	uint32_t	 uidvalidity, uid;	/* IMAP (RFC 3501 2.3.1.1), or 0 */
 	struct buf	 data;
 	int		 flags;		/* as the server reported them (IMAP) */
+	char		*message_id;	/* its Message-ID:, "" where none (the recap) */
 };
 
 struct device {
@@ -142,6 +145,22 @@ void	 delivery_set(struct sim *s, const char *message_id, const char *rcpt,
 	    enum delivery_status st, int server, const char *reply,
 	    struct say *y);
 const char *delivery_status_str(enum delivery_status st);
+
+/* ---- origins: where each message was written (the recap) ----------- */
+
+struct mail_origin {
+	char		*message_id;
+	int		 action;	/* the scenario's send, or -1 for a bounce */
+	int		 node;		/* where it was written */
+	char		*subject;	/* "" where none */
+	char		*sender;	/* the envelope's, "" for a bounce */
+	char		*about;		/* a bounce: the Message-ID it reports on, else NULL */
+};
+
+/* A message was written at node (a person's send, or a bounce). */
+void	 mail_origin_add(struct sim *s, const char *message_id, int action,
+	    int node, const char *subject, const char *sender,
+	    const char *about);
 
 /* ---- mail servers --------------------------------------------------- */
 
@@ -192,6 +211,8 @@ struct mail_world {
 	void		**keep;		/* allocations freed with the world */
 	int		 nkeep;
 	struct device	*devices;	/* per node */
+	struct mail_origin *origins;	/* every message written, in order */
+	int		 norigins, caporigins;
 	struct pop3_world *pop3;	/* pop3_*.c: sessions under way */
 	struct imap_world *imap;	/* imap_*.c: sessions under way */
 };

@@ -44,15 +44,15 @@ mailstore_has(struct sim *s, int node, const char *addr)
 }
 
 /*
- * The Subject: of a message, unfolded and with its encoded words
- * decoded (RFC 5322 2.2.3, RFC 2047), for the narration; NULL when the
- * header has none.  The caller frees it.
+ * The value of header field name ("Subject:") of a message, unfolded
+ * (RFC 5322 2.2.3) and without its leading blanks; NULL when the header
+ * has none.  The caller frees it.
  */
-char *
-mail_subject(const uint8_t *p, size_t n)
+static char *
+mail_header(const uint8_t *p, size_t n, const char *name)
 {
 	struct buf v = { 0 };
-	size_t i = 0;
+	size_t i = 0, nl = strlen(name);
 	int in = 0;
 
 	while (i < n) {
@@ -67,10 +67,10 @@ mail_subject(const uint8_t *p, size_t n)
 			buf_append(&v, p + i, len);	/* a folded line */
 		else if (in)
 			break;
-		else if (len >= 8 && smtp_same_n((const char *)p + i,
-		    "Subject:", 8)) {
+		else if (len >= nl && smtp_same_n((const char *)p + i,
+		    name, nl)) {
 			in = 1;
-			buf_append(&v, p + i + 8, len - 8);
+			buf_append(&v, p + i + nl, len - nl);
 		}
 		i = end + 1;
 	}
@@ -79,12 +79,42 @@ mail_subject(const uint8_t *p, size_t n)
 		return NULL;
 	}
 	buf_putc(&v, '\0');
-	char *t = (char *)v.data, *d;
-	while (*t == ' ' || *t == '\t')
-		t++;
-	d = mime_decode_words(t);
-	buf_free(&v);
+	char *t = (char *)v.data;
+	size_t skip = strspn(t, " \t");
+	memmove(t, t + skip, strlen(t + skip) + 1);
+	return t;
+}
+
+/*
+ * The Subject: of a message, with its encoded words decoded (RFC 2047),
+ * for the narration; NULL when the header has none.  The caller frees it.
+ */
+char *
+mail_subject(const uint8_t *p, size_t n)
+{
+	char *v = mail_header(p, n, "Subject:");
+	char *d;
+
+	if (v == NULL)
+		return NULL;
+	d = mime_decode_words(v);
+	free(v);
 	return d;
+}
+
+/*
+ * The Message-ID: of a message as written, with its <> (RFC 5322
+ * 3.6.4): the name by which the explain layer follows a message from
+ * queue to mailbox to device.  NULL where it has none; the caller frees it.
+ */
+char *
+mail_message_id(const uint8_t *p, size_t n)
+{
+	char *v = mail_header(p, n, "Message-ID:");
+
+	if (v != NULL)
+		v[strcspn(v, " \t")] = '\0';
+	return v;
 }
 
 void
@@ -120,6 +150,7 @@ mailstore_deliver_from(struct sim *s, struct mailbox *mb, const uint8_t *p,
 	if (subject != NULL)
 		say_str(&y, "subject", subject);
 	say_num(&y, "count", mb->nmsgs);
+	say_str(&y, "msgid", m->message_id);	/* whereis.c follows it */
 	sim_state_say(s, mb->node, ST_MAILBOX_ADD, (uint32_t)mb->nmsgs,
 	    sim_say(s, &y), "%s %s", mb->address, m->message_id);
 	free(subject);
@@ -144,6 +175,7 @@ mailstore_remove_why(struct sim *s, struct mailbox *mb, int i,
 	    "state.mailbox_del");
 	say_str(&y, "to", mb->address);
 	say_num(&y, "count", mb->nmsgs - 1);
+	say_str(&y, "msgid", m->message_id);
 	sim_state_say(s, mb->node, ST_MAILBOX_DEL, (uint32_t)mb->nmsgs - 1,
 	    sim_say(s, &y), "%s %s", mb->address, m->message_id);
 	buf_free(&m->data);
@@ -214,6 +246,7 @@ delivery_set(struct sim *s, const char *message_id, const char *rcpt,
 	free(d->reply);
 	d->reply = xstrdup(reply ? reply : "");
 	say_str(y, "to", rcpt);
+	say_str(y, "msgid", message_id);	/* whereis.c, the recap */
 	if (d->reply[0] != '\0')
 		say_str(y, "reply", d->reply);
 	/* A reply from a server starts with its code; a local reason does not. */

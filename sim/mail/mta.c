@@ -192,6 +192,7 @@ mta_enqueue(struct sim *s, int node, const char *qid, const char *sender,
 		if (subject != NULL)
 			say_str(&q, "subject", subject);
 		say_num(&q, "count", m->nqueue);
+		say_str(&q, "msgid", message_id);	/* whereis.c, the recap */
 		sim_state_say(s, node, ST_QUEUE_ADD, (uint32_t)m->nqueue,
 		    sim_say(s, &q), "%s %s", message_id, rcpts[i]);
 		free(r);
@@ -343,6 +344,9 @@ bounce(struct sim *s, struct qitem *it, const int *failed, int nfailed)
 	struct buf msg = { 0 };
 	msg_compose_dsn(&d, &msg);
 	const char *to[1] = { it->sender };
+	char *subject = mail_subject(msg.data, msg.len);
+	mail_origin_add(s, mid, -1, m->node, subject, "", it->message_id);
+	free(subject);
 	mta_enqueue(s, m->node, NULL, "", to, 1, msg.data, msg.len, mid);
 	buf_free(&msg);
 	for (int k = 0; k < nfailed; k++) {
@@ -404,6 +408,7 @@ run_done(struct sim *s, struct qitem *it)
 
 		say_begin(&y, "state.queue_del");
 		say_num(&y, "count", it->mta->nqueue - 1);
+		say_str(&y, "msgid", it->message_id);
 		sim_state_say(s, it->mta->node, ST_QUEUE_DEL,
 		    (uint32_t)it->mta->nqueue - 1, sim_say(s, &y), "%s",
 		    it->message_id);

@@ -88,6 +88,7 @@ compose(struct sim *s, const struct sc_action *act, int ai, struct mua_send *m)
 		.user_agent = "surel/0.1",
 	};
 	msg_compose(&c, &m->msg);
+	mail_origin_add(s, m->mid, ai, act->node, act->subject, act->from, NULL);
 	for (int i = 0; i < act->nattachments; i++)
 		buf_free(&bytes[i]);
 	free(bytes);

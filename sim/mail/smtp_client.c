@@ -292,6 +292,18 @@ oc_enter_state(struct smtp_out *o, enum oc_state st)
 			say_num(&y, "mss", mss);
 			say_num(&y, "segments", (long long)((b.len + mss - 1) / mss));
 		}
+		/*
+		 * Which message crosses (whereis.c: in transit from here
+		 * to the peer until its reply).
+		 */
+		char *mid = mail_message_id(o->data.data, o->data.len);
+		char *subject = mail_subject(o->data.data, o->data.len);
+		if (mid != NULL)
+			say_str(&y, "msgid", mid);
+		if (subject != NULL)
+			say_str(&y, "subject", subject);
+		free(mid);
+		free(subject);
 		msess_send(&o->m, b.data, b.len, text, strlen(text),
 		    sim_say(o->m.s, &y));
 		free(text);

@@ -11,6 +11,7 @@
 #include "dns.h"
 #include "eth.h"
 #include "mail.h"
+#include "recap.h"
 #include "tcp.h"
 #include "udp.h"
 
@@ -107,15 +108,20 @@ sim_run_until(struct sim *s, uint64_t t_ns)
 void
 sim_run(struct sim *s)
 {
-	if (s->sc->until_ns) {
+	if (s->sc->until_ns)
 		sim_run_until(s, s->sc->until_ns);
-		return;
+	else
+		/*
+		 * Until nothing is left to do: the clock stops at the last
+		 * event that was work (a cache expiring later is not worth
+		 * waiting for).
+		 */
+		evq_run(s->q, SIM_MAX_NS, 1, UINT64_MAX);
+	/* The story ends with what became of each message, once. */
+	if (!s->recapped) {
+		s->recapped = 1;
+		recap_write(s);
 	}
-	/*
-	 * Until nothing is left to do: the clock stops at the last event
-	 * that was work (a cache expiring later is not worth waiting for).
-	 */
-	evq_run(s->q, SIM_MAX_NS, 1, UINT64_MAX);
 }
 
 uint64_t
