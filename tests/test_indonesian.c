@@ -451,14 +451,6 @@ START_TEST(test_id_event_rows)
 		    "both: \"%s\"", i, en);
 	}
 	trace_free(tr);
- * The window's line "Posisi surat: ..." (whereis_line.c), in Indonesian,
- * wherever the places change in every bundled scenario; the subjects,
- * the person's own words, are left out.
- */
-START_TEST(test_id_whereis_line)
-{
-	glob_t g;
-	char w[64];
 
 	ck_assert_int_eq(glob("scenarios/*.json", 0, NULL, &g), 0);
 	for (size_t f = 0; f < g.gl_pathc; f++) {
@@ -475,6 +467,25 @@ START_TEST(test_id_whereis_line)
 			    "%s step %zu: English \"%s\" in \"%s\"",
 			    g.gl_pathv[f], i + 1, w, buf);
 		}
+		test_run_free(&r);
+	}
+	globfree(&g);
+}
+END_TEST
+
+/*
+ * The window's line "Posisi surat: ..." (whereis_line.c), in Indonesian,
+ * wherever the places change in every bundled scenario; the subjects,
+ * the person's own words, are left out.
+ */
+START_TEST(test_id_whereis_line)
+{
+	glob_t g;
+	char w[64];
+
+	ck_assert_int_eq(glob("scenarios/*.json", 0, NULL, &g), 0);
+	for (size_t f = 0; f < g.gl_pathc; f++) {
+		struct test_run r = test_run_file(g.gl_pathv[f]);
 		const struct trace *tr = sim_trace(r.sim);
 		struct whereis *wh = whereis_new(tr, r.sc);
 		struct buf prev = { 0 };
