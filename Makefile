@@ -142,6 +142,8 @@ WTEST_SRCS += tests/window_main.c
 WTEST_SRCS += tests/test_window.c
 WTEST_SRCS += tests/test_window_input.c
 WTEST_SRCS += tests/test_window_quiz.c
+WTEST_SRCS += tests/test_window_inspector.c
+WTEST_SRCS += tests/english_words.c
 WTEST_SRCS += tests/window_helpers.c
 WBENCH_SRCS += tests/bench_window.c
 WBENCH_SRCS += tests/window_helpers.c
@@ -169,6 +171,7 @@ TEST_SRCS += tests/test_decode.c
 TEST_SRCS += render/window/view.c
 TEST_SRCS += tests/test_narrate.c
 TEST_SRCS += tests/test_indonesian.c
+TEST_SRCS += tests/english_words.c
 # render/window/words.c has no SDL either: the Indonesian test reads it.
 TEST_SRCS += render/window/words.c
 TEST_SRCS += tests/test_trace_say.c

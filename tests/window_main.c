@@ -16,6 +16,7 @@
 Suite	*window_suite(void);
 Suite	*window_input_suite(void);
 Suite	*window_quiz_suite(void);
+Suite	*window_inspector_suite(void);
 
 static int
 update_golden(void)
@@ -63,6 +64,7 @@ main(int argc, char **argv)
 	SRunner *sr = srunner_create(window_suite());
 	srunner_add_suite(sr, window_input_suite());
 	srunner_add_suite(sr, window_quiz_suite());
+	srunner_add_suite(sr, window_inspector_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

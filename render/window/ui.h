@@ -156,6 +156,10 @@ int	 panel_inspector_hit(struct ui *u, int x, int y);
 /* How many field rows the inspector shows now (for the tests). */
 int	 panel_inspector_rows(struct ui *u);
 const char *panel_inspector_row_text(struct ui *u, int row);
+struct decode_row;
+/* A decoded row as the inspector writes it, "name: value", in L (NULL: English). */
+void	 panel_inspector_row_words(const struct narr_lang *L,
+	    const struct decode_row *r, char *buf, size_t cap);
 void	 panel_inspector_free(struct ui *u);
 
 /* panel_narration.c */
