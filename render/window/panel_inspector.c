@@ -20,6 +20,7 @@
 
 struct insp_row {
 	int		 layer;		/* 1: a layer's heading */
+	const char	*key;		/* the field's (decode.h), NULL for a heading */
 	char		 text[192];
 	uint32_t	 off, len;
 };
@@ -52,6 +53,7 @@ insp_push(struct ui_inspect *in, int layer, const char *text, uint32_t off,
 	}
 	struct insp_row *r = &in->row[in->nrows++];
 	r->layer = layer;
+	r->key = NULL;
 	snprintf(r->text, sizeof r->text, "%s", text);
 	r->off = off;
 	r->len = len;
@@ -114,6 +116,8 @@ insp_decode(struct ui *u, struct ui_inspect *in, const struct trace_rec *r)
 		panel_inspector_row_words(u->lang[u->app.lang], &rows[i], buf,
 		    sizeof buf);
 		insp_push(in, 0, buf, rows[i].offset, rows[i].length);
+		if (in->nrows > 0 && in->row[in->nrows - 1].layer == 0)
+			in->row[in->nrows - 1].key = rows[i].key;
 	}
 }
 
@@ -202,6 +206,17 @@ panel_inspector_row_text(struct ui *u, int row)
 	if (in == NULL || row < 0 || row >= in->nrows)
 		return NULL;
 	return in->row[row].text;
+}
+
+int
+panel_inspector_find(struct ui *u, const char *key)
+{
+	struct ui_inspect *in = insp_get(u);
+
+	for (int i = 0; in != NULL && key != NULL && i < in->nrows; i++)
+		if (in->row[i].key != NULL && strcmp(in->row[i].key, key) == 0)
+			return i;
+	return -1;
 }
 
 int

@@ -32,6 +32,7 @@ struct ui_options {
 	double		 scale;		/* --scale, 1 by default */
 	int		 fullscreen;
 	int		 dark;
+	const char	*field;		/* --field: the inspector's row lit in a --screenshot */
 };
 
 /* A packet where the picture draws it, for drawing and for clicks. */
@@ -156,6 +157,8 @@ int	 panel_inspector_hit(struct ui *u, int x, int y);
 /* How many field rows the inspector shows now (for the tests). */
 int	 panel_inspector_rows(struct ui *u);
 const char *panel_inspector_row_text(struct ui *u, int row);
+/* The first row of the field with that key (decode.h: "tcp.seq"), or -1. */
+int	 panel_inspector_find(struct ui *u, const char *key);
 struct decode_row;
 /* A decoded row as the inspector writes it, "name: value", in L (NULL: English). */
 void	 panel_inspector_row_words(const struct narr_lang *L,

@@ -305,6 +305,8 @@ window_parse(int argc, char **argv, struct window_opts *o)
 				o->ui.scale = s;
 			} else if (strcmp(a, "--screenshot") == 0)
 				o->shot = v;
+			else if (strcmp(a, "--field") == 0)
+				o->ui.field = v;
 			else if (strcmp(a, "--step") == 0) {
 				char *end;
 				errno = 0;
@@ -333,6 +335,8 @@ window_parse(int argc, char **argv, struct window_opts *o)
 	}
 	if (o->has_step && !o->shot)
 		return window_usage("%s", "--step goes with --screenshot");
+	if (o->ui.field && !o->shot)
+		return window_usage("%s", "--field goes with --screenshot");
 	return 0;
 }
 
@@ -371,6 +375,16 @@ window_screenshot(struct scenario *sc, const struct ui_options *uo,
 		goto out;
 	}
 	app_seek(&u->app, step < 0 ? 0 : (size_t)step);
+	/* --field: a field of the packet lit, as a click on its row does. */
+	if (uo->field != NULL &&
+	    (u->app.sel_field = panel_inspector_find(u, uo->field)) < 0) {
+		fprintf(stderr, "surel: --field %s: the packet of step %ld has "
+		    "no such field (keys such as tcp.seq, ip.ttl, dns.flags)\n",
+		    uo->field, step);
+		rc = EXIT_USAGE;
+		ui_free(u);
+		goto out;
+	}
 	ui_draw(u);
 	SDL_RenderPresent(r);
 	if (IMG_SavePNG(sf, out) != 0)
