@@ -32,7 +32,6 @@ struct ui_options {
 	double		 scale;		/* --scale, 1 by default */
 	int		 fullscreen;
 	int		 dark;
-	const char	*field;		/* --field: the inspector's row lit in a --screenshot */
 };
 
 /* A packet where the picture draws it, for drawing and for clicks. */
@@ -113,6 +112,10 @@ const char *ui_narration(struct ui *u, size_t step, int lang, char *buf,
 /* The picture of one step as a PNG (--screenshot); takes sc.  Exit status. */
 int	 window_screenshot(struct scenario *sc, const struct ui_options *uo,
 	    int w, int h, long step, const char *out);
+/* The same with the inspector's field of that key lit (--field; NULL: none). */
+int	 window_screenshot_field(struct scenario *sc,
+	    const struct ui_options *uo, int w, int h, long step,
+	    const char *field, const char *out);
 
 /* input.c: the only reader of SDL_Event.  Returns 1 when something changed. */
 int	 input_event(struct ui *u, const SDL_Event *ev);
