@@ -39,7 +39,7 @@ struct ui_inspect {
 	int		 row_h, first_row;
 };
 
-static void
+static struct insp_row *
 insp_push(struct ui_inspect *in, int layer, const char *text, uint32_t off,
     uint32_t len)
 {
@@ -47,7 +47,7 @@ insp_push(struct ui_inspect *in, int layer, const char *text, uint32_t off,
 		int cap = in->cap ? in->cap * 2 : 32;
 		struct insp_row *p = realloc(in->row, (size_t)cap * sizeof *p);
 		if (p == NULL)
-			return;
+			return NULL;
 		in->row = p;
 		in->cap = cap;
 	}
@@ -57,6 +57,7 @@ insp_push(struct ui_inspect *in, int layer, const char *text, uint32_t off,
 	snprintf(r->text, sizeof r->text, "%s", text);
 	r->off = off;
 	r->len = len;
+	return r;
 }
 
 /* A word of a value in language L (decode_fill's callback). */
@@ -115,9 +116,10 @@ insp_decode(struct ui *u, struct ui_inspect *in, const struct trace_rec *r)
 		}
 		panel_inspector_row_words(u->lang[u->app.lang], &rows[i], buf,
 		    sizeof buf);
-		insp_push(in, 0, buf, rows[i].offset, rows[i].length);
-		if (in->nrows > 0 && in->row[in->nrows - 1].layer == 0)
-			in->row[in->nrows - 1].key = rows[i].key;
+		struct insp_row *rw = insp_push(in, 0, buf, rows[i].offset,
+		    rows[i].length);
+		if (rw != NULL)
+			rw->key = rows[i].key;
 	}
 }
 
