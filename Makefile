@@ -150,6 +150,8 @@ WTEST_SRCS += tests/test_window_input.c
 WTEST_SRCS += tests/test_window_quiz.c
 WTEST_SRCS += tests/test_window_levels.c
 WTEST_SRCS += tests/test_window_filter.c
+WTEST_SRCS += tests/test_window_inspector.c
+WTEST_SRCS += tests/english_words.c
 WTEST_SRCS += tests/window_helpers.c
 WBENCH_SRCS += tests/bench_window.c
 WBENCH_SRCS += tests/window_helpers.c
@@ -177,6 +179,7 @@ TEST_SRCS += tests/test_decode.c
 TEST_SRCS += render/window/view.c
 TEST_SRCS += tests/test_narrate.c
 TEST_SRCS += tests/test_indonesian.c
+TEST_SRCS += tests/english_words.c
 # render/window/words.c has no SDL either: the Indonesian test reads it.
 TEST_SRCS += render/window/words.c
 # render/window/evtext.c neither: the event list's rows in Indonesian.

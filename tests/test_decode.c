@@ -6,6 +6,7 @@
  * and the exact bytes each row covers.
  */
 #include <check.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +237,23 @@ START_TEST(test_decode_syn)
 }
 END_TEST
 
+/* A language whose words are the English ones in capitals. */
+static const char *
+upper_word(const char *key, void *arg)
+{
+	static char buf[8][64];
+	static int k;
+	const char *en = decode_value_en(key);
+	char *o = buf[k++ % 8];
+	size_t i = 0;
+
+	(void)arg;
+	for (; en && en[i] && i + 1 < sizeof buf[0]; i++)
+		o[i] = (char)toupper((unsigned char)en[i]);
+	o[i] = '\0';
+	return o;
+}
+
 START_TEST(test_decode_dns_answer)
 {
 	struct drun r = drun_default();
@@ -265,6 +283,31 @@ START_TEST(test_decode_dns_answer)
 	assert_row(n, DECODE_APP, "Answer", 81, 16,
 	    "mail.pengirimmail.com A 10.1.0.25 (TTL 3600)");
 	ck_assert_str_eq(row(n, DECODE_APP, "Answer")->layer_name, "DNS");
+
+	/*
+	 * The same rows as keys, for the window's language (issue 11.7): the
+	 * field by its Wireshark name, the value's words by a template whose
+	 * arguments hold no words, only numbers and the words' own keys.
+	 */
+	const struct decode_row *fl = row(n, DECODE_APP, "Flags");
+	ck_assert_str_eq(fl->key, "dns.flags");
+	ck_assert_str_eq(fl->vkey, "v.dns.flags");
+	ck_assert_str_eq(fl->arg[0], "0x8500");
+	ck_assert_str_eq(fl->arg[1], "{w.dns.response}, {w.dns.aa}, "
+	    "{w.dns.rd}, NOERROR");
+	char out[128];
+	ck_assert_str_eq(decode_fill("{1} [{2}]", fl, upper_word, NULL, out,
+	    sizeof out), "0x8500 [RESPONSE, AUTHORITATIVE, RECURSION DESIRED, "
+	    "NOERROR]");
+	ck_assert_str_eq(row(n, DECODE_TRANSPORT, "Checksum")->vkey,
+	    "v.checksum.good");
+	ck_assert_str_eq(row(n, DECODE_IPV4, "Time to live")->key, "ip.ttl");
+	ck_assert_ptr_null(row(n, DECODE_IPV4, "Time to live")->vkey);
+	ck_assert_str_eq(row(n, DECODE_APP, "Question")->key, "dns.qry");
+	/* A field's key says its name, a value's key its words. */
+	ck_assert_str_eq(decode_field_en("tcp.seq"), "Sequence number");
+	ck_assert_str_eq(decode_value_en("v.checksum.good"), "{1} (correct)");
+	ck_assert_ptr_null(decode_field_en("no.such"));
 
 	/* The MX answer, with the exchange's address in the additional section. */
 	i = find_tx(r.tr, is_mx_answer);

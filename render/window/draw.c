@@ -429,6 +429,7 @@ draw_packets_layout(struct ui *u)
 			continue;
 		k++;
 		q->p = u->vpk[i];
+		q->p.label = words_packet_label(ui_lang(u), q->p.label);
 		link_ends(u, q->p.link, q->p.dir, &x0, &y0, &x1, &y1);
 		double f = clamp01(q->p.len / 600.0);
 		int tw = text_width(u->text, FACE_BOLD, px,

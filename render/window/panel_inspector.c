@@ -4,10 +4,15 @@
  * fields, and its bytes as a hex dump in which the chosen field's bytes
  * are lit.  The rows come from sim_decode() (layer, field, value,
  * offset, length), so the inspector never sees a protocol's structs
- * (shared/STYLE.md, the sim -> render boundary).
+ * (shared/STYLE.md, the sim -> render boundary).  Each row is put in the
+ * window's language by its keys: the field's name from the language
+ * file's "fields", the words of its value from "values", with the
+ * row's numbers and addresses put back in; where the file has neither,
+ * the row's English.
  */
 #include "ui.h"
 #include "decode.h"
+#include "narrate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,12 +20,14 @@
 
 struct insp_row {
 	int		 layer;		/* 1: a layer's heading */
+	const char	*key;		/* the field's (decode.h), NULL for a heading */
 	char		 text[192];
 	uint32_t	 off, len;
 };
 
 struct ui_inspect {
 	long		 rec;		/* record the bytes come from, -1: none */
+	int		 lang;		/* the language the rows are in (app.lang) */
 	uint32_t	 frame;
 	uint8_t		*bytes;
 	uint32_t	 nbytes;
@@ -32,7 +39,7 @@ struct ui_inspect {
 	int		 row_h, first_row;
 };
 
-static void
+static struct insp_row *
 insp_push(struct ui_inspect *in, int layer, const char *text, uint32_t off,
     uint32_t len)
 {
@@ -40,15 +47,39 @@ insp_push(struct ui_inspect *in, int layer, const char *text, uint32_t off,
 		int cap = in->cap ? in->cap * 2 : 32;
 		struct insp_row *p = realloc(in->row, (size_t)cap * sizeof *p);
 		if (p == NULL)
-			return;
+			return NULL;
 		in->row = p;
 		in->cap = cap;
 	}
 	struct insp_row *r = &in->row[in->nrows++];
 	r->layer = layer;
+	r->key = NULL;
 	snprintf(r->text, sizeof r->text, "%s", text);
 	r->off = off;
 	r->len = len;
+	return r;
+}
+
+/* A word of a value in language L (decode_fill's callback). */
+static const char *
+insp_word(const char *key, void *L)
+{
+	return narr_lang_word(L, "values", key);
+}
+
+/* Row r as "name: value" in language L (NULL: English), into buf. */
+void
+panel_inspector_row_words(const struct narr_lang *L,
+    const struct decode_row *r, char *buf, size_t cap)
+{
+	const char *name = r->key ? narr_lang_word(L, "fields", r->key) : NULL;
+	const char *t = r->vkey ? narr_lang_word(L, "values", r->vkey) : NULL;
+	char value[256];
+
+	if (t != NULL)
+		decode_fill(t, r, insp_word, (void *)L, value, sizeof value);
+	snprintf(buf, cap, "%s: %s", name ? name : r->field, t ? value :
+	    r->value);
 }
 
 /*
@@ -83,8 +114,12 @@ insp_decode(struct ui *u, struct ui_inspect *in, const struct trace_rec *r)
 			insp_push(in, 1, rows[i].layer_name ? rows[i].layer_name :
 			    "?", lo, hi - lo);
 		}
-		snprintf(buf, sizeof buf, "%s: %s", rows[i].field, rows[i].value);
-		insp_push(in, 0, buf, rows[i].offset, rows[i].length);
+		panel_inspector_row_words(u->lang[u->app.lang], &rows[i], buf,
+		    sizeof buf);
+		struct insp_row *rw = insp_push(in, 0, buf, rows[i].offset,
+		    rows[i].length);
+		if (rw != NULL)
+			rw->key = rows[i].key;
 	}
 }
 
@@ -117,9 +152,10 @@ insp_get(struct ui *u)
 			return NULL;
 		in->rec = -2;
 	}
-	if (in->rec == rec)
+	if (in->rec == rec && in->lang == u->app.lang)
 		return in;
 	in->rec = rec;
+	in->lang = u->app.lang;
 	in->nrows = 0;
 	in->nbytes = 0;
 	in->fresh = 1;
@@ -172,6 +208,17 @@ panel_inspector_row_text(struct ui *u, int row)
 	if (in == NULL || row < 0 || row >= in->nrows)
 		return NULL;
 	return in->row[row].text;
+}
+
+int
+panel_inspector_find(struct ui *u, const char *key)
+{
+	struct ui_inspect *in = insp_get(u);
+
+	for (int i = 0; in != NULL && key != NULL && i < in->nrows; i++)
+		if (in->row[i].key != NULL && strcmp(in->row[i].key, key) == 0)
+			return i;
+	return -1;
 }
 
 int

@@ -159,7 +159,8 @@ panel_node_draw(struct ui *u)
 		const char *name;
 	} sv[] = {
 		{ n->smtp.present, n->smtp.port, "SMTP" },
-		{ n->submission.present, n->submission.port, "Submission" },
+		{ n->submission.present, n->submission.port,
+		    ui_word(u, W_SUBMISSION) },
 		{ n->lmtp.present, n->lmtp.port, "LMTP" },
 		{ n->pop3.present, n->pop3.port, "POP3" },
 		{ n->imap.present, n->imap.port, "IMAP" },

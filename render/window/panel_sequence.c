@@ -140,7 +140,11 @@ panel_sequence_draw(struct ui *u)
 		text_draw_center(u->text, FACE_BOLD, px, pc.ink, lx + w / 2, y,
 		    pname);
 		const char *msg = r->text ? trace_text_at(u->tr, r->text) : "";
-		snprintf(buf, sizeof buf, "%s", msg);
+		/* A DNS message's words are the transcript's, in English. */
+		if (r->a == APP_DNS)
+			words_dns_text(ui_lang(u), msg, buf, sizeof buf);
+		else
+			snprintf(buf, sizeof buf, "%s", msg);
 		for (char *c = buf; *c; c++)
 			if (*c == '\r' || *c == '\n')
 				*c = ' ';

@@ -117,6 +117,10 @@ const char *ui_narration(struct ui *u, size_t step, int lang, char *buf,
 /* The picture of one step as a PNG (--screenshot); takes sc.  Exit status. */
 int	 window_screenshot(struct scenario *sc, const struct ui_options *uo,
 	    int w, int h, long step, const char *out);
+/* The same with the inspector's field of that key lit (--field; NULL: none). */
+int	 window_screenshot_field(struct scenario *sc,
+	    const struct ui_options *uo, int w, int h, long step,
+	    const char *field, const char *out);
 
 /* input.c: the only reader of SDL_Event.  Returns 1 when something changed. */
 int	 input_event(struct ui *u, const SDL_Event *ev);
@@ -180,6 +184,12 @@ int	 panel_inspector_hit(struct ui *u, int x, int y);
 /* How many field rows the inspector shows now (for the tests). */
 int	 panel_inspector_rows(struct ui *u);
 const char *panel_inspector_row_text(struct ui *u, int row);
+/* The first row of the field with that key (decode.h: "tcp.seq"), or -1. */
+int	 panel_inspector_find(struct ui *u, const char *key);
+struct decode_row;
+/* A decoded row as the inspector writes it, "name: value", in L (NULL: English). */
+void	 panel_inspector_row_words(const struct narr_lang *L,
+	    const struct decode_row *r, char *buf, size_t cap);
 void	 panel_inspector_free(struct ui *u);
 
 /* panel_narration.c */

@@ -280,6 +280,7 @@ struct window_opts {
 	const char	*shot;
 	long		 step;
 	int		 has_step;
+	const char	*field;		/* --field */
 	int		 w, h;
 };
 
@@ -373,6 +374,8 @@ window_parse(int argc, char **argv, struct window_opts *o)
 					    "pop3, imap, tcp (TCP only), not '%s'", v);
 			} else if (strcmp(a, "--screenshot") == 0)
 				o->shot = v;
+			else if (strcmp(a, "--field") == 0)
+				o->field = v;
 			else if (strcmp(a, "--step") == 0) {
 				char *end;
 				errno = 0;
@@ -401,6 +404,8 @@ window_parse(int argc, char **argv, struct window_opts *o)
 	}
 	if (o->has_step && !o->shot)
 		return window_usage("%s", "--step goes with --screenshot");
+	if (o->field && !o->shot)
+		return window_usage("%s", "--field goes with --screenshot");
 	return 0;
 }
 
@@ -414,6 +419,13 @@ window_parse(int argc, char **argv, struct window_opts *o)
 int
 window_screenshot(struct scenario *sc, const struct ui_options *uo,
     int w, int h, long step, const char *out)
+{
+	return window_screenshot_field(sc, uo, w, h, step, NULL, out);
+}
+
+int
+window_screenshot_field(struct scenario *sc, const struct ui_options *uo,
+    int w, int h, long step, const char *field, const char *out)
 {
 	char err[512];
 	int rc = 1;
@@ -439,6 +451,16 @@ window_screenshot(struct scenario *sc, const struct ui_options *uo,
 		goto out;
 	}
 	app_seek(&u->app, step < 0 ? 0 : (size_t)step);
+	/* --field: a field of the packet lit, as a click on its row does. */
+	if (field != NULL &&
+	    (u->app.sel_field = panel_inspector_find(u, field)) < 0) {
+		fprintf(stderr, "surel: --field %s: the packet of step %ld has "
+		    "no such field (keys such as tcp.seq, ip.ttl, dns.flags)\n",
+		    field, step);
+		rc = EXIT_USAGE;
+		ui_free(u);
+		goto out;
+	}
 	ui_draw(u);
 	SDL_RenderPresent(r);
 	if (IMG_SavePNG(sf, out) != 0)
@@ -628,6 +650,7 @@ window_main(int argc, char **argv)
 	if (sc == NULL)
 		return EXIT_USAGE;
 	if (o.shot)
-		return window_screenshot(sc, &o.ui, o.w, o.h, o.step, o.shot);
+		return window_screenshot_field(sc, &o.ui, o.w, o.h, o.step,
+		    o.field, o.shot);
 	return window_run(sc, &o.ui);
 }

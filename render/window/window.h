@@ -2,7 +2,8 @@
  * window.h: the program's way into the window (shared/SPEC.md section 1):
  *
  *   surel [view] [FILE] [--lang id|en] [--fullscreen] [--scale F] [--dark]
- *   surel [view] [FILE] --screenshot OUT.png --step N [--size WxH] ...
+ *   surel [view] [FILE] --screenshot OUT.png --step N [--size WxH]
+ *	[--field KEY] ...
  *
  * With no FILE the built-in default scenario opens.  --screenshot draws
  * step N with the software renderer on an RGB888 surface: no window, no

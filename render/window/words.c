@@ -60,6 +60,9 @@ static const char *const words_en[W_NWORDS] = {
 	[W_CH_FETCH] = "Fetching",
 	[W_CH_BOUNCE] = "Bounce",
 	[W_NO_DECODE] = "(this frame's layers cannot be shown)",
+	[W_PK_DNS_QUERY] = "DNS query",
+	[W_PK_DNS_ANSWER] = "DNS answer",
+	[W_SUBMISSION] = "Submission",
 	[W_LATENCY] = "ms",
 	[W_EV_SENT] = "sent",
 	[W_EV_FORWARDED] = "passed on",
@@ -238,6 +241,9 @@ static const char *const words_id[W_NWORDS] = {
 	[W_CH_FETCH] = "Pengambilan surat",
 	[W_CH_BOUNCE] = "Pantulan",
 	[W_NO_DECODE] = "(lapisan bingkai ini tidak dapat ditampilkan)",
+	[W_PK_DNS_QUERY] = "Tanya DNS",
+	[W_PK_DNS_ANSWER] = "Jawab DNS",
+	[W_SUBMISSION] = "Pengiriman surat",
 	[W_LATENCY] = "ms",
 	[W_EV_SENT] = "dikirim",
 	[W_EV_FORWARDED] = "diteruskan",
@@ -394,4 +400,76 @@ words_chapter(const char *lang, const char *key)
 		if (strcmp(k[i].key, key) == 0)
 			return words_get(lang, k[i].w);
 	return key ? key : "";
+}
+
+/*
+ * The words dns_describe() puts around a DNS message's names and
+ * records, and theirs in Indonesian: each is replaced wherever it
+ * stands (a name holds no space, so none of them can stand inside one).
+ */
+static const struct {
+	const char *en, *id;
+} words_dns[] = {
+	{ "query ", "tanya " },
+	{ "answer ", "jawaban " },
+	{ " (additional: ", " (tambahan: " },
+	{ "referral to ", "rujukan ke " },
+	{ " (no such domain)", " (domain ini tidak ada)" },
+	{ " (server failure)", " (server gagal)" },
+	{ "(format error)", "(format salah)" },
+	{ "(not implemented)", "(tidak didukung)" },
+	{ " (refused)", " (ditolak)" },
+	{ "truncated (TC) ", "terpotong (TC) " },
+	{ " (too large for UDP)", " (terlalu besar untuk UDP)" },
+	{ " (no record of that type)", " (tidak ada rekaman jenis itu)" },
+};
+
+char *
+words_dns_text(const char *lang, const char *text, char *out, size_t cap)
+{
+	size_t k = 0;
+	int id = lang != NULL && strcmp(lang, "id") == 0;
+
+	if (cap == 0)
+		return out;
+	while (text != NULL && *text != '\0' && k + 1 < cap) {
+		const char *put = NULL;
+		size_t skip = 1;
+
+		for (size_t i = 0; id && i < sizeof words_dns /
+		    sizeof words_dns[0]; i++) {
+			size_t n = strlen(words_dns[i].en);
+
+			if (strncmp(text, words_dns[i].en, n) == 0) {
+				put = words_dns[i].id;
+				skip = n;
+				break;
+			}
+		}
+		if (put == NULL) {
+			out[k++] = *text;
+		} else {
+			size_t n = strlen(put);
+
+			if (n > cap - 1 - k)
+				n = cap - 1 - k;
+			memcpy(out + k, put, n);
+			k += n;
+		}
+		text += skip;
+	}
+	out[k] = '\0';
+	return out;
+}
+
+const char *
+words_packet_label(const char *lang, const char *label)
+{
+	if (label == NULL)
+		return "";
+	if (strcmp(label, "DNS query") == 0)
+		return words_get(lang, W_PK_DNS_QUERY);
+	if (strcmp(label, "DNS answer") == 0)
+		return words_get(lang, W_PK_DNS_ANSWER);
+	return label;
 }

@@ -8,6 +8,8 @@
 #ifndef SUREL_WORDS_H
 #define SUREL_WORDS_H
 
+#include <stddef.h>
+
 enum word {
 	W_STEP,
 	W_OF,
@@ -60,6 +62,9 @@ enum word {
 	W_CH_FETCH,
 	W_CH_BOUNCE,
 	W_NO_DECODE,
+	W_PK_DNS_QUERY,
+	W_PK_DNS_ANSWER,
+	W_SUBMISSION,
 	W_LATENCY,
 	W_EV_SENT,
 	W_EV_FORWARDED,
@@ -188,5 +193,14 @@ enum word {
 const char *words_get(const char *lang, enum word w);
 /* A chapter key of view.h ("dns", "relay") in a language. */
 const char *words_chapter(const char *lang, const char *key);
+/*
+ * A DNS message as the transcript writes it (dns_wire.h, dns_describe:
+ * "answer x MX 10 y (additional: ...)") in lang, into out (cap bytes);
+ * names, types and addresses stay.  Returns out.
+ */
+char	*words_dns_text(const char *lang, const char *text, char *out,
+	    size_t cap);
+/* A packet's label in the picture (view.h: "DNS query") in lang. */
+const char *words_packet_label(const char *lang, const char *label);
 
 #endif

@@ -46,9 +46,12 @@ struct dec_line {
 	uint32_t	 tlen;		/* without it */
 };
 
-static void	dec_row(struct dec *, int, const char *, const char *,
-		    uint32_t, uint32_t, const char *, ...)
+static struct decode_row *dec_row(struct dec *, int, const char *,
+		    const char *, uint32_t, uint32_t, const char *, ...)
 		    __attribute__((format(printf, 7, 8)));
+static void	dec_rowv(struct dec *, int, const char *, const char *,
+		    uint32_t, uint32_t, const char *, const char *, ...)
+		    __attribute__((format(printf, 8, 9)));
 static void	dec_frame(struct dec *);
 static void	dec_ipv4(struct dec *, uint32_t);
 static void	dec_tcp(struct dec *, uint32_t, uint32_t, uint32_t);
@@ -60,25 +63,261 @@ static void	dec_imf(struct dec *, uint32_t, uint32_t);
 static int	dec_isn(const struct dec *, uint32_t, uint32_t, uint16_t,
 		    uint16_t, uint32_t *);
 
+/* ---- keys ------------------------------------------------------------- */
+
+/*
+ * The fields, with their English as the rows have always said it.  The
+ * keys are Wireshark's display filter names where it has one, so that a
+ * student who meets "ip.ttl" there meets the same field here.
+ */
+#define DECODE_FIELDS(X) \
+	X("eth.frame",			"Frame") \
+	X("eth.dst",			"Destination") \
+	X("eth.src",			"Source") \
+	X("eth.type",			"Type") \
+	X("ip.hdr",			"Header") \
+	X("ip.version",			"Version") \
+	X("ip.hdr_len",			"Header length") \
+	X("ip.dsfield",			"DSCP/ECN") \
+	X("ip.len",			"Total length") \
+	X("ip.id",			"Identification") \
+	X("ip.flags",			"Flags") \
+	X("ip.frag_offset",		"Fragment offset") \
+	X("ip.ttl",			"Time to live") \
+	X("ip.proto",			"Protocol") \
+	X("ip.checksum",		"Header checksum") \
+	X("ip.src",			"Source address") \
+	X("ip.dst",			"Destination address") \
+	X("ip.options",			"Options") \
+	X("ip.payload",			"Payload") \
+	X("tcp.hdr",			"Header") \
+	X("tcp.srcport",		"Source port") \
+	X("tcp.dstport",		"Destination port") \
+	X("tcp.seq",			"Sequence number") \
+	X("tcp.ack",			"Acknowledgment number") \
+	X("tcp.hdr_len",		"Header length") \
+	X("tcp.flags",			"Flags") \
+	X("tcp.window_size",		"Window") \
+	X("tcp.checksum",		"Checksum") \
+	X("tcp.urgent_pointer",		"Urgent pointer") \
+	X("tcp.options",		"Options") \
+	X("tcp.option.eol",		"End of options") \
+	X("tcp.option.nop",		"No-operation") \
+	X("tcp.option.mss",		"Maximum segment size") \
+	X("tcp.option.wscale",		"Window scale") \
+	X("tcp.option.sack_perm",	"SACK permitted") \
+	X("tcp.option.sack",		"SACK") \
+	X("tcp.option.timestamp",	"Timestamps") \
+	X("tcp.option",			"Option") \
+	X("tcp.payload",		"Payload") \
+	X("udp.hdr",			"Header") \
+	X("udp.srcport",		"Source port") \
+	X("udp.dstport",		"Destination port") \
+	X("udp.length",			"Length") \
+	X("udp.checksum",		"Checksum") \
+	X("udp.payload",		"Payload") \
+	X("dns.hdr",			"Header") \
+	X("dns.id",			"Transaction ID") \
+	X("dns.flags",			"Flags") \
+	X("dns.count.queries",		"Questions") \
+	X("dns.count.answers",		"Answer RRs") \
+	X("dns.count.auth_rr",		"Authority RRs") \
+	X("dns.count.add_rr",		"Additional RRs") \
+	X("dns.malformed",		"Message") \
+	X("dns.qry",			"Question") \
+	X("dns.answer",			"Answer") \
+	X("dns.authority",		"Authority") \
+	X("dns.additional",		"Additional") \
+	X("app.command",		"Command") \
+	X("app.reply",			"Reply") \
+	X("app.response",		"Response") \
+	X("app.continuation",		"Continuation") \
+	X("app.data",			"Data")
+
+/*
+ * The words of values: "v." a value's whole template, "w." a word an
+ * argument names ({w.dns.response}).  Numbers, addresses, ports and
+ * protocol words (SYN, NOERROR, TSval) are arguments, never words.
+ */
+#define DECODE_VALUES(X) \
+	X("v.bytes",			"{1} bytes") \
+	X("v.hdr_len",			"{1} bytes ({2})") \
+	X("v.hdr_len.invalid",		"{1} bytes ({2}) (invalid)") \
+	X("v.short.eth",		"{1} bytes: too short for an Ethernet header") \
+	X("v.short.ip",			"{1} bytes: too short for an IPv4 header (20)") \
+	X("v.short.tcp",		"{1} bytes: too short for a TCP header (20)") \
+	X("v.short.udp",		"{1} bytes: too short for a UDP header (8)") \
+	X("v.short.dns",		"{1} bytes: too short for a DNS header (12)") \
+	X("v.ip.len.cut",		"{1} bytes (only {2} in the frame)") \
+	X("v.ip.flags.df",		"{1} (Don't fragment)") \
+	X("v.ip.flags.mf",		"{1} (More fragments)") \
+	X("v.ip.flags.df_mf",		"{1} (Don't fragment) (More fragments)") \
+	X("v.none",			"{1} (none)") \
+	X("v.checksum.good",		"{1} (correct)") \
+	X("v.checksum.bad",		"{1} (incorrect)") \
+	X("v.checksum.want",		"{1} (incorrect, should be {2})") \
+	X("v.checksum.unchecked",	"{1} (not checked: bad header length)") \
+	X("v.ip.stop.version",		"not decoded further: not version 4") \
+	X("v.ip.stop.hdr_len",		"not decoded further: bad header length") \
+	X("v.ip.payload.none",		"none: total length below the header length") \
+	X("v.ip.payload.fragment",	"{1} bytes of a fragment") \
+	X("v.port.submission",		"{1} (submission)") \
+	X("v.relative",			"{1} (relative {2})") \
+	X("v.tcp.ack.unused",		"{1} (not used: no ACK flag)") \
+	X("v.tcp.option.padding",	"padding") \
+	X("v.tcp.option.malformed",	"malformed option {1}") \
+	X("v.tcp.option.wscale",	"shift {1} (multiply by {2})") \
+	X("v.tcp.option.other",		"kind {1}, {2} bytes") \
+	X("v.yes",			"yes") \
+	X("v.udp.length.invalid",	"{1} bytes (invalid: {2} in the packet)") \
+	X("v.dns.flags",		"{1} ({2})") \
+	X("v.dns.malformed",		"malformed: {1}") \
+	X("v.empty_line",		"(empty line)") \
+	X("w.dns.query",		"query") \
+	X("w.dns.response",		"response") \
+	X("w.dns.opcode",		"opcode") \
+	X("w.dns.aa",			"authoritative") \
+	X("w.dns.tc",			"truncated") \
+	X("w.dns.rd",			"recursion desired") \
+	X("w.dns.ra",			"recursion available") \
+	X("w.dns.err.truncated",	"truncated message") \
+	X("w.dns.err.label",		"label longer than 63 octets") \
+	X("w.dns.err.name",		"name longer than 255 octets") \
+	X("w.dns.err.loop",		"compression pointer loop") \
+	X("w.dns.err.forward",		"compression pointer to a later offset") \
+	X("w.dns.err.rdlength",		"RDLENGTH does not match the data") \
+	X("w.dns.err.too_many",		"too many questions or records") \
+	X("w.dns.err.too_big",		"record data too large") \
+	X("w.dns.err.other",		"unknown error")
+
+#define DECODE_KEY(k, en)	k,
+#define DECODE_EN(k, en)	en,
+static const char *const field_key[] = { DECODE_FIELDS(DECODE_KEY) };
+static const char *const field_en[] = { DECODE_FIELDS(DECODE_EN) };
+static const char *const value_key[] = { DECODE_VALUES(DECODE_KEY) };
+static const char *const value_en[] = { DECODE_VALUES(DECODE_EN) };
+#define NFIELDS	(sizeof field_key / sizeof field_key[0])
+#define NVALUES	(sizeof value_key / sizeof value_key[0])
+
+const char *const *
+decode_field_keys(size_t *n)
+{
+	*n = NFIELDS;
+	return field_key;
+}
+
+const char *const *
+decode_value_keys(size_t *n)
+{
+	*n = NVALUES;
+	return value_key;
+}
+
+const char *
+decode_field_en(const char *key)
+{
+	for (size_t i = 0; key != NULL && i < NFIELDS; i++)
+		if (strcmp(field_key[i], key) == 0)
+			return field_en[i];
+	return NULL;
+}
+
+const char *
+decode_value_en(const char *key)
+{
+	for (size_t i = 0; key != NULL && i < NVALUES; i++)
+		if (strcmp(value_key[i], key) == 0)
+			return value_en[i];
+	return NULL;
+}
+
+/* The English of a word an argument names. */
+static const char *
+dec_word_en(const char *key, void *arg)
+{
+	(void)arg;
+	return decode_value_en(key);
+}
+
+/* Append s (n bytes) to out at *k, keeping room for the NUL; 0 when cut. */
+static int
+dec_put(char *out, size_t cap, size_t *k, const char *s, size_t n)
+{
+	size_t room = cap - 1 - *k;
+	int cut = n > room;
+
+	memcpy(out + *k, s, cut ? room : n);
+	*k += cut ? room : n;
+	out[*k] = '\0';
+	return !cut;
+}
+
+char *
+decode_fill(const char *t, const struct decode_row *row,
+    const char *(*word)(const char *, void *), void *warg, char *out,
+    size_t cap)
+{
+	size_t k = 0;
+
+	if (cap == 0)
+		return out;
+	out[0] = '\0';
+	if (word == NULL)
+		word = dec_word_en;
+	for (; t != NULL && *t != '\0'; t++) {
+		if (t[0] != '{' || t[1] < '1' || t[1] > '0' + DECODE_NARGS ||
+		    t[2] != '}') {
+			if (!dec_put(out, cap, &k, t, 1))
+				break;
+			continue;
+		}
+		/* An argument, with the words it names put in. */
+		for (const char *a = row->arg[t[1] - '1']; *a != '\0'; a++) {
+			const char *e, *w = NULL;
+			char key[48];
+
+			if (a[0] == '{' && a[1] == 'w' && a[2] == '.' &&
+			    (e = strchr(a, '}')) != NULL &&
+			    (size_t)(e - a - 1) < sizeof key) {
+				snprintf(key, sizeof key, "%.*s",
+				    (int)(e - a - 1), a + 1);
+				if ((w = word(key, warg)) == NULL)
+					w = dec_word_en(key, NULL);
+			}
+			if (w != NULL) {
+				dec_put(out, cap, &k, w, strlen(w));
+				a = e;
+			} else
+				dec_put(out, cap, &k, a, 1);
+		}
+		t += 2;
+	}
+	return out;
+}
+
 /* ---- rows ------------------------------------------------------------- */
 
 /*
  * One row; offset and length are clipped to the frame, so a row never
- * points outside it even when a header lies about its own length.
+ * points outside it even when a header lies about its own length.  The
+ * value is fmt's, with no words in it (a number, an address, a line of
+ * text); dec_rowv() makes a value of words.
  */
-static void
-dec_row(struct dec *d, int layer, const char *lname, const char *field,
+static struct decode_row *
+dec_row(struct dec *d, int layer, const char *lname, const char *key,
     uint32_t off, uint32_t len, const char *fmt, ...)
 {
 	va_list ap;
+	const char *en = decode_field_en(key);
 
 	if (d->n >= d->max)
-		return;
+		return NULL;
 	struct decode_row *row = &d->rows[d->n++];
 	memset(row, 0, sizeof *row);	/* the same bytes for the same frame */
 	row->layer = layer;
 	row->layer_name = lname;
-	snprintf(row->field, sizeof row->field, "%s", field);
+	row->key = key;
+	snprintf(row->field, sizeof row->field, "%s", en ? en : key);
 	va_start(ap, fmt);
 	int k = vsnprintf(row->value, sizeof row->value, fmt, ap);
 	va_end(ap);
@@ -90,6 +329,44 @@ dec_row(struct dec *d, int layer, const char *lname, const char *field,
 		len = d->len - off;
 	row->offset = off;
 	row->length = len;
+	return row;
+}
+
+/*
+ * A row whose value has words: vkey's template, with fmt's arguments
+ * (separated by tabs: a printable value never holds one) in {1}..{3}.
+ */
+static void
+dec_rowv(struct dec *d, int layer, const char *lname, const char *key,
+    uint32_t off, uint32_t len, const char *vkey, const char *fmt, ...)
+{
+	struct decode_row *row = dec_row(d, layer, lname, key, off, len, "%s",
+	    "");
+	char args[DECODE_NARGS * 96];
+	va_list ap;
+
+	if (row == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof args, fmt, ap);
+	va_end(ap);
+	row->vkey = vkey;
+	char *a = args;
+	for (int i = 0; i < DECODE_NARGS && a != NULL; i++) {
+		char *tab = strchr(a, '\t');
+
+		if (tab != NULL)
+			*tab++ = '\0';
+		size_t n = strlen(a);
+
+		if (n >= sizeof row->arg[i])
+			n = sizeof row->arg[i] - 1;
+		memcpy(row->arg[i], a, n);
+		row->arg[i][n] = '\0';
+		a = tab;
+	}
+	decode_fill(decode_value_en(vkey), row, NULL, NULL, row->value,
+	    sizeof row->value);
 }
 
 /* Printable text of n bytes: a tab becomes a space, other control and 8-bit bytes '.'. */
@@ -113,18 +390,26 @@ dec_mac(char out[18], const uint8_t *p)
 	    p[3], p[4], p[5]);
 }
 
-/* " (SMTP)" after a port the node at ip serves (ports.c); "" for any other. */
-static const char *
-dec_port_name(const struct dec *d, uint32_t ip, unsigned port, char *buf,
-    size_t cap)
+/*
+ * A port, and after it the service the node at ip offers there
+ * (ports.c): "25 (SMTP)"; "submission" is IANA's name for a service
+ * (RFC 6409), not a protocol's, so it is a word.
+ */
+static void
+dec_port(struct dec *d, const char *L, const char *key, uint32_t off,
+    uint32_t ip, unsigned port)
 {
 	const char *name;
 
 	sim_port_proto(d->sc, sim_node_by_ip(d->sc, ip), port, &name);
 	if (name == NULL)
-		return "";
-	snprintf(buf, cap, " (%s)", name);
-	return buf;
+		dec_row(d, DECODE_TRANSPORT, L, key, off, 2, "%u", port);
+	else if (strcmp(name, "submission") == 0)
+		dec_rowv(d, DECODE_TRANSPORT, L, key, off, 2,
+		    "v.port.submission", "%u", port);
+	else
+		dec_row(d, DECODE_TRANSPORT, L, key, off, 2, "%u (%s)", port,
+		    name);
 }
 
 /* ---- the frame -------------------------------------------------------- */
@@ -175,16 +460,16 @@ dec_frame(struct dec *d)
 	char mac[18];
 
 	if (d->len < ETH_HLEN) {
-		dec_row(d, DECODE_ETH, "Ethernet", "Frame", 0, d->len,
-		    "%u bytes: too short for an Ethernet header", d->len);
+		dec_rowv(d, DECODE_ETH, "Ethernet", "eth.frame", 0, d->len,
+		    "v.short.eth", "%u", d->len);
 		return;
 	}
 	dec_mac(mac, d->p);
-	dec_row(d, DECODE_ETH, "Ethernet", "Destination", 0, 6, "%s", mac);
+	dec_row(d, DECODE_ETH, "Ethernet", "eth.dst", 0, 6, "%s", mac);
 	dec_mac(mac, d->p + 6);
-	dec_row(d, DECODE_ETH, "Ethernet", "Source", 6, 6, "%s", mac);
+	dec_row(d, DECODE_ETH, "Ethernet", "eth.src", 6, 6, "%s", mac);
 	uint16_t type = get16(d->p + 12);
-	dec_row(d, DECODE_ETH, "Ethernet", "Type", 12, 2, "0x%04x%s", type,
+	dec_row(d, DECODE_ETH, "Ethernet", "eth.type", 12, 2, "0x%04x%s", type,
 	    type == ETHERTYPE_IPV4 ? " (IPv4)" : "");
 	if (type == ETHERTYPE_IPV4)
 		dec_ipv4(d, ETH_HLEN);
@@ -199,8 +484,8 @@ dec_ipv4(struct dec *d, uint32_t o)
 	char a[16];
 
 	if (avail < 20) {
-		dec_row(d, DECODE_IPV4, L, "Header", o, avail,
-		    "%u bytes: too short for an IPv4 header (20)", avail);
+		dec_rowv(d, DECODE_IPV4, L, "ip.hdr", o, avail, "v.short.ip",
+		    "%u", avail);
 		return;
 	}
 	unsigned ver = ip[0] >> 4;
@@ -208,26 +493,27 @@ dec_ipv4(struct dec *d, uint32_t o)
 	uint32_t tot = get16(ip + 2);
 	uint16_t frag = get16(ip + 6);
 
-	dec_row(d, DECODE_IPV4, L, "Version", o, 1, "%u", ver);
-	dec_row(d, DECODE_IPV4, L, "Header length", o, 1, "%u bytes (%u)",
-	    ihl, ihl / 4);
-	dec_row(d, DECODE_IPV4, L, "DSCP/ECN", o + 1, 1, "0x%02x", ip[1]);
+	dec_row(d, DECODE_IPV4, L, "ip.version", o, 1, "%u", ver);
+	dec_rowv(d, DECODE_IPV4, L, "ip.hdr_len", o, 1, "v.hdr_len",
+	    "%u\t%u", ihl, ihl / 4);
+	dec_row(d, DECODE_IPV4, L, "ip.dsfield", o + 1, 1, "0x%02x", ip[1]);
 	if (tot > avail)
-		dec_row(d, DECODE_IPV4, L, "Total length", o + 2, 2,
-		    "%u bytes (only %u in the frame)", tot, avail);
+		dec_rowv(d, DECODE_IPV4, L, "ip.len", o + 2, 2,
+		    "v.ip.len.cut", "%u\t%u", tot, avail);
 	else
-		dec_row(d, DECODE_IPV4, L, "Total length", o + 2, 2,
-		    "%u bytes", tot);
-	dec_row(d, DECODE_IPV4, L, "Identification", o + 4, 2, "0x%04x (%u)",
+		dec_rowv(d, DECODE_IPV4, L, "ip.len", o + 2, 2,
+		    "v.bytes", "%u", tot);
+	dec_row(d, DECODE_IPV4, L, "ip.id", o + 4, 2, "0x%04x (%u)",
 	    get16(ip + 4), get16(ip + 4));
-	dec_row(d, DECODE_IPV4, L, "Flags", o + 6, 1, "0x%x%s%s%s", frag >> 13,
-	    frag & 0x4000 ? " (Don't fragment)" : "",
-	    frag & 0x2000 ? " (More fragments)" : "",
-	    (frag & 0x6000) == 0 ? " (none)" : "");
-	dec_row(d, DECODE_IPV4, L, "Fragment offset", o + 6, 2, "%u",
+	/* RFC 791 3.1: bit 0 reserved, DF, MF. */
+	static const char *const fkey[4] = { "v.none", "v.ip.flags.mf",
+	    "v.ip.flags.df", "v.ip.flags.df_mf" };
+	dec_rowv(d, DECODE_IPV4, L, "ip.flags", o + 6, 1,
+	    fkey[(frag >> 13) & 3], "0x%x", frag >> 13);
+	dec_row(d, DECODE_IPV4, L, "ip.frag_offset", o + 6, 2, "%u",
 	    (frag & 0x1fff) * 8u);
-	dec_row(d, DECODE_IPV4, L, "Time to live", o + 8, 1, "%u", ip[8]);
-	dec_row(d, DECODE_IPV4, L, "Protocol", o + 9, 1, "%u%s", ip[9],
+	dec_row(d, DECODE_IPV4, L, "ip.ttl", o + 8, 1, "%u", ip[8]);
+	dec_row(d, DECODE_IPV4, L, "ip.proto", o + 9, 1, "%u%s", ip[9],
 	    ip[9] == 6 ? " (TCP)" : ip[9] == 17 ? " (UDP)" :
 	    ip[9] == 1 ? " (ICMP)" : "");
 	if (ihl >= 20 && ihl <= avail) {
@@ -235,38 +521,37 @@ dec_ipv4(struct dec *d, uint32_t o)
 		uint16_t want = cksum_fold(cksum_add(cksum_add(0, ip, 10),
 		    ip + 12, ihl - 12));
 		if (cksum_fold(cksum_add(0, ip, ihl)) == 0)
-			dec_row(d, DECODE_IPV4, L, "Header checksum", o + 10, 2,
-			    "0x%04x (correct)", get16(ip + 10));
+			dec_rowv(d, DECODE_IPV4, L, "ip.checksum", o + 10, 2,
+			    "v.checksum.good", "0x%04x", get16(ip + 10));
 		else
-			dec_row(d, DECODE_IPV4, L, "Header checksum", o + 10, 2,
-			    "0x%04x (incorrect, should be 0x%04x)",
+			dec_rowv(d, DECODE_IPV4, L, "ip.checksum", o + 10, 2,
+			    "v.checksum.want", "0x%04x\t0x%04x",
 			    get16(ip + 10), want);
 	} else
-		dec_row(d, DECODE_IPV4, L, "Header checksum", o + 10, 2,
-		    "0x%04x (not checked: bad header length)", get16(ip + 10));
+		dec_rowv(d, DECODE_IPV4, L, "ip.checksum", o + 10, 2,
+		    "v.checksum.unchecked", "0x%04x", get16(ip + 10));
 	ip_format(get32(ip + 12), a);
-	dec_row(d, DECODE_IPV4, L, "Source address", o + 12, 4, "%s", a);
+	dec_row(d, DECODE_IPV4, L, "ip.src", o + 12, 4, "%s", a);
 	ip_format(get32(ip + 16), a);
-	dec_row(d, DECODE_IPV4, L, "Destination address", o + 16, 4, "%s", a);
+	dec_row(d, DECODE_IPV4, L, "ip.dst", o + 16, 4, "%s", a);
 	if (ver != 4 || ihl < 20 || ihl > avail) {
-		dec_row(d, DECODE_IPV4, L, "Header", o, avail,
-		    "not decoded further: %s", ver != 4 ? "not version 4" :
-		    "bad header length");
+		dec_rowv(d, DECODE_IPV4, L, "ip.hdr", o, avail, ver != 4 ?
+		    "v.ip.stop.version" : "v.ip.stop.hdr_len", "%s", "");
 		return;
 	}
 	if (ihl > 20)
-		dec_row(d, DECODE_IPV4, L, "Options", o + 20, ihl - 20,
-		    "%u bytes", ihl - 20);
+		dec_rowv(d, DECODE_IPV4, L, "ip.options", o + 20, ihl - 20,
+		    "v.bytes", "%u", ihl - 20);
 	if (tot < ihl) {
-		dec_row(d, DECODE_IPV4, L, "Payload", o + ihl, 0,
-		    "none: total length below the header length");
+		dec_rowv(d, DECODE_IPV4, L, "ip.payload", o + ihl, 0,
+		    "v.ip.payload.none", "%s", "");
 		return;
 	}
 	if (tot > avail)
 		tot = avail;		/* decode what is there */
 	if ((frag & 0x1fff) != 0) {
-		dec_row(d, DECODE_IPV4, L, "Payload", o + ihl, tot - ihl,
-		    "%u bytes of a fragment", tot - ihl);
+		dec_rowv(d, DECODE_IPV4, L, "ip.payload", o + ihl, tot - ihl,
+		    "v.ip.payload.fragment", "%u", tot - ihl);
 		return;
 	}
 	if (ip[9] == 6)
@@ -274,8 +559,8 @@ dec_ipv4(struct dec *d, uint32_t o)
 	else if (ip[9] == 17)
 		dec_udp(d, o, o + ihl, tot - ihl);
 	else if (tot > ihl)
-		dec_row(d, DECODE_IPV4, L, "Payload", o + ihl, tot - ihl,
-		    "%u bytes", tot - ihl);
+		dec_rowv(d, DECODE_IPV4, L, "ip.payload", o + ihl, tot - ihl,
+		    "v.bytes", "%u", tot - ihl);
 }
 
 /* The transport checksum over the pseudo-header (RFC 9293 3.1, RFC 768): 0 when correct. */
@@ -295,16 +580,16 @@ dec_l4_sum(const struct dec *d, uint32_t ipo, uint32_t o, uint32_t n)
 /* ---- TCP -------------------------------------------------------------- */
 
 static const char *
-dec_tcp_option_name(unsigned kind)
+dec_tcp_option_key(unsigned kind)
 {
 	switch (kind) {
-	case 2: return "Maximum segment size";
-	case 3: return "Window scale";
-	case 4: return "SACK permitted";
-	case 5: return "SACK";
-	case 8: return "Timestamps";
+	case 2: return "tcp.option.mss";
+	case 3: return "tcp.option.wscale";
+	case 4: return "tcp.option.sack_perm";
+	case 5: return "tcp.option.sack";
+	case 8: return "tcp.option.timestamp";
 	}
-	return "Option";
+	return "tcp.option";
 }
 
 static void
@@ -316,42 +601,43 @@ dec_tcp_options(struct dec *d, uint32_t o, uint32_t end)
 		unsigned kind = d->p[o];
 
 		if (kind == 0) {
-			dec_row(d, DECODE_TRANSPORT, L, "End of options", o,
-			    end - o, "%u bytes", end - o);
+			dec_rowv(d, DECODE_TRANSPORT, L, "tcp.option.eol", o,
+			    end - o, "v.bytes", "%u", end - o);
 			return;
 		}
 		if (kind == 1) {
-			dec_row(d, DECODE_TRANSPORT, L, "No-operation", o, 1,
-			    "padding");
+			dec_rowv(d, DECODE_TRANSPORT, L, "tcp.option.nop", o, 1,
+			    "v.tcp.option.padding", "%s", "");
 			o++;
 			continue;
 		}
 		if (o + 1 >= end || d->p[o + 1] < 2 ||
 		    d->p[o + 1] > end - o) {
-			dec_row(d, DECODE_TRANSPORT, L, "Options", o, end - o,
-			    "malformed option %u", kind);
+			dec_rowv(d, DECODE_TRANSPORT, L, "tcp.options", o,
+			    end - o, "v.tcp.option.malformed", "%u", kind);
 			return;
 		}
 		uint32_t n = d->p[o + 1];
 		const uint8_t *v = d->p + o + 2;
 
 		if (kind == 2 && n == 4)
-			dec_row(d, DECODE_TRANSPORT, L, "Maximum segment size",
-			    o, n, "%u bytes", get16(v));
+			dec_rowv(d, DECODE_TRANSPORT, L, "tcp.option.mss",
+			    o, n, "v.bytes", "%u", get16(v));
 		else if (kind == 3 && n == 3)
-			dec_row(d, DECODE_TRANSPORT, L, "Window scale", o, n,
-			    "shift %u (multiply by %u)", v[0],
+			dec_rowv(d, DECODE_TRANSPORT, L, "tcp.option.wscale",
+			    o, n, "v.tcp.option.wscale", "%u\t%u", v[0],
 			    v[0] < 15 ? 1u << v[0] : 1u << 14);
 		else if (kind == 4 && n == 2)
-			dec_row(d, DECODE_TRANSPORT, L, "SACK permitted", o, n,
-			    "yes");
+			dec_rowv(d, DECODE_TRANSPORT, L,
+			    "tcp.option.sack_perm", o, n, "v.yes", "%s", "");
 		else if (kind == 8 && n == 10)
-			dec_row(d, DECODE_TRANSPORT, L, "Timestamps", o, n,
+			dec_row(d, DECODE_TRANSPORT, L,
+			    "tcp.option.timestamp", o, n,
 			    "TSval %u, TSecr %u", get32(v), get32(v + 4));
 		else
-			dec_row(d, DECODE_TRANSPORT, L,
-			    dec_tcp_option_name(kind), o, n,
-			    "kind %u, %u bytes", kind, n);
+			dec_rowv(d, DECODE_TRANSPORT, L,
+			    dec_tcp_option_key(kind), o, n,
+			    "v.tcp.option.other", "%u\t%u", kind, n);
 		o += n;
 	}
 }
@@ -367,8 +653,8 @@ dec_tcp(struct dec *d, uint32_t ipo, uint32_t o, uint32_t n)
 	uint32_t isn;
 
 	if (n < 20) {
-		dec_row(d, DECODE_TRANSPORT, L, "Header", o, n,
-		    "%u bytes: too short for a TCP header (20)", n);
+		dec_rowv(d, DECODE_TRANSPORT, L, "tcp.hdr", o, n,
+		    "v.short.tcp", "%u", n);
 		return;
 	}
 	uint16_t sport = get16(t), dport = get16(t + 2);
@@ -376,30 +662,27 @@ dec_tcp(struct dec *d, uint32_t ipo, uint32_t o, uint32_t n)
 	uint32_t thl = (uint32_t)(t[12] >> 4) * 4;
 	unsigned flags = (unsigned)(t[12] & 1) << 8 | t[13];
 	uint32_t src = get32(d->p + ipo + 12), dst = get32(d->p + ipo + 16);
-	char nm[24];
 
-	dec_row(d, DECODE_TRANSPORT, L, "Source port", o, 2, "%u%s", sport,
-	    dec_port_name(d, src, sport, nm, sizeof nm));
-	dec_row(d, DECODE_TRANSPORT, L, "Destination port", o + 2, 2, "%u%s",
-	    dport, dec_port_name(d, dst, dport, nm, sizeof nm));
+	dec_port(d, L, "tcp.srcport", o, src, sport);
+	dec_port(d, L, "tcp.dstport", o + 2, dst, dport);
 	if (dec_isn(d, src, dst, sport, dport, &isn))
-		dec_row(d, DECODE_TRANSPORT, L, "Sequence number", o + 4, 4,
-		    "%u (relative %u)", seq, seq - isn);
+		dec_rowv(d, DECODE_TRANSPORT, L, "tcp.seq", o + 4, 4,
+		    "v.relative", "%u\t%u", seq, seq - isn);
 	else
-		dec_row(d, DECODE_TRANSPORT, L, "Sequence number", o + 4, 4,
+		dec_row(d, DECODE_TRANSPORT, L, "tcp.seq", o + 4, 4,
 		    "%u", seq);
 	if (!(flags & 0x10))
-		dec_row(d, DECODE_TRANSPORT, L, "Acknowledgment number", o + 8,
-		    4, "%u (not used: no ACK flag)", ack);
+		dec_rowv(d, DECODE_TRANSPORT, L, "tcp.ack", o + 8, 4,
+		    "v.tcp.ack.unused", "%u", ack);
 	else if (dec_isn(d, dst, src, dport, sport, &isn))
-		dec_row(d, DECODE_TRANSPORT, L, "Acknowledgment number", o + 8,
-		    4, "%u (relative %u)", ack, ack - isn);
+		dec_rowv(d, DECODE_TRANSPORT, L, "tcp.ack", o + 8, 4,
+		    "v.relative", "%u\t%u", ack, ack - isn);
 	else
-		dec_row(d, DECODE_TRANSPORT, L, "Acknowledgment number", o + 8,
-		    4, "%u", ack);
-	dec_row(d, DECODE_TRANSPORT, L, "Header length", o + 12, 1,
-	    "%u bytes (%u)%s", thl, thl / 4, thl < 20 || thl > n ?
-	    " (invalid)" : "");
+		dec_row(d, DECODE_TRANSPORT, L, "tcp.ack", o + 8, 4, "%u",
+		    ack);
+	dec_rowv(d, DECODE_TRANSPORT, L, "tcp.hdr_len", o + 12, 1,
+	    thl < 20 || thl > n ? "v.hdr_len.invalid" : "v.hdr_len",
+	    "%u\t%u", thl, thl / 4);
 	for (int i = 0; i < 9; i++) {
 		if (!(flags & 1u << i))
 			continue;
@@ -407,17 +690,18 @@ dec_tcp(struct dec *d, uint32_t ipo, uint32_t o, uint32_t n)
 			strcat(fl, ", ");
 		strcat(fl, names[i]);
 	}
-	dec_row(d, DECODE_TRANSPORT, L, "Flags", o + 12, 2, "0x%03x (%s)",
-	    flags, fl[0] ? fl : "none");
-	dec_row(d, DECODE_TRANSPORT, L, "Window", o + 14, 2, "%u",
-	    get16(t + 14));
-	if (dec_l4_sum(d, ipo, o, n) == 0)
-		dec_row(d, DECODE_TRANSPORT, L, "Checksum", o + 16, 2,
-		    "0x%04x (correct)", get16(t + 16));
+	if (fl[0] != '\0')
+		dec_row(d, DECODE_TRANSPORT, L, "tcp.flags", o + 12, 2,
+		    "0x%03x (%s)", flags, fl);
 	else
-		dec_row(d, DECODE_TRANSPORT, L, "Checksum", o + 16, 2,
-		    "0x%04x (incorrect)", get16(t + 16));
-	dec_row(d, DECODE_TRANSPORT, L, "Urgent pointer", o + 18, 2, "%u",
+		dec_rowv(d, DECODE_TRANSPORT, L, "tcp.flags", o + 12, 2,
+		    "v.none", "0x%03x", flags);
+	dec_row(d, DECODE_TRANSPORT, L, "tcp.window_size", o + 14, 2, "%u",
+	    get16(t + 14));
+	dec_rowv(d, DECODE_TRANSPORT, L, "tcp.checksum", o + 16, 2,
+	    dec_l4_sum(d, ipo, o, n) == 0 ? "v.checksum.good" :
+	    "v.checksum.bad", "0x%04x", get16(t + 16));
+	dec_row(d, DECODE_TRANSPORT, L, "tcp.urgent_pointer", o + 18, 2, "%u",
 	    get16(t + 18));
 	if (thl < 20 || thl > n)
 		return;
@@ -425,7 +709,8 @@ dec_tcp(struct dec *d, uint32_t ipo, uint32_t o, uint32_t n)
 	if (thl == n)
 		return;
 	uint32_t po = o + thl, pn = n - thl;
-	dec_row(d, DECODE_TRANSPORT, L, "Payload", po, pn, "%u bytes", pn);
+	dec_rowv(d, DECODE_TRANSPORT, L, "tcp.payload", po, pn, "v.bytes", "%u",
+	    pn);
 
 	/* The server's port says who it is: to it, commands; from it, replies. */
 	int to_server;
@@ -476,40 +761,37 @@ dec_udp(struct dec *d, uint32_t ipo, uint32_t o, uint32_t n)
 	const uint8_t *u = d->p + o;
 
 	if (n < 8) {
-		dec_row(d, DECODE_TRANSPORT, L, "Header", o, n,
-		    "%u bytes: too short for a UDP header (8)", n);
+		dec_rowv(d, DECODE_TRANSPORT, L, "udp.hdr", o, n,
+		    "v.short.udp", "%u", n);
 		return;
 	}
 	uint16_t sport = get16(u), dport = get16(u + 2), ulen = get16(u + 4);
 	uint32_t src = get32(d->p + ipo + 12), dst = get32(d->p + ipo + 16);
 	int srv;
-	char nm[24];
 
-	dec_row(d, DECODE_TRANSPORT, L, "Source port", o, 2, "%u%s", sport,
-	    dec_port_name(d, src, sport, nm, sizeof nm));
-	dec_row(d, DECODE_TRANSPORT, L, "Destination port", o + 2, 2, "%u%s",
-	    dport, dec_port_name(d, dst, dport, nm, sizeof nm));
+	dec_port(d, L, "udp.srcport", o, src, sport);
+	dec_port(d, L, "udp.dstport", o + 2, dst, dport);
 	if (ulen < 8 || ulen > n)
-		dec_row(d, DECODE_TRANSPORT, L, "Length", o + 4, 2,
-		    "%u bytes (invalid: %u in the packet)", ulen, n);
+		dec_rowv(d, DECODE_TRANSPORT, L, "udp.length", o + 4, 2,
+		    "v.udp.length.invalid", "%u\t%u", ulen, n);
 	else
-		dec_row(d, DECODE_TRANSPORT, L, "Length", o + 4, 2, "%u bytes",
-		    ulen);
+		dec_rowv(d, DECODE_TRANSPORT, L, "udp.length", o + 4, 2,
+		    "v.bytes", "%u", ulen);
+	/* RFC 768: an all-zero checksum means none was computed. */
 	if (get16(u + 6) == 0)
-		dec_row(d, DECODE_TRANSPORT, L, "Checksum", o + 6, 2,
-		    "0x0000 (none)");
-	else if (ulen >= 8 && ulen <= n && dec_l4_sum(d, ipo, o, ulen) == 0)
-		dec_row(d, DECODE_TRANSPORT, L, "Checksum", o + 6, 2,
-		    "0x%04x (correct)", get16(u + 6));
+		dec_rowv(d, DECODE_TRANSPORT, L, "udp.checksum", o + 6, 2,
+		    "v.none", "0x0000");
 	else
-		dec_row(d, DECODE_TRANSPORT, L, "Checksum", o + 6, 2,
-		    "0x%04x (incorrect)", get16(u + 6));
+		dec_rowv(d, DECODE_TRANSPORT, L, "udp.checksum", o + 6, 2,
+		    ulen >= 8 && ulen <= n && dec_l4_sum(d, ipo, o, ulen) == 0 ?
+		    "v.checksum.good" : "v.checksum.bad", "0x%04x",
+		    get16(u + 6));
 	if (ulen < 8 || ulen > n)
 		ulen = (uint16_t)(n > 0xffff ? 0xffff : n);
 	if (ulen == 8)
 		return;
-	dec_row(d, DECODE_TRANSPORT, L, "Payload", o + 8, ulen - 8u,
-	    "%u bytes", ulen - 8u);
+	dec_rowv(d, DECODE_TRANSPORT, L, "udp.payload", o + 8, ulen - 8u,
+	    "v.bytes", "%u", ulen - 8u);
 	if (sim_conn_proto(d->sc, sim_node_by_ip(d->sc, src), sport,
 	    sim_node_by_ip(d->sc, dst), dport, &srv) == APP_DNS)
 		dec_dns(d, o + 8, ulen - 8u);
@@ -550,51 +832,70 @@ dec_dns_type(char out[16], int type)
 		snprintf(out, 16, "%s", s);
 }
 
+/* The word for a malformed message's fault (dns_wire.h). */
+static const char *
+dec_dns_err_key(int err)
+{
+	switch (err) {
+	case DNS_WERR_TRUNCATED:	return "w.dns.err.truncated";
+	case DNS_WERR_LABEL_TOO_LONG:	return "w.dns.err.label";
+	case DNS_WERR_NAME_TOO_LONG:	return "w.dns.err.name";
+	case DNS_WERR_PTR_LOOP:		return "w.dns.err.loop";
+	case DNS_WERR_PTR_FORWARD:	return "w.dns.err.forward";
+	case DNS_WERR_RDATA_LEN:	return "w.dns.err.rdlength";
+	case DNS_WERR_TOO_MANY:		return "w.dns.err.too_many";
+	case DNS_WERR_TOO_BIG:		return "w.dns.err.too_big";
+	}
+	return "w.dns.err.other";
+}
+
 static void
 dec_dns(struct dec *d, uint32_t o, uint32_t n)
 {
 	const char *L = "DNS";
 	const uint8_t *p = d->p + o;
-	static const char *sect[3] = { "Answer", "Authority", "Additional" };
-	char flags[128], ty[16];
+	static const char *sect[3] = { "dns.answer", "dns.authority",
+	    "dns.additional" };
+	char flags[160], ty[16];
 	size_t k;
 
 	if (n < DNS_HLEN) {
-		dec_row(d, DECODE_APP, L, "Header", o, n,
-		    "%u bytes: too short for a DNS header (12)", n);
+		dec_rowv(d, DECODE_APP, L, "dns.hdr", o, n, "v.short.dns", "%u",
+		    n);
 		return;
 	}
 	uint16_t fl = get16(p + 2);
-	/* RFC 1035 4.1.1: QR, opcode, AA, TC, RD, RA, Z, RCODE. */
+	/* RFC 1035 4.1.1: QR, opcode, AA, TC, RD, RA, Z, RCODE; each a word. */
 	k = (size_t)snprintf(flags, sizeof flags, "%s",
-	    fl & 0x8000 ? "response" : "query");
+	    fl & 0x8000 ? "{w.dns.response}" : "{w.dns.query}");
 	if (fl >> 11 & 15)
 		k += (size_t)snprintf(flags + k, sizeof flags - k,
-		    ", opcode %u", fl >> 11 & 15);
-	snprintf(flags + k, sizeof flags - k, "%s%s%s%s",
-	    fl & 0x0400 ? ", authoritative" : "",
-	    fl & 0x0200 ? ", truncated" : "",
-	    fl & 0x0100 ? ", recursion desired" : "",
-	    fl & 0x0080 ? ", recursion available" : "");
-	dec_row(d, DECODE_APP, L, "Transaction ID", o, 2, "0x%04x", get16(p));
+		    ", {w.dns.opcode} %u", fl >> 11 & 15);
+	k += (size_t)snprintf(flags + k, sizeof flags - k, "%s%s%s%s",
+	    fl & 0x0400 ? ", {w.dns.aa}" : "",
+	    fl & 0x0200 ? ", {w.dns.tc}" : "",
+	    fl & 0x0100 ? ", {w.dns.rd}" : "",
+	    fl & 0x0080 ? ", {w.dns.ra}" : "");
 	if (fl & 0x8000)
-		dec_row(d, DECODE_APP, L, "Flags", o + 2, 2, "0x%04x (%s, %s)",
-		    fl, flags, dns_rcode_str(fl & 15));
-	else
-		dec_row(d, DECODE_APP, L, "Flags", o + 2, 2, "0x%04x (%s)", fl,
-		    flags);
-	dec_row(d, DECODE_APP, L, "Questions", o + 4, 2, "%u", get16(p + 4));
-	dec_row(d, DECODE_APP, L, "Answer RRs", o + 6, 2, "%u", get16(p + 6));
-	dec_row(d, DECODE_APP, L, "Authority RRs", o + 8, 2, "%u",
+		snprintf(flags + k, sizeof flags - k, ", %s",
+		    dns_rcode_str(fl & 15));
+	dec_row(d, DECODE_APP, L, "dns.id", o, 2, "0x%04x", get16(p));
+	dec_rowv(d, DECODE_APP, L, "dns.flags", o + 2, 2, "v.dns.flags",
+	    "0x%04x\t%s", fl, flags);
+	dec_row(d, DECODE_APP, L, "dns.count.queries", o + 4, 2, "%u",
+	    get16(p + 4));
+	dec_row(d, DECODE_APP, L, "dns.count.answers", o + 6, 2, "%u",
+	    get16(p + 6));
+	dec_row(d, DECODE_APP, L, "dns.count.auth_rr", o + 8, 2, "%u",
 	    get16(p + 8));
-	dec_row(d, DECODE_APP, L, "Additional RRs", o + 10, 2, "%u",
+	dec_row(d, DECODE_APP, L, "dns.count.add_rr", o + 10, 2, "%u",
 	    get16(p + 10));
 
 	struct dns_msg *m = xmalloc(sizeof *m);
 	int err = dns_decode(p, n, m);
 	if (err != 0) {
-		dec_row(d, DECODE_APP, L, "Message", o, n, "malformed: %s",
-		    dns_wire_err_str(err));
+		dec_rowv(d, DECODE_APP, L, "dns.malformed", o, n,
+		    "v.dns.malformed", "{%s}", dec_dns_err_key(err));
 		free(m);
 		return;
 	}
@@ -606,10 +907,10 @@ dec_dns(struct dec *d, uint32_t o, uint32_t n)
 			goto out;
 		dec_dns_type(ty, m->qtype);
 		if (m->qclass == DNS_C_IN)
-			dec_row(d, DECODE_APP, L, "Question", o + c, e + 4 - c,
+			dec_row(d, DECODE_APP, L, "dns.qry", o + c, e + 4 - c,
 			    "%s %s IN", dec_dns_name(m->qname), ty);
 		else
-			dec_row(d, DECODE_APP, L, "Question", o + c, e + 4 - c,
+			dec_row(d, DECODE_APP, L, "dns.qry", o + c, e + 4 - c,
 			    "%s %s CLASS%u", dec_dns_name(m->qname), ty,
 			    m->qclass);
 		c = e + 4;
@@ -706,7 +1007,7 @@ dec_is_command(const uint8_t *p, uint32_t n, enum app_proto ap)
 	return 0;
 }
 
-/* What a line from the server is: a reply, or data (a message being fetched). */
+/* What a line from the server is (its key): a reply, or data (a message being fetched). */
 static const char *
 dec_server_field(const uint8_t *p, uint32_t n, enum app_proto ap)
 {
@@ -716,24 +1017,24 @@ dec_server_field(const uint8_t *p, uint32_t n, enum app_proto ap)
 		/* RFC 5321 4.2: three digits, then a space or a hyphen. */
 		if (n >= 3 && isdigit(p[0]) && isdigit(p[1]) && isdigit(p[2]) &&
 		    (n == 3 || p[3] == ' ' || p[3] == '-'))
-			return "Reply";
+			return "app.reply";
 		break;
 	case APP_POP3:
 		if (dec_word_at(p, n, "+OK") || dec_word_at(p, n, "-ERR"))
-			return "Reply";
+			return "app.reply";
 		break;
 	case APP_IMAP:
 		if (n >= 2 && p[0] == '+' && p[1] == ' ')
-			return "Continuation";
+			return "app.continuation";
 		if (n >= 2 && p[0] == '*' && p[1] == ' ')
-			return "Response";
+			return "app.response";
 		/* A tagged status: tag SP OK|NO|BAD. */
 		for (uint32_t i = 1; i + 3 < n; i++) {
 			if (p[i] == ' ') {
 				if (dec_word_at(p + i + 1, n - i - 1, "OK") ||
 				    dec_word_at(p + i + 1, n - i - 1, "NO") ||
 				    dec_word_at(p + i + 1, n - i - 1, "BAD"))
-					return "Response";
+					return "app.response";
 				break;
 			}
 		}
@@ -741,7 +1042,7 @@ dec_server_field(const uint8_t *p, uint32_t n, enum app_proto ap)
 	default:
 		break;
 	}
-	return "Data";
+	return "app.data";
 }
 
 /*
@@ -771,7 +1072,7 @@ dec_text(struct dec *d, uint32_t o, uint32_t n, enum app_proto ap,
 			if (commands < 0)
 				commands = dec_is_command(p, l.tlen, ap);
 			field = commands && dec_is_command(p, l.tlen, ap) ?
-			    "Command" : "Data";
+			    "app.command" : "app.data";
 			if (!commands && imf == UINT32_MAX && c == o)
 				imf = l.off;
 		} else {
@@ -782,11 +1083,14 @@ dec_text(struct dec *d, uint32_t o, uint32_t n, enum app_proto ap,
 			    p[l.tlen - 1] == '}')))
 				imf = l.off + l.len;
 		}
-		if (l.tlen == 0)
-			snprintf(text, sizeof text, "(empty line)");
-		else
+		if (l.tlen == 0) {
+			dec_rowv(d, DECODE_APP, L, field, l.off, l.len,
+			    "v.empty_line", "%s", "");
+		} else {
 			dec_printable(text, sizeof text, p, l.tlen);
-		dec_row(d, DECODE_APP, L, field, l.off, l.len, "%s", text);
+			dec_row(d, DECODE_APP, L, field, l.off, l.len, "%s",
+			    text);
+		}
 		c = l.off + l.len;
 	}
 	if (imf != UINT32_MAX)
@@ -854,7 +1158,11 @@ dec_imf(struct dec *d, uint32_t o, uint32_t end)
 		char *v = value;
 		while (*v == ' ')
 			v++;
-		dec_row(d, DECODE_IMF, "IMF", name, p - d->p, flen, "%s", v);
+		struct decode_row *row = dec_row(d, DECODE_IMF, "IMF",
+		    "imf.field", p - d->p, flen, "%s", v);
+		/* The field's own name (RFC 5322 3.6), in no language. */
+		if (row != NULL)
+			snprintf(row->field, sizeof row->field, "%s", name);
 		o = l.off + l.len;
 	}
 }

@@ -30,6 +30,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "decode.h"
 #include "tcp.h"
 
 /* ---------------------------------------------------------------- */
@@ -864,7 +865,14 @@ struct narr_lang {
 	char	*text[K_N];	/* by enum narr_key; NULL where the file has none */
 	char	**extra;	/* keys of the file this program does not know */
 	int	 nextra;
+	/* "fields" and "values": the inspector's words (decode.h), key -> text. */
+	struct narr_words {
+		char	**key, **text;
+		int	  n;
+	} words[2];
 };
+
+static const char *const narr_word_sections[2] = { "fields", "values" };
 
 static int
 key_index(const char *key)
@@ -1133,6 +1141,58 @@ lang_texts(struct narr_lang *L, const cJSON *texts, const char *name,
 	}
 }
 
+static void
+words_add(struct narr_words *W, const char *key, const char *text)
+{
+	W->key = xrealloc(W->key, (size_t)(W->n + 1) * sizeof *W->key);
+	W->text = xrealloc(W->text, (size_t)(W->n + 1) * sizeof *W->text);
+	W->key[W->n] = xstrdup(key);
+	W->text[W->n++] = xstrdup(text);
+}
+
+/*
+ * A section of the inspector's words ("fields": a field's name,
+ * "values": the words of its value, decode.h): short texts, one line
+ * each.  Keys are not checked here; narr_lang_lint() names the unknown.
+ */
+static void
+lang_words(struct narr_lang *L, const cJSON *obj, const char *sect,
+    const char *name, struct buf *e)
+{
+	struct narr_words *W = &L->words[strcmp(sect, "fields") == 0 ? 0 : 1];
+	const cJSON *m;
+
+	cJSON_ArrayForEach(m, obj) {
+		const char *key = m->string ? m->string : "";
+
+		if (key[0] == '_')
+			continue;
+		if (seen_before(obj, m)) {
+			err_add(e, name, "%s.%s: written twice (each key "
+			    "once)", sect, key);
+			continue;
+		}
+		if (!cJSON_IsString(m) || m->valuestring == NULL ||
+		    m->valuestring[strspn(m->valuestring, " ")] == '\0') {
+			err_add(e, name, "%s.%s: must be words in quotes "
+			    "\"...\"", sect, key);
+			continue;
+		}
+		const char *v = m->valuestring;
+		size_t n = strlen(v);
+		int ctl = 0;
+
+		for (size_t i = 0; i < n; i++)
+			ctl |= (unsigned char)v[i] < 0x20;
+		if (n > NARR_TEXT_MAX || ctl) {
+			err_add(e, name, "%s.%s: must be one line of at most "
+			    "%d bytes", sect, key, NARR_TEXT_MAX);
+			continue;
+		}
+		words_add(W, key, v);
+	}
+}
+
 struct narr_lang *
 narr_lang_parse(const char *json, size_t len, const char *name, char **err)
 {
@@ -1223,11 +1283,18 @@ narr_lang_parse(const char *json, size_t len, const char *name, char **err)
 				    "{\"key\": \"sentence\", ...}");
 			else
 				texts = m;
+		} else if (strcmp(key, "fields") == 0 ||
+		    strcmp(key, "values") == 0) {
+			if (!cJSON_IsObject(m))
+				err_add(&e, name, "%s: must be an object "
+				    "{\"key\": \"words\", ...}", key);
+			else
+				lang_words(L, m, key, name, &e);
 		} else if (key[0] != '_')
 			err_add(&e, name, "%s: unknown key (a language file "
 			    "has \"language\", \"name\", \"texts\" and "
-			    "maybe \"fallback\"; keys starting with '_' are "
-			    "comments)", key);
+			    "maybe \"fallback\", \"fields\" and \"values\"; "
+			    "keys starting with '_' are comments)", key);
 	}
 	if (!cJSON_GetObjectItemCaseSensitive(root, "language"))
 		err_add(&e, name, "language: missing (the language's code, "
@@ -1269,6 +1336,14 @@ narr_lang_free(struct narr_lang *L)
 	for (int i = 0; i < L->nextra; i++)
 		free(L->extra[i]);
 	free(L->extra);
+	for (int w = 0; w < 2; w++) {
+		for (int i = 0; i < L->words[w].n; i++) {
+			free(L->words[w].key[i]);
+			free(L->words[w].text[i]);
+		}
+		free(L->words[w].key);
+		free(L->words[w].text);
+	}
 	free(L);
 }
 
@@ -1296,6 +1371,12 @@ narr_lang_merge(struct narr_lang *L, const struct narr_lang *from)
 	for (int k = 0; k < K_N; k++)
 		if (L->text[k] == NULL && from->text[k] != NULL)
 			L->text[k] = xstrdup(from->text[k]);
+	for (int w = 0; w < 2; w++)
+		for (int i = 0; i < from->words[w].n; i++)
+			if (narr_lang_word(L, narr_word_sections[w],
+			    from->words[w].key[i]) == NULL)
+				words_add(&L->words[w], from->words[w].key[i],
+				    from->words[w].text[i]);
 }
 
 const char *
@@ -1304,6 +1385,22 @@ narr_lang_text(const struct narr_lang *L, const char *key)
 	int k = key_index(key);
 
 	return k >= 0 ? L->text[k] : NULL;
+}
+
+const char *
+narr_lang_word(const struct narr_lang *L, const char *section,
+    const char *key)
+{
+	if (L == NULL || section == NULL || key == NULL)
+		return NULL;
+	for (int w = 0; w < 2; w++) {
+		if (strcmp(narr_word_sections[w], section) != 0)
+			continue;
+		for (int i = 0; i < L->words[w].n; i++)
+			if (strcmp(L->words[w].key[i], key) == 0)
+				return L->words[w].text[i];
+	}
+	return NULL;
 }
 
 int
@@ -1316,6 +1413,18 @@ narr_lang_lint(const struct narr_lang *L, const char *name, struct buf *out)
 	for (int i = 0; i < L->nextra; i++, n++)
 		buf_printf(out, "%s: texts.%s: not a key this program "
 		    "narrates (a typo?); it is ignored\n", name, L->extra[i]);
+	for (int w = 0; w < 2; w++)
+		for (int i = 0; i < L->words[w].n; i++) {
+			const char *k = L->words[w].key[i];
+
+			if ((w == 0 ? decode_field_en(k) :
+			    decode_value_en(k)) != NULL)
+				continue;
+			buf_printf(out, "%s: %s.%s: not a key the inspector "
+			    "shows (a typo?); it is ignored\n", name,
+			    narr_word_sections[w], k);
+			n++;
+		}
 	for (int k = 0; k < K_N; k++) {
 		const char *t = L->text[k];
 

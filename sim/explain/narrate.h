@@ -79,6 +79,15 @@ void	 narr_lang_merge(struct narr_lang *L, const struct narr_lang *from);
 /* The sentence for key as written in the file, or NULL where it has none. */
 const char *narr_lang_text(const struct narr_lang *L, const char *key);
 /*
+ * The packet inspector's words (decode.h): section "fields" gives a
+ * field's name by its key ("ip.ttl"), "values" the words of a value by
+ * theirs ("v.bytes": "{1} bytes"); NULL where the file has none.  The
+ * file's "fields" and "values" objects hold them, as "texts" holds the
+ * sentences.
+ */
+const char *narr_lang_word(const struct narr_lang *L, const char *section,
+	    const char *key);
+/*
  * Likely mistakes that are not errors, one line each ("NAME: texts.KEY:
  * ..."), appended to out: keys the program does not know (a typo?) and
  * placeholders it cannot fill.  Returns how many lines it wrote.

@@ -42,6 +42,14 @@ fuzz_check(const struct decode_row *rows, int n, int max, uint32_t len)
 		    memchr(r->value, '\0', sizeof r->value) == NULL ||
 		    r->offset > len || r->length > len - r->offset)
 			abort();
+		/* Every row has its keys, each one the inspector can translate. */
+		if (r->key == NULL || (strcmp(r->key, "imf.field") != 0 &&
+		    decode_field_en(r->key) == NULL) || (r->vkey != NULL &&
+		    decode_value_en(r->vkey) == NULL))
+			abort();
+		for (int k = 0; k < DECODE_NARGS; k++)
+			if (memchr(r->arg[k], '\0', sizeof r->arg[k]) == NULL)
+				abort();
 	}
 }
 
