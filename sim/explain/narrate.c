@@ -781,9 +781,12 @@ from_say(struct narr_ctx *c)
 		if (a->node >= 0 && node_ok(c->sc, a->node) &&
 		    arg_get(c, (enum narr_ph)ph) != NULL &&
 		    (ph == PH_VIA || ph == PH_BY)) {
-			/* A node named again is a list: "A, B, C" (the recap). */
+			/*
+			 * A node named again is a list (the recap): joined by
+			 * a mark that list_finish() makes "A, B and C".
+			 */
 			struct buf l = { 0 };
-			buf_printf(&l, "%s, %s", arg_get(c, (enum narr_ph)ph),
+			buf_printf(&l, "%s\x1f%s", arg_get(c, (enum narr_ph)ph),
 			    node_label(c, a->node));
 			arg_set(c, (enum narr_ph)ph, (const char *)l.data);
 			buf_free(&l);
@@ -869,10 +872,26 @@ struct narr_lang {
 	struct narr_words {
 		char	**key, **text;
 		int	  n;
-	} words[2];
+	} words[3];
 };
 
-static const char *const narr_word_sections[2] = { "fields", "values" };
+/*
+ * "words": the narration's own small words, such as "list.and", the last
+ * joint of a list ("A, B and C").
+ */
+static const char *const narr_word_sections[3] = { "fields", "values",
+	"words" };
+static const char *const narr_words_known[] = { "list.and" };
+
+static int
+narr_word_known(const char *k)
+{
+	for (size_t i = 0; i < sizeof narr_words_known /
+	    sizeof narr_words_known[0]; i++)
+		if (strcmp(narr_words_known[i], k) == 0)
+			return 1;
+	return 0;
+}
 
 static int
 key_index(const char *key)
@@ -950,6 +969,41 @@ expand(struct buf *out, const char *t, const struct narr_ctx *c)
 	}
 }
 
+/*
+ * The lists of {via} and {by} in the language's words: ", " between
+ * the items and the language's "list.and" before the last.
+ */
+static void
+list_finish(struct narr_ctx *c, const struct narr_lang *L,
+    const struct narr_lang *fallback)
+{
+	static const enum narr_ph lists[] = { PH_VIA, PH_BY };
+	const char *and = narr_lang_word(L, "words", "list.and");
+
+	if (and == NULL)
+		and = narr_lang_word(fallback, "words", "list.and");
+	if (and == NULL)
+		and = ", ";
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		const char *v = arg_get(c, lists[i]), *last;
+		struct buf l = { 0 };
+
+		if (v == NULL || (last = strrchr(v, '\x1f')) == NULL)
+			continue;
+		for (const char *p = v; *p; p++) {
+			if (*p != '\x1f')
+				buf_putc(&l, *p);
+			else if (p == last)
+				buf_printf(&l, "%s", and);
+			else
+				buf_printf(&l, ", ");
+		}
+		buf_putc(&l, '\0');
+		arg_set(c, lists[i], (const char *)l.data);
+		buf_free(&l);
+	}
+}
+
 void
 narrate(const struct sim *s, const struct narr_lang *L,
     const struct narr_lang *fallback, size_t rec, struct buf *out)
@@ -962,6 +1016,7 @@ narrate(const struct sim *s, const struct narr_lang *L,
 	ctx_init(&c, s, rec, lang);
 	c.lang_fb = L ? L->fallback : NULL;
 	k = classify(&c);
+	list_finish(&c, L, fallback);
 	t = L && L->text[k] ? L->text[k] :
 	    fallback && fallback->text[k] ? fallback->text[k] : NULL;
 	if (t != NULL)
@@ -1152,14 +1207,16 @@ words_add(struct narr_words *W, const char *key, const char *text)
 
 /*
  * A section of the inspector's words ("fields": a field's name,
- * "values": the words of its value, decode.h): short texts, one line
- * each.  Keys are not checked here; narr_lang_lint() names the unknown.
+ * "values": the words of its value, decode.h) or of the narration's own
+ * ("words"): short texts, one line each.  Keys are not checked here;
+ * narr_lang_lint() names the unknown.
  */
 static void
 lang_words(struct narr_lang *L, const cJSON *obj, const char *sect,
     const char *name, struct buf *e)
 {
-	struct narr_words *W = &L->words[strcmp(sect, "fields") == 0 ? 0 : 1];
+	struct narr_words *W = &L->words[strcmp(sect, "fields") == 0 ? 0 :
+	    strcmp(sect, "values") == 0 ? 1 : 2];
 	const cJSON *m;
 
 	cJSON_ArrayForEach(m, obj) {
@@ -1284,7 +1341,7 @@ narr_lang_parse(const char *json, size_t len, const char *name, char **err)
 			else
 				texts = m;
 		} else if (strcmp(key, "fields") == 0 ||
-		    strcmp(key, "values") == 0) {
+		    strcmp(key, "values") == 0 || strcmp(key, "words") == 0) {
 			if (!cJSON_IsObject(m))
 				err_add(&e, name, "%s: must be an object "
 				    "{\"key\": \"words\", ...}", key);
@@ -1293,7 +1350,8 @@ narr_lang_parse(const char *json, size_t len, const char *name, char **err)
 		} else if (key[0] != '_')
 			err_add(&e, name, "%s: unknown key (a language file "
 			    "has \"language\", \"name\", \"texts\" and "
-			    "maybe \"fallback\", \"fields\" and \"values\"; "
+			    "maybe \"fallback\", \"fields\", \"values\" and "
+			    "\"words\"; "
 			    "keys starting with '_' are comments)", key);
 	}
 	if (!cJSON_GetObjectItemCaseSensitive(root, "language"))
@@ -1336,7 +1394,7 @@ narr_lang_free(struct narr_lang *L)
 	for (int i = 0; i < L->nextra; i++)
 		free(L->extra[i]);
 	free(L->extra);
-	for (int w = 0; w < 2; w++) {
+	for (int w = 0; w < 3; w++) {
 		for (int i = 0; i < L->words[w].n; i++) {
 			free(L->words[w].key[i]);
 			free(L->words[w].text[i]);
@@ -1371,7 +1429,7 @@ narr_lang_merge(struct narr_lang *L, const struct narr_lang *from)
 	for (int k = 0; k < K_N; k++)
 		if (L->text[k] == NULL && from->text[k] != NULL)
 			L->text[k] = xstrdup(from->text[k]);
-	for (int w = 0; w < 2; w++)
+	for (int w = 0; w < 3; w++)
 		for (int i = 0; i < from->words[w].n; i++)
 			if (narr_lang_word(L, narr_word_sections[w],
 			    from->words[w].key[i]) == NULL)
@@ -1393,7 +1451,7 @@ narr_lang_word(const struct narr_lang *L, const char *section,
 {
 	if (L == NULL || section == NULL || key == NULL)
 		return NULL;
-	for (int w = 0; w < 2; w++) {
+	for (int w = 0; w < 3; w++) {
 		if (strcmp(narr_word_sections[w], section) != 0)
 			continue;
 		for (int i = 0; i < L->words[w].n; i++)
@@ -1413,12 +1471,12 @@ narr_lang_lint(const struct narr_lang *L, const char *name, struct buf *out)
 	for (int i = 0; i < L->nextra; i++, n++)
 		buf_printf(out, "%s: texts.%s: not a key this program "
 		    "narrates (a typo?); it is ignored\n", name, L->extra[i]);
-	for (int w = 0; w < 2; w++)
+	for (int w = 0; w < 3; w++)
 		for (int i = 0; i < L->words[w].n; i++) {
 			const char *k = L->words[w].key[i];
 
-			if ((w == 0 ? decode_field_en(k) :
-			    decode_value_en(k)) != NULL)
+			if (w == 2 ? narr_word_known(k) : (w == 0 ?
+			    decode_field_en(k) : decode_value_en(k)) != NULL)
 				continue;
 			buf_printf(out, "%s: %s.%s: not a key the inspector "
 			    "shows (a typo?); it is ignored\n", name,
