@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ports.h"
@@ -506,6 +507,65 @@ evtext_state(struct evtext_out *o, const char *lang, const struct trace_rec *r,
 	evtext_add(o, "%s", text);
 }
 
+/*
+ * A mail protocol's line as the transcript keeps it: the wire's own
+ * words, except where the transcript puts a description in place of
+ * bytes a class need not see (a message's content, a password).  Those
+ * descriptions are ours, not the wire's, so each language says them in
+ * its own words; the English ones are matched with the numbers in them.
+ */
+static void
+evtext_mail_line(struct evtext_out *o, const char *lang, const char *text)
+{
+	static const enum word el[] = {
+		W_EL_MESSAGE, W_EL_MESSAGE_OF, W_EL_MESSAGE_FOLLOWS, W_EL_AUTH,
+		W_EL_PASSWORD,
+	};
+
+	for (size_t i = 0; i < sizeof el / sizeof el[0]; i++) {
+		const char *pat = words_get("en", el[i]);
+		unsigned long num[2] = { 0, 0 };
+		const char *p = pat, *t = NULL, *start;
+
+		/* The description starts at one of the line's "(". */
+		for (start = strchr(text, '('); start != NULL;
+		    start = strchr(start + 1, '(')) {
+			p = pat;
+			t = start;
+			while (*p && *t) {
+				if (p[0] == '%' && (p[1] == '1' || p[1] == '2')) {
+					char *end;
+					if (*t < '0' || *t > '9')
+						break;
+					num[p[1] - '1'] = strtoul(t, &end, 10);
+					t = end;
+					p += 2;
+				} else if (*p == *t) {
+					p++;
+					t++;
+				} else
+					break;
+			}
+			if (*p == '\0')
+				break;
+		}
+		if (start == NULL)
+			continue;
+		/* The line before it, the description in words, what follows. */
+		evtext_add(o, "%.*s", (int)(start - text), text);
+		for (const char *w = words_get(lang, el[i]); *w; w++) {
+			if (w[0] == '%' && (w[1] == '1' || w[1] == '2')) {
+				evtext_add(o, "%lu", num[w[1] - '1']);
+				w++;
+			} else
+				evtext_add(o, "%c", *w);
+		}
+		evtext_add(o, "%s", t);
+		return;
+	}
+	evtext_add(o, "%s", text);
+}
+
 void
 evtext_summary(const struct scenario *sc, const struct trace *tr,
     const char *lang, size_t rec, char *buf, size_t n)
@@ -581,7 +641,7 @@ evtext_summary(const struct scenario *sc, const struct trace *tr,
 		if (a == APP_DNS && have)
 			evtext_dns(&o, lang, &y, text);
 		else
-			evtext_add(&o, "%s", text);
+			evtext_mail_line(&o, lang, text);
 		break;
 	case TR_STATE:
 		evtext_state(&o, lang, r, &y, have, text);
