@@ -250,6 +250,52 @@ START_TEST(test_level_at)
 }
 END_TEST
 
+/*
+ * A question's own step is told as itself at story level, even where it
+ * is a packet (lesson 14 asks about a lost frame, lesson 02 about a
+ * TTL); elsewhere the panel tells the story step at or before.
+ */
+START_TEST(test_question_step_is_told)
+{
+	static const char *const asked_in[] = {
+		"scenarios/14-lossy-link.json", "scenarios/02-packets-and-tcp.json",
+	};
+
+	for (size_t f = 0; f < 2; f++) {
+		struct wh w;
+		int packets = 0;
+
+		ck_assert_int_eq(wh_open(&w, asked_in[f], 1280, 720, "en"), 0);
+		struct app *a = &w.u->app;
+		ck_assert_int_eq(a->level, DETAIL_STORY);
+		ck_assert_int_gt(a->ncps, 0);
+		for (int i = 0; i < a->ncps; i++) {
+			size_t cs = a->cp_step[i];
+
+			if (cs == 0)
+				continue;
+			app_seek(a, cs);
+			ck_assert_uint_eq(panel_narration_step(w.u), cs);
+			packets += view_level_at(w.u->view, DETAIL_STORY, cs) != cs;
+			/* One step on, not a question: the story's step again. */
+			if (cs + 1 < a->nsteps) {
+				app_seek(a, cs + 1);
+				int asked = 0;
+				for (int j = 0; j < a->ncps; j++)
+					asked |= a->cp_step[j] == cs + 1;
+				if (!asked)
+					ck_assert_uint_eq(panel_narration_step(w.u),
+					    view_level_at(w.u->view, DETAIL_STORY,
+					    cs + 1));
+			}
+		}
+		/* The lesson has a question on a step the story leaves out. */
+		ck_assert_int_gt(packets, 0);
+		wh_close(&w);
+	}
+}
+END_TEST
+
 /* Characters of a UTF-8 string. */
 static size_t
 chars(const char *s)
@@ -563,6 +609,7 @@ window_levels_suite(void)
 	tcase_add_test(tc, test_steps_visit_each_level);
 	tcase_add_test(tc, test_jumps_never_skip_a_state_change);
 	tcase_add_test(tc, test_lesson03_ctrl_stops_at_new_mail);
+	tcase_add_test(tc, test_question_step_is_told);
 	tcase_add_test(tc, test_level_at);
 	tcase_add_test(tc, test_story_playback_holds);
 	tcase_add_test(tc, test_story_playback_checkpoints);

@@ -85,6 +85,23 @@ panel_narration_fits(struct ui *u, size_t step, int lang, int *lines,
 	return *lines <= *max_lines;
 }
 
+/*
+ * The step whose sentence the panel shows.  At story and messages: the
+ * level's last step, while the records after it play; but a question's
+ * own step is told as itself at any level (a lesson may ask about one
+ * packet: its TTL, a loss).
+ */
+size_t
+panel_narration_step(const struct ui *u)
+{
+	size_t said = view_level_at(u->view, u->app.level, u->app.step);
+
+	for (int i = 0; i < u->app.ncps; i++)
+		if (u->app.cp_step[i] == u->app.step && u->app.step > 0)
+			said = u->app.step;
+	return said;
+}
+
 void
 panel_narration_draw(struct ui *u)
 {
@@ -105,9 +122,7 @@ panel_narration_draw(struct ui *u)
 	    L->narration.x + layout_px(L, 10), L->narration.y + layout_px(L, 4),
 	    head);
 	narration_box(u, &box, &px, &max_lines);
-	/* At story and messages: the level's last step, while the records after it play. */
-	ui_narration(u, view_level_at(u->view, u->app.level, u->app.step),
-	    u->app.lang, buf, sizeof buf);
+	ui_narration(u, panel_narration_step(u), u->app.lang, buf, sizeof buf);
 	narration_font(u, &box, buf, &px, &lines, &max_lines);
 	text_wrap(u->text, FACE_SANS, px, th->text, box.x, box.y, box.w,
 	    max_lines, TEXT_DRAW, buf);

@@ -194,6 +194,8 @@ void	 panel_inspector_free(struct ui *u);
 
 /* panel_narration.c */
 void	 panel_narration_draw(struct ui *u);
+/* The step whose sentence the panel shows (the level's, or a question's own). */
+size_t	 panel_narration_step(const struct ui *u);
 /* Lines the narration of a step needs in language lang at the panel's width, and whether they fit. */
 int	 panel_narration_fits(struct ui *u, size_t step, int lang, int *lines,
 	    int *max_lines);
