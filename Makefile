@@ -174,6 +174,7 @@ TEST_SRCS += tests/test_message.c
 TEST_SRCS += tests/test_smtp_wire.c
 TEST_SRCS += tests/test_mail.c
 TEST_SRCS += tests/test_view.c
+TEST_SRCS += tests/test_holdings.c
 TEST_SRCS += tests/stress.c
 TEST_SRCS += tests/test_decode.c
 # render/window/view.c has no SDL: the tests link it.

@@ -466,6 +466,16 @@ holdings_account_count(const struct holdings *h, int a)
 	return n;
 }
 
+long
+holdings_ttl_left(const struct holdings *h, const struct hold_cached *c)
+{
+	uint64_t age = h->t > c->added_ns ? (h->t - c->added_ns) / 1000000000u :
+	    0;
+	long left = (long)c->ttl - (long)age;
+
+	return left < 0 ? 0 : left;
+}
+
 int
 holdings_open(const struct holdings *h, const struct hold_msg *m,
     struct msg_info *info)

@@ -89,6 +89,8 @@ void	 holdings_free(struct holdings *h);
 void	 holdings_build(struct holdings *h, int node, size_t step);
 /* The mailbox messages of account a now there (removed too when all is set). */
 int	 holdings_account_count(const struct holdings *h, int a);
+/* Whole seconds of TTL c has left at the built step (RFC 1035 3.2.1: it counts down). */
+long	 holdings_ttl_left(const struct holdings *h, const struct hold_cached *c);
 /* Read message m's stored bytes into info (msg_info_free() it); -1 if unknown. */
 int	 holdings_open(const struct holdings *h, const struct hold_msg *m,
 	    struct msg_info *info);

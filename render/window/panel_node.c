@@ -339,12 +339,8 @@ ni_lists_draw(struct ni_pen *p, struct ui_nodeinfo *ni, int node)
 		for (int i = 0; i < h->nc; i++) {
 			const struct hold_cached *c = &h->c[i];
 			/* RFC 1035 3.2.1: the TTL counts down while it is cached. */
-			uint64_t age = h->t > c->added_ns ? (h->t - c->added_ns) /
-			    1000000000u : 0;
-			long left = (long)c->ttl - (long)age;
-
 			snprintf(buf, sizeof buf, "%s  %s  %s  · %ld %s", c->name,
-			    c->type, c->value, left < 0 ? 0 : left, ui_word(u,
+			    c->type, c->value, holdings_ttl_left(h, c), ui_word(u,
 			    W_HD_TTL_LEFT));
 			ni_text(p, FACE_SANS, th->text, p->pad, buf);
 		}
