@@ -123,6 +123,7 @@ WIN_SRCS += render/window/panel_whereis.c
 WIN_SRCS += render/window/panel_quiz.c
 WIN_SRCS += render/window/panel_sequence.c
 WIN_SRCS += render/window/panel_node.c
+WIN_SRCS += render/window/holdings.c
 WIN_SRCS += render/window/timeline.c
 WIN_SRCS += render/window/view.c
 ifeq ($(NO_WINDOW),1)
@@ -173,10 +174,13 @@ TEST_SRCS += tests/test_message.c
 TEST_SRCS += tests/test_smtp_wire.c
 TEST_SRCS += tests/test_mail.c
 TEST_SRCS += tests/test_view.c
+TEST_SRCS += tests/test_holdings.c
 TEST_SRCS += tests/stress.c
 TEST_SRCS += tests/test_decode.c
 # render/window/view.c has no SDL: the tests link it.
 TEST_SRCS += render/window/view.c
+# render/window/holdings.c neither (what a node holds, from the trace).
+TEST_SRCS += render/window/holdings.c
 TEST_SRCS += tests/test_narrate.c
 TEST_SRCS += tests/test_indonesian.c
 TEST_SRCS += tests/english_words.c

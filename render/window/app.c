@@ -21,6 +21,7 @@ app_init(struct app *a, struct view *v, int nlangs)
 	a->level = DETAIL_STORY;	/* a class starts with the story */
 	a->sel_node = -1;
 	a->sel_field = -1;
+	a->sel_msg = -1;
 	a->nlangs = nlangs > 0 ? nlangs : 1;
 	a->dirty = 1;
 	a->quiz = -1;
@@ -314,6 +315,7 @@ app_do(struct app *a, const struct app_command *c)
 	case CMD_SELECT_NODE:
 		a->sel_packet = 0;
 		a->sel_node = (int)c->arg;
+		a->sel_msg = -1;
 		a->scroll_node = 0;
 		a->right = RIGHT_NODE;
 		break;
@@ -326,6 +328,10 @@ app_do(struct app *a, const struct app_command *c)
 		break;
 	case CMD_FIELD:
 		a->sel_field = (int)c->arg;
+		break;
+	case CMD_OPEN_MSG:
+		a->sel_msg = c->arg;
+		a->scroll_node = 0;
 		break;
 	case CMD_FIELD_MOVE:
 		a->sel_field += c->arg > 0 ? 1 : -1;

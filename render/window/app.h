@@ -51,6 +51,7 @@ enum app_cmd {
 	CMD_SKIP,		/* close the open question unanswered */
 	CMD_LEVEL,		/* arg: the level of detail (detail.h), or -1 for the next */
 	CMD_FILTER,		/* arg: enum app_proto (APP_NONE: TCP only): show/hide it */
+	CMD_OPEN_MSG,		/* arg: the record that stored the node's mail to open, -1: back to the list */
 };
 
 struct app_command {
@@ -127,6 +128,7 @@ struct app {
 	size_t		 sel_tx_step;
 	int		 sel_node;	/* -1: none */
 	int		 sel_field;	/* inspector row, -1: none */
+	long		 sel_msg;	/* the node panel's opened mail: the record that stored it, -1: none */
 
 	/* Scroll offsets, in rows, of the panels that scroll. */
 	int		 scroll_events;

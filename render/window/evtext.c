@@ -395,6 +395,7 @@ evtext_state(struct evtext_out *o, const char *lang, const struct trace_rec *r,
 		[ST_DELIVERY] = W_ST_DELIVERY,
 		[ST_SESSION] = W_ST_SESSION,
 		[ST_RECAP] = W_ST_RECAP,
+		[ST_FLAGS] = W_ST_FLAGS,
 	};
 	const char *w;
 	int n;
@@ -500,6 +501,14 @@ evtext_state(struct evtext_out *o, const char *lang, const struct trace_rec *r,
 			evtext_add(o, " \"%.*s\"", n, w);
 		if (have && evtext_arg(y, "to", &w, &n))
 			evtext_add(o, " → %.*s", n, w);
+		return;
+	case ST_FLAGS:
+		/* "flags now: \Seen" (the IMAP names, as the protocol writes them). */
+		evtext_add(o, "%s:", words_get(lang, st[r->a]));
+		if (have && evtext_arg(y, "value", &w, &n) && n > 0)
+			evtext_add(o, " %.*s", n, w);
+		else
+			evtext_add(o, " %s", words_get(lang, W_NOTHING));
 		return;
 	case ST_NWHATS:
 		break;

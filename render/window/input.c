@@ -151,6 +151,10 @@ input_click(struct ui *u, int x, int y)
 		if (u->app.right == RIGHT_INSPECTOR &&
 		    (i = panel_inspector_hit(u, x, y)) >= 0)
 			return input_do(u, CMD_FIELD, i, 0);
+		/* A mail in the node panel opens; its first line goes back. */
+		if (u->app.right == RIGHT_NODE &&
+		    (step = panel_node_hit(u, x, y)) >= -1)
+			return input_do(u, CMD_OPEN_MSG, step, 0);
 		return 0;
 	}
 	if (lrect_has(&L->legend, x, y) && u->app.center == APP_PICTURE) {

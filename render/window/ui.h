@@ -34,6 +34,7 @@ struct ui_options {
 	int		 dark;
 	enum detail	 level;		/* --detail; 0 is DETAIL_STORY, the window's default */
 	unsigned	 hide;		/* --hide: APP_HIDE() of the protocols filtered out */
+	const char	*select;	/* --select NODE[:N]: the node panel open (on that mail) */
 };
 
 /* A packet where the picture draws it, for drawing and for clicks. */
@@ -223,6 +224,16 @@ void	 panel_sequence_draw(struct ui *u);
 /* panel_node.c */
 void	 panel_node_draw(struct ui *u);
 void	 panel_node_free(struct ui *u);
+/* The mail at x, y: the record that stored it; -1 for the line back to the list; -2 for none. */
+long	 panel_node_hit(struct ui *u, int x, int y);
+/*
+ * --select NODE or NODE:N (the N-th mail the panel lists, from 1): the
+ * node chosen as a click would, and that mail opened.  A name that is no
+ * node (or no such mail) prints the choices and returns -1.
+ */
+int	 panel_node_select(struct ui *u, const char *spec);
+/* The same check without a window: 0 or -1 (a message naming the nodes on stderr). */
+int	 panel_node_check(const struct scenario *sc, const char *spec);
 
 /* timeline.c */
 void	 timeline_draw(struct ui *u);

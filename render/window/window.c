@@ -376,6 +376,8 @@ window_parse(int argc, char **argv, struct window_opts *o)
 				o->shot = v;
 			else if (strcmp(a, "--field") == 0)
 				o->field = v;
+			else if (strcmp(a, "--select") == 0)
+				o->ui.select = v;
 			else if (strcmp(a, "--step") == 0) {
 				char *end;
 				errno = 0;
@@ -457,6 +459,12 @@ window_screenshot_field(struct scenario *sc, const struct ui_options *uo,
 		fprintf(stderr, "surel: --field %s: the packet of step %ld has "
 		    "no such field (keys such as tcp.seq, ip.ttl, dns.flags)\n",
 		    field, step);
+		rc = EXIT_USAGE;
+		ui_free(u);
+		goto out;
+	}
+	/* --select: a node's holdings shown (and a mail opened), as clicks do. */
+	if (uo->select != NULL && panel_node_select(u, uo->select) != 0) {
 		rc = EXIT_USAGE;
 		ui_free(u);
 		goto out;
@@ -562,6 +570,8 @@ window_run(struct scenario *sc, const struct ui_options *uo)
 		fprintf(stderr, "surel: %s\n", err);
 		goto out;
 	}
+	if (uo->select != NULL)
+		(void)panel_node_select(u, uo->select);	/* checked in window_main */
 	for (int i = 0; i < u->sc->ncheckpoints; i++)
 		if (u->cp_steps[i] == 0)
 			fprintf(stderr, "surel: checkpoints[%d] names no step of "
@@ -649,6 +659,10 @@ window_main(int argc, char **argv)
 	struct scenario *sc = cli_load(o.file);
 	if (sc == NULL)
 		return EXIT_USAGE;
+	if (o.ui.select != NULL && panel_node_check(sc, o.ui.select) != 0) {
+		scenario_free(sc);
+		return EXIT_USAGE;
+	}
 	if (o.shot)
 		return window_screenshot_field(sc, &o.ui, o.w, o.h, o.step,
 		    o.field, o.shot);

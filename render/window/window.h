@@ -3,7 +3,7 @@
  *
  *   surel [view] [FILE] [--lang id|en] [--fullscreen] [--scale F] [--dark]
  *   surel [view] [FILE] --screenshot OUT.png --step N [--size WxH]
- *	[--field KEY] ...
+ *	[--field KEY] [--select NODE[:N]] ...
  *
  * With no FILE the built-in default scenario opens.  --screenshot draws
  * step N with the software renderer on an RGB888 surface: no window, no

@@ -1186,8 +1186,20 @@ msg_leaf(struct msg_info *info, const struct msg_part *part,
 	}
 	if (name == NULL && part->ctype != NULL)
 		name = mime_param_text(part->ctype, "name");
-	if (!attach && name == NULL)
+	if (!attach && name == NULL) {
+		/* RFC 2046 5.1.4: the first text part is what a reader shows. */
+		if (info->text == NULL && strcmp(type, "text/plain") == 0) {
+			struct buf body = { 0 };
+			struct buf clean = { 0 };
+
+			msg_decode(part, &body);
+			mime_utf8_clean(&clean, body.data, body.len);
+			buf_putc(&clean, '\0');
+			info->text = (char *)clean.data;
+			buf_free(&body);
+		}
 		return;
+	}
 
 	struct msg_info_att *a;
 	struct buf body = { 0 };
@@ -1301,6 +1313,10 @@ msg_parse(const uint8_t *p, size_t n, struct msg_info *out)
 				out->subject = mime_decode_words(v);
 		}
 		msg_part_field(&top, name, v);
+		out->fields = xrealloc(out->fields, ((size_t)out->nfields + 1) *
+		    sizeof *out->fields);
+		out->fields[out->nfields].name = msg_clean(name);
+		out->fields[out->nfields++].value = mime_decode_words(v);
 	}
 	ok = h.nfields > 0;
 	top.body = h.body;
@@ -1315,6 +1331,8 @@ msg_parse(const uint8_t *p, size_t n, struct msg_info *out)
 		out->from = xstrdup("");
 	if (out->subject == NULL)
 		out->subject = xstrdup("");
+	if (out->text == NULL)
+		out->text = xstrdup("");
 	return ok ? 0 : -1;
 }
 
@@ -1337,6 +1355,12 @@ msg_info_free(struct msg_info *info)
 		free(info->att[i].content_type);
 	}
 	free(info->att);
+	for (int i = 0; i < info->nfields; i++) {
+		free(info->fields[i].name);
+		free(info->fields[i].value);
+	}
+	free(info->fields);
+	free(info->text);
 	if (info->report != NULL) {
 		struct msg_report *r = info->report;
 

@@ -116,6 +116,12 @@ struct msg_report {
 	int			 nrcpt;
 };
 
+/* One field of the message's own header, in order (the viewer lists them). */
+struct msg_field {
+	char	*name;		/* as written */
+	char	*value;		/* unfolded, encoded words decoded */
+};
+
 /*
  * What the summary shows of a message.  After msg_parse() every string
  * is non-NULL ("" when absent) and valid UTF-8 without NUL.
@@ -133,6 +139,16 @@ struct msg_info {
 	struct msg_info_att	*att;
 	int			 natt;
 	struct msg_report	*report;	/* NULL unless multipart/report */
+	/*
+	 * For a reader (the window's message viewer): the top header in
+	 * order, top to bottom (Received: as the last server wrote it
+	 * first), and the text a person reads: the first text/plain part
+	 * that is no attachment, decoded ("" where there is none; a bounce's
+	 * explanation, RFC 3464 2.1).
+	 */
+	struct msg_field	*fields;
+	int			 nfields;
+	char			*text;
 };
 
 /*

@@ -245,6 +245,7 @@ state_what_name(enum state_what w)
 		[ST_DELIVERY] = "delivery",
 		[ST_SESSION] = "session",
 		[ST_RECAP] = "recap",
+		[ST_FLAGS] = "flags",
 	};
 	return (unsigned)w < ST_NWHATS ? names[w] : "?";
 }

@@ -73,6 +73,7 @@ enum state_what {
 	ST_DELIVERY,		/* the outcome for one recipient; text: "status message-id recipient reply" */
 	ST_SESSION,		/* a mail protocol session changed state (session.c); text: "PROTO OLD -> NEW" */
 	ST_RECAP,		/* at the end of a run, what became of a message (sim/world/recap.c); text: "fate message-id recipient" */
+	ST_FLAGS,		/* a stored message's flags changed; b = the MSGF_* flags (mail.h); text: "address message-id flags" */
 	ST_NWHATS
 };
 

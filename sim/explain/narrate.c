@@ -297,6 +297,9 @@
 	X(K_ST_MAILBOX_DEL,		"state.mailbox_del") \
 	X(K_ST_MAILBOX_DEL_POP3,	"state.mailbox_del_pop3") \
 	X(K_ST_MAILBOX_DEL_IMAP,	"state.mailbox_del_imap") \
+	X(K_ST_FLAGS,			"state.flags") \
+	X(K_ST_FLAGS_DELETED,		"state.flags_deleted") \
+	X(K_ST_FLAGS_NONE,		"state.flags_none") \
 	X(K_ST_QUEUE_ADD,		"state.queue_add") \
 	X(K_ST_QUEUE_ADD_LOCAL,		"state.queue_add_local") \
 	X(K_ST_QUEUE_ADD_LMTP,		"state.queue_add_lmtp") \

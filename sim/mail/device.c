@@ -57,6 +57,12 @@ device_store(struct sim *s, int node, int server, const char *user,
 	if (subject != NULL)
 		say_str(&y, "subject", subject);
 	say_node(&y, "server", server);
+	/* The node panel lists it by sender and size (mailstore.c keeps the bytes). */
+	char *from = mail_from(p, n);
+	if (from != NULL)
+		say_str(&y, "from", from);
+	say_num(&y, "size", (long long)n);
+	free(from);
 	free(mid);
 	free(subject);
 	sim_state_say(s, node, ST_CLIENT_STORE, (uint32_t)d->nmsgs,

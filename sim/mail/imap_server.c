@@ -845,7 +845,7 @@ proceed_fetch(struct imap_sess *ss, struct imap_cmd *c)
 			continue;
 		struct mbox_msg *m = &mb->msgs[k];
 		/* Read before, on this device or another: the flag is the server's. */
-		int was_seen = (m->flags & MSGF_SEEN) != 0;
+		int was_seen = (m->flags & MSGF_SEEN) != 0, old = m->flags;
 		/* 6.4.5: BODY[] sets \Seen, and the new flags go in the same response. */
 		if (marks && !(m->flags & MSGF_SEEN)) {
 			m->flags |= MSGF_SEEN;
@@ -877,6 +877,8 @@ proceed_fetch(struct imap_sess *ss, struct imap_cmd *c)
 			say_num(&y, "len", (long long)octets);
 		put_resp(ss, &y, b.data, b.len);
 		buf_free(&b);
+		mailstore_flags(ss->m.s, mb, k, old, m->flags, ss->m.peer,
+		    "IMAP");
 		if (items & IMAP_FA_FLAGS)
 			ss->view[i].known = m->flags & STORED_FLAGS;
 		sent += body;
@@ -902,6 +904,7 @@ proceed_store(struct imap_sess *ss, struct imap_cmd *c)
 		if (!in_set(ss, c, i, &k))
 			continue;
 		struct mbox_msg *m = &mb->msgs[k];
+		int old = m->flags;
 		switch (st->op) {
 		case IMAP_STORE_SET:
 			m->flags = st->flags & STORED_FLAGS;
@@ -914,6 +917,8 @@ proceed_store(struct imap_sess *ss, struct imap_cmd *c)
 			break;
 		}
 		ss->view[i].known = m->flags & STORED_FLAGS;
+		mailstore_flags(ss->m.s, mb, k, old, m->flags, ss->m.peer,
+		    "IMAP");
 		/* 6.4.6: the new flags come back, unless .SILENT. */
 		if (st->silent)
 			continue;

@@ -76,8 +76,16 @@ enum mbox_del_why {
 void	 mailstore_remove(struct sim *s, struct mailbox *mb, int i);
 void	 mailstore_remove_why(struct sim *s, struct mailbox *mb, int i,
 	    enum mbox_del_why why);
+/*
+ * Record that message i's flags went from old to flags (MSGF_*): by the
+ * session of device by (-1: none) speaking proto ("IMAP", "POP3").
+ */
+void	 mailstore_flags(struct sim *s, struct mailbox *mb, int i, int old,
+	    int flags, int by, const char *proto);
 /* The decoded Subject: of a message, or NULL; the caller frees it. */
 char	*mail_subject(const uint8_t *p, size_t n);
+/* Its From:, encoded words decoded, or NULL; the caller frees it. */
+char	*mail_from(const uint8_t *p, size_t n);
 /* Its Message-ID: with the <>, or NULL; the caller frees it. */
 char	*mail_message_id(const uint8_t *p, size_t n);
 

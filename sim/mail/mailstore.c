@@ -102,6 +102,20 @@ mail_subject(const uint8_t *p, size_t n)
 	return d;
 }
 
+/* The From: of a message, encoded words decoded; NULL when none.  The caller frees it. */
+char *
+mail_from(const uint8_t *p, size_t n)
+{
+	char *v = mail_header(p, n, "From:");
+	char *d;
+
+	if (v == NULL)
+		return NULL;
+	d = mime_decode_words(v);
+	free(v);
+	return d;
+}
+
 /*
  * The Message-ID: of a message as written, with its <> (RFC 5322
  * 3.6.4): the name by which the explain layer follows a message from
@@ -151,9 +165,69 @@ mailstore_deliver_from(struct sim *s, struct mailbox *mb, const uint8_t *p,
 		say_str(&y, "subject", subject);
 	say_num(&y, "count", mb->nmsgs);
 	say_str(&y, "msgid", m->message_id);	/* whereis.c follows it */
+	/*
+	 * What the window's node panel lists and opens (it reads only the
+	 * trace): who wrote it, how big it is, its UID, the envelope sender
+	 * (Return-Path, RFC 5321 4.4) and the stored bytes themselves, kept
+	 * once in the trace's text arena and named by their offset.
+	 */
+	char *from = mail_from(p, n);
+	if (from != NULL)
+		say_str(&y, "from", from);
+	free(from);
+	if (sender != NULL)
+		say_str(&y, "sender", sender);
+	say_num(&y, "size", (long long)n);
+	say_num(&y, "uid", m->uid);
+	say_num(&y, "body", trace_text(s->tr, (const char *)p, n));
 	sim_state_say(s, mb->node, ST_MAILBOX_ADD, (uint32_t)mb->nmsgs,
 	    sim_say(s, &y), "%s %s", mb->address, m->message_id);
 	free(subject);
+}
+
+/*
+ * The flags of message i changed (IMAP STORE, FETCH of the body, POP3
+ * RETR and DELE): the trace says the new set, so that the window shows
+ * "\Seen" on the server from that step on.  Nothing is recorded when
+ * nothing changed.  flags may differ from what the store keeps: POP3's
+ * DELE only marks a message for its own session (RFC 1939 5), and the
+ * record says so with \Deleted until QUIT removes it or RSET unmarks it.
+ * by: the device whose session did it (-1: none).
+ */
+void
+mailstore_flags(struct sim *s, struct mailbox *mb, int i, int old, int flags,
+    int by, const char *proto)
+{
+	struct mbox_msg *m = &mb->msgs[i];
+	struct buf fl = { 0 };
+	struct say y;
+
+	if (old == flags)
+		return;
+	if (flags & MSGF_SEEN)
+		buf_puts(&fl, "\\Seen");
+	if (flags & MSGF_ANSWERED)
+		buf_puts(&fl, fl.len ? " \\Answered" : "\\Answered");
+	if (flags & MSGF_FLAGGED)
+		buf_puts(&fl, fl.len ? " \\Flagged" : "\\Flagged");
+	if (flags & MSGF_DELETED)
+		buf_puts(&fl, fl.len ? " \\Deleted" : "\\Deleted");
+	if (flags & MSGF_DRAFT)
+		buf_puts(&fl, fl.len ? " \\Draft" : "\\Draft");
+	say_begin(&y, flags == 0 ? "state.flags_none" :
+	    (flags & ~old & MSGF_DELETED) ? "state.flags_deleted" :
+	    "state.flags");
+	say_str(&y, "to", mb->address);
+	say_str(&y, "msgid", m->message_id);
+	say_str(&y, "value", fl.len ? (char *)fl.data : "");
+	say_num(&y, "bits", flags);
+	say_str(&y, "proto", proto);
+	if (by >= 0)
+		say_node(&y, "by", by);
+	sim_state_say(s, mb->node, ST_FLAGS, (uint32_t)flags, sim_say(s, &y),
+	    "%s %s %s", mb->address, m->message_id, fl.len ? (char *)fl.data :
+	    "");
+	buf_free(&fl);
 }
 
 void

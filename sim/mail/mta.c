@@ -449,6 +449,12 @@ run_done(struct sim *s, struct qitem *it)
 		} else if (code == 0 && r->last_server >= 0)
 			say_node(&y, "next", r->last_server);
 		say_str(&y, "domain", smtp_addr_domain(r->addr));
+		/* The node panel's queue: which message, when next, and why. */
+		say_str(&y, "msgid", it->message_id);
+		say_num(&y, "retry_ms", (long long)((sim_time(s) + wait) /
+		    1000000));
+		if (e[0] != '\0')
+			say_str(&y, "last", e);
 		sim_state_say(s, it->mta->node, ST_QUEUE_RETRY,
 		    (uint32_t)it->mta->nqueue, sim_say(s, &y),
 		    "%s %s retry in %llu s: %s", it->message_id, r->addr,

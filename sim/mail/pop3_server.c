@@ -509,7 +509,10 @@ ps_proceed_retr(struct pop3_sess *ss, struct pop3_cmd *c)
 	say_num(&y, "len", (long long)m->data.len);
 	ps_send(ss, 1, text, &m->data, summary, &y);
 	/* RFC 1939 says nothing of flags; like Dovecot, a message read by POP3 counts as seen for IMAP. */
+	int old = m->flags;
 	m->flags |= MSGF_SEEN;
+	mailstore_flags(ss->m.s, ss->mb, (int)(m - ss->mb->msgs), old, m->flags,
+	    ss->m.peer, "POP3");
 	free(text);
 	free(summary);
 }
@@ -545,6 +548,25 @@ ps_proceed_dele(struct pop3_sess *ss, struct pop3_cmd *c)
 	say_begin(&y, "pop3.dele_reply");
 	say_num(&y, "value", c->n);
 	ps_reply(ss, 1, &y, "message %u deleted", (unsigned)c->n);
+	/* The store keeps its flags; the trace shows the mark (the window's \Deleted). */
+	struct mbox_msg *m = ps_msg(ss, c->n);
+	if (m != NULL)
+		mailstore_flags(ss->m.s, ss->mb, (int)(m - ss->mb->msgs),
+		    m->flags, m->flags | MSGF_DELETED, ss->m.peer, "POP3");
+}
+
+/* The marks of DELE forgotten (RSET, or no UPDATE): the trace shows them gone. */
+static void
+ps_unmark(struct pop3_sess *ss)
+{
+	for (int i = 1; ss->deleted != NULL && i <= ss->nmsgs; i++) {
+		struct mbox_msg *m = ps_msg(ss, (uint32_t)i);
+
+		if (m != NULL && ss->deleted[i - 1])
+			mailstore_flags(ss->m.s, ss->mb, (int)(m - ss->mb->msgs),
+			    m->flags | MSGF_DELETED, m->flags, ss->m.peer,
+			    "POP3");
+	}
 }
 
 static void
@@ -554,6 +576,7 @@ ps_proceed_rset(struct pop3_sess *ss, struct pop3_cmd *c)
 
 	(void)c;
 	/* RFC 1939 5: "any messages marked as deleted by the POP3 server are unmarked". */
+	ps_unmark(ss);
 	memset(ss->deleted, 0, (size_t)ss->nmsgs);
 	int n = ps_count(ss, &octets);
 	ps_reply(ss, 1, NULL, "maildrop has %d message%s (%llu octets)", n,
@@ -729,6 +752,7 @@ ps_timeout(struct msess *m)
 {
 	struct pop3_sess *ss = (struct pop3_sess *)m;
 
+	ps_unmark(ss);
 	ps_release(ss);
 	ps_enter_state(ss, PS_DONE);
 	msess_close(m);
