@@ -38,6 +38,22 @@ app_set_checkpoints(struct app *a, const struct sc_checkpoint *cps,
 	a->ncps = n;
 	a->quiz = -1;
 	a->quiz_chosen = -1;
+	memset(a->quiz_got, APP_GOT_NONE, sizeof a->quiz_got);
+}
+
+int
+app_score(const struct app *a, int *right, int *asked)
+{
+	*right = *asked = 0;
+	for (int i = 0; i < a->ncps; i++) {
+		if (a->cp_step[i] == 0)
+			continue;
+		(*asked)++;
+		if (i < APP_MAX_SCORED && a->quiz_got[i] == APP_GOT_RIGHT)
+			(*right)++;
+	}
+	return *asked > 0 && a->quiz < 0 && a->nsteps > 0 &&
+	    a->step + 1 >= a->nsteps;
 }
 
 /*
@@ -122,8 +138,12 @@ app_quiz_do(struct app *a, const struct app_command *c)
 
 	switch (c->cmd) {
 	case CMD_ANSWER:
-		if (!answered && c->arg >= 0 && c->arg < cp->nchoices)
+		if (!answered && c->arg >= 0 && c->arg < cp->nchoices) {
 			a->quiz_chosen = (int)c->arg;
+			if (a->quiz < APP_MAX_SCORED)
+				a->quiz_got[a->quiz] = c->arg == cp->answer ?
+				    APP_GOT_RIGHT : APP_GOT_WRONG;
+		}
 		return 1;
 	case CMD_PLAY:
 	case CMD_CONTINUE:
@@ -131,6 +151,8 @@ app_quiz_do(struct app *a, const struct app_command *c)
 			app_quiz_close(a, 1);
 		return 1;
 	case CMD_SKIP:
+		if (a->quiz < APP_MAX_SCORED)
+			a->quiz_got[a->quiz] = APP_GOT_NONE;
 		app_quiz_close(a, 0);
 		return 1;
 	case CMD_STEP:

@@ -77,6 +77,8 @@ enum app_scroll_panel {
 };
 
 #define APP_NSPEEDS 9
+#define APP_MAX_SCORED	64
+enum { APP_GOT_NONE, APP_GOT_WRONG, APP_GOT_RIGHT };
 
 /*
  * The filter bit of a protocol (enum app_proto) in struct app's hide;
@@ -149,6 +151,13 @@ struct app {
 	int		 quiz;		/* the checkpoint asking now, or -1 */
 	int		 quiz_chosen;	/* the student's choice, or -1 before one */
 	int		 quiz_resume;	/* it stopped playback: continuing plays on */
+	/*
+	 * How each question went the last time it was asked, for the score
+	 * at the end of the lesson: APP_GOT_NONE (never answered, or
+	 * skipped), _WRONG or _RIGHT; questions past APP_MAX_SCORED (a
+	 * scenario may have 1000) are not counted.
+	 */
+	unsigned char	 quiz_got[APP_MAX_SCORED];
 };
 
 /* Speed multipliers; 1x plays 1/20 of real time, so a 10 ms link takes 0.2 s. */
@@ -176,6 +185,13 @@ int	 app_advance(struct app *a, double wall);
 void	 app_seek(struct app *a, size_t step);
 /* Seconds at x1 to hold the sentence of a step (step 0, nothing to read yet: the base); the speed divides it. */
 double	 app_hold_seconds(const struct app *a, size_t step);
+/*
+ * The score at the end of a lesson: *right of *asked questions (those
+ * that name a step) answered right, the last answer of each counting;
+ * a skipped one counts as not answered.  Returns 1 where it is to be
+ * shown: at the last step, with no question open, in a lesson that asks.
+ */
+int	 app_score(const struct app *a, int *right, int *asked);
 /* The checkpoints and their steps (both borrowed, n entries). */
 void	 app_set_checkpoints(struct app *a, const struct sc_checkpoint *cps,
 	    const size_t *steps, int n);

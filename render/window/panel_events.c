@@ -49,6 +49,19 @@ panel_events_summary(struct ui *u, size_t rec, char *buf, size_t n)
 }
 
 /*
+ * The rows the list may show: all of them, but while a question is open
+ * only those up to its step, so that the list does not tell what comes
+ * after it (issue 12: the class must predict before it sees).
+ */
+static long
+events_shown(struct ui *u)
+{
+	if (u->app.quiz >= 0)
+		return (long)evlist_below(u, u->app.step);
+	return (long)evlist_count(u);
+}
+
+/*
  * Rows: the height of one, how many fit, and which row (an index into
  * the rows shown) comes first.
  */
@@ -57,7 +70,7 @@ events_rows(struct ui *u, int *row_h, int *top, int *nrows, long *first)
 {
 	const struct layout *L = &u->lay;
 	int lh = text_line_height(u->text, FACE_SANS, L->font_small);
-	long n = (long)evlist_count(u);
+	long n = events_shown(u);
 
 	*row_h = 2 * lh + layout_px(L, 6);
 	*top = L->events.y + text_line_height(u->text, FACE_BOLD,
@@ -87,7 +100,8 @@ panel_events_hit(struct ui *u, int x, int y)
 
 	(void)x;
 	events_rows(u, &row_h, &top, &nrows, &first);
-	if (y < top || (y - top) / row_h >= nrows)
+	if (y < top || (y - top) / row_h >= nrows ||
+	    first + (y - top) / row_h >= events_shown(u))
 		return -1;
 	rec = evlist_row(u, (size_t)(first + (y - top) / row_h));
 	return rec < 0 ? -1 : rec + 1;		/* the step just after the record */
@@ -116,7 +130,8 @@ panel_events_draw(struct ui *u)
 	SDL_Rect clip = { L->events.x + 1, top, L->events.w - 2,
 	    L->events.y + L->events.h - top - 1 };
 	SDL_RenderSetClipRect(u->r, &clip);
-	for (int k = 0; k < nrows; k++) {
+	long limit = events_shown(u);
+	for (int k = 0; k < nrows && first + k < limit; k++) {
 		long i = evlist_row(u, (size_t)(first + k));
 		if (i < 0)
 			break;

@@ -9,9 +9,22 @@
  * file's "fields", the words of its value from "values", with the
  * row's numbers and addresses put back in; where the file has neither,
  * the row's English.
+ *
+ * What it shows (issue 12): a clicked packet, else the packet of the
+ * step the narration tells (panel_narration_step(): at story level the
+ * level's step, not the record playing under it).  That step's own frame
+ * where it is one; for an application message, the first frame after
+ * it from the same node that carries application bytes (the message on
+ * the wire); for anything else (a change of state, a TCP state), the
+ * latest frame at or before it, the packet that brought it about.  While
+ * a question is open nothing after its step is shown.  A packet opens at
+ * its application layer, that layer's heading chosen so its bytes are
+ * lit; each line of the payload and each header field is shown in full,
+ * wrapped over as many rows as it needs, and the rows scroll.
  */
 #include "ui.h"
 #include "decode.h"
+#include "evtext.h"
 #include "narrate.h"
 
 #include <stdio.h>
@@ -20,6 +33,7 @@
 
 struct insp_row {
 	int		 layer;		/* 1: a layer's heading */
+	int		 cont;		/* 1: the rest of the row above, wrapped */
 	const char	*key;		/* the field's (decode.h), NULL for a heading */
 	char		 text[192];
 	uint32_t	 off, len;
@@ -33,8 +47,13 @@ struct ui_inspect {
 	uint32_t	 nbytes;
 	struct insp_row	*row;
 	int		 nrows, cap;
-	int		 fresh;		/* rows just built: scroll to the transport layer */
+	int		 fresh;		/* rows just built: open at the application layer */
 	int		 transport_row;	/* its heading row, -1 where none */
+	int		 app_row;	/* the application layer's heading row, -1 where none */
+	int		 auto_field;	/* the row chosen on opening, -1: none */
+	int		 shown_sel;	/* the chosen row last brought into sight */
+	int		 wrap_w, wrap_px;	/* the width and size the rows are wrapped at */
+	int		 wrap_pad;	/* a wrapped row's further indent */
 	SDL_Rect	 rows_box;	/* where the rows were drawn, for clicks */
 	int		 row_h, first_row;
 };
@@ -53,6 +72,7 @@ insp_push(struct ui_inspect *in, int layer, const char *text, uint32_t off,
 	}
 	struct insp_row *r = &in->row[in->nrows++];
 	r->layer = layer;
+	r->cont = 0;
 	r->key = NULL;
 	snprintf(r->text, sizeof r->text, "%s", text);
 	r->off = off;
@@ -83,6 +103,97 @@ panel_inspector_row_words(const struct narr_lang *L,
 }
 
 /*
+ * The full text of a row of text (a line of SMTP, POP3 or IMAP, a
+ * header field) from the frame's own bytes, where decode cut its value
+ * short ("..."): the line without its CRLF, a header field's value after
+ * its colon, unfolded (RFC 5322 2.2.3: a CRLF before white space is
+ * removed).  0 where the row is not such a row or was not cut.
+ */
+static int
+insp_full(const struct ui_inspect *in, const struct decode_row *r,
+    char *out, size_t cap)
+{
+	size_t vl = strlen(r->value), k = 0;
+
+	if (r->vkey != NULL || (r->layer != DECODE_APP &&
+	    r->layer != DECODE_IMF) || vl + 1 < sizeof r->value ||
+	    strcmp(r->value + vl - 3, "...") != 0 ||
+	    r->offset + r->length > in->nbytes || cap == 0)
+		return 0;
+	const uint8_t *p = in->bytes + r->offset;
+	uint32_t n = r->length, i = 0;
+	if (r->layer == DECODE_IMF) {
+		while (i < n && p[i] != ':')
+			i++;
+		i++;
+		while (i < n && (p[i] == ' ' || p[i] == '\t'))
+			i++;
+	}
+	for (; i < n && k + 1 < cap; i++) {
+		if (p[i] == '\r' || p[i] == '\n')
+			continue;
+		out[k++] = p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] :
+		    p[i] == '\t' ? ' ' : '.';
+	}
+	out[k] = '\0';
+	return 1;
+}
+
+/*
+ * A field row, wrapped: a row of the application or of a message's
+ * header is never cut short; its text goes on over the rows it needs.
+ */
+static void
+insp_field(struct ui *u, struct ui_inspect *in, const struct decode_row *r,
+    const char *text)
+{
+	char **lines = NULL;
+	int nl = 0;
+
+	if (r->layer == DECODE_APP || r->layer == DECODE_IMF)
+		nl = text_lines(u->text, FACE_SANS, in->wrap_px, in->wrap_w, text,
+		    &lines);
+	if (nl > 1) {
+		/* The rest, one indent narrower: where the first line ends in text. */
+		const char *t = text, *f = lines[0];
+		while (*f != '\0' && *t != '\0') {
+			if (*t == *f)
+				f++;
+			t++;
+		}
+		while (*t == ' ')
+			t++;
+		char *first = lines[0];
+		lines[0] = NULL;
+		text_lines_free(lines, nl);
+		char **rest = NULL;
+		int nr = text_lines(u->text, FACE_SANS, in->wrap_px, in->wrap_w -
+		    in->wrap_pad, t, &rest);
+		struct insp_row *rw = insp_push(in, 0, first, r->offset,
+		    r->length);
+		free(first);
+		if (rw != NULL)
+			rw->key = r->key;
+		for (int i = 0; i < nr; i++) {
+			rw = insp_push(in, 0, rest[i], r->offset, r->length);
+			if (rw == NULL)
+				break;
+			rw->key = r->key;
+			rw->cont = 1;
+		}
+		text_lines_free(rest, nr);
+		return;
+	}
+	{
+		struct insp_row *rw = insp_push(in, 0, text, r->offset,
+		    r->length);
+		if (rw != NULL)
+			rw->key = r->key;
+		text_lines_free(lines, nl);
+	}
+}
+
+/*
  * The layers and fields of record rec's frame, from sim_decode(): a
  * heading row per layer (covering all of its bytes), then its fields.
  */
@@ -92,9 +203,11 @@ insp_decode(struct ui *u, struct ui_inspect *in, const struct trace_rec *r)
 	static struct decode_row rows[DECODE_MAX_ROWS];
 	int n = sim_decode_in(u->sc, u->tr, r, rows, DECODE_MAX_ROWS);
 	char buf[192];
+	char *full = malloc(in->nbytes + sizeof buf + 1);
 
-	if (n <= 0) {
+	if (n <= 0 || full == NULL) {
 		insp_push(in, 1, ui_word(u, W_NO_DECODE), 0, in->nbytes);
+		free(full);
 		return;
 	}
 	for (int i = 0; i < n; i++) {
@@ -103,6 +216,8 @@ insp_decode(struct ui *u, struct ui_inspect *in, const struct trace_rec *r)
 			if (rows[i].layer == DECODE_TRANSPORT &&
 			    in->transport_row < 0)
 				in->transport_row = in->nrows;
+			if (rows[i].layer == DECODE_APP && in->app_row < 0)
+				in->app_row = in->nrows;
 			uint32_t lo = rows[i].offset, hi = lo + rows[i].length;
 			for (int j = i; j < n && rows[j].layer == rows[i].layer &&
 			    rows[j].layer_name == rows[i].layer_name; j++) {
@@ -116,29 +231,76 @@ insp_decode(struct ui *u, struct ui_inspect *in, const struct trace_rec *r)
 		}
 		panel_inspector_row_words(u->lang[u->app.lang], &rows[i], buf,
 		    sizeof buf);
-		struct insp_row *rw = insp_push(in, 0, buf, rows[i].offset,
-		    rows[i].length);
-		if (rw != NULL)
-			rw->key = rows[i].key;
+		size_t bl = strlen(buf);
+		if (insp_full(in, &rows[i], full + bl, in->nbytes + 1)) {
+			/* The name as the row words it, then the whole value. */
+			struct decode_row nv = rows[i];
+			nv.value[0] = '\0';
+			panel_inspector_row_words(u->lang[u->app.lang], &nv, buf,
+			    sizeof buf);
+			bl = strlen(buf);
+			insp_full(in, &rows[i], full + bl, in->nbytes + 1);
+			memcpy(full, buf, bl);
+		} else
+			memcpy(full, buf, bl + 1);
+		insp_field(u, in, &rows[i], full);
 	}
+	free(full);
 }
 
-/* The record whose frame the inspector shows: the selection, else the current step's or the latest before it. */
+static int
+insp_is_frame(const struct trace_rec *r)
+{
+	return r->frame != TRACE_NONE && (r->kind == TR_FRAME_TX ||
+	    r->kind == TR_FRAME_RX || r->kind == TR_FRAME_QUEUED ||
+	    r->kind == TR_FRAME_DROP);
+}
+
+/*
+ * The record whose frame the inspector shows (see the top of the file):
+ * the selection, else the frame of the narration's step.
+ */
 static long
 insp_record(struct ui *u)
 {
+	size_t n = trace_count(u->tr);
+	/* While a question is open, no record after its step. */
+	size_t end = u->app.quiz >= 0 ? u->app.step : n;
+
 	if (u->app.sel_packet && u->app.sel_tx_step > 0 &&
-	    u->app.sel_tx_step <= trace_count(u->tr))
+	    u->app.sel_tx_step <= end)
 		return (long)u->app.sel_tx_step - 1;
-	size_t lo = u->app.step > 64 ? u->app.step - 64 : 0;
-	for (size_t s = u->app.step; s > lo; s--) {
-		const struct trace_rec *r = trace_get(u->tr, s - 1);
-		if (r->frame != TRACE_NONE && (r->kind == TR_FRAME_TX ||
-		    r->kind == TR_FRAME_RX || r->kind == TR_FRAME_QUEUED ||
-		    r->kind == TR_FRAME_DROP))
-			return (long)s - 1;
+	size_t said = panel_narration_step(u);
+	if (said == 0 || said > n)
+		return -1;
+	const struct trace_rec *r = trace_get(u->tr, said - 1);
+	if (insp_is_frame(r))
+		return (long)said - 1;
+	if (r->kind == TR_APP) {
+		/* The message on the wire: its node's next frame with application bytes. */
+		for (size_t i = said; i < end && i < said + 64; i++) {
+			const struct trace_rec *q = trace_get(u->tr, i);
+			if ((q->kind != TR_FRAME_TX && q->kind != TR_FRAME_QUEUED) ||
+			    q->node != r->node || q->frame == TRACE_NONE)
+				continue;
+			unsigned c = evtext_chip(u->sc, u->tr, i);
+			if (c != EVTEXT_NOCHIP && c != APP_NONE)
+				return (long)i;
+		}
 	}
+	size_t lo = said > 64 ? said - 64 : 0;
+	for (size_t s = said; s > lo; s--)
+		if (insp_is_frame(trace_get(u->tr, s - 1)))
+			return (long)s - 1;
 	return -1;
+}
+
+long
+panel_inspector_record(struct ui *u)
+{
+	struct ui_inspect *in = u->insp;
+
+	return in != NULL ? in->rec : insp_record(u);
 }
 
 static struct ui_inspect *
@@ -151,15 +313,25 @@ insp_get(struct ui *u)
 		if ((in = u->insp = calloc(1, sizeof *in)) == NULL)
 			return NULL;
 		in->rec = -2;
+		in->auto_field = -1;
+		in->shown_sel = -2;
 	}
-	if (in->rec == rec && in->lang == u->app.lang)
+	const struct layout *L = &u->lay;
+	/* The field rows' width in panel_inspector_draw(). */
+	int wrap_w = L->right.w - 3 * layout_px(L, 8), wrap_px = L->font_small;
+	if (in->rec == rec && in->lang == u->app.lang && in->wrap_w == wrap_w &&
+	    in->wrap_px == wrap_px)
 		return in;
+	in->fresh = in->rec != rec;
 	in->rec = rec;
 	in->lang = u->app.lang;
+	in->wrap_w = wrap_w > 1 ? wrap_w : 1;
+	in->wrap_px = wrap_px;
+	in->wrap_pad = layout_px(L, 8);
 	in->nrows = 0;
 	in->nbytes = 0;
-	in->fresh = 1;
 	in->transport_row = -1;
+	in->app_row = -1;
 	if (rec < 0)
 		return in;
 	const struct trace_rec *r = trace_get(u->tr, (size_t)rec);
@@ -266,6 +438,29 @@ panel_inspector_draw(struct ui *u)
 		    ui_word(u, W_NO_PACKET));
 		return;
 	}
+	/*
+	 * A new packet (or one clicked, which lets go of the chosen row)
+	 * opens at its application layer, what the story is about: its
+	 * heading at the top, chosen, so that its bytes are lit in the hex
+	 * dump; the wheel scrolls up to Ethernet and IPv4.  A row the
+	 * student chose stays chosen from packet to packet.  Without
+	 * application bytes, a packet that does not fit opens at its
+	 * transport layer (below, once the rows that fit are known).
+	 */
+	int own = u->app.sel_field >= 0 && u->app.sel_field != in->auto_field;
+	int at_transport = 0;
+	if (in->app_row >= 0 && (u->app.sel_field < 0 || (in->fresh &&
+	    !own))) {
+		u->app.scroll_inspector = in->app_row;
+		u->app.sel_field = in->auto_field = in->app_row;
+		in->shown_sel = in->app_row;
+	} else if (in->fresh && !own) {
+		if (in->auto_field >= 0 && u->app.sel_field == in->auto_field)
+			u->app.sel_field = -1;
+		in->auto_field = -1;
+		at_transport = 1;
+	}
+	in->fresh = 0;
 	if (u->app.sel_field >= in->nrows)
 		u->app.sel_field = in->nrows - 1;
 	const struct trace_rec *r = trace_get(u->tr, (size_t)in->rec);
@@ -298,20 +493,18 @@ panel_inspector_draw(struct ui *u)
 	int fit = rows_h / lh;
 	if (fit < 1)
 		fit = 1;
-	/*
-	 * A new packet that does not fit opens at its transport layer, so the
-	 * application's fields (what the story is about) are in sight; the
-	 * wheel scrolls up to Ethernet and IPv4.
-	 */
-	if (in->fresh && u->app.sel_field < 0 && in->nrows > fit &&
-	    in->transport_row > 0)
+	if (at_transport && in->nrows > fit && in->transport_row > 0)
 		u->app.scroll_inspector = in->transport_row;
-	in->fresh = 0;
-	/* Keep the chosen row in sight; otherwise the wheel scrolls. */
+	/*
+	 * A row newly chosen (a click, the arrow keys) is brought into
+	 * sight once; then the wheel scrolls freely, through a long
+	 * message too.
+	 */
 	int first = u->app.scroll_inspector;
-	if (u->app.sel_field >= 0 && (u->app.sel_field < first ||
-	    u->app.sel_field >= first + fit))
+	if (u->app.sel_field >= 0 && u->app.sel_field != in->shown_sel &&
+	    (u->app.sel_field < first || u->app.sel_field >= first + fit))
 		first = u->app.sel_field - fit / 2;
+	in->shown_sel = u->app.sel_field;
 	if (first > in->nrows - fit)
 		first = in->nrows - fit;
 	if (first < 0)
@@ -329,9 +522,10 @@ panel_inspector_draw(struct ui *u)
 		else if (rw->layer)
 			draw_fill(u->r, (SDL_Rect){ L->right.x + 1, ry,
 			    L->right.w - 2, lh }, th->bg);
+		int ind = rw->layer ? 0 : rw->cont ? 2 * pad : pad;
 		text_draw_fit(u->text, rw->layer ? FACE_BOLD : FACE_SANS, px,
-		    sel ? th->select_text : th->text, x + (rw->layer ? 0 : pad),
-		    ry, w - (rw->layer ? 0 : pad), rw->text);
+		    sel ? th->select_text : th->text, x + ind, ry, w - ind,
+		    rw->text);
 	}
 	y += rows_h + pad;
 

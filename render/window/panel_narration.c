@@ -102,6 +102,19 @@ panel_narration_step(const struct ui *u)
 	return said;
 }
 
+const char *
+panel_narration_score(struct ui *u, char *buf, size_t n)
+{
+	int right, asked;
+
+	buf[0] = '\0';
+	if (!app_score(&u->app, &right, &asked))
+		return buf;
+	snprintf(buf, n, ui_word(u, asked == 1 ? W_Q_SCORE_ONE : W_Q_SCORE),
+	    right, asked);
+	return buf;
+}
+
 void
 panel_narration_draw(struct ui *u)
 {
@@ -122,6 +135,29 @@ panel_narration_draw(struct ui *u)
 	    L->narration.x + layout_px(L, 10), L->narration.y + layout_px(L, 4),
 	    head);
 	narration_box(u, &box, &px, &max_lines);
+	/*
+	 * The end of a lesson that asked: how many were answered right, on
+	 * a band above the last sentence (issue 12: the class sees its
+	 * score where it has been reading all along).
+	 */
+	int right, asked;
+	if (app_score(&u->app, &right, &asked)) {
+		char score[160];
+		int sp = L->font_normal;
+		int bh = text_line_height(u->text, FACE_BOLD, sp);
+		panel_narration_score(u, score, sizeof score);
+		int bw = text_width(u->text, FACE_BOLD, sp, score) +
+		    layout_px(L, 16);
+		if (bw > box.w)
+			bw = box.w;
+		draw_round(u->r, (SDL_Rect){ box.x, box.y, bw, bh },
+		    layout_px(L, 4), right == asked ? th->right : th->select);
+		text_draw_fit(u->text, FACE_BOLD, sp, right == asked ?
+		    (SDL_Color){ 0, 0, 0, 255 } : th->select_text,
+		    box.x + layout_px(L, 8), box.y, bw - layout_px(L, 16), score);
+		box.y += bh + layout_px(L, 4);
+		box.h -= bh + layout_px(L, 4);
+	}
 	ui_narration(u, panel_narration_step(u), u->app.lang, buf, sizeof buf);
 	narration_font(u, &box, buf, &px, &lines, &max_lines);
 	text_wrap(u->text, FACE_SANS, px, th->text, box.x, box.y, box.w,

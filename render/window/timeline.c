@@ -204,6 +204,9 @@ timeline_draw(struct ui *u)
 		for (int i = 0; i < nch; i++) {
 			if ((pass == 0) != (i == cur))
 				continue;
+			/* A question open: no chapter ahead is named ("Bounce" would tell). */
+			if (u->app.quiz >= 0 && ch[i].step > u->app.step)
+				continue;
 			const char *name = words_chapter(ui_lang(u), ch[i].key);
 			enum text_face f = i == cur ? FACE_BOLD : FACE_SANS;
 			int w = text_width(u->text, f, px, name);

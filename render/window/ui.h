@@ -185,6 +185,8 @@ int	 panel_inspector_hit(struct ui *u, int x, int y);
 /* How many field rows the inspector shows now (for the tests). */
 int	 panel_inspector_rows(struct ui *u);
 const char *panel_inspector_row_text(struct ui *u, int row);
+/* The trace record whose frame the inspector shows, or -1 (for the tests). */
+long	 panel_inspector_record(struct ui *u);
 /* The first row of the field with that key (decode.h: "tcp.seq"), or -1. */
 int	 panel_inspector_find(struct ui *u, const char *key);
 struct decode_row;
@@ -197,6 +199,8 @@ void	 panel_inspector_free(struct ui *u);
 void	 panel_narration_draw(struct ui *u);
 /* The step whose sentence the panel shows (the level's, or a question's own). */
 size_t	 panel_narration_step(const struct ui *u);
+/* At the end of a lesson that asked: "You answered 1 of 2 questions right." into buf; else "". */
+const char *panel_narration_score(struct ui *u, char *buf, size_t n);
 /* Lines the narration of a step needs in language lang at the panel's width, and whether they fit. */
 int	 panel_narration_fits(struct ui *u, size_t step, int lang, int *lines,
 	    int *max_lines);

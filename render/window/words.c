@@ -214,6 +214,8 @@ static const char *const words_en[W_NWORDS] = {
 	[W_Q_WRONG] = "Not quite.",
 	[W_Q_ANSWER_IS] = "The answer is",
 	[W_Q_CONTINUE] = "Space or Enter: watch what happens",
+	[W_Q_SCORE] = "You answered %d of %d questions right.",
+	[W_Q_SCORE_ONE] = "You answered %d of %d question right.",
 };
 
 static const char *const words_id[W_NWORDS] = {
@@ -424,6 +426,8 @@ static const char *const words_id[W_NWORDS] = {
 	[W_Q_WRONG] = "Belum tepat.",
 	[W_Q_ANSWER_IS] = "Jawabannya",
 	[W_Q_CONTINUE] = "Spasi atau Enter: lihat apa yang terjadi",
+	[W_Q_SCORE] = "Kamu menjawab benar %d dari %d pertanyaan.",
+	[W_Q_SCORE_ONE] = "Kamu menjawab benar %d dari %d pertanyaan.",
 };
 
 const char *

@@ -216,6 +216,8 @@ enum word {
 	W_Q_WRONG,
 	W_Q_ANSWER_IS,
 	W_Q_CONTINUE,
+	W_Q_SCORE,		/* "%d of %d": right, asked */
+	W_Q_SCORE_ONE,		/* the same where one question was asked */
 	W_NWORDS
 };
 

@@ -51,8 +51,12 @@ struct decode_row {
 	char		 arg[DECODE_NARGS][96];	/* vkey's {1}..{3} */
 };
 
-/* Enough rows for any frame a scenario makes (a full segment of short text lines included). */
-#define DECODE_MAX_ROWS	512
+/*
+ * Enough rows for any frame a scenario makes: a full segment of empty
+ * text lines, one row per CRLF at the largest MSS (1460: 730 rows),
+ * after the rows of Ethernet, IPv4 and TCP.
+ */
+#define DECODE_MAX_ROWS	1024
 
 /*
  * Decode the frame of r (a TR_FRAME_TX, _RX, _QUEUED or _DROP record,
