@@ -135,6 +135,7 @@ panel_node_draw(struct ui *u)
 	if (ni->node != node || ni->step != u->app.step)
 		ni_build(u, ni, node, u->app.step);
 
+	ui_panel_begin(u, "node", &L->right);
 	draw_panel(u, &L->right, ui_node_name(u, node));
 	int y = L->right.y + text_line_height(u->text, FACE_BOLD,
 	    L->font_normal) + layout_px(L, 10);
