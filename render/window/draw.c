@@ -499,7 +499,7 @@ node_ip(const struct sc_node *n, char *buf, size_t sz)
 /*
  * A node's name (and its address under it): under the icon, over it,
  * beside it, on one line, else two or three; the first place free of
- * everything placed.  A name is never cut: where no wrapping fits, it
+ * every box placed.  A name is never cut: where no wrapping fits, it
  * still goes under its icon.
  */
 static void
@@ -594,8 +594,12 @@ place_node_name(struct ui *u, int i, struct node_lab *nl)
 					faddr[nf++] = withaddr;
 				}
 			}
-	int at = place_pick(p, cand, n, -1);
-	if (at < 0 && (at = place_pick(p, far, nf, -1)) >= 0) {
+	/*
+	 * Names keep to their icon (under it where they can) rather than
+	 * flee a line: a name's ground hides the line under it.
+	 */
+	int at = place_pick_any(p, cand, n);
+	if (at < 0 && (at = place_pick_any(p, far, nf)) >= 0) {
 		cand[at] = far[at];
 		cwrap[at] = fwrap[at];
 		caddr[at] = faddr[at];
@@ -618,6 +622,28 @@ place_node_name(struct ui *u, int i, struct node_lab *nl)
 				cwrap[0] = k;
 				caddr[0] = 0;
 			}
+		}
+	}
+	/* Last: the free place nearest the icon, on a grid of half lines, the name on two lines at most. */
+	if (at < 0) {
+		int k = nls[1] < nls[2] ? 1 : 2, w = bw[k], h = nls[k] * lh;
+		int step = lh / 2 > 2 ? lh / 2 : 2, best = -1;
+		SDL_Rect found = { 0, 0, 0, 0 };
+		for (int gy = -12; gy <= 12; gy++)
+			for (int gx = -16; gx <= 16; gx++) {
+				SDL_Rect r = { cx - w / 2 + gx * step, cy - h / 2 +
+				    gy * step, w, h };
+				int d = gx * gx + gy * gy;
+				if ((best < 0 || d < best) && place_clear(p, r, 0, -1)) {
+					best = d;
+					found = r;
+				}
+			}
+		if (best >= 0) {
+			at = 0;
+			cand[0] = found;
+			cwrap[0] = k;
+			caddr[0] = 0;
 		}
 	}
 	if (at < 0) {

@@ -116,3 +116,12 @@ place_pick(const struct place *p, const SDL_Rect *cand, int n, int own)
 			return i;
 	return -1;
 }
+
+int
+place_pick_any(const struct place *p, const SDL_Rect *cand, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (place_clear(p, cand[i], 0, -1))
+			return i;
+	return -1;
+}

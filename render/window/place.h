@@ -47,5 +47,7 @@ int	 place_clear(const struct place *p, SDL_Rect r, int lines, int own);
  */
 int	 place_pick(const struct place *p, const SDL_Rect *cand, int n,
 	    int own);
+/* The first of the n candidates clear of boxes and icons, lines or not; -1 when none. */
+int	 place_pick_any(const struct place *p, const SDL_Rect *cand, int n);
 
 #endif
