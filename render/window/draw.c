@@ -815,6 +815,8 @@ packet_box(struct ui *u, struct ui_packet *q, const char *s, double cx,
 	}
 }
 
+#define PACKET_NEAR	26	/* packet_spots(): the first spots, beside the line */
+
 /* Candidate centres of a packet: its place on the link, its side, then slid along, then the other side. */
 static int
 packet_spots(struct ui *u, const struct ui_packet *q, double w, double h,
@@ -838,8 +840,8 @@ packet_spots(struct ui *u, const struct ui_packet *q, double w, double h,
 	    (x1 - x0) / len : 0;
 	/* Far enough aside that the box clears its line, whatever the line's slope. */
 	double off = fabs(ox) * w * 0.5 + fabs(oy) * h * 0.5 + layout_px(L, 2);
-	/* Its own side first, near, then further out, then the other side. */
-	static const double side[] = { 1, 2, -1, -2, 3, -3 };
+	/* Its own side first, then the other, then further out (PACKET_NEAR: the first two). */
+	static const double side[] = { 1, -1, 2, -2, 3, -3 };
 	for (size_t s = 0; s < sizeof side / sizeof side[0]; s++)
 		for (size_t k = 0; k < sizeof slide / sizeof slide[0]; k++) {
 			double t = clamp01(pr + slide[k]);
@@ -923,6 +925,9 @@ place_packets(struct ui *u)
 				cand[k] = all;
 			}
 			int k = -1;
+			/* A link that has a tag already: near its line, else counted on that tag. */
+			if (lead[lk] >= 0 && ns > PACKET_NEAR)
+				ns = PACKET_NEAR;
 			for (int j = 0; j < ns && k < 0; j++)
 				if (place_clear(p, cand[j], 0, lk))
 					k = j;
