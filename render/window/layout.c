@@ -80,6 +80,12 @@ layout_auto(struct layout *l, const struct scenario *sc)
 		int d = depth[i];
 		l->fx[i] = cols == 1 ? 0.5 : 0.05 + 0.9 * d / (cols - 1);
 		l->fy[i] = (seen[d] + 1.0) / (count[d] + 1.0);
+		/*
+		 * A crowded column zig-zags: every other node a little to the
+		 * right, so that each has twice the height for its name.
+		 */
+		if (count[d] >= 4 && seen[d] % 2 == 1 && cols > 1)
+			l->fx[i] += 0.45 * 0.9 / (cols - 1);
 		seen[d]++;
 	}
 out:
@@ -133,6 +139,15 @@ lr(int x, int y, int w, int h)
 	return r;
 }
 
+/* A font size: the design size at the layout's scale, never below LAYOUT_MIN_PX. */
+static int
+layout_font(const struct layout *l, double design)
+{
+	int v = layout_px(l, design);
+
+	return v < LAYOUT_MIN_PX ? LAYOUT_MIN_PX : v;
+}
+
 void
 layout_compute(struct layout *l, int w, int h, double scale)
 {
@@ -143,23 +158,52 @@ layout_compute(struct layout *l, int w, int h, double scale)
 		scale = 1;
 	l->w = w;
 	l->h = h;
-	l->s = fit * scale;
-	l->font_small = layout_px(l, THEME_FONT_SMALL);
-	l->font_normal = layout_px(l, THEME_FONT_NORMAL);
-	l->font_title = layout_px(l, THEME_FONT_TITLE);
-	l->font_narration = layout_px(l, THEME_FONT_NARRATION);
+	l->s = fit * pow(scale, 0.75);
+	l->font_small = layout_font(l, THEME_FONT_SMALL);
+	l->font_normal = layout_font(l, THEME_FONT_NORMAL);
+	l->font_title = layout_font(l, THEME_FONT_TITLE);
+	/* The narration grows with the window, and a little less with --scale. */
+	l->font_narration = layout_font(l, THEME_FONT_NARRATION);
+	if (scale > 1 && l->font_narration > l->font_small * 5 / 4) {
+		int fn = (int)lround(fit * THEME_FONT_NARRATION);
+		l->font_narration = fn > l->font_small * 5 / 4 ? fn :
+		    l->font_small * 5 / 4;
+	}
+	/* The hex dump alone may stay smaller: it is read up close. */
 	l->font_mono = layout_px(l, THEME_FONT_MONO);
 	l->icon = layout_px(l, 44);
 
-	int top = layout_px(l, 34), tl = layout_px(l, 54);
-	int side_l = layout_px(l, 256), side_r = layout_px(l, 292);
-	int narr = layout_px(l, 118), leg = layout_px(l, 28);
+	/* Bars as tall as their text needs (fonts have a floor, the design does not). */
+	double fs = (double)l->font_small / THEME_FONT_SMALL;
+	double ft = (double)l->font_title / THEME_FONT_TITLE;
+	int top = (int)lround(34 * ft), tl = (int)lround(54 * fs);
+	int narr = (int)lround(118.0 * l->font_narration /
+	    THEME_FONT_NARRATION);
+	int leg = (int)lround(28 * fs), wh = (int)lround(22 * fs);
+	int side_l = (int)lround(216 * fs), side_r = (int)lround(250 * fs);
+	int tab = 2 * l->font_normal;
 
-	/* Never let the side panels eat the picture (a narrow window, --scale 2). */
-	if (side_l > w * 24 / 100)
-		side_l = w * 24 / 100;
-	if (side_r > w * 27 / 100)
-		side_r = w * 27 / 100;
+	if (side_l > w * 20 / 100)
+		side_l = w * 20 / 100;
+	if (side_r > w * 22 / 100)
+		side_r = w * 22 / 100;
+	/*
+	 * The picture needs about 48 letters across to hold a row of names:
+	 * fold the inspector to a tab first, then narrow the event list, then
+	 * fold it too.
+	 */
+	int need = 48 * l->font_small;
+	l->fold_right = l->fold_events = 0;
+	if (w - side_l - side_r < need && !l->open_right) {
+		l->fold_right = 1;
+		side_r = tab;
+	}
+	if (w - side_l - side_r < need && side_l > w * 14 / 100)
+		side_l = w * 14 / 100;
+	if (w - side_l - side_r < need && side_l < 14 * l->font_small) {
+		l->fold_events = 1;
+		side_l = tab;
+	}
 	l->top = lr(0, 0, w, top);
 	l->timeline = lr(0, h - tl, w, tl);
 	l->events = lr(0, top, side_l, h - top - tl);
@@ -169,7 +213,6 @@ layout_compute(struct layout *l, int w, int h, double scale)
 	    l->center.w, narr);
 	l->legend = lr(l->center.x, l->center.y, l->center.w, leg);
 	/* One line under the chips: where each message is now. */
-	int wh = layout_px(l, 22);
 	l->whereis = lr(l->center.x, l->center.y + leg, l->center.w, wh);
 	l->picture = lr(l->center.x, l->center.y + leg + wh, l->center.w,
 	    l->center.h - narr - leg - wh);
@@ -179,10 +222,17 @@ layout_compute(struct layout *l, int w, int h, double scale)
 		l->icon = l->picture.h / 9 > 16 ? l->picture.h / 9 : 16;
 	if (l->icon > l->picture.w / 14)
 		l->icon = l->picture.w / 14 > 16 ? l->picture.w / 14 : 16;
-	/* Room around the nodes for icons, names and badges. */
-	double mx = fmin(layout_px(l, 62), l->picture.w * 0.08);
-	double mt = fmin(layout_px(l, 34), l->picture.h * 0.08);
-	double mb = fmin(layout_px(l, 64), l->picture.h * 0.16);
+	/*
+	 * Room around the nodes for icons and names: the label placer puts
+	 * names under, over or beside their icon, so the margins hold an
+	 * icon and a line or two, and node places scale with the picture.
+	 */
+	int lh = l->font_small * 6 / 5;
+	double mx = fmin(l->icon / 2.0 + 5 * l->font_small, l->picture.w * 0.12);
+	double mt = fmin(l->icon / 2.0 + lh + layout_px(l, 6),
+	    l->picture.h * 0.12);
+	double mb = fmin(l->icon / 2.0 + 2 * lh + layout_px(l, 6),
+	    l->picture.h * 0.2);
 	double pw = l->picture.w - 2 * mx, ph = l->picture.h - mt - mb;
 	for (int i = 0; i < l->nnodes; i++) {
 		l->nx[i] = l->picture.x + mx + l->fx[i] * (pw > 1 ? pw : 1);

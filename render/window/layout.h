@@ -29,6 +29,13 @@ struct layout {
 	int		 font_small, font_normal, font_title, font_narration,
 			 font_mono;
 	int		 icon;		/* icon size, px */
+	/*
+	 * Side panels folded away so that the picture keeps its room (a
+	 * small screen, a large --scale): the rectangle is then a narrow
+	 * tab at the window's edge.  open_right asks for the inspector
+	 * anyway (a packet or a node chosen).
+	 */
+	int		 fold_events, fold_right, open_right;
 	int		 nnodes;
 	double		*fx, *fy;	/* nodes' places, 0..1 (owned) */
 	double		*nx, *ny;	/* the same in px, inside picture (owned) */
@@ -37,10 +44,16 @@ struct layout {
 /* Places of the nodes, from the scenario; call once.  0 or -1 (no memory). */
 int	 layout_init(struct layout *l, const struct scenario *sc);
 void	 layout_free(struct layout *l);
-/* Rectangles and sizes for a w x h window at user scale (--scale). */
+/*
+ * Rectangles and sizes for a w x h window at user scale (--scale): text
+ * grows as scale^0.75 (18 px at 1920x1080, 26 at 1.5, 33 at 2), so that
+ * a projector's larger text still leaves the picture its room.
+ */
 void	 layout_compute(struct layout *l, int w, int h, double scale);
 
 int	 lrect_has(const struct lrect *r, int x, int y);
+/* The smallest text anywhere but the hex dump, px (1024x768 and up). */
+#define LAYOUT_MIN_PX	12
 /* A design size at the layout's scale, at least 1 px. */
 int	 layout_px(const struct layout *l, double design);
 

@@ -117,6 +117,8 @@ panel_events_draw(struct ui *u)
 	char head[160], buf[512], when[48];
 	size_t shown = evlist_count(u);
 
+	ui_panel_begin(u, "events", &L->events);
+
 	/* How many rows of how many steps: the level or a filter leaves some out. */
 	if (shown < trace_count(u->tr))
 		snprintf(head, sizeof head, "%s (%zu/%zu) · ms",

@@ -414,6 +414,7 @@ panel_inspector_draw(struct ui *u)
 	int px = L->font_small, mono = L->font_mono, pad = layout_px(L, 8);
 	int lh = text_line_height(u->text, FACE_SANS, px);
 	int x = L->right.x + pad, w = L->right.w - 2 * pad;
+	ui_panel_begin(u, "inspector", &L->right);
 	char buf[256];
 
 	draw_panel(u, &L->right, ui_word(u, W_INSPECTOR));

@@ -124,6 +124,7 @@ panel_narration_draw(struct ui *u)
 	SDL_Rect box;
 	int px, max_lines, lines;
 
+	ui_panel_begin(u, "narration", &L->narration);
 	draw_fill(u->r, ui_rect(&L->narration), th->panel);
 	draw_frame(u->r, ui_rect(&L->narration), 1, th->edge);
 	/* A heading: the step and the time, where the eye starts reading. */

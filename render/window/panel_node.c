@@ -472,6 +472,8 @@ panel_node_draw(struct ui *u)
 	if (ni == NULL)
 		return;
 	ni->nhit = 0;
+
+	ui_panel_begin(u, "node", &L->right);
 	draw_panel(u, &L->right, ui_node_name(u, node));
 	int y = L->right.y + text_line_height(u->text, FACE_BOLD,
 	    L->font_normal) + layout_px(L, 10);

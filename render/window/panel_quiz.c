@@ -236,6 +236,8 @@ panel_quiz_draw(struct ui *u)
 	const struct layout *L = &u->lay;
 	draw_fill(u->r, (SDL_Rect){ L->center.x, L->center.y, L->center.w,
 	    L->center.h - L->narration.h }, th->bg);
+	ui_panel_begin_rect(u, "quiz", (SDL_Rect){ L->center.x, L->center.y,
+	    L->center.w, L->center.h - L->narration.h });
 	draw_fill(u->r, q.card, th->panel);
 	draw_frame(u->r, q.card, layout_px(&u->lay, 3), th->select);
 

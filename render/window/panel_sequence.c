@@ -57,6 +57,7 @@ panel_sequence_draw(struct ui *u)
 	int *order = malloc((size_t)(nn + 1) * sizeof *order);
 	char buf[512];
 
+	ui_panel_begin_rect(u, "sequence", area);
 	draw_fill(u->r, area, th->picture);
 	draw_frame(u->r, area, 1, th->edge);
 	if (col == NULL || order == NULL)

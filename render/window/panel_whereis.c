@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A tag shows at most this many bytes of a subject. */
-#define TAG_MAX		14
+/* A tag shows a subject of at most this many bytes, whole (never cut). */
+#define TAG_MAX		24
 
 static struct whereis *
 places(struct ui *u)
@@ -50,6 +50,7 @@ panel_whereis_draw(struct ui *u)
 
 	if (rc.w <= 0 || rc.h <= 0)
 		return;
+	ui_panel_begin(u, "whereis", &L->whereis);
 	draw_fill(u->r, rc, th->panel);
 	draw_frame(u->r, rc, 1, th->edge);
 	/*
@@ -103,52 +104,62 @@ envelope(struct ui *u, int cx, int cy, int w)
 	    th->text);
 }
 
-/* Where node i's icon, name and address are: a tag must not cover them. */
-static SDL_Rect
-node_area(struct ui *u, int i)
-{
-	const struct layout *L = &u->lay;
-	int lh = text_line_height(u->text, FACE_SANS, L->font_small);
-	int half = L->icon / 2 + layout_px(L, 40);
-
-	return (SDL_Rect){ (int)L->nx[i] - half, (int)L->ny[i] - L->icon / 2,
-	    2 * half, L->icon + 3 * lh };
-}
-
 /*
- * A tag of the message's subject where there is room: left of x (else,
- * where right is not -1, right of it), centred on cy.
+ * A tag of the message's subject where there is room (the label placer,
+ * place.h): left of the envelope r, else right of it, over or under it;
+ * none where nothing is free.
  */
 static void
-tag(struct ui *u, int msg, int x, int right, int cy, const SDL_Rect *pic,
-    int skip)
+tag(struct ui *u, int msg, SDL_Rect r)
 {
 	const struct layout *L = &u->lay;
-	int px = L->font_small;
+	int px = L->font_small, g = layout_px(L, 3);
 	struct buf b = { 0 };
 	int w, h;
 
-	whereis_msg_name_cut(u->whereis, msg, ui_lang(u), TAG_MAX, &b);
+	whereis_msg_name_cut(u->whereis, msg, ui_lang(u), 0, &b);
+	if (b.len > TAG_MAX) {
+		buf_free(&b);
+		return;
+	}
 	text_size(u->text, FACE_SANS, px, (const char *)b.data, &w, &h);
-	for (int side = 0; side < 2; side++) {
-		SDL_Rect rc = { side == 0 ? x - w - 6 : right + 2, cy - h / 2,
-		    w + 4, h };
-		int ok = rc.x >= pic->x && rc.y >= pic->y &&
-		    rc.x + rc.w <= pic->x + pic->w &&
-		    rc.y + rc.h <= pic->y + pic->h && (side == 0 || right >= 0);
-		for (int j = 0; ok && j < u->sc->nnodes; j++) {
-			SDL_Rect a = node_area(u, j);
-			if (j != skip && SDL_HasIntersection(&rc, &a))
-				ok = 0;
-		}
-		if (ok) {
-			draw_fill(u->r, rc, u->th->picture);
-			text_draw(u->text, FACE_SANS, px, u->th->text, rc.x + 2,
-			    rc.y, (const char *)b.data);
-			break;
-		}
+	w += 4;
+	int cy = r.y + r.h / 2, cx = r.x + r.w / 2;
+	SDL_Rect cand[4] = {
+		{ r.x - g - w, cy - h / 2, w, h },
+		{ r.x + r.w + g, cy - h / 2, w, h },
+		{ cx - w / 2, r.y - g - h, w, h },
+		{ cx - w / 2, r.y + r.h + g, w, h },
+	};
+	int k = place_pick(&u->place, cand, 4, -1);
+	if (k >= 0) {
+		place_take(&u->place, cand[k]);
+		draw_fill(u->r, cand[k], u->th->picture);
+		text_draw(u->text, FACE_SANS, px, u->th->text, cand[k].x + 2,
+		    cand[k].y, (const char *)b.data);
 	}
 	buf_free(&b);
+}
+
+/* The envelope's place: the first of n candidate centres free of labels; 0 when none. */
+static int
+envelope_at(struct ui *u, const int *cx, const int *cy, int n, int w,
+    SDL_Rect *out)
+{
+	SDL_Rect cand[8];
+	int h = w * 2 / 3;
+
+	for (int i = 0; i < n && i < 8; i++)
+		cand[i] = (SDL_Rect){ cx[i] - w / 2, cy[i] - h / 2, w, h };
+	int k = -1;
+	for (int i = 0; i < n && i < 8 && k < 0; i++)
+		if (place_clear(&u->place, cand[i], 0, -1))
+			k = i;
+	if (k < 0)
+		return 0;
+	*out = cand[k];
+	place_take(&u->place, cand[k]);
+	return 1;
 }
 
 void
@@ -159,10 +170,8 @@ panel_whereis_marks(struct ui *u)
 	const struct whereis_entry *e;
 	int n = whereis_at(places(u), u->app.step, &e);
 	int ew = layout_px(L, 20), gap = layout_px(L, 3);
-	int *stack = calloc((size_t)u->sc->nnodes, sizeof *stack);
 
-	if (stack == NULL)
-		return;
+	ui_panel_begin(u, "network", &L->picture);
 	SDL_RenderSetClipRect(u->r, &pic);
 	for (int i = 0; i < n; i++) {
 		int seen = 0;
@@ -179,27 +188,39 @@ panel_whereis_marks(struct ui *u)
 		if (seen)
 			continue;
 		int a = e[i].node;
+		SDL_Rect r;
 		if (e[i].kind == WHERE_TRANSIT && e[i].peer >= 0 &&
 		    e[i].peer < u->sc->nnodes) {
-			/* Half-way: the message is between the two. */
-			int cx = (int)((L->nx[a] + L->nx[e[i].peer]) / 2);
-			int cy = (int)((L->ny[a] + L->ny[e[i].peer]) / 2) -
-			    ew / 2;
-			envelope(u, cx, cy, ew * 5 / 4);
-			tag(u, e[i].msg, cx - ew * 5 / 8, cx + ew * 5 / 8, cy,
-			    &pic, -1);
+			/* Half-way: the message is between the two (or near it). */
+			double ax = L->nx[a], ay = L->ny[a];
+			double bx = L->nx[e[i].peer], by = L->ny[e[i].peer];
+			static const double at[] = { 0.5, 0.4, 0.6, 0.3, 0.7 };
+			int cx[5], cy[5];
+			for (int k = 0; k < 5; k++) {
+				cx[k] = (int)(ax + (bx - ax) * at[k]);
+				cy[k] = (int)(ay + (by - ay) * at[k]) - ew / 2;
+			}
+			if (envelope_at(u, cx, cy, 5, ew * 5 / 4, &r)) {
+				envelope(u, r.x + r.w / 2, r.y + r.h / 2, r.w);
+				tag(u, e[i].msg, r);
+			}
 			continue;
 		}
 		if (e[i].kind != WHERE_QUEUE && e[i].kind != WHERE_MAILBOX &&
 		    e[i].kind != WHERE_DEVICE && e[i].kind != WHERE_COMPOSED)
 			continue;
-		/* Left of the icon, one under another (the badges are on the right). */
-		int cx = (int)L->nx[a] - L->icon / 2 - gap - ew / 2;
-		int cy = (int)L->ny[a] - L->icon / 2 + ew / 3 +
-		    stack[a]++ * (ew * 2 / 3 + gap);
-		envelope(u, cx, cy, ew);
-		tag(u, e[i].msg, cx - ew / 2, -1, cy, &pic, a);
+		/* Left of the icon, one under another (the badges are on the right); else over it. */
+		int cx[8], cy[8], ic = L->icon / 2;
+		for (int k = 0; k < 4; k++) {
+			cx[k] = (int)L->nx[a] - ic - gap - ew / 2;
+			cy[k] = (int)L->ny[a] - ic + ew / 3 + k * (ew * 2 / 3 + gap);
+			cx[k + 4] = (int)L->nx[a] - ic + ew / 2 + k * (ew + gap);
+			cy[k + 4] = (int)L->ny[a] - ic - gap - ew / 3;
+		}
+		if (envelope_at(u, cx, cy, 8, ew, &r)) {
+			envelope(u, r.x + r.w / 2, r.y + r.h / 2, r.w);
+			tag(u, e[i].msg, r);
+		}
 	}
 	SDL_RenderSetClipRect(u->r, NULL);
-	free(stack);
 }

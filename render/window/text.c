@@ -50,6 +50,13 @@ struct text {
 	int		 used;
 	struct text_measure *meas;
 	int		 nmeas;
+	/* Recording (text_record()). */
+	int		 rec;
+	const char	*panel;
+	struct text_box	*box;
+	int		 nbox, boxcap;
+	struct text_panel *pan;
+	int		 npan, pancap;
 };
 
 static const char *text_family[FACE_N] = {
@@ -161,11 +168,83 @@ text_flush(struct text *t)
 	t->used = 0;
 }
 
+static void
+text_record_clear(struct text *t)
+{
+	for (int i = 0; i < t->nbox; i++)
+		free(t->box[i].s);
+	t->nbox = 0;
+	t->npan = 0;
+}
+
+void
+text_record(struct text *t, int on)
+{
+	text_record_clear(t);
+	t->rec = on;
+}
+
+void
+text_panel(struct text *t, const char *name, int x, int y, int w, int h)
+{
+	t->panel = name;
+	if (!t->rec)
+		return;
+	for (int i = 0; i < t->npan; i++)
+		if (strcmp(t->pan[i].name, name) == 0)
+			return;
+	if (t->npan == t->pancap) {
+		int cap = t->pancap ? 2 * t->pancap : 16;
+		struct text_panel *p = realloc(t->pan, (size_t)cap * sizeof *p);
+		if (p == NULL)
+			return;
+		t->pan = p;
+		t->pancap = cap;
+	}
+	t->pan[t->npan++] = (struct text_panel){ name, x, y, w, h };
+}
+
+int
+text_boxes(const struct text *t, const struct text_box **b)
+{
+	*b = t->box;
+	return t->nbox;
+}
+
+int
+text_panels(const struct text *t, const struct text_panel **p)
+{
+	*p = t->pan;
+	return t->npan;
+}
+
+/* One string drawn, while recording. */
+static void
+text_note(struct text *t, int px, int x, int y, int w, int h, const char *s)
+{
+	if (t->nbox == t->boxcap) {
+		int cap = t->boxcap ? 2 * t->boxcap : 256;
+		struct text_box *b = realloc(t->box, (size_t)cap * sizeof *b);
+		if (b == NULL)
+			return;
+		t->box = b;
+		t->boxcap = cap;
+	}
+	char *c = strdup(s);
+	if (c == NULL)
+		return;
+	t->box[t->nbox++] = (struct text_box){ t->panel ? t->panel : "?", x, y,
+	    w, h, px, c };
+}
+
 void
 text_free(struct text *t)
 {
 	if (t == NULL)
 		return;
+	text_record_clear(t);
+	free(t->box);
+	free(t->pan);
 	if (t->slot) {
 		text_flush(t);
 		free(t->slot);
@@ -344,6 +423,8 @@ text_draw(struct text *t, enum text_face f, int px, SDL_Color c, int x,
 		return 0;
 	SDL_Rect dst = { x, y, e->w, e->h };
 	SDL_RenderCopy(t->r, e->tex, NULL, &dst);
+	if (t->rec)
+		text_note(t, px < 4 ? 4 : px, x, y, e->w, e->h, s);
 	return e->w;
 }
 

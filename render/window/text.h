@@ -53,6 +53,31 @@ int	 text_lines(struct text *t, enum text_face f, int px, int w,
 	    const char *s, char ***out);
 void	 text_lines_free(char **lines, int n);
 int	 text_line_height(struct text *t, enum text_face f, int px);
+/*
+ * Every text drawn, accounted for (--boxes, the boxes test): while
+ * recording, each string text_draw() puts on the screen is kept with
+ * the panel it was drawn for (the last text_panel()) and the font's
+ * pixel size.  The one place text reaches the renderer, so nothing is
+ * drawn unaccounted.
+ */
+struct text_box {
+	const char	*panel;		/* a static name: "network", "events" */
+	int		 x, y, w, h;
+	int		 px;
+	char		*s;
+};
+struct text_panel {
+	const char	*name;
+	int		 x, y, w, h;
+};
+/* Start (1) or stop (0) recording; starting forgets what was recorded. */
+void	 text_record(struct text *t, int on);
+/* The panel whose texts come next (a static string), and its rectangle. */
+void	 text_panel(struct text *t, const char *name, int x, int y, int w,
+	    int h);
+/* What was recorded: boxes and panels (each panel once, first rectangle). */
+int	 text_boxes(const struct text *t, const struct text_box **b);
+int	 text_panels(const struct text *t, const struct text_panel **p);
 /* Drops every cached texture (after a language or theme change). */
 void	 text_flush(struct text *t);
 /* Where the font came from, for messages and tests. */

@@ -155,6 +155,7 @@ timeline_draw(struct ui *u)
 	char buf[64];
 
 	u->tl_track = tr;
+	ui_panel_begin(u, "timeline", &L->timeline);
 	draw_fill(u->r, bar, th->panel);
 	draw_fill(u->r, (SDL_Rect){ bar.x, bar.y, bar.w, 1 }, th->edge);
 

@@ -7,6 +7,18 @@
  */
 #include "ui.h"
 
+void
+ui_panel_begin(struct ui *u, const char *name, const struct lrect *r)
+{
+	text_panel(u->text, name, r->x, r->y, r->w, r->h);
+}
+
+void
+ui_panel_begin_rect(struct ui *u, const char *name, SDL_Rect r)
+{
+	text_panel(u->text, name, r.x, r.y, r.w, r.h);
+}
+
 const char *
 ui_lang(const struct ui *u)
 {

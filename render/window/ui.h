@@ -15,6 +15,7 @@
 
 #include "app.h"
 #include "layout.h"
+#include "place.h"
 #include "sim.h"
 #include "text.h"
 #include "theme.h"
@@ -40,8 +41,13 @@ struct ui_options {
 /* A packet where the picture draws it, for drawing and for clicks. */
 struct ui_packet {
 	struct view_packet p;
-	SDL_Rect	 box;
+	SDL_Rect	 box;		/* w 0: not drawn (merged into another's tag) */
+	char		 tag[48];	/* what its tag says: "SMTP", "DNS", "SMTP ×3" */
+	int		 waiting;	/* queued frames behind it on its link (drawn beside) */
+	SDL_Rect	 wait;		/* where that count goes */
 };
+
+struct ui_labels;
 
 struct ui {
 	struct scenario	*sc;		/* owned */
@@ -87,6 +93,9 @@ struct ui {
 	int		 frames;	/* frames drawn, for tests */
 	struct whereis	*whereis;	/* where each message is (panel_whereis.c), made on first use */
 	double		 mouse_sx, mouse_sy;	/* window units -> pixels (high-DPI) */
+	/* The picture's label placer and where its labels went (draw.c). */
+	struct place	 place;
+	struct ui_labels *labels;
 };
 
 /* window.c */
@@ -99,6 +108,13 @@ void	 ui_resize(struct ui *u, int w, int h);
 void	 ui_draw(struct ui *u);
 
 /* ui.c */
+/*
+ * The panel whose texts come next (a static name: "network", "events"),
+ * with its rectangle: each panel's draw function says it first, so that
+ * --boxes accounts every text to a panel.
+ */
+void	 ui_panel_begin(struct ui *u, const char *name, const struct lrect *r);
+void	 ui_panel_begin_rect(struct ui *u, const char *name, SDL_Rect r);
 const char *ui_word(const struct ui *u, enum word w);
 const char *ui_lang(const struct ui *u);
 /* The name of a node as the picture shows it (label in the language, else id). */
@@ -123,6 +139,18 @@ int	 window_screenshot_field(struct scenario *sc,
 	    const struct ui_options *uo, int w, int h, long step,
 	    const char *field, const char *out);
 
+/* The same, and --boxes OUT.json: every panel and text drawn (NULL: none). */
+int	 window_screenshot_boxes(struct scenario *sc,
+	    const struct ui_options *uo, int w, int h, long step,
+	    const char *field, const char *out, const char *boxes);
+/*
+ * Draws the current state recording every text: {"panels": [{"name",
+ * "x", "y", "w", "h"}], "boxes": [{"panel", "x", "y", "w", "h", "text",
+ * "px"}]} (--boxes, the boxes test).  Free with cJSON_Delete().
+ */
+struct cJSON;
+struct cJSON *ui_draw_boxes(struct ui *u);
+
 /* input.c: the only reader of SDL_Event.  Returns 1 when something changed. */
 int	 input_event(struct ui *u, const SDL_Event *ev);
 
@@ -143,6 +171,10 @@ void	 draw_panel(struct ui *u, const struct lrect *l, const char *title);
 /* Lay out the packets in flight at the playback time (u->pk). */
 void	 draw_packets_layout(struct ui *u);
 void	 draw_picture(struct ui *u);
+/* A folded side panel: a tab with its name, letter under letter. */
+void	 draw_tab(struct ui *u, const char *panel, const struct lrect *l,
+	    const char *name);
+void	 draw_labels_free(struct ui *u);
 void	 draw_legend(struct ui *u);
 /* The protocol (enum app_proto, APP_NONE: TCP only) of the legend's chip at x, y, or -1. */
 int	 draw_legend_hit(struct ui *u, int x, int y);

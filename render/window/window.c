@@ -15,6 +15,7 @@
 #include "window.h"
 
 #include <SDL2/SDL_image.h>
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -160,6 +161,7 @@ ui_free(struct ui *u)
 	panel_node_free(u);
 	evlist_free(u);
 	panel_whereis_free(u);
+	draw_labels_free(u);
 	free(u->app_steps);
 	free(u->cp_steps);
 	free(u->pk);
@@ -197,6 +199,7 @@ ui_draw_top(struct ui *u)
 	int lh = text_line_height(u->text, FACE_BOLD, L->font_title);
 	int y = rc.y + (rc.h - lh) / 2;
 
+	ui_panel_begin(u, "title", &L->top);
 	draw_fill(u->r, rc, th->panel);
 	draw_frame(u->r, (SDL_Rect){ rc.x, rc.y + rc.h - 1, rc.w, 1 }, 1,
 	    th->edge);
@@ -252,7 +255,10 @@ ui_draw(struct ui *u)
 	SDL_RenderClear(u->r);
 	draw_packets_layout(u);
 	ui_draw_top(u);
-	panel_events_draw(u);
+	if (u->lay.fold_events)
+		draw_tab(u, "events", &u->lay.events, ui_word(u, W_EVENTS));
+	else
+		panel_events_draw(u);
 	if (u->app.center == APP_SEQUENCE)
 		panel_sequence_draw(u);
 	else {
@@ -261,7 +267,9 @@ ui_draw(struct ui *u)
 	}
 	panel_whereis_draw(u);
 	panel_narration_draw(u);
-	if (u->app.right == RIGHT_NODE && u->app.sel_node >= 0)
+	if (u->lay.fold_right)
+		draw_tab(u, "inspector", &u->lay.right, ui_word(u, W_INSPECTOR));
+	else if (u->app.right == RIGHT_NODE && u->app.sel_node >= 0)
 		panel_node_draw(u);
 	else
 		panel_inspector_draw(u);
@@ -281,6 +289,7 @@ struct window_opts {
 	long		 step;
 	int		 has_step;
 	const char	*field;		/* --field */
+	const char	*boxes;		/* --boxes */
 	int		 w, h;
 };
 
@@ -378,6 +387,8 @@ window_parse(int argc, char **argv, struct window_opts *o)
 				o->field = v;
 			else if (strcmp(a, "--select") == 0)
 				o->ui.select = v;
+			else if (strcmp(a, "--boxes") == 0)
+				o->boxes = v;
 			else if (strcmp(a, "--step") == 0) {
 				char *end;
 				errno = 0;
@@ -408,6 +419,9 @@ window_parse(int argc, char **argv, struct window_opts *o)
 		return window_usage("%s", "--step goes with --screenshot");
 	if (o->field && !o->shot)
 		return window_usage("%s", "--field goes with --screenshot");
+	if (o->boxes && !o->shot)
+		return window_usage("%s", "--boxes goes with --screenshot: it "
+		    "says where the texts of that picture are");
 	return 0;
 }
 
@@ -428,6 +442,68 @@ window_screenshot(struct scenario *sc, const struct ui_options *uo,
 int
 window_screenshot_field(struct scenario *sc, const struct ui_options *uo,
     int w, int h, long step, const char *field, const char *out)
+{
+	return window_screenshot_boxes(sc, uo, w, h, step, field, out, NULL);
+}
+
+/* Writes txt (NULL: out of memory) to path; 0 or -1, with a message. */
+static int
+window_write(const char *path, const char *txt)
+{
+	FILE *f = txt ? fopen(path, "w") : NULL;
+	int bad = f == NULL;
+
+	if (f) {
+		bad = fputs(txt, f) < 0 || fputc('\n', f) < 0;
+		bad = fclose(f) != 0 || bad;
+	}
+	if (bad)
+		fprintf(stderr, "surel: %s: cannot write the boxes: %s\n", path,
+		    txt ? strerror(errno) : "out of memory");
+	return bad ? -1 : 0;
+}
+
+/* Draws the current state, recording every text: the frame's boxes. */
+cJSON *
+ui_draw_boxes(struct ui *u)
+{
+	const struct text_box *b;
+	const struct text_panel *p;
+	cJSON *root = cJSON_CreateObject();
+	cJSON *panels = cJSON_AddArrayToObject(root, "panels");
+	cJSON *boxes = cJSON_AddArrayToObject(root, "boxes");
+
+	text_record(u->text, 1);
+	ui_draw(u);
+	int np = text_panels(u->text, &p), nb = text_boxes(u->text, &b);
+	for (int i = 0; i < np; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", p[i].name);
+		cJSON_AddNumberToObject(o, "x", p[i].x);
+		cJSON_AddNumberToObject(o, "y", p[i].y);
+		cJSON_AddNumberToObject(o, "w", p[i].w);
+		cJSON_AddNumberToObject(o, "h", p[i].h);
+		cJSON_AddItemToArray(panels, o);
+	}
+	for (int i = 0; i < nb; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "panel", b[i].panel);
+		cJSON_AddNumberToObject(o, "x", b[i].x);
+		cJSON_AddNumberToObject(o, "y", b[i].y);
+		cJSON_AddNumberToObject(o, "w", b[i].w);
+		cJSON_AddNumberToObject(o, "h", b[i].h);
+		cJSON_AddStringToObject(o, "text", b[i].s);
+		cJSON_AddNumberToObject(o, "px", b[i].px);
+		cJSON_AddItemToArray(boxes, o);
+	}
+	text_record(u->text, 0);
+	return root;
+}
+
+int
+window_screenshot_boxes(struct scenario *sc, const struct ui_options *uo,
+    int w, int h, long step, const char *field, const char *out,
+    const char *boxes)
 {
 	char err[512];
 	int rc = 1;
@@ -469,7 +545,18 @@ window_screenshot_field(struct scenario *sc, const struct ui_options *uo,
 		ui_free(u);
 		goto out;
 	}
-	ui_draw(u);
+	if (boxes) {
+		cJSON *j = ui_draw_boxes(u);
+		char *txt = j ? cJSON_Print(j) : NULL;
+		int bad = window_write(boxes, txt);
+		free(txt);
+		cJSON_Delete(j);
+		if (bad) {
+			ui_free(u);
+			goto out;
+		}
+	} else
+		ui_draw(u);
 	SDL_RenderPresent(r);
 	if (IMG_SavePNG(sf, out) != 0)
 		fprintf(stderr, "surel: %s: cannot write the picture: %s\n", out,
@@ -664,7 +751,7 @@ window_main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (o.shot)
-		return window_screenshot_field(sc, &o.ui, o.w, o.h, o.step,
-		    o.field, o.shot);
+		return window_screenshot_boxes(sc, &o.ui, o.w, o.h, o.step,
+		    o.field, o.shot, o.boxes);
 	return window_run(sc, &o.ui);
 }
