@@ -103,6 +103,7 @@ APP_SRCS += render/cli/cmd_run.c
 APP_SRCS += render/cli/cmd_check.c
 APP_SRCS += render/cli/files.c
 APP_SRCS += render/cli/lang.c
+APP_SRCS += render/cli/lessons.c
 APP_SRCS += render/cli/window_opts.c
 # The window (render/, the only place that includes SDL).
 WIN_SRCS += render/window/ui.c

@@ -10,7 +10,8 @@
 
 static const char *const window_options[] = {
 	"--lang", "--fullscreen", "--scale", "--screenshot", "--step",
-	"--size", "--dark", "--detail", "--hide", "--field", NULL,
+	"--size", "--dark", "--detail", "--hide", "--field", "--present",
+	"--chooser", NULL,
 };
 
 int
