@@ -124,6 +124,7 @@ WIN_SRCS += render/window/panel_whereis.c
 WIN_SRCS += render/window/panel_quiz.c
 WIN_SRCS += render/window/panel_sequence.c
 WIN_SRCS += render/window/panel_node.c
+WIN_SRCS += render/window/panel_chooser.c
 WIN_SRCS += render/window/timeline.c
 WIN_SRCS += render/window/view.c
 ifeq ($(NO_WINDOW),1)

@@ -51,6 +51,10 @@ enum app_cmd {
 	CMD_SKIP,		/* close the open question unanswered */
 	CMD_LEVEL,		/* arg: the level of detail (detail.h), or -1 for the next */
 	CMD_FILTER,		/* arg: enum app_proto (APP_NONE: TCP only): show/hide it */
+	CMD_PRESENT,		/* presentation mode on/off */
+	CMD_CHOOSER,		/* the lesson chooser open/closed */
+	CMD_ASK_QUIT,		/* ask before quitting (Esc) */
+	CMD_STAY,		/* the answer to that: stay */
 };
 
 struct app_command {
@@ -120,6 +124,10 @@ struct app {
 	int		 fullscreen;
 	int		 dark;
 	int		 quit;
+	/* Issue 12, point 3, 4, 7: for a class. */
+	int		 present;	/* presentation mode: picture, narration, timeline only */
+	int		 chooser;	/* the lesson chooser covers the window */
+	int		 ask_quit;	/* the card "quit?" is open */
 
 	/* Selection: a packet (by frame and TX step) or a node. */
 	int		 sel_packet;	/* 1 when a packet is chosen */
@@ -174,6 +182,12 @@ int	 app_advance(struct app *a, double wall);
 void	 app_seek(struct app *a, size_t step);
 /* Seconds at x1 to hold the sentence of a step (step 0, nothing to read yet: the base); the speed divides it. */
 double	 app_hold_seconds(const struct app *a, size_t step);
+/*
+ * Go to a step as playback arriving there would: a checkpoint's step
+ * opens its question (the first in the file at that step), as when
+ * playback stops there (--step N, --screenshot of a checkpoint's step).
+ */
+void	 app_seek_ask(struct app *a, size_t step);
 /* The checkpoints and their steps (both borrowed, n entries). */
 void	 app_set_checkpoints(struct app *a, const struct sc_checkpoint *cps,
 	    const size_t *steps, int n);
