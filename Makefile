@@ -153,6 +153,7 @@ WTEST_SRCS += tests/test_window_quiz.c
 WTEST_SRCS += tests/test_window_levels.c
 WTEST_SRCS += tests/test_window_filter.c
 WTEST_SRCS += tests/test_window_inspector.c
+WTEST_SRCS += tests/test_window_class.c
 WTEST_SRCS += tests/english_words.c
 WTEST_SRCS += tests/window_helpers.c
 WBENCH_SRCS += tests/bench_window.c

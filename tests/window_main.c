@@ -19,6 +19,7 @@ Suite	*window_quiz_suite(void);
 Suite	*window_levels_suite(void);
 Suite	*window_filter_suite(void);
 Suite	*window_inspector_suite(void);
+Suite	*window_class_suite(void);
 
 static int
 update_golden(void)
@@ -69,6 +70,7 @@ main(int argc, char **argv)
 	srunner_add_suite(sr, window_levels_suite());
 	srunner_add_suite(sr, window_filter_suite());
 	srunner_add_suite(sr, window_inspector_suite());
+	srunner_add_suite(sr, window_class_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
