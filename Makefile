@@ -108,6 +108,7 @@ APP_SRCS += render/cli/window_opts.c
 # The window (render/, the only place that includes SDL).
 WIN_SRCS += render/window/ui.c
 WIN_SRCS += render/window/window.c
+WIN_SRCS += render/window/session.c
 WIN_SRCS += render/window/input.c
 WIN_SRCS += render/window/app.c
 WIN_SRCS += render/window/layout.c

@@ -27,8 +27,6 @@
  */
 #include "ui.h"
 
-#include <stdio.h>
-
 static int
 input_do(struct ui *u, enum app_cmd cmd, long arg, long arg2)
 {
@@ -63,10 +61,8 @@ input_quiz_key(struct ui *u, SDL_Keycode sym)
 static int
 input_save(struct ui *u)
 {
-	char name[512];
-
-	if (ui_save_png(u, name, sizeof name) != 0)
-		fprintf(stderr, "surel: %s\n", u->toast);
+	u->save_pending = 1;	/* ui_draw() saves the next frame */
+	u->app.dirty = 1;
 	return 1;
 }
 

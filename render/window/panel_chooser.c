@@ -14,6 +14,8 @@
 #include "ui.h"
 #include "lessons.h"
 
+#include <stdio.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -333,4 +335,51 @@ panel_chooser_draw(struct ui *u)
 	if (u->chooser_top > 0)
 		text_draw_center(t, FACE_BOLD, c.px_sum, th->dim, L->w / 2,
 		    c.area.y - text_line_height(t, FACE_BOLD, c.px_sum), "▲");
+}
+
+/* ---- opening a lesson or a file in the window ---- */
+
+int
+ui_open_file(struct ui *u, const char *path)
+{
+	char *err = NULL;
+	struct scenario *sc = lesson_load(path, &err);
+
+	if (sc == NULL) {
+		free(u->chooser_err);
+		u->chooser_err = err;
+		u->app.chooser = 1;
+		u->app.dirty = 1;
+		return -1;
+	}
+	char *name = lesson_name(path);
+	ui_load(u, sc, name);
+	free(name);
+	return 0;
+}
+
+int
+ui_open_lesson(struct ui *u, int i)
+{
+	struct lessons *l = panel_chooser_list(u);
+
+	if (i < 0 || i >= l->n)
+		return -1;
+	if (l->v[i].sc == NULL) {
+		free(u->chooser_err);
+		u->chooser_err = strdup(l->v[i].err ? l->v[i].err :
+		    l->v[i].name);
+		u->app.dirty = 1;
+		return -1;
+	}
+	char *err = NULL;
+	struct scenario *sc = lesson_load(l->v[i].path, &err);
+	if (sc == NULL) {
+		free(u->chooser_err);
+		u->chooser_err = err;
+		u->app.dirty = 1;
+		return -1;
+	}
+	ui_load(u, sc, l->v[i].name);
+	return 0;
 }

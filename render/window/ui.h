@@ -99,6 +99,7 @@ struct ui {
 	char		*chooser_err;	/* why the last file dropped or chosen did not open */
 	char		 toast[512];	/* a line shown for a moment ("saved ...") */
 	unsigned	 toast_at;	/* when the window first showed it (window.c), 0: not yet */
+	int		 save_pending;	/* S: the next frame drawn goes to a PNG */
 };
 
 /* window.c */
@@ -107,8 +108,13 @@ struct ui *ui_new(struct scenario *sc, const struct ui_options *o,
 void	 ui_free(struct ui *u);
 /* A new size (window resized); fonts and layout follow. */
 void	 ui_resize(struct ui *u, int w, int h);
-/* Draw the whole window at the current state. */
+/* Draw the whole window at the current state (and save it where S asked). */
 void	 ui_draw(struct ui *u);
+
+/* session.c: what belongs to one scenario (keep: the app's settings that stay); 0 or -1. */
+int	 ui_scenario_init(struct ui *u, struct scenario *sc,
+	    const struct app *keep, char *err, size_t errsz);
+void	 ui_scenario_free(struct ui *u);
 /*
  * Another scenario in the same window (a lesson chosen, a file dropped):
  * the simulation, the view and every panel's state are made again; the
@@ -117,7 +123,7 @@ void	 ui_draw(struct ui *u);
  */
 void	 ui_load(struct ui *u, struct scenario *sc, const char *name);
 /*
- * Open a scenario file (a dropped one: path) or a lesson of the chooser;
+ * panel_chooser.c: open a scenario file (a dropped one: path) or a lesson of the chooser;
  * where it cannot be read or is not valid, the chooser opens and shows
  * why.  0 when it opened.
  */
@@ -126,7 +132,8 @@ int	 ui_open_lesson(struct ui *u, int i);
 /*
  * Save the window as drawn now to surel-NAME-stepN.png in the current
  * folder (-2, -3... where that exists); the name goes into out and, for
- * a moment, into the window.  0 or -1.
+ * a moment, into the window.  0 or -1.  S and F12 ask for it with
+ * save_pending (input.c); ui_draw() saves the frame it has drawn.
  */
 int	 ui_save_png(struct ui *u, char *out, size_t outsz);
 

@@ -69,113 +69,6 @@ ui_langs(struct ui *u, const char *want)
 			u->app.lang = i;
 }
 
-/*
- * The length of the sentence the narration shows for a step, in
- * characters (UTF-8 sequences, not bytes: Indonesian and English alike),
- * in the current language: how long playback holds it (app.h).
- */
-static size_t
-ui_say_len(void *ctx, size_t step)
-{
-	struct ui *u = ctx;
-	char buf[2048];
-	size_t n = 0;
-
-	if (step == 0)
-		return 0;	/* the start: nothing of the story to read yet */
-	ui_narration(u, step, u->app.lang, buf, sizeof buf);
-	for (const unsigned char *p = (const unsigned char *)buf; *p; p++)
-		n += (*p & 0xc0) != 0x80;
-	return n;
-}
-
-/*
- * The part of the ui that belongs to one scenario: the simulation run to
- * its end, the view, the layout's node places, the application steps and
- * the checkpoints' steps.  The app's settings that outlive a scenario
- * (language, theme, level, filters, modes) are in keep.
- */
-static int
-ui_scenario_init(struct ui *u, struct scenario *sc, const struct app *keep,
-    char *err, size_t errsz)
-{
-	u->sc = sc;
-	u->sim = sim_new(sc, sc->seed);
-	sim_run(u->sim);
-	u->tr = sim_trace(u->sim);
-	u->view = view_new(u->sim);
-	if (u->view == NULL || layout_init(&u->lay, sc) != 0) {
-		snprintf(err, errsz, "out of memory");
-		return -1;
-	}
-	app_init(&u->app, u->view, 2);
-	u->app.level = keep->level;
-	u->app.dark = keep->dark;
-	u->app.hide = keep->hide;
-	u->app.fullscreen = keep->fullscreen;
-	u->app.present = keep->present;
-	u->app.chooser = keep->chooser;
-	u->app.speed = keep->speed;
-	u->app.lang = keep->lang;
-	u->app.nlangs = u->nlangs;
-	u->app.say_len = ui_say_len;
-	u->app.say_ctx = u;
-	/* The application messages, for the sequence diagram. */
-	size_t n = trace_count(u->tr);
-	u->app_steps = malloc((n + 1) * sizeof *u->app_steps);
-	if (u->app_steps == NULL) {
-		snprintf(err, errsz, "out of memory");
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (trace_get(u->tr, i)->kind == TR_APP)
-			u->app_steps[u->napp++] = i + 1;
-	/* The checkpoints' steps; one that names none is never asked (surel check says so). */
-	u->cp_steps = calloc((size_t)sc->ncheckpoints + 1, sizeof *u->cp_steps);
-	if (u->cp_steps == NULL) {
-		snprintf(err, errsz, "out of memory");
-		return -1;
-	}
-	for (int i = 0; i < sc->ncheckpoints; i++)
-		u->cp_steps[i] = checkpoint_step(u->tr, &sc->checkpoints[i].at,
-		    NULL);
-	app_set_checkpoints(&u->app, sc->checkpoints, u->cp_steps,
-	    sc->ncheckpoints);
-	u->loads++;
-	return 0;
-}
-
-/* Everything ui_scenario_init() made, and every panel's state of that scenario. */
-static void
-ui_scenario_free(struct ui *u)
-{
-	panel_inspector_free(u);
-	panel_node_free(u);
-	evlist_free(u);
-	panel_whereis_free(u);
-	free(u->app_steps);
-	free(u->cp_steps);
-	free(u->pk);
-	free(u->vpk);
-	u->app_steps = NULL;
-	u->cp_steps = NULL;
-	u->pk = NULL;
-	u->vpk = NULL;
-	u->napp = 0;
-	u->npk = u->pkcap = u->vpkcap = 0;
-	u->dragging = 0;
-	layout_free(&u->lay);
-	if (u->view)
-		view_free(u->view);
-	if (u->sim)
-		sim_free(u->sim);
-	scenario_free(u->sc);
-	u->view = NULL;
-	u->sim = NULL;
-	u->tr = NULL;
-	u->sc = NULL;
-}
-
 struct ui *
 ui_new(struct scenario *sc, const struct ui_options *o, SDL_Renderer *r,
     int w, int h, char *err, size_t errsz)
@@ -232,88 +125,15 @@ ui_free(struct ui *u)
 	free(u);
 }
 
-void
-ui_load(struct ui *u, struct scenario *sc, const char *name)
-{
-	struct app keep = u->app;
-	char err[256];
-	int w = u->lay.w, h = u->lay.h;
-
-	keep.chooser = 0;
-	keep.present = u->app.present;
-	ui_scenario_free(u);
-	free(u->name);
-	u->name = strdup(name ? name : "default");
-	u->chooser_sel = -1;
-	free(u->chooser_err);
-	u->chooser_err = NULL;
-	u->toast[0] = '\0';
-	/* Only memory can fail here (the scenario is valid): nothing sensible is left to show. */
-	if (ui_scenario_init(u, sc, &keep, err, sizeof err) != 0)
-		fatalx("surel: %s", err);
-	ui_resize(u, w, h);
-}
-
-int
-ui_open_file(struct ui *u, const char *path)
-{
-	char *err = NULL;
-	struct scenario *sc = lesson_load(path, &err);
-
-	if (sc == NULL) {
-		free(u->chooser_err);
-		u->chooser_err = err;
-		u->app.chooser = 1;
-		u->app.dirty = 1;
-		return -1;
-	}
-	char *name = lesson_name(path);
-	ui_load(u, sc, name);
-	free(name);
-	return 0;
-}
-
-int
-ui_open_lesson(struct ui *u, int i)
-{
-	struct lessons *l = panel_chooser_list(u);
-
-	if (i < 0 || i >= l->n)
-		return -1;
-	if (l->v[i].sc == NULL) {
-		free(u->chooser_err);
-		u->chooser_err = strdup(l->v[i].err ? l->v[i].err :
-		    l->v[i].name);
-		u->app.dirty = 1;
-		return -1;
-	}
-	char *err = NULL;
-	struct scenario *sc = lesson_load(l->v[i].path, &err);
-	if (sc == NULL) {
-		free(u->chooser_err);
-		u->chooser_err = err;
-		u->app.dirty = 1;
-		return -1;
-	}
-	ui_load(u, sc, l->v[i].name);
-	return 0;
-}
-
 int
 ui_save_png(struct ui *u, char *out, size_t outsz)
 {
 	int w = 0, h = 0, rc = -1;
-	char toast[sizeof u->toast];
 
 	snprintf(out, outsz, "surel-%s-step%zu.png", u->name, u->app.step);
 	for (int k = 2; k < 1000 && access(out, F_OK) == 0; k++)
 		snprintf(out, outsz, "surel-%s-step%zu-%d.png", u->name,
 		    u->app.step, k);
-	/* The picture as it is, without the last "saved" line. */
-	memcpy(toast, u->toast, sizeof toast);
-	u->toast[0] = '\0';
-	ui_draw(u);
-	memcpy(u->toast, toast, sizeof toast);
 	if (SDL_GetRendererOutputSize(u->r, &w, &h) != 0 || w <= 0 || h <= 0)
 		return -1;
 	SDL_Surface *sf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32,
@@ -497,6 +317,13 @@ ui_draw(struct ui *u)
 over:
 	if (u->app.ask_quit)
 		ui_draw_ask_quit(u);
+	/* S: this frame, without the last "saved" line, to a PNG. */
+	if (u->save_pending) {
+		char name[512];
+		u->save_pending = 0;
+		if (ui_save_png(u, name, sizeof name) != 0)
+			fprintf(stderr, "surel: %s\n", u->toast);
+	}
 	if (u->toast[0])
 		ui_draw_toast(u);
 	u->app.dirty = 0;
