@@ -5,6 +5,7 @@
  * the window (window.c) or, with --screenshot, draws one step to a PNG.
  */
 #include "cli.h"
+#include "lessons.h"
 #include "window.h"
 
 #include <stdio.h>
@@ -21,7 +22,11 @@ usage(FILE *f)
 "       surel [view] [FILE.json] --screenshot OUT.png --step N [--size WxH]\n"
 "       surel run [FILE.json|-] [options]\n"
 "       surel check FILE.json...\n"
+"       surel lessons [--lang CODE] the bundled lessons: name, title, what\n"
+"                                  each teaches\n"
 "       surel --help | --version\n"
+"  FILE.json may also be a bundled lesson's name (06-unknown-user, default;\n"
+"  see surel lessons); a file that exists wins.\n"
 "\n"
 "options of run:\n"
 "  --pcap OUT.pcap       every frame once, as it leaves the host that made it\n"
@@ -66,10 +71,21 @@ usage(FILE *f)
 "                        of the picture is, as {\"panels\": [{name, x, y, w,\n"
 "                        h}], \"boxes\": [{panel, x, y, w, h, text, px}]}\n"
 "                        (px: the font's size in pixels), to check a layout\n"
+"  --step N              open at step N (a step past the end is the last);\n"
+"                        at a checkpoint's step its question is open, in the\n"
+"                        window and with --screenshot\n"
+"  --present             presentation mode, for a projector: only the picture,\n"
+"                        the narration in large letters and the timeline (P)\n"
+"  --chooser             start on the lesson chooser (O); with --screenshot,\n"
+"                        its picture\n"
 "keys: Space play/pause, Right/Left one step of the level, Ctrl+Right/Left\n"
 "  one message, Shift+Right/Left one chapter (both stop at a change of\n"
 "  state on the way), V level of detail, +/- speed, Home/End, L language,\n"
-"  Tab network/sequence, F full screen, D dark, Esc/Q quit,\n"
+"  Tab network/sequence, F full screen, D dark, P presentation mode,\n"
+"  O the lessons (arrows and Enter or a click open one; a .json file dropped\n"
+"  on the window opens too), S or F12 saves a picture of the window in the\n"
+"  current folder (surel-NAME-stepN.png), Esc asks before quitting (Esc\n"
+"  again, Q or Enter quits; in full screen Esc leaves it first), Q quits,\n"
 "  1-6 show/hide the protocol of the legend's 1st to 6th chip\n"
 "  at a question (a ? on the timeline): A-E or 1-5 answer, Space/Enter\n"
 "  go on, Esc skips it\n"
@@ -97,6 +113,8 @@ main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc - 2, argv + 2);
+	if (strcmp(cmd, "lessons") == 0)
+		return cmd_lessons(argc - 2, argv + 2);
 	if (strcmp(cmd, "view") == 0)
 		return window_main(argc - 2, argv + 2);
 	if (window_is_option(cmd))

@@ -253,6 +253,47 @@ START_TEST(test_build_without_window)
 }
 END_TEST
 
+/* Lessons by name (issue 12, point 4): surel lessons, and names for view/run/check. */
+START_TEST(test_lesson_names)
+{
+	ck_assert_int_eq(run_surel("lessons", out, sizeof out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "default "));
+	ck_assert_ptr_nonnull(strstr(out, "How an e-mail travels"));
+	ck_assert_ptr_nonnull(strstr(out, "06-unknown-user "));
+	ck_assert_ptr_nonnull(strstr(out, "Unknown user: the mail bounces"));
+	ck_assert_ptr_nonnull(strstr(out, "14-lossy-link "));
+	ck_assert_int_eq(run_surel("lessons --lang id", out, sizeof out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "Pengguna tidak dikenal: surat "
+	    "dipantulkan"));
+	ck_assert_int_eq(run_surel("lessons --lang xx", out, sizeof out), 2);
+	ck_assert_int_eq(run_surel("check 06-unknown-user default", out,
+	    sizeof out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "06-unknown-user: ok"));
+	ck_assert_int_eq(run_surel("run 06-unknown-user --transcript", out,
+	    sizeof out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "penrima"));
+	ck_assert_int_eq(run_surel("run default --summary -", out, sizeof out),
+	    0);
+	ck_assert_ptr_nonnull(strstr(out, "How an e-mail travels"));
+	/* An unknown name: exit 2, a did-you-mean and every name. */
+	ck_assert_int_eq(run_surel("check 06-unknwn-user", out, sizeof out), 2);
+	ck_assert_ptr_nonnull(strstr(out, "did you mean '06-unknown-user'"));
+	ck_assert_ptr_nonnull(strstr(out, "lessons: default, 01-"));
+	ck_assert_int_eq(run_surel("run lossy-lnk", out, sizeof out), 2);
+	ck_assert_int_eq(run_surel("view nothing-like-it --screenshot "
+	    "/dev/null", out, sizeof out), 2);
+	ck_assert_ptr_nonnull(strstr(out, "14-lossy-link"));
+	/* Two lessons start with 08: both are named. */
+	ck_assert_int_eq(run_surel("check 08", out, sizeof out), 2);
+	ck_assert_ptr_nonnull(strstr(out, "'08-pop3-then-phone' or "
+	    "'08b-imap-two-devices'"));
+	/* A path stays a path. */
+	ck_assert_int_eq(run_surel("check no/06-unknown-user", out, sizeof out),
+	    2);
+	ck_assert_ptr_nonnull(strstr(out, "cannot open"));
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -266,6 +307,7 @@ cli_suite(void)
 	tcase_add_test(tc, test_outputs_identical_across_runs);
 	tcase_add_test(tc, test_summary_fields);
 	tcase_add_test(tc, test_build_without_window);
+	tcase_add_test(tc, test_lesson_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

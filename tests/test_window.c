@@ -299,7 +299,8 @@ START_TEST(test_bad_input)
 	const char *bin = getenv("SUREL_BIN") ? getenv("SUREL_BIN") : "./surel";
 	static const char *const args[] = {
 		"--screenshot",				/* no value */
-		"--step 3",				/* no --screenshot */
+		"--screenshot build/x.png --step 3x",
+		"no-such-lesson",			/* neither a file nor a lesson */
 		"--screenshot build/x.png --step -1",
 		"--screenshot build/x.png --step 1 --size 10x10",
 		"--scale 0",

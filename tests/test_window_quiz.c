@@ -317,6 +317,10 @@ START_TEST(test_jumps_and_esc)
 	ck_assert_int_eq(w.u->app.quiz, -1);
 	ck_assert_int_eq(w.u->app.quit, 0);
 	ck_assert_uint_eq(w.u->app.step, w.u->cp_steps[1]);
+	/* Esc with no question open asks first (issue 12, point 7). */
+	key(SDLK_ESCAPE);
+	ck_assert_int_eq(w.u->app.quit, 0);
+	ck_assert_int_eq(w.u->app.ask_quit, 1);
 	key(SDLK_ESCAPE);
 	ck_assert_int_eq(w.u->app.quit, 1);
 }

@@ -23,8 +23,9 @@ char	*cli_read_file(const char *path, size_t *len);
 int	 cli_write_file(const char *path, const void *p, size_t len);
 
 /*
- * Load a scenario from FILE, "-", or (path NULL) the built-in default;
- * prints every error to stderr and returns NULL when it is not valid.
+ * Load a scenario from FILE, "-", a bundled lesson's name (lessons.h:
+ * a file that exists wins), or (path NULL) the built-in default; prints
+ * every error to stderr and returns NULL when it is not valid.
  */
 struct scenario *cli_load(const char *path);
 

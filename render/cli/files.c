@@ -2,6 +2,7 @@
  * files.c: reading scenarios and writing outputs for the command line.
  */
 #include "cli.h"
+#include "lessons.h"
 #include "util.h"
 
 #include <errno.h>
@@ -81,7 +82,15 @@ cli_load(const char *path)
 {
 	struct sc_errors errs = { 0 };
 	struct scenario *sc;
+	char *named = NULL;
 
+	/* A file that exists, else a bundled lesson's name (lessons.h). */
+	if (path != NULL && lessons_resolve(path, &named) < 0)
+		return NULL;
+	if (path != NULL && named == NULL)
+		path = NULL;		/* "default": the built-in one */
+	else if (path != NULL)
+		path = named;
 	if (path == NULL) {
 		sc = scenario_load(surel_default_scenario,
 		    surel_default_scenario_len, "(built-in default)", &errs);
@@ -89,12 +98,15 @@ cli_load(const char *path)
 		size_t len;
 		char *text = cli_read_file(path, &len);
 
-		if (text == NULL)
+		if (text == NULL) {
+			free(named);
 			return NULL;
+		}
 		sc = scenario_load(text, len,
 		    strcmp(path, "-") == 0 ? "(stdin)" : path, &errs);
 		free(text);
 	}
+	free(named);
 	for (int i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.msg[i]);
 	sc_errors_free(&errs);

@@ -11,7 +11,7 @@
 static const char *const window_options[] = {
 	"--lang", "--fullscreen", "--scale", "--screenshot", "--step",
 	"--size", "--dark", "--detail", "--hide", "--field", "--select",
-	"--boxes", NULL,
+	"--boxes", "--present", "--chooser", NULL,
 };
 
 int

@@ -197,6 +197,19 @@ app_seek(struct app *a, size_t step)
 	a->dirty = 1;
 }
 
+void
+app_seek_ask(struct app *a, size_t step)
+{
+	app_seek(a, step);
+	a->quiz = -1;
+	a->quiz_chosen = -1;
+	for (int i = 0; i < a->ncps; i++)
+		if (a->cp_step[i] != 0 && a->cp_step[i] == a->step) {
+			app_quiz_open(a, i, 0);
+			break;
+		}
+}
+
 /* Step n steps of the current level away (n may be negative), pausing. */
 static void
 app_step_by(struct app *a, long n)
@@ -359,6 +372,20 @@ app_do(struct app *a, const struct app_command *c)
 		a->sel_field += c->arg > 0 ? 1 : -1;
 		if (a->sel_field < 0)
 			a->sel_field = 0;
+		break;
+	case CMD_PRESENT:
+		a->present = !a->present;
+		break;
+	case CMD_CHOOSER:
+		a->chooser = !a->chooser;
+		a->playing = 0;
+		break;
+	case CMD_ASK_QUIT:
+		a->ask_quit = 1;
+		a->playing = 0;
+		break;
+	case CMD_STAY:
+		a->ask_quit = 0;
 		break;
 	case CMD_FILTER:
 		if (c->arg >= 0 && c->arg < 32) {

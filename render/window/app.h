@@ -52,6 +52,10 @@ enum app_cmd {
 	CMD_LEVEL,		/* arg: the level of detail (detail.h), or -1 for the next */
 	CMD_FILTER,		/* arg: enum app_proto (APP_NONE: TCP only): show/hide it */
 	CMD_OPEN_MSG,		/* arg: the record that stored the node's mail to open, -1: back to the list */
+	CMD_PRESENT,		/* presentation mode on/off */
+	CMD_CHOOSER,		/* the lesson chooser open/closed */
+	CMD_ASK_QUIT,		/* ask before quitting (Esc) */
+	CMD_STAY,		/* the answer to that: stay */
 };
 
 struct app_command {
@@ -123,6 +127,10 @@ struct app {
 	int		 fullscreen;
 	int		 dark;
 	int		 quit;
+	/* Issue 12, point 3, 4, 7: for a class. */
+	int		 present;	/* presentation mode: picture, narration, timeline only */
+	int		 chooser;	/* the lesson chooser covers the window */
+	int		 ask_quit;	/* the card "quit?" is open */
 
 	/* Selection: a packet (by frame and TX step) or a node. */
 	int		 sel_packet;	/* 1 when a packet is chosen */
@@ -192,6 +200,11 @@ double	 app_hold_seconds(const struct app *a, size_t step);
  * shown: at the last step, with no question open, in a lesson that asks.
  */
 int	 app_score(const struct app *a, int *right, int *asked);
+ * Go to a step as playback arriving there would: a checkpoint's step
+ * opens its question (the first in the file at that step), as when
+ * playback stops there (--step N, --screenshot of a checkpoint's step).
+ */
+void	 app_seek_ask(struct app *a, size_t step);
 /* The checkpoints and their steps (both borrowed, n entries). */
 void	 app_set_checkpoints(struct app *a, const struct sc_checkpoint *cps,
 	    const size_t *steps, int n);

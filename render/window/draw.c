@@ -1421,6 +1421,9 @@ draw_legend(struct ui *u)
 	SDL_Rect rc = ui_rect(&L->legend);
 	int px = L->font_small, pad = layout_px(L, 6);
 	int lh = text_line_height(u->text, FACE_BOLD, px);
+
+	if (L->legend.h == 0)
+		return;		/* presentation mode: no chips */
 	int y = rc.y + (rc.h - lh) / 2, x = rc.x + pad;
 	SDL_Rect box[LEGEND_N];
 

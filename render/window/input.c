@@ -9,10 +9,16 @@
  * of detail (story, messages, packets; a click on the timeline's level
  * control chooses one); +/- speed; Home/End;
  * L language; Tab picture/sequence; F (or F11) full screen; D dark theme;
- * Up/Down a field of the inspector; Esc leaves full screen, else quits;
- * Q quits; 1..6 show or hide the protocol of the legend's first to sixth
- * chip (left to right, as a click on the chip does), except while a
- * question is open.
+ * Up/Down a field of the inspector; P presentation mode (only the
+ * picture, the narration and the timeline); O the lesson chooser
+ * (panel_chooser.c: arrows and Enter or a click open a lesson, Esc or O
+ * goes back); S or F12 saves a picture of the window in the current
+ * folder (surel-NAME-stepN.png, ui_save_png()); Esc leaves full screen,
+ * else asks before quitting (a card: Esc again, Q or Enter quits, any
+ * other key stays); Q quits at once; 1..6 show or hide the protocol of
+ * the legend's first to sixth chip (left to right, as a click on the
+ * chip does), except while a question is open.  A .json file dropped on
+ * the window opens in it (a bad one: the chooser shows why).
  *
  * While a checkpoint's question is open (app.h): A..E or 1..5 answer it,
  * as does a click on a choice; Space or Enter goes on once it is
@@ -51,12 +57,54 @@ input_quiz_key(struct ui *u, SDL_Keycode sym)
 	return -1;
 }
 
+/* S, F12: a picture of the window in the current folder. */
+static int
+input_save(struct ui *u)
+{
+	u->save_pending = 1;	/* ui_draw() saves the next frame */
+	u->app.dirty = 1;
+	return 1;
+}
+
 static int
 input_key(struct ui *u, const SDL_KeyboardEvent *k)
 {
 	int dir = 0;
 	Uint16 mod = k->keysym.mod;
 
+	/* "Quit?": Esc again, Q or Enter quits; any other key stays. */
+	if (u->app.ask_quit) {
+		switch (k->keysym.sym) {
+		case SDLK_ESCAPE:
+		case SDLK_q:
+		case SDLK_RETURN:
+		case SDLK_KP_ENTER:
+			return input_do(u, CMD_QUIT, 0, 0);
+		default:
+			return input_do(u, CMD_STAY, 0, 0);
+		}
+	}
+	if (u->app.chooser) {
+		if (k->keysym.sym == SDLK_ESCAPE && u->app.fullscreen)
+			return input_do(u, CMD_FULLSCREEN, 0, 0);
+		if (panel_chooser_key(u, k->keysym.sym))
+			return 1;
+		switch (k->keysym.sym) {
+		case SDLK_l:
+			return input_do(u, CMD_LANG, 0, 0);
+		case SDLK_f:
+		case SDLK_F11:
+			return input_do(u, CMD_FULLSCREEN, 0, 0);
+		case SDLK_d:
+			return input_do(u, CMD_THEME, 0, 0);
+		case SDLK_q:
+			return input_do(u, CMD_QUIT, 0, 0);
+		case SDLK_s:
+		case SDLK_F12:
+			return input_save(u);
+		}
+		return 0;
+	}
 	if (u->app.quiz >= 0) {
 		int done = input_quiz_key(u, k->keysym.sym);
 		if (done >= 0)
@@ -106,10 +154,17 @@ input_key(struct ui *u, const SDL_KeyboardEvent *k)
 		return input_do(u, CMD_FIELD_MOVE, -1, 0);
 	case SDLK_DOWN:
 		return input_do(u, CMD_FIELD_MOVE, 1, 0);
+	case SDLK_p:
+		return input_do(u, CMD_PRESENT, 0, 0);
+	case SDLK_o:
+		return input_do(u, CMD_CHOOSER, 0, 0);
+	case SDLK_s:
+	case SDLK_F12:
+		return input_save(u);
 	case SDLK_ESCAPE:
 		if (u->app.fullscreen)
 			return input_do(u, CMD_FULLSCREEN, 0, 0);
-		return input_do(u, CMD_QUIT, 0, 0);
+		return input_do(u, CMD_ASK_QUIT, 0, 0);
 	case SDLK_q:
 		return input_do(u, CMD_QUIT, 0, 0);
 	default:
@@ -129,6 +184,15 @@ input_click(struct ui *u, int x, int y)
 	long step;
 	int i;
 
+	if (u->app.ask_quit)
+		return input_do(u, CMD_STAY, 0, 0);
+	if (u->app.chooser) {
+		if ((i = panel_chooser_hit(u, x, y)) >= 0) {
+			ui_open_lesson(u, i);
+			return 1;
+		}
+		return 0;
+	}
 	/* An open question takes the clicks on its card. */
 	if (u->app.quiz >= 0 && panel_quiz_has(u, x, y)) {
 		if ((i = panel_quiz_hit(u, x, y)) >= 0)
@@ -182,6 +246,11 @@ input_wheel(struct ui *u, int x, int y, int dy)
 
 	if (dy == 0)
 		return 0;
+	if (u->app.chooser) {
+		u->chooser_top -= dy;
+		u->app.dirty = 1;
+		return 1;
+	}
 	if (lrect_has(&L->events, x, y))
 		return input_do(u, CMD_SCROLL, -3L * dy, SCROLL_EVENTS);
 	if (lrect_has(&L->right, x, y))
@@ -223,6 +292,13 @@ input_event(struct ui *u, const SDL_Event *ev)
 		    (int)(my * u->mouse_sy), ev->wheel.y);
 	case SDL_WINDOWEVENT:
 		u->app.dirty = 1;
+		return 1;
+	case SDL_DROPFILE:
+		/* A scenario dropped on the window: it opens here (SDL gives the name to free). */
+		if (ev->drop.file != NULL) {
+			ui_open_file(u, ev->drop.file);
+			SDL_free(ev->drop.file);
+		}
 		return 1;
 	}
 	return 0;

@@ -148,6 +148,35 @@ layout_font(const struct layout *l, double design)
 	return v < LAYOUT_MIN_PX ? LAYOUT_MIN_PX : v;
 }
 
+/* ---- presentation mode (issue 12, point 3) ---- */
+
+/*
+ * Presentation mode, for a projector: the picture over the whole width,
+ * the narration under it, the timeline; no top bar, event list,
+ * inspector, chips or "where the mail is" line.  The narration's letters
+ * are 26 design px, 39 px at 1920x1080 (the back row of a classroom
+ * reads 36 px there), and follow the window's size and --scale.
+ */
+static void
+layout_present(struct layout *l, int w, int h)
+{
+	int tl = l->timeline.h, narr = layout_px(l, 150);
+
+	if (narr > (h - tl) * 2 / 5)
+		narr = (h - tl) * 2 / 5;
+	l->font_narration = layout_px(l, THEME_FONT_NARRATION_PRESENT);
+	l->top = lr(0, 0, w, 0);
+	l->events = lr(0, 0, 0, 0);
+	l->right = lr(w, 0, 0, 0);
+	l->center = lr(0, 0, w, h - tl);
+	l->legend = lr(0, 0, w, 0);
+	l->whereis = lr(0, 0, w, 0);
+	l->narration = lr(0, h - tl - narr, w, narr);
+	l->picture = lr(0, 0, w, h - tl - narr);
+}
+
+/* ---- the usual layout ---- */
+
 void
 layout_compute(struct layout *l, int w, int h, double scale)
 {
@@ -216,6 +245,8 @@ layout_compute(struct layout *l, int w, int h, double scale)
 	l->whereis = lr(l->center.x, l->center.y + leg, l->center.w, wh);
 	l->picture = lr(l->center.x, l->center.y + leg + wh, l->center.w,
 	    l->center.h - narr - leg - wh);
+	if (l->present)
+		layout_present(l, w, h);
 
 	/* Icons no larger than the picture can hold (--scale makes text larger first). */
 	if (l->icon > l->picture.h / 9)

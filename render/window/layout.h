@@ -10,6 +10,10 @@
  *   |        |--------------------------------|                     |
  *   |        |   narration, large             |                     |
  *   +----------------------- timeline -------------------------------+
+ *
+ * In presentation mode (present, for a projector) only three remain:
+ * the picture, the narration under it in large letters, the timeline;
+ * the other rectangles are empty (nothing drawn there, no clicks).
  */
 #ifndef SUREL_LAYOUT_H
 #define SUREL_LAYOUT_H
@@ -39,6 +43,8 @@ struct layout {
 	int		 nnodes;
 	double		*fx, *fy;	/* nodes' places, 0..1 (owned) */
 	double		*nx, *ny;	/* the same in px, inside picture (owned) */
+	/* Presentation mode (--present, P): set before layout_compute(). */
+	int		 present;
 };
 
 /* Places of the nodes, from the scenario; call once.  0 or -1 (no memory). */

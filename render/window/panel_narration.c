@@ -60,6 +60,10 @@ narration_font(struct ui *u, const SDL_Rect *box, const char *s, int *px,
 	const struct layout *L = &u->lay;
 	int sizes[3] = { L->font_narration, L->font_normal, L->font_small };
 
+	/* Presentation mode: never below 24 design px (36 at 1920x1080). */
+	if (L->present)
+		sizes[1] = sizes[2] = layout_px(L, 24);
+
 	for (int i = 0; i < 3; i++) {
 		int lh = text_line_height(u->text, FACE_SANS, sizes[i]);
 		*px = sizes[i];
@@ -83,6 +87,19 @@ panel_narration_fits(struct ui *u, size_t step, int lang, int *lines,
 	ui_narration(u, step, lang, buf, sizeof buf);
 	narration_font(u, &box, buf, &px, lines, max_lines);
 	return *lines <= *max_lines;
+}
+
+int
+panel_narration_px(struct ui *u, size_t step, int lang)
+{
+	char buf[2048];
+	SDL_Rect box;
+	int px, lines, max_lines;
+
+	narration_box(u, &box, &px, &max_lines);
+	ui_narration(u, step, lang, buf, sizeof buf);
+	narration_font(u, &box, buf, &px, &lines, &max_lines);
+	return px;
 }
 
 /*

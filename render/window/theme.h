@@ -121,6 +121,7 @@ theme_proto(enum app_proto p)
 #define THEME_FONT_NORMAL	14
 #define THEME_FONT_TITLE	16
 #define THEME_FONT_NARRATION	20
+#define THEME_FONT_NARRATION_PRESENT 26	/* presentation mode: 39 px at 1920x1080 */
 #define THEME_FONT_MONO		12
 
 #endif

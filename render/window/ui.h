@@ -36,6 +36,9 @@ struct ui_options {
 	enum detail	 level;		/* --detail; 0 is DETAIL_STORY, the window's default */
 	unsigned	 hide;		/* --hide: APP_HIDE() of the protocols filtered out */
 	const char	*select;	/* --select NODE[:N]: the node panel open (on that mail) */
+	int		 present;	/* --present */
+	int		 chooser;	/* --chooser */
+	const char	*name;		/* the lesson's name, for saved pictures (NULL: "default") */
 };
 
 /* A packet where the picture draws it, for drawing and for clicks. */
@@ -96,6 +99,17 @@ struct ui {
 	/* The picture's label placer and where its labels went (draw.c). */
 	struct place	 place;
 	struct ui_labels *labels;
+
+	/* For a class (issue 12, points 4 and 7). */
+	char		*name;		/* the lesson's name: "default", "06-unknown-user" */
+	int		 loads;		/* scenarios loaded in this window, so the title follows */
+	struct lessons	*lessons;	/* the chooser's list, loaded when it first opens */
+	int		 chooser_sel;	/* the lesson lit in the chooser */
+	int		 chooser_top;	/* its first row shown */
+	char		*chooser_err;	/* why the last file dropped or chosen did not open */
+	char		 toast[512];	/* a line shown for a moment ("saved ...") */
+	unsigned	 toast_at;	/* when the window first showed it (window.c), 0: not yet */
+	int		 save_pending;	/* S: the next frame drawn goes to a PNG */
 };
 
 /* window.c */
@@ -104,8 +118,34 @@ struct ui *ui_new(struct scenario *sc, const struct ui_options *o,
 void	 ui_free(struct ui *u);
 /* A new size (window resized); fonts and layout follow. */
 void	 ui_resize(struct ui *u, int w, int h);
-/* Draw the whole window at the current state. */
+/* Draw the whole window at the current state (and save it where S asked). */
 void	 ui_draw(struct ui *u);
+
+/* session.c: what belongs to one scenario (keep: the app's settings that stay); 0 or -1. */
+int	 ui_scenario_init(struct ui *u, struct scenario *sc,
+	    const struct app *keep, char *err, size_t errsz);
+void	 ui_scenario_free(struct ui *u);
+/*
+ * Another scenario in the same window (a lesson chosen, a file dropped):
+ * the simulation, the view and every panel's state are made again; the
+ * language, theme, level and modes stay.  Takes sc; name is copied
+ * (NULL: "default").
+ */
+void	 ui_load(struct ui *u, struct scenario *sc, const char *name);
+/*
+ * panel_chooser.c: open a scenario file (a dropped one: path) or a lesson of the chooser;
+ * where it cannot be read or is not valid, the chooser opens and shows
+ * why.  0 when it opened.
+ */
+int	 ui_open_file(struct ui *u, const char *path);
+int	 ui_open_lesson(struct ui *u, int i);
+/*
+ * Save the window as drawn now to surel-NAME-stepN.png in the current
+ * folder (-2, -3... where that exists); the name goes into out and, for
+ * a moment, into the window.  0 or -1.  S and F12 ask for it with
+ * save_pending (input.c); ui_draw() saves the frame it has drawn.
+ */
+int	 ui_save_png(struct ui *u, char *out, size_t outsz);
 
 /* ui.c */
 /*
@@ -236,6 +276,8 @@ const char *panel_narration_score(struct ui *u, char *buf, size_t n);
 /* Lines the narration of a step needs in language lang at the panel's width, and whether they fit. */
 int	 panel_narration_fits(struct ui *u, size_t step, int lang, int *lines,
 	    int *max_lines);
+/* The letters' height, px, the narration of a step is drawn with. */
+int	 panel_narration_px(struct ui *u, size_t step, int lang);
 
 /* panel_quiz.c: the open question of a checkpoint, over the picture. */
 void	 panel_quiz_draw(struct ui *u);
@@ -253,6 +295,16 @@ int	 panel_quiz_has(struct ui *u, int x, int y);
 void	 panel_whereis_draw(struct ui *u);
 void	 panel_whereis_marks(struct ui *u);
 void	 panel_whereis_free(struct ui *u);
+
+/* panel_chooser.c: the lesson chooser (O, --chooser) over the whole window. */
+void	 panel_chooser_draw(struct ui *u);
+/* The lesson at x, y, or -1. */
+int	 panel_chooser_hit(struct ui *u, int x, int y);
+/* Keys while it is open: 1 when the key was its own. */
+int	 panel_chooser_key(struct ui *u, SDL_Keycode sym);
+/* How many lessons it lists, and the list (loaded on first use). */
+struct lessons *panel_chooser_list(struct ui *u);
+void	 panel_chooser_free(struct ui *u);
 
 /* panel_sequence.c */
 void	 panel_sequence_draw(struct ui *u);

@@ -12,6 +12,8 @@
 #include "checkpoint.h"
 #include "cli.h"
 #include "lang.h"
+#include "lessons.h"
+#include "util.h"
 #include "window.h"
 
 #include <SDL2/SDL_image.h>
@@ -22,6 +24,7 @@
 #include <stdlib.h>
 #include <strings.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- the ui ---- */
 
@@ -67,83 +70,41 @@ ui_langs(struct ui *u, const char *want)
 			u->app.lang = i;
 }
 
-/*
- * The length of the sentence the narration shows for a step, in
- * characters (UTF-8 sequences, not bytes: Indonesian and English alike),
- * in the current language: how long playback holds it (app.h).
- */
-static size_t
-ui_say_len(void *ctx, size_t step)
-{
-	struct ui *u = ctx;
-	char buf[2048];
-	size_t n = 0;
-
-	if (step == 0)
-		return 0;	/* the start: nothing of the story to read yet */
-	ui_narration(u, step, u->app.lang, buf, sizeof buf);
-	for (const unsigned char *p = (const unsigned char *)buf; *p; p++)
-		n += (*p & 0xc0) != 0x80;
-	return n;
-}
-
 struct ui *
 ui_new(struct scenario *sc, const struct ui_options *o, SDL_Renderer *r,
     int w, int h, char *err, size_t errsz)
 {
 	struct ui *u = calloc(1, sizeof *u);
+	struct app keep;
 
 	if (u == NULL) {
 		snprintf(err, errsz, "out of memory");
 		scenario_free(sc);
 		return NULL;
 	}
-	u->sc = sc;
 	u->r = r;
 	u->mouse_sx = u->mouse_sy = 1;
 	u->scale = o && o->scale > 0 ? o->scale : 1;
 	u->th = o && o->dark ? &theme_dark : &theme_light;
-	if ((u->text = text_new(r, err, errsz)) == NULL)
+	u->name = strdup(o && o->name ? o->name : "default");
+	u->chooser_sel = -1;
+	if ((u->text = text_new(r, err, errsz)) == NULL) {
+		scenario_free(sc);
 		goto fail;
+	}
 	u->icons = icons_new(r);
-	u->sim = sim_new(sc, sc->seed);
-	sim_run(u->sim);
-	u->tr = sim_trace(u->sim);
-	u->view = view_new(u->sim);
-	if (u->view == NULL || layout_init(&u->lay, sc) != 0) {
-		snprintf(err, errsz, "out of memory");
-		goto fail;
-	}
-	app_init(&u->app, u->view, 2);
-	u->app.level = o ? o->level : DETAIL_STORY;
-	u->app.say_len = ui_say_len;
-	u->app.say_ctx = u;
-	u->app.dark = o && o->dark;
-	u->app.hide = o ? o->hide : 0;
-	u->app.fullscreen = o && o->fullscreen;
 	ui_langs(u, o ? o->lang : NULL);
-	u->app.nlangs = u->nlangs;
-	/* The application messages, for the sequence diagram. */
-	size_t n = trace_count(u->tr);
-	u->app_steps = malloc((n + 1) * sizeof *u->app_steps);
-	if (u->app_steps == NULL) {
-		snprintf(err, errsz, "out of memory");
+	memset(&keep, 0, sizeof keep);
+	keep.level = o ? o->level : DETAIL_STORY;
+	keep.dark = o && o->dark;
+	keep.hide = o ? o->hide : 0;
+	keep.fullscreen = o && o->fullscreen;
+	keep.present = o && o->present;
+	keep.chooser = o && o->chooser;
+	keep.speed = APP_SPEED_1X;
+	keep.lang = u->app.lang;	/* ui_langs() chose it */
+	if (ui_scenario_init(u, sc, &keep, err, errsz) != 0)
 		goto fail;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (trace_get(u->tr, i)->kind == TR_APP)
-			u->app_steps[u->napp++] = i + 1;
-	/* The checkpoints' steps; one that names none is never asked (surel check says so). */
-	u->cp_steps = calloc((size_t)sc->ncheckpoints + 1, sizeof *u->cp_steps);
-	if (u->cp_steps == NULL) {
-		snprintf(err, errsz, "out of memory");
-		goto fail;
-	}
-	for (int i = 0; i < sc->ncheckpoints; i++)
-		u->cp_steps[i] = checkpoint_step(u->tr, &sc->checkpoints[i].at,
-		    NULL);
-	app_set_checkpoints(&u->app, sc->checkpoints, u->cp_steps,
-	    sc->ncheckpoints);
 	SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
 	ui_resize(u, w, h);
 	return u;
@@ -157,24 +118,40 @@ ui_free(struct ui *u)
 {
 	if (u == NULL)
 		return;
-	panel_inspector_free(u);
-	panel_node_free(u);
-	evlist_free(u);
-	panel_whereis_free(u);
-	draw_labels_free(u);
-	free(u->app_steps);
-	free(u->cp_steps);
-	free(u->pk);
-	free(u->vpk);
-	layout_free(&u->lay);
-	if (u->view)
-		view_free(u->view);
-	if (u->sim)
-		sim_free(u->sim);
+	ui_scenario_free(u);
+	panel_chooser_free(u);
 	icons_free(u->icons);
 	text_free(u->text);
-	scenario_free(u->sc);
+	free(u->name);
 	free(u);
+}
+
+int
+ui_save_png(struct ui *u, char *out, size_t outsz)
+{
+	int w = 0, h = 0, rc = -1;
+
+	snprintf(out, outsz, "surel-%s-step%zu.png", u->name, u->app.step);
+	for (int k = 2; k < 1000 && access(out, F_OK) == 0; k++)
+		snprintf(out, outsz, "surel-%s-step%zu-%d.png", u->name,
+		    u->app.step, k);
+	if (SDL_GetRendererOutputSize(u->r, &w, &h) != 0 || w <= 0 || h <= 0)
+		return -1;
+	SDL_Surface *sf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32,
+	    SDL_PIXELFORMAT_RGB888);
+	if (sf != NULL && SDL_RenderReadPixels(u->r, NULL,
+	    SDL_PIXELFORMAT_RGB888, sf->pixels, sf->pitch) == 0 &&
+	    IMG_SavePNG(sf, out) == 0) {
+		snprintf(u->toast, sizeof u->toast, "%s %s", ui_word(u,
+		    W_SAVED), out);
+		rc = 0;
+	} else
+		snprintf(u->toast, sizeof u->toast, "%s: %s", out,
+		    SDL_GetError());
+	SDL_FreeSurface(sf);
+	u->toast_at = 0;
+	u->app.dirty = 1;
+	return rc;
 }
 
 void
@@ -240,6 +217,60 @@ ui_draw_top(struct ui *u)
 		    room, keys);
 }
 
+/* A card in the middle of the window: a heading and a line under it. */
+static void
+ui_draw_card(struct ui *u, const char *head, const char *line)
+{
+	const struct layout *L = &u->lay;
+	const struct theme *th = u->th;
+	int pad = layout_px(L, 18), px_h = layout_px(L, 20),
+	    px_l = layout_px(L, 15);
+	int hh = text_line_height(u->text, FACE_BOLD, px_h);
+	int lh = text_line_height(u->text, FACE_SANS, px_l);
+	int tw = text_width(u->text, FACE_BOLD, px_h, head);
+	int lw = text_width(u->text, FACE_SANS, px_l, line);
+	int w = (tw > lw ? tw : lw) + 2 * pad;
+
+	if (w > L->w - 2 * pad)
+		w = L->w - 2 * pad;
+	SDL_Rect c = { (L->w - w) / 2, (L->h - (hh + lh + 3 * pad)) / 2, w,
+	    hh + lh + 3 * pad };
+	draw_fill(u->r, c, th->panel);
+	draw_frame(u->r, c, layout_px(L, 3), th->select);
+	text_draw_fit(u->text, FACE_BOLD, px_h, th->text, c.x + pad, c.y + pad,
+	    w - 2 * pad, head);
+	text_draw_fit(u->text, FACE_SANS, px_l, th->dim, c.x + pad,
+	    c.y + 2 * pad + hh, w - 2 * pad, line);
+}
+
+/* Esc: "Quit?", in the window's language (input.c). */
+static void
+ui_draw_ask_quit(struct ui *u)
+{
+	ui_draw_card(u, ui_word(u, W_ASK_QUIT), ui_word(u, W_ASK_QUIT_KEYS));
+}
+
+/* A line for a moment at the bottom, over the narration: "Saved ...". */
+static void
+ui_draw_toast(struct ui *u)
+{
+	const struct layout *L = &u->lay;
+	const struct theme *th = u->th;
+	int px = layout_px(L, 15), pad = layout_px(L, 8);
+	int lh = text_line_height(u->text, FACE_BOLD, px);
+	int w = text_width(u->text, FACE_BOLD, px, u->toast) + 2 * pad;
+
+	if (w > L->w)
+		w = L->w;
+	SDL_Rect c = { (L->w - w) / 2, L->timeline.y - lh - 3 * pad, w,
+	    lh + 2 * pad };
+	if (c.y < 0)
+		c.y = 0;
+	draw_round(u->r, c, pad, th->badge);
+	text_draw_fit(u->text, FACE_BOLD, px, th->badge_text, c.x + pad,
+	    c.y + pad, w - 2 * pad, u->toast);
+}
+
 void
 ui_draw(struct ui *u)
 {
@@ -249,25 +280,40 @@ ui_draw(struct ui *u)
 		u->th = th;
 		text_flush(u->text);
 	}
+	/* Presentation mode (P) has its own layout. */
+	if (u->lay.present != u->app.present) {
+		u->lay.present = u->app.present;
+		ui_resize(u, u->lay.w, u->lay.h);
+	}
 	/* Every colour drawn is opaque: no blending makes software fills and triangles much cheaper. */
 	SDL_SetRenderDrawBlendMode(u->r, SDL_BLENDMODE_NONE);
 	SDL_SetRenderDrawColor(u->r, th->bg.r, th->bg.g, th->bg.b, 255);
 	SDL_RenderClear(u->r);
+	if (u->app.chooser) {
+		panel_chooser_draw(u);
+		goto over;
+	}
 	draw_packets_layout(u);
-	ui_draw_top(u);
-	if (u->lay.fold_events)
-		draw_tab(u, "events", &u->lay.events, ui_word(u, W_EVENTS));
-	else
-		panel_events_draw(u);
+	if (!u->app.present) {
+		ui_draw_top(u);
+		if (u->lay.fold_events)
+			draw_tab(u, "events", &u->lay.events,
+			    ui_word(u, W_EVENTS));
+		else
+			panel_events_draw(u);
+	}
 	if (u->app.center == APP_SEQUENCE)
 		panel_sequence_draw(u);
 	else {
 		draw_picture(u);
 		panel_whereis_marks(u);
 	}
-	panel_whereis_draw(u);
+	if (!u->app.present)
+		panel_whereis_draw(u);
 	panel_narration_draw(u);
-	if (u->lay.fold_right)
+	if (u->app.present)
+		;	/* presentation mode: no side panels */
+	else if (u->lay.fold_right)
 		draw_tab(u, "inspector", &u->lay.right, ui_word(u, W_INSPECTOR));
 	else if (u->app.right == RIGHT_NODE && u->app.sel_node >= 0)
 		panel_node_draw(u);
@@ -276,6 +322,18 @@ ui_draw(struct ui *u)
 	timeline_draw(u);
 	if (u->app.quiz >= 0)
 		panel_quiz_draw(u);
+over:
+	if (u->app.ask_quit)
+		ui_draw_ask_quit(u);
+	/* S: this frame, without the last "saved" line, to a PNG. */
+	if (u->save_pending) {
+		char name[512];
+		u->save_pending = 0;
+		if (ui_save_png(u, name, sizeof name) != 0)
+			fprintf(stderr, "surel: %s\n", u->toast);
+	}
+	if (u->toast[0])
+		ui_draw_toast(u);
 	u->app.dirty = 0;
 	u->frames++;
 }
@@ -349,6 +407,14 @@ window_parse(int argc, char **argv, struct window_opts *o)
 			o->ui.dark = 1;
 			continue;
 		}
+		if (strcmp(a, "--present") == 0) {
+			o->ui.present = 1;
+			continue;
+		}
+		if (strcmp(a, "--chooser") == 0) {
+			o->ui.chooser = 1;
+			continue;
+		}
 		if (a[0] == '-' && a[1] == '-') {
 			if (!window_is_option(a))
 				return window_usage("unknown option '%s'", a);
@@ -415,8 +481,6 @@ window_parse(int argc, char **argv, struct window_opts *o)
 			return window_usage("more than one scenario ('%s')", a);
 		o->file = a;
 	}
-	if (o->has_step && !o->shot)
-		return window_usage("%s", "--step goes with --screenshot");
 	if (o->field && !o->shot)
 		return window_usage("%s", "--field goes with --screenshot");
 	if (o->boxes && !o->shot)
@@ -528,7 +592,8 @@ window_screenshot_boxes(struct scenario *sc, const struct ui_options *uo,
 		fprintf(stderr, "surel: %s\n", err);
 		goto out;
 	}
-	app_seek(&u->app, step < 0 ? 0 : (size_t)step);
+	/* A step past the end is the last; a checkpoint's step shows its question. */
+	app_seek_ask(&u->app, step < 0 ? 0 : (size_t)step);
 	/* --field: a field of the packet lit, as a click on its row does. */
 	if (field != NULL &&
 	    (u->app.sel_field = panel_inspector_find(u, field)) < 0) {
@@ -582,7 +647,7 @@ window_fullscreen(SDL_Window *win, int on)
 }
 
 static int
-window_run(struct scenario *sc, const struct ui_options *uo)
+window_run(struct scenario *sc, const struct ui_options *uo, long step)
 {
 	char err[512];
 	int rc = 1;
@@ -664,10 +729,12 @@ window_run(struct scenario *sc, const struct ui_options *uo)
 			fprintf(stderr, "surel: checkpoints[%d] names no step of "
 			    "this scenario and is never asked (surel check "
 			    "says why)\n", i);
-	char title[256];
-	snprintf(title, sizeof title, "surel: %s",
-	    sc_text_get(&u->sc->title, ui_lang(u)));
-	SDL_SetWindowTitle(win, title);
+	/* --step N: there, as playback arriving there would be (a question open). */
+	if (step > 0)
+		app_seek_ask(&u->app, (size_t)step);
+	/* A .json file dropped on the window opens (input.c). */
+	SDL_EventState(SDL_DROPFILE, SDL_ENABLE);
+	int loads = 0;
 
 	Uint64 freq = SDL_GetPerformanceFrequency(), last =
 	    SDL_GetPerformanceCounter();
@@ -683,6 +750,22 @@ window_run(struct scenario *sc, const struct ui_options *uo)
 		}
 		while (SDL_PollEvent(&ev))
 			input_event(u, &ev);
+		/* The window's title follows the scenario shown. */
+		if (u->loads != loads) {
+			char title[256];
+			loads = u->loads;
+			snprintf(title, sizeof title, "surel: %s",
+			    sc_text_get(&u->sc->title, ui_lang(u)));
+			SDL_SetWindowTitle(win, title);
+		}
+		/* A line such as "saved ..." stays three seconds. */
+		if (u->toast[0] && u->toast_at == 0)
+			u->toast_at = SDL_GetTicks() | 1;
+		else if (u->toast[0] && SDL_GetTicks() - u->toast_at > 3000) {
+			u->toast[0] = '\0';
+			u->toast_at = 0;
+			u->app.dirty = 1;
+		}
 		if (u->app.fullscreen != fullscreen) {
 			fullscreen = u->app.fullscreen;
 			window_fullscreen(win, fullscreen);
@@ -718,9 +801,11 @@ window_run(struct scenario *sc, const struct ui_options *uo)
 	const char *state = getenv("SUREL_STATE_OUT");
 	FILE *sf = state && *state ? fopen(state, "w") : NULL;
 	if (sf) {
-		fprintf(sf, "step=%zu lang=%s playing=%d center=%d frames=%d\n",
+		fprintf(sf, "step=%zu lang=%s playing=%d center=%d frames=%d "
+		    "lesson=%s present=%d chooser=%d quiz=%d toast=%s\n",
 		    u->app.step, ui_lang(u), u->app.playing, (int)u->app.center,
-		    u->frames);
+		    u->frames, u->name, u->app.present, u->app.chooser,
+		    u->app.quiz, u->toast);
 		fclose(sf);
 	}
 out:
@@ -750,8 +835,19 @@ window_main(int argc, char **argv)
 		scenario_free(sc);
 		return EXIT_USAGE;
 	}
+	/* The lesson's name, for the pictures S saves: "default", "06-unknown-user". */
+	char *path = NULL, *name = NULL;
+	if (o.file != NULL && strcmp(o.file, "-") == 0)
+		name = xstrdup("stdin");
+	else if (o.file != NULL && lessons_resolve(o.file, &path) >= 0)
+		name = lesson_name(path);
+	free(path);
+	o.ui.name = name;
 	if (o.shot)
-		return window_screenshot_boxes(sc, &o.ui, o.w, o.h, o.step,
+		rc = window_screenshot_boxes(sc, &o.ui, o.w, o.h, o.step,
 		    o.field, o.shot, o.boxes);
-	return window_run(sc, &o.ui);
+	else
+		rc = window_run(sc, &o.ui, o.has_step ? o.step : 0);
+	free(name);
+	return rc;
 }

@@ -31,7 +31,17 @@ static const char *const words_en[W_NWORDS] = {
 	[W_LEGEND_TCP] = "TCP only",
 	[W_KEYS] = "Space play · ←/→ step · Ctrl message · Shift chapter · "
 	    "V level · "
-	    "+/− speed · L language · Tab view · F full screen",
+	    "+/− speed · L language · Tab view · F full screen · "
+	    "P present · O lessons · S save picture",
+	[W_CHOOSER] = "Choose a lesson",
+	[W_CHOOSER_HINT] = "Arrows and Enter, or a click, open a lesson · "
+	    "Esc goes back · a scenario file (.json) dropped here opens too",
+	[W_CHOOSER_NOW] = "open now",
+	[W_CHOOSER_BAD] = "This file has mistakes: surel check says which.",
+	[W_CHOOSER_CANNOT] = "This file could not be opened:",
+	[W_ASK_QUIT] = "Quit surel?",
+	[W_ASK_QUIT_KEYS] = "Esc, Q or Enter: quit · any other key: stay",
+	[W_SAVED] = "Picture saved:",
 	[W_NO_PACKET] = "No packet at this step. Click a packet in the picture "
 	    "to look inside it.",
 	[W_BYTES] = "bytes",
@@ -244,7 +254,20 @@ static const char *const words_id[W_NWORDS] = {
 	[W_LEGEND_TCP] = "hanya TCP",
 	[W_KEYS] = "Spasi putar/jeda · ←/→ langkah · Ctrl pesan · Shift bab · "
 	    "V tingkat · "
-	    "+/− kecepatan · L bahasa · Tab tampilan · F layar penuh",
+	    "+/− kecepatan · L bahasa · Tab tampilan · F layar penuh · "
+	    "P presentasi · O pelajaran · S simpan gambar",
+	[W_CHOOSER] = "Pilih pelajaran",
+	[W_CHOOSER_HINT] = "Panah dan Enter, atau klik, membuka pelajaran · "
+	    "Esc kembali · berkas skenario (.json) yang diseret ke sini juga "
+	    "terbuka",
+	[W_CHOOSER_NOW] = "sedang dibuka",
+	[W_CHOOSER_BAD] = "Berkas ini ada kesalahannya: surel check "
+	    "menunjukkan di mana.",
+	[W_CHOOSER_CANNOT] = "Berkas ini tidak dapat dibuka:",
+	[W_ASK_QUIT] = "Keluar dari surel?",
+	[W_ASK_QUIT_KEYS] = "Esc, Q atau Enter: keluar · tombol lain: tetap di "
+	    "sini",
+	[W_SAVED] = "Gambar disimpan:",
 	[W_NO_PACKET] = "Tidak ada paket pada langkah ini. Klik sebuah paket di "
 	    "gambar untuk melihat isinya.",
 	[W_BYTES] = "byte",

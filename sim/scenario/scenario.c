@@ -39,7 +39,7 @@ static void
 sc_parse_top(struct sc_ctx *c, const cJSON *root)
 {
 	static const char *const keys[] = { "surel", "title", "description",
-	    "seed", "epoch", "until_ms", "mss", "nodes", "links", "accounts",
+	    "summary", "seed", "epoch", "until_ms", "mss", "nodes", "links", "accounts",
 	    "actions", "checkpoints", NULL };
 	struct scenario *sc = c->sc;
 	const cJSON *v, *arr;
@@ -65,6 +65,8 @@ sc_parse_top(struct sc_ctx *c, const cJSON *root)
 
 	sc_get_text(c, root, "title", 1, &sc->title);
 	sc_get_text(c, root, "description", 0, &sc->description);
+	/* One line for the lesson chooser and `surel lessons`. */
+	sc_get_text(c, root, "summary", 0, &sc->summary);
 	/* Up to 2^53 - 1: a JSON number is a double, and exact only that far. */
 	if (sc_get_int(c, root, "seed", 0, 0, 9007199254740991LL, &i64) == 1)
 		sc->seed = (uint64_t)i64;
@@ -272,6 +274,7 @@ scenario_free(struct scenario *sc)
 		return;
 	sc_text_free(&sc->title);
 	sc_text_free(&sc->description);
+	sc_text_free(&sc->summary);
 	free(sc->epoch);
 	for (int i = 0; i < sc->nnodes; i++)
 		sc_node_free(&sc->nodes[i]);

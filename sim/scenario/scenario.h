@@ -219,6 +219,7 @@ struct scenario {
 	int		 version;	/* 1 */
 	struct sc_text	 title;
 	struct sc_text	 description;
+	struct sc_text	 summary;	/* one line: what the lesson teaches */
 	uint64_t	 seed;		/* default 1 */
 	char		*epoch;		/* as written, default 2026-01-05T08:00:00+07:00 */
 	int64_t		 epoch_unix;	/* seconds since 1970 UTC */
@@ -252,6 +253,12 @@ struct scenario *scenario_load(const char *text, size_t len,
 	    const char *filename, struct sc_errors *errs);
 void	scenario_free(struct scenario *sc);
 void	sc_errors_free(struct sc_errors *errs);
+/*
+ * The choice closest to word (the did-you-mean of the file's errors), or
+ * NULL when none is close; the command line uses it for lesson names.
+ */
+const char *scenario_suggest(const char *word, const char *const *choices,
+	    int n);
 
 /* Index of the node with this id, or -1. */
 int	scenario_node_index(const struct scenario *sc, const char *id);

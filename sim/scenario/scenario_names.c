@@ -363,3 +363,9 @@ scname_suggest(const char *word, const char *const *choices, int n)
 	}
 	return best <= limit ? pick : NULL;
 }
+
+const char *
+scenario_suggest(const char *word, const char *const *choices, int n)
+{
+	return scname_suggest(word, choices, n);
+}
