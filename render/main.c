@@ -42,7 +42,9 @@ usage(FILE *f)
 "                        change of state) or packets (every step, the default)\n"
 "  --lang CODE           its language: id, en, or assets/lang/CODE.json\n"
 "                        (default: id where LANG starts with id, else en)\n"
-"\n"
+"\n", f);
+	/* In two parts: C11 compilers need take no string over 4095 bytes. */
+	fputs(
 "options of the window:\n"
 "  --lang CODE           language of the narration and the window (L switches)\n"
 "  --fullscreen          start in full screen (F switches)\n"

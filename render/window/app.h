@@ -200,6 +200,7 @@ double	 app_hold_seconds(const struct app *a, size_t step);
  * shown: at the last step, with no question open, in a lesson that asks.
  */
 int	 app_score(const struct app *a, int *right, int *asked);
+/*
  * Go to a step as playback arriving there would: a checkpoint's step
  * opens its question (the first in the file at that step), as when
  * playback stops there (--step N, --screenshot of a checkpoint's step).
