@@ -206,6 +206,11 @@ START_TEST(test_score_at_the_end)
 	/* Not before the end. */
 	ck_assert_int_eq(app_score(a, &right, &asked), 0);
 	ck_assert_str_eq(panel_narration_score(t.u, buf, sizeof buf), "");
+	/* Nor at the end when no question was met: a jump there is no test. */
+	cmd(a, CMD_END, 0);
+	ck_assert_uint_eq(a->step, a->nsteps - 1);
+	ck_assert_int_eq(app_score(a, &right, &asked), 0);
+	cmd(a, CMD_HOME, 0);
 	ck_assert_int_gt(wh_apply(t.u, "quiz:0"), 0);
 	cmd(a, CMD_ANSWER, t.u->sc->checkpoints[0].answer);
 	cmd(a, CMD_CONTINUE, 0);

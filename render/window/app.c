@@ -44,6 +44,8 @@ app_set_checkpoints(struct app *a, const struct sc_checkpoint *cps,
 int
 app_score(const struct app *a, int *right, int *asked)
 {
+	int met = 0;
+
 	*right = *asked = 0;
 	for (int i = 0; i < a->ncps; i++) {
 		if (a->cp_step[i] == 0)
@@ -51,8 +53,10 @@ app_score(const struct app *a, int *right, int *asked)
 		(*asked)++;
 		if (i < APP_MAX_SCORED && a->quiz_got[i] == APP_GOT_RIGHT)
 			(*right)++;
+		met |= i < APP_MAX_SCORED && a->quiz_got[i] != APP_GOT_NONE;
 	}
-	return *asked > 0 && a->quiz < 0 && a->nsteps > 0 &&
+	/* Only after the class answered something: a jump to the end is no test. */
+	return *asked > 0 && met && a->quiz < 0 && a->nsteps > 0 &&
 	    a->step + 1 >= a->nsteps;
 }
 
@@ -152,7 +156,7 @@ app_quiz_do(struct app *a, const struct app_command *c)
 		return 1;
 	case CMD_SKIP:
 		if (a->quiz < APP_MAX_SCORED)
-			a->quiz_got[a->quiz] = APP_GOT_NONE;
+			a->quiz_got[a->quiz] = APP_GOT_SKIPPED;
 		app_quiz_close(a, 0);
 		return 1;
 	case CMD_STEP:

@@ -82,7 +82,7 @@ enum app_scroll_panel {
 
 #define APP_NSPEEDS 9
 #define APP_MAX_SCORED	64
-enum { APP_GOT_NONE, APP_GOT_WRONG, APP_GOT_RIGHT };
+enum { APP_GOT_NONE, APP_GOT_WRONG, APP_GOT_RIGHT, APP_GOT_SKIPPED };
 
 /*
  * The filter bit of a protocol (enum app_proto) in struct app's hide;
@@ -161,9 +161,10 @@ struct app {
 	int		 quiz_resume;	/* it stopped playback: continuing plays on */
 	/*
 	 * How each question went the last time it was asked, for the score
-	 * at the end of the lesson: APP_GOT_NONE (never answered, or
-	 * skipped), _WRONG or _RIGHT; questions past APP_MAX_SCORED (a
-	 * scenario may have 1000) are not counted.
+	 * at the end of the lesson: APP_GOT_NONE (never asked), _SKIPPED
+	 * (counted as not answered), _WRONG or _RIGHT; the score shows once
+	 * one was met; questions past APP_MAX_SCORED (a scenario may have
+	 * 1000) are not counted.
 	 */
 	unsigned char	 quiz_got[APP_MAX_SCORED];
 };

@@ -96,8 +96,13 @@ place_clear(const struct place *p, SDL_Rect r, int lines, int own)
 	    r.x + r.w > p->area.x + p->area.w ||
 	    r.y + r.h > p->area.y + p->area.h)
 		return 0;
+	/*
+	 * A little air on either side: two labels that only touch read as
+	 * one ("Tulang punggung internetISP penerima").
+	 */
+	SDL_Rect g = { r.x - PLACE_GAP, r.y, r.w + 2 * PLACE_GAP, r.h };
 	for (int i = 0; i < p->nbox; i++)
-		if (SDL_HasIntersection(&r, &p->box[i]))
+		if (SDL_HasIntersection(&g, &p->box[i]))
 			return 0;
 	for (int i = 0; lines && i < p->nseg; i++)
 		if (p->seg[i].id != own && place_seg_hits(&p->seg[i], r))

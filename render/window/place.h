@@ -18,6 +18,9 @@
 
 #include <SDL2/SDL.h>
 
+/* Pixels kept free left and right of a label, so that neighbours never touch. */
+#define PLACE_GAP	4
+
 struct place_seg {
 	double	 x0, y0, x1, y1;
 	int	 id;		/* the link, for a label allowed on its own line */
