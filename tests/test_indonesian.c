@@ -377,6 +377,11 @@ START_TEST(test_id_event_rows)
 			ID_CHECK(first_english(buf, w, sizeof w) == NULL,
 			    "%s step %zu: English \"%s\" in \"%s\"",
 			    g.gl_pathv[f], i + 1, w, buf);
+			/* A session's new state is said in words, not only by its name. */
+			if (rec->kind == TR_STATE && rec->a == ST_SESSION)
+				ck_assert_msg(strstr(buf, ": (") == NULL,
+				    "%s step %zu: \"%s\"", g.gl_pathv[f], i + 1,
+				    buf);
 		}
 		test_run_free(&r);
 	}

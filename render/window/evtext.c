@@ -343,6 +343,22 @@ evtext_session_words(struct evtext_out *o, const char *lang,
 		proto = w;
 		plen = n;
 	}
+	/*
+	 * A session record that tells more than its state (smtp.submit: the
+	 * mail program connects to hand over a mail) names the new state only
+	 * in its text, "SMTP CONNECTING -> GREETING", as the session writes it.
+	 */
+	char low[32];
+	const char *to = strstr(text, "-> ");
+	if (state == NULL && to != NULL) {
+		int k = 0;
+		for (const char *c = to + 3; *c && k < (int)sizeof low - 1; c++)
+			low[k++] = *c >= 'A' && *c <= 'Z' ? *c + 32 :
+			    *c == ' ' ? '_' : *c;
+		low[k] = '\0';
+		state = low;
+		slen = k;
+	}
 	/* "IMAP session" / "sesi IMAP": the language puts the name. */
 	char pr[16];
 	int k = 0;

@@ -182,8 +182,17 @@ ui_draw_top(struct ui *u)
 	    th->edge);
 	const char *title = sc_text_get(&u->sc->title, ui_lang(u));
 	int x = rc.x + pad;
+	/*
+	 * The lesson's title comes first and whole wherever the bar can
+	 * hold it beside the language chips (a cut title was issue 12's
+	 * complaint); the list of keys takes what is left, or nothing.
+	 */
+	int langs_w = 0;
+	for (int i = 0; i < u->nlangs; i++)
+		langs_w += text_width(u->text, FACE_BOLD, L->font_small,
+		    u->lang_code[i]) + pad + layout_px(L, 2);
 	x += text_draw_fit(u->text, FACE_BOLD, L->font_title, th->text, x, y,
-	    rc.w / 3, title) + 2 * pad;
+	    rc.w - 4 * pad - langs_w, title) + 2 * pad;
 
 	/* Languages: the current one on a dark chip. */
 	int sh = text_line_height(u->text, FACE_BOLD, L->font_small);
@@ -212,7 +221,7 @@ ui_draw_top(struct ui *u)
 	if (kw <= room)
 		text_draw(u->text, FACE_SANS, L->font_small, th->dim,
 		    rc.x + rc.w - pad - kw, sy, keys);
-	else
+	else if (room >= kw / 4)
 		text_draw_fit(u->text, FACE_SANS, L->font_small, th->dim, x, sy,
 		    room, keys);
 }
