@@ -495,9 +495,45 @@ START_TEST(test_store_and_search_arguments)
 	ck_assert_int_eq(c.search.sub[0].kind, IMAP_SK_UID);
 	ck_assert_int_eq(cmd("a SEARCH\r\n", &c), IMAP_PARSE_SYNTAX);
 	ck_assert_int_eq(cmd("a SEARCH OR SEEN\r\n", &c), IMAP_PARSE_SYNTAX);
-	ck_assert_int_eq(cmd("a SEARCH SINCE 1-Jan-2026\r\n", &c),
+	/* RFC 3501 6.4.4 date keys; date = 1*2DIGIT "-" month "-" 4DIGIT (9). */
+	ck_assert_int_eq(cmd("a SEARCH SINCE 1-Jan-2026\r\n", &c), 0);
+	ck_assert_int_eq(c.search.sub[0].kind, IMAP_SK_DATE);
+	ck_assert_int_eq(c.search.sub[0].cmp, 1);
+	ck_assert_int_eq(c.search.sub[0].sent, 0);
+	ck_assert_int_eq(c.search.sub[0].day, 20454);	/* 2026-01-01 */
+	ck_assert_int_eq(cmd("a SEARCH SENTBEFORE \"05-feb-2026\" ON "
+	    "29-Feb-2024 SENTON 1-Jan-1970 BEFORE 1-Mar-2026 SENTSINCE "
+	    "31-Dec-1969\r\n", &c), 0);
+	ck_assert_int_eq(c.search.nsub, 5);
+	ck_assert_int_eq(c.search.sub[0].cmp, -1);
+	ck_assert_int_eq(c.search.sub[0].sent, 1);
+	ck_assert_int_eq(c.search.sub[0].day, 20489);
+	ck_assert_int_eq(c.search.sub[1].cmp, 0);
+	ck_assert_int_eq(c.search.sub[1].day, 19782);
+	ck_assert_int_eq(c.search.sub[2].day, 0);
+	ck_assert_int_eq(c.search.sub[3].day, 20513);
+	ck_assert_int_eq(c.search.sub[4].cmp, 1);
+	ck_assert_int_eq(c.search.sub[4].day, -1);
+	ck_assert_int_eq(cmd("a SEARCH SINCE\r\n", &c), IMAP_PARSE_SYNTAX);
+	ck_assert_int_eq(cmd("a SEARCH SINCE 1-Jan-26\r\n", &c),
 	    IMAP_PARSE_SYNTAX);
-	ck_assert_int_eq(cmd("a SEARCH CHARSET KOI8-R ALL\r\n", &c),
+	ck_assert_int_eq(cmd("a SEARCH SINCE 2026-01-01\r\n", &c),
+	    IMAP_PARSE_SYNTAX);
+	ck_assert_int_eq(cmd("a SEARCH ON 123-Jan-2026\r\n", &c),
+	    IMAP_PARSE_SYNTAX);
+	ck_assert_int_eq(cmd("a SEARCH ON 1-Jam-2026\r\n", &c),
+	    IMAP_PARSE_SYNTAX);
+	/*
+	 * RFC 3501 6.4.4: an unknown CHARSET is a NO, not a BAD, so the
+	 * command parses and says so; broken keys after it are still BAD.
+	 */
+	ck_assert_int_eq(cmd("a SEARCH CHARSET KOI8-R ALL\r\n", &c), 0);
+	ck_assert_int_eq(c.badcharset, 1);
+	ck_assert_int_eq(cmd("a SEARCH CHARSET utf-8 ALL\r\n", &c), 0);
+	ck_assert_int_eq(c.badcharset, 0);
+	ck_assert_int_eq(cmd("a SEARCH CHARSET \"US-ASCII\" ALL\r\n", &c), 0);
+	ck_assert_int_eq(c.badcharset, 0);
+	ck_assert_int_eq(cmd("a SEARCH CHARSET KOI8-R BOGUS\r\n", &c),
 	    IMAP_PARSE_SYNTAX);
 	imap_cmd_free(&c);
 }
@@ -1093,6 +1129,125 @@ START_TEST(test_session_fetch_store_expunge_search)
 }
 END_TEST
 
+/* A message as given, delivered to u now. */
+static void
+deliver_raw(struct drive *d, const char *m, const char *mid)
+{
+	mailstore_deliver(d->s, d->mb, (const uint8_t *)m, strlen(m), mid);
+}
+
+/*
+ * Issue 13, defect 6: SEARCH reads what a person reads (RFC 3501 6.4.4,
+ * RFC 2047, RFC 2045 6.7 and 6.8), matches case-insensitively, knows
+ * the date keys, and answers an unknown CHARSET with NO [BADCHARSET].
+ */
+START_TEST(test_session_search_decodes_and_dates)
+{
+	struct drive d;
+	struct peer pe;
+	const char *r;
+
+	drive_start(&d);
+	/* 1: an encoded subject and a base64 text, written late on 4 Jan in New York. */
+	deliver_raw(&d, "From: Pengirim <pengirim@a.test>\r\nTo: u@a.test\r\n"
+	    "Date: Sun, 04 Jan 2026 23:30:00 -0500\r\n"
+	    "Subject: =?UTF-8?B?TGFtcGlyYW4g4oCUIOKAnHJhcGF04oCdIOKckw==?=\r\n"
+	    "MIME-Version: 1.0\r\n"
+	    "Content-Type: text/plain; charset=UTF-8\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n"
+	    "YmFyaXMgc2F0dQ0KYmFyaXMgZHVhDQo=\r\n", "<a@a.test>");
+	/* Two days later: 2, quoted-printable; 3, an attachment that is no text. */
+	sim_run_until(d.s, sim_now(d.s) + 2 * 86400 * SIM_SEC);
+	deliver_raw(&d, "From: =?ISO-8859-1?Q?Andr=E9?= <andre@a.test>\r\n"
+	    "To: u@a.test\r\nDate: Wed, 07 Jan 2026 09:00:00 +0700\r\n"
+	    "Subject: Catatan\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: text/plain; charset=UTF-8\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+	    "Caf=C3=A9 di =C3=89T=C3=89 sam=\r\nbung baris\r\n", "<b@a.test>");
+	deliver_raw(&d, "From: pengirim@a.test\r\nTo: u@a.test\r\n"
+	    "Subject: Berkas\r\nMIME-Version: 1.0\r\n"
+	    "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+	    "--b\r\nContent-Type: text/plain\r\n\r\nLihat lampiran.\r\n"
+	    "--b\r\nContent-Type: application/octet-stream\r\n"
+	    "Content-Transfer-Encoding: base64\r\n\r\n"
+	    "a2F0YSBzYW5kaTogcmFoYXNpYQ0K\r\n--b--\r\n", "<c@a.test>");
+	peer_connect(&d, &pe, 0);
+	say(&pe, "a1 LOGIN u pw\r\n");
+	say(&pe, "a2 SELECT INBOX\r\n");
+	/* The internal dates the date keys compare: the scenario's default epoch. */
+	r = say(&pe, "a3 FETCH 1:3 INTERNALDATE\r\n");
+	HAS(r, "* 1 FETCH (INTERNALDATE \"05-Jan-2026 08:00:00 +0700\")");
+	HAS(r, "* 2 FETCH (INTERNALDATE \"07-Jan-2026 08:00:00 +0700\")");
+
+	/* RFC 2047: the subject is read decoded, any case. */
+	r = say(&pe, "a4 SEARCH CHARSET UTF-8 SUBJECT rapat\r\n");
+	ck_assert_str_eq(r, "* SEARCH 1\r\na4 OK SEARCH completed\r\n");
+	r = say(&pe, "a5 SEARCH SUBJECT RAPAT\r\n");
+	ck_assert_str_eq(r, "* SEARCH 1\r\na5 OK SEARCH completed\r\n");
+	/* A UTF-8 search string as a literal ("\xe2\x80\x9c" is a curly quote). */
+	r = say(&pe, "a6 SEARCH CHARSET UTF-8 SUBJECT {11}\r\n");
+	ck_assert_str_eq(r, "+ Ready for literal data\r\n");
+	r = say(&pe, "\xe2\x80\x9crapat\xe2\x80\x9d\r\n");
+	ck_assert_str_eq(r, "* SEARCH 1\r\na6 OK SEARCH completed\r\n");
+	r = say(&pe, "a7 SEARCH CHARSET UTF-8 FROM \"andr\xc3\x89\"\r\n");
+	ck_assert_str_eq(r, "* SEARCH 2\r\na7 OK SEARCH completed\r\n");
+	/* RFC 2045 6.8: base64 text is decoded before matching. */
+	r = say(&pe, "a8 SEARCH BODY \"baris satu\"\r\n");
+	ck_assert_str_eq(r, "* SEARCH 1\r\na8 OK SEARCH completed\r\n");
+	r = say(&pe, "a9 SEARCH BODY YmFyaXMg\r\n");
+	ck_assert_str_eq(r, "* SEARCH\r\na9 OK SEARCH completed\r\n");
+	/* RFC 2045 6.7: quoted-printable too, soft line breaks joined; É is é. */
+	r = say(&pe, "a10 SEARCH CHARSET UTF-8 BODY \"caf\xc3\xa9 di \xc3\xa9t\xc3\xa9 "
+	    "sambung\"\r\n");
+	ck_assert_str_eq(r, "* SEARCH 2\r\na10 OK SEARCH completed\r\n");
+	/* A part that is not text holds no words: its base64 is not searched. */
+	r = say(&pe, "a11 SEARCH BODY rahasia\r\n");
+	ck_assert_str_eq(r, "* SEARCH\r\na11 OK SEARCH completed\r\n");
+	r = say(&pe, "a12 SEARCH BODY lampiran\r\n");
+	ck_assert_str_eq(r, "* SEARCH 3\r\na12 OK SEARCH completed\r\n");
+	/* TEXT: header or body, both decoded. */
+	r = say(&pe, "a13 SEARCH TEXT \"\xe2\x9c\x93\"\r\n");
+	ck_assert_str_eq(r, "* SEARCH 1\r\na13 OK SEARCH completed\r\n");
+	r = say(&pe, "a14 SEARCH TEXT \"baris dua\"\r\n");
+	ck_assert_str_eq(r, "* SEARCH 1\r\na14 OK SEARCH completed\r\n");
+
+	/* Internal date, "disregarding time and timezone". */
+	r = say(&pe, "a15 SEARCH ON 5-Jan-2026\r\n");
+	ck_assert_str_eq(r, "* SEARCH 1\r\na15 OK SEARCH completed\r\n");
+	r = say(&pe, "a16 SEARCH SINCE 06-Jan-2026\r\n");
+	ck_assert_str_eq(r, "* SEARCH 2 3\r\na16 OK SEARCH completed\r\n");
+	r = say(&pe, "a17 SEARCH SINCE 7-Jan-2026\r\n");
+	ck_assert_str_eq(r, "* SEARCH 2 3\r\na17 OK SEARCH completed\r\n");
+	r = say(&pe, "a18 SEARCH BEFORE 7-Jan-2026\r\n");
+	ck_assert_str_eq(r, "* SEARCH 1\r\na18 OK SEARCH completed\r\n");
+	r = say(&pe, "a19 UID SEARCH BEFORE \"5-Jan-2026\"\r\n");
+	ck_assert_str_eq(r, "* SEARCH\r\na19 OK UID SEARCH completed\r\n");
+	/*
+	 * The Date: field as written: message 1 was sent on 4 Jan in its
+	 * own zone (5 Jan in Jakarta), message 3 has none and counts by its
+	 * internal date.
+	 */
+	r = say(&pe, "a20 SEARCH SENTON 4-Jan-2026\r\n");
+	ck_assert_str_eq(r, "* SEARCH 1\r\na20 OK SEARCH completed\r\n");
+	r = say(&pe, "a21 SEARCH SENTBEFORE 5-Jan-2026\r\n");
+	ck_assert_str_eq(r, "* SEARCH 1\r\na21 OK SEARCH completed\r\n");
+	r = say(&pe, "a22 SEARCH SENTSINCE 5-Jan-2026 NOT SENTON 7-Jan-2026\r\n");
+	ck_assert_str_eq(r, "* SEARCH\r\na22 OK SEARCH completed\r\n");
+	r = say(&pe, "a23 SEARCH OR SENTON 7-Jan-2026 ON 4-Jan-2026\r\n");
+	ck_assert_str_eq(r, "* SEARCH 2 3\r\na23 OK SEARCH completed\r\n");
+
+	/* RFC 3501 6.4.4: an unknown charset is NO with BADCHARSET, not BAD. */
+	r = say(&pe, "a24 SEARCH CHARSET KOI8-R SUBJECT rapat\r\n");
+	ck_assert_str_eq(r, "a24 NO [BADCHARSET (UTF-8 US-ASCII)] Unsupported "
+	    "charset: search in UTF-8 or US-ASCII\r\n");
+	r = say(&pe, "a25 SEARCH SINCE 2026-01-05\r\n");
+	HAS(r, "a25 BAD Syntax error: a date key needs a date");
+	say(&pe, "a26 LOGOUT\r\n");
+	buf_free(&pe.got);
+	drive_end(&d);
+}
+END_TEST
+
 START_TEST(test_session_two_clients_and_examine)
 {
 	struct drive d;
@@ -1539,6 +1694,7 @@ imap_suite(void)
 	tcase_set_timeout(sess, 60);
 	tcase_add_test(sess, test_session_states_and_errors);
 	tcase_add_test(sess, test_session_fetch_store_expunge_search);
+	tcase_add_test(sess, test_session_search_decodes_and_dates);
 	tcase_add_test(sess, test_session_two_clients_and_examine);
 	tcase_add_test(sess, test_session_structure);
 	tcase_add_test(sess, test_session_state_records);

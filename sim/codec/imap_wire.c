@@ -15,6 +15,7 @@
  * arguments, tags, literal lengths).
  */
 #include "imap_wire.h"
+#include "mime.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -1085,6 +1086,55 @@ skey_string(const struct imap_val *vals, int n, int *i, char **out,
 	return 0;
 }
 
+/* The date keys of RFC 3501 6.4.4 and what each compares. */
+struct skey_datekey {
+	const char	*name;
+	int		 cmp, sent;
+};
+
+static const struct skey_datekey *
+skey_date_key(const char *s, size_t n)
+{
+	static const struct skey_datekey keys[] = {
+		{ "BEFORE", -1, 0 }, { "ON", 0, 0 }, { "SINCE", 1, 0 },
+		{ "SENTBEFORE", -1, 1 }, { "SENTON", 0, 1 },
+		{ "SENTSINCE", 1, 1 },
+	};
+
+	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+		if (word_is(s, n, keys[k].name))
+			return &keys[k];
+	return NULL;
+}
+
+/*
+ * date = date-text / DQUOTE date-text DQUOTE; date-text = date-day "-"
+ * date-month "-" date-year, a day of 1 or 2 digits and a year of 4
+ * (RFC 3501 9).  The quotes are gone already (a quoted string).
+ */
+static int
+skey_date(const char *s, size_t n, int64_t *day)
+{
+	size_t k = 0;
+	int d = 0, y = 0, m;
+
+	while (k < n && k < 2 && s[k] >= '0' && s[k] <= '9')
+		d = d * 10 + (s[k++] - '0');
+	if (k == 0 || k == n || s[k] != '-' || d < 1 || d > 31)
+		return -1;
+	s += k + 1;
+	n -= k + 1;
+	if (n != 8 || s[3] != '-' || (m = mime_month(s, 3)) == 0)
+		return -1;
+	for (k = 4; k < 8; k++) {
+		if (s[k] < '0' || s[k] > '9')
+			return -1;
+		y = y * 10 + (s[k] - '0');
+	}
+	*day = mime_days_from_civil(y, m, d);
+	return 0;
+}
+
 /*
  * One search-key (RFC 3501 6.4.4) from vals[*i], moving *i past it and
  * its arguments.  NOT and OR take whole keys, so this recurses; depth
@@ -1121,6 +1171,7 @@ skey_read(const struct imap_val *vals, int n, int *i, struct imap_skey *k,
 		return -1;
 	}
 	const struct imap_val *v = &vals[(*i)++];
+	const struct skey_datekey *date;
 	if (v->type == IMAP_V_LIST) {
 		/* "(" search-key *(SP search-key) ")": all of them. */
 		int j = 0;
@@ -1205,12 +1256,26 @@ skey_read(const struct imap_val *vals, int n, int *i, struct imap_skey *k,
 			skey_add(k)->kind = IMAP_SK_ALL;
 		} else
 			k->kind = IMAP_SK_ALL;
+	} else if ((date = skey_date_key(v->s, v->len)) != NULL) {
+		/*
+		 * RFC 3501 6.4.4: BEFORE, ON and SINCE compare the internal
+		 * date, SENTBEFORE, SENTON and SENTSINCE the Date: header,
+		 * both "disregarding time and timezone".
+		 */
+		k->kind = IMAP_SK_DATE;
+		k->sent = date->sent;
+		k->cmp = date->cmp;
+		if (*i >= n || !imap_val_is_string(&vals[*i]) ||
+		    skey_date(vals[*i].s, vals[*i].len, &k->day) != 0) {
+			*err = "a date key needs a date such as 1-Feb-2026";
+			return -1;
+		}
+		(*i)++;
 	} else if (imap_seqset_parse(v->s, v->len, &k->set) == 0) {
 		/* A bare sequence set is a key too: "SEARCH 1:5 UNSEEN". */
 		k->kind = IMAP_SK_SEQ;
 	} else {
-		*err = "unknown or unsupported search key (dates are not "
-		    "supported here)";
+		*err = "unknown or unsupported search key";
 		return -1;
 	}
 	return 0;
@@ -1229,13 +1294,20 @@ parse_search(struct imap_cmd *c)
 	c->search.kind = IMAP_SK_AND;
 	if (c->args.n >= 2 && a[0].type == IMAP_V_ATOM &&
 	    word_is(a[0].s, a[0].len, "CHARSET")) {
-		/* Only the charsets every server must know (RFC 3501 6.4.4). */
-		if (!imap_val_is_string(&a[1]) ||
-		    (!word_is(a[1].s, a[1].len, "US-ASCII") &&
-		    !word_is(a[1].s, a[1].len, "UTF-8"))) {
-			c->error = "unsupported charset (US-ASCII and UTF-8 are)";
+		if (!imap_val_is_string(&a[1])) {
+			c->error = "CHARSET needs the name of a charset";
 			return -1;
 		}
+		/*
+		 * RFC 3501 6.4.4: "If the server does not support the
+		 * specified [CHARSET], it MUST return a tagged NO response
+		 * (not a BAD)."  We know the two every server must
+		 * (US-ASCII and UTF-8); the keys are still read, so that a
+		 * command that is wrong anyway gets its BAD.
+		 */
+		if (!word_is(a[1].s, a[1].len, "US-ASCII") &&
+		    !word_is(a[1].s, a[1].len, "UTF-8"))
+			c->badcharset = 1;
 		i = 2;
 	}
 	if (i >= c->args.n) {

@@ -241,6 +241,7 @@ enum imap_skey_kind {
 	IMAP_SK_NOT,		/* sub[0] */
 	IMAP_SK_OR,		/* sub[0], sub[1] */
 	IMAP_SK_AND,		/* every sub: a list, or the keys of the command */
+	IMAP_SK_DATE,		/* SINCE, BEFORE, ON and SENTSINCE, SENTBEFORE, SENTON */
 };
 
 struct imap_skey {
@@ -252,6 +253,9 @@ struct imap_skey {
 	char		*field;		/* HEADER: the field name */
 	char		*text;		/* HEADER, BODY, TEXT */
 	size_t		 textlen;
+	int64_t		 day;		/* DATE: days since 1970-01-01 */
+	int		 cmp;		/* DATE: -1 BEFORE, 0 ON, 1 SINCE */
+	int		 sent;		/* DATE: the Date: field, not the internal date */
 	struct imap_skey *sub;
 	int		 nsub;
 };
@@ -280,6 +284,7 @@ struct imap_cmd {
 	struct imap_fetch_req fetch;
 	struct imap_store_req store;
 	struct imap_skey search;		/* SEARCH: an AND of its keys */
+	int		 badcharset;		/* SEARCH: a CHARSET we do not know (NO, not BAD) */
 	int		 status;		/* STATUS: IMAP_STATUS_* */
 };
 

@@ -876,16 +876,15 @@ msg_qp_decode(const uint8_t *p, size_t n, struct buf *out)
 	}
 }
 
-/* The bytes a part's body stands for, by its transfer encoding. */
-static void
-msg_decode(const struct msg_part *part, struct buf *out)
+void
+msg_decode_body(const char *cte_value, const uint8_t *p, size_t n,
+    struct buf *out)
 {
-	size_t n = (size_t)(part->end - part->body);
 	char *cte = NULL;
 
-	if (part->cte != NULL) {
+	if (cte_value != NULL) {
 		/* The mechanism is a token; ignore what follows it. */
-		const char *s = part->cte;
+		const char *s = cte_value;
 		while (*s == ' ' || *s == '\t')
 			s++;
 		cte = xstrndup(s, strcspn(s, " \t;("));
@@ -893,12 +892,20 @@ msg_decode(const struct msg_part *part, struct buf *out)
 	buf_reserve(out, n);
 	out->data[out->len] = '\0';	/* util.h: always NUL-terminated */
 	if (cte != NULL && strcasecmp(cte, "base64") == 0)
-		b64_decode_lenient((const char *)part->body, n, out);
+		b64_decode_lenient((const char *)p, n, out);
 	else if (cte != NULL && strcasecmp(cte, "quoted-printable") == 0)
-		msg_qp_decode(part->body, n, out);
+		msg_qp_decode(p, n, out);
 	else
-		buf_append(out, part->body, n);
+		buf_append(out, p, n);
 	free(cte);
+}
+
+/* The bytes a part's body stands for, by its transfer encoding. */
+static void
+msg_decode(const struct msg_part *part, struct buf *out)
+{
+	msg_decode_body(part->cte, part->body, (size_t)(part->end -
+	    part->body), out);
 }
 
 /* A heap copy as valid UTF-8. */

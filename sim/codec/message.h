@@ -162,5 +162,13 @@ struct msg_info {
  */
 int	 msg_parse(const uint8_t *p, size_t n, struct msg_info *out);
 void	 msg_info_free(struct msg_info *info);
+/*
+ * Appends the octets a body p[0..n) stands for under the
+ * Content-Transfer-Encoding value cte (RFC 2045 6): base64 and
+ * quoted-printable are decoded as forgivingly as msg_parse() does,
+ * anything else (7bit, 8bit, binary, NULL for none) is copied.
+ */
+void	 msg_decode_body(const char *cte, const uint8_t *p, size_t n,
+	    struct buf *out);
 
 #endif

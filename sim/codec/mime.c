@@ -580,6 +580,16 @@ mime_charset_to_utf8(const char *cs, size_t cslen, const uint8_t *p,
 	buf_append(out, p, n);
 }
 
+void
+mime_text_to_utf8(const char *charset, const uint8_t *p, size_t n,
+    struct buf *out)
+{
+	/* RFC 2045 5.2: no charset parameter means US-ASCII. */
+	if (charset == NULL)
+		charset = "us-ascii";
+	mime_charset_to_utf8(charset, strlen(charset), p, n, out);
+}
+
 /*
  * Decodes the encoded word at s ("=?cs?B?...?=", RFC 2047 section 2),
  * appending its text as UTF-8.  Returns 0 and its length in *used, or
@@ -1011,6 +1021,72 @@ mime_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
 	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
 	*y = yoe + era * 400 + (*m <= 2);
+}
+
+/* The inverse: Howard Hinnant's days_from_civil. */
+int64_t
+mime_days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;				/* [0, 399] */
+	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;	/* [0, 146096] */
+
+	return era * 146097 + doe - 719468;
+}
+
+int
+mime_month(const char *s, size_t n)
+{
+	static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+
+	if (n != 3)
+		return 0;
+	for (int i = 0; i < 12; i++)
+		if (strncasecmp(s, months + 3 * i, 3) == 0)
+			return i + 1;
+	return 0;
+}
+
+int
+mime_date_day(const char *value, int64_t *day)
+{
+	const char *p = mime_skip_cfws(value);
+	long d, y;
+	char *e;
+
+	/* date-time = [ day-of-week "," ] date time (RFC 5322 3.3). */
+	const char *comma = strchr(p, ',');
+	if (comma != NULL && comma - p <= 4)
+		p = mime_skip_cfws(comma + 1);
+	/* date = day month year: "5 Jan 2026" or "05 Jan 2026". */
+	if (*p < '0' || *p > '9')
+		return -1;
+	d = strtol(p, &e, 10);
+	if (d < 1 || d > 31 || e - p > 2)
+		return -1;
+	p = mime_skip_cfws(e);
+	size_t mlen = 0;
+	while (p[mlen] != '\0' && ((p[mlen] | 0x20) >= 'a' &&
+	    (p[mlen] | 0x20) <= 'z'))
+		mlen++;
+	int m = mime_month(p, mlen);
+	if (m == 0)
+		return -1;
+	p = mime_skip_cfws(p + mlen);
+	if (*p < '0' || *p > '9')
+		return -1;
+	y = strtol(p, &e, 10);
+	/* 4.3 (obsolete): two digits add 1900 below 50, else 2000. */
+	if (e - p == 2)
+		y += y < 50 ? 2000 : 1900;
+	else if (e - p == 3)
+		y += 1900;
+	else if (e - p != 4)
+		return -1;
+	*day = mime_days_from_civil(y, (int)m, (int)d);
+	return 0;
 }
 
 void

@@ -64,6 +64,25 @@ char	*mime_decode_words(const char *s);
  * UTC.  The calendar is computed here, not by the C library's zone.
  */
 void	 mime_date(struct buf *out, int64_t unix_seconds, int offset_min);
+/* Days since 1970-01-01 of a proleptic Gregorian date (m 1-12, d 1-31). */
+int64_t	 mime_days_from_civil(int64_t y, int m, int d);
+/* "Jan".."Dec" in any case to 1..12; 0 when s[0..n) is no month. */
+int	 mime_month(const char *s, size_t n);
+/*
+ * The calendar day an RFC 5322 3.3 date-time names, as written: "Mon,
+ * 05 Jan 2026 08:00:00 +0700" is 2026-01-05 whatever its zone (what
+ * IMAP's SENTON compares, RFC 3501 6.4.4), in days since 1970-01-01.
+ * Obsolete two-digit years are read as 4.3 says.  Returns 0, or -1
+ * when value does not start with a date.
+ */
+int	 mime_date_day(const char *value, int64_t *day);
+/*
+ * Appends p[0..n), text in charset (a Content-Type charset parameter,
+ * NULL for none), as UTF-8: ISO-8859-1 is converted, UTF-8 and
+ * US-ASCII copied; the bytes are not checked (mime_utf8_clean() does).
+ */
+void	 mime_text_to_utf8(const char *charset, const uint8_t *p, size_t n,
+	    struct buf *out);
 
 /*
  * The value of parameter name (case-insensitive) of a structured field

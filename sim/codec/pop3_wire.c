@@ -89,7 +89,17 @@ static int
 parse_string_arg(enum pop3_verb v, const char *p, const char *end,
     struct pop3_cmd *c)
 {
-	if (p == end || *p != ' ' || p + 1 == end)
+	if (p == end || *p != ' ')
+		return POP3_PARSE_SYNTAX;
+	/*
+	 * "PASS " with nothing after the space is an empty password, the
+	 * only way POP3 can write one (RFC 1939 3: "keywords and arguments
+	 * are ... separated by a single SPACE character"); IMAP writes it
+	 * LOGIN user "" (RFC 3501 9, astring), and an account whose
+	 * password is empty logs in over both the same way.  A user name
+	 * is never empty.
+	 */
+	if (p + 1 == end && v != POP3_PASS)
 		return POP3_PARSE_SYNTAX;
 	p++;
 	size_t n = (size_t)(end - p);

@@ -33,6 +33,7 @@ struct imap_msgref {
 	const struct mbox_msg *m;
 	uint32_t	 seq;		/* its message sequence number */
 	int		 flags;		/* IMAP_FL_*, \Recent included */
+	int64_t		 day;		/* of its internal date: imap_internal_day() */
 };
 
 /*
@@ -52,5 +53,7 @@ int	 imap_search_match(const struct imap_skey *k,
 /* "05-Jan-2026 08:00:20 +0700" (RFC 3501 date-time), when m arrived. */
 void	 imap_internal_date(struct sim *s, const struct mbox_msg *m,
 	    struct buf *out);
+/* The calendar day of that date, in days since 1970-01-01 (for SINCE, ON...). */
+int64_t	 imap_internal_day(struct sim *s, const struct mbox_msg *m);
 
 #endif

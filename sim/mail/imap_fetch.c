@@ -13,6 +13,8 @@
  * encoding of every part.
  */
 #include "imap.h"
+#include "message.h"
+#include "mime.h"
 #include "world.h"
 
 #include <stdlib.h>
@@ -864,6 +866,22 @@ civil(int64_t z, int64_t *y, int *m, int *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
+/* The arrival as seconds since 1970 on the clock of the scenario's zone. */
+static int64_t
+local_seconds(struct sim *s, const struct mbox_msg *m)
+{
+	return s->sc->epoch_unix + (int64_t)(m->arrived_ns / SIM_SEC) +
+	    (int64_t)s->sc->epoch_offset_min * 60;
+}
+
+int64_t
+imap_internal_day(struct sim *s, const struct mbox_msg *m)
+{
+	int64_t t = local_seconds(s, m);
+
+	return t >= 0 ? t / 86400 : (t - 86399) / 86400;
+}
+
 /*
  * date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time
  * SP zone DQUOTE (RFC 3501 9): when the message reached the mailbox,
@@ -875,9 +893,7 @@ imap_internal_date(struct sim *s, const struct mbox_msg *m, struct buf *out)
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
 	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	int off = s->sc->epoch_offset_min;
-	/* The arrival, in the zone of the scenario's epoch. */
-	int64_t t = s->sc->epoch_unix + (int64_t)(m->arrived_ns / SIM_SEC) +
-	    (int64_t)off * 60;
+	int64_t t = local_seconds(s, m);
 	int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
 	int64_t sec = t - days * 86400, y;
 	int mo, d, aoff = off < 0 ? -off : off;
@@ -987,21 +1003,110 @@ imap_fetch_data(struct sim *s, const struct imap_msgref *ref, int items,
 
 /* ---- SEARCH (RFC 3501 6.4.4) ----------------------------------------- */
 
-/* Case-insensitive substring, as SEARCH compares strings. */
+/*
+ * Simple case folding of one character: ASCII, Latin-1, Latin
+ * Extended-A, Greek and Cyrillic capitals to small letters, so that
+ * "RAPAT" finds "rapat" and "ÉTÉ" finds "été".  Unicode's full folding
+ * (ß to ss, the Turkish I) is left out; RFC 3501 asks only that
+ * matching be case-insensitive.
+ */
+static uint32_t
+fold(uint32_t c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c + 32;
+	if (c >= 0xc0 && c <= 0xde && c != 0xd7)
+		return c + 32;
+	if ((c >= 0x100 && c <= 0x137 && c != 0x130) ||
+	    (c >= 0x14a && c <= 0x177))
+		return c | 1;
+	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
+		return (c & 1) ? c + 1 : c;
+	if (c == 0x178)
+		return 0xff;
+	if (c >= 0x391 && c <= 0x3a9 && c != 0x3a2)
+		return c + 32;
+	if (c >= 0x410 && c <= 0x42f)
+		return c + 32;
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 80;
+	return c;
+}
+
+/* Is b a UTF-8 continuation byte? */
+static int
+cont(uint8_t b)
+{
+	return (b & 0xc0) == 0x80;
+}
+
+/*
+ * p[0..n) as folded characters, into a heap array of *len.  UTF-8 is
+ * read as characters; a byte that starts no valid sequence stands for
+ * itself, so that text in another charset still matches byte for byte.
+ */
+static uint32_t *
+fold_text(const uint8_t *p, size_t n, size_t *len)
+{
+	uint32_t *out = xmalloc((n + 1) * sizeof *out);
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; k++) {
+		uint32_t c = p[i];
+
+		if (c >= 0xc2 && c <= 0xdf && i + 1 < n && cont(p[i + 1])) {
+			c = (c & 0x1f) << 6 | (p[i + 1] & 0x3f);
+			i += 2;
+		} else if (c >= 0xe0 && c <= 0xef && i + 2 < n &&
+		    cont(p[i + 1]) && cont(p[i + 2])) {
+			c = (c & 0x0f) << 12 | (uint32_t)(p[i + 1] & 0x3f) << 6 |
+			    (p[i + 2] & 0x3f);
+			i += 3;
+		} else if (c >= 0xf0 && c <= 0xf4 && i + 3 < n &&
+		    cont(p[i + 1]) && cont(p[i + 2]) && cont(p[i + 3])) {
+			c = (c & 0x07) << 18 | (uint32_t)(p[i + 1] & 0x3f) << 12 |
+			    (uint32_t)(p[i + 2] & 0x3f) << 6 | (p[i + 3] & 0x3f);
+			i += 4;
+		} else
+			i++;
+		out[k] = fold(c);
+	}
+	*len = k;
+	return out;
+}
+
+/*
+ * RFC 3501 6.4.4: "a message matches the key if the string is a
+ * substring of the field.  The matching is case-insensitive."  Both
+ * sides are UTF-8 here (the search string as the client's CHARSET
+ * wrote it, US-ASCII being a subset; the message decoded first).
+ */
 static int
 contains_ci(const uint8_t *hay, size_t hn, const char *needle, size_t nn)
 {
+	size_t h, n;
+	int hit = 0;
+
 	if (nn == 0)
 		return 1;
-	for (size_t i = 0; i + nn <= hn; i++) {
-		size_t k = 0;
+	uint32_t *fn = fold_text((const uint8_t *)needle, nn, &n);
+	uint32_t *fh = fold_text(hay, hn, &h);
+	for (size_t i = 0; !hit && i + n <= h; i++)
+		hit = memcmp(fh + i, fn, n * sizeof *fn) == 0;
+	free(fn);
+	free(fh);
+	return hit;
+}
 
-		while (k < nn && lower(hay[i + k]) == lower((unsigned char)needle[k]))
-			k++;
-		if (k == nn)
-			return 1;
-	}
-	return 0;
+/* A field's value unfolded with its RFC 2047 encoded words decoded; heap string. */
+static char *
+field_text(const uint8_t *p, const struct field *f)
+{
+	char *v = field_value(p, f);
+	char *d = mime_decode_words(v);
+
+	free(v);
+	return d;
 }
 
 /* HEADER name text: some field called name contains text (empty: exists). */
@@ -1014,7 +1119,7 @@ match_header(const uint8_t *p, const struct ent *e, const struct imap_skey *k)
 	while (field_next(p, &i, e->hend, &f)) {
 		if (!same_ci((const char *)p + f.name, f.namelen, k->field))
 			continue;
-		char *v = field_value(p, &f);
+		char *v = field_text(p, &f);
 		int hit = contains_ci((const uint8_t *)v, strlen(v), k->text,
 		    k->textlen);
 		free(v);
@@ -1024,10 +1129,81 @@ match_header(const uint8_t *p, const struct ent *e, const struct imap_skey *k)
 	return 0;
 }
 
+/* Every field of e's header as "Name: text" lines, encoded words decoded. */
+static void
+header_text(const uint8_t *p, const struct ent *e, struct buf *out)
+{
+	struct field f;
+	size_t i = e->hdr;
+
+	while (field_next(p, &i, e->hend, &f)) {
+		char *v = field_text(p, &f);
+
+		buf_append(out, p + f.name, f.namelen);
+		buf_puts(out, ": ");
+		buf_puts(out, v);
+		buf_puts(out, "\r\n");
+		free(v);
+	}
+}
+
+/*
+ * The text a reader sees in e's body, as UTF-8: every text part with
+ * its transfer encoding undone (RFC 2045 6.7, 6.8) and its charset
+ * converted, and a forwarded message's header and text.  Parts that
+ * are not text (pictures, archives) hold octets, not words, and are
+ * left out, as Dovecot leaves them out of its own SEARCH BODY.
+ */
+static void
+body_text(const uint8_t *p, const struct ent *e, struct buf *out)
+{
+	if (e->multipart) {
+		for (int i = 0; i < e->nkids; i++)
+			body_text(p, &e->kids[i], out);
+		return;
+	}
+	if (e->message) {
+		header_text(p, &e->kids[0], out);
+		body_text(p, &e->kids[0], out);
+		return;
+	}
+	if (!same_ci(e->type, strlen(e->type), "text"))
+		return;
+	char *cte = hdr_get(p, e, "Content-Transfer-Encoding");
+	char *cs = param_get(e->params, "charset");
+	struct buf raw = { 0 };
+
+	msg_decode_body(cte, p + e->body, e->end - e->body, &raw);
+	mime_text_to_utf8(cs, raw.data, raw.len, out);
+	buf_puts(out, "\r\n");
+	buf_free(&raw);
+	free(cte);
+	free(cs);
+}
+
+/*
+ * The date a SENT* key compares: the day the Date: field names, as
+ * written; without a readable one, the internal date (Dovecot does the
+ * same, RFC 3501 says nothing of it).
+ */
+static int64_t
+sent_day(const uint8_t *p, const struct ent *e, int64_t internal)
+{
+	char *v = hdr_get(p, e, "Date");
+	int64_t day;
+
+	if (v == NULL || mime_date_day(v, &day) != 0)
+		day = internal;
+	free(v);
+	return day;
+}
+
 /*
  * One key against one message.  Strings match as case-insensitive
- * substrings of the raw text, as RFC 3501 6.4.4 allows ("may be exact
- * or fuzzy"); encoded words and base64 are not decoded first.
+ * substrings of what a reader sees (6.4.4): encoded words and the
+ * transfer encodings of text parts are decoded first, so that SUBJECT
+ * finds a word of a =?UTF-8?B?...?= subject and BODY one of a base64
+ * text.
  */
 int
 imap_search_match(const struct imap_skey *k, const struct imap_msgref *ref,
@@ -1036,6 +1212,9 @@ imap_search_match(const struct imap_skey *k, const struct imap_msgref *ref,
 	const struct mbox_msg *m = ref->m;
 	const uint8_t *p = m->data.data ? m->data.data : (const uint8_t *)"";
 	struct ent e;
+	struct buf text = { 0 };
+	int64_t day;
+	int hit;
 
 	switch (k->kind) {
 	case IMAP_SK_ALL:
@@ -1055,18 +1234,39 @@ imap_search_match(const struct imap_skey *k, const struct imap_msgref *ref,
 		return m->data.len > k->n;
 	case IMAP_SK_SMALLER:
 		return m->data.len < k->n;
+	case IMAP_SK_DATE:
+		day = ref->day;
+		if (k->sent) {
+			memset(&e, 0, sizeof e);
+			e.end = m->data.len;
+			ent_bounds(p, &e);
+			day = sent_day(p, &e, day);
+		}
+		/*
+		 * BEFORE: "earlier than the specified date"; ON: "within
+		 * the specified date"; SINCE: "within or later than".
+		 */
+		return k->cmp < 0 ? day < k->day : k->cmp == 0 ?
+		    day == k->day : day >= k->day;
 	case IMAP_SK_HEADER:
-	case IMAP_SK_BODY:
-		/* Only the message's own header and body, not of its parts. */
+		/* Only the message's own header, not those of its parts. */
 		memset(&e, 0, sizeof e);
 		e.end = m->data.len;
 		ent_bounds(p, &e);
-		if (k->kind == IMAP_SK_HEADER)
-			return match_header(p, &e, k);
-		return contains_ci(p + e.body, e.end - e.body, k->text,
-		    k->textlen);
+		return match_header(p, &e, k);
+	case IMAP_SK_BODY:
 	case IMAP_SK_TEXT:
-		return contains_ci(p, m->data.len, k->text, k->textlen);
+		/* TEXT: "in the header or body of the message". */
+		memset(&e, 0, sizeof e);
+		e.end = m->data.len;
+		ent_parse(p, &e, 0);
+		if (k->kind == IMAP_SK_TEXT)
+			header_text(p, &e, &text);
+		body_text(p, &e, &text);
+		hit = contains_ci(text.data, text.len, k->text, k->textlen);
+		buf_free(&text);
+		ent_free(&e);
+		return hit;
 	case IMAP_SK_NOT:
 		return !imap_search_match(&k->sub[0], ref, max_seq, max_uid);
 	case IMAP_SK_OR:

@@ -855,7 +855,7 @@ proceed_fetch(struct imap_sess *ss, struct imap_cmd *c)
 		if (c->uid)
 			items |= IMAP_FA_UID;
 		struct imap_msgref ref = { m, (uint32_t)i + 1,
-		    view_flags(&ss->view[i], m) };
+		    view_flags(&ss->view[i], m), imap_internal_day(ss->m.s, m) };
 		struct buf b = { 0 };
 		struct say y;
 		buf_printf(&b, "* %d FETCH (", i + 1);
@@ -923,7 +923,7 @@ proceed_store(struct imap_sess *ss, struct imap_cmd *c)
 		if (st->silent)
 			continue;
 		struct imap_msgref ref = { m, (uint32_t)i + 1,
-		    view_flags(&ss->view[i], m) };
+		    view_flags(&ss->view[i], m), imap_internal_day(ss->m.s, m) };
 		struct buf b = { 0 };
 		struct say y;
 		buf_printf(&b, "* %d FETCH (", i + 1);
@@ -947,6 +947,17 @@ proceed_search(struct imap_sess *ss, struct imap_cmd *c)
 	struct buf b = { 0 };
 	int found = 0;
 
+	if (c->badcharset) {
+		/*
+		 * RFC 3501 6.4.4: "If the server does not support the
+		 * specified [CHARSET], it MUST return a tagged NO response
+		 * (not a BAD).  This response SHOULD contain the BADCHARSET
+		 * response code", which lists the charsets we do (7.1).
+		 */
+		putf(ss, "imap.no", "%s NO [BADCHARSET (UTF-8 US-ASCII)] "
+		    "Unsupported charset: search in UTF-8 or US-ASCII", c->tag);
+		return;
+	}
 	buf_puts(&b, "* SEARCH");
 	for (int i = 0; i < ss->nview; i++) {
 		int k = find_uid(mb, ss->view[i].uid);
@@ -954,7 +965,8 @@ proceed_search(struct imap_sess *ss, struct imap_cmd *c)
 		if (k < 0)
 			continue;
 		struct imap_msgref ref = { &mb->msgs[k], (uint32_t)i + 1,
-		    view_flags(&ss->view[i], &mb->msgs[k]) };
+		    view_flags(&ss->view[i], &mb->msgs[k]),
+		    imap_internal_day(ss->m.s, &mb->msgs[k]) };
 		if (imap_search_match(&c->search, &ref, (uint32_t)ss->nview,
 		    max_uid(ss))) {
 			buf_printf(&b, " %u", c->uid ? ss->view[i].uid :

@@ -533,7 +533,13 @@ ps_proceed_top(struct pop3_sess *ss, struct pop3_cmd *c)
 	say_begin(&y, "pop3.top_reply");
 	say_num(&y, "value", c->n);
 	say_num(&y, "len", (long long)n);
-	ps_send(ss, 1, "top of message follows", &part, summary, &y);
+	/*
+	 * A plain "+OK": RFC 1939 7 gives "+OK top of message follows" only
+	 * as an example, and Wireshark's POP dissector reads the word after
+	 * a multi-line +OK as the octet count RETR gives ("+OK 120 octets"),
+	 * so any other word there makes the reply malformed in the pcap.
+	 */
+	ps_send(ss, 1, "", &part, summary, &y);
 	free(summary);
 	buf_free(&part);
 }

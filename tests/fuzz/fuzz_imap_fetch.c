@@ -45,7 +45,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&m, 0, sizeof m);
 	m.uid = 7;
 	buf_append(&m.data, data, size);
-	struct imap_msgref ref = { &m, 1, IMAP_FL_SEEN | IMAP_FL_RECENT };
+	struct imap_msgref ref = { &m, 1, IMAP_FL_SEEN | IMAP_FL_RECENT, 0 };
 
 	for (size_t i = 0; i < sizeof fetches / sizeof *fetches; i++) {
 		struct buf out = { 0 };
