@@ -113,6 +113,10 @@ START_TEST(test_parse_errors)
 	ck_assert_int_eq(parse("USER ", &c), POP3_PARSE_SYNTAX);
 	ck_assert_int_eq(parse("USER two words", &c), POP3_PARSE_SYNTAX);
 	ck_assert_int_eq(parse("PASS", &c), POP3_PARSE_SYNTAX);
+	/* "PASS " is an empty password, the only way POP3 can write one. */
+	ck_assert_int_eq(parse("PASS ", &c), POP3_PARSE_OK);
+	ck_assert_int_eq(c.verb, POP3_PASS);
+	ck_assert_str_eq(c.arg, "");
 	ck_assert_int_eq(pop3_parse_command("PASS a\0b", 8, &c),
 	    POP3_PARSE_SYNTAX);
 	/* RFC 1939 3: 40 characters per argument at most. */
@@ -842,13 +846,17 @@ START_TEST(test_top_and_retr)
 
 	script_open(&t, &r, "pc");
 	expect(&t, LOGIN, LOGGED_IN);
-	/* RFC 1939 7: the header, the empty line, then 2 body lines, stuffed. */
-	expect(&t, "TOP 1 2\r\n", "+OK top of message follows\r\n"
+	/*
+	 * RFC 1939 7: the header, the empty line, then 2 body lines,
+	 * stuffed.  A bare "+OK" (issue 13, defect 11): Wireshark reads a
+	 * word after it as an octet count.
+	 */
+	expect(&t, "TOP 1 2\r\n", "+OK\r\n"
 	    "From: v@a.test\r\nTo: u@a.test\r\nSubject: one\r\n\r\n"
 	    "first line\r\n..starts with a dot\r\n.\r\n");
-	expect(&t, "TOP 1 0\r\n", "+OK top of message follows\r\n"
+	expect(&t, "TOP 1 0\r\n", "+OK\r\n"
 	    "From: v@a.test\r\nTo: u@a.test\r\nSubject: one\r\n\r\n.\r\n");
-	expect(&t, "TOP 2 99\r\n", "+OK top of message follows\r\n"
+	expect(&t, "TOP 2 99\r\n", "+OK\r\n"
 	    "From: v@a.test\r\nTo: u@a.test\r\nSubject: two\r\n\r\nhello\r\n"
 	    ".\r\n");
 	expect(&t, "RETR 1\r\n", "+OK 90 octets\r\n"
@@ -860,11 +868,82 @@ START_TEST(test_top_and_retr)
 	    "(2 messages left)\r\n");
 	ck_assert_int_eq(box(r.s, "u@a.test")->nmsgs, 2);
 	/* The transcript shows a summary, not the message. */
-	ck_assert_int_eq(app_lines_with(r.s, "S: +OK top of message follows\n"
+	ck_assert_int_eq(app_lines_with(r.s, "S: +OK\n"
 	    "(the header and 2 lines of the body: 78 bytes, ending with \".\")"),
 	    1);
 	ck_assert_int_eq(app_lines_with(r.s, "S: +OK 90 octets\n(message of 90 "
 	    "bytes follows, ending with \".\")"), 1);
+	script_end(&t);
+	run_free(&r);
+}
+END_TEST
+
+/* A server with POP3 and IMAP and one account whose password is empty. */
+static const char *open_world =
+"{\"surel\":1,\"title\":\"t\",\"nodes\":["
+"{\"id\":\"pc\",\"kind\":\"client\",\"ip\":\"10.0.0.2\"},"
+"{\"id\":\"r\",\"kind\":\"router\",\"ip\":\"10.0.0.254\"},"
+"{\"id\":\"srv\",\"kind\":\"server\",\"ip\":\"10.0.0.1\",\"hostname\":\"pop.a.test\","
+"\"services\":{\"pop3\":{},\"imap\":{}}}],"
+"\"links\":[{\"a\":\"pc\",\"b\":\"r\"},{\"a\":\"r\",\"b\":\"srv\"}],"
+"\"accounts\":[{\"address\":\"k@a.test\",\"server\":\"srv\",\"user\":\"k\",\"password\":\"\"},"
+"{\"address\":\"u@a.test\",\"server\":\"srv\",\"user\":\"u\",\"password\":\"pw\"}],"
+"\"actions\":[]}";
+
+static void
+script_open_port(struct script *t, struct run *r, uint16_t port)
+{
+	memset(t, 0, sizeof *t);
+	t->s = r->s;
+	t->c = tcp_connect(r->s, node_of(r, "pc"), r->sc->nodes[node_of(r,
+	    "srv")].ip, port, &script_ops, t);
+	ck_assert_ptr_nonnull(t->c);
+	wait_a_bit(r->s);
+}
+
+/*
+ * Issue 13: an account whose password is empty logs in over POP3 as it
+ * does over IMAP.  The world's author wrote "password": "" and the
+ * scenario accepts it; IMAP carries it as LOGIN k "" (RFC 3501 9,
+ * astring), POP3 as "PASS " with nothing after the single space (RFC
+ * 1939 3).  Refusing it over one protocol only would teach a difference
+ * the protocols do not have.  Only the empty password opens it; and an
+ * empty password opens no account that has one.
+ */
+START_TEST(test_empty_password_pop3_as_imap)
+{
+	struct run r;
+	struct script t;
+
+	r.sc = load_text(open_world, strlen(open_world), "inline");
+	r.s = sim_new(r.sc, 1);
+	script_open_port(&t, &r, 110);
+	expect(&t, "USER k\r\nPASS \r\n", "+OK send your password with PASS\r\n"
+	    "+OK k's maildrop has 0 messages (0 octets)\r\n");
+	expect(&t, "QUIT\r\n", "+OK pop.a.test POP3 server signing off "
+	    "(maildrop empty)\r\n");
+	script_end(&t);
+	script_open_port(&t, &r, 110);
+	expect(&t, "USER k\r\nPASS x\r\nUSER u\r\nPASS \r\nUSER k\r\nPASS\r\n",
+	    "+OK send your password with PASS\r\n"
+	    "-ERR [AUTH] invalid user name or password\r\n"
+	    "+OK send your password with PASS\r\n"
+	    "-ERR [AUTH] invalid user name or password\r\n"
+	    "+OK send your password with PASS\r\n"
+	    "-ERR syntax error: PASS password\r\n");
+	script_end(&t);
+	/* The same account over IMAP. */
+	script_open_port(&t, &r, 143);
+	char *got = script_say(&t, "a1 LOGIN k \"\"\r\n");
+	ck_assert_ptr_nonnull(strstr(got, "a1 OK [CAPABILITY"));
+	free(got);
+	got = script_say(&t, "a3 LOGOUT\r\n");
+	ck_assert_ptr_nonnull(strstr(got, "a3 OK"));
+	free(got);
+	script_end(&t);
+	script_open_port(&t, &r, 143);
+	expect(&t, "b1 LOGIN u \"\"\r\n",
+	    "b1 NO [AUTHENTICATIONFAILED] Invalid credentials\r\n");
 	script_end(&t);
 	run_free(&r);
 }
@@ -1066,6 +1145,7 @@ pop3_suite(void)
 	tcase_add_test(tc, test_dele_without_quit_deletes_nothing);
 	tcase_add_test(tc, test_second_session_in_use);
 	tcase_add_test(tc, test_top_and_retr);
+	tcase_add_test(tc, test_empty_password_pop3_as_imap);
 	tcase_add_test(tc, test_every_reply);
 	tcase_add_test(tc, test_server_power_off_releases_lock);
 	tcase_add_test(tc, test_fetch_server_off_ends_cleanly);
