@@ -121,7 +121,7 @@ static const char want_pop3[] =
 "welcome +OK pop.penerimamail.com POP3 server ready\n"
 "stat 1\n"
 "uidl +OK unique-id listing follows ['1 1001.1']\n"
-"top +OK top of message follows True 2\n"
+"top +OK True 2\n"
 "retr True True\n"
 "subject Data dari Python\n"
 "received 4\n"
@@ -205,6 +205,171 @@ static const char want_imap[] =
 "empty OK ''\n"
 "logout BYE\n"
 "wrong refused\n";
+
+/*
+ * ---- mailbox: TOP, RSET, UID FETCH, SEARCH, STORE/EXPUNGE (issue 13) ----
+ *
+ * The message these scripts send has what SEARCH must decode (RFC 3501
+ * 6.4.4): an RFC 2047 subject (Python writes it as encoded words) and
+ * a base64 text part; its Date: is written in New York on 4 January,
+ * the day before it reaches the mailbox in Jakarta, so that SENTON and
+ * ON tell the Date: field from the internal date.
+ */
+#define PY_SEND_UTF8 \
+"import datetime, email, imaplib, poplib, re, smtplib, sys, time\n" \
+"from email import policy\n" \
+"from email.message import EmailMessage\n" \
+"msg = EmailMessage()\n" \
+"msg['From'] = 'pengirim@pengirimmail.com'\n" \
+"msg['To'] = 'penerima@penerimamail.com'\n" \
+"msg['Subject'] = 'Lampiran \u2014 \u201crapat\u201d \u2713'\n" \
+"msg['Date'] = 'Sun, 04 Jan 2026 23:30:00 -0500'\n" \
+"msg['Message-ID'] = '<python.2@laptop-pengirim.local>'\n" \
+"msg.set_content('baris satu\\nbaris dua\\n', cte='base64')\n" \
+"raw = msg.as_bytes()\n" \
+"print('encoded', b'=?utf-8?' in raw.lower(), b'baris satu' not in raw)\n" \
+"s = smtplib.SMTP('127.0.0.1', int(sys.argv[1]),\n" \
+"    local_hostname='laptop-pengirim.local', timeout=30)\n" \
+"s.login('pengirim', 'rahasia')\n" \
+"print('refused', s.sendmail('pengirim@pengirimmail.com',\n" \
+"    ['penerima@penerimamail.com'], raw))\n" \
+"s.quit()\n"
+
+/* poplib: TOP answers a bare +OK (defect 11); RSET unmarks a DELE (RFC 1939 5). */
+static const char py_pop3_mailbox[] = PY_SEND_UTF8
+"def login():\n"
+"    p = poplib.POP3('127.0.0.1', int(sys.argv[2]), timeout=30)\n"
+"    p.user('penerima')\n"
+"    p.pass_('rahasia')\n"
+"    return p\n"
+"deadline = time.monotonic() + 30\n"
+"while True:\n"
+"    p = login()\n"
+"    count, size = p.stat()\n"
+"    if count > 0 or time.monotonic() > deadline:\n"
+"        break\n"
+"    p.quit()\n"
+"    time.sleep(0.05)\n"
+"resp, lines, octets = p.top(1, 0)\n"
+"print('top', repr(resp.decode()), lines[-1] == b'',\n"
+"    any(l.startswith(b'Subject: ') and b'=?utf-8?' in l.lower()\n"
+"        for l in lines))\n"
+"resp, lines, octets = p.top(1, 1)\n"
+"print('top 1', lines[-1].decode())\n"
+"print('noop', p.noop().decode())\n"
+"print('dele', p.dele(1).decode())\n"
+"try:\n"
+"    p.retr(1)\n"
+"    print('retr of a deleted message accepted')\n"
+"except poplib.error_proto as e:\n"
+"    print('retr deleted', e.args[0].decode())\n"
+"resp = p.rset().decode()\n"
+"print('rset', resp == '+OK maildrop has 1 message (%d octets)' % size)\n"
+"print('stat after rset', p.stat() == (count, size))\n"
+"resp, lines, octets = p.retr(1)\n"
+"m = email.message_from_bytes(b'\\r\\n'.join(lines), policy=policy.default)\n"
+"print('subject', m['Subject'])\n"
+"print('text', repr(m.get_content()))\n"
+"p.dele(1)\n"
+"print('quit', p.quit().decode())\n";
+
+static const char want_pop3_mailbox[] =
+"encoded True True\n"
+"refused {}\n"
+"top '+OK' True True\n"
+"top 1 YmFyaXMgc2F0dQpiYXJpcyBkdWEK\n"
+"noop +OK\n"
+"dele +OK message 1 deleted\n"
+"retr deleted -ERR message 1 is deleted\n"
+"rset True\n"
+"stat after rset True\n"
+"subject Lampiran \u2014 \u201crapat\u201d \u2713\n"
+"text 'baris satu\\nbaris dua\\n'\n"
+"quit +OK pop.penerimamail.com POP3 server signing off (maildrop empty)\n";
+
+/*
+ * imaplib: UID SEARCH and UID FETCH, SEARCH CHARSET UTF-8 over the
+ * decoded subject and text (a literal for the curly quotes), the date
+ * keys on both dates, an unknown charset, then UID STORE and EXPUNGE.
+ */
+static const char py_imap_mailbox[] = PY_SEND_UTF8
+"M = imaplib.IMAP4('127.0.0.1', int(sys.argv[2]), timeout=30)\n"
+"M.login('penerima', 'rahasia')\n"
+"deadline = time.monotonic() + 30\n"
+"while True:\n"
+"    typ, data = M.select('INBOX')\n"
+"    if int(data[0]) > 0 or time.monotonic() > deadline:\n"
+"        break\n"
+"    time.sleep(0.05)\n"
+"typ, data = M.uid('SEARCH', 'ALL')\n"
+"uid = data[0].split()[-1]\n"
+"print('uid search', typ, len(data[0].split()))\n"
+"typ, data = M.uid('FETCH', uid,\n"
+"    '(FLAGS INTERNALDATE BODY.PEEK[HEADER.FIELDS (SUBJECT DATE)])')\n"
+"head = data[0][0]\n"
+"print('uid fetch', typ, b'UID ' + uid in head, b'\\\\Seen' in head)\n"
+"m = email.message_from_bytes(data[0][1], policy=policy.default)\n"
+"print('subject', m['Subject'])\n"
+"day = re.search(rb'INTERNALDATE \"([^ ]+) ', head).group(1).decode()\n"
+"d = datetime.datetime.strptime(day, '%d-%b-%Y')\n"
+"nxt = (d + datetime.timedelta(days=1)).strftime('%d-%b-%Y')\n"
+"print('arrived', day)\n"
+"def search(*keys, charset=None):\n"
+"    typ, data = M.search(charset, *keys)\n"
+"    return typ + ' ' + repr(data[0].decode())\n"
+"print('subject rapat', search('SUBJECT', 'rapat', charset='UTF-8'))\n"
+"print('subject RAPAT', search('SUBJECT', 'RAPAT', charset='UTF-8'))\n"
+"M.literal = '\u201crapat\u201d'.encode()\n"
+"print('subject literal', search('SUBJECT', charset='UTF-8'))\n"
+"print('body', search('BODY', '\"baris satu\"', charset='UTF-8'))\n"
+"print('body base64', search('BODY', 'YmFyaXM'))\n"
+"print('text check', search('TEXT', '\"\u2713\"'.encode(), charset='UTF-8'))\n"
+"print('on', search('ON', day))\n"
+"print('since', search('SINCE', day))\n"
+"print('since next', search('SINCE', nxt))\n"
+"print('before', search('BEFORE', day))\n"
+"print('before next', search('BEFORE', nxt))\n"
+"print('senton 4 jan', search('SENTON', '4-Jan-2026'))\n"
+"print('sentsince arrival', search('SENTSINCE', day))\n"
+"print('sentbefore arrival', search('SENTBEFORE', day))\n"
+"print('badcharset', search('ALL', charset='KOI8-R'))\n"
+"typ, data = M.uid('STORE', uid, '+FLAGS', '(\\\\Deleted)')\n"
+"print('uid store', typ, b'\\\\Deleted' in data[0], b'UID ' + uid in data[0])\n"
+"print('deleted', search('DELETED'))\n"
+"typ, data = M.expunge()\n"
+"print('expunge', typ, [x.decode() for x in data])\n"
+"typ, data = M.uid('FETCH', uid, '(FLAGS)')\n"
+"print('uid fetch gone', typ, data)\n"
+"print('logout', M.logout()[0])\n";
+
+static const char want_imap_mailbox[] =
+"encoded True True\n"
+"refused {}\n"
+"uid search OK 1\n"
+"uid fetch OK True False\n"
+"subject Lampiran \u2014 \u201crapat\u201d \u2713\n"
+"arrived 05-Jan-2026\n"
+"subject rapat OK '1'\n"
+"subject RAPAT OK '1'\n"
+"subject literal OK '1'\n"
+"body OK '1'\n"
+"body base64 OK ''\n"
+"text check OK '1'\n"
+"on OK '1'\n"
+"since OK '1'\n"
+"since next OK ''\n"
+"before OK ''\n"
+"before next OK '1'\n"
+"senton 4 jan OK '1'\n"
+"sentsince arrival OK ''\n"
+"sentbefore arrival OK '1'\n"
+"badcharset NO '[BADCHARSET (UTF-8 US-ASCII)] Unsupported charset: search "
+"in UTF-8 or US-ASCII'\n"
+"uid store OK True True\n"
+"deleted OK '1'\n"
+"expunge OK ['1']\n"
+"uid fetch gone OK [None]\n"
+"logout BYE\n";
 
 /* python3 running a script; its stdout and stderr come back merged. */
 struct child {
@@ -314,6 +479,18 @@ START_TEST(test_smtplib_then_imaplib)
 }
 END_TEST
 
+START_TEST(test_poplib_top_rset)
+{
+	judge(py_pop3_mailbox, "laptop-penerima", 110, want_pop3_mailbox);
+}
+END_TEST
+
+START_TEST(test_imaplib_uid_search_store)
+{
+	judge(py_imap_mailbox, "hp-penerima", 143, want_imap_mailbox);
+}
+END_TEST
+
 Suite *
 real_clients_suite(void)
 {
@@ -323,6 +500,8 @@ real_clients_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_smtplib_then_poplib);
 	tcase_add_test(tc, test_smtplib_then_imaplib);
+	tcase_add_test(tc, test_poplib_top_rset);
+	tcase_add_test(tc, test_imaplib_uid_search_store);
 	suite_add_tcase(s, tc);
 	return s;
 }
