@@ -528,6 +528,74 @@ START_TEST(test_date_matches_libc)
 }
 END_TEST
 
+/* The calendar day a Date: field names, as IMAP's SENTON reads it (RFC 3501 6.4.4). */
+START_TEST(test_date_day_read_back)
+{
+	static const struct {
+		const char *v;
+		int64_t day;
+	} cases[] = {
+		{ "Sun, 04 Jan 2026 23:30:00 -0500", 20457 },
+		{ "4 jan 2026 23:30 -0500", 20457 },
+		{ " (sent) Mon,  5 Jan 2026 08:00:00 +0700 (WIB)", 20458 },
+		{ "Tue, 29 Feb 2000 00:00:00 +0000", 11016 },
+		{ "01 Jan 70 00:00 GMT", 0 },		/* RFC 5322 4.3 */
+		{ "01 Jan 49 00:00 GMT", 28855 },	/* 2049 */
+		{ "01 Jan 100 00:00 GMT", 10957 },	/* 2000 */
+	};
+	static const char *const bad[] = { "", "Mon, Jan 5 2026", "32 Jan 2026",
+	    "5 Janu 2026", "5 Jan 20260", "yesterday" };
+	struct rng r;
+	int64_t day;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ck_assert_int_eq(mime_date_day(cases[i].v, &day), 0);
+		ck_assert_int_eq(day, cases[i].day);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_int_eq(mime_date_day(bad[i], &day), -1);
+	/* Whatever mime_date() writes reads back as its local day. */
+	rng_seed(&r, 11);
+	for (int i = 0; i < 20000; i++) {
+		int64_t t = (int64_t)rng_upto(&r, 8000000000ULL) - 2000000000LL;
+		int off = (int)rng_upto(&r, 28 * 60) - 14 * 60;
+		int64_t local = t + off * 60;
+		struct buf b = { 0 };
+
+		mime_date(&b, t, off);
+		ck_assert_int_eq(mime_date_day((char *)b.data, &day), 0);
+		ck_assert_int_eq(day, local >= 0 ? local / 86400 :
+		    (local - 86399) / 86400);
+		buf_free(&b);
+	}
+}
+END_TEST
+
+/* RFC 2045 6.7 and 6.8 through the decoder IMAP SEARCH uses. */
+START_TEST(test_decode_body)
+{
+	static const char qp[] = "Caf=C3=A9 sam=\r\nbung  \r\n=3D\r\n";
+	static const char b64[] = "YmFyaXMg\r\nc2F0dQ==\r\n";
+	struct buf b = { 0 };
+
+	msg_decode_body(" Quoted-Printable (x)", (const uint8_t *)qp,
+	    strlen(qp), &b);
+	ck_assert_str_eq((char *)b.data, "Caf\xc3\xa9 sambung\r\n=\r\n");
+	b.len = 0;
+	msg_decode_body("base64", (const uint8_t *)b64, strlen(b64), &b);
+	ck_assert_uint_eq(b.len, 10);
+	ck_assert_int_eq(memcmp(b.data, "baris satu", 10), 0);
+	b.len = 0;
+	msg_decode_body(NULL, (const uint8_t *)b64, strlen(b64), &b);
+	ck_assert_uint_eq(b.len, strlen(b64));
+	b.len = 0;
+	mime_text_to_utf8("ISO-8859-1", (const uint8_t *)"\xe9t\xe9", 3, &b);
+	ck_assert_uint_eq(b.len, 5);
+	ck_assert_int_eq(memcmp(b.data, "\xc3\xa9t\xc3\xa9", 5), 0);
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_params_rfc2231)
 {
 	static const char *const cases[][3] = {
@@ -1225,6 +1293,8 @@ message_suite(void)
 	tcase_add_test(tc, test_address_lists_parsed);
 	tcase_add_test(tc, test_date_known_instants);
 	tcase_add_test(tc, test_date_matches_libc);
+	tcase_add_test(tc, test_date_day_read_back);
+	tcase_add_test(tc, test_decode_body);
 	tcase_add_test(tc, test_params_rfc2231);
 	tcase_add_test(tc, test_params_written_and_read);
 	tcase_add_test(tc, test_compose_single_part);
