@@ -138,6 +138,24 @@ states(struct run *r, uint32_t a)
 	return n;
 }
 
+/* Records whose narration has this key. */
+static int
+said(struct run *r, const char *key)
+{
+	const struct trace *tr = sim_trace(r->s);
+	int n = 0;
+
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		struct trace_say y;
+
+		if (trace_say_read(tr, trace_get(tr, i)->say, &y) &&
+		    y.key_len == strlen(key) &&
+		    memcmp(y.key, key, y.key_len) == 0)
+			n++;
+	}
+	return n;
+}
+
 /* Which of mx1..mx4 wrote the Received: field of v@b.test's message. */
 static int
 taken_by(struct run *r)
@@ -282,6 +300,7 @@ START_TEST(test_connect_timeout_30s_then_next_mx)
 	ck_assert_uint_eq(failed - first, 30 * SIM_SEC);
 	ck_assert_int_eq(taken_by(&r), 2);
 	ck_assert_int_eq(states(&r, ST_QUEUE_RETRY), 1);	/* next MX */
+	ck_assert_int_eq(said(&r, "state.queue_retry.next_mx"), 1);
 	run_free(&r);
 }
 END_TEST
@@ -301,6 +320,7 @@ START_TEST(test_nxdomain_mx_host_bounces_at_once)
 	ck_assert_ptr_nonnull(d);
 	ck_assert_str_eq(delivery_status_str(d->status), "bounced");
 	ck_assert(strncmp(d->reply, "550 5.4.4 ", 10) == 0);
+	ck_assert_int_eq(said(&r, "state.delivery.no_mx_host"), 1);
 	ck_assert_int_eq(states(&r, ST_QUEUE_RETRY), 0);
 	ck_assert_uint_lt(sim_time(r.s), 10 * SIM_SEC);
 	char *got = judge_bounce(&r);
@@ -344,6 +364,7 @@ START_TEST(test_size_announced_is_honoured)
 	ck_assert_str_eq(delivery_status_str(d->status), "bounced");
 	ck_assert(strncmp(d->reply, "552 5.3.4 ", 10) == 0);
 	ck_assert_ptr_nonnull(strstr(d->reply, "10000"));
+	ck_assert_int_eq(said(&r, "state.delivery.too_big"), 1);
 	for (size_t i = 0; i < trace_count(tr); i++) {
 		const struct trace_rec *rec = trace_get(tr, i);
 
