@@ -180,6 +180,7 @@ TEST_SRCS += tests/test_dns.c
 TEST_SRCS += tests/test_message.c
 TEST_SRCS += tests/test_smtp_wire.c
 TEST_SRCS += tests/test_mail.c
+TEST_SRCS += tests/test_mta.c
 TEST_SRCS += tests/test_view.c
 TEST_SRCS += tests/test_holdings.c
 TEST_SRCS += tests/stress.c

@@ -15,6 +15,7 @@ Suite	*dns_suite(void);
 Suite	*message_suite(void);
 Suite	*smtp_wire_suite(void);
 Suite	*mail_suite(void);
+Suite	*mta_suite(void);
 Suite	*view_suite(void);
 Suite	*holdings_suite(void);
 Suite	*decode_suite(void);
@@ -48,6 +49,7 @@ main(void)
 	srunner_add_suite(sr, message_suite());
 	srunner_add_suite(sr, smtp_wire_suite());
 	srunner_add_suite(sr, mail_suite());
+	srunner_add_suite(sr, mta_suite());
 	srunner_add_suite(sr, view_suite());
 	srunner_add_suite(sr, holdings_suite());
 	srunner_add_suite(sr, decode_suite());

@@ -71,6 +71,8 @@ struct msg_split {
 };
 
 static void	msg_put_text(struct buf *, const char *);
+static int	msg_has_long_line(const char *);
+static void	msg_put_qp(struct buf *, const char *);
 static void	msg_put_line(struct buf *, const char *, size_t);
 static int	msg_has_8bit(const char *);
 static void	msg_put_headers(struct buf *, int64_t, int, const char *,
@@ -167,6 +169,71 @@ msg_put_text(struct buf *out, const char *text)
 	}
 }
 
+/* Whether a line of text is longer than RFC 5322 2.1.1 allows. */
+static int
+msg_has_long_line(const char *text)
+{
+	for (const char *p = text; *p != '\0'; ) {
+		size_t len = strcspn(p, "\r\n");
+
+		if (len > MSG_LINE_MAX)
+			return 1;
+		p += len;
+		if (*p != '\0')
+			p++;
+	}
+	return 0;
+}
+
+/*
+ * Body text as quoted-printable (RFC 2045 6.7), every line ending made
+ * CRLF: for text with a line too long to send as it is.  Rule (2) keeps
+ * printable ASCII but "=" as it is, rule (1) writes any other octet as
+ * "=XX", rule (3) encodes a space or tab at the end of a line, and rule
+ * (5), "The Quoted-Printable encoding REQUIRES that encoded lines be no
+ * more than 76 characters long", is kept with soft line breaks ("=" at
+ * the end of a line), which the reader removes: the text it decodes is
+ * the text that was written, long lines included.
+ */
+static void
+msg_put_qp(struct buf *out, const char *text)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *p = text;
+
+	while (*p != '\0') {
+		size_t len = strcspn(p, "\r\n"), col = 0;
+
+		for (size_t i = 0; i < len; i++) {
+			unsigned char ch = (unsigned char)p[i];
+			int last = i + 1 == len;
+			int plain = (ch >= 33 && ch <= 126 && ch != '=') ||
+			    ((ch == ' ' || ch == '\t') && !last);
+			size_t w = plain ? 1 : 3;
+
+			/* Room for the soft break's "=" unless the line ends. */
+			if (col + w > (last ? 76 : 75)) {
+				buf_append(out, "=\r\n", 3);
+				col = 0;
+			}
+			if (plain)
+				buf_putc(out, ch);
+			else {
+				buf_putc(out, '=');
+				buf_putc(out, hex[ch >> 4]);
+				buf_putc(out, hex[ch & 15]);
+			}
+			col += w;
+		}
+		buf_append(out, "\r\n", 2);
+		p += len;
+		if (p[0] == '\r' && p[1] == '\n')
+			p += 2;
+		else if (*p != '\0')
+			p++;
+	}
+}
+
 /* The fields every message we write starts with, up to MIME-Version. */
 static void
 msg_put_headers(struct buf *out, int64_t date, int tz, const char *from,
@@ -203,7 +270,15 @@ void
 msg_compose(const struct msg_compose *c, struct buf *out)
 {
 	const char *body = c->body ? c->body : "";
-	const char *cte = msg_has_8bit(body) ? "8bit" : "7bit";
+	/*
+	 * RFC 5322 2.1.1: no line over 998 characters.  Cutting one would
+	 * change what the recipient reads, so such text goes as
+	 * quoted-printable, whose soft line breaks the reader undoes (RFC
+	 * 2045 6.7); any other text as it is, 7bit or 8bit (RFC 6152).
+	 */
+	int qp = msg_has_long_line(body);
+	const char *cte = qp ? "quoted-printable" : msg_has_8bit(body) ?
+	    "8bit" : "7bit";
 	const char *b = c->boundary ? c->boundary : "surel-boundary";
 
 	msg_put_headers(out, c->date_unix, c->tz_offset_min, c->from, c->to,
@@ -211,7 +286,10 @@ msg_compose(const struct msg_compose *c, struct buf *out)
 	if (c->natt <= 0) {
 		buf_printf(out, "Content-Type: text/plain; charset=UTF-8\r\n"
 		    "Content-Transfer-Encoding: %s\r\n\r\n", cte);
-		msg_put_text(out, body);
+		if (qp)
+			msg_put_qp(out, body);
+		else
+			msg_put_text(out, body);
 		return;
 	}
 
@@ -225,7 +303,10 @@ msg_compose(const struct msg_compose *c, struct buf *out)
 	    "--%s\r\n", b);
 	buf_printf(out, "Content-Type: text/plain; charset=UTF-8\r\n"
 	    "Content-Transfer-Encoding: %s\r\n\r\n", cte);
-	msg_put_text(out, body);
+	if (qp)
+		msg_put_qp(out, body);
+	else
+		msg_put_text(out, body);
 	/*
 	 * The CRLF before a boundary line is part of the boundary, so the
 	 * text's own last line break needs one more.
@@ -454,6 +535,9 @@ msg_put_explanation(struct buf *out, const struct dsn_compose *d, int id,
 		const char *status = r->status ? r->status : "";
 		const char *diag = r->diagnostic ? r->diagnostic : "";
 		const char *semi = strchr(diag, ';');
+		/* RFC 3464 2.3.6: only "smtp" is a remote server's reply. */
+		int spoke = semi == NULL || (semi - diag == 4 &&
+		    strncasecmp(diag, "smtp", 4) == 0);
 
 		/* "smtp; 550 ..." -> what the server said. */
 		if (semi != NULL && semi - diag < 16)
@@ -469,8 +553,9 @@ msg_put_explanation(struct buf *out, const struct dsn_compose *d, int id,
 		msg_put_wrapped(out, "    ", (char *)t.data);
 		if (*diag != '\0') {
 			t.len = 0;
-			buf_printf(&t, "%s: %s", id ? "Jawaban server" :
-			    "The server answered", diag);
+			buf_printf(&t, "%s: %s", !spoke ? (id ?
+			    "Yang terjadi" : "What happened") : id ?
+			    "Jawaban server" : "The server answered", diag);
 			msg_put_wrapped(out, "    ", (char *)t.data);
 		}
 		if (r->remote_mta != NULL) {
@@ -544,8 +629,10 @@ msg_compose_dsn(const struct dsn_compose *d, struct buf *out)
 	if (d->orig_envelope_id != NULL)
 		mime_header_plain(out, "Original-Envelope-Id",
 		    d->orig_envelope_id);
+	/* RFC 3464 2.2.5: "the date and time at which the message arrived". */
 	v.len = 0;
-	mime_date(&v, d->date_unix, d->tz_offset_min);
+	mime_date(&v, d->arrival_unix != 0 ? d->arrival_unix : d->date_unix,
+	    d->tz_offset_min);
 	mime_header_plain(out, "Arrival-Date", (char *)v.data);
 	for (int i = 0; i < d->nrcpt; i++) {
 		const struct dsn_rcpt *r = &d->rcpt[i];

@@ -69,6 +69,7 @@ struct dsn_compose {
 	const char		*to;		/* the envelope sender it goes back to */
 	const char		*postmaster;	/* From: e.g. MAILER-DAEMON@host */
 	int64_t			 date_unix;
+	int64_t			 arrival_unix;	/* the original's; 0: date_unix */
 	int			 tz_offset_min;
 	const char		*message_id;
 	const char		*boundary;
@@ -83,7 +84,8 @@ struct dsn_compose {
  * Appends an RFC 3464 delivery status notification: multipart/report;
  * report-type=delivery-status with (1) an explanation in English and
  * Indonesian, (2) message/delivery-status, (3) text/rfc822-headers with
- * the original's header section.  date_unix is used for Date: and for
+ * the original's header section.  date_unix is used for Date:,
+ * arrival_unix (when the original arrived; date_unix where 0) for
  * Arrival-Date.  A diagnostic without a "type;" gets "smtp; ".
  */
 void	 msg_compose_dsn(const struct dsn_compose *d, struct buf *out);

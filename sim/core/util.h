@@ -74,6 +74,7 @@ enum rng_purpose {
 	RNG_TCP_ISN,
 	RNG_CONTENT,
 	RNG_IP_ID,
+	RNG_MX_ORDER,	/* equal-preference MX, per mail server (RFC 5321 5.1) */
 };
 
 /* Internet checksum (RFC 1071) helpers. */

@@ -100,6 +100,8 @@ static const char *const story_keys[] = {
 	"state.delivery.bounced",
 	"state.delivery.refused",
 	"state.delivery.no_domain",
+	"state.delivery.no_mx_host",
+	"state.delivery.too_big",
 	"state.delivery.gave_up",
 	"state.delivery.bounce_lost",
 	"state.delivery.rejected",

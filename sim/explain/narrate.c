@@ -319,6 +319,8 @@
 	X(K_ST_BOUNCED,			"state.delivery.bounced") \
 	X(K_ST_REFUSED,			"state.delivery.refused") \
 	X(K_ST_NO_DOMAIN,		"state.delivery.no_domain") \
+	X(K_ST_NO_MX_HOST,		"state.delivery.no_mx_host") \
+	X(K_ST_TOO_BIG,			"state.delivery.too_big") \
 	X(K_ST_GAVE_UP,			"state.delivery.gave_up") \
 	X(K_ST_BOUNCE_LOST,		"state.delivery.bounce_lost") \
 	X(K_ST_QUEUED,			"state.delivery.queued") \

@@ -40,6 +40,8 @@ mail_start(struct sim *s)
 		if (n->smtp.present || n->submission.present) {
 			w->mta[i] = xcalloc(1, sizeof *w->mta[i]);
 			w->mta[i]->node = i;
+			rng_derive(&w->mta[i]->mx_rng, s->seed, RNG_MX_ORDER,
+			    (uint32_t)i);
 		}
 		if (n->smtp.present || n->submission.present || n->lmtp.present)
 			smtp_server_start(s, i);

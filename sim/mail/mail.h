@@ -203,6 +203,7 @@ struct mta {
 	struct qitem	*queue;
 	int		 nqueue;
 	uint32_t	 qseq;		/* for queue ids */
+	struct rng	 mx_rng;	/* shuffles MX of equal preference */
 };
 
 struct mail_world {

@@ -39,6 +39,7 @@ struct attempt {
 	char		**mx;
 	int		*pref;		/* their MX preferences (0: implicit MX) */
 	int		 nmx, cur;
+	int		 nx;		/* exchanges whose name DNS does not know */
 	uint64_t	 dns;		/* pending lookup, 0 when none */
 	int		 answered;	/* recipients that got a real reply */
 	struct attempt	*next;		/* the world's list, for teardown */
@@ -315,7 +316,31 @@ bounce(struct sim *s, struct qitem *it, const int *failed, int nfailed)
 		if (enh[0] == '4')
 			enh[0] = '5';	/* gave up: the failure is now permanent */
 		status[k] = xstrdup(enh);
-		diag[k] = xasprintf("smtp; %s", e);
+		/*
+		 * RFC 3464 2.3.6: the diagnostic-type "smtp" says a remote
+		 * SMTP server gave this reply.  When none did (DNS, our own
+		 * mailboxes, a connection that never got a reply, our own
+		 * decision), the words are this server's: an "X-" type, as
+		 * Postfix writes "X-Postfix;", without a reply code that
+		 * no one sent.
+		 */
+		int code = e[0] >= '2' && e[0] <= '5' && e[1] >= '0' &&
+		    e[1] <= '9' && e[2] >= '0' && e[2] <= '9' && e[3] == ' ';
+		if (code && r->last_server >= 0 && r->last_server != m->node)
+			diag[k] = xasprintf("smtp; %s", e);
+		else {
+			const char *w = e;
+
+			if (code) {
+				w += 4;
+				/* "5.4.4 " too: Status says it already. */
+				size_t len = strcspn(w, " ");
+				if (w[0] >= '2' && w[0] <= '5' && w[1] == '.' &&
+				    w[len] == ' ')
+					w += len + 1;
+			}
+			diag[k] = xasprintf("X-Surel; %s", w);
+		}
 		remote[k] = r->last_server >= 0 && r->last_server != m->node ?
 		    xstrdup(s->sc->nodes[r->last_server].hostname) : NULL;
 		dr[k].address = r->addr;
@@ -333,6 +358,9 @@ bounce(struct sim *s, struct qitem *it, const int *failed, int nfailed)
 		.to = it->sender,
 		.postmaster = postmaster,
 		.date_unix = s->sc->epoch_unix + (int64_t)(sim_time(s) / SIM_SEC),
+		/* RFC 3464 2.2.5: when the original arrived here, not now. */
+		.arrival_unix = s->sc->epoch_unix +
+		    (int64_t)(it->arrived_ns / SIM_SEC),
 		.tz_offset_min = s->sc->epoch_offset_min,
 		.message_id = mid,
 		.boundary = boundary,
@@ -530,8 +558,13 @@ att_rcpt(struct sim *s, void *u, int k, int code, const char *reply,
 		set_error(&a->item->rcpt[a->idx[k]], reply, server);
 		return;
 	}
-	/* A reply from the server we talked to: it refused, we bounce. */
+	/*
+	 * A reply from the server we talked to: it refused, we bounce.
+	 * A 5xx with no server (-1) is the client's own decision: the
+	 * message is bigger than the SIZE the server announced (RFC 1870).
+	 */
 	rcpt_result(s, a->item, a->idx[k], code, reply, server,
+	    code >= 500 && server < 0 ? "state.delivery.too_big" :
 	    "state.delivery.refused");
 }
 
@@ -584,9 +617,41 @@ mx_a_answer(struct sim *s, void *u, const struct dns_answer *ans)
 	struct attempt *a = u;
 
 	a->dns = 0;
+	if (ans->status == DNS_NXDOMAIN)
+		a->nx++;
+	if (ans->status == DNS_NXDOMAIN && a->nx == a->nmx) {
+		/*
+		 * Every exchange DNS named is a name that does not exist:
+		 * that is an answer, not a failure, and waiting will not
+		 * change it.  RFC 3463 3.5: "X.4.4 Unable to route ... The
+		 * mail system was unable to determine the next hop for the
+		 * message because the necessary routing information was
+		 * unavailable from the directory server"; permanent, so a
+		 * bounce at once (as Postfix: "Host or domain name not
+		 * found").  No server spoke: the bounce's Diagnostic-Code
+		 * is not smtp (bounce()).
+		 */
+		char *why = xasprintf("550 5.4.4 <%s>: the mail server %s "
+		    "named for %s does not exist (DNS: no such name)",
+		    a->item->rcpt[a->idx[0]].addr, a->mx[a->cur], a->domain);
+		for (int k = 0; k < a->n; k++)
+			rcpt_result(s, a->item, a->idx[k], 550, why, -1,
+			    "state.delivery.no_mx_host");
+		free(why);
+		attempt_end(s, a);
+		return;
+	}
 	if (ans->status != DNS_OK || ans->n == 0) {
-		char *why = xasprintf("451 4.4.3 cannot find the address of %s "
-		    "(DNS: %s)", a->mx[a->cur], ans->status == DNS_NXDOMAIN ?
+		/*
+		 * RFC 3463 3.5: X.4.4 when DNS answered but gave no route
+		 * (no such name, no A record), X.4.3 "Directory server
+		 * failure" only when it did not answer at all.  Temporary
+		 * while another exchange may still work.
+		 */
+		char *why = xasprintf("451 %s cannot find the address of %s "
+		    "(DNS: %s)", ans->status == DNS_NXDOMAIN ||
+		    ans->status == DNS_NODATA ? "4.4.4" : "4.4.3",
+		    a->mx[a->cur], ans->status == DNS_NXDOMAIN ?
 		    "no such name" : ans->status == DNS_NODATA ?
 		    "no A record" : "no answer");
 		for (int k = 0; k < a->n; k++)
@@ -617,7 +682,38 @@ cmp_mx(const void *x, const void *y)
 
 	if (a->rd.mx.preference != b->rd.mx.preference)
 		return a->rd.mx.preference < b->rd.mx.preference ? -1 : 1;
+	/* A fixed start for the shuffle below, whatever DNS's order. */
 	return strcmp(a->rd.mx.exchange, b->rd.mx.exchange);
+}
+
+/*
+ * RFC 5321 5.1: "If there are multiple destinations with the same
+ * preference and there is no clear reason to favor one (e.g., by
+ * recognition of an easily reached address), then the sender-SMTP MUST
+ * randomize them to spread the load across multiple mail exchangers
+ * for a specific organization."  A Fisher-Yates shuffle of each run of
+ * equal preference, drawn from the server's own seeded stream, so that
+ * a scenario runs the same every time.
+ */
+static void
+shuffle_equal_mx(struct mta *m, struct dns_rr *rr, int n)
+{
+	for (int lo = 0; lo < n; ) {
+		int hi = lo + 1;
+
+		while (hi < n && rr[hi].rd.mx.preference ==
+		    rr[lo].rd.mx.preference)
+			hi++;
+		for (int i = hi - 1; i > lo; i--) {
+			int j = lo + (int)rng_upto(&m->mx_rng,
+			    (uint64_t)(i - lo));
+			struct dns_rr t = rr[i];
+
+			rr[i] = rr[j];
+			rr[j] = t;
+		}
+		lo = hi;
+	}
 }
 
 /* MX: the domain's MX records came back (RFC 5321 5.1). */
@@ -659,6 +755,7 @@ mx_answer(struct sim *s, void *u, const struct dns_answer *ans)
 			if (ans->rr[i].type == DNS_T_MX)
 				rr[n++] = ans->rr[i];
 		qsort(rr, (size_t)n, sizeof *rr, cmp_mx);
+		shuffle_equal_mx(it->mta, rr, n);
 		a->mx = xcalloc((size_t)n + 1, sizeof *a->mx);
 		a->pref = xcalloc((size_t)n + 1, sizeof *a->pref);
 		for (int i = 0; i < n; i++) {

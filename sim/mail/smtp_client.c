@@ -16,6 +16,11 @@
  * nothing (a tarpit, a machine that died with the connection open)
  * cannot hold a queued message for ever: the session ends as a failed
  * connection and the queue tries again later.
+ *
+ * A server's SMTP client (OUT_SMTP) also gives up a connect after
+ * SMTP_CONNECT_TIMEOUT, as Postfix's smtp_connect_timeout does, instead
+ * of waiting through TCP's whole SYN backoff (about 63 s): the next MX
+ * gets its turn sooner.
  */
 #include "base64.h"
 #include "linebuf.h"
@@ -95,6 +100,7 @@ struct smtp_out {
 	struct buf	 data;
 	struct smtp_reply reply;
 	int		 ext_size, ext_auth, ext_8bit;
+	uint64_t	 size_max;	/* SIZE's number; 0: no limit given */
 	int		 rcpt_i;	/* the RCPT being answered */
 	int		*accepted;	/* per recipient: 1 after a 2xx RCPT reply */
 	int		*reported;	/* per recipient: on_rcpt called */
@@ -102,7 +108,10 @@ struct smtp_out {
 	int		 lmtp_i;	/* LMTP: the next recipient to get a final reply */
 	int		 finished;	/* on_done called */
 	int		 starting;	/* in smtp_out_start()'s connect */
+	int		 own_words;	/* reports are our words: server -1 */
 };
+
+#define SMTP_CONNECT_TIMEOUT	(30 * SIM_SEC)	/* Postfix's default */
 
 static void	oc_enter_state(struct smtp_out *, enum oc_state);
 static void	finish(struct smtp_out *);
@@ -125,7 +134,8 @@ report(struct smtp_out *o, int i, int code, const char *text)
 		return;
 	o->reported[i] = 1;
 	if (o->r.on_rcpt)
-		o->r.on_rcpt(o->m.s, o->r.u, i, code, text, o->m.peer);
+		o->r.on_rcpt(o->m.s, o->r.u, i, code, text,
+		    o->own_words ? -1 : o->m.peer);
 }
 
 /* Every recipient not yet answered gets this result. */
@@ -238,6 +248,26 @@ oc_enter_state(struct smtp_out *o, enum oc_state st)
 	}
 	case OC_MAIL: {
 		struct buf params = { 0 };
+		/*
+		 * RFC 1870 6: "a client SHOULD NOT transmit a message whose
+		 * size exceeds the maximum the server has declared"; the
+		 * server would refuse MAIL with 552 anyway.  Not sending is
+		 * final (5.3.4: too big for the system), and the words are
+		 * ours, not the server's (no server reply: peer -1).
+		 */
+		if (o->ext_size && o->size_max > 0 &&
+		    o->data.len > o->size_max) {
+			char *why = xasprintf("552 5.3.4 message size %zu "
+			    "exceeds the size limit %llu of %s (RFC 1870)",
+			    o->data.len, (unsigned long long)o->size_max,
+			    msess_hostname(&o->m));
+			o->own_words = 1;
+			report_rest(o, 552, why);
+			o->own_words = 0;
+			free(why);
+			oc_enter_state(o, OC_QUIT);
+			break;
+		}
 		if (o->ext_size)
 			buf_printf(&params, " SIZE=%zu", o->data.len);
 		if (o->ext_8bit) {
@@ -331,8 +361,11 @@ read_extensions(struct smtp_out *o)
 		const char *nl = strchr(t, '\n');
 		size_t n = nl ? (size_t)(nl - t) : strlen(t);
 
-		if (smtp_same_n(t, "SIZE", 4) && (n == 4 || t[4] == ' '))
+		if (smtp_same_n(t, "SIZE", 4) && (n == 4 || t[4] == ' ')) {
+			/* RFC 1870 4: "SIZE" [SP number]; 0 means no limit. */
 			o->ext_size = 1;
+			o->size_max = n > 5 ? strtoull(t + 5, NULL, 10) : 0;
+		}
 		else if (smtp_same_n(t, "AUTH ", 5))
 			o->ext_auth = 1;
 		else if (smtp_same_n(t, "8BITMIME", 8) && n == 8)
@@ -476,7 +509,11 @@ oc_connected(struct msess *m)
 	struct smtp_out *o = (struct smtp_out *)m;
 	struct say y;
 
-	/* 4.5.3.2.1: the wait for the 220 greeting (already under way). */
+	/* 4.5.3.2.1: the wait for the 220 greeting, not the connect's. */
+	if (m->idle_ns != oc_timeout(OC_GREETING)) {
+		m->idle_ns = oc_timeout(OC_GREETING);
+		msess_timer_restart(m);
+	}
 	if (o->r.mode != OUT_SUBMIT || o->r.nrcpt < 1) {
 		msess_enter_state(m, OC_GREETING);
 		return;
@@ -549,6 +586,16 @@ static void
 oc_timeout_fire(struct msess *m)
 {
 	struct smtp_out *o = (struct smtp_out *)m;
+
+	if (m->state == OC_CONNECTING) {
+		/*
+		 * The connect timeout: TCP stops (no RST in SYN-SENT) and
+		 * reports TCP_ERR_TIMEOUT, so oc_failed() ends the session
+		 * as when the SYN retries run out.
+		 */
+		tcp_give_up(m->c);
+		return;
+	}
 	char *why = xasprintf("no reply from %s within %llu minutes (RFC 5321 "
 	    "4.5.3.2)", msess_hostname(m),
 	    (unsigned long long)(m->idle_ns / (60 * SIM_SEC)));
@@ -622,6 +669,10 @@ smtp_out_start(struct sim *s, const struct smtp_out_req *r)
 	if (msess_connect_ip(&o->m, r->ip, r->port) != 0)
 		return NULL;
 	o->starting = 0;
+	if (r->mode == OUT_SMTP) {
+		o->m.idle_ns = SMTP_CONNECT_TIMEOUT;
+		msess_timer_restart(&o->m);
+	}
 	return o;
 }
 

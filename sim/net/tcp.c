@@ -672,6 +672,21 @@ tcp_abort(struct tcp_conn *c)
 	tcp_kill(c);
 }
 
+/*
+ * The application stops waiting for a connection still in SYN-SENT
+ * (an SMTP client's connect timeout): as if the SYN retries had run
+ * out, the trace says TCP_ERR_TIMEOUT and the error callback runs.
+ * Nothing goes on the wire: RFC 9293 3.10.4, ABORT in SYN-SENT,
+ * "delete the TCB", no RST, since the peer never answered.
+ */
+void
+tcp_give_up(struct tcp_conn *c)
+{
+	if (c->dead || c->st != TCP_SYN_SENT)
+		return;
+	tcp_fail(c, TCP_ERR_TIMEOUT);
+}
+
 enum tcp_state
 tcp_conn_state(const struct tcp_conn *c)
 {

@@ -66,6 +66,8 @@ void	 tcp_send(struct tcp_conn *c, const void *p, size_t n);
 void	 tcp_close(struct tcp_conn *c);
 /* Send RST and forget the connection at once (no callback). */
 void	 tcp_abort(struct tcp_conn *c);
+/* Stop a connect still in SYN-SENT: TCP_ERR_TIMEOUT to the error callback. */
+void	 tcp_give_up(struct tcp_conn *c);
 
 enum tcp_state tcp_conn_state(const struct tcp_conn *c);
 int	 tcp_conn_node(const struct tcp_conn *c);
