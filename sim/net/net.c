@@ -297,6 +297,9 @@ net_ip_send(struct sim *s, int node, uint32_t dst, uint8_t proto,
 	int li = to >= 0 ? s->route[node * s->nnodes + to] : -1;
 	int dir = li >= 0 && s->links[li].a != node;
 	uint32_t flen = (uint32_t)(ETH_HLEN + IP_HLEN + len);
+	/* IEEE 802.3 3.2.8: "the PAD field ... extends the frame to the minimum size" (zeros). */
+	if (flen < ETH_MIN_LEN)
+		flen = ETH_MIN_LEN;
 	uint32_t f = trace_frame_new(s->tr, sim_time(s), node, flen);
 	uint8_t *p = trace_frame_wbytes(s->tr, f);
 
