@@ -164,7 +164,7 @@ START_TEST(test_decode_syn)
 	/* 25 rows of headers, and one for the 2 bytes padding 58 to 60 (802.3). */
 	ck_assert_int_eq(n, 26);
 	assert_row(n, DECODE_ETH, "Padding", 58, 2,
-	    "2 zero bytes: a frame is at least 60 bytes");
+	    "2 zero bytes (minimum 60)");
 	ck_assert_str_eq(rows[n - 1].key, "eth.padding");
 	/* Ethernet on link 0 (laptop -> ISP), direction 0. */
 	ck_assert_int_eq(rec->link, 0);
@@ -645,7 +645,7 @@ START_TEST(test_decode_padding)
 	ck_assert_int_eq(rows[n - 1].layer, DECODE_ETH);
 	ck_assert_str_eq(rows[n - 1].layer_name, "Ethernet");
 	assert_row(n, DECODE_ETH, "Padding", 54, 6,
-	    "6 zero bytes: a frame is at least 60 bytes");
+	    "6 zero bytes (minimum 60)");
 	ck_assert_str_eq(rows[n - 1].vkey, "v.eth.padding");
 	ck_assert_str_eq(rows[n - 1].arg[0], "6");
 	ck_assert_int_eq(count_rows(n, DECODE_ETH, "Trailer"), 0);

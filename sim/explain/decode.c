@@ -147,7 +147,7 @@ static int	dec_isn(const struct dec *, uint32_t, uint32_t, uint16_t,
 	X("v.hdr_len",			"{1} bytes ({2})") \
 	X("v.hdr_len.invalid",		"{1} bytes ({2}) (invalid)") \
 	X("v.short.eth",		"{1} bytes: too short for an Ethernet header") \
-	X("v.eth.padding",		"{1} zero bytes: a frame is at least 60 bytes") \
+	X("v.eth.padding",		"{1} zero bytes (minimum 60)") \
 	X("v.eth.trailer",		"{1} bytes after the packet") \
 	X("v.short.ip",			"{1} bytes: too short for an IPv4 header (20)") \
 	X("v.short.tcp",		"{1} bytes: too short for a TCP header (20)") \
