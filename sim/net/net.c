@@ -5,7 +5,9 @@
  * computed once from the whole graph.
  *
  * A frame's life: the creating host writes Ethernet + IPv4 + transport
- * bytes into the trace once (net_ip_send).  Each hop is then only a
+ * bytes into the trace once (net_ip_send), with zero padding up to the
+ * Ethernet minimum of 60 bytes (IEEE 802.3; a bare TCP ACK is 54).
+ * Each hop is then only a
  * record: the frame index, the link, the direction and the TTL, because
  * a router changes nothing else a capture would show but the MAC
  * addresses (derived from the link, eth.h) and the TTL with its checksum

@@ -13,7 +13,8 @@
  * - RFC 5681: slow start, congestion avoidance, fast retransmit after
  *   three duplicate ACKs; RFC 6582 (NewReno) for partial ACKs in fast
  *   recovery; RFC 1122 4.2.3.2 delayed ACKs (every second segment or
- *   200 ms, at once for out-of-order data).
+ *   200 ms, at once for out-of-order data; a reply the application
+ *   sends at once carries the ACK, and then nothing is owed).
  * Not modelled: window scaling and timestamps (a 64 KiB window is plenty
  * for a lesson), SACK, urgent data, Nagle (each application write goes
  * out as soon as the windows allow, which keeps one SMTP command in one
