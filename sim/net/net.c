@@ -6,12 +6,12 @@
  *
  * A frame's life: the creating host writes Ethernet + IPv4 + transport
  * bytes into the trace once (net_ip_send), with zero padding up to the
- * Ethernet minimum of 60 bytes (IEEE 802.3; a bare TCP ACK is 54).
- * Each hop is then only a
- * record: the frame index, the link, the direction and the TTL, because
- * a router changes nothing else a capture would show but the MAC
- * addresses (derived from the link, eth.h) and the TTL with its checksum
- * (trace_frame_on_link rebuilds those).  So forwarding copies no bytes.
+ * Ethernet minimum of 60 bytes (IEEE 802.3; a bare TCP ACK is 54).  Each
+ * hop is then only a record: the frame index, the link, the direction and
+ * the TTL, because a router changes nothing else a capture would show but
+ * the MAC addresses (derived from the link, eth.h) and the TTL with its
+ * checksum (trace_frame_on_link rebuilds those).  So forwarding copies no
+ * bytes.
  *
  * RFC 791 (IPv4), RFC 1812 section 5.3.1 (TTL: a router decrements it and
  * discards the packet when it reaches zero; we send no ICMP Time Exceeded
