@@ -161,7 +161,11 @@ START_TEST(test_decode_syn)
 	const struct trace_rec *rec = trace_get(r.tr, i);
 	int n = sim_decode(r.tr, rec, rows, DECODE_MAX_ROWS);
 
-	ck_assert_int_eq(n, 25);
+	/* 25 rows of headers, and one for the 2 bytes padding 58 to 60 (802.3). */
+	ck_assert_int_eq(n, 26);
+	assert_row(n, DECODE_ETH, "Padding", 58, 2,
+	    "2 zero bytes (minimum 60)");
+	ck_assert_str_eq(rows[n - 1].key, "eth.padding");
 	/* Ethernet on link 0 (laptop -> ISP), direction 0. */
 	ck_assert_int_eq(rec->link, 0);
 	assert_row(n, DECODE_ETH, "Destination", 0, 6, "02:53:00:00:00:02");
@@ -614,6 +618,55 @@ START_TEST(test_decode_broken)
 }
 END_TEST
 
+static int
+is_pure_ack(const uint8_t *p, uint32_t len)
+{
+	return len >= 54 && p[23] == 6 && get16(p + 16) == 40 &&
+	    p[47] == 0x10;
+}
+
+/*
+ * IEEE 802.3 3.2.8: a bare ACK (54 bytes) is padded to 60 with zeros;
+ * the IPv4 total length still says 40, and the six bytes get their own
+ * row at the end, in the Ethernet layer, not a TCP payload.
+ */
+START_TEST(test_decode_padding)
+{
+	struct drun r = drun_default();
+	size_t i = find_tx(r.tr, is_pure_ack);
+	int n = sim_decode(r.tr, trace_get(r.tr, i), rows, DECODE_MAX_ROWS);
+
+	ck_assert_uint_eq(trace_frame(r.tr, trace_get(r.tr, i)->frame)->len,
+	    60);
+	assert_row(n, DECODE_IPV4, "Total length", 16, 2, "40 bytes");
+	ck_assert_int_eq(count_rows(n, DECODE_TRANSPORT, "Payload"), 0);
+	ck_assert_int_eq(count_rows(n, DECODE_APP, NULL), 0);
+	ck_assert_str_eq(rows[n - 1].key, "eth.padding");
+	ck_assert_int_eq(rows[n - 1].layer, DECODE_ETH);
+	ck_assert_str_eq(rows[n - 1].layer_name, "Ethernet");
+	assert_row(n, DECODE_ETH, "Padding", 54, 6,
+	    "6 zero bytes (minimum 60)");
+	ck_assert_str_eq(rows[n - 1].vkey, "v.eth.padding");
+	ck_assert_str_eq(rows[n - 1].arg[0], "6");
+	ck_assert_int_eq(count_rows(n, DECODE_ETH, "Trailer"), 0);
+	drun_free(&r);
+
+	/* Bytes after the packet that are not padding: a trailer. */
+	struct trace *tr = trace_new();
+	const struct trace_rec *h = hand_tcp(tr, 25, 49200, "220 hi\r\n");
+	uint8_t *p = trace_frame_wbytes(tr, h->frame);
+
+	n = sim_decode(tr, h, rows, DECODE_MAX_ROWS);
+	ck_assert_int_eq(count_rows(n, DECODE_ETH, "Padding"), 0);
+	ck_assert_int_eq(count_rows(n, DECODE_ETH, "Trailer"), 0);
+	put16(p + 16, 46);		/* the packet stops before "\r\n" */
+	n = sim_decode(tr, h, rows, DECODE_MAX_ROWS);
+	assert_row(n, DECODE_ETH, "Trailer", 60, 2, "2 bytes after the packet");
+	ck_assert_str_eq(rows[n - 1].key, "eth.trailer");
+	trace_free(tr);
+}
+END_TEST
+
 /*
  * Submission on port 2587 (ports.c): every frame that carries the SMTP
  * conversation is decoded as SMTP, and its port is named "submission".
@@ -672,6 +725,7 @@ decode_suite(void)
 	tcase_add_test(tc, test_decode_pop3_imap_by_hand);
 	tcase_add_test(tc, test_decode_broken);
 	tcase_add_test(tc, test_decode_configured_port);
+	tcase_add_test(tc, test_decode_padding);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -315,7 +315,10 @@ END_TEST
 
 START_TEST(test_serialisation_and_latency)
 {
-	/* 1000 kbit/s, 7 ms: a 78-byte SYN arrives 624 us + 7 ms after it left. */
+	/*
+	 * 1000 kbit/s, 7 ms: a SYN (14 + 20 + 24 = 58 bytes, padded to the
+	 * 60-byte Ethernet minimum) arrives 480 us + 7 ms after it left.
+	 */
 	struct chain_link l[1] = { { 7, 1000, 0, 0 } };
 	struct scenario *sc = chain_scenario(1, l, 536, 1);
 	struct sim *s = sim_new(sc, 1);
@@ -335,8 +338,10 @@ START_TEST(test_serialisation_and_latency)
 	}
 	ck_assert_ptr_nonnull(tx);
 	ck_assert_ptr_nonnull(rx);
-	ck_assert_uint_eq(trace_frame(tr, 0)->len, 14 + 20 + 24);
-	ck_assert_uint_eq(rx->t - tx->t, 58 * 8 * 1000 + 7 * SIM_MS);
+	ck_assert_uint_eq(get16(trace_frame_bytes(tr, 0) + ETH_HLEN + 2),
+	    20 + 24);
+	ck_assert_uint_eq(trace_frame(tr, 0)->len, 60);
+	ck_assert_uint_eq(rx->t - tx->t, 60 * 8 * 1000 + 7 * SIM_MS);
 	sim_free(s);
 	chain_free(sc);
 }
@@ -506,6 +511,269 @@ START_TEST(test_fast_retransmit_after_single_loss)
 }
 END_TEST
 
+/*
+ * A request-and-reply session for the delayed-ACK tests.  The client
+ * sends burst bytes of 'B' (the server answers "A" once it has them
+ * all), then rounds one-byte requests "Q" (each answered "A" at once,
+ * from the server's data callback, as an SMTP server answers a
+ * command), then one byte "S" that gets no answer.  The test closes.
+ */
+struct pp {
+	size_t		 burst, burst_seen;
+	int		 rounds, asked, answers;
+	struct tcp_conn	*client, *server;
+};
+
+static void
+pp_srv_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
+{
+	struct pp *pp = u;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == 'B' && ++pp->burst_seen == pp->burst)
+			tcp_send(c, "A", 1);
+		else if (p[i] == 'Q')
+			tcp_send(c, "A", 1);
+	}
+}
+
+static void
+pp_srv_peer_closed(struct tcp_conn *c, void *u)
+{
+	(void)u;
+	tcp_close(c);
+}
+
+static const struct tcp_ops pp_srv_ops = {
+	.data = pp_srv_data,
+	.peer_closed = pp_srv_peer_closed,
+};
+
+static void
+pp_accept(struct tcp_conn *c, void *u)
+{
+	struct pp *pp = u;
+
+	pp->server = c;
+	tcp_set_ops(c, &pp_srv_ops, u);
+}
+
+static void
+pp_cli_connected(struct tcp_conn *c, void *u)
+{
+	struct pp *pp = u;
+	uint8_t b[4096];
+
+	if (pp->burst == 0) {
+		tcp_send(c, "Q", 1);
+		pp->asked++;
+		return;
+	}
+	memset(b, 'B', pp->burst);
+	tcp_send(c, b, pp->burst);
+}
+
+static void
+pp_cli_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
+{
+	struct pp *pp = u;
+
+	(void)p;
+	for (size_t i = 0; i < n; i++) {
+		pp->answers++;
+		if (pp->asked < pp->rounds) {
+			tcp_send(c, "Q", 1);
+			pp->asked++;
+		} else if (pp->asked == pp->rounds) {
+			tcp_send(c, "S", 1);
+			pp->asked++;
+		}
+	}
+}
+
+static const struct tcp_ops pp_cli_ops = {
+	.connected = pp_cli_connected,
+	.data = pp_cli_data,
+};
+
+/* One link of latency_ms; the client sends, the test closes at close_at. */
+static struct sim *
+pp_run(struct scenario **scp, struct pp *pp, double latency_ms,
+    uint64_t close_at)
+{
+	struct chain_link l[1] = { { latency_ms, 100000, 0, 0 } };
+	struct scenario *sc = chain_scenario(1, l, 536, 1);
+	struct sim *s = sim_new(sc, 1);
+
+	tcp_listen(s, 1, 9, pp_accept, pp);
+	pp->client = tcp_connect(s, 0, sc->nodes[1].ip, 9, &pp_cli_ops, pp);
+	sim_run_until(s, close_at);
+	ck_assert_int_eq(tcp_conn_state(pp->client), TCP_ESTABLISHED);
+	tcp_close(pp->client);
+	sim_run(s);
+	*scp = sc;
+	return s;
+}
+
+/* When node received frame f (its TR_FRAME_RX record). */
+static uint64_t
+rx_time(const struct trace *tr, int node, uint32_t f)
+{
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *r = trace_get(tr, i);
+
+		if (r->kind == TR_FRAME_RX && r->node == node && r->frame == f)
+			return r->t;
+	}
+	ck_abort_msg("frame %u never reached node %d", f, node);
+	return 0;
+}
+
+/*
+ * Wireshark's duplicate ACK (tcp.analysis.duplicate_ack): a bare ACK
+ * whose acknowledgement number and window its sender already sent.
+ */
+static int
+dup_acks(const struct trace *tr, uint16_t sport)
+{
+	int dups = 0, have = 0;
+	uint32_t last = 0;
+
+	for (uint32_t f = 0; f < trace_frame_count(tr); f++) {
+		struct seg x = parse_seg(tr, f);
+
+		if (x.sport != sport || !(x.flags & 0x10))
+			continue;
+		dups += have && x.datalen == 0 && !(x.flags & 0x07) &&
+		    x.ack == last;
+		have = 1;
+		last = x.ack;
+	}
+	return dups;
+}
+
+/*
+ * Defect 7: a reply from the data callback carries the ACK, and nothing
+ * is owed after it.  Over a link of 150 ms each way, the old code sent
+ * a bare ACK 200 ms after every reply (before the next request came),
+ * repeating the reply's acknowledgement: a duplicate ACK each time.
+ */
+START_TEST(test_piggybacked_ack_owes_nothing)
+{
+	struct scenario *sc;
+	struct pp pp = { .rounds = 6 };
+	struct sim *s = pp_run(&sc, &pp, 150, 10 * SIM_SEC);
+	const struct trace *tr = sim_trace(s);
+	uint16_t cport = 0;
+	int bare[2] = { 0, 0 };
+
+	ck_assert_int_eq(pp.answers, 6);
+	for (uint32_t f = 0; f < trace_frame_count(tr); f++) {
+		struct seg x = parse_seg(tr, f);
+
+		if (x.dport == 9)
+			cport = x.sport;
+		if (x.flags == 0x10 && x.datalen == 0)
+			bare[x.sport == 9]++;
+	}
+	ck_assert_int_eq(dup_acks(tr, cport), 0);
+	ck_assert_int_eq(dup_acks(tr, 9), 0);
+	/*
+	 * The client: the handshake's third segment and the ACK of the
+	 * server's FIN.  The server: the "S" that got no answer (200 ms
+	 * later) and the client's FIN.  Every "Q" and "A" carried its ACK.
+	 */
+	ck_assert_int_eq(bare[0], 2);
+	ck_assert_int_eq(bare[1], 2);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
+/*
+ * RFC 5681 4.2 / RFC 1122 4.2.3.2: an ACK for every second full-sized
+ * segment, at once; a lone segment waits up to 200 ms, and so does the
+ * first one after a reply (the reply acknowledged all before it).
+ */
+START_TEST(test_ack_every_second_segment)
+{
+	struct scenario *sc;
+	struct pp pp = { .burst = 4 * 536, .rounds = 1 };
+	struct sim *s = pp_run(&sc, &pp, 10, 5 * SIM_SEC);
+	const struct trace *tr = sim_trace(s);
+	uint32_t data[8], acks[8], reply[8];
+	int nd = 0, na = 0, nr = 0;
+	uint32_t ciss = parse_seg(tr, 0).seq;
+
+	ck_assert_int_eq(pp.answers, 2);
+	for (uint32_t f = 0; f < trace_frame_count(tr); f++) {
+		struct seg x = parse_seg(tr, f);
+
+		if ((x.flags & 0x07) || trace_frame(tr, f)->t >= 5 * SIM_SEC)
+			continue;	/* SYN, FIN, RST; what the close brings */
+		if (x.dport == 9 && x.datalen > 0 && nd < 8)
+			data[nd++] = f;
+		else if (x.sport == 9 && x.datalen == 0 && na < 8)
+			acks[na++] = f;
+		else if (x.sport == 9 && nr < 8)
+			reply[nr++] = f;
+	}
+	/* Four segments of the burst, then "Q", then "S". */
+	ck_assert_int_eq(nd, 6);
+	ck_assert_int_eq(nr, 2);
+	/* The burst: one ACK, after the second segment, sent as it arrived. */
+	ck_assert_int_eq(na, 2);
+	ck_assert_uint_eq(parse_seg(tr, acks[0]).ack - ciss, 1 + 2 * 536);
+	ck_assert_uint_eq(trace_frame(tr, acks[0])->t,
+	    rx_time(tr, 1, data[1]));
+	/* The fourth segment's ACK rides on the answer. */
+	ck_assert_uint_eq(parse_seg(tr, reply[0]).ack - ciss, 1 + 4 * 536);
+	ck_assert_uint_eq(trace_frame(tr, reply[0])->t,
+	    rx_time(tr, 1, data[3]));
+	/* "Q" came back with "A" on it; "S", after that reply, waited 200 ms. */
+	ck_assert_uint_eq(parse_seg(tr, reply[1]).ack - ciss, 1 + 4 * 536 + 1);
+	ck_assert_uint_eq(parse_seg(tr, acks[1]).ack - ciss, 1 + 4 * 536 + 2);
+	ck_assert_uint_eq(trace_frame(tr, acks[1])->t,
+	    rx_time(tr, 1, data[5]) + 200 * SIM_MS);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
+/* IEEE 802.3 3.2.8: frames under 60 bytes (without FCS) are padded with zeros. */
+START_TEST(test_short_frames_padded)
+{
+	struct scenario *sc = three_links(0, 1);
+	struct sim *s = sim_new(sc, 1);
+	struct bulk b;
+	int bare = 0;
+
+	bulk_start(s, &b, 5000);
+	sim_run(s);
+	const struct trace *tr = sim_trace(s);
+	for (uint32_t f = 0; f < trace_frame_count(tr); f++) {
+		const struct trace_frame *fr = trace_frame(tr, f);
+		const uint8_t *p = trace_frame_bytes(tr, f);
+		uint32_t tot = get16(p + ETH_HLEN + 2);
+
+		ck_assert_uint_ge(fr->len, ETH_MIN_LEN);
+		if (ETH_HLEN + tot >= ETH_MIN_LEN) {
+			ck_assert_uint_eq(fr->len, ETH_HLEN + tot);
+			continue;
+		}
+		/* The IPv4 total length keeps the packet's own length. */
+		ck_assert_uint_eq(fr->len, ETH_MIN_LEN);
+		for (uint32_t i = ETH_HLEN + tot; i < fr->len; i++)
+			ck_assert_uint_eq(p[i], 0);
+		bare += tot == 40;
+	}
+	ck_assert_int_gt(bare, 0);
+	ck_assert_uint_eq(b.received, 5000);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
 Suite *
 tcp_suite(void)
 {
@@ -525,6 +793,9 @@ tcp_suite(void)
 	tcase_add_test(tc, test_ttl_runs_out_after_64_routers);
 	tcase_add_test(tc, test_udp_datagram_and_no_listener);
 	tcase_add_test(tc, test_fast_retransmit_after_single_loss);
+	tcase_add_test(tc, test_piggybacked_ack_owes_nothing);
+	tcase_add_test(tc, test_ack_every_second_segment);
+	tcase_add_test(tc, test_short_frames_padded);
 	suite_add_tcase(s, tc);
 	return s;
 }

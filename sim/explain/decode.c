@@ -54,6 +54,7 @@ static void	dec_rowv(struct dec *, int, const char *, const char *,
 		    __attribute__((format(printf, 8, 9)));
 static void	dec_frame(struct dec *);
 static void	dec_ipv4(struct dec *, uint32_t);
+static void	dec_eth_tail(struct dec *);
 static void	dec_tcp(struct dec *, uint32_t, uint32_t, uint32_t);
 static void	dec_udp(struct dec *, uint32_t, uint32_t, uint32_t);
 static void	dec_dns(struct dec *, uint32_t, uint32_t);
@@ -75,6 +76,8 @@ static int	dec_isn(const struct dec *, uint32_t, uint32_t, uint16_t,
 	X("eth.dst",			"Destination") \
 	X("eth.src",			"Source") \
 	X("eth.type",			"Type") \
+	X("eth.padding",		"Padding") \
+	X("eth.trailer",		"Trailer") \
 	X("ip.hdr",			"Header") \
 	X("ip.version",			"Version") \
 	X("ip.hdr_len",			"Header length") \
@@ -144,6 +147,8 @@ static int	dec_isn(const struct dec *, uint32_t, uint32_t, uint16_t,
 	X("v.hdr_len",			"{1} bytes ({2})") \
 	X("v.hdr_len.invalid",		"{1} bytes ({2}) (invalid)") \
 	X("v.short.eth",		"{1} bytes: too short for an Ethernet header") \
+	X("v.eth.padding",		"{1} zero bytes (minimum 60)") \
+	X("v.eth.trailer",		"{1} bytes after the packet") \
 	X("v.short.ip",			"{1} bytes: too short for an IPv4 header (20)") \
 	X("v.short.tcp",		"{1} bytes: too short for a TCP header (20)") \
 	X("v.short.udp",		"{1} bytes: too short for a UDP header (8)") \
@@ -471,8 +476,39 @@ dec_frame(struct dec *d)
 	uint16_t type = get16(d->p + 12);
 	dec_row(d, DECODE_ETH, "Ethernet", "eth.type", 12, 2, "0x%04x%s", type,
 	    type == ETHERTYPE_IPV4 ? " (IPv4)" : "");
-	if (type == ETHERTYPE_IPV4)
+	if (type == ETHERTYPE_IPV4) {
 		dec_ipv4(d, ETH_HLEN);
+		dec_eth_tail(d);
+	}
+}
+
+/*
+ * The bytes after the IPv4 packet, which its total length leaves out.
+ * IEEE 802.3 3.2.8 pads a frame shorter than the minimum (60 bytes
+ * without the FCS) with zeros; Wireshark shows them as "Padding", and
+ * anything else there as a "Trailer".  They get a row of their own, in
+ * the Ethernet layer, after the packet they follow.
+ */
+static void
+dec_eth_tail(struct dec *d)
+{
+	const uint8_t *ip = d->p + ETH_HLEN;
+
+	if (d->len < ETH_HLEN + 20 || (ip[0] >> 4) != 4)
+		return;
+	uint32_t tot = get16(ip + 2), end = ETH_HLEN + tot;
+
+	if (tot < (uint32_t)(ip[0] & 15) * 4 || end >= d->len)
+		return;
+	int zero = 1;
+	for (uint32_t i = end; i < d->len; i++)
+		zero &= d->p[i] == 0;
+	if (zero && d->len <= ETH_MIN_LEN)
+		dec_rowv(d, DECODE_ETH, "Ethernet", "eth.padding", end,
+		    d->len - end, "v.eth.padding", "%u", d->len - end);
+	else
+		dec_rowv(d, DECODE_ETH, "Ethernet", "eth.trailer", end,
+		    d->len - end, "v.eth.trailer", "%u", d->len - end);
 }
 
 static void

@@ -11,6 +11,13 @@
 #include <stdint.h>
 
 #define ETH_HLEN	14
+/*
+ * IEEE 802.3 clause 3.2.8: a frame is at least 64 bytes with its 4-byte
+ * FCS, so 60 without it (captures, ours included, leave the FCS out).
+ * A shorter packet is followed by zero bytes of padding; the IPv4 total
+ * length still says where the packet ends.
+ */
+#define ETH_MIN_LEN	60
 #define ETHERTYPE_IPV4	0x0800
 
 /* 02:53:LL:LL:LL:0s: 0x02 marks "locally administered, unicast". */

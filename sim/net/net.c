@@ -5,11 +5,13 @@
  * computed once from the whole graph.
  *
  * A frame's life: the creating host writes Ethernet + IPv4 + transport
- * bytes into the trace once (net_ip_send).  Each hop is then only a
- * record: the frame index, the link, the direction and the TTL, because
- * a router changes nothing else a capture would show but the MAC
- * addresses (derived from the link, eth.h) and the TTL with its checksum
- * (trace_frame_on_link rebuilds those).  So forwarding copies no bytes.
+ * bytes into the trace once (net_ip_send), with zero padding up to the
+ * Ethernet minimum of 60 bytes (IEEE 802.3; a bare TCP ACK is 54).  Each
+ * hop is then only a record: the frame index, the link, the direction and
+ * the TTL, because a router changes nothing else a capture would show but
+ * the MAC addresses (derived from the link, eth.h) and the TTL with its
+ * checksum (trace_frame_on_link rebuilds those).  So forwarding copies no
+ * bytes.
  *
  * RFC 791 (IPv4), RFC 1812 section 5.3.1 (TTL: a router decrements it and
  * discards the packet when it reaches zero; we send no ICMP Time Exceeded
@@ -297,6 +299,9 @@ net_ip_send(struct sim *s, int node, uint32_t dst, uint8_t proto,
 	int li = to >= 0 ? s->route[node * s->nnodes + to] : -1;
 	int dir = li >= 0 && s->links[li].a != node;
 	uint32_t flen = (uint32_t)(ETH_HLEN + IP_HLEN + len);
+	/* IEEE 802.3 3.2.8: "the PAD field ... extends the frame to the minimum size" (zeros). */
+	if (flen < ETH_MIN_LEN)
+		flen = ETH_MIN_LEN;
 	uint32_t f = trace_frame_new(s->tr, sim_time(s), node, flen);
 	uint8_t *p = trace_frame_wbytes(s->tr, f);
 

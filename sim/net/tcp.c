@@ -13,7 +13,8 @@
  * - RFC 5681: slow start, congestion avoidance, fast retransmit after
  *   three duplicate ACKs; RFC 6582 (NewReno) for partial ACKs in fast
  *   recovery; RFC 1122 4.2.3.2 delayed ACKs (every second segment or
- *   200 ms, at once for out-of-order data).
+ *   200 ms, at once for out-of-order data; a reply the application
+ *   sends at once carries the ACK, and then nothing is owed).
  * Not modelled: window scaling and timestamps (a 64 KiB window is plenty
  * for a lesson), SACK, urgent data, Nagle (each application write goes
  * out as soon as the windows allow, which keeps one SMTP command in one
@@ -1126,6 +1127,13 @@ tcp_input_data(struct tcp_conn *c, uint32_t seq, const uint8_t *p,
 	}
 	int filled_gap = c->nivs > 0;
 	c->rcv_nxt += n;
+	/*
+	 * Count the segment as owed before the application sees it: a reply
+	 * it sends from deliver() carries the ACK (tcp_send_segment() clears
+	 * what is owed), and then there is nothing left to acknowledge.
+	 */
+	if (n > 0)
+		c->segs_owed++;
 	deliver(c, p, n);
 	if (c->dead)
 		return;
@@ -1136,10 +1144,24 @@ tcp_input_data(struct tcp_conn *c, uint32_t seq, const uint8_t *p,
 		fin_received(c);
 		return;
 	}
-	if (n == 0)
+	/*
+	 * RFC 1122 4.2.3.2: "A TCP SHOULD implement a delayed ACK, but an ACK
+	 * should not be excessively delayed"; the application's reply already
+	 * acknowledged this segment, so no ACK of its own, and no timer
+	 * either (an ACK 200 ms later would repeat one the peer has: Wireshark
+	 * calls it a duplicate ACK).
+	 */
+	if (n == 0 || c->segs_owed == 0)
 		return;
-	/* RFC 1122 4.2.3.2 / RFC 5681 4.2: ACK every second full segment, else within 200 ms. */
-	if (filled_gap || ++c->segs_owed >= 2) {
+	/*
+	 * RFC 5681 4.2: "an ACK SHOULD be generated for at least every second
+	 * full-sized segment, and MUST be generated within 500 ms of the
+	 * arrival of the first unacknowledged packet"; "an immediate ACK
+	 * SHOULD be generated when ... the incoming segment fills in all or
+	 * part of a gap".  The first segment after a reply is the first one
+	 * owed again, so it waits for a second or for the timer.
+	 */
+	if (filled_gap || c->segs_owed >= 2) {
 		send_ack_now(c);
 	} else {
 		timer_set(c, &c->dack_at, &c->dack_ev, &c->dack_ev_at,
