@@ -878,6 +878,22 @@ queued_say(struct smtp_sess *ss, struct say *y)
 	return y;
 }
 
+/*
+ * The message is refused.  SMTP replies once; LMTP once for each
+ * accepted recipient (RFC 2033 4.2: "one reply for each of the
+ * previously successful RCPT commands"), or the client waits for
+ * replies that never come.
+ */
+static void
+data_refuse(struct smtp_sess *ss, const char *key, int code, const char *enh,
+    const char *text)
+{
+	int n = ss->kind == SRV_LMTP ? ss->nrcpt : 1;
+
+	for (int i = 0; i < n; i++)
+		reply(ss, key, code, enh, text);
+}
+
 static void
 data_done(struct smtp_sess *ss)
 {
@@ -892,18 +908,19 @@ data_done(struct smtp_sess *ss)
 		 * X.6.0 ("something about the content of a message caused it
 		 * to be considered undeliverable").
 		 */
-		reply(ss, NULL, 554, "5.6.0", "Error: message content rejected: "
-		    "a line is over 1000 characters (RFC 5321 4.5.3.1.6)");
+		data_refuse(ss, NULL, 554, "5.6.0", "Error: message content "
+		    "rejected: a line is over 1000 characters (RFC 5321 "
+		    "4.5.3.1.6)");
 		goto out;
 	}
 	if (n->smtp.present && ss->data.len > n->smtp.max_size) {
-		reply(ss, SMTP_ONLY(ss, "too_big"), 552, "5.3.4",
+		data_refuse(ss, SMTP_ONLY(ss, "too_big"), 552, "5.3.4",
 		    "Error: message too big");
 		goto out;
 	}
 	int max_hops = n->smtp.present ? n->smtp.max_hops : 30;
 	if (smtp_count_received(ss->data.data, ss->data.len) >= max_hops) {
-		reply(ss, SMTP_ONLY(ss, "loop"), 554, "5.4.6",
+		data_refuse(ss, SMTP_ONLY(ss, "loop"), 554, "5.4.6",
 		    "Error: too many hops (a mail loop?)");
 		goto out;
 	}
