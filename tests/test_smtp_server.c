@@ -100,6 +100,29 @@ occurs(const char *hay, const char *needle)
 	return n;
 }
 
+/* Records narrated with key whose argument name is value. */
+static int
+said(struct world *w, const char *key, const char *name, const char *value)
+{
+	const struct trace *tr = sim_trace(w->s);
+	int n = 0;
+
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		struct trace_say y;
+
+		if (!trace_say_read(tr, trace_get(tr, i)->say, &y) ||
+		    y.key_len != strlen(key) || memcmp(y.key, key, y.key_len))
+			continue;
+		for (int a = 0; a < y.nargs; a++)
+			if (y.arg[a].name_len == strlen(name) &&
+			    memcmp(y.arg[a].name, name, y.arg[a].name_len) == 0 &&
+			    y.arg[a].value_len == strlen(value) &&
+			    memcmp(y.arg[a].value, value, y.arg[a].value_len) == 0)
+				n++;
+	}
+	return n;
+}
+
 /* ---- a raw client ---------------------------------------------------- */
 
 struct peer {
@@ -441,6 +464,13 @@ START_TEST(test_postmaster_accepted)
 	ck_assert_int_eq(box(&w, "w@b.test")->nmsgs, 1);
 	ck_assert_ptr_nonnull(strstr(stored(&w, "u@a.test", 0),
 	    "Subject: to the postmaster"));
+	/* The narration says where postmaster mail goes. */
+	ck_assert_int_eq(said(&w, "smtp.rcpt_postmaster", "value", "u@a.test"),
+	    2);
+	ck_assert_int_eq(said(&w, "smtp.rcpt_postmaster", "to", "Postmaster"),
+	    1);
+	ck_assert_int_eq(said(&w, "smtp.rcpt_postmaster", "value", "w@b.test"),
+	    1);
 
 	/* LMTP takes it too, and says where it went. */
 	talk(&w, 24, "LHLO pc.test\r\nMAIL FROM:<>\r\n"
@@ -448,6 +478,8 @@ START_TEST(test_postmaster_accepted)
 	    LGREETING LHLO MAIL_OK RCPT_OK GO_AHEAD
 	    "250 2.1.5 <w@b.test> delivered to mailbox\r\n" BYE);
 	ck_assert_int_eq(box(&w, "w@b.test")->nmsgs, 2);
+	ck_assert_int_eq(said(&w, "lmtp.rcpt_postmaster", "to",
+	    "postmaster@b.test"), 1);
 	world_free(&w);
 }
 END_TEST

@@ -559,8 +559,11 @@ proceed_rcpt(struct smtp_sess *ss, struct smtp_cmd *c)
 		ss->rcpt[ss->nrcpt++] = xstrdup(to);
 	}
 	struct say y;
-	reply_say(ss, say_addr(&y, SK(ss, "rcpt_ok"), "to", c->addr), 250,
-	    "2.1.5", "Ok");
+	say_addr(&y, pm != NULL ? SK(ss, "rcpt_postmaster") : SK(ss, "rcpt_ok"),
+	    "to", c->addr);
+	if (pm != NULL)
+		say_str(&y, "value", pm->address);
+	reply_say(ss, &y, 250, "2.1.5", "Ok");
 	msess_enter_state(&ss->m, SS_RCPT);
 }
 
