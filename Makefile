@@ -209,6 +209,7 @@ TEST_SRCS += tests/test_real_clients.c
 TEST_SRCS += tests/test_story.c
 TEST_SRCS += tests/test_lessons.c
 TEST_SRCS += tests/test_hostile.c
+TEST_SRCS += tests/test_smtp_server.c
 TEST_SRCS += tests/gen_scenario.c
 TEST_SRCS += tests/tshark_util.c
 TEST_SRCS += tests/test_conservation.c

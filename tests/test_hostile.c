@@ -360,7 +360,8 @@ mail_to_u(const char *body)
 /*
  * RFC 5321 4.5.3.1.6: a text line is at most 1000 octets with its CRLF.
  * One of 998 characters arrives whole; one of 999 makes the server refuse
- * the message at its end (nothing queued) and the next transaction on
+ * the message at its end (nothing queued), with 554 5.6.0 since 4.3.2
+ * allows no 500 after the final dot, and the next transaction on
  * the same connection works.  4.5.3.1.10 and RFC 1870: a message over
  * the server's SIZE gets 552, announced (MAIL ... SIZE=) or not.
  */
@@ -386,8 +387,8 @@ START_TEST(test_smtp_text_line_and_size_limits)
 	peer_open(&w, &p, 25, script, 0);
 	sim_run(w.s);
 	char *want = xasprintf("%s%s" TXN_OK "250 2.0.0 Ok: queued as 20001\r\n"
-	    TXN_OK "500 5.5.2 Error: line too long (RFC 5321 allows 1000 "
-	    "characters)\r\n"
+	    TXN_OK "554 5.6.0 Error: message content rejected: a line is "
+	    "over 1000 characters (RFC 5321 4.5.3.1.6)\r\n"
 	    TXN_OK "552 5.3.4 Error: message too big\r\n"
 	    "552 5.3.4 Message size exceeds fixed limit of 20000 bytes\r\n"
 	    BYE, GREETING, EHLO_25);

@@ -30,6 +30,7 @@ Suite	*say_net_suite(void);
 Suite	*story_suite(void);
 Suite	*lessons_suite(void);
 Suite	*hostile_suite(void);
+Suite	*smtp_server_suite(void);
 Suite	*conservation_suite(void);
 Suite	*bad_keys_suite(void);
 Suite	*trace_say_suite(void);
@@ -65,6 +66,7 @@ main(void)
 	srunner_add_suite(sr, story_suite());
 	srunner_add_suite(sr, lessons_suite());
 	srunner_add_suite(sr, hostile_suite());
+	srunner_add_suite(sr, smtp_server_suite());
 	srunner_add_suite(sr, conservation_suite());
 	srunner_add_suite(sr, bad_keys_suite());
 	srunner_add_suite(sr, detail_suite());

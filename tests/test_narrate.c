@@ -350,7 +350,7 @@ START_TEST(test_sentences_name_the_step)
 		s = find_step(&r, L, "pop3.user", "penerima");
 		ck_assert_ptr_nonnull(s);
 		free(s);
-		s = find_step(&r, L, "pop3.retr_reply", "12390");
+		s = find_step(&r, L, "pop3.retr_reply", "12432");
 		ck_assert_ptr_nonnull(s);
 		free(s);
 		s = find_step(&r, L, "pop3.dele", NULL);
@@ -555,9 +555,9 @@ START_TEST(test_imap_uid_and_sequence_number_not_mixed)
 	ck_assert_int_eq(key_count(&r, "imap.fetch_data_uid.seen"), 1);
 	assert_said(&r, en, "imap.fetch_uid", "with UID 2 (UID FETCH)");
 	assert_said(&r, id, "imap.fetch_uid", "dengan UID 2 (UID FETCH)");
-	assert_said(&r, en, "imap.fetch_data_uid", "UID 2 (1534 bytes); in "
+	assert_said(&r, en, "imap.fetch_data_uid", "UID 2 (1576 bytes); in "
 	    "this folder it is message number 1");
-	assert_said(&r, id, "imap.fetch_data_uid", "UID 2 (1534 byte); di "
+	assert_said(&r, id, "imap.fetch_data_uid", "UID 2 (1576 byte); di "
 	    "folder ini surat itu bernomor 1");
 	assert_never_said(&r, en, "download message 2");
 	test_run_free(&r);
@@ -594,7 +594,7 @@ START_TEST(test_counts_are_sentences)
 	    "kotak surat penerima kosong");
 	assert_said(&r, en, "pop3.stat_reply.none", "there are no messages");
 	assert_said(&r, id, "pop3.stat_reply.none", "tidak ada surat");
-	assert_said(&r, en, "pop3.stat_reply.one", "one message, 28825 bytes");
+	assert_said(&r, en, "pop3.stat_reply.one", "one message, 28867 bytes");
 	assert_said(&r, id, "pop3.stat_reply.one", "ada satu surat");
 	assert_said(&r, en, "imap.exists.one", "there is one message");
 	assert_said(&r, id, "imap.exists.one", "ada satu surat");

@@ -491,6 +491,119 @@ START_TEST(test_imaplib_uid_search_store)
 }
 END_TEST
 
+/* ---- smtplib: VRFY, NOOP, pipelining, postmaster (issue 13) ----------- */
+
+/*
+ * smtplib on the submission port: NOOP and VRFY (RFC 5321 4.1.1.9,
+ * 3.5.3: 252 when the server will not say), MAIL, RCPT and DATA sent in
+ * one write (RFC 2920 3.1: DATA last of the group) and the replies read
+ * after, then mail to postmaster@penerimamail.com (the MX takes it for
+ * its first account, RFC 5321 4.5.1) and to a bare <Postmaster> (the
+ * submission server's own).  Neither message has a Date: the MSA adds
+ * it (RFC 6409 8.2).  poplib then reads both; Python's email package
+ * with policy.strict parses them: each has the Return-Path the LMTP
+ * delivery wrote (RFC 5321 4.4), a Date and a Message-ID.
+ */
+static const char py_smtp_more[] =
+"import email, poplib, smtplib, sys, time\n"
+"from email import policy\n"
+"def text(subject):\n"
+"    return ('From: pengirim@pengirimmail.com\\r\\n'\n"
+"        'To: penerima@penerimamail.com\\r\\n'\n"
+"        'Subject: %s\\r\\n\\r\\nsatu baris\\r\\n' % subject).encode()\n"
+"s = smtplib.SMTP('127.0.0.1', int(sys.argv[1]),\n"
+"    local_hostname='laptop-pengirim.local', timeout=30)\n"
+"s.ehlo()\n"
+"code, t = s.noop()\n"
+"print('noop', code, t.decode())\n"
+"code, t = s.verify('penerima')\n"
+"print('vrfy', code, t.decode())\n"
+"s.user, s.password = 'pengirim', 'rahasia'\n"
+"print('auth', s.auth('PLAIN', s.auth_plain)[0])\n"
+"s.send(b'MAIL FROM:<pengirim@pengirimmail.com>\\r\\n'\n"
+"    b'RCPT TO:<penerima@penerimamail.com>\\r\\nDATA\\r\\n')\n"
+"print('pipelined', [s.getreply()[0] for i in range(3)])\n"
+"s.send(text('Berurutan') + b'.\\r\\n')\n"
+"code, t = s.getreply()\n"
+"print('data', code, t.decode().startswith('2.0.0 Ok: queued as'))\n"
+"print('postmaster', s.sendmail('pengirim@pengirimmail.com',\n"
+"    ['postmaster@penerimamail.com'], text('Untuk postmaster')))\n"
+"print('bare', s.sendmail('pengirim@pengirimmail.com', ['Postmaster'],\n"
+"    text('Untuk Postmaster di sini')))\n"
+"print('quit', s.quit()[0])\n"
+"deadline = time.monotonic() + 30\n"
+"while True:\n"
+"    p = poplib.POP3('127.0.0.1', int(sys.argv[2]), timeout=30)\n"
+"    p.user('penerima')\n"
+"    p.pass_('rahasia')\n"
+"    count, size = p.stat()\n"
+"    if count >= 2 or time.monotonic() > deadline:\n"
+"        break\n"
+"    p.quit()\n"
+"    time.sleep(0.05)\n"
+"got = []\n"
+"for i in range(1, count + 1):\n"
+"    m = email.message_from_bytes(b'\\r\\n'.join(p.retr(i)[1]) + b'\\r\\n',\n"
+"        policy=policy.strict)\n"
+"    got.append('%s | %s | %s %s' % (m['Subject'], m['Return-Path'],\n"
+"        m['Date'].datetime is not None, m['Message-ID'] is not None))\n"
+"    p.dele(i)\n"
+"for g in sorted(got):\n"
+"    print('got', g)\n"
+"p.quit()\n";
+
+static const char want_smtp_more[] =
+"noop 250 2.0.0 Ok\n"
+"vrfy 252 2.5.2 Cannot VRFY user, but will accept message and attempt "
+"delivery\n"
+"auth 235\n"
+"pipelined [250, 250, 354]\n"
+"data 250 True\n"
+"postmaster {}\n"
+"bare {}\n"
+"quit 221\n"
+"got Berurutan | <pengirim@pengirimmail.com> | True True\n"
+"got Untuk postmaster | <pengirim@pengirimmail.com> | True True\n";
+
+START_TEST(test_smtplib_vrfy_noop_pipelining_postmaster)
+{
+	struct bridge *b = bridge_new_file(WORLD);
+	struct child ch;
+
+	ck_assert_ptr_nonnull(b);
+	uint16_t sub = bridge_listen(b, "laptop-pengirim", "mail-pengirim", 587);
+	uint16_t pop = bridge_listen(b, "laptop-penerima", "mailbox-penerima",
+	    110);
+	ck_assert_uint_ne(sub, 0);
+	ck_assert_uint_ne(pop, 0);
+	child_start(&ch, py_smtp_more, sub, pop);
+	int rc = bridge_run(b, child_done, &ch, WALL_LIMIT_MS);
+	const char *got = ch.out.data ? (char *)ch.out.data : "";
+	ck_assert_msg(rc == 0, "python3 did not finish in %d ms; it printed:\n%s",
+	    WALL_LIMIT_MS, got);
+	ck_assert_msg(WIFEXITED(ch.status) && WEXITSTATUS(ch.status) == 0,
+	    "python3 failed; it printed:\n%s", got);
+	ck_assert_str_eq(got, want_smtp_more);
+	/* The bare <Postmaster> went to the submission server's own first account. */
+	struct sim *s = bridge_sim(b);
+	int found = 0;
+	for (int i = 0; i < s->mail->nboxes; i++) {
+		struct mailbox *mb = &s->mail->boxes[i];
+
+		if (strcmp(mb->address, "pengirim@pengirimmail.com") == 0) {
+			found = 1;
+			ck_assert_int_eq(mb->nmsgs, 1);
+			buf_putc(&mb->msgs[0].data, '\0');
+			ck_assert_ptr_nonnull(strstr((char *)mb->msgs[0].data.data,
+			    "Subject: Untuk Postmaster di sini"));
+		}
+	}
+	ck_assert_int_eq(found, 1);
+	child_end(&ch);
+	bridge_free(b);
+}
+END_TEST
+
 Suite *
 real_clients_suite(void)
 {
@@ -502,6 +615,7 @@ real_clients_suite(void)
 	tcase_add_test(tc, test_smtplib_then_imaplib);
 	tcase_add_test(tc, test_poplib_top_rset);
 	tcase_add_test(tc, test_imaplib_uid_search_store);
+	tcase_add_test(tc, test_smtplib_vrfy_noop_pipelining_postmaster);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -133,6 +133,85 @@ smtp_valid_mailbox(const char *addr)
 	return 1;
 }
 
+/*
+ * RFC 5321 4.1.3: an address literal, "[" IPv4 "]", "[IPv6:...]" or
+ * "[tag:content]" (a General-address-literal), at d.
+ */
+static int
+valid_literal(const char *d)
+{
+	size_t n = strlen(d);
+
+	if (n < 3 || d[0] != '[' || d[n - 1] != ']')
+		return 0;
+	const char *p = d + 1, *end = d + n - 1;
+	if (isdigit((unsigned char)*p)) {
+		/* IPv4-address-literal = Snum 3("."  Snum), Snum 0..255 */
+		for (int k = 0; k < 4; k++) {
+			int v = 0, digits = 0;
+
+			while (p < end && isdigit((unsigned char)*p) &&
+			    digits < 4) {
+				v = v * 10 + (*p++ - '0');
+				digits++;
+			}
+			if (digits == 0 || digits > 3 || v > 255)
+				return 0;
+			if (k < 3 && (p >= end || *p++ != '.'))
+				return 0;
+		}
+		return p == end;
+	}
+	/* Standardized-tag ":" 1*dcontent ("IPv6:" is one such tag). */
+	const char *tag = p;
+	while (p < end && (isalnum((unsigned char)*p) || *p == '-'))
+		p++;
+	if (p == tag || p[-1] == '-' || p >= end || *p != ':' || p + 1 == end)
+		return 0;
+	int v6 = p - tag == 4 && smtp_same_n(tag, "IPv6", 4);
+	for (p++; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (v6 ? !(isxdigit(c) || c == ':' || c == '.') :
+		    (c < 33 || c > 126 || c == '[' || c == '\\' || c == ']'))
+			return 0;
+	}
+	return 1;
+}
+
+int
+smtp_addr_is_literal(const char *addr)
+{
+	const char *d = smtp_addr_domain(addr);
+
+	return d[0] == '[';
+}
+
+int
+smtp_valid_path_mailbox(const char *addr)
+{
+	const char *at = strrchr(addr, '@');
+
+	if (at == NULL || at[1] != '[')
+		return smtp_valid_mailbox(addr);
+	/* The local part alone, checked with a domain that is surely valid. */
+	if (strlen(addr) > SMTP_ADDR_MAX || !valid_literal(at + 1))
+		return 0;
+	char *probe = xasprintf("%.*s@x", (int)(at - addr), addr);
+	int ok = smtp_valid_mailbox(probe);
+	free(probe);
+	return ok;
+}
+
+int
+smtp_is_postmaster(const char *addr)
+{
+	const char *at = strrchr(addr, '@');
+	size_t n = at ? (size_t)(at - addr) : strlen(addr);
+
+	return n == 10 && smtp_same_n(addr, "postmaster", 10);
+}
+
 /* "<path>" at s; fills addr ("" for <>); returns the rest or NULL. */
 static const char *
 parse_path(const char *s, const char *end, char *addr)
@@ -240,7 +319,18 @@ smtp_parse_command(const char *line, size_t n, struct smtp_cmd *c)
 			return SMTP_PARSE_SYNTAX;
 		if (rest < end && *rest != ' ')
 			return SMTP_PARSE_SYNTAX;
-		if (c->addr[0] == '\0' ? !mail : !smtp_valid_mailbox(c->addr))
+		/*
+		 * RFC 5321 4.1.1.3: "<Postmaster>" without a domain is a
+		 * forward-path every server MUST take; 4.1.3: a domain may be
+		 * an address literal, "user@[10.2.0.25]", valid syntax.
+		 */
+		if (c->addr[0] == '\0') {
+			if (!mail)
+				return SMTP_PARSE_ADDRESS;
+		} else if (!mail && strchr(c->addr, '@') == NULL) {
+			if (!smtp_is_postmaster(c->addr))
+				return SMTP_PARSE_ADDRESS;
+		} else if (!smtp_valid_path_mailbox(c->addr))
 			return SMTP_PARSE_ADDRESS;
 		return parse_params(c, rest, end, mail);
 	}

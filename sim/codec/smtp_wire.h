@@ -53,6 +53,16 @@ const char *smtp_verb_str(enum smtp_verb v);
  * local@domain, dot-atoms or a quoted local part, a domain of labels.
  */
 int	smtp_valid_mailbox(const char *addr);
+/*
+ * The same, but the domain may also be an address literal (RFC 5321
+ * 4.1.3): "user@[10.2.0.25]", "user@[IPv6:2001:db8::1]", as a MAIL or
+ * RCPT path may carry it.
+ */
+int	smtp_valid_path_mailbox(const char *addr);
+/* The domain of addr is an address literal ("[...]"). */
+int	smtp_addr_is_literal(const char *addr);
+/* The local part of addr (or addr, without '@') is "postmaster", any case (RFC 5321 4.5.1). */
+int	smtp_is_postmaster(const char *addr);
 /* The domain of an address (after the last '@'), or "". */
 const char *smtp_addr_domain(const char *addr);
 /* Case-insensitive compare of two domains or addresses. */

@@ -103,6 +103,7 @@
 	X(K_SMTP_MAIL_OK_NULL,		"smtp.mail_ok_null") \
 	X(K_SMTP_RCPT_TO,		"smtp.rcpt_to") \
 	X(K_SMTP_RCPT_OK,		"smtp.rcpt_ok") \
+	X(K_SMTP_RCPT_POSTMASTER,	"smtp.rcpt_postmaster") \
 	X(K_SMTP_RCPT_UNKNOWN,		"smtp.rcpt_unknown_user") \
 	X(K_SMTP_RELAY_DENIED,		"smtp.relay_denied") \
 	X(K_SMTP_DATA,			"smtp.data") \
@@ -130,6 +131,7 @@
 	X(K_LMTP_MAIL_OK_NULL,		"lmtp.mail_ok_null") \
 	X(K_LMTP_RCPT_TO,		"lmtp.rcpt_to") \
 	X(K_LMTP_RCPT_OK,		"lmtp.rcpt_ok") \
+	X(K_LMTP_RCPT_POSTMASTER,	"lmtp.rcpt_postmaster") \
 	X(K_LMTP_RCPT_UNKNOWN,		"lmtp.rcpt_unknown_user") \
 	X(K_LMTP_DATA,			"lmtp.data") \
 	X(K_LMTP_DATA_GO,		"lmtp.data_go_ahead") \

@@ -15,7 +15,15 @@
  *   server that names us as its relay_via (554 5.7.1 otherwise: we are
  *   no open relay, RFC 5321 3.6.1 / RFC 2505);
  * - a message that has crossed max_hops servers is refused, 554 5.4.6
- *   (RFC 5321 6.3: loop detection by counting Received: fields).
+ *   (RFC 5321 6.3: loop detection by counting Received: fields);
+ * - postmaster@ of our domains and a bare <Postmaster> are always taken
+ *   (RFC 5321 4.5.1, RFC 2142): they go to the account the smtp
+ *   service names as "postmaster", or else to the first account of the
+ *   domain (postmaster_box());
+ * - an address literal, "user@[10.2.0.25]", is valid syntax (RFC 5321
+ *   4.1.3) but not taken: 550 5.7.1, a policy, as Postfix refuses what
+ *   it does not route;
+ * - a recipient named twice is delivered once.
  *
  * Hostile input, as RFC 5321 asks:
  * - only <CRLF>.<CRLF> ends the data (4.1.1.4: "<LF>.<LF>" MUST NOT
@@ -26,7 +34,8 @@
  *   CRLF only, but real programs (Python's smtplib given bytes) send
  *   bare LFs, and refusing them would lose their mail;
  * - a command line over 512 octets (4.5.3.1.4) gets 500, a text line
- *   over 1000 (4.5.3.1.6) makes the message refused at its end;
+ *   over 1000 (4.5.3.1.6) makes the message refused at its end, with
+ *   554 5.6.0: 4.3.2 allows no 500 after the final dot;
  * - a NUL in a command line gets 500;
  * - a client silent for 5 minutes (4.5.3.2.7) gets 421 and the
  *   connection is closed: a half-open connection (the client's machine
@@ -258,6 +267,42 @@ transaction_reset(struct smtp_sess *ss)
 	ss->data_too_long_line = 0;
 }
 
+/*
+ * The mailbox that takes mail for addr when addr is a postmaster that
+ * no account of that name holds (RFC 5321 4.5.1: "MUST support the
+ * reserved mailbox postmaster"; RFC 2142), else NULL.  Where it goes is
+ * the scenario's to say: the smtp service's "postmaster" account, or
+ * else the first account of that domain (the first of the server's
+ * domains for a bare <Postmaster>).  An LMTP server without an smtp
+ * service takes its own first mailbox of the domain.
+ */
+static struct mailbox *
+postmaster_box(struct smtp_sess *ss, const char *addr)
+{
+	struct sim *s = ss->m.s;
+	const struct sc_smtp *c = &cfg(ss)->smtp;
+	int lmtp = ss->kind == SRV_LMTP;
+	int mbnode = lmtp ? ss->m.node : mta_mailbox_node(s, ss->m.node);
+	const char *d = strchr(addr, '@') ? smtp_addr_domain(addr) : NULL;
+
+	if (!smtp_is_postmaster(addr) || mailstore_has(s, mbnode, addr))
+		return NULL;
+	if (d != NULL && !lmtp && !mta_is_local_domain(s, ss->m.node, addr))
+		return NULL;	/* someone else's postmaster: relayed as any */
+	if (c->present && c->postmaster != NULL)
+		return mailstore_by_address(s, mbnode, c->postmaster);
+	if (d == NULL && c->present && c->ndomains > 0)
+		d = c->domains[0];
+	for (int i = 0; i < s->mail->nboxes; i++) {
+		struct mailbox *mb = &s->mail->boxes[i];
+
+		if (mb->node == mbnode && (d == NULL ||
+		    smtp_same(smtp_addr_domain(mb->address), d)))
+			return mb;
+	}
+	return NULL;
+}
+
 /* ---- checks ------------------------------------------------------ */
 
 static int
@@ -290,6 +335,15 @@ check_mail(struct smtp_sess *ss, struct smtp_cmd *c)
 		    "Authentication required");
 		return 0;
 	}
+	if (smtp_addr_is_literal(c->addr)) {
+		/*
+		 * RFC 5321 4.1.3: valid syntax, but no name to look up or
+		 * bounce to: refused as a policy (4.3.2 allows 550 to MAIL).
+		 */
+		replyf(ss, NULL, 550, "5.7.1", "<%s>: Sender address rejected: "
+		    "address literals are not accepted here", c->addr);
+		return 0;
+	}
 	if (c->has_size && n->smtp.present && c->size > n->smtp.max_size) {
 		replyf(ss, say_key(ss, &y, SMTP_ONLY(ss, "too_big"), 552), 552,
 		    "5.3.4", "Message size exceeds fixed limit "
@@ -315,6 +369,31 @@ check_rcpt(struct smtp_sess *ss, struct smtp_cmd *c)
 		return 0;
 	}
 	struct sim *s = ss->m.s;
+	if (smtp_addr_is_literal(c->addr)) {
+		/*
+		 * RFC 5321 4.1.3: "user@[10.2.0.25]" is valid syntax (no 501);
+		 * we route by names only, so it is refused as a policy.
+		 */
+		replyf(ss, NULL, 550, "5.7.1", "<%s>: Recipient address "
+		    "rejected: address literals are not accepted here",
+		    c->addr);
+		return 0;
+	}
+	if (smtp_is_postmaster(c->addr) && (strchr(c->addr, '@') == NULL ||
+	    ss->kind == SRV_LMTP || mta_is_local_domain(s, ss->m.node,
+	    c->addr))) {
+		/* RFC 5321 4.5.1: postmaster MUST be accepted. */
+		int mbnode = ss->kind == SRV_LMTP ? ss->m.node :
+		    mta_mailbox_node(s, ss->m.node);
+
+		if (mailstore_has(s, mbnode, c->addr) ||
+		    postmaster_box(ss, c->addr) != NULL)
+			return 1;
+		replyf(ss, say_addr(&y, SK(ss, "rcpt_unknown_user"), "to",
+		    c->addr), 550, "5.1.1", "<%s>: Recipient address "
+		    "rejected: no mailbox takes postmaster mail here", c->addr);
+		return 0;
+	}
 	if (ss->kind == SRV_LMTP) {
 		if (!mailstore_has(s, ss->m.node, c->addr)) {
 			replyf(ss, say_addr(&y, "lmtp.rcpt_unknown_user", "to",
@@ -461,11 +540,30 @@ proceed_mail(struct smtp_sess *ss, struct smtp_cmd *c)
 static void
 proceed_rcpt(struct smtp_sess *ss, struct smtp_cmd *c)
 {
-	ss->rcpt = xrealloc(ss->rcpt, (size_t)(ss->nrcpt + 1) * sizeof *ss->rcpt);
-	ss->rcpt[ss->nrcpt++] = xstrdup(c->addr);
+	struct mailbox *pm = postmaster_box(ss, c->addr);
+	/* A postmaster becomes the account that takes its mail, as an alias does. */
+	const char *to = pm != NULL ? pm->address : c->addr;
+	int dup = 0;
+
+	for (int i = 0; i < ss->nrcpt; i++)
+		dup |= smtp_same(ss->rcpt[i], to);
+	/*
+	 * A recipient named twice gets one copy: SMTP forgets the second
+	 * (nothing after DATA is per recipient); LMTP keeps it, because
+	 * RFC 2033 4.2 owes one reply per accepted RCPT, and delivers once
+	 * (data_done()).
+	 */
+	if (!dup || ss->kind == SRV_LMTP) {
+		ss->rcpt = xrealloc(ss->rcpt, (size_t)(ss->nrcpt + 1) *
+		    sizeof *ss->rcpt);
+		ss->rcpt[ss->nrcpt++] = xstrdup(to);
+	}
 	struct say y;
-	reply_say(ss, say_addr(&y, SK(ss, "rcpt_ok"), "to", c->addr), 250,
-	    "2.1.5", "Ok");
+	say_addr(&y, pm != NULL ? SK(ss, "rcpt_postmaster") : SK(ss, "rcpt_ok"),
+	    "to", c->addr);
+	if (pm != NULL)
+		say_str(&y, "value", pm->address);
+	reply_say(ss, &y, 250, "2.1.5", "Ok");
 	msess_enter_state(&ss->m, SS_RCPT);
 }
 
@@ -572,6 +670,16 @@ auth_plain(struct smtp_sess *ss, const char *b64)
 		msess_enter_state(&ss->m, SS_READY);
 		return;
 	}
+	if (strcmp(b64, "=") == 0 || b64[0] == '\0') {
+		/*
+		 * RFC 4954 4: "=" is an initial response "present, but
+		 * contains no data" (after a 334, an empty line is the same).
+		 * It decodes, so no 501; an empty PLAIN message names nobody
+		 * (RFC 4616 2), so the authentication fails: 535.
+		 */
+		auth_result(ss, 0, "");
+		return;
+	}
 	if (b64_decode(b64, strlen(b64), &d) != 0 || d.len == 0) {
 		reply(ss, NULL, 501, "5.5.2", "Cannot decode response");
 		msess_enter_state(&ss->m, SS_READY);
@@ -611,13 +719,16 @@ proceed_auth(struct smtp_sess *ss, struct smtp_cmd *c)
 	/* LOGIN: "Username:" and "Password:", base64-encoded challenges. */
 	if (c->auth_initial[0] != '\0') {
 		struct buf d = { 0 };
-		if (b64_decode(c->auth_initial, strlen(c->auth_initial), &d) ||
-		    d.len >= sizeof ss->auth_login_user) {
+		/* RFC 4954 4: "=" is an empty initial response: an empty name. */
+		if (strcmp(c->auth_initial, "=") != 0 &&
+		    (b64_decode(c->auth_initial, strlen(c->auth_initial), &d) ||
+		    d.len >= sizeof ss->auth_login_user)) {
 			reply(ss, NULL, 501, "5.5.2", "Cannot decode response");
 			buf_free(&d);
 			return;
 		}
-		memcpy(ss->auth_login_user, d.data, d.len);
+		if (d.len > 0)
+			memcpy(ss->auth_login_user, d.data, d.len);
 		ss->auth_login_user[d.len] = '\0';
 		buf_free(&d);
 		reply(ss, "smtp.auth_challenge", 334, NULL, "UGFzc3dvcmQ6");
@@ -770,6 +881,22 @@ queued_say(struct smtp_sess *ss, struct say *y)
 	return y;
 }
 
+/*
+ * The message is refused.  SMTP replies once; LMTP once for each
+ * accepted recipient (RFC 2033 4.2: "one reply for each of the
+ * previously successful RCPT commands"), or the client waits for
+ * replies that never come.
+ */
+static void
+data_refuse(struct smtp_sess *ss, const char *key, int code, const char *enh,
+    const char *text)
+{
+	int n = ss->kind == SRV_LMTP ? ss->nrcpt : 1;
+
+	for (int i = 0; i < n; i++)
+		reply(ss, key, code, enh, text);
+}
+
 static void
 data_done(struct smtp_sess *ss)
 {
@@ -777,18 +904,26 @@ data_done(struct smtp_sess *ss)
 	const struct sc_node *n = cfg(ss);
 
 	if (ss->data_too_long_line) {
-		reply(ss, NULL, 500, "5.5.2", "Error: line too long (RFC 5321 "
-		    "allows 1000 characters)");
+		/*
+		 * RFC 5321 4.3.2: after the final dot only 250, 552, 554, 451,
+		 * 452, 450 and 550 may come, so not the 500 of a long command
+		 * line.  The content is at fault, for good: 554 with RFC 3463's
+		 * X.6.0 ("something about the content of a message caused it
+		 * to be considered undeliverable").
+		 */
+		data_refuse(ss, NULL, 554, "5.6.0", "Error: message content "
+		    "rejected: a line is over 1000 characters (RFC 5321 "
+		    "4.5.3.1.6)");
 		goto out;
 	}
 	if (n->smtp.present && ss->data.len > n->smtp.max_size) {
-		reply(ss, SMTP_ONLY(ss, "too_big"), 552, "5.3.4",
+		data_refuse(ss, SMTP_ONLY(ss, "too_big"), 552, "5.3.4",
 		    "Error: message too big");
 		goto out;
 	}
 	int max_hops = n->smtp.present ? n->smtp.max_hops : 30;
 	if (smtp_count_received(ss->data.data, ss->data.len) >= max_hops) {
-		reply(ss, SMTP_ONLY(ss, "loop"), 554, "5.4.6",
+		data_refuse(ss, SMTP_ONLY(ss, "loop"), 554, "5.4.6",
 		    "Error: too many hops (a mail loop?)");
 		goto out;
 	}
@@ -803,6 +938,15 @@ data_done(struct smtp_sess *ss)
 		mta_new_qid(s, ss->m.node, qid);
 	const char *proto = ss->kind == SRV_LMTP ? "LMTP" :
 	    !ss->esmtp ? "SMTP" : ss->authenticated ? "ESMTPA" : "ESMTP";
+	/*
+	 * RFC 5321 4.4: "When the delivery SMTP server makes the 'final
+	 * delivery' of a message, it inserts a return-path line at the
+	 * beginning of the mail data."  LMTP delivers for good, so it
+	 * writes it above its Received:, as Dovecot's LMTP does; a
+	 * bounce's is <>.
+	 */
+	if (ss->kind == SRV_LMTP)
+		buf_printf(&msg, "Return-Path: <%s>\r\n", ss->sender);
 	smtp_received(s, ss->m.node, ss->helo, ss->m.peer, ss->m.peer_ip, proto, qid,
 	    ss->nrcpt == 1 ? ss->rcpt[0] : NULL, &msg);
 	if (mid == NULL) {
@@ -810,6 +954,19 @@ data_done(struct smtp_sess *ss)
 		mid = xasprintf("<%s.%s@%s>", qid, "surel", hostname(ss));
 		buf_printf(&msg, "Message-ID: %s\r\n", mid);
 	}
+	char *date = header_value(ss->data.data, ss->data.len, "Date");
+	if (date == NULL && ss->kind == SRV_SUBMIT) {
+		/*
+		 * RFC 5322 3.6: Date is required; RFC 6409 8.2: "The MSA MAY
+		 * add or replace the 'Date:' field" when it is missing.  The
+		 * time is when the message reached us.
+		 */
+		buf_puts(&msg, "Date: ");
+		mime_date(&msg, s->sc->epoch_unix + (int64_t)(sim_time(s) /
+		    SIM_SEC), s->sc->epoch_offset_min);
+		buf_puts(&msg, "\r\n");
+	}
+	free(date);
 	buf_append(&msg, ss->data.data, ss->data.len);
 
 	if (ss->kind == SRV_LMTP) {
@@ -821,11 +978,18 @@ data_done(struct smtp_sess *ss)
 			    "mailbox", ss->rcpt[i]);
 
 			struct say y;
+			int again = 0;
 
-			mailstore_deliver_from(s, mb, msg.data, msg.len, mid,
-			    ss->sender);
-			delivery_set(s, mid, ss->rcpt[i], DLV_DELIVERED, ss->m.node,
-			    r, NULL);
+			for (int j = 0; j < i; j++)
+				again |= mailstore_by_address(s, ss->m.node,
+				    ss->rcpt[j]) == mb;
+			/* A recipient named twice: one copy, and a reply for each RCPT. */
+			if (!again) {
+				mailstore_deliver_from(s, mb, msg.data, msg.len,
+				    mid, ss->sender);
+				delivery_set(s, mid, ss->rcpt[i], DLV_DELIVERED,
+				    ss->m.node, r, NULL);
+			}
 			replyf(ss, say_addr(&y, "lmtp.delivered", "to",
 			    ss->rcpt[i]), 250, "2.1.5", "<%s> delivered to "
 			    "mailbox", ss->rcpt[i]);

@@ -233,6 +233,7 @@ sc_node_free(struct sc_node *n)
 	free(n->dns.delegates);
 	sc_strv_free(n->smtp.domains, n->smtp.ndomains);
 	free(n->smtp.retry_ns);
+	free(n->smtp.postmaster);
 }
 
 static void

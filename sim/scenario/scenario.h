@@ -81,6 +81,7 @@ struct sc_smtp {
 	uint64_t	*retry_ns;	/* default 60 s, 300 s, 900 s */
 	int		 nretry;
 	uint64_t	 give_up_ns;	/* default 432000000 ms = 5 days */
+	char		*postmaster;	/* extension: the account that takes postmaster@, or NULL */
 };
 
 struct sc_submission {

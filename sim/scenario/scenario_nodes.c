@@ -591,7 +591,7 @@ scnode_smtp(struct sc_ctx *c, const cJSON *svc, struct sc_smtp *smtp)
 {
 	static const char *const keys[] = { "port", "domains", "deliver",
 	    "relay_via", "max_size", "max_hops", "retry_ms", "give_up_ms",
-	    NULL };
+	    "postmaster", NULL };
 	const cJSON *arr, *v;
 	int64_t i64;
 
@@ -635,6 +635,22 @@ scnode_smtp(struct sc_ctx *c, const cJSON *svc, struct sc_smtp *smtp)
 	}
 	sc_get_ms(c, svc, "give_up_ms", 0, 0, 1, SC_MAX_GIVE_UP_MS,
 	    &smtp->give_up_ns);
+	/*
+	 * Extension: the account that takes postmaster@ of every domain
+	 * here (RFC 5321 4.5.1); that it is one waits for scref_check().
+	 */
+	const char *pm;
+	if (sc_get_line(c, svc, "postmaster", 0, &pm) == 1) {
+		size_t mark = sc_path_key(c, "postmaster");
+
+		const char *why = scname_why_not_address(pm);
+
+		if (why != NULL)
+			sc_err(c, "'%s' is not an e-mail address: %s", pm, why);
+		else
+			smtp->postmaster = xstrdup(pm);
+		sc_path_pop(c, mark);
+	}
 }
 
 /* The domains this server is the final destination for. */

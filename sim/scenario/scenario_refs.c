@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The links as adjacency lists (compressed rows), and BFS scratch. */
 struct scref_graph {
@@ -247,6 +248,25 @@ scref_accounts(struct sc_ctx *c)
 		sc_err_at(c, path, "node '%s' keeps no mailboxes (it needs "
 		    "lmtp, pop3, imap, or smtp with \"deliver\": \"local\")",
 		    n->id);
+	}
+	/* A postmaster is an account kept where the server delivers. */
+	for (int i = 0; i < sc->nnodes; i++) {
+		const struct sc_smtp *m = &sc->nodes[i].smtp;
+		int where = m->deliver >= 0 ? m->deliver : i, found = 0;
+
+		if (c->node_bad[i] || !m->present || m->postmaster == NULL ||
+		    m->deliver == SC_REF_BAD)
+			continue;
+		for (int k = 0; k < sc->naccounts && !found; k++)
+			found = sc->accounts[k].server == where &&
+			    strcasecmp(sc->accounts[k].address,
+			    m->postmaster) == 0;
+		if (found)
+			continue;
+		snprintf(path, sizeof path, "nodes[%d].services.smtp.postmaster",
+		    i);
+		sc_err_at(c, path, "no account '%s' on node '%s', where this "
+		    "server delivers", m->postmaster, sc->nodes[where].id);
 	}
 }
 
