@@ -923,8 +923,8 @@ dns_describe(const struct dns_msg *m, struct buf *out)
 	if (m->tc && m->rcode == DNS_R_NOERROR) {
 		/*
 		 * RFC 2181 section 9: the answer did not fit; a real client
-		 * asks again over TCP.  Records that fitted may be there, but
-		 * "it should ignore that response".
+		 * asks again over TCP.  Whole RRsets that fitted (a CNAME,
+		 * say) may be there, but "it should ignore that response".
 		 */
 		buf_puts(out, "truncated (TC) ");
 		dns_describe_name(out, m->qname);

@@ -110,7 +110,8 @@ struct dns_zone {
  */
 struct dns_srv_pend {
 	int		 used;
-	struct dns_srv_tcp *tcp;	/* NULL: UDP */
+	struct dns_srv_tcp *tcp;	/* NULL: UDP, or the connection is gone */
+	int		 tcp_gone;	/* asked over TCP, which closed since */
 	uint32_t	 src;
 	uint16_t	 sport, id;
 	int		 edns;		/* the query had an OPT: so will the answer */

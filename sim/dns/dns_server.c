@@ -23,8 +23,9 @@
  * Every server holds zones (dns_srv_zones()): those other servers of the
  * scenario delegate to it, the parents of those it delegates away, and
  * for records outside all of them their domain.  Each zone's apex has an
- * SOA and NS records, made from the scenario (RFC 1034 section 4.2.1:
- * "one SOA RR at the top of the zone"), and a negative answer carries
+ * SOA and NS records, made from the scenario (RFC 1035 section 5.2:
+ * "Exactly one SOA RR should be present at the top of the zone"; RFC 1034
+ * section 4.2.1: NS records there too), and a negative answer carries
  * the SOA of the zone the name would be in (RFC 2308 section 3).
  *
  * Queries come over UDP or over TCP (RFC 7766: each message after a
@@ -270,8 +271,8 @@ dns_srv_fit(struct dns_msg *m, uint8_t *out, size_t cap)
 	 * RFC 2181 section 9: "the TC bit should not be set merely because
 	 * some extra information could have been included, but there was
 	 * insufficient room": additional records go first, from the last,
-	 * and the OPT stays (RFC 6891 section 7: the answer to a query
-	 * with an OPT "MUST" have one).
+	 * and the OPT stays (RFC 6891 section 7: "compliant responders MUST
+	 * include an OPT record in their respective responses").
 	 */
 	while (n < 0) {
 		int k = m->nar - 1;
@@ -288,17 +289,39 @@ dns_srv_fit(struct dns_msg *m, uint8_t *out, size_t cap)
 	/*
 	 * RFC 1035 section 4.1.1, TC: "this message was truncated due to
 	 * length greater than that permitted on the transmission channel".
-	 * Every record that fits stays, in order (RFC 2181 section 9: "the
-	 * partial RRSet that would not completely fit may be left in the
-	 * response"); the client asks again over TCP.
+	 * Every whole RRset that fits stays, in order; the RRset that was
+	 * cut goes entirely, as BIND and Unbound do.  RFC 2181 section 5.1:
+	 * "A query for a specific (or non-specific) label, class, and type,
+	 * will always return all records in the associated RRSet ... The
+	 * response must be marked as "truncated" if the entire RRSet will
+	 * not fit in the response."  The client asks again over TCP.
 	 */
+	struct dns_rr *sec = NULL;
+	int *cnt = NULL;
+
 	while (n < 0 && (m->nan > 0 || m->nns > 0)) {
 		m->tc = 1;
-		if (m->nns > 0)
-			m->nns--;
-		else
-			m->nan--;
+		if (m->nns > 0) {
+			sec = m->ns;
+			cnt = &m->nns;
+		} else {
+			sec = m->an;
+			cnt = &m->nan;
+		}
+		(*cnt)--;
 		n = dns_encode(m, out, cap);
+	}
+	if (sec != NULL) {
+		const struct dns_rr *cut = &sec[*cnt];
+		int k = *cnt;
+
+		while (k > 0 && sec[k - 1].type == cut->type &&
+		    dns_name_eq(sec[k - 1].name, cut->name))
+			k--;
+		if (k != *cnt) {
+			*cnt = k;
+			n = dns_encode(m, out, cap);
+		}
 	}
 	return n;
 }
@@ -329,6 +352,15 @@ dns_srv_send(struct sim *s, int node, uint16_t sport, uint32_t dst,
 	}
 	if (m->qr && sv != NULL && sport == sv->port)
 		pd = dns_srv_pend_take(sv, dst, dport, m->id);
+	if (pd != NULL && pd->tcp_gone) {
+		/*
+		 * RFC 7766 section 7: a client pairs a TCP answer with its
+		 * query on the connection it asked on; that one has closed,
+		 * so nobody waits for this answer.
+		 */
+		free(out);
+		return -1;
+	}
 	if (pd != NULL && pd->edns) {
 		/* RFC 6891 section 7: "compliant responders MUST include an OPT record". */
 		struct dns_edns e;
@@ -339,7 +371,7 @@ dns_srv_send(struct sim *s, int node, uint16_t sport, uint32_t dst,
 		cap = pd->udp_size < DNS_UDP_MAX ? DNS_UDP_MAX :
 		    pd->udp_size > DNS_EDNS_MAX ? DNS_EDNS_MAX : pd->udp_size;
 	}
-	if (pd != NULL && pd->tcp != NULL && pd->tcp->c != NULL) {
+	if (pd != NULL && pd->tcp != NULL) {
 		t = pd->tcp;
 		cap = DNS_TCP_MAX;
 	}
@@ -355,7 +387,12 @@ dns_srv_send(struct sim *s, int node, uint16_t sport, uint32_t dst,
 	buf_free(&words);
 
 	if (t != NULL) {
-		/* RFC 7766 section 8: "the message is prefixed with a two byte length field". */
+		/*
+		 * RFC 1035 section 4.2.2: "The message is prefixed with a two
+		 * byte length field which gives the message length, excluding
+		 * the two byte length field."  RFC 7766 section 8: both go to
+		 * TCP at once.
+		 */
 		put16(out, (uint16_t)n);
 		tcp_send(t->c, out, (size_t)n + 2);
 	} else if (dst != s->nodes[node].ip)
@@ -666,6 +703,7 @@ dns_srv_query(struct sim *s, struct dns_server *sv, struct dns_srv_tcp *t,
 			sv->npend = (sv->npend + 1) % DNS_SRV_PENDS;
 			pd->used = 1;
 			pd->tcp = t;
+			pd->tcp_gone = 0;
 			pd->src = src;
 			pd->sport = sport;
 			pd->id = q->id;
@@ -718,8 +756,8 @@ dns_srv_tcp_accept(struct tcp_conn *c, void *u)
 		return;
 	}
 	/*
-	 * RFC 7766 section 6.2.3: a server "MAY" close connections when it
-	 * runs short of them; a FIN, never a RST.
+	 * RFC 7766 section 6.2.3 lets a server close connections to keep
+	 * its resources; we close with a FIN, never a RST.
 	 */
 	tcp_set_ops(c, &dns_srv_tcp_ops, NULL);
 	tcp_close(c);
@@ -741,7 +779,7 @@ dns_srv_tcp_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
 		size_t k = sizeof t->in - t->n, len;
 
 		if (k == 0) {
-			/* A query longer than we take: close (RFC 7766 6.2.3 lets us). */
+			/* A query longer than we take: close (RFC 7766 6.2.3 lets us), no RST. */
 			t->n = 0;
 			tcp_close(c);
 			return;
@@ -766,8 +804,8 @@ dns_srv_tcp_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
 
 /*
  * The client closed its side: it asks nothing more, and we close ours.
- * RFC 7766 section 6.2.3: the client closes first, so that the server
- * keeps no TIME_WAIT.
+ * RFC 1035 section 4.2.2: "The server should assume that the client will
+ * initiate connection closing".
  */
 static void
 dns_srv_tcp_peer_closed(struct tcp_conn *c, void *u)
@@ -786,8 +824,10 @@ dns_srv_tcp_gone(struct tcp_conn *c, void *u)
 	if (t == NULL)
 		return;
 	for (int i = 0; i < DNS_SRV_PENDS; i++)
-		if (t->sv->pend[i].tcp == t)
-			t->sv->pend[i].used = 0;
+		if (t->sv->pend[i].used && t->sv->pend[i].tcp == t) {
+			t->sv->pend[i].tcp = NULL;
+			t->sv->pend[i].tcp_gone = 1;
+		}
 	t->c = NULL;
 	t->n = 0;
 }
@@ -1051,9 +1091,11 @@ dns_srv_soa_of(const struct sim *s, const struct dns_zone *z, int negative,
 }
 
 /*
- * The SOA of a negative answer for qname (RFC 2308 section 3: "the
- * authority section ... SOA record for the zone"): the zone of the
- * server that holds qname.  A server without delegations "speaks for
+ * The SOA of a negative answer for qname (RFC 2308 section 3: "Name
+ * servers authoritative for a zone MUST include the SOA record of the
+ * zone in the authority section of the response when reporting an
+ * NXDOMAIN or indicating that no data of the requested type exists"):
+ * the zone of the server that holds qname.  A server without delegations "speaks for
  * every name" (scenarios/README.md), so a name outside its zones is
  * answered as its top-level domain's server would: with the SOA of that
  * domain, or of the root for a single label.
@@ -1157,7 +1199,7 @@ dns_srv_lookup(const struct sim *s, const struct dns_server *sv,
 		const struct sc_record *cname = NULL;
 		int found = 0, any = 0;
 
-		/* RFC 1034 section 4.2.1: the apex of a zone has its SOA and NS. */
+		/* RFC 1035 section 5.2 and RFC 1034 4.2.1: a zone's top has its SOA and NS. */
 		const struct dns_zone *z = dns_srv_zone_at(sv, cur);
 		if (z != NULL) {
 			any = 1;
