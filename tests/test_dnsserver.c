@@ -631,6 +631,34 @@ START_TEST(test_srv_describe)
 }
 END_TEST
 
+/* An RRset no message could hold whole is the scenario's error, not a silent cut. */
+START_TEST(test_srv_rrset_too_big_refused)
+{
+	struct buf b = { 0 };
+	struct sc_errors e = { 0 };
+	struct scenario *sc;
+
+	buf_puts(&b, "{\"surel\": 1, \"title\": \"big\", \"nodes\": ["
+	    "{\"id\": \"ns\", \"kind\": \"server\", \"ip\": \"10.0.0.53\","
+	    " \"services\": {\"dns\": {\"records\": [");
+	for (int i = 0; i <= DNS_MAX_RR; i++)
+		buf_printf(&b, "%s{\"name\": \"www.banyak.test\", \"type\": "
+		    "\"A\", \"address\": \"10.0.%d.%d\"}", i ? "," : "",
+		    i / 200, i % 200 + 1);
+	buf_puts(&b, "]}}}], \"links\": [], \"actions\": []}");
+	sc = scenario_load((const char *)b.data, b.len, "big.json", &e);
+	ck_assert_ptr_null(sc);
+	int found = 0;
+	for (int i = 0; i < e.n; i++)
+		found += strstr(e.msg[i], "dns.records[0]: 'www.banyak.test' "
+		    "has 65 records of one type; a DNS answer holds at most 64")
+		    != NULL;
+	ck_assert_int_eq(found, 1);
+	sc_errors_free(&e);
+	buf_free(&b);
+}
+END_TEST
+
 Suite *
 dnsserver_suite(void)
 {
@@ -644,6 +672,7 @@ dnsserver_suite(void)
 	tcase_add_test(tc, test_srv_tcp);
 	tcase_add_test(tc, test_srv_tshark_clean);
 	tcase_add_test(tc, test_srv_describe);
+	tcase_add_test(tc, test_srv_rrset_too_big_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
