@@ -47,16 +47,19 @@ static const char srv_json[] =
 "     {'name': 'contoh.id', 'type': 'MX', 'preference': 10,"
 "      'exchange': 'mail.contoh.id'},"
 "     {'name': 'mail.contoh.id', 'type': 'A', 'address': '10.0.3.25'}]}}},"
+"  {'id': 'rec', 'kind': 'server', 'ip': '10.0.0.53',"
+"   'hostname': 'resolver.isp.test', 'services': {'dns': {'recursive': true,"
+"     'delegate': [{'zone': '', 'ns': 'a.root.test', 'address': '10.0.1.1'}]}}},"
 "  {'id': 'flat', 'kind': 'server', 'ip': '10.0.5.53',"
 "   'hostname': 'ns.flat.test', 'services': {'dns': {'records': [@MANY@]}}}"
 " ],"
 " 'links': ["
 "  {'a': 'pc', 'b': 'r1'}, {'a': 'root', 'b': 'r1'}, {'a': 'tld', 'b': 'r1'},"
-"  {'a': 'sld', 'b': 'r1'}, {'a': 'flat', 'b': 'r1'}"
+"  {'a': 'sld', 'b': 'r1'}, {'a': 'rec', 'b': 'r1'}, {'a': 'flat', 'b': 'r1'}"
 " ],"
 " 'actions': []}";
 
-enum { PC, R1, ROOT, TLD, SLD, FLAT };
+enum { PC, R1, ROOT, TLD, SLD, REC, FLAT };
 
 static struct scenario *
 srv_load(void)
@@ -530,6 +533,71 @@ START_TEST(test_srv_tcp)
 }
 END_TEST
 
+/*
+ * A recursive server answers later, after its own questions: still over
+ * the TCP connection the query came on, and with an OPT for a query over
+ * UDP that had one.
+ */
+START_TEST(test_srv_recursive_tcp_and_edns)
+{
+	struct scenario *sc = srv_load();
+	struct sim *s = sim_new(sc, sc->seed);
+	struct tcpc *t = xcalloc(1, sizeof *t);
+	struct got *g = xcalloc(1, sizeof *g);
+	uint8_t *w = xmalloc(2 * DNS_UDP_MAX);
+	struct dns_msg *m, *q = xcalloc(1, sizeof *q);
+	struct dns_edns e;
+	size_t n, n2;
+
+	/* Two queries with RD over one connection. */
+	n = query(w + 2, 0x6161, "contoh.id", DNS_T_MX, 0);
+	w[4] |= 1;	/* RD */
+	put16(w, (uint16_t)n);
+	n2 = query(w + 4 + n, 0x6262, "tidakada.contoh.id", DNS_T_A, 0);
+	w[4 + n + 2] |= 1;
+	put16(w + 2 + n, (uint16_t)n2);
+	t->send = w;
+	t->sendn = 4 + n + n2;
+	ck_assert_ptr_nonnull(tcp_connect(s, PC, sc->nodes[REC].ip, 53,
+	    &tc_ops, t));
+	/* And one over UDP with an OPT. */
+	ck_assert_int_eq(udp_bind(s, PC, 40000, got_udp, g), 0);
+	uint8_t u[DNS_UDP_MAX];
+	n = query(u, 0x6363, "mail.contoh.id", DNS_T_A, 1232);
+	u[2] |= 1;
+	udp_send(s, PC, 40000, sc->nodes[REC].ip, 53, u, n);
+	sim_run(s);
+
+	ck_assert_int_eq(t->failed, 0);
+	ck_assert_int_eq(t->g.n, 2);
+	for (int i = 0; i < 2; i++) {
+		m = answer(&t->g, i);
+		ck_assert(m->ra && !m->tc);
+		if (m->id == 0x6161) {
+			ck_assert_int_eq(m->nan, 1);
+			ck_assert_int_eq(m->an[0].type, DNS_T_MX);
+		} else {
+			ck_assert_uint_eq(m->id, 0x6262);
+			ck_assert_uint_eq(m->rcode, DNS_R_NXDOMAIN);
+		}
+		free(m);
+	}
+	ck_assert_int_eq(g->n, 1);
+	m = answer(g, 0);
+	ck_assert_uint_eq(m->id, 0x6363);
+	ck_assert_int_eq(m->nan, 1);
+	ck_assert_int_eq(dns_edns_get(m, &e), 0);
+	ck_assert(e.present);
+	free(m);
+	free(q);
+	free(w);
+	free(g);
+	free(t);
+	sim_free(s);
+	scenario_free(sc);
+}
+END_TEST
+
 /* Every case above in one pcap, and tshark finds nothing wrong in it. */
 START_TEST(test_srv_tshark_clean)
 {
@@ -670,6 +738,7 @@ dnsserver_suite(void)
 	tcase_add_test(tc, test_srv_edns);
 	tcase_add_test(tc, test_srv_zones_soa_ns);
 	tcase_add_test(tc, test_srv_tcp);
+	tcase_add_test(tc, test_srv_recursive_tcp_and_edns);
 	tcase_add_test(tc, test_srv_tshark_clean);
 	tcase_add_test(tc, test_srv_describe);
 	tcase_add_test(tc, test_srv_rrset_too_big_refused);
