@@ -177,6 +177,7 @@ TEST_SRCS += tests/test_scenario.c
 TEST_SRCS += tests/test_cli.c
 TEST_SRCS += tests/test_pcap_tshark.c
 TEST_SRCS += tests/test_dns.c
+TEST_SRCS += tests/test_dnsserver.c
 TEST_SRCS += tests/test_message.c
 TEST_SRCS += tests/test_smtp_wire.c
 TEST_SRCS += tests/test_mail.c

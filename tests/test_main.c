@@ -12,6 +12,7 @@ Suite	*scenario_suite(void);
 Suite	*cli_suite(void);
 Suite	*pcap_suite(void);
 Suite	*dns_suite(void);
+Suite	*dnsserver_suite(void);
 Suite	*message_suite(void);
 Suite	*smtp_wire_suite(void);
 Suite	*mail_suite(void);
@@ -46,6 +47,7 @@ main(void)
 	srunner_add_suite(sr, scenario_suite());
 	srunner_add_suite(sr, pcap_suite());
 	srunner_add_suite(sr, dns_suite());
+	srunner_add_suite(sr, dnsserver_suite());
 	srunner_add_suite(sr, cli_suite());
 	srunner_add_suite(sr, message_suite());
 	srunner_add_suite(sr, smtp_wire_suite());

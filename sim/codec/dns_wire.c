@@ -609,6 +609,76 @@ dns_encode(const struct dns_msg *m, uint8_t *out, size_t cap)
 }
 
 /* ---------------------------------------------------------------- */
+/* EDNS(0) */
+
+int
+dns_edns_get(const struct dns_msg *m, struct dns_edns *e)
+{
+	const struct dns_rr *opt = NULL;
+
+	memset(e, 0, sizeof *e);
+	/* RFC 6891 6.1.1: the OPT RR "MAY be added to the additional data section". */
+	for (int i = 0; i < m->nan; i++)
+		if (m->an[i].type == DNS_T_OPT)
+			return -1;
+	for (int i = 0; i < m->nns; i++)
+		if (m->ns[i].type == DNS_T_OPT)
+			return -1;
+	for (int i = 0; i < m->nar; i++) {
+		if (m->ar[i].type != DNS_T_OPT)
+			continue;
+		/* 6.1.1: "If a query message with more than one OPT RR is received, a FORMERR (RCODE=1) MUST be returned." */
+		if (opt != NULL)
+			return -1;
+		opt = &m->ar[i];
+	}
+	if (opt == NULL)
+		return 0;
+	/* 6.1.2: NAME "MUST be 0 (root domain)". */
+	if (opt->name[0] != '\0')
+		return -1;
+	/* 6.1.2: RDATA is {OPTION-CODE, OPTION-LENGTH, OPTION-DATA} pairs. */
+	for (size_t off = 0; off < opt->rd.raw.len; ) {
+		const uint8_t *p = (const uint8_t *)opt->rd.raw.data + off;
+
+		if (opt->rd.raw.len - off < 4 ||
+		    opt->rd.raw.len - off - 4 < get16(p + 2))
+			return -1;
+		off += 4 + (size_t)get16(p + 2);
+	}
+	e->present = 1;
+	e->udp_size = opt->class;
+	e->ext_rcode = (uint8_t)(opt->ttl >> 24);
+	e->version = (uint8_t)(opt->ttl >> 16);
+	e->dnssec_ok = (uint8_t)(opt->ttl >> 15 & 1);
+	return 0;
+}
+
+int
+dns_edns_put(struct dns_msg *m, uint16_t udp_size, uint8_t ext_rcode)
+{
+	if (m->nar >= DNS_MAX_RR)
+		return -1;
+	struct dns_rr *rr = &m->ar[m->nar++];
+
+	/* 6.1.2: root owner, CLASS the payload size, TTL EXTENDED-RCODE VERSION DO Z. */
+	memset(rr, 0, sizeof *rr);
+	rr->type = DNS_T_OPT;
+	rr->class = udp_size;
+	rr->ttl = (uint32_t)ext_rcode << 24;
+	return 0;
+}
+
+int
+dns_rcode_full(const struct dns_msg *m)
+{
+	for (int i = 0; i < m->nar; i++)
+		if (m->ar[i].type == DNS_T_OPT)
+			return (int)(m->ar[i].ttl >> 24) << 4 | m->rcode;
+	return m->rcode;
+}
+
+/* ---------------------------------------------------------------- */
 /* Names as text */
 
 static int
@@ -719,6 +789,8 @@ dns_rcode_str(int rcode)
 
 	if (rcode >= 0 && rcode < (int)(sizeof names / sizeof names[0]))
 		return names[rcode];
+	if (rcode == DNS_R_BADVERS)
+		return "BADVERS";
 	return "RCODE";
 }
 
@@ -848,13 +920,26 @@ dns_describe(const struct dns_msg *m, struct buf *out)
 		buf_putc(out, '?');
 		return;
 	}
-	if (m->tc && m->rcode == DNS_R_NOERROR && m->nan == 0 && m->nns == 0) {
-		/* RFC 2181 section 9: the answer did not fit; a real client asks again over TCP. */
+	if (m->tc && m->rcode == DNS_R_NOERROR) {
+		/*
+		 * RFC 2181 section 9: the answer did not fit; a real client
+		 * asks again over TCP.  Whole RRsets that fitted (a CNAME,
+		 * say) may be there, but "it should ignore that response".
+		 */
 		buf_puts(out, "truncated (TC) ");
 		dns_describe_name(out, m->qname);
 		buf_putc(out, ' ');
 		dns_describe_type(out, m->qtype);
-		buf_puts(out, " (too large for UDP)");
+		if (m->nan > 0)
+			buf_printf(out, " (too large for UDP, %d record%s fit)",
+			    m->nan, m->nan == 1 ? "" : "s");
+		else
+			buf_puts(out, " (too large for UDP)");
+		return;
+	}
+	if (dns_rcode_full(m) == DNS_R_BADVERS) {
+		/* RFC 6891 6.1.3: the RCODE's upper bits are in the OPT. */
+		buf_puts(out, "BADVERS (EDNS version not supported)");
 		return;
 	}
 	if (m->tc)

@@ -6,6 +6,10 @@
  * A message is a fixed-size value (no pointers inside): a header, at most
  * one question, and three sections of at most DNS_MAX_RR records each.
  * Copying a struct dns_msg or a struct dns_rr copies everything.
+ * DNS_MAX_RR is more than a 512-octet message can carry (at most 45
+ * records of 11 octets), so a UDP answer never loses a record to it; a
+ * server that has more than that for one section answers with TC set,
+ * never by dropping records silently (RFC 2181 section 9).
  *
  * Names are dotted text without the trailing dot; "" is the root.  Case
  * is kept as it came.  A label byte that is not a printable ASCII
@@ -21,11 +25,18 @@
 
 struct buf;
 
-#define DNS_MAX_RR	16	/* records per section that we keep */
+#define DNS_MAX_RR	64	/* records per section that we keep */
 #define DNS_NAME_MAX	255	/* characters of a name's text, without the NUL */
 #define DNS_TXT_MAX	1024	/* bytes of TXT text (or other record data) kept */
 #define DNS_HLEN	12	/* the fixed header, RFC 1035 section 4.1.1 */
 #define DNS_UDP_MAX	512	/* RFC 1035 section 2.3.4: UDP messages */
+/*
+ * The largest UDP payload our servers announce in EDNS(0) (RFC 6891
+ * section 6.2.5) and send: 1232 octets fit in any path of MTU 1280 without
+ * fragments, the value DNS Flag Day 2020 chose.
+ */
+#define DNS_EDNS_MAX	1232
+#define DNS_TCP_MAX	65535	/* RFC 1035 4.2.2: a two-octet length prefix */
 
 /* RR TYPE values, RFC 1035 section 3.2.2 (AAAA: RFC 3596, OPT: RFC 6891). */
 enum dns_type {
@@ -51,6 +62,7 @@ enum dns_rcode {
 	DNS_R_NXDOMAIN = 3,
 	DNS_R_NOTIMP = 4,
 	DNS_R_REFUSED = 5,
+	DNS_R_BADVERS = 16,	/* RFC 6891 section 9: needs the OPT's upper bits */
 };
 
 /* Why dns_decode() refused the bytes (0 is success). */
@@ -129,6 +141,34 @@ int	 dns_encode(const struct dns_msg *m, uint8_t *out, size_t cap);
  * ignored.  m is undefined after an error.
  */
 int	 dns_decode(const uint8_t *p, size_t n, struct dns_msg *m);
+
+/*
+ * EDNS(0), RFC 6891 section 6.1: what the OPT pseudo-record of a message
+ * says.  Its CLASS is the sender's UDP payload size, its TTL the upper
+ * bits of the RCODE, the version and the DO flag.
+ */
+struct dns_edns {
+	int		 present;
+	uint16_t	 udp_size;	/* as sent; below 512 means 512 (6.2.5) */
+	uint8_t		 ext_rcode;	/* RCODE bits 11..4 */
+	uint8_t		 version;
+	uint8_t		 dnssec_ok;
+};
+
+/*
+ * m's OPT into e (e->present 0 when there is none).  Returns 0, or -1
+ * when the OPT is malformed: outside the additional section, more than
+ * one, an owner other than the root, or options that overrun its RDATA
+ * (RFC 6891 sections 6.1.1 and 6.1.2).
+ */
+int	 dns_edns_get(const struct dns_msg *m, struct dns_edns *e);
+/*
+ * Append an OPT to m's additional section announcing udp_size, with the
+ * upper RCODE bits ext_rcode and version 0.  Returns -1 when it is full.
+ */
+int	 dns_edns_put(struct dns_msg *m, uint16_t udp_size, uint8_t ext_rcode);
+/* The whole RCODE: the header's 4 bits and the OPT's 8 (RFC 6891 6.1.3). */
+int	 dns_rcode_full(const struct dns_msg *m);
 
 /* "A", "MX", ... or "TYPE" for a type without a mnemonic here. */
 const char *dns_type_str(int type);

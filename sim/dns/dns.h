@@ -25,6 +25,7 @@
 #include "udp.h"
 
 struct sim;
+struct tcp_conn;
 
 /* What a stub lookup found. */
 enum dns_status {
@@ -96,6 +97,41 @@ struct dns_msg;
 typedef void (*dns_recurse_fn)(struct sim *s, struct dns_server *sv,
 	    const struct dns_msg *q, uint32_t src, uint16_t sport);
 
+/* A zone a server holds: its apex has an SOA and NS records (RFC 1034 section 4.2.1). */
+struct dns_zone {
+	char		 name[DNS_NAME_MAX + 1];	/* the apex */
+	char		 ns[DNS_NAME_MAX + 1];	/* its name server: SOA MNAME and NS */
+};
+
+/*
+ * A query the server still has to answer, and how: over which TCP
+ * connection (RFC 7766: the answer goes back on it) or, over UDP, with
+ * the EDNS payload size it offered (RFC 6891 6.2.5).
+ */
+struct dns_srv_pend {
+	int		 used;
+	struct dns_srv_tcp *tcp;	/* NULL: UDP, or the connection is gone */
+	int		 tcp_gone;	/* asked over TCP, which closed since */
+	uint32_t	 src;
+	uint16_t	 sport, id;
+	int		 edns;		/* the query had an OPT: so will the answer */
+	uint16_t	 udp_size;
+};
+
+#define DNS_SRV_ZONES	16	/* zones one server holds */
+#define DNS_SRV_PENDS	32	/* queries waiting for an answer (recursion) */
+#define DNS_SRV_TCPS	8	/* DNS-over-TCP connections at once */
+#define DNS_SRV_TCP_IN	4096	/* bytes of one query over TCP, prefix included */
+
+/* One DNS-over-TCP connection of a server (RFC 7766). */
+struct dns_srv_tcp {
+	struct sim	*s;
+	struct dns_server *sv;
+	struct tcp_conn	*c;		/* NULL: the slot is free */
+	size_t		 n;		/* bytes in `in` */
+	uint8_t		 in[DNS_SRV_TCP_IN];
+};
+
 /* A node that serves DNS. */
 struct dns_server {
 	int		 node;
@@ -103,7 +139,11 @@ struct dns_server {
 	uint16_t	 port;
 	const struct sc_dns *cfg;
 	const char	*hostname;
-	char		 apex[DNS_NAME_MAX + 1];	/* the zone its SOA speaks for */
+	struct dns_zone	 zones[DNS_SRV_ZONES];	/* what its SOA and NS speak for */
+	int		 nzones;
+	struct dns_srv_pend pend[DNS_SRV_PENDS];
+	int		 npend;		/* next slot to take, round robin */
+	struct dns_srv_tcp tcp[DNS_SRV_TCPS];
 	struct dns_cache_ent *cache;	/* recursive servers: what they learnt */
 	int		 ncache;
 	struct dns_rq	*rqs;		/* resolutions in progress */
@@ -136,8 +176,11 @@ uint16_t dns_srv_next_id(struct sim *s, int node);
 /* The DNS port of the node at ip (53 where it has no dns service). */
 uint16_t dns_srv_port_of(const struct sim *s, uint32_t ip);
 /*
- * Encode m (a response may be cut to fit 512 octets, so m may change),
- * record it in the transcript and send it; 0, or -1 if nothing was sent.
+ * Encode m, record it in the transcript and send it; 0, or -1 if nothing
+ * was sent.  A response from a server's port to a query it took over
+ * TCP goes back on that connection; one to a query with an OPT gets an
+ * OPT and may fill the size the query offered (RFC 6891); it is cut to
+ * fit, with TC where the answer itself did not fit (so m may change).
  */
 int	 dns_srv_send(struct sim *s, int node, uint16_t sport, uint32_t dst,
 	    uint16_t dport, struct dns_msg *m);

@@ -20,8 +20,22 @@
  *     (RFC 2308 sections 3 and 5).
  * A recursive server passes queries with RD set to dns_resolver.c.
  *
+ * Every server holds zones (dns_srv_zones()): those other servers of the
+ * scenario delegate to it, the parents of those it delegates away, and
+ * for records outside all of them their domain.  Each zone's apex has an
+ * SOA and NS records, made from the scenario (RFC 1035 section 5.2:
+ * "Exactly one SOA RR should be present at the top of the zone"; RFC 1034
+ * section 4.2.1: NS records there too), and a negative answer carries
+ * the SOA of the zone the name would be in (RFC 2308 section 3).
+ *
+ * Queries come over UDP or over TCP (RFC 7766: each message after a
+ * two-octet length, the answer on the same connection).  A query may
+ * carry an OPT (EDNS(0), RFC 6891): its answer carries one too and may
+ * fill the UDP size it offered, up to DNS_EDNS_MAX.
+ *
  * Every message goes out through dns_srv_send(), which keeps it within
- * the 512 octets of UDP (RFC 1035 section 4.2.1), writes the TR_APP
+ * the 512 octets of UDP (RFC 1035 section 4.2.1), or the EDNS size, or
+ * the 65535 of TCP, setting TC where the answer did not fit, writes the TR_APP
  * record of the transcript with its narration (dns_srv_say(): the
  * question, or what kind of answer it is, from the message itself), and
  * sends it.  A host that is its own
@@ -29,6 +43,7 @@
  * no frame crosses a link, as with 127.0.0.1 on a real host.
  */
 #include "dns.h"
+#include "tcp.h"
 #include "udp.h"
 #include "world.h"
 
@@ -59,6 +74,7 @@ struct dns_loop {
 #define DNS_SOA_REFRESH	3600
 #define DNS_SOA_RETRY	900
 #define DNS_SOA_EXPIRE	604800
+#define DNS_SOA_TTL	3600	/* the SOA itself, in a positive answer */
 
 static void	dns_srv_input(struct sim *, int, void *, uint32_t, uint16_t,
 		    uint16_t, const uint8_t *, size_t);
@@ -67,17 +83,44 @@ static void	dns_srv_say(struct say *, const struct dns_msg *,
 static void	dns_srv_loop_ev(void *, void *, uint64_t, uint64_t);
 static void	dns_srv_loop_fin(void *, void *, uint64_t, uint64_t);
 static void	dns_srv_reply_init(const struct dns_msg *, struct dns_msg *);
-static void	dns_srv_apex(const struct sim *, struct dns_server *);
-static void	dns_srv_common(char *, int *, const char *);
 static int	dns_srv_has(const struct sc_dns *, const char *);
-static int	dns_srv_below(const struct sc_dns *, const char *);
+static int	dns_srv_below(const struct dns_server *, const char *);
 static const char *dns_srv_delegated(const struct sim *,
 		    const struct dns_server *, const char *);
 static struct dns_rr *dns_srv_push(struct dns_rr *, int *);
+static struct dns_rr *dns_srv_push_an(struct dns_msg *);
 static void	dns_srv_record(const struct sc_record *, const char *,
 		    struct dns_rr *);
 static void	dns_srv_soa(const struct sim *, const struct dns_server *,
-		    const char *, int, struct dns_rr *);
+		    const char *, struct dns_rr *);
+static void	dns_srv_soa_of(const struct sim *, const struct dns_zone *, int,
+		    struct dns_rr *);
+static void	dns_srv_query(struct sim *, struct dns_server *,
+		    struct dns_srv_tcp *, uint32_t, uint16_t, const uint8_t *,
+		    size_t);
+static void	dns_srv_zones(const struct sim *, struct dns_server *);
+static void	dns_srv_zone_add(struct dns_server *, const char *,
+		    const char *);
+static const struct dns_zone *dns_srv_zone_of(const struct dns_server *,
+		    const char *);
+static const struct dns_zone *dns_srv_zone_at(const struct dns_server *,
+		    const char *);
+static int	dns_srv_apex_rrs(const struct sim *, const struct dns_zone *,
+		    const char *, int, struct dns_msg *);
+static struct dns_srv_pend *dns_srv_pend_take(struct dns_server *, uint32_t,
+		    uint16_t, uint16_t);
+static int	dns_srv_fit(struct dns_msg *, uint8_t *, size_t);
+static void	dns_srv_tcp_accept(struct tcp_conn *, void *);
+static void	dns_srv_tcp_data(struct tcp_conn *, void *, const uint8_t *,
+		    size_t);
+static void	dns_srv_tcp_peer_closed(struct tcp_conn *, void *);
+static void	dns_srv_tcp_gone(struct tcp_conn *, void *);
+static void	dns_srv_tcp_err(struct tcp_conn *, void *, enum tcp_err);
+
+static const struct tcp_ops dns_srv_tcp_ops = {
+	NULL, dns_srv_tcp_data, dns_srv_tcp_peer_closed, dns_srv_tcp_gone,
+	dns_srv_tcp_err,
+};
 
 /* ---------------------------------------------------------------- */
 /* The world */
@@ -92,10 +135,21 @@ dns_srv_new(struct sim *s, int node)
 	sv->port = (uint16_t)sn->dns.port;
 	sv->cfg = &sn->dns;
 	sv->hostname = sn->hostname ? sn->hostname : "";
-	dns_srv_apex(s, sv);
+	dns_srv_zones(s, sv);
+	for (int i = 0; i < DNS_SRV_TCPS; i++) {
+		sv->tcp[i].s = s;
+		sv->tcp[i].sv = sv;
+	}
 	/* Nothing else binds before us: a failure is a broken invariant. */
 	if (udp_bind(s, node, sv->port, dns_srv_input, sv) < 0)
 		fatalx("dns: port %u of node %d already bound", sv->port, node);
+	/*
+	 * RFC 7766 section 5: "authoritative server implementations MUST
+	 * support TCP so that they do not limit the size of responses".
+	 */
+	if (tcp_listen(s, node, sv->port, dns_srv_tcp_accept, sv) < 0)
+		fatalx("dns: TCP port %u of node %d already bound", sv->port,
+		    node);
 	return sv;
 }
 
@@ -185,52 +239,176 @@ dns_srv_port_of(const struct sim *s, uint32_t ip)
 }
 
 /*
- * Send m from node:sport to dst:dport.  A response that does not fit in
- * 512 octets loses its additional section first (RFC 2181 section 9: no
- * TC for that), then everything but the question, with TC set.  Returns
- * 0, or -1 when nothing was sent (the node is off, or m cannot be
- * encoded).
+ * The query that m answers, when the server at node took it over TCP or
+ * with an OPT; it is forgotten once taken.
+ */
+static struct dns_srv_pend *
+dns_srv_pend_take(struct dns_server *sv, uint32_t dst, uint16_t dport,
+    uint16_t id)
+{
+	for (int i = 0; i < DNS_SRV_PENDS; i++) {
+		struct dns_srv_pend *p = &sv->pend[i];
+
+		if (p->used && p->src == dst && p->sport == dport &&
+		    p->id == id) {
+			p->used = 0;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Encode the response m into at most cap octets, cutting it where it
+ * does not fit.  Returns the length, or -1.
+ */
+static int
+dns_srv_fit(struct dns_msg *m, uint8_t *out, size_t cap)
+{
+	int n = dns_encode(m, out, cap);
+
+	/*
+	 * RFC 2181 section 9: "the TC bit should not be set merely because
+	 * some extra information could have been included, but there was
+	 * insufficient room": additional records go first, from the last,
+	 * and the OPT stays (RFC 6891 section 7: "compliant responders MUST
+	 * include an OPT record in their respective responses").
+	 */
+	while (n < 0) {
+		int k = m->nar - 1;
+
+		while (k >= 0 && m->ar[k].type == DNS_T_OPT)
+			k--;
+		if (k < 0)
+			break;
+		memmove(&m->ar[k], &m->ar[k + 1],
+		    (size_t)(m->nar - k - 1) * sizeof m->ar[0]);
+		m->nar--;
+		n = dns_encode(m, out, cap);
+	}
+	/*
+	 * RFC 1035 section 4.1.1, TC: "this message was truncated due to
+	 * length greater than that permitted on the transmission channel".
+	 * Every whole RRset that fits stays, in order; the RRset that was
+	 * cut goes entirely, as BIND and Unbound do.  RFC 2181 section 5.1:
+	 * "A query for a specific (or non-specific) label, class, and type,
+	 * will always return all records in the associated RRSet ... The
+	 * response must be marked as "truncated" if the entire RRSet will
+	 * not fit in the response."  The client asks again over TCP.
+	 */
+	struct dns_rr *sec = NULL;
+	int *cnt = NULL;
+
+	while (n < 0 && (m->nan > 0 || m->nns > 0)) {
+		m->tc = 1;
+		if (m->nns > 0) {
+			sec = m->ns;
+			cnt = &m->nns;
+		} else {
+			sec = m->an;
+			cnt = &m->nan;
+		}
+		(*cnt)--;
+		n = dns_encode(m, out, cap);
+	}
+	if (sec != NULL) {
+		const struct dns_rr *cut = &sec[*cnt];
+		int k = *cnt;
+
+		while (k > 0 && sec[k - 1].type == cut->type &&
+		    dns_name_eq(sec[k - 1].name, cut->name))
+			k--;
+		if (k != *cnt) {
+			*cnt = k;
+			n = dns_encode(m, out, cap);
+		}
+	}
+	return n;
+}
+
+/*
+ * Send m from node:sport to dst:dport.  A response is cut to fit what
+ * the way back takes (dns_srv_fit()): 512 octets over UDP (RFC 1035
+ * section 4.2.1), the size an OPT offered (RFC 6891), or a TCP message
+ * (RFC 1035 section 4.2.2).  Returns 0, or -1 when nothing was sent (the
+ * node is off, or m cannot be encoded).
  */
 int
 dns_srv_send(struct sim *s, int node, uint16_t sport, uint32_t dst,
     uint16_t dport, struct dns_msg *m)
 {
-	uint8_t out[DNS_UDP_MAX];
+	uint8_t *out = xmalloc(2 + DNS_TCP_MAX);
+	struct dns_server *sv = s->dns->srv[node];
+	struct dns_srv_pend *pd = NULL;
+	struct dns_srv_tcp *t = NULL;
 	struct buf words = { 0 };
+	size_t cap = DNS_UDP_MAX;
 	struct say y;
 	int n;
 
-	if (!s->nodes[node].up)
+	if (!s->nodes[node].up) {
+		free(out);
 		return -1;	/* a stopped machine says nothing */
-	n = dns_encode(m, out, sizeof out);
-	if (n < 0 && m->qr) {
-		m->nar = 0;
-		n = dns_encode(m, out, sizeof out);
 	}
-	if (n < 0 && m->qr) {
-		m->nan = m->nns = 0;
-		m->tc = 1;
-		n = dns_encode(m, out, sizeof out);
-	}
-	if (n < 0)
+	if (m->qr && sv != NULL && sport == sv->port)
+		pd = dns_srv_pend_take(sv, dst, dport, m->id);
+	if (pd != NULL && pd->tcp_gone) {
+		/*
+		 * RFC 7766 section 7: a client pairs a TCP answer with its
+		 * query on the connection it asked on; that one has closed,
+		 * so nobody waits for this answer.
+		 */
+		free(out);
 		return -1;
+	}
+	if (pd != NULL && pd->edns) {
+		/* RFC 6891 section 7: "compliant responders MUST include an OPT record". */
+		struct dns_edns e;
+
+		if (dns_edns_get(m, &e) == 0 && !e.present)
+			(void)dns_edns_put(m, DNS_EDNS_MAX, 0);
+		/* 6.2.5: "Values lower than 512 MUST be treated as equal to 512". */
+		cap = pd->udp_size < DNS_UDP_MAX ? DNS_UDP_MAX :
+		    pd->udp_size > DNS_EDNS_MAX ? DNS_EDNS_MAX : pd->udp_size;
+	}
+	if (pd != NULL && pd->tcp != NULL) {
+		t = pd->tcp;
+		cap = DNS_TCP_MAX;
+	}
+	n = m->qr ? dns_srv_fit(m, out + 2, cap) : dns_encode(m, out + 2, cap);
+	if (n < 0) {
+		free(out);
+		return -1;
+	}
 	dns_describe(m, &words);
 	dns_srv_say(&y, m, &words);
 	sim_app_say(s, node, net_node_by_ip(s, dst), APP_DNS,
 	    (const char *)words.data, words.len, sim_say(s, &y));
 	buf_free(&words);
 
-	if (dst != s->nodes[node].ip) {
-		udp_send(s, node, sport, dst, dport, out, (size_t)n);
-		return 0;
+	if (t != NULL) {
+		/*
+		 * RFC 1035 section 4.2.2: "The message is prefixed with a two
+		 * byte length field which gives the message length, excluding
+		 * the two byte length field."  RFC 7766 section 8: both go to
+		 * TCP at once.
+		 */
+		put16(out, (uint16_t)n);
+		tcp_send(t->c, out, (size_t)n + 2);
+	} else if (dst != s->nodes[node].ip)
+		udp_send(s, node, sport, dst, dport, out + 2, (size_t)n);
+	else {
+		struct dns_loop *l = xmalloc(sizeof *l + (size_t)n);
+
+		l->node = node;
+		l->sport = sport;
+		l->dport = dport;
+		l->len = (size_t)n;
+		memcpy(l->data, out + 2, (size_t)n);
+		evq_at(s->q, sim_time(s), dns_srv_loop_ev, dns_srv_loop_fin,
+		    l, 0, 0);
 	}
-	struct dns_loop *l = xmalloc(sizeof *l + (size_t)n);
-	l->node = node;
-	l->sport = sport;
-	l->dport = dport;
-	l->len = (size_t)n;
-	memcpy(l->data, out, (size_t)n);
-	evq_at(s->q, sim_time(s), dns_srv_loop_ev, dns_srv_loop_fin, l, 0, 0);
+	free(out);
 	return 0;
 }
 
@@ -343,15 +521,15 @@ dns_srv_say(struct say *y, const struct dns_msg *m, const struct buf *words)
 		dns_srv_say_name(y, m->qname);
 		return;
 	}
-	if (m->tc && (m->rcode == DNS_R_NOERROR ? m->nan == 0 && m->nns == 0 :
-	    m->rcode != DNS_R_NXDOMAIN && m->rcode != DNS_R_SERVFAIL &&
-	    m->rcode != DNS_R_REFUSED)) {
+	/* RFC 2181 section 9: records that fitted may be there, to be ignored. */
+	if (m->tc && m->rcode != DNS_R_NXDOMAIN &&
+	    m->rcode != DNS_R_SERVFAIL && m->rcode != DNS_R_REFUSED) {
 		say_begin(y, "dns.truncated");
 		dns_srv_say_name(y, m->qname);
 		dns_srv_say_type(y, m->qtype);
 		return;
 	}
-	switch (m->rcode) {
+	switch (dns_rcode_full(m)) {
 	case DNS_R_NOERROR:
 		break;
 	case DNS_R_NXDOMAIN:
@@ -367,7 +545,7 @@ dns_srv_say(struct say *y, const struct dns_msg *m, const struct buf *words)
 		dns_srv_say_name(y, m->qname);
 		return;
 	default:
-		/* FORMERR, NOTIMP, another RCODE: the words say which. */
+		/* FORMERR, NOTIMP, BADVERS, another RCODE: the words say which. */
 		say_begin(y, "dns.error");
 		say_strn(y, "reply", (const char *)words->data, words->len);
 		return;
@@ -464,21 +642,31 @@ dns_srv_reply_init(const struct dns_msg *q, struct dns_msg *r)
 	r->nan = r->nns = r->nar = 0;
 }
 
-/*
- * A query reaches a server's port.  What cannot be parsed gets FORMERR
- * (RFC 1035 section 4.1.1) when at least its ID can be read; responses
- * arriving here are not ours and are dropped silently.
- */
+/* A query reaches a server's UDP port. */
 static void
 dns_srv_input(struct sim *s, int node, void *u, uint32_t src,
     uint16_t sport, uint16_t dport, const uint8_t *p, size_t n)
 {
-	struct dns_server *sv = u;
-	struct dns_msg *q, *r;
-	int err;
-
+	(void)dport;
 	if (!s->nodes[node].up)
 		return;
+	dns_srv_query(s, u, NULL, src, sport, p, n);
+}
+
+/*
+ * A query from src:sport, over UDP or over the TCP connection t.  What
+ * cannot be parsed gets FORMERR (RFC 1035 section 4.1.1) when at least
+ * its ID can be read; responses arriving here are not ours and are
+ * dropped silently.
+ */
+static void
+dns_srv_query(struct sim *s, struct dns_server *sv, struct dns_srv_tcp *t,
+    uint32_t src, uint16_t sport, const uint8_t *p, size_t n)
+{
+	struct dns_msg *q, *r;
+	struct dns_edns e = { 0 };
+	int err;
+
 	q = xcalloc(1, sizeof *q);
 	r = xcalloc(1, sizeof *r);
 	err = dns_decode(p, n, q);
@@ -493,10 +681,44 @@ dns_srv_input(struct sim *s, int node, void *u, uint32_t src,
 		r->rcode = DNS_R_FORMERR;
 	} else if (q->qr) {
 		goto out;
+	} else if (dns_edns_get(q, &e) < 0) {
+		/*
+		 * RFC 6891 section 6.1.1: "If a query message with more than
+		 * one OPT RR is received, a FORMERR (RCODE=1) MUST be
+		 * returned"; so for an OPT we cannot read.  No OPT in the
+		 * answer: what the asker can take is unknown.
+		 */
+		dns_srv_reply_init(q, r);
+		r->rcode = DNS_R_FORMERR;
 	} else {
 		dns_srv_reply_init(q, r);
 		r->ra = (uint8_t)(sv->cfg->recursive != 0);
-		if (q->opcode != 0)
+		/*
+		 * Remember how to answer: over this connection, and with an
+		 * OPT offering what size.  A full table forgets the oldest.
+		 */
+		if (t != NULL || e.present) {
+			struct dns_srv_pend *pd = &sv->pend[sv->npend];
+
+			sv->npend = (sv->npend + 1) % DNS_SRV_PENDS;
+			pd->used = 1;
+			pd->tcp = t;
+			pd->tcp_gone = 0;
+			pd->src = src;
+			pd->sport = sport;
+			pd->id = q->id;
+			pd->edns = e.present;
+			pd->udp_size = e.udp_size;
+		}
+		if (e.present && e.version != 0) {
+			/*
+			 * RFC 6891 section 6.1.3: "If a responder does not
+			 * implement the VERSION level of the request, then it
+			 * MUST respond with RCODE=BADVERS."
+			 */
+			(void)dns_edns_put(r, DNS_EDNS_MAX, DNS_R_BADVERS >> 4);
+			r->rcode = DNS_R_BADVERS & 15;
+		} else if (q->opcode != 0)
 			r->rcode = DNS_R_NOTIMP;	/* only QUERY */
 		else if (q->qdcount != 1)
 			r->rcode = DNS_R_FORMERR;
@@ -509,10 +731,112 @@ dns_srv_input(struct sim *s, int node, void *u, uint32_t src,
 		} else
 			dns_srv_lookup(s, sv, q->qname, q->qtype, r);
 	}
-	dns_srv_send(s, node, dport, src, sport, r);
+	dns_srv_send(s, sv->node, sv->port, src, sport, r);
 out:
 	free(q);
 	free(r);
+}
+
+/* ---------------------------------------------------------------- */
+/* DNS over TCP (RFC 7766) */
+
+static void
+dns_srv_tcp_accept(struct tcp_conn *c, void *u)
+{
+	struct dns_server *sv = u;
+
+	for (int i = 0; i < DNS_SRV_TCPS; i++) {
+		struct dns_srv_tcp *t = &sv->tcp[i];
+
+		if (t->c != NULL)
+			continue;
+		t->c = c;
+		t->n = 0;
+		tcp_set_ops(c, &dns_srv_tcp_ops, t);
+		return;
+	}
+	/*
+	 * RFC 7766 section 6.2.3 lets a server close connections to keep
+	 * its resources; we close with a FIN, never a RST.
+	 */
+	tcp_set_ops(c, &dns_srv_tcp_ops, NULL);
+	tcp_close(c);
+}
+
+/*
+ * Bytes of the stream: each message follows its two-octet length (RFC
+ * 7766 section 8), and several may come in one segment or one across
+ * several (section 6.2.1.1: queries may be pipelined).
+ */
+static void
+dns_srv_tcp_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
+{
+	struct dns_srv_tcp *t = u;
+
+	if (t == NULL)
+		return;
+	while (n > 0 && t->c == c) {
+		size_t k = sizeof t->in - t->n, len;
+
+		if (k == 0) {
+			/* A query longer than we take: close (RFC 7766 6.2.3 lets us), no RST. */
+			t->n = 0;
+			tcp_close(c);
+			return;
+		}
+		if (k > n)
+			k = n;
+		memcpy(t->in + t->n, p, k);
+		t->n += k;
+		p += k;
+		n -= k;
+		while (t->n >= 2 && t->n >= 2 + (len = get16(t->in))) {
+			if (t->s->nodes[t->sv->node].up)
+				dns_srv_query(t->s, t->sv, t, tcp_conn_peer_ip(c),
+				    tcp_conn_peer_port(c), t->in + 2, len);
+			if (t->c != c)
+				return;	/* the answer's sending closed it */
+			memmove(t->in, t->in + 2 + len, t->n - 2 - len);
+			t->n -= 2 + len;
+		}
+	}
+}
+
+/*
+ * The client closed its side: it asks nothing more, and we close ours.
+ * RFC 1035 section 4.2.2: "The server should assume that the client will
+ * initiate connection closing".
+ */
+static void
+dns_srv_tcp_peer_closed(struct tcp_conn *c, void *u)
+{
+	(void)u;
+	tcp_close(c);
+}
+
+/* The connection is gone: its slot and the queries it still waits for. */
+static void
+dns_srv_tcp_gone(struct tcp_conn *c, void *u)
+{
+	struct dns_srv_tcp *t = u;
+
+	(void)c;
+	if (t == NULL)
+		return;
+	for (int i = 0; i < DNS_SRV_PENDS; i++)
+		if (t->sv->pend[i].used && t->sv->pend[i].tcp == t) {
+			t->sv->pend[i].tcp = NULL;
+			t->sv->pend[i].tcp_gone = 1;
+		}
+	t->c = NULL;
+	t->n = 0;
+}
+
+static void
+dns_srv_tcp_err(struct tcp_conn *c, void *u, enum tcp_err e)
+{
+	(void)e;
+	dns_srv_tcp_gone(c, u);
 }
 
 /* Whether the server has records owned by name. */
@@ -530,8 +854,10 @@ dns_srv_has(const struct sc_dns *d, const char *name)
  * as an empty non-terminal, and is NODATA rather than NXDOMAIN (RFC 8020).
  */
 static int
-dns_srv_below(const struct sc_dns *d, const char *name)
+dns_srv_below(const struct dns_server *sv, const char *name)
 {
+	const struct sc_dns *d = sv->cfg;
+
 	for (int i = 0; i < d->nrecords; i++)
 		if (!dns_name_eq(d->records[i].name, name) &&
 		    dns_name_under(d->records[i].name, name))
@@ -539,6 +865,10 @@ dns_srv_below(const struct sc_dns *d, const char *name)
 	for (int i = 0; i < d->ndelegates; i++)
 		if (!dns_name_eq(d->delegates[i].zone, name) &&
 		    dns_name_under(d->delegates[i].zone, name))
+			return 1;
+	for (int i = 0; i < sv->nzones; i++)
+		if (!dns_name_eq(sv->zones[i].name, name) &&
+		    dns_name_under(sv->zones[i].name, name))
 			return 1;
 	return 0;
 }
@@ -575,6 +905,21 @@ dns_srv_push(struct dns_rr *sec, int *n)
 	struct dns_rr *rr = &sec[(*n)++];
 	memset(rr, 0, sizeof *rr);
 	rr->class = DNS_C_IN;
+	return rr;
+}
+
+/*
+ * The next free record of r's answer section.  When it is full the
+ * answer is cut: TC says so (RFC 1035 section 4.1.1), so that no record
+ * is ever dropped silently and the client asks again.
+ */
+static struct dns_rr *
+dns_srv_push_an(struct dns_msg *r)
+{
+	struct dns_rr *rr = dns_srv_push(r->an, &r->nan);
+
+	if (rr == NULL)
+		r->tc = 1;
 	return rr;
 }
 
@@ -616,87 +961,194 @@ dns_srv_record(const struct sc_record *rec, const char *owner,
 	}
 }
 
-/* Fold name into acc, the longest common suffix (whole labels) so far. */
+/* Add the zone apex with its name server, unless the server has it already. */
 static void
-dns_srv_common(char *acc, int *have, const char *name)
+dns_srv_zone_add(struct dns_server *sv, const char *apex, const char *ns)
 {
-	if (!*have) {
-		snprintf(acc, DNS_NAME_MAX + 1, "%s", name);
-		*have = 1;
+	struct dns_zone *z;
+
+	if (dns_srv_zone_at(sv, apex) != NULL || sv->nzones >= DNS_SRV_ZONES)
 		return;
-	}
-	const char *x = acc;
-	while (x[0] != '\0' && !dns_name_under(name, x))
-		x = dns_name_parent(x);
-	memmove(acc, x, strlen(x) + 1);
+	z = &sv->zones[sv->nzones++];
+	snprintf(z->name, sizeof z->name, "%s", apex);
+	if (ns != NULL && ns[0] != '\0')
+		snprintf(z->ns, sizeof z->ns, "%s", ns);
+	else if (apex[0] != '\0')
+		snprintf(z->ns, sizeof z->ns, "ns.%s", apex);
+	else
+		snprintf(z->ns, sizeof z->ns, "ns");
 }
 
 /*
- * The zone the server's SOA speaks for: the longest domain that holds
- * all its records, the zones it serves itself and the parents of those
- * it delegates; without any, the domain of its own hostname.
+ * The zones of the server, from what the scenario says (it has no key
+ * for them; scenarios/README.md "dns" tells the rule):
+ *   1. every zone some server's `delegate` hands to this server's
+ *      address, with the name server it names (RFC 1034 section 4.2.2:
+ *      the parent's NS records name the child's servers);
+ *   2. the parent of each zone it delegates away to another server: it
+ *      is the parent's server ("com" for a server delegating
+ *      "example.com"; a delegation of the root is a hint, not a child);
+ *   3. for a record outside all of those, its domain: its last two
+ *      labels ("mx.penerimamail.com" gives "penerimamail.com");
+ *   4. with none of these, the domain of its own hostname.
+ * The name server of 2 to 4 is the server's own hostname.
  */
 static void
-dns_srv_apex(const struct sim *s, struct dns_server *sv)
+dns_srv_zones(const struct sim *s, struct dns_server *sv)
 {
 	const struct sc_dns *d = sv->cfg;
-	int have = 0;
+	uint32_t ip = s->nodes[sv->node].ip;
 
-	sv->apex[0] = '\0';
-	for (int i = 0; i < d->nrecords; i++)
-		dns_srv_common(sv->apex, &have, d->records[i].name);
+	sv->nzones = 0;
+	for (int k = 0; k < s->sc->nnodes; k++) {
+		const struct sc_dns *o = &s->sc->nodes[k].dns;
+
+		for (int i = 0; o->present && i < o->ndelegates; i++)
+			if (o->delegates[i].address == ip)
+				dns_srv_zone_add(sv, o->delegates[i].zone,
+				    o->delegates[i].ns);
+	}
 	for (int i = 0; i < d->ndelegates; i++) {
 		const struct sc_delegate *dg = &d->delegates[i];
 
-		dns_srv_common(sv->apex, &have,
-		    dg->address == s->nodes[sv->node].ip ? dg->zone :
-		    dns_name_parent(dg->zone));
+		if (dg->address == ip || dg->zone[0] == '\0' ||
+		    dns_name_eq(dg->zone, ".") ||
+		    dns_srv_zone_of(sv, dg->zone) != NULL)
+			continue;
+		dns_srv_zone_add(sv, dns_name_parent(dg->zone), sv->hostname);
 	}
-	if (!have)
-		dns_srv_common(sv->apex, &have,
-		    dns_name_parent(sv->hostname));
+	for (int i = 0; i < d->nrecords; i++) {
+		const char *name = d->records[i].name, *dom = name;
+
+		if (dns_srv_zone_of(sv, name) != NULL)
+			continue;
+		while (dns_name_parent(dom)[0] != '\0' &&
+		    dns_name_parent(dns_name_parent(dom))[0] != '\0')
+			dom = dns_name_parent(dom);
+		dns_srv_zone_add(sv, dom, sv->hostname);
+	}
+	if (sv->nzones == 0)
+		dns_srv_zone_add(sv, dns_name_parent(sv->hostname),
+		    sv->hostname);
+}
+
+/* The zone whose apex is name, or NULL. */
+static const struct dns_zone *
+dns_srv_zone_at(const struct dns_server *sv, const char *name)
+{
+	for (int i = 0; i < sv->nzones; i++)
+		if (dns_name_eq(sv->zones[i].name, name))
+			return &sv->zones[i];
+	return NULL;
+}
+
+/* The deepest zone of the server that holds name, or NULL. */
+static const struct dns_zone *
+dns_srv_zone_of(const struct dns_server *sv, const char *name)
+{
+	const struct dns_zone *best = NULL;
+
+	for (int i = 0; i < sv->nzones; i++)
+		if (dns_name_under(name, sv->zones[i].name) &&
+		    (best == NULL ||
+		    strlen(sv->zones[i].name) > strlen(best->name)))
+			best = &sv->zones[i];
+	return best;
 }
 
 /*
- * The SOA of a negative answer for qname: owned by the longest domain
- * that holds both the server's apex and qname, so it is always qname or
- * one of its ancestors, as RFC 2308 section 3 expects; for NXDOMAIN a
- * strict ancestor.  Serial: the scenario's epoch date, YYYYMMDD01.
+ * The SOA of zone z (RFC 1035 section 3.3.13).  Serial: the scenario's
+ * epoch date, YYYYMMDD01.  In a negative answer its TTL is the smaller
+ * of its own and MINIMUM (RFC 2308 section 3).
  */
 static void
-dns_srv_soa(const struct sim *s, const struct dns_server *sv,
-    const char *qname, int nx, struct dns_rr *rr)
+dns_srv_soa_of(const struct sim *s, const struct dns_zone *z, int negative,
+    struct dns_rr *rr)
 {
-	char owner[DNS_NAME_MAX + 1];
-	int have = 0;
 	uint32_t serial = 0;
 	const char *ep = s->sc->epoch ? s->sc->epoch : "";
 
-	dns_srv_common(owner, &have, sv->apex);
-	dns_srv_common(owner, &have, qname);
-	if (nx && owner[0] != '\0' && dns_name_eq(owner, qname))
-		memmove(owner, dns_name_parent(owner),
-		    strlen(dns_name_parent(owner)) + 1);
 	for (int i = 0; i < 10 && ep[i] != '\0'; i++)
 		if (ep[i] >= '0' && ep[i] <= '9')
 			serial = serial * 10 + (uint32_t)(ep[i] - '0');
 	rr->type = DNS_T_SOA;
-	rr->ttl = DNS_NEGATIVE_TTL;
-	snprintf(rr->name, sizeof rr->name, "%s", owner);
-	snprintf(rr->rd.soa.mname, sizeof rr->rd.soa.mname, "%s",
-	    sv->hostname);
+	rr->class = DNS_C_IN;
+	rr->ttl = negative ? DNS_NEGATIVE_TTL : DNS_SOA_TTL;
+	snprintf(rr->name, sizeof rr->name, "%s", z->name);
+	snprintf(rr->rd.soa.mname, sizeof rr->rd.soa.mname, "%s", z->ns);
 	/* RFC 1035 section 8: the mailbox hostmaster@zone, written as a name. */
 	int k = snprintf(rr->rd.soa.rname, sizeof rr->rd.soa.rname,
-	    "hostmaster.%s", owner[0] != '\0' ? owner : sv->hostname);
+	    "hostmaster%s%s", z->name[0] != '\0' ? "." : "", z->name);
 	if (k < 0 || (size_t)k >= sizeof rr->rd.soa.rname ||
 	    !dns_name_valid(rr->rd.soa.rname))
 		snprintf(rr->rd.soa.rname, sizeof rr->rd.soa.rname, "%s",
-		    sv->hostname);
+		    z->ns);
 	rr->rd.soa.serial = serial * 100 + 1;
 	rr->rd.soa.refresh = DNS_SOA_REFRESH;
 	rr->rd.soa.retry = DNS_SOA_RETRY;
 	rr->rd.soa.expire = DNS_SOA_EXPIRE;
 	rr->rd.soa.minimum = DNS_NEGATIVE_TTL;
+}
+
+/*
+ * The SOA of a negative answer for qname (RFC 2308 section 3: "Name
+ * servers authoritative for a zone MUST include the SOA record of the
+ * zone in the authority section of the response when reporting an
+ * NXDOMAIN or indicating that no data of the requested type exists"):
+ * the zone of the server that holds qname.  A server without delegations "speaks for
+ * every name" (scenarios/README.md), so a name outside its zones is
+ * answered as its top-level domain's server would: with the SOA of that
+ * domain, or of the root for a single label.
+ */
+static void
+dns_srv_soa(const struct sim *s, const struct dns_server *sv,
+    const char *qname, struct dns_rr *rr)
+{
+	const struct dns_zone *z = dns_srv_zone_of(sv, qname);
+	struct dns_zone tld;
+	const char *top = qname;
+
+	if (z == NULL) {
+		while (dns_name_parent(top)[0] != '\0')
+			top = dns_name_parent(top);
+		if (dns_name_eq(top, qname))
+			top = "";
+		memset(&tld, 0, sizeof tld);
+		snprintf(tld.name, sizeof tld.name, "%s", top);
+		snprintf(tld.ns, sizeof tld.ns, "%s", sv->hostname[0] ?
+		    sv->hostname : "ns");
+		z = &tld;
+	}
+	dns_srv_soa_of(s, z, 1, rr);
+}
+
+/*
+ * The records of zone z's apex that qtype asks for, owned by owner (the
+ * case asked), into r's answer: its SOA and its NS (RFC 1034 section
+ * 4.2.1).  Returns how many.
+ */
+static int
+dns_srv_apex_rrs(const struct sim *s, const struct dns_zone *z,
+    const char *owner, int qtype, struct dns_msg *r)
+{
+	struct dns_rr *rr;
+	int n = 0;
+
+	if ((qtype == DNS_T_SOA || qtype == DNS_T_ANY) &&
+	    (rr = dns_srv_push_an(r)) != NULL) {
+		dns_srv_soa_of(s, z, 0, rr);
+		snprintf(rr->name, sizeof rr->name, "%s", owner);
+		n++;
+	}
+	if ((qtype == DNS_T_NS || qtype == DNS_T_ANY) &&
+	    (rr = dns_srv_push_an(r)) != NULL) {
+		snprintf(rr->name, sizeof rr->name, "%s", owner);
+		rr->type = DNS_T_NS;
+		rr->ttl = DNS_DELEGATION_TTL;
+		snprintf(rr->rd.target, sizeof rr->rd.target, "%s", z->ns);
+		n++;
+	}
+	return n;
 }
 
 /*
@@ -747,6 +1199,12 @@ dns_srv_lookup(const struct sim *s, const struct dns_server *sv,
 		const struct sc_record *cname = NULL;
 		int found = 0, any = 0;
 
+		/* RFC 1035 section 5.2 and RFC 1034 4.2.1: a zone's top has its SOA and NS. */
+		const struct dns_zone *z = dns_srv_zone_at(sv, cur);
+		if (z != NULL) {
+			any = 1;
+			found = dns_srv_apex_rrs(s, z, cur, qtype, r) > 0;
+		}
 		for (int i = 0; i < d->nrecords; i++) {
 			const struct sc_record *rec = &d->records[i];
 
@@ -754,7 +1212,7 @@ dns_srv_lookup(const struct sim *s, const struct dns_server *sv,
 				continue;
 			any = 1;
 			if (qtype == DNS_T_ANY || (int)rec->type == qtype) {
-				if ((rr = dns_srv_push(r->an, &r->nan)) != NULL)
+				if ((rr = dns_srv_push_an(r)) != NULL)
 					dns_srv_record(rec, cur, rr);
 				found = 1;
 			} else if (rec->type == SC_RR_CNAME)
@@ -763,7 +1221,7 @@ dns_srv_lookup(const struct sim *s, const struct dns_server *sv,
 		if (found)
 			break;
 		if (cname != NULL) {
-			if ((rr = dns_srv_push(r->an, &r->nan)) == NULL)
+			if ((rr = dns_srv_push_an(r)) == NULL)
 				break;
 			dns_srv_record(cname, cur, rr);
 			cur = rr->rd.target;
@@ -775,31 +1233,53 @@ dns_srv_lookup(const struct sim *s, const struct dns_server *sv,
 		}
 		if (hop == 0) {
 			/* RFC 2308 section 2.1 and 2.2: name error, or no data. */
-			int nx = !any && !dns_srv_below(d, cur);
+			int nx = !any && !dns_srv_below(sv, cur);
 
 			r->rcode = nx ? DNS_R_NXDOMAIN : DNS_R_NOERROR;
 			if ((rr = dns_srv_push(r->ns, &r->nns)) != NULL)
-				dns_srv_soa(s, sv, cur, nx, rr);
+				dns_srv_soa(s, sv, cur, rr);
 		}
 		break;
 	}
 
-	/* RFC 1035 section 3.3.9: MX answers bring the exchange's address along. */
+	/*
+	 * RFC 1035 section 3.3.9: MX answers bring the exchange's address
+	 * along; section 3.3.11: so do NS answers, the server's address.
+	 */
 	for (int i = 0; i < r->nan; i++) {
-		if (r->an[i].type != DNS_T_MX)
+		const char *host;
+		int added = 0;
+
+		if (r->an[i].type == DNS_T_MX)
+			host = r->an[i].rd.mx.exchange;
+		else if (r->an[i].type == DNS_T_NS)
+			host = r->an[i].rd.target;
+		else
 			continue;
 		for (int k = 0; k < d->nrecords; k++) {
 			const struct sc_record *rec = &d->records[k];
 			int dup = 0;
 
-			if (rec->type != SC_RR_A ||
-			    !dns_name_eq(rec->name, r->an[i].rd.mx.exchange))
+			if (rec->type != SC_RR_A || !dns_name_eq(rec->name, host))
 				continue;
+			added = 1;
 			for (int j = 0; j < r->nar; j++)
 				dup |= dns_name_eq(r->ar[j].name, rec->name) &&
 				    r->ar[j].rd.a == rec->address;
 			if (!dup && (rr = dns_srv_push(r->ar, &r->nar)) != NULL)
 				dns_srv_record(rec, rec->name, rr);
+		}
+		/*
+		 * Our own NS, named inside its zone and without a record of
+		 * its own: the glue is this server's address (RFC 1034 4.2.1).
+		 */
+		if (!added && r->an[i].type == DNS_T_NS &&
+		    dns_name_under(host, r->an[i].name) &&
+		    (rr = dns_srv_push(r->ar, &r->nar)) != NULL) {
+			snprintf(rr->name, sizeof rr->name, "%s", host);
+			rr->type = DNS_T_A;
+			rr->ttl = DNS_DELEGATION_TTL;
+			rr->rd.a = s->nodes[sv->node].ip;
 		}
 	}
 	return 0;

@@ -706,6 +706,12 @@ tcp_conn_peer_ip(const struct tcp_conn *c)
 	return c->rip;
 }
 
+uint16_t
+tcp_conn_peer_port(const struct tcp_conn *c)
+{
+	return c->rport;
+}
+
 size_t
 tcp_conn_unsent(const struct tcp_conn *c)
 {

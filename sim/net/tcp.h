@@ -72,6 +72,7 @@ void	 tcp_give_up(struct tcp_conn *c);
 enum tcp_state tcp_conn_state(const struct tcp_conn *c);
 int	 tcp_conn_node(const struct tcp_conn *c);
 uint32_t tcp_conn_peer_ip(const struct tcp_conn *c);
+uint16_t tcp_conn_peer_port(const struct tcp_conn *c);
 size_t	 tcp_conn_unsent(const struct tcp_conn *c);	/* queued, not yet acknowledged */
 /* The most data one segment carries: ours, or less where the peer's MSS option asked (RFC 9293 3.7.1). */
 uint32_t tcp_conn_mss(const struct tcp_conn *c);

@@ -11,6 +11,7 @@
  * here, against the entries already read, and reported at the later one.
  */
 #include "scenario_priv.h"
+#include "dns_wire.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -38,6 +39,7 @@ static void	scnode_dns(struct sc_ctx *c, const cJSON *svc,
 static void	scnode_record(struct sc_ctx *c, const cJSON *v,
 		    struct sc_record *r);
 static void	scnode_cnames(struct sc_ctx *c, const struct sc_dns *dns);
+static void	scnode_rrsets(struct sc_ctx *c, const struct sc_dns *dns);
 static void	scnode_delegate(struct sc_ctx *c, const cJSON *v,
 		    struct sc_delegate *d);
 static void	scnode_smtp(struct sc_ctx *c, const cJSON *svc,
@@ -413,6 +415,7 @@ scnode_dns(struct sc_ctx *c, const cJSON *svc, struct sc_dns *dns)
 				sc_path_pop(c, m2);
 			}
 			scnode_cnames(c, dns);
+			scnode_rrsets(c, dns);
 		}
 		sc_path_pop(c, mark);
 	}
@@ -548,6 +551,40 @@ scnode_cnames(struct sc_ctx *c, const struct sc_dns *dns)
 			sc_path_pop(c, mark);
 			break;
 		}
+	}
+}
+
+/*
+ * A DNS message keeps at most DNS_MAX_RR records per section; an RRset
+ * larger than that could never be answered whole, even over TCP (RFC
+ * 2181 section 5.1: "all records in the associated RRSet").  Said here,
+ * rather than cut short at run time.
+ */
+static void
+scnode_rrsets(struct sc_ctx *c, const struct sc_dns *dns)
+{
+	for (int i = 0; i < dns->nrecords; i++) {
+		const struct sc_record *r = &dns->records[i];
+		int n = 0, first = 1;
+
+		if (r->name == NULL)
+			continue;
+		for (int k = 0; k < dns->nrecords; k++) {
+			const struct sc_record *o = &dns->records[k];
+
+			if (o->name == NULL || o->type != r->type ||
+			    strcasecmp(o->name, r->name) != 0)
+				continue;
+			n++;
+			first &= k >= i;
+		}
+		if (n <= DNS_MAX_RR || !first)
+			continue;
+		size_t mark = sc_path_index(c, i);
+		sc_err(c, "'%s' has %d records of one type; a DNS answer "
+		    "holds at most %d (RFC 2181 section 5.1: the whole set "
+		    "or none)", r->name, n, DNS_MAX_RR);
+		sc_path_pop(c, mark);
 	}
 }
 
