@@ -74,6 +74,7 @@ enum rng_purpose {
 	RNG_TCP_ISN,
 	RNG_CONTENT,
 	RNG_IP_ID,
+	RNG_DNS_PORT,	/* a host's DNS source ports (RFC 5452 section 9.2) */
 };
 
 /* Internet checksum (RFC 1071) helpers. */
