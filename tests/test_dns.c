@@ -1541,8 +1541,8 @@ tc_load(void)
  * A test-only DNS-over-TCP responder on a server's port 53, for a
  * branch whose servers do not serve TCP themselves: it answers from the
  * server's own records (dns_srv_lookup(), as its UDP side does), with
- * the two-octet length in front (RFC 1035 section 4.2.2), and writes the
- * TR_APP record a server writes.  It keeps what it was asked.
+ * the two-octet length in front (RFC 1035 section 4.2.2).  It keeps what
+ * it was asked, and writes no transcript line (a real server would).
  */
 struct fake53 {
 	struct sim	*s;
@@ -1581,7 +1581,6 @@ fake53_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
 		int k = dns_encode(r, out + 2, 65535);
 		ck_assert_int_gt(k, DNS_UDP_MAX);
 		put16(out, (uint16_t)k);
-		dns_srv_note(f->s, f->node, tcp_conn_peer_ip(c), r);
 		tcp_send(c, out, (size_t)k + 2);
 		memmove(f->in.data, f->in.data + 2 + len, f->in.len - 2 - len);
 		f->in.len -= 2 + len;
@@ -1659,6 +1658,27 @@ tcp_dns_segments(const struct sim *s, int origin, int *prefix_ok)
 	return n;
 }
 
+/* node's DNS messages whose narration has key. */
+static int
+count_say(const struct sim *s, int node, const char *key)
+{
+	const struct trace *tr = sim_trace(s);
+	int n = 0;
+
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *r = trace_get(tr, i);
+		struct trace_say y;
+
+		if (r->kind != TR_APP || r->a != APP_DNS || r->node != node)
+			continue;
+		if (r->say != 0 && trace_say_read(tr, r->say, &y) != 0 &&
+		    y.key_len == strlen(key) &&
+		    memcmp(y.key, key, y.key_len) == 0)
+			n++;
+	}
+	return n;
+}
+
 START_TEST(test_sim_stub_tc_retries_over_tcp)
 {
 	struct scenario *sc = tc_load();
@@ -1673,6 +1693,7 @@ START_TEST(test_sim_stub_tc_retries_over_tcp)
 	    "truncated (TC) big.test MX (too large for UDP)"), 1);
 	/* The same question again, over TCP, and the full answer used. */
 	ck_assert_int_eq(count_app(s, 0, T_PC, T_BIG, "query MX big.test?"), 2);
+	ck_assert_int_eq(count_say(s, T_PC, "dns.query.tcp"), 1);
 	ck_assert_int_eq(g->calls, 1);
 	ck_assert_int_eq(g->a.status, DNS_OK);
 	ck_assert_int_eq(g->a.n, TC_NMX);
@@ -1735,6 +1756,7 @@ START_TEST(test_sim_recursive_tc_retries_over_tcp)
 	    "truncated (TC) big.test MX (too large for UDP)"), 1);
 	ck_assert_int_eq(count_app(s, 0, T_REC2, T_BIG,
 	    "query MX big.test?"), 2);
+	ck_assert_int_eq(count_say(s, T_REC2, "dns.query.tcp"), 1);
 	if (f != NULL) {
 		ck_assert_int_eq(f->queries, 1);
 		ck_assert_uint_eq(f->got, f->len);

@@ -135,12 +135,6 @@ uint16_t dns_srv_port_get(struct sim *s, int node, udp_recv_fn input);
 void	 dns_srv_port_put(struct sim *s, int node, uint16_t port);
 /* The ID of node's next query: its counter mixed with the seed. */
 uint16_t dns_srv_next_id(struct sim *s, int node);
-/*
- * The TR_APP record of m, sent from node to dst over TCP (dns_srv_send()
- * writes its own for UDP): the transcript's words and the narration.
- */
-void	 dns_srv_note(struct sim *s, int node, uint32_t dst,
-	    const struct dns_msg *m);
 /* The DNS port of the node at ip (53 where it has no dns service). */
 uint16_t dns_srv_port_of(const struct sim *s, uint32_t ip);
 /*

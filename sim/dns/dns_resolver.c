@@ -1253,6 +1253,7 @@ dns_res_free_stubs(struct sim *s)
 /* DNS over TCP, the client side (RFC 7766) */
 
 static void	dns_res_tcp_connected(struct tcp_conn *, void *);
+static void	dns_res_tcp_note(struct dns_tcp *, const struct dns_msg *);
 static void	dns_res_tcp_data(struct tcp_conn *, void *, const uint8_t *,
 		    size_t);
 static void	dns_res_tcp_peer_closed(struct tcp_conn *, void *);
@@ -1356,9 +1357,31 @@ dns_res_tcp_connected(struct tcp_conn *c, void *u)
 	struct dns_msg *m = xcalloc(1, sizeof *m);
 
 	if (dns_decode(t->q + 2, t->qlen - 2, m) == 0)
-		dns_srv_note(t->s, t->node, t->dst, m);
+		dns_res_tcp_note(t, m);
 	free(m);
 	tcp_send(c, t->q, t->qlen);
+}
+
+/*
+ * The TR_APP record of the query over TCP: the transcript's words, and
+ * a narration that says why it goes over TCP ({type} {name}).
+ */
+static void
+dns_res_tcp_note(struct dns_tcp *t, const struct dns_msg *m)
+{
+	struct buf words = { 0 };
+	struct say y;
+	char tn[16];
+
+	dns_describe(m, &words);
+	say_begin(&y, "dns.query.tcp");
+	dns_srv_type_name(m->qtype, tn, sizeof tn);
+	say_str(&y, "type", tn);
+	say_str(&y, "name", m->qname[0] ? m->qname : ".");
+	say_str(&y, "domain", m->qname[0] ? m->qname : ".");
+	sim_app_say(t->s, t->node, net_node_by_ip(t->s, t->dst), APP_DNS,
+	    (const char *)words.data, words.len, sim_say(t->s, &y));
+	buf_free(&words);
 }
 
 /* Bytes of the answer: whole once the length in front is matched. */

@@ -174,19 +174,6 @@ dns_srv_next_id(struct sim *s, int node)
 	return (uint16_t)(z >> 24);
 }
 
-void
-dns_srv_note(struct sim *s, int node, uint32_t dst, const struct dns_msg *m)
-{
-	struct buf words = { 0 };
-	struct say y;
-
-	dns_describe(m, &words);
-	dns_srv_say(&y, m, &words);
-	sim_app_say(s, node, net_node_by_ip(s, dst), APP_DNS,
-	    (const char *)words.data, words.len, sim_say(s, &y));
-	buf_free(&words);
-}
-
 /* The DNS port of the server at ip (53 where it has none). */
 uint16_t
 dns_srv_port_of(const struct sim *s, uint32_t ip)
