@@ -118,11 +118,11 @@ dns_status_str(int status)
 /*
  * An ephemeral port for one query.  RFC 5452 section 9.2: resolvers
  * MUST "use an unpredictable source port for outgoing queries from the
- * range of available ports": the host's own stream of
- * the seeded generator picks one (the same seed, the same ports), and
- * the next usable one above it is taken when that one is busy.  A port
- * stays bound after its query (udp.h has no unbind) and is reused when
- * it is drawn again.  Returns 0 when every port is taken.
+ * range of available ports": the host's own stream of the seeded
+ * generator picks one (the same seed, the same ports), and the next
+ * usable one above it is taken when that one is busy.  A port stays
+ * bound after its query (udp.h has no unbind) and is reused when it is
+ * drawn again.  Returns 0 when every port is taken.
  */
 uint16_t
 dns_srv_port_get(struct sim *s, int node, udp_recv_fn input)
