@@ -525,14 +525,18 @@ dns_res_recurse(struct sim *s, struct dns_server *sv,
 	for (rq = sv->rqs; rq; rq = rq->next)
 		if (rq->qtype == q->qtype && rq->qclass == q->qclass &&
 		    dns_name_eq(rq->qname, q->qname)) {
+			struct dns_client **pp = &rq->joined;
+
+			/* Last: clients are answered in the order they asked. */
+			while (*pp != NULL)
+				pp = &(*pp)->next;
 			c = xcalloc(1, sizeof *c);
 			c->ip = src;
 			c->port = sport;
 			c->id = q->id;
 			c->rd = q->rd;
 			memcpy(c->qname, q->qname, sizeof c->qname);
-			c->next = rq->joined;
-			rq->joined = c;
+			*pp = c;
 			return;
 		}
 	rq = xcalloc(1, sizeof *rq);
@@ -865,8 +869,9 @@ dns_res_rq_reply(struct sim *s, struct dns_rq *rq, struct dns_msg *r)
  * set (RFC 1035 section 4.1.1).
  */
 static void
-dns_res_rq_reply_one(struct sim *s, struct dns_rq *rq, const struct dns_msg *r,
-    uint32_t ip, uint16_t port, uint16_t id, uint8_t rd, const char *qname)
+dns_res_rq_reply_one(struct sim *s, struct dns_rq *rq,
+    const struct dns_msg *r, uint32_t ip, uint16_t port, uint16_t id,
+    uint8_t rd, const char *qname)
 {
 	struct dns_msg *out = xcalloc(1, sizeof *out);
 
@@ -1129,8 +1134,9 @@ dns_res_stub_answer(struct sim *s, struct dns_stubq *q,
 		    dns_res_stub_tcp_done, q);
 		free(tq);
 		if (q->tcp != NULL) {
-			q->timer = evq_at(s->q, sim_time(s) + DNS_TCP_TIMEOUT_NS,
-			    dns_res_stub_timeout, NULL, q, 0, 0);
+			q->timer = evq_at(s->q, sim_time(s) +
+			    DNS_TCP_TIMEOUT_NS, dns_res_stub_timeout, NULL, q,
+			    0, 0);
 			return;
 		}
 		ans = xcalloc(1, sizeof *ans);
