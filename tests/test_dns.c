@@ -1561,9 +1561,11 @@ tc_load(void)
 /*
  * A test-only DNS-over-TCP responder on a server's port 53, for a
  * branch whose servers do not serve TCP themselves: it answers from the
- * server's own records (dns_srv_lookup(), as its UDP side does), with
- * the two-octet length in front (RFC 1035 section 4.2.2).  It keeps what
- * it was asked, and writes no transcript line (a real server would).
+ * server's own records (dns_srv_lookup(), as its UDP side does), or, at
+ * a recursive server asked for recursion, hands the query on through
+ * the server's recurse_tcp hook; with the two-octet length in front (RFC
+ * 1035 section 4.2.2).  It keeps what it was asked, and writes no
+ * transcript line (a real server would).
  */
 struct fake53 {
 	struct sim	*s;
@@ -1574,6 +1576,21 @@ struct fake53 {
 	struct dns_msg	 q;
 	struct buf	 in;
 };
+
+/* The recursive server's answer, sent on the connection it came from. */
+static void
+fake53_reply(struct sim *s, void *ctx, struct dns_msg *r)
+{
+	struct tcp_conn *c = ctx;
+	uint8_t *out = xmalloc(2 + 65535);
+	int k = dns_encode(r, out + 2, 65535);
+
+	(void)s;
+	ck_assert_int_gt(k, 0);
+	put16(out, (uint16_t)k);
+	tcp_send(c, out, (size_t)k + 2);
+	free(out);
+}
 
 static void
 fake53_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
@@ -1586,12 +1603,22 @@ fake53_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
 		struct dns_msg *r = xcalloc(1, sizeof *r);
 		uint8_t *out = xmalloc(2 + 65535);
 
+		struct dns_server *sv = f->s->dns->srv[f->node];
+
 		f->queries++;
 		f->len = (uint16_t)len;
 		f->got = f->in.len - 2;
 		ck_assert_int_eq(dns_decode(f->in.data + 2, len, &f->q), 0);
-		dns_srv_lookup(f->s, f->s->dns->srv[f->node], f->q.qname,
-		    f->q.qtype, r);
+		memmove(f->in.data, f->in.data + 2 + len, f->in.len - 2 - len);
+		f->in.len -= 2 + len;
+		if (f->q.rd && sv->recurse_tcp != NULL) {
+			sv->recurse_tcp(f->s, sv, &f->q, tcp_conn_peer_ip(c),
+			    fake53_reply, c);
+			free(out);
+			free(r);
+			continue;
+		}
+		dns_srv_lookup(f->s, sv, f->q.qname, f->q.qtype, r);
 		r->id = f->q.id;
 		r->qr = 1;
 		r->rd = f->q.rd;
@@ -1603,8 +1630,6 @@ fake53_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
 		ck_assert_int_gt(k, DNS_UDP_MAX);
 		put16(out, (uint16_t)k);
 		tcp_send(c, out, (size_t)k + 2);
-		memmove(f->in.data, f->in.data + 2 + len, f->in.len - 2 - len);
-		f->in.len -= 2 + len;
 		free(out);
 		free(r);
 	}
@@ -1614,8 +1639,11 @@ static void
 fake53_peer_closed(struct tcp_conn *c, void *u)
 {
 	struct fake53 *f = u;
+	struct dns_server *sv = f->s->dns->srv[f->node];
 
 	f->closed++;
+	if (sv->forget != NULL)
+		sv->forget(f->s, sv, c);
 	tcp_close(c);
 }
 
@@ -1648,13 +1676,14 @@ fake53_new(struct sim *s, int node)
 }
 
 /*
- * The segments with data that node sent to or from a port 53 over TCP
- * (a lossless run: each sent once); *prefix_ok when the first two
- * octets of what they carry, all together, are the length of the rest:
- * one DNS message, framed as RFC 1035 section 4.2.2 says.
+ * The segments with data that node sent over TCP to a port 53 (to53:
+ * queries) or from one (answers), in a lossless run where each is sent
+ * once; *prefix_ok when the first two octets of what they carry, all
+ * together, are the length of the rest: one DNS message, framed as RFC
+ * 1035 section 4.2.2 says.
  */
 static int
-tcp_dns_segments(const struct sim *s, int origin, int *prefix_ok)
+tcp_dns_segments(const struct sim *s, int origin, int to53, int *prefix_ok)
 {
 	const struct trace *tr = sim_trace(s);
 	struct buf b = { 0 };
@@ -1669,7 +1698,7 @@ tcp_dns_segments(const struct sim *s, int origin, int *prefix_ok)
 		const uint8_t *tcp = p + 14 + ihl;
 		size_t off = (size_t)(tcp[12] >> 4) * 4;
 		size_t dlen = iplen - ihl - off;
-		if (dlen == 0 || (get16(tcp) != 53 && get16(tcp + 2) != 53))
+		if (dlen == 0 || get16(tcp + (to53 ? 2 : 0)) != 53)
 			continue;
 		n++;
 		buf_append(&b, tcp + off, dlen);
@@ -1738,9 +1767,9 @@ START_TEST(test_sim_stub_tc_retries_over_tcp)
 		ck_assert(f->q.rd && !f->q.qr);
 	}
 	/* On the wire: both messages over TCP carry their length first. */
-	ck_assert_int_eq(tcp_dns_segments(s, T_PC, &ok), 1);
+	ck_assert_int_eq(tcp_dns_segments(s, T_PC, 1, &ok), 1);
 	ck_assert(ok);
-	ck_assert_int_ge(tcp_dns_segments(s, T_BIG, &ok), 1);
+	ck_assert_int_ge(tcp_dns_segments(s, T_BIG, 0, &ok), 1);
 	ck_assert(ok);
 
 	/* Wireshark agrees, and finds nothing wrong. */
@@ -1768,6 +1797,7 @@ START_TEST(test_sim_recursive_tc_retries_over_tcp)
 	struct scenario *sc = tc_load();
 	struct sim *s = sim_new(sc, sc->seed);
 	struct fake53 *f = fake53_new(s, T_BIG);
+	struct fake53 *f2 = fake53_new(s, T_REC2);
 	struct got *g = ask(s, T_PC3, "big.test", DNS_T_MX);
 	const struct trace *tr;
 	int ok, cached = 0;
@@ -1784,7 +1814,9 @@ START_TEST(test_sim_recursive_tc_retries_over_tcp)
 		ck_assert(!f->q.rd);	/* rec2 asks big without recursion */
 		ck_assert_int_eq(f->closed, 1);
 	}
-	ck_assert_int_eq(tcp_dns_segments(s, T_REC2, &ok), 1);
+	ck_assert_int_eq(tcp_dns_segments(s, T_REC2, 1, &ok), 1);
+	ck_assert(ok);
+	ck_assert_int_ge(tcp_dns_segments(s, T_BIG, 0, &ok), 1);
 	ck_assert(ok);
 	/* The whole answer is what rec2 learnt: all 16 in its cache. */
 	tr = sim_trace(s);
@@ -1797,16 +1829,45 @@ START_TEST(test_sim_recursive_tc_retries_over_tcp)
 	}
 	ck_assert_int_eq(cached, TC_NMX);
 	/*
-	 * Its answer to pc3 is as large, so cut short as well; pc3 then
-	 * asks rec2 over TCP, whose answer depends on rec2 serving DNS
-	 * over TCP (dns_server.c): the lookup ends either way.
+	 * Its answer to pc3 is as large, so cut short as well; pc3 asks
+	 * rec2 again over TCP, and rec2 answers that from its cache through
+	 * its recurse_tcp hook: nothing more goes to big.
 	 */
 	ck_assert_int_eq(count_app(s, 0, T_REC2, T_PC3,
 	    "truncated (TC) big.test MX (too large for UDP)"), 1);
+	ck_assert_int_eq(count_say(s, T_PC3, "dns.query.tcp"), 1);
+	ck_assert_int_eq(tcp_dns_segments(s, T_PC3, 1, &ok), 1);
+	ck_assert(ok);
 	ck_assert_int_eq(g->calls, 1);
+	if (f2 != NULL) {
+		ck_assert_int_eq(f2->queries, 1);
+		ck_assert(f2->q.rd);
+		ck_assert_int_ge(tcp_dns_segments(s, T_REC2, 0, &ok), 1);
+		ck_assert(ok);
+		ck_assert_int_eq(g->a.status, DNS_OK);
+		ck_assert_int_eq(g->a.n, TC_NMX);
+		/* All 16, in the cache's order (an RRset has none, RFC 2181 5). */
+		int seen = 0;
+		for (int i = 0; i < TC_NMX; i++) {
+			int k = g->a.rr[i].rd.mx.preference - 10;
+
+			ck_assert(k >= 0 && k < TC_NMX);
+			seen |= 1 << k;
+		}
+		ck_assert_int_eq(seen, (1 << TC_NMX) - 1);
+		buf_free(&f2->in);
+	}
+	ck_assert_int_eq(count_app(s, 0, T_REC2, T_BIG, ""), 2);
+	char *path = write_pcap(s, -1);
+	char *why = tshark_unclean(path, trace_frame_count(sim_trace(s)), -1,
+	    0);
+	ck_assert_msg(why == NULL, "%s", why);
+	unlink(path);
+	free(path);
 	if (f != NULL)
 		buf_free(&f->in);
 	free(f);
+	free(f2);
 	free(g);
 	sim_free(s);
 	scenario_free(sc);

@@ -99,22 +99,26 @@ struct dns_tcp {
 	void		*owner;
 };
 
-/* A client that asked what a dns_rq was already resolving. */
+/*
+ * A client waiting for a dns_rq's answer: over UDP at ip:port, or over
+ * TCP through reply(ctx) (port 0).
+ */
 struct dns_client {
 	uint32_t	 ip;
 	uint16_t	 port, id;
 	uint8_t		 rd;
 	char		 qname[DNS_NAME_MAX + 1];	/* as it wrote it */
+	dns_reply_fn	 reply;
+	void		*ctx;
 	struct dns_client *next;
 };
 
 /* One client query a recursive server is resolving. */
 struct dns_rq {
 	struct dns_server *sv;
-	uint32_t	 cip;		/* the client, to answer at the end */
-	uint16_t	 cport, cid;
-	uint8_t		 crd;
-	char		 qname[DNS_NAME_MAX + 1];	/* as the client wrote it */
+	/* Who asked, first the one who started it, to answer at the end. */
+	struct dns_client *clients;
+	char		 qname[DNS_NAME_MAX + 1];	/* as the first client wrote it */
 	uint16_t	 qtype, qclass;
 	char		 cur[DNS_NAME_MAX + 1];	/* the name now sought, after CNAMEs */
 	struct dns_rr	 chain[DNS_MAX_RR];	/* the CNAMEs followed */
@@ -126,7 +130,6 @@ struct dns_rq {
 	int		 steps;
 	ev_id		 timer;
 	struct dns_tcp	*tcp;		/* the same query over TCP, after TC */
-	struct dns_client *joined;	/* others who asked the same meanwhile */
 	struct dns_rq	*next;
 };
 
@@ -169,8 +172,7 @@ static void	dns_res_rq_tcp_done(struct sim *, void *, const uint8_t *,
 static void	dns_res_rq_reply(struct sim *, struct dns_rq *,
 		    struct dns_msg *);
 static void	dns_res_rq_reply_one(struct sim *, struct dns_rq *,
-		    const struct dns_msg *, uint32_t, uint16_t, uint16_t,
-		    uint8_t, const char *);
+		    const struct dns_msg *, const struct dns_client *);
 static void	dns_res_rq_fail(struct sim *, struct dns_rq *);
 static void	dns_res_rq_free(struct sim *, struct dns_rq *);
 static void	dns_res_stub_send(struct sim *, struct dns_stubq *);
@@ -185,6 +187,12 @@ static void	dns_res_stub_finish(struct sim *, struct dns_stubq *,
 static void	dns_res_stub_unlink(struct sim *, struct dns_stubq *);
 static void	dns_res_recurse(struct sim *, struct dns_server *,
 		    const struct dns_msg *, uint32_t, uint16_t);
+static void	dns_res_recurse_tcp(struct sim *, struct dns_server *,
+		    const struct dns_msg *, uint32_t, dns_reply_fn, void *);
+static void	dns_res_recurse_from(struct sim *, struct dns_server *,
+		    const struct dns_msg *, uint32_t, uint16_t, dns_reply_fn,
+		    void *);
+static void	dns_res_forget(struct sim *, struct dns_server *, void *);
 static void	dns_res_input(struct sim *, int, void *, uint32_t, uint16_t,
 		    uint16_t, const uint8_t *, size_t);
 static struct dns_tcp *dns_res_tcp_start(struct sim *, int, uint32_t,
@@ -221,8 +229,11 @@ dns_start(struct sim *s)
 			continue;
 		w->srv[i] = dns_srv_new(s, i);
 		/* A recursive server hands us the queries that ask for it. */
-		if (w->srv[i]->cfg->recursive)
+		if (w->srv[i]->cfg->recursive) {
 			w->srv[i]->recurse = dns_res_recurse;
+			w->srv[i]->recurse_tcp = dns_res_recurse_tcp;
+			w->srv[i]->forget = dns_res_forget;
+		}
 	}
 }
 
@@ -505,46 +516,57 @@ static void
 dns_res_recurse(struct sim *s, struct dns_server *sv,
     const struct dns_msg *q, uint32_t src, uint16_t sport)
 {
+	dns_res_recurse_from(s, sv, q, src, sport, NULL, NULL);
+}
+
+static void
+dns_res_recurse_tcp(struct sim *s, struct dns_server *sv,
+    const struct dns_msg *q, uint32_t src, dns_reply_fn reply, void *ctx)
+{
+	dns_res_recurse_from(s, sv, q, src, 0, reply, ctx);
+}
+
+/* A query from src:sport over UDP, or over TCP through reply(ctx). */
+static void
+dns_res_recurse_from(struct sim *s, struct dns_server *sv,
+    const struct dns_msg *q, uint32_t src, uint16_t sport,
+    dns_reply_fn reply, void *ctx)
+{
 	struct dns_rq *rq;
-	struct dns_client *c;
+	struct dns_client *c, **pp = NULL;
 
 	/* The client asking again while we work: the answer will come (RFC 5452 section 5). */
-	for (rq = sv->rqs; rq; rq = rq->next) {
-		if (rq->cip == src && rq->cport == sport && rq->cid == q->id)
-			return;
-		for (c = rq->joined; c; c = c->next)
-			if (c->ip == src && c->port == sport && c->id == q->id)
+	for (rq = sv->rqs; rq; rq = rq->next)
+		for (c = rq->clients; c; c = c->next)
+			if (c->ip == src && c->port == sport &&
+			    c->ctx == ctx && c->id == q->id)
 				return;
-	}
 	/*
 	 * The same question already being resolved: wait for that answer
 	 * rather than send a second query upstream (RFC 5452 section 5, the
 	 * birthday attack: every identical query in flight is one more
 	 * chance for a forged answer to match).
 	 */
-	for (rq = sv->rqs; rq; rq = rq->next)
+	for (rq = sv->rqs; rq && pp == NULL; rq = rq->next)
 		if (rq->qtype == q->qtype && rq->qclass == q->qclass &&
-		    dns_name_eq(rq->qname, q->qname)) {
-			struct dns_client **pp = &rq->joined;
-
-			/* Last: clients are answered in the order they asked. */
-			while (*pp != NULL)
-				pp = &(*pp)->next;
-			c = xcalloc(1, sizeof *c);
-			c->ip = src;
-			c->port = sport;
-			c->id = q->id;
-			c->rd = q->rd;
-			memcpy(c->qname, q->qname, sizeof c->qname);
-			*pp = c;
-			return;
-		}
+		    dns_name_eq(rq->qname, q->qname))
+			for (pp = &rq->clients; *pp != NULL; pp = &(*pp)->next)
+				;	/* last: answered in the order they asked */
+	c = xcalloc(1, sizeof *c);
+	c->ip = src;
+	c->port = sport;
+	c->id = q->id;
+	c->rd = q->rd;
+	memcpy(c->qname, q->qname, sizeof c->qname);
+	c->reply = reply;
+	c->ctx = ctx;
+	if (pp != NULL) {
+		*pp = c;
+		return;
+	}
 	rq = xcalloc(1, sizeof *rq);
 	rq->sv = sv;
-	rq->cip = src;
-	rq->cport = sport;
-	rq->cid = q->id;
-	rq->crd = q->rd;
+	rq->clients = c;
 	memcpy(rq->qname, q->qname, sizeof rq->qname);
 	memcpy(rq->cur, q->qname, sizeof rq->cur);
 	rq->qtype = q->qtype;
@@ -552,6 +574,22 @@ dns_res_recurse(struct sim *s, struct dns_server *sv,
 	rq->next = sv->rqs;
 	sv->rqs = rq;
 	dns_res_rq_run(s, rq);
+}
+
+/*
+ * A TCP client went away: nobody to answer there.  Its resolution goes
+ * on for the others, and for the cache.
+ */
+static void
+dns_res_forget(struct sim *s, struct dns_server *sv, void *ctx)
+{
+	(void)s;
+	for (struct dns_rq *rq = sv->rqs; rq; rq = rq->next)
+		for (struct dns_client *c = rq->clients; c; c = c->next)
+			if (c->reply != NULL && c->ctx == ctx) {
+				c->reply = NULL;
+				c->ctx = NULL;
+			}
 }
 
 /* Steps 1 to 3 for rq->cur, until rq is answered or a query is out. */
@@ -850,17 +888,21 @@ dns_res_rq_answer(struct sim *s, struct dns_rq *rq, const struct dns_msg *m)
 }
 
 /*
- * Answer the client, and every client that joined, each with its own ID
- * and name as written, then forget rq.
+ * Answer every client, each with its own ID and name as written, then
+ * forget rq.
  */
 static void
 dns_res_rq_reply(struct sim *s, struct dns_rq *rq, struct dns_msg *r)
 {
-	dns_res_rq_reply_one(s, rq, r, rq->cip, rq->cport, rq->cid, rq->crd,
-	    rq->qname);
-	for (struct dns_client *c = rq->joined; c; c = c->next)
-		dns_res_rq_reply_one(s, rq, r, c->ip, c->port, c->id, c->rd,
-		    c->qname);
+	struct dns_rq **pp;
+
+	/* Out of the list first: a reply over TCP may bring the next query. */
+	for (pp = &rq->sv->rqs; *pp != rq; pp = &(*pp)->next)
+		;
+	*pp = rq->next;
+	for (struct dns_client *c = rq->clients; c; c = c->next)
+		if (c->port != 0 || c->reply != NULL)
+			dns_res_rq_reply_one(s, rq, r, c);
 	dns_res_rq_free(s, rq);
 }
 
@@ -870,19 +912,18 @@ dns_res_rq_reply(struct sim *s, struct dns_rq *rq, struct dns_msg *r)
  */
 static void
 dns_res_rq_reply_one(struct sim *s, struct dns_rq *rq,
-    const struct dns_msg *r, uint32_t ip, uint16_t port, uint16_t id,
-    uint8_t rd, const char *qname)
+    const struct dns_msg *r, const struct dns_client *c)
 {
 	struct dns_msg *out = xcalloc(1, sizeof *out);
 
-	out->id = id;
+	out->id = c->id;
 	out->qr = 1;
-	out->rd = rd;
+	out->rd = c->rd;
 	out->ra = 1;
 	out->aa = r->aa && rq->nchain == 0;
 	out->rcode = r->rcode;
 	out->qdcount = 1;
-	snprintf(out->qname, sizeof out->qname, "%s", qname);
+	memcpy(out->qname, c->qname, sizeof out->qname);
 	out->qtype = rq->qtype;
 	out->qclass = rq->qclass;
 	memcpy(out->an, rq->chain, (size_t)rq->nchain * sizeof *rq->chain);
@@ -893,7 +934,11 @@ dns_res_rq_reply_one(struct sim *s, struct dns_rq *rq,
 	out->nns = r->nns;
 	memcpy(out->ar, r->ar, (size_t)r->nar * sizeof *r->ar);
 	out->nar = r->nar;
-	dns_srv_send(s, rq->sv->node, rq->sv->port, ip, port, out);
+	if (c->reply != NULL)
+		c->reply(s, c->ctx, out);	/* over TCP: its server sends it */
+	else
+		dns_srv_send(s, rq->sv->node, rq->sv->port, c->ip, c->port,
+		    out);
 	free(out);
 }
 
@@ -914,18 +959,20 @@ dns_res_rq_free(struct sim *s, struct dns_rq *rq)
 {
 	struct dns_rq **pp;
 
-	for (pp = &rq->sv->rqs; *pp != rq; pp = &(*pp)->next)
+	/* dns_res_rq_reply() may have taken it out already. */
+	for (pp = &rq->sv->rqs; *pp != NULL && *pp != rq; pp = &(*pp)->next)
 		;
-	*pp = rq->next;
+	if (*pp != NULL)
+		*pp = rq->next;
 	evq_cancel(s->q, rq->timer);
 	if (rq->tcp != NULL)
 		dns_res_tcp_drop(rq->tcp, 0);
 	if (rq->port != 0)
 		dns_srv_port_put(s, rq->sv->node, rq->port);
-	while (rq->joined != NULL) {
-		struct dns_client *c = rq->joined;
+	while (rq->clients != NULL) {
+		struct dns_client *c = rq->clients;
 
-		rq->joined = c->next;
+		rq->clients = c->next;
 		free(c);
 	}
 	free(rq);
