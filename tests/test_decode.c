@@ -186,7 +186,7 @@ START_TEST(test_decode_syn)
 	assert_row(n, DECODE_IPV4, "Destination address", 30, 4, "10.1.0.25");
 	ck_assert_str_eq(row(n, DECODE_IPV4, "Version")->layer_name, "IPv4");
 	/* TCP, with the MSS option (RFC 9293 3.2, kind 2). */
-	assert_row(n, DECODE_TRANSPORT, "Source port", 34, 2, "49153");
+	assert_row(n, DECODE_TRANSPORT, "Source port", 34, 2, "49152");
 	assert_row(n, DECODE_TRANSPORT, "Destination port", 36, 2,
 	    "587 (submission)");
 	assert_row(n, DECODE_TRANSPORT, "Sequence number", 38, 4,
@@ -197,7 +197,7 @@ START_TEST(test_decode_syn)
 	    "24 bytes (6)");
 	assert_row(n, DECODE_TRANSPORT, "Flags", 46, 2, "0x002 (SYN)");
 	assert_row(n, DECODE_TRANSPORT, "Window", 48, 2, "65535");
-	assert_row(n, DECODE_TRANSPORT, "Checksum", 50, 2, "0x6dc0 (correct)");
+	assert_row(n, DECODE_TRANSPORT, "Checksum", 50, 2, "0x6dc1 (correct)");
 	assert_row(n, DECODE_TRANSPORT, "Urgent pointer", 52, 2, "0");
 	assert_row(n, DECODE_TRANSPORT, "Maximum segment size", 54, 4,
 	    "536 bytes");
@@ -222,7 +222,7 @@ START_TEST(test_decode_syn)
 	assert_row(n, DECODE_IPV4, "Time to live", 22, 1, "63");
 	assert_row(n, DECODE_IPV4, "Header checksum", 24, 2,
 	    "0x27a7 (correct)");
-	assert_row(n, DECODE_TRANSPORT, "Checksum", 50, 2, "0x6dc0 (correct)");
+	assert_row(n, DECODE_TRANSPORT, "Checksum", 50, 2, "0x6dc1 (correct)");
 
 	/* The SYN-ACK: its own ISN, and our ISN + 1 acknowledged. */
 	for (j = i + 1; j < trace_count(r.tr); j++) {
@@ -267,9 +267,9 @@ START_TEST(test_decode_dns_answer)
 	ck_assert_int_eq(n, 28);
 	assert_row(n, DECODE_IPV4, "Protocol", 23, 1, "17 (UDP)");
 	assert_row(n, DECODE_TRANSPORT, "Source port", 34, 2, "53 (DNS)");
-	assert_row(n, DECODE_TRANSPORT, "Destination port", 36, 2, "49152");
+	assert_row(n, DECODE_TRANSPORT, "Destination port", 36, 2, "51674");
 	assert_row(n, DECODE_TRANSPORT, "Length", 38, 2, "63 bytes");
-	assert_row(n, DECODE_TRANSPORT, "Checksum", 40, 2, "0x6077 (correct)");
+	assert_row(n, DECODE_TRANSPORT, "Checksum", 40, 2, "0x569d (correct)");
 	assert_row(n, DECODE_TRANSPORT, "Payload", 42, 55, "55 bytes");
 	ck_assert_str_eq(row(n, DECODE_TRANSPORT, "Length")->layer_name,
 	    "UDP");

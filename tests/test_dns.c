@@ -18,6 +18,8 @@
 #include "dns_wire.h"
 #include "export.h"
 #include "scenario.h"
+#include "tcp.h"
+#include "tshark_util.h"
 #include "udp.h"
 #include "util.h"
 #include "world.h"
@@ -1311,8 +1313,29 @@ START_TEST(test_sim_server_edge_cases)
 	ck_assert_int_eq(count_app(s, 0, REC, ROOT, ""), 0);
 	ck_assert_int_eq(count_app(s, 0, PLAIN, PC2,
 	    "truncated (TC) long.penerimamail.com TXT (too large for UDP)"), 2);
-	/* The stub has no TCP to retry over: it fails. */
-	ck_assert_int_eq(tc->a.status, DNS_FAIL);
+	/*
+	 * The stub asks again over TCP (RFC 7766 section 5).  Where plain
+	 * serves no DNS over TCP its RST refuses that and the lookup fails;
+	 * where it does, the whole TXT comes back.
+	 */
+	int syn = 0, rst = 0;
+	const struct trace *tr = sim_trace(s);
+	for (uint32_t f = 0; f < trace_frame_count(tr); f++) {
+		const uint8_t *p = trace_frame_bytes(tr, f);
+		int o = trace_frame(tr, f)->origin;
+
+		if (p[14 + 9] != 6)
+			continue;
+		syn += o == PC2 && get16(p + 36) == 53 && (p[47] & 0x02);
+		rst += o == PLAIN && get16(p + 34) == 53 && (p[47] & 0x04);
+	}
+	ck_assert_int_eq(syn, 1);
+	if (rst > 0)
+		ck_assert_int_eq(tc->a.status, DNS_FAIL);
+	else {
+		ck_assert_int_eq(tc->a.status, DNS_OK);
+		ck_assert_uint_eq(tc->a.rr[0].rd.txt.len, 600);
+	}
 	free(tc);
 	free(q);
 	free(r);
@@ -1480,6 +1503,472 @@ START_TEST(test_sim_same_seed_same_bytes)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- */
+/* Truncated answers retried over TCP; joined resolutions; source ports */
+
+/*
+ * big.test has 16 MX records whose exchanges share nothing but the
+ * zone, so compression cannot save them: about 850 octets, more than
+ * UDP's 512, so big answers with TC.  pc asks big itself; pc3 asks
+ * through rec2, which starts at its own delegation of the root to big.
+ */
+static const char tc_json[] =
+"{'surel': 1, 'title': 'tc', 'seed': 7,"
+" 'nodes': ["
+"  {'id': 'pc', 'kind': 'client', 'ip': '10.0.0.10', 'resolver': 'big'},"
+"  {'id': 'pc3', 'kind': 'client', 'ip': '10.0.0.13', 'resolver': 'rec2'},"
+"  {'id': 'r1', 'kind': 'router', 'ip': '10.0.0.1'},"
+"  {'id': 'rec2', 'kind': 'server', 'ip': '10.0.0.53',"
+"   'hostname': 'resolver.isp.test', 'services': {'dns': {"
+"     'recursive': true,"
+"     'delegate': [{'zone': '.', 'ns': 'ns.big.test',"
+"                   'address': '10.0.5.53'}]}}},"
+"  {'id': 'big', 'kind': 'server', 'ip': '10.0.5.53',"
+"   'hostname': 'ns.big.test', 'services': {'dns': {'records': [@MX@]}}}"
+" ],"
+" 'links': [{'a': 'pc', 'b': 'r1'}, {'a': 'pc3', 'b': 'r1'},"
+"  {'a': 'rec2', 'b': 'r1'}, {'a': 'big', 'b': 'r1'}],"
+" 'actions': []}";
+
+enum { T_PC, T_PC3, T_R1, T_REC2, T_BIG };
+#define TC_NMX	16
+
+static struct scenario *
+tc_load(void)
+{
+	struct buf b = { 0 };
+	struct sc_errors e = { 0 };
+	const char *at = strstr(tc_json, "@MX@");
+
+	buf_append(&b, tc_json, (size_t)(at - tc_json));
+	for (int i = 0; i < TC_NMX; i++)
+		buf_printf(&b, "%s{'name': 'big.test', 'type': 'MX', "
+		    "'preference': %d, 'exchange': "
+		    "'exchanger-number-%02d-of-sixteen-here.big.test'}",
+		    i ? ", " : "", 10 + i, i);
+	buf_puts(&b, at + 4);
+	buf_putc(&b, '\0');
+	char *json = (char *)b.data;
+	for (char *p = json; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	struct scenario *sc = scenario_load(json, strlen(json), "tc.json", &e);
+	ck_assert_msg(sc != NULL, "scenario: %s", e.n ? e.msg[0] : "?");
+	sc_errors_free(&e);
+	free(json);
+	return sc;
+}
+
+/*
+ * A test-only DNS-over-TCP responder on a server's port 53, for a
+ * branch whose servers do not serve TCP themselves: it answers from the
+ * server's own records (dns_srv_lookup(), as its UDP side does), or, at
+ * a recursive server asked for recursion, hands the query on through
+ * the server's recurse_tcp hook; with the two-octet length in front (RFC
+ * 1035 section 4.2.2).  It keeps what it was asked, and writes no
+ * transcript line (a real server would).
+ */
+struct fake53 {
+	struct sim	*s;
+	int		 node;
+	int		 conns, queries, closed;
+	uint16_t	 len;		/* the length prefix of the last query */
+	size_t		 got;		/* the octets that followed it */
+	struct dns_msg	 q;
+	struct buf	 in;
+};
+
+/* The recursive server's answer, sent on the connection it came from. */
+static void
+fake53_reply(struct sim *s, void *ctx, struct dns_msg *r)
+{
+	struct tcp_conn *c = ctx;
+	uint8_t *out = xmalloc(2 + 65535);
+	int k = dns_encode(r, out + 2, 65535);
+
+	(void)s;
+	ck_assert_int_gt(k, 0);
+	put16(out, (uint16_t)k);
+	tcp_send(c, out, (size_t)k + 2);
+	free(out);
+}
+
+static void
+fake53_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
+{
+	struct fake53 *f = u;
+
+	buf_append(&f->in, p, n);
+	while (f->in.len >= 2 && f->in.len - 2 >= get16(f->in.data)) {
+		size_t len = get16(f->in.data);
+		struct dns_msg *r = xcalloc(1, sizeof *r);
+		uint8_t *out = xmalloc(2 + 65535);
+
+		struct dns_server *sv = f->s->dns->srv[f->node];
+
+		f->queries++;
+		f->len = (uint16_t)len;
+		f->got = f->in.len - 2;
+		ck_assert_int_eq(dns_decode(f->in.data + 2, len, &f->q), 0);
+		memmove(f->in.data, f->in.data + 2 + len, f->in.len - 2 - len);
+		f->in.len -= 2 + len;
+		if (f->q.rd && sv->recurse_tcp != NULL) {
+			sv->recurse_tcp(f->s, sv, &f->q, tcp_conn_peer_ip(c),
+			    fake53_reply, c);
+			free(out);
+			free(r);
+			continue;
+		}
+		dns_srv_lookup(f->s, sv, f->q.qname, f->q.qtype, r);
+		r->id = f->q.id;
+		r->qr = 1;
+		r->rd = f->q.rd;
+		r->qdcount = 1;
+		memcpy(r->qname, f->q.qname, sizeof r->qname);
+		r->qtype = f->q.qtype;
+		r->qclass = f->q.qclass;
+		int k = dns_encode(r, out + 2, 65535);
+		ck_assert_int_gt(k, DNS_UDP_MAX);
+		put16(out, (uint16_t)k);
+		tcp_send(c, out, (size_t)k + 2);
+		free(out);
+		free(r);
+	}
+}
+
+static void
+fake53_peer_closed(struct tcp_conn *c, void *u)
+{
+	struct fake53 *f = u;
+	struct dns_server *sv = f->s->dns->srv[f->node];
+
+	f->closed++;
+	if (sv->forget != NULL)
+		sv->forget(f->s, sv, c);
+	tcp_close(c);
+}
+
+static const struct tcp_ops fake53_ops = {
+	NULL, fake53_data, fake53_peer_closed, NULL, NULL,
+};
+
+static void
+fake53_accept(struct tcp_conn *c, void *u)
+{
+	struct fake53 *f = u;
+
+	f->conns++;
+	tcp_set_ops(c, &fake53_ops, u);
+}
+
+/* The fake on node's port 53, or NULL where the server already serves TCP. */
+static struct fake53 *
+fake53_new(struct sim *s, int node)
+{
+	struct fake53 *f = xcalloc(1, sizeof *f);
+
+	f->s = s;
+	f->node = node;
+	if (tcp_listen(s, node, 53, fake53_accept, f) < 0) {
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+/*
+ * The segments with data that node sent over TCP to a port 53 (to53:
+ * queries) or from one (answers), in a lossless run where each is sent
+ * once; *prefix_ok when the first two octets of what they carry, all
+ * together, are the length of the rest: one DNS message, framed as RFC
+ * 1035 section 4.2.2 says.
+ */
+static int
+tcp_dns_segments(const struct sim *s, int origin, int to53, int *prefix_ok)
+{
+	const struct trace *tr = sim_trace(s);
+	struct buf b = { 0 };
+	int n = 0;
+
+	for (uint32_t f = 0; f < trace_frame_count(tr); f++) {
+		const uint8_t *p = trace_frame_bytes(tr, f);
+		size_t iplen = get16(p + 14 + 2), ihl = (p[14] & 15) * 4u;
+
+		if (trace_frame(tr, f)->origin != origin || p[14 + 9] != 6)
+			continue;
+		const uint8_t *tcp = p + 14 + ihl;
+		size_t off = (size_t)(tcp[12] >> 4) * 4;
+		size_t dlen = iplen - ihl - off;
+		if (dlen == 0 || get16(tcp + (to53 ? 2 : 0)) != 53)
+			continue;
+		n++;
+		buf_append(&b, tcp + off, dlen);
+	}
+	*prefix_ok = b.len >= 2 && get16(b.data) == b.len - 2;
+	buf_free(&b);
+	return n;
+}
+
+/* node's DNS messages whose narration has key. */
+static int
+count_say(const struct sim *s, int node, const char *key)
+{
+	const struct trace *tr = sim_trace(s);
+	int n = 0;
+
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *r = trace_get(tr, i);
+		struct trace_say y;
+
+		if (r->kind != TR_APP || r->a != APP_DNS || r->node != node)
+			continue;
+		if (r->say != 0 && trace_say_read(tr, r->say, &y) != 0 &&
+		    y.key_len == strlen(key) &&
+		    memcmp(y.key, key, y.key_len) == 0)
+			n++;
+	}
+	return n;
+}
+
+START_TEST(test_sim_stub_tc_retries_over_tcp)
+{
+	struct scenario *sc = tc_load();
+	struct sim *s = sim_new(sc, sc->seed);
+	struct fake53 *f = fake53_new(s, T_BIG);
+	struct got *g = ask(s, T_PC, "big.test", DNS_T_MX);
+	int ok;
+
+	sim_run(s);
+	/* UDP first: big's answer does not fit and says so. */
+	ck_assert_int_eq(count_app(s, 0, T_BIG, T_PC,
+	    "truncated (TC) big.test MX (too large for UDP)"), 1);
+	/* The same question again, over TCP, and the full answer used. */
+	ck_assert_int_eq(count_app(s, 0, T_PC, T_BIG, "query MX big.test?"), 2);
+	ck_assert_int_eq(count_say(s, T_PC, "dns.query.tcp"), 1);
+	ck_assert_int_eq(g->calls, 1);
+	ck_assert_int_eq(g->a.status, DNS_OK);
+	ck_assert_int_eq(g->a.n, TC_NMX);
+	for (int i = 0; i < TC_NMX; i++) {
+		char want[64];
+
+		snprintf(want, sizeof want,
+		    "exchanger-number-%02d-of-sixteen-here.big.test", i);
+		ck_assert_str_eq(g->a.rr[i].rd.mx.exchange, want);
+		ck_assert_uint_eq(g->a.rr[i].rd.mx.preference, 10 + i);
+	}
+	if (f != NULL) {
+		/* One connection, one query, its length in front, then closed. */
+		ck_assert_int_eq(f->conns, 1);
+		ck_assert_int_eq(f->queries, 1);
+		ck_assert_uint_eq(f->got, f->len);
+		ck_assert_uint_eq(f->in.len, 0);
+		ck_assert_int_eq(f->closed, 1);
+		ck_assert_str_eq(f->q.qname, "big.test");
+		ck_assert_uint_eq(f->q.qtype, DNS_T_MX);
+		ck_assert(f->q.rd && !f->q.qr);
+	}
+	/* On the wire: both messages over TCP carry their length first. */
+	ck_assert_int_eq(tcp_dns_segments(s, T_PC, 1, &ok), 1);
+	ck_assert(ok);
+	ck_assert_int_ge(tcp_dns_segments(s, T_BIG, 0, &ok), 1);
+	ck_assert(ok);
+
+	/* Wireshark agrees, and finds nothing wrong. */
+	char *path = write_pcap(s, -1);
+	char *why = tshark_unclean(path, trace_frame_count(sim_trace(s)), 2, 0);
+	ck_assert_msg(why == NULL, "%s", why);
+	char *out = tshark_fields(path, "-Y 'tcp && dns' -e tcp.srcport "
+	    "-e dns.flags.response -e dns.count.answers -e dns.flags.truncated");
+	ck_assert_ptr_nonnull(strstr(out, "\t0\t0\t0\n"));
+	ck_assert_ptr_nonnull(strstr(out, "53\t1\t16\t0\n"));
+	unlink(path);
+	free(path);
+	free(out);
+	if (f != NULL)
+		buf_free(&f->in);
+	free(f);
+	free(g);
+	sim_free(s);
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_sim_recursive_tc_retries_over_tcp)
+{
+	struct scenario *sc = tc_load();
+	struct sim *s = sim_new(sc, sc->seed);
+	struct fake53 *f = fake53_new(s, T_BIG);
+	struct fake53 *f2 = fake53_new(s, T_REC2);
+	struct got *g = ask(s, T_PC3, "big.test", DNS_T_MX);
+	const struct trace *tr;
+	int ok, cached = 0;
+
+	sim_run_until(s, 30 * SIM_SEC);
+	ck_assert_int_eq(count_app(s, 0, T_BIG, T_REC2,
+	    "truncated (TC) big.test MX (too large for UDP)"), 1);
+	ck_assert_int_eq(count_app(s, 0, T_REC2, T_BIG,
+	    "query MX big.test?"), 2);
+	ck_assert_int_eq(count_say(s, T_REC2, "dns.query.tcp"), 1);
+	if (f != NULL) {
+		ck_assert_int_eq(f->queries, 1);
+		ck_assert_uint_eq(f->got, f->len);
+		ck_assert(!f->q.rd);	/* rec2 asks big without recursion */
+		ck_assert_int_eq(f->closed, 1);
+	}
+	ck_assert_int_eq(tcp_dns_segments(s, T_REC2, 1, &ok), 1);
+	ck_assert(ok);
+	ck_assert_int_ge(tcp_dns_segments(s, T_BIG, 0, &ok), 1);
+	ck_assert(ok);
+	/* The whole answer is what rec2 learnt: all 16 in its cache. */
+	tr = sim_trace(s);
+	for (size_t i = 0; i < trace_count(tr); i++) {
+		const struct trace_rec *r = trace_get(tr, i);
+
+		cached += r->kind == TR_STATE && r->node == T_REC2 &&
+		    r->a == ST_DNS_CACHE_ADD && strncmp(trace_text_at(tr,
+		    r->text), "big.test MX ", 12) == 0;
+	}
+	ck_assert_int_eq(cached, TC_NMX);
+	/*
+	 * Its answer to pc3 is as large, so cut short as well; pc3 asks
+	 * rec2 again over TCP, and rec2 answers that from its cache through
+	 * its recurse_tcp hook: nothing more goes to big.
+	 */
+	ck_assert_int_eq(count_app(s, 0, T_REC2, T_PC3,
+	    "truncated (TC) big.test MX (too large for UDP)"), 1);
+	ck_assert_int_eq(count_say(s, T_PC3, "dns.query.tcp"), 1);
+	ck_assert_int_eq(tcp_dns_segments(s, T_PC3, 1, &ok), 1);
+	ck_assert(ok);
+	ck_assert_int_eq(g->calls, 1);
+	if (f2 != NULL) {
+		ck_assert_int_eq(f2->queries, 1);
+		ck_assert(f2->q.rd);
+		ck_assert_int_ge(tcp_dns_segments(s, T_REC2, 0, &ok), 1);
+		ck_assert(ok);
+		ck_assert_int_eq(g->a.status, DNS_OK);
+		ck_assert_int_eq(g->a.n, TC_NMX);
+		/* All 16, in the cache's order (an RRset has none, RFC 2181 5). */
+		int seen = 0;
+		for (int i = 0; i < TC_NMX; i++) {
+			int k = g->a.rr[i].rd.mx.preference - 10;
+
+			ck_assert(k >= 0 && k < TC_NMX);
+			seen |= 1 << k;
+		}
+		ck_assert_int_eq(seen, (1 << TC_NMX) - 1);
+		buf_free(&f2->in);
+	}
+	ck_assert_int_eq(count_app(s, 0, T_REC2, T_BIG, ""), 2);
+	char *path = write_pcap(s, -1);
+	char *why = tshark_unclean(path, trace_frame_count(sim_trace(s)), -1,
+	    0);
+	ck_assert_msg(why == NULL, "%s", why);
+	unlink(path);
+	free(path);
+	if (f != NULL)
+		buf_free(&f->in);
+	free(f);
+	free(f2);
+	free(g);
+	sim_free(s);
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_sim_recursive_joins_pending)
+{
+	struct scenario *sc = world_load();
+	struct sim *s = sim_new(sc, sc->seed);
+	struct got *a = ask(s, PC, "www.dept.example.com", DNS_T_A);
+	struct got *b = ask(s, PC, "WWW.dept.example.com", DNS_T_A);
+	struct got *c = ask(s, PC, "www.dept.example.com", DNS_T_MX);
+
+	sim_run_until(s, 10 * SIM_SEC);
+	ck_assert_int_eq(a->a.status, DNS_OK);
+	ck_assert_int_eq(b->a.status, DNS_OK);
+	ck_assert_uint_eq(b->a.rr[0].rd.a, 0x0a000909);
+	/* Two clients' queries for one question: one query to each server. */
+	ck_assert_int_eq(count_app(s, 0, PC, REC, "query A"), 2);
+	ck_assert_int_eq(count_app(s, 0, REC, ROOT,
+	    "query A www.dept.example.com?"), 1);
+	ck_assert_int_eq(count_app(s, 0, REC, LEAF, "query A"), 1);
+	/* Each client gets the answer (its question as it wrote it, its own ID). */
+	ck_assert_int_eq(count_app(s, 0, REC, PC,
+	    "answer www.dept.example.com A 10.0.9.9"), 2);
+	/* Another type is another question: resolved on its own. */
+	ck_assert_int_eq(c->a.status, DNS_NODATA);
+	ck_assert_int_eq(count_app(s, 0, REC, ROOT,
+	    "query MX www.dept.example.com?"), 1);
+	free(a);
+	free(b);
+	free(c);
+	sim_free(s);
+	scenario_free(sc);
+}
+END_TEST
+
+/* The source ports of node's DNS queries (UDP to port 53), in order. */
+static int
+dns_sports(struct sim *s, int origin, uint16_t *out, int max)
+{
+	const struct trace *tr = sim_trace(s);
+	int n = 0;
+
+	for (uint32_t f = 0; f < trace_frame_count(tr) && n < max; f++) {
+		const uint8_t *p = trace_frame_bytes(tr, f);
+
+		if (trace_frame(tr, f)->origin != origin || p[14 + 9] != 17 ||
+		    get16(p + 36) != 53)
+			continue;
+		out[n++] = get16(p + 34);
+	}
+	return n;
+}
+
+static int
+ports_run(struct scenario *sc, uint64_t seed, uint16_t *out)
+{
+	struct sim *s = sim_new(sc, seed);
+	const char *names[] = { "mx.penerimamail.com", "pop.penerimamail.com",
+	    "nope.penerimamail.com", "penerimamail.com", "imap.penerimamail.com",
+	    "_dmarc.penerimamail.com" };
+	struct got *g[6];
+	int n;
+
+	for (int i = 0; i < 6; i++) {
+		g[i] = ask(s, PC2, names[i], DNS_T_A);
+		sim_run(s);	/* one after the other: each port given back first */
+		ck_assert_int_eq(g[i]->calls, 1);
+		free(g[i]);
+	}
+	n = dns_sports(s, PC2, out, 6);
+	sim_free(s);
+	return n;
+}
+
+START_TEST(test_sim_source_ports_from_seed)
+{
+	struct scenario *sc = world_load();
+	uint16_t p7[6], again[6], p8[6];
+	int up = 0;
+
+	ck_assert_int_eq(ports_run(sc, 7, p7), 6);
+	ck_assert_int_eq(ports_run(sc, 7, again), 6);
+	ck_assert_int_eq(ports_run(sc, 8, p8), 6);
+	/* RFC 5452 9.2: not 49152, 49153, ...; but the same for the same seed. */
+	ck_assert_uint_ne(p7[0], 49152);
+	for (int i = 0; i < 6; i++) {
+		ck_assert_uint_ge(p7[i], 49152);
+		ck_assert_uint_eq(p7[i], again[i]);
+		if (i > 0)
+			up += p7[i] == p7[i - 1] + 1;
+	}
+	ck_assert_int_lt(up, 5);
+	ck_assert_int_ne(memcmp(p7, p8, sizeof p7), 0);
+	scenario_free(sc);
+}
+END_TEST
+
 Suite *
 dns_suite(void)
 {
@@ -1516,6 +2005,10 @@ dns_suite(void)
 	tcase_add_test(sim, test_sim_pending_at_free);
 	tcase_add_test(sim, test_sim_tshark_dissects);
 	tcase_add_test(sim, test_sim_same_seed_same_bytes);
+	tcase_add_test(sim, test_sim_stub_tc_retries_over_tcp);
+	tcase_add_test(sim, test_sim_recursive_tc_retries_over_tcp);
+	tcase_add_test(sim, test_sim_recursive_joins_pending);
+	tcase_add_test(sim, test_sim_source_ports_from_seed);
 	suite_add_tcase(s, sim);
 	return s;
 }

@@ -75,6 +75,7 @@ enum rng_purpose {
 	RNG_CONTENT,
 	RNG_IP_ID,
 	RNG_MX_ORDER,	/* equal-preference MX, per mail server (RFC 5321 5.1) */
+	RNG_DNS_PORT,	/* a host's DNS source ports (RFC 5452 section 9.2) */
 };
 
 /* Internet checksum (RFC 1071) helpers. */

@@ -24,13 +24,26 @@
  * event (it does not keep a run going), which writes
  * ST_DNS_CACHE_EXPIRE; none is scheduled beyond SIM_MAX_NS.
  *
+ * A client asking what the server is already resolving (same name, type
+ * and class) joins that resolution: one query goes upstream and every
+ * client gets the answer (RFC 5452 section 5: identical queries in
+ * flight multiply a forger's chances).
+ *
  * The stub (RFC 1034 section 5.3.1) sends one query with RD set to the
  * host's resolver from an ephemeral port, tries DNS_STUB_TRIES times
  * DNS_STUB_TIMEOUT_NS apart, and follows CNAMEs the resolver did not.
  * Answers are accepted only from the address and port asked, with the
- * ID and question sent (RFC 5452 section 9.1).
+ * ID and question sent (RFC 5452 section 9.1).  Source ports are drawn
+ * from each host's stream of the seeded generator (dns_srv_port_get()).
+ *
+ * Both retry over TCP after an answer with TC (RFC 7766 section 5): one
+ * connection to the same server's DNS port, the query and the answer
+ * each after a two-octet length (RFC 1035 section 4.2.2); the client
+ * closes once the answer is in.  A stub that is its own resolver has no
+ * loopback TCP here, and fails as before.
  */
 #include "dns.h"
+#include "tcp.h"
 #include "udp.h"
 #include "world.h"
 
@@ -42,6 +55,12 @@
 #define DNS_REC_MAX_STEPS	32
 /* RFC 2181 section 8: a TTL above 2^31 - 1 counts as zero. */
 #define DNS_TTL_MAX		2147483647u
+/*
+ * How long a query over TCP may take, connection included, before the
+ * server counts as failed (RFC 7766 leaves it to the client; a few UDP
+ * timeouts' worth, well inside TCP's own SYN backoff).
+ */
+#define DNS_TCP_TIMEOUT_NS	(10ULL * 1000000000ULL)
 
 enum dns_ce_kind {
 	DNS_CE_RR,		/* a record of an answer */
@@ -62,13 +81,44 @@ struct dns_cache_ent {
 	struct dns_cache_ent *next;
 };
 
+/*
+ * One query over TCP after a truncated answer: the connection, the
+ * query with its length in front, what has arrived.  done is called
+ * once, with the answer's bytes or NULL on failure, and the dns_tcp
+ * frees itself after; dns_res_tcp_drop() forgets it without a call.
+ */
+struct dns_tcp {
+	struct sim	*s;
+	int		 node;
+	uint32_t	 dst;
+	struct tcp_conn	*c;
+	uint8_t		 q[2 + DNS_UDP_MAX];
+	size_t		 qlen;
+	struct buf	 in;
+	void		(*done)(struct sim *, void *, const uint8_t *, size_t);
+	void		*owner;
+};
+
+/*
+ * A client waiting for a dns_rq's answer: over UDP at ip:port, or over
+ * TCP through reply(ctx) (port 0).
+ */
+struct dns_client {
+	uint32_t	 ip;
+	uint16_t	 port, id;
+	uint8_t		 rd;
+	char		 qname[DNS_NAME_MAX + 1];	/* as it wrote it */
+	dns_reply_fn	 reply;
+	void		*ctx;
+	struct dns_client *next;
+};
+
 /* One client query a recursive server is resolving. */
 struct dns_rq {
 	struct dns_server *sv;
-	uint32_t	 cip;		/* the client, to answer at the end */
-	uint16_t	 cport, cid;
-	uint8_t		 crd;
-	char		 qname[DNS_NAME_MAX + 1];	/* as the client wrote it */
+	/* Who asked, first the one who started it, to answer at the end. */
+	struct dns_client *clients;
+	char		 qname[DNS_NAME_MAX + 1];	/* as the first client wrote it */
 	uint16_t	 qtype, qclass;
 	char		 cur[DNS_NAME_MAX + 1];	/* the name now sought, after CNAMEs */
 	struct dns_rr	 chain[DNS_MAX_RR];	/* the CNAMEs followed */
@@ -79,6 +129,7 @@ struct dns_rq {
 	uint16_t	 port, id;	/* our query to srv[si] */
 	int		 steps;
 	ev_id		 timer;
+	struct dns_tcp	*tcp;		/* the same query over TCP, after TC */
 	struct dns_rq	*next;
 };
 
@@ -93,6 +144,7 @@ struct dns_stubq {
 	uint16_t	 port, id;
 	int		 tries, hops;
 	ev_id		 timer;
+	struct dns_tcp	*tcp;		/* the query over TCP, after TC */
 	dns_cb		 cb;
 	void		*u;
 	struct dns_stubq *next;
@@ -114,8 +166,13 @@ static void	dns_res_rq_next(struct sim *, struct dns_rq *);
 static void	dns_res_rq_timeout(void *, void *, uint64_t, uint64_t);
 static void	dns_res_rq_answer(struct sim *, struct dns_rq *,
 		    const struct dns_msg *);
+static void	dns_res_rq_tcp(struct sim *, struct dns_rq *);
+static void	dns_res_rq_tcp_done(struct sim *, void *, const uint8_t *,
+		    size_t);
 static void	dns_res_rq_reply(struct sim *, struct dns_rq *,
 		    struct dns_msg *);
+static void	dns_res_rq_reply_one(struct sim *, struct dns_rq *,
+		    const struct dns_msg *, const struct dns_client *);
 static void	dns_res_rq_fail(struct sim *, struct dns_rq *);
 static void	dns_res_rq_free(struct sim *, struct dns_rq *);
 static void	dns_res_stub_send(struct sim *, struct dns_stubq *);
@@ -123,13 +180,30 @@ static void	dns_res_stub_timeout(void *, void *, uint64_t, uint64_t);
 static void	dns_res_stub_fail_ev(void *, void *, uint64_t, uint64_t);
 static void	dns_res_stub_answer(struct sim *, struct dns_stubq *,
 		    const struct dns_msg *);
+static void	dns_res_stub_tcp_done(struct sim *, void *, const uint8_t *,
+		    size_t);
 static void	dns_res_stub_finish(struct sim *, struct dns_stubq *,
 		    struct dns_answer *);
 static void	dns_res_stub_unlink(struct sim *, struct dns_stubq *);
 static void	dns_res_recurse(struct sim *, struct dns_server *,
 		    const struct dns_msg *, uint32_t, uint16_t);
+static void	dns_res_recurse_tcp(struct sim *, struct dns_server *,
+		    const struct dns_msg *, uint32_t, dns_reply_fn, void *);
+static void	dns_res_recurse_from(struct sim *, struct dns_server *,
+		    const struct dns_msg *, uint32_t, uint16_t, dns_reply_fn,
+		    void *);
+static void	dns_res_forget(struct sim *, struct dns_server *, void *);
 static void	dns_res_input(struct sim *, int, void *, uint32_t, uint16_t,
 		    uint16_t, const uint8_t *, size_t);
+static struct dns_tcp *dns_res_tcp_start(struct sim *, int, uint32_t,
+		    uint16_t, const struct dns_msg *,
+		    void (*)(struct sim *, void *, const uint8_t *, size_t),
+		    void *);
+static void	dns_res_tcp_drop(struct dns_tcp *, int);
+static void	dns_res_tcp_end(struct dns_tcp *, const uint8_t *, size_t,
+		    int);
+static int	dns_res_tcp_answer(const uint8_t *, size_t, uint16_t,
+		    const char *, int, struct dns_msg *);
 static void	dns_res_free_server(struct sim *, struct dns_server *);
 static void	dns_res_free_stubs(struct sim *);
 
@@ -146,13 +220,20 @@ dns_start(struct sim *s)
 	w->srv = xcalloc(n, sizeof *w->srv);
 	w->host = xcalloc(n, sizeof *w->host);
 	w->next_handle = 1;
+	/* Each host its own stream for source ports: the same seed, the same ports. */
+	for (int i = 0; i < s->nnodes; i++)
+		rng_derive(&w->host[i].port_rng, s->seed, RNG_DNS_PORT,
+		    (uint32_t)i);
 	for (int i = 0; i < s->nnodes; i++) {
 		if (!s->sc->nodes[i].dns.present)
 			continue;
 		w->srv[i] = dns_srv_new(s, i);
 		/* A recursive server hands us the queries that ask for it. */
-		if (w->srv[i]->cfg->recursive)
+		if (w->srv[i]->cfg->recursive) {
 			w->srv[i]->recurse = dns_res_recurse;
+			w->srv[i]->recurse_tcp = dns_res_recurse_tcp;
+			w->srv[i]->forget = dns_res_forget;
+		}
 	}
 }
 
@@ -435,18 +516,57 @@ static void
 dns_res_recurse(struct sim *s, struct dns_server *sv,
     const struct dns_msg *q, uint32_t src, uint16_t sport)
 {
+	dns_res_recurse_from(s, sv, q, src, sport, NULL, NULL);
+}
+
+static void
+dns_res_recurse_tcp(struct sim *s, struct dns_server *sv,
+    const struct dns_msg *q, uint32_t src, dns_reply_fn reply, void *ctx)
+{
+	dns_res_recurse_from(s, sv, q, src, 0, reply, ctx);
+}
+
+/* A query from src:sport over UDP, or over TCP through reply(ctx). */
+static void
+dns_res_recurse_from(struct sim *s, struct dns_server *sv,
+    const struct dns_msg *q, uint32_t src, uint16_t sport,
+    dns_reply_fn reply, void *ctx)
+{
 	struct dns_rq *rq;
+	struct dns_client *c, **pp = NULL;
 
 	/* The client asking again while we work: the answer will come (RFC 5452 section 5). */
 	for (rq = sv->rqs; rq; rq = rq->next)
-		if (rq->cip == src && rq->cport == sport && rq->cid == q->id)
-			return;
+		for (c = rq->clients; c; c = c->next)
+			if (c->ip == src && c->port == sport &&
+			    c->ctx == ctx && c->id == q->id)
+				return;
+	/*
+	 * The same question already being resolved: wait for that answer
+	 * rather than send a second query upstream (RFC 5452 section 5, the
+	 * birthday attack: every identical query in flight is one more
+	 * chance for a forged answer to match).
+	 */
+	for (rq = sv->rqs; rq && pp == NULL; rq = rq->next)
+		if (rq->qtype == q->qtype && rq->qclass == q->qclass &&
+		    dns_name_eq(rq->qname, q->qname))
+			for (pp = &rq->clients; *pp != NULL; pp = &(*pp)->next)
+				;	/* last: answered in the order they asked */
+	c = xcalloc(1, sizeof *c);
+	c->ip = src;
+	c->port = sport;
+	c->id = q->id;
+	c->rd = q->rd;
+	memcpy(c->qname, q->qname, sizeof c->qname);
+	c->reply = reply;
+	c->ctx = ctx;
+	if (pp != NULL) {
+		*pp = c;
+		return;
+	}
 	rq = xcalloc(1, sizeof *rq);
 	rq->sv = sv;
-	rq->cip = src;
-	rq->cport = sport;
-	rq->cid = q->id;
-	rq->crd = q->rd;
+	rq->clients = c;
 	memcpy(rq->qname, q->qname, sizeof rq->qname);
 	memcpy(rq->cur, q->qname, sizeof rq->cur);
 	rq->qtype = q->qtype;
@@ -454,6 +574,22 @@ dns_res_recurse(struct sim *s, struct dns_server *sv,
 	rq->next = sv->rqs;
 	sv->rqs = rq;
 	dns_res_rq_run(s, rq);
+}
+
+/*
+ * A TCP client went away: nobody to answer there.  Its resolution goes
+ * on for the others, and for the cache.
+ */
+static void
+dns_res_forget(struct sim *s, struct dns_server *sv, void *ctx)
+{
+	(void)s;
+	for (struct dns_rq *rq = sv->rqs; rq; rq = rq->next)
+		for (struct dns_client *c = rq->clients; c; c = c->next)
+			if (c->reply != NULL && c->ctx == ctx) {
+				c->reply = NULL;
+				c->ctx = NULL;
+			}
 }
 
 /* Steps 1 to 3 for rq->cur, until rq is answered or a query is out. */
@@ -565,10 +701,62 @@ dns_res_rq_timeout(void *ctx, void *obj, uint64_t a, uint64_t b)
 	(void)a;
 	(void)b;
 	rq->timer = 0;
-	if (rq->tries < DNS_REC_TRIES)
+	if (rq->tcp != NULL) {
+		/* No answer over TCP in time: this server failed us. */
+		dns_res_tcp_drop(rq->tcp, 0);
+		rq->tcp = NULL;
+		dns_res_rq_next(s, rq);
+	} else if (rq->tries < DNS_REC_TRIES)
 		dns_res_rq_ask(s, rq);
 	else
 		dns_res_rq_next(s, rq);
+}
+
+/*
+ * srv[si] answered with TC.  RFC 7766 section 5: "When the client
+ * receives such a response, it takes the TC flag as an indication that
+ * it should retry over TCP instead": the same question, to the same
+ * server, over a connection to its DNS port.
+ */
+static void
+dns_res_rq_tcp(struct sim *s, struct dns_rq *rq)
+{
+	struct dns_msg *m = xcalloc(1, sizeof *m);
+	uint32_t dst = rq->srv[rq->si];
+
+	evq_cancel(s->q, rq->timer);
+	rq->timer = 0;
+	m->id = rq->id;
+	m->qdcount = 1;
+	memcpy(m->qname, rq->cur, sizeof m->qname);
+	m->qtype = rq->qtype;
+	m->qclass = DNS_C_IN;
+	rq->tcp = dns_res_tcp_start(s, rq->sv->node, dst, dns_srv_port_of(s,
+	    dst), m, dns_res_rq_tcp_done, rq);
+	free(m);
+	if (rq->tcp == NULL) {
+		dns_res_rq_next(s, rq);
+		return;
+	}
+	rq->timer = evq_at(s->q, sim_time(s) + DNS_TCP_TIMEOUT_NS,
+	    dns_res_rq_timeout, NULL, rq, 0, 0);
+}
+
+/* The answer over TCP (or NULL: the connection failed). */
+static void
+dns_res_rq_tcp_done(struct sim *s, void *owner, const uint8_t *p, size_t n)
+{
+	struct dns_rq *rq = owner;
+	struct dns_msg *m = xcalloc(1, sizeof *m);
+
+	rq->tcp = NULL;
+	evq_cancel(s->q, rq->timer);
+	rq->timer = 0;
+	if (dns_res_tcp_answer(p, n, rq->id, rq->cur, rq->qtype, m) == 0)
+		dns_res_rq_answer(s, rq, m);
+	else
+		dns_res_rq_next(s, rq);
+	free(m);
 }
 
 /* A response from srv[si] (RFC 1034 section 5.3.3 step 4). */
@@ -579,9 +767,13 @@ dns_res_rq_answer(struct sim *s, struct dns_rq *rq, const struct dns_msg *m)
 	struct dns_msg *r;
 	int moved = 0, nsrec = 0;
 
-	if (m->tc || (m->rcode != DNS_R_NOERROR &&
-	    m->rcode != DNS_R_NXDOMAIN)) {
-		/* 4d: a server failure (we have no TCP for a truncated answer). */
+	if (m->tc) {
+		/* Cut short: nothing of it is used; ask again over TCP. */
+		dns_res_rq_tcp(s, rq);
+		return;
+	}
+	if (m->rcode != DNS_R_NOERROR && m->rcode != DNS_R_NXDOMAIN) {
+		/* 4d: a server failure. */
 		dns_res_rq_next(s, rq);
 		return;
 	}
@@ -696,22 +888,42 @@ dns_res_rq_answer(struct sim *s, struct dns_rq *rq, const struct dns_msg *m)
 }
 
 /*
- * Answer the client: the CNAMEs followed, then r's sections, with RA
- * set (RFC 1035 section 4.1.1), and forget rq.
+ * Answer every client, each with its own ID and name as written, then
+ * forget rq.
  */
 static void
 dns_res_rq_reply(struct sim *s, struct dns_rq *rq, struct dns_msg *r)
 {
+	struct dns_rq **pp;
+
+	/* Out of the list first: a reply over TCP may bring the next query. */
+	for (pp = &rq->sv->rqs; *pp != rq; pp = &(*pp)->next)
+		;
+	*pp = rq->next;
+	for (struct dns_client *c = rq->clients; c; c = c->next)
+		if (c->port != 0 || c->reply != NULL)
+			dns_res_rq_reply_one(s, rq, r, c);
+	dns_res_rq_free(s, rq);
+}
+
+/*
+ * One client's answer: the CNAMEs followed, then r's sections, with RA
+ * set (RFC 1035 section 4.1.1).
+ */
+static void
+dns_res_rq_reply_one(struct sim *s, struct dns_rq *rq,
+    const struct dns_msg *r, const struct dns_client *c)
+{
 	struct dns_msg *out = xcalloc(1, sizeof *out);
 
-	out->id = rq->cid;
+	out->id = c->id;
 	out->qr = 1;
-	out->rd = rq->crd;
+	out->rd = c->rd;
 	out->ra = 1;
 	out->aa = r->aa && rq->nchain == 0;
 	out->rcode = r->rcode;
 	out->qdcount = 1;
-	memcpy(out->qname, rq->qname, sizeof out->qname);
+	memcpy(out->qname, c->qname, sizeof out->qname);
 	out->qtype = rq->qtype;
 	out->qclass = rq->qclass;
 	memcpy(out->an, rq->chain, (size_t)rq->nchain * sizeof *rq->chain);
@@ -722,9 +934,12 @@ dns_res_rq_reply(struct sim *s, struct dns_rq *rq, struct dns_msg *r)
 	out->nns = r->nns;
 	memcpy(out->ar, r->ar, (size_t)r->nar * sizeof *r->ar);
 	out->nar = r->nar;
-	dns_srv_send(s, rq->sv->node, rq->sv->port, rq->cip, rq->cport, out);
+	if (c->reply != NULL)
+		c->reply(s, c->ctx, out);	/* over TCP: its server sends it */
+	else
+		dns_srv_send(s, rq->sv->node, rq->sv->port, c->ip, c->port,
+		    out);
 	free(out);
-	dns_res_rq_free(s, rq);
 }
 
 /* RFC 1035 section 4.1.1: SERVFAIL, "unable to process this query". */
@@ -744,20 +959,35 @@ dns_res_rq_free(struct sim *s, struct dns_rq *rq)
 {
 	struct dns_rq **pp;
 
-	for (pp = &rq->sv->rqs; *pp != rq; pp = &(*pp)->next)
+	/* dns_res_rq_reply() may have taken it out already. */
+	for (pp = &rq->sv->rqs; *pp != NULL && *pp != rq; pp = &(*pp)->next)
 		;
-	*pp = rq->next;
+	if (*pp != NULL)
+		*pp = rq->next;
 	evq_cancel(s->q, rq->timer);
+	if (rq->tcp != NULL)
+		dns_res_tcp_drop(rq->tcp, 0);
 	if (rq->port != 0)
 		dns_srv_port_put(s, rq->sv->node, rq->port);
+	while (rq->clients != NULL) {
+		struct dns_client *c = rq->clients;
+
+		rq->clients = c->next;
+		free(c);
+	}
 	free(rq);
 }
 
 static void
 dns_res_free_server(struct sim *s, struct dns_server *sv)
 {
-	while (sv->rqs != NULL)
+	while (sv->rqs != NULL) {
+		/* The sim ends: the connection is left to TCP, unclosed. */
+		if (sv->rqs->tcp != NULL)
+			dns_res_tcp_drop(sv->rqs->tcp, 1);
+		sv->rqs->tcp = NULL;
 		dns_res_rq_free(s, sv->rqs);
+	}
 	while (sv->cache != NULL) {
 		struct dns_cache_ent *e = sv->cache;
 
@@ -784,7 +1014,9 @@ dns_res_input(struct sim *s, int node, void *u, uint32_t src,
 		goto out;
 	for (struct dns_stubq *q = s->dns->stubs; q; q = q->next)
 		if (q->node == node && q->port == dport && q->timer != 0) {
-			if (src == q->server && sport == q->sport &&
+			/* Over TCP now: a late datagram is not the answer. */
+			if (q->tcp == NULL && src == q->server &&
+			    sport == q->sport &&
 			    m->id == q->id && m->qtype == q->type &&
 			    dns_name_eq(m->qname, q->name))
 				dns_res_stub_answer(s, q, m);
@@ -792,7 +1024,7 @@ dns_res_input(struct sim *s, int node, void *u, uint32_t src,
 		}
 	for (struct dns_rq *rq = sv ? sv->rqs : NULL; rq; rq = rq->next)
 		if (rq->port == dport && rq->timer != 0) {
-			if (src == rq->srv[rq->si] &&
+			if (rq->tcp == NULL && src == rq->srv[rq->si] &&
 			    sport == dns_srv_port_of(s, src) &&
 			    m->id == rq->id && m->qtype == rq->qtype &&
 			    dns_name_eq(m->qname, rq->cur))
@@ -886,7 +1118,11 @@ dns_res_stub_timeout(void *ctx, void *obj, uint64_t a, uint64_t b)
 	(void)a;
 	(void)b;
 	q->timer = 0;
-	if (q->tries < DNS_STUB_TRIES) {
+	if (q->tcp != NULL) {
+		/* No answer over TCP in time: UDP would only be cut short again. */
+		dns_res_tcp_drop(q->tcp, 0);
+		q->tcp = NULL;
+	} else if (q->tries < DNS_STUB_TRIES) {
 		dns_res_stub_send(s, q);
 		return;
 	}
@@ -924,6 +1160,37 @@ dns_res_stub_answer(struct sim *s, struct dns_stubq *q,
 
 	evq_cancel(s->q, q->timer);
 	q->timer = 0;
+	/*
+	 * RFC 7766 section 5: "When the client receives such a response, it
+	 * takes the TC flag as an indication that it should retry over TCP
+	 * instead."  RFC 1035 section 4.2.2: over TCP "the message is
+	 * prefixed with a two byte length field".  A host that is its own
+	 * resolver would need loopback TCP, which the simulation has not.
+	 */
+	if (m->tc && q->server != s->nodes[q->node].ip) {
+		struct dns_msg *tq = xcalloc(1, sizeof *tq);
+
+		free(ans);
+		tq->id = q->id;
+		tq->rd = 1;
+		tq->qdcount = 1;
+		memcpy(tq->qname, q->name, sizeof tq->qname);
+		tq->qtype = (uint16_t)q->type;
+		tq->qclass = DNS_C_IN;
+		q->tcp = dns_res_tcp_start(s, q->node, q->server, q->sport, tq,
+		    dns_res_stub_tcp_done, q);
+		free(tq);
+		if (q->tcp != NULL) {
+			q->timer = evq_at(s->q, sim_time(s) +
+			    DNS_TCP_TIMEOUT_NS, dns_res_stub_timeout, NULL, q,
+			    0, 0);
+			return;
+		}
+		ans = xcalloc(1, sizeof *ans);
+		ans->status = DNS_FAIL;
+		dns_res_stub_finish(s, q, ans);
+		return;
+	}
 	memcpy(cur, q->name, sizeof cur);
 	for (int hop = 0; hop <= m->nan; hop++) {
 		const struct dns_rr *cname = NULL;
@@ -948,7 +1215,7 @@ dns_res_stub_answer(struct sim *s, struct dns_stubq *q,
 		ans->status = DNS_OK;
 	else if (m->tc || (m->rcode != DNS_R_NOERROR &&
 	    m->rcode != DNS_R_NXDOMAIN))
-		ans->status = DNS_FAIL;	/* SERVFAIL, REFUSED; no TCP for TC */
+		ans->status = DNS_FAIL;	/* SERVFAIL, REFUSED; TC over loopback */
 	else if (m->rcode == DNS_R_NXDOMAIN)
 		ans->status = DNS_NXDOMAIN;
 	else if (moved && !m->ra && ++q->hops < DNS_MAX_RR) {
@@ -968,6 +1235,27 @@ dns_res_stub_answer(struct sim *s, struct dns_stubq *q,
 	dns_res_stub_finish(s, q, ans);
 }
 
+/* The answer over TCP (or NULL: the connection failed). */
+static void
+dns_res_stub_tcp_done(struct sim *s, void *owner, const uint8_t *p, size_t n)
+{
+	struct dns_stubq *q = owner;
+	struct dns_msg *m = xcalloc(1, sizeof *m);
+
+	q->tcp = NULL;
+	evq_cancel(s->q, q->timer);
+	q->timer = 0;
+	if (dns_res_tcp_answer(p, n, q->id, q->name, q->type, m) == 0)
+		dns_res_stub_answer(s, q, m);
+	else {
+		struct dns_answer *ans = xcalloc(1, sizeof *ans);
+
+		ans->status = DNS_FAIL;
+		dns_res_stub_finish(s, q, ans);
+	}
+	free(m);
+}
+
 static void
 dns_res_stub_unlink(struct sim *s, struct dns_stubq *q)
 {
@@ -978,6 +1266,9 @@ dns_res_stub_unlink(struct sim *s, struct dns_stubq *q)
 	*pp = q->next;
 	evq_cancel(s->q, q->timer);
 	q->timer = 0;
+	if (q->tcp != NULL)
+		dns_res_tcp_drop(q->tcp, 0);
+	q->tcp = NULL;
 	if (q->port != 0)
 		dns_srv_port_put(s, q->node, q->port);
 }
@@ -1002,7 +1293,189 @@ dns_res_free_stubs(struct sim *s)
 	while (s->dns->stubs != NULL) {
 		struct dns_stubq *q = s->dns->stubs;
 
+		/* The sim ends: the connection is left to TCP, unclosed. */
+		if (q->tcp != NULL)
+			dns_res_tcp_drop(q->tcp, 1);
+		q->tcp = NULL;
 		dns_res_stub_unlink(s, q);
 		free(q);
 	}
+}
+
+/* ---------------------------------------------------------------- */
+/* DNS over TCP, the client side (RFC 7766) */
+
+static void	dns_res_tcp_connected(struct tcp_conn *, void *);
+static void	dns_res_tcp_note(struct dns_tcp *, const struct dns_msg *);
+static void	dns_res_tcp_data(struct tcp_conn *, void *, const uint8_t *,
+		    size_t);
+static void	dns_res_tcp_peer_closed(struct tcp_conn *, void *);
+static void	dns_res_tcp_closed(struct tcp_conn *, void *);
+static void	dns_res_tcp_error(struct tcp_conn *, void *, enum tcp_err);
+
+static const struct tcp_ops dns_res_tcp_ops = {
+	dns_res_tcp_connected,
+	dns_res_tcp_data,
+	dns_res_tcp_peer_closed,
+	dns_res_tcp_closed,
+	dns_res_tcp_error,
+};
+
+/*
+ * Open a connection from node to dst:port for query m.  The query is
+ * sent, and its TR_APP record written, once the connection is up.
+ * NULL when the node is off or m cannot be encoded.
+ */
+static struct dns_tcp *
+dns_res_tcp_start(struct sim *s, int node, uint32_t dst, uint16_t port,
+    const struct dns_msg *m,
+    void (*done)(struct sim *, void *, const uint8_t *, size_t), void *owner)
+{
+	struct dns_tcp *t = xcalloc(1, sizeof *t);
+	int n = dns_encode(m, t->q + 2, sizeof t->q - 2);
+
+	if (n < 0) {
+		free(t);
+		return NULL;
+	}
+	/* RFC 1035 section 4.2.2: the length, "excluding the two byte length field". */
+	put16(t->q, (uint16_t)n);
+	t->qlen = (size_t)n + 2;
+	t->s = s;
+	t->node = node;
+	t->dst = dst;
+	t->done = done;
+	t->owner = owner;
+	t->c = tcp_connect(s, node, dst, port, &dns_res_tcp_ops, t);
+	if (t->c == NULL) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/*
+ * Forget t without calling done.  The connection, still open, is
+ * closed (its last segments go out with nobody listening to them),
+ * except when quiet: the sim is ending and TCP frees it.
+ */
+static void
+dns_res_tcp_drop(struct dns_tcp *t, int quiet)
+{
+	if (t->c != NULL) {
+		tcp_set_ops(t->c, NULL, NULL);
+		if (!quiet)
+			tcp_close(t->c);
+	}
+	buf_free(&t->in);
+	free(t);
+}
+
+/* Done: detach from the connection (closing it if close), tell the owner, free t. */
+static void
+dns_res_tcp_end(struct dns_tcp *t, const uint8_t *p, size_t n, int close)
+{
+	if (t->c != NULL) {
+		tcp_set_ops(t->c, NULL, NULL);
+		/* RFC 7766 section 6.2.1: the client closes when it is done. */
+		if (close)
+			tcp_close(t->c);
+		t->c = NULL;
+	}
+	t->done(t->s, t->owner, p, n);
+	buf_free(&t->in);
+	free(t);
+}
+
+/*
+ * Whether p holds the response to our query id about (name, type):
+ * decoded into m, 0; anything else (nothing, not a response, another
+ * question, TC even over TCP), -1.
+ */
+static int
+dns_res_tcp_answer(const uint8_t *p, size_t n, uint16_t id, const char *name,
+    int type, struct dns_msg *m)
+{
+	if (p == NULL || dns_decode(p, n, m) != 0 || !m->qr ||
+	    m->qdcount != 1 || m->id != id || m->qtype != type ||
+	    !dns_name_eq(m->qname, name) || m->tc)
+		return -1;
+	return 0;
+}
+
+static void
+dns_res_tcp_connected(struct tcp_conn *c, void *u)
+{
+	struct dns_tcp *t = u;
+	struct dns_msg *m = xcalloc(1, sizeof *m);
+
+	if (dns_decode(t->q + 2, t->qlen - 2, m) == 0)
+		dns_res_tcp_note(t, m);
+	free(m);
+	tcp_send(c, t->q, t->qlen);
+}
+
+/*
+ * The TR_APP record of the query over TCP: the transcript's words, and
+ * a narration that says why it goes over TCP ({type} {name}).
+ */
+static void
+dns_res_tcp_note(struct dns_tcp *t, const struct dns_msg *m)
+{
+	struct buf words = { 0 };
+	struct say y;
+	char tn[16];
+
+	dns_describe(m, &words);
+	say_begin(&y, "dns.query.tcp");
+	dns_srv_type_name(m->qtype, tn, sizeof tn);
+	say_str(&y, "type", tn);
+	say_str(&y, "name", m->qname[0] ? m->qname : ".");
+	say_str(&y, "domain", m->qname[0] ? m->qname : ".");
+	sim_app_say(t->s, t->node, net_node_by_ip(t->s, t->dst), APP_DNS,
+	    (const char *)words.data, words.len, sim_say(t->s, &y));
+	buf_free(&words);
+}
+
+/* Bytes of the answer: whole once the length in front is matched. */
+static void
+dns_res_tcp_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
+{
+	struct dns_tcp *t = u;
+
+	(void)c;
+	buf_append(&t->in, p, n);
+	if (t->in.len < 2 || t->in.len - 2 < get16(t->in.data))
+		return;
+	dns_res_tcp_end(t, t->in.data + 2, get16(t->in.data), 1);
+}
+
+/* The server closed before the whole answer came: a failure. */
+static void
+dns_res_tcp_peer_closed(struct tcp_conn *c, void *u)
+{
+	(void)c;
+	dns_res_tcp_end(u, NULL, 0, 1);
+}
+
+static void
+dns_res_tcp_closed(struct tcp_conn *c, void *u)
+{
+	struct dns_tcp *t = u;
+
+	(void)c;
+	t->c = NULL;	/* gone after this call */
+	dns_res_tcp_end(t, NULL, 0, 0);
+}
+
+/* Refused (nobody serves DNS over TCP there), timed out, reset. */
+static void
+dns_res_tcp_error(struct tcp_conn *c, void *u, enum tcp_err e)
+{
+	struct dns_tcp *t = u;
+
+	(void)c;
+	(void)e;
+	t->c = NULL;
+	dns_res_tcp_end(t, NULL, 0, 0);
 }

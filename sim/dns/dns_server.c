@@ -51,7 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Ephemeral ports (RFC 6335 dynamic range), shared with TCP's counter. */
+/* Ephemeral ports (RFC 6335 dynamic range). */
 #define DNS_EPH_FIRST	49152
 #define DNS_EPH_COUNT	16384
 
@@ -170,26 +170,27 @@ dns_status_str(int status)
 }
 
 /*
- * An ephemeral port for one query, from the counter TCP uses too, so a
- * host's ports go up as a real one's do.  A port stays bound after its
- * query (udp.h has no unbind) and is reused when the counter comes round
- * to it again.  Returns 0 when every port is taken.
+ * An ephemeral port for one query.  RFC 5452 section 9.2: resolvers
+ * MUST "use an unpredictable source port for outgoing queries from the
+ * range of available ports": the host's own stream of the seeded
+ * generator picks one (the same seed, the same ports), and the next
+ * usable one above it is taken when that one is busy.  A port stays
+ * bound after its query (udp.h has no unbind) and is reused when it is
+ * drawn again.  Returns 0 when every port is taken.
  */
 uint16_t
 dns_srv_port_get(struct sim *s, int node, udp_recv_fn input)
 {
 	struct dns_host *h = &s->dns->host[node];
-	struct node *n = &s->nodes[node];
+	int first = (int)rng_upto(&h->port_rng, DNS_EPH_COUNT - 1);
 
 	if (h->ports == NULL)
 		h->ports = xcalloc(DNS_EPH_COUNT, 1);
 	for (int k = 0; k < DNS_EPH_COUNT; k++) {
-		uint16_t p = n->next_port;
+		int i = (first + k) % DNS_EPH_COUNT;
+		uint16_t p = (uint16_t)(DNS_EPH_FIRST + i);
+		uint8_t *st = &h->ports[i];
 
-		n->next_port = p == 65535 ? DNS_EPH_FIRST : (uint16_t)(p + 1);
-		if (p < DNS_EPH_FIRST)
-			continue;
-		uint8_t *st = &h->ports[p - DNS_EPH_FIRST];
 		if (*st == DNS_PORT_FREE || (*st == DNS_PORT_NONE &&
 		    udp_bind(s, node, p, input, NULL) == 0)) {
 			*st = DNS_PORT_BUSY;

@@ -174,6 +174,7 @@
 	X(K_DNS_QUERY_TXT,		"dns.query.txt") \
 	X(K_DNS_QUERY_NS,		"dns.query.ns") \
 	X(K_DNS_QUERY_OTHER,		"dns.query.other") \
+	X(K_DNS_QUERY_TCP,		"dns.query.tcp") \
 	X(K_DNS_ANSWER_A,		"dns.answer.a") \
 	X(K_DNS_ANSWER_MX,		"dns.answer.mx") \
 	X(K_DNS_ANSWER_MX_SEVERAL,	"dns.answer.mx.several") \
