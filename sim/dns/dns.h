@@ -97,19 +97,6 @@ struct dns_msg;
 /* How a recursive server hands a query with RD on (dns_resolver.c sets it). */
 typedef void (*dns_recurse_fn)(struct sim *s, struct dns_server *sv,
 	    const struct dns_msg *q, uint32_t src, uint16_t sport);
-/*
- * The same for a query that came over TCP (RFC 7766): the answer comes
- * back once through reply(s, ctx, r), which sends r on the connection
- * (r may be changed), unless forget(s, sv, ctx) came first because the
- * connection went away.  Called from inside recurse_tcp when the
- * answer is known at once.
- */
-typedef void (*dns_reply_fn)(struct sim *s, void *ctx, struct dns_msg *r);
-typedef void (*dns_recurse_tcp_fn)(struct sim *s, struct dns_server *sv,
-	    const struct dns_msg *q, uint32_t src, dns_reply_fn reply,
-	    void *ctx);
-typedef void (*dns_forget_fn)(struct sim *s, struct dns_server *sv,
-	    void *ctx);
 
 /* A zone a server holds: its apex has an SOA and NS records (RFC 1034 section 4.2.1). */
 struct dns_zone {
@@ -150,8 +137,6 @@ struct dns_srv_tcp {
 struct dns_server {
 	int		 node;
 	dns_recurse_fn	 recurse;	/* NULL: answers from its own records only */
-	dns_recurse_tcp_fn recurse_tcp;	/* the same for a query over TCP */
-	dns_forget_fn	 forget;	/* a TCP client of recurse_tcp went away */
 	uint16_t	 port;
 	const struct sc_dns *cfg;
 	const char	*hostname;

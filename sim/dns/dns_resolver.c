@@ -108,8 +108,6 @@ struct dns_client {
 	uint16_t	 port, id;
 	uint8_t		 rd;
 	char		 qname[DNS_NAME_MAX + 1];	/* as it wrote it */
-	dns_reply_fn	 reply;
-	void		*ctx;
 	struct dns_client *next;
 };
 
@@ -187,12 +185,6 @@ static void	dns_res_stub_finish(struct sim *, struct dns_stubq *,
 static void	dns_res_stub_unlink(struct sim *, struct dns_stubq *);
 static void	dns_res_recurse(struct sim *, struct dns_server *,
 		    const struct dns_msg *, uint32_t, uint16_t);
-static void	dns_res_recurse_tcp(struct sim *, struct dns_server *,
-		    const struct dns_msg *, uint32_t, dns_reply_fn, void *);
-static void	dns_res_recurse_from(struct sim *, struct dns_server *,
-		    const struct dns_msg *, uint32_t, uint16_t, dns_reply_fn,
-		    void *);
-static void	dns_res_forget(struct sim *, struct dns_server *, void *);
 static void	dns_res_input(struct sim *, int, void *, uint32_t, uint16_t,
 		    uint16_t, const uint8_t *, size_t);
 static struct dns_tcp *dns_res_tcp_start(struct sim *, int, uint32_t,
@@ -231,8 +223,6 @@ dns_start(struct sim *s)
 		/* A recursive server hands us the queries that ask for it. */
 		if (w->srv[i]->cfg->recursive) {
 			w->srv[i]->recurse = dns_res_recurse;
-			w->srv[i]->recurse_tcp = dns_res_recurse_tcp;
-			w->srv[i]->forget = dns_res_forget;
 		}
 	}
 }
@@ -512,25 +502,13 @@ dns_res_cache_deleg(struct sim *s, struct dns_rq *rq, const char *zone)
 /* ---------------------------------------------------------------- */
 /* Recursion */
 
+/*
+ * A query from src:sport.  One that came over TCP comes here alike: the
+ * server (dns_server.c) sends its answer back on that connection.
+ */
 static void
 dns_res_recurse(struct sim *s, struct dns_server *sv,
     const struct dns_msg *q, uint32_t src, uint16_t sport)
-{
-	dns_res_recurse_from(s, sv, q, src, sport, NULL, NULL);
-}
-
-static void
-dns_res_recurse_tcp(struct sim *s, struct dns_server *sv,
-    const struct dns_msg *q, uint32_t src, dns_reply_fn reply, void *ctx)
-{
-	dns_res_recurse_from(s, sv, q, src, 0, reply, ctx);
-}
-
-/* A query from src:sport over UDP, or over TCP through reply(ctx). */
-static void
-dns_res_recurse_from(struct sim *s, struct dns_server *sv,
-    const struct dns_msg *q, uint32_t src, uint16_t sport,
-    dns_reply_fn reply, void *ctx)
 {
 	struct dns_rq *rq;
 	struct dns_client *c, **pp = NULL;
@@ -539,7 +517,7 @@ dns_res_recurse_from(struct sim *s, struct dns_server *sv,
 	for (rq = sv->rqs; rq; rq = rq->next)
 		for (c = rq->clients; c; c = c->next)
 			if (c->ip == src && c->port == sport &&
-			    c->ctx == ctx && c->id == q->id)
+			    c->id == q->id)
 				return;
 	/*
 	 * The same question already being resolved: wait for that answer
@@ -558,8 +536,6 @@ dns_res_recurse_from(struct sim *s, struct dns_server *sv,
 	c->id = q->id;
 	c->rd = q->rd;
 	memcpy(c->qname, q->qname, sizeof c->qname);
-	c->reply = reply;
-	c->ctx = ctx;
 	if (pp != NULL) {
 		*pp = c;
 		return;
@@ -574,22 +550,6 @@ dns_res_recurse_from(struct sim *s, struct dns_server *sv,
 	rq->next = sv->rqs;
 	sv->rqs = rq;
 	dns_res_rq_run(s, rq);
-}
-
-/*
- * A TCP client went away: nobody to answer there.  Its resolution goes
- * on for the others, and for the cache.
- */
-static void
-dns_res_forget(struct sim *s, struct dns_server *sv, void *ctx)
-{
-	(void)s;
-	for (struct dns_rq *rq = sv->rqs; rq; rq = rq->next)
-		for (struct dns_client *c = rq->clients; c; c = c->next)
-			if (c->reply != NULL && c->ctx == ctx) {
-				c->reply = NULL;
-				c->ctx = NULL;
-			}
 }
 
 /* Steps 1 to 3 for rq->cur, until rq is answered or a query is out. */
@@ -901,7 +861,7 @@ dns_res_rq_reply(struct sim *s, struct dns_rq *rq, struct dns_msg *r)
 		;
 	*pp = rq->next;
 	for (struct dns_client *c = rq->clients; c; c = c->next)
-		if (c->port != 0 || c->reply != NULL)
+		if (c->port != 0)
 			dns_res_rq_reply_one(s, rq, r, c);
 	dns_res_rq_free(s, rq);
 }
@@ -934,11 +894,8 @@ dns_res_rq_reply_one(struct sim *s, struct dns_rq *rq,
 	out->nns = r->nns;
 	memcpy(out->ar, r->ar, (size_t)r->nar * sizeof *r->ar);
 	out->nar = r->nar;
-	if (c->reply != NULL)
-		c->reply(s, c->ctx, out);	/* over TCP: its server sends it */
-	else
-		dns_srv_send(s, rq->sv->node, rq->sv->port, c->ip, c->port,
-		    out);
+	/* Over UDP, or on the TCP connection it came by (dns_srv_send). */
+	dns_srv_send(s, rq->sv->node, rq->sv->port, c->ip, c->port, out);
 	free(out);
 }
 
