@@ -267,9 +267,9 @@ START_TEST(test_decode_dns_answer)
 	ck_assert_int_eq(n, 28);
 	assert_row(n, DECODE_IPV4, "Protocol", 23, 1, "17 (UDP)");
 	assert_row(n, DECODE_TRANSPORT, "Source port", 34, 2, "53 (DNS)");
-	assert_row(n, DECODE_TRANSPORT, "Destination port", 36, 2, "51674");
+	assert_row(n, DECODE_TRANSPORT, "Destination port", 36, 2, "56344");
 	assert_row(n, DECODE_TRANSPORT, "Length", 38, 2, "63 bytes");
-	assert_row(n, DECODE_TRANSPORT, "Checksum", 40, 2, "0x569d (correct)");
+	assert_row(n, DECODE_TRANSPORT, "Checksum", 40, 2, "0x445f (correct)");
 	assert_row(n, DECODE_TRANSPORT, "Payload", 42, 55, "55 bytes");
 	ck_assert_str_eq(row(n, DECODE_TRANSPORT, "Length")->layer_name,
 	    "UDP");
