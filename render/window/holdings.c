@@ -16,7 +16,8 @@
 #include <string.h>
 #include <strings.h>
 
-static void	*hold_alloc(size_t, size_t);
+#include "wmem.h"
+
 static void	*hold_grow(void *, int *, int, size_t);
 static char	*hold_arg(const struct trace_say *, const char *);
 static long long hold_num(const struct trace_say *, const char *, long long);
@@ -28,19 +29,6 @@ static int	 hold_account(const struct holdings *, int, const char *,
 static struct hold_msg *hold_find(struct holdings *, int, const char *);
 static void	 hold_apply(struct holdings *, size_t);
 
-/* render/ has no xmalloc: the same contract, abort on failure. */
-static void *
-hold_alloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (p == NULL) {
-		fprintf(stderr, "surel: out of memory\n");
-		abort();
-	}
-	return p;
-}
-
 static void *
 hold_grow(void *p, int *cap, int need, size_t size)
 {
@@ -49,11 +37,7 @@ hold_grow(void *p, int *cap, int need, size_t size)
 	int c = *cap ? *cap * 2 : 8;
 	while (c < need)
 		c *= 2;
-	p = realloc(p, (size_t)c * size);
-	if (p == NULL) {
-		fprintf(stderr, "surel: out of memory\n");
-		abort();
-	}
+	p = wmem_sure(realloc(p, (size_t)c * size));
 	*cap = c;
 	return p;
 }
@@ -67,12 +51,12 @@ hold_arg(const struct trace_say *y, const char *name)
 
 		if (a->node < 0 && a->name_len == strlen(name) &&
 		    memcmp(a->name, name, a->name_len) == 0) {
-			char *s = hold_alloc(a->value_len + 1, 1);
+			char *s = wmem_alloc(a->value_len + 1, 1);
 			memcpy(s, a->value, a->value_len);
 			return s;
 		}
 	}
-	return hold_alloc(1, 1);
+	return wmem_alloc(1, 1);
 }
 
 static long long
@@ -124,12 +108,8 @@ hold_push(struct holdings *h, int node, size_t *cap, size_t i)
 {
 	if (h->nrecs[node] == cap[node]) {
 		cap[node] = cap[node] ? cap[node] * 2 : 16;
-		h->recs[node] = realloc(h->recs[node], cap[node] *
-		    sizeof *h->recs[node]);
-		if (h->recs[node] == NULL) {
-			fprintf(stderr, "surel: out of memory\n");
-			abort();
-		}
+		h->recs[node] = wmem_sure(realloc(h->recs[node], cap[node] *
+		    sizeof *h->recs[node]));
 	}
 	h->recs[node][h->nrecs[node]++] = (uint32_t)i;
 }
@@ -144,16 +124,16 @@ hold_push(struct holdings *h, int node, size_t *cap, size_t i)
 struct holdings *
 holdings_new(const struct scenario *sc, const struct trace *tr)
 {
-	struct holdings *h = hold_alloc(1, sizeof *h);
+	struct holdings *h = wmem_alloc(1, sizeof *h);
 	size_t n = trace_count(tr);
-	size_t *cap = hold_alloc((size_t)sc->nnodes, sizeof *cap);
+	size_t *cap = wmem_alloc((size_t)sc->nnodes, sizeof *cap);
 
 	h->sc = sc;
 	h->tr = tr;
 	h->node = -1;
-	h->recs = hold_alloc((size_t)sc->nnodes, sizeof *h->recs);
-	h->nrecs = hold_alloc((size_t)sc->nnodes, sizeof *h->nrecs);
-	h->dev_body = hold_alloc(n, sizeof *h->dev_body);
+	h->recs = wmem_alloc((size_t)sc->nnodes, sizeof *h->recs);
+	h->nrecs = wmem_alloc((size_t)sc->nnodes, sizeof *h->nrecs);
+	h->dev_body = wmem_alloc(n, sizeof *h->dev_body);
 	for (size_t i = 0; i < n; i++) {
 		const struct trace_rec *r = trace_get(tr, i);
 		struct trace_say y;
@@ -293,8 +273,8 @@ hold_apply(struct holdings *h, size_t i)
 		m->from = hold_arg(py, "from");
 		m->subject = hold_arg(py, "subject");
 		m->sender = hold_arg(py, "sender");
-		m->removed_how = hold_alloc(1, 1);
-		m->proto = hold_alloc(1, 1);
+		m->removed_how = wmem_alloc(1, 1);
+		m->proto = wmem_alloc(1, 1);
 		m->size = hold_num(py, "size", -1);
 		m->body = (uint32_t)hold_num(py, "body", 0);
 		m->server = h->node;
@@ -349,8 +329,8 @@ hold_apply(struct holdings *h, size_t i)
 		m->msgid = mid;
 		m->from = hold_arg(py, "from");
 		m->subject = hold_arg(py, "subject");
-		m->sender = hold_alloc(1, 1);
-		m->removed_how = hold_alloc(1, 1);
+		m->sender = wmem_alloc(1, 1);
+		m->removed_how = wmem_alloc(1, 1);
 		m->proto = hold_arg(py, "proto");
 		m->size = hold_num(py, "size", -1);
 		m->server = hold_node_arg(py, "server");
@@ -364,7 +344,7 @@ hold_apply(struct holdings *h, size_t i)
 		q->msgid = hold_arg(py, "msgid");
 		q->rcpt = hold_arg(py, "to");
 		q->subject = hold_arg(py, "subject");
-		q->last = hold_alloc(1, 1);
+		q->last = wmem_alloc(1, 1);
 		q->next_ns = r->t;	/* tried at once (mta.c schedules it now) */
 		break;
 	}

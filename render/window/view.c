@@ -27,6 +27,7 @@
  * is a binary search (O(log n)) however long the trace.
  */
 #include "view.h"
+#include "wmem.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -89,7 +90,7 @@ struct view {
 	int			 nch;
 };
 
-static void	*view_alloc(size_t n, size_t size);
+static void	*wmem_alloc(size_t n, size_t size);
 static void	*view_grow(void *p, size_t *cap, size_t need, size_t size);
 static uint16_t	 view_get16(const uint8_t *p);
 static uint32_t	 view_get32(const uint8_t *p);
@@ -111,19 +112,6 @@ static int	 view_packet_at(const struct view *, uint32_t, size_t, uint64_t,
 
 /* ---- small helpers ---------------------------------------------------- */
 
-/* render/ has no xmalloc (that is sim/'s util.h): the same contract, abort on failure. */
-static void *
-view_alloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (p == NULL) {
-		fprintf(stderr, "surel: out of memory\n");
-		abort();
-	}
-	return p;
-}
-
 /* Make room for need elements, doubling. */
 static void *
 view_grow(void *p, size_t *cap, size_t need, size_t size)
@@ -133,11 +121,7 @@ view_grow(void *p, size_t *cap, size_t need, size_t size)
 	size_t c = *cap ? *cap : 16;
 	while (c < need)
 		c *= 2;
-	p = realloc(p, c * size);
-	if (p == NULL) {
-		fprintf(stderr, "surel: out of memory\n");
-		abort();
-	}
+	p = wmem_sure(realloc(p, c * size));
 	*cap = c;
 	return p;
 }
@@ -188,7 +172,7 @@ view_slot(struct view *v, int node, const char *text)
 	v->slots = view_grow(v->slots, &v->capslots, (size_t)v->nslots + 1,
 	    sizeof *v->slots);
 	v->slots[v->nslots].node = node;
-	v->slots[v->nslots].addr = view_alloc(k + 1, 1);
+	v->slots[v->nslots].addr = wmem_alloc(k + 1, 1);
 	memcpy(v->slots[v->nslots].addr, addr, k + 1);
 	return v->nslots++;
 }
@@ -204,18 +188,18 @@ view_new(const struct sim *s)
 struct view *
 view_new_trace(const struct scenario *sc, const struct trace *tr)
 {
-	struct view *v = view_alloc(1, sizeof *v);
+	struct view *v = wmem_alloc(1, sizeof *v);
 
 	v->tr = tr;
 	v->sc = sc;
 	v->n = trace_count(tr);
 	v->nnodes = sc->nnodes;
 	v->nlinks = sc->nlinks;
-	v->aux = view_alloc(v->n, sizeof *v->aux);
+	v->aux = wmem_alloc(v->n, sizeof *v->aux);
 	v->ncp = v->n / VIEW_CHECKPOINT + 1;
-	v->open_off = view_alloc(v->ncp + 1, sizeof *v->open_off);
-	v->node_up = view_alloc((size_t)v->nnodes, 1);
-	v->link_up = view_alloc((size_t)v->nlinks, 1);
+	v->open_off = wmem_alloc(v->ncp + 1, sizeof *v->open_off);
+	v->node_up = wmem_alloc((size_t)v->nnodes, 1);
+	v->link_up = wmem_alloc((size_t)v->nlinks, 1);
 
 	/*
 	 * The mailbox slots are known only after a look at the records, and
@@ -232,10 +216,10 @@ view_new_trace(const struct scenario *sc, const struct trace *tr)
 			    trace_text_at(tr, r->text));
 	}
 	v->nints = (size_t)v->nnodes * VI_NARRAYS + (size_t)v->nslots;
-	v->ints = view_alloc(v->nints, sizeof *v->ints);
-	v->cp_node_up = view_alloc(v->ncp * (size_t)v->nnodes, 1);
-	v->cp_link_up = view_alloc(v->ncp * (size_t)v->nlinks, 1);
-	v->cp_ints = view_alloc(v->ncp * v->nints, sizeof *v->cp_ints);
+	v->ints = wmem_alloc(v->nints, sizeof *v->ints);
+	v->cp_node_up = wmem_alloc(v->ncp * (size_t)v->nnodes, 1);
+	v->cp_link_up = wmem_alloc(v->ncp * (size_t)v->nlinks, 1);
+	v->cp_ints = wmem_alloc(v->ncp * v->nints, sizeof *v->cp_ints);
 
 	view_index(v);
 	view_chapters_build(v);
@@ -268,8 +252,8 @@ view_index(struct view *v)
 {
 	const struct trace *tr = v->tr;
 	size_t nf = trace_frame_count(tr);
-	uint32_t *pend = view_alloc(nf, sizeof *pend);
-	uint32_t *pos = view_alloc(nf, sizeof *pos);
+	uint32_t *pend = wmem_alloc(nf, sizeof *pend);
+	uint32_t *pos = wmem_alloc(nf, sizeof *pos);
 	uint32_t *set = NULL;		/* the open set: pending record indices */
 	size_t nset = 0, capset = 0, capopen = 0, nopen = 0, capapps = 0;
 	size_t caplv[DETAIL_PACKETS] = { 0 }, capstates = 0;
@@ -909,7 +893,7 @@ view_pair(struct view_pairs *ps, int x, int y)
 		/* Grow and rehash: open addressing, linear probing. */
 		struct view_pairs np = { NULL, ps->cap ? ps->cap * 2 : 64, 0 };
 
-		np.p = view_alloc(np.cap, sizeof *np.p);
+		np.p = wmem_alloc(np.cap, sizeof *np.p);
 		for (size_t i = 0; i < np.cap; i++)
 			np.p[i].a = -1;
 		for (size_t i = 0; i < ps->cap; i++) {
@@ -1109,7 +1093,7 @@ view_chapters_build(struct view *v)
 	}
 
 	/* Merge what repeats, and make the steps. */
-	v->ch = view_alloc(nraw, sizeof *v->ch);
+	v->ch = wmem_alloc(nraw, sizeof *v->ch);
 	uint32_t last = 0;
 	for (size_t k = 0; k < nraw; k++) {
 		struct view_chapter *pc = v->nch ? &v->ch[v->nch - 1] : NULL;

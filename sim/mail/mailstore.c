@@ -85,14 +85,11 @@ mail_header(const uint8_t *p, size_t n, const char *name)
 	return t;
 }
 
-/*
- * The Subject: of a message, with its encoded words decoded (RFC 2047),
- * for the narration; NULL when the header has none.  The caller frees it.
- */
-char *
-mail_subject(const uint8_t *p, size_t n)
+/* A header field's value with its encoded words decoded (RFC 2047); NULL when none. */
+static char *
+mail_header_words(const uint8_t *p, size_t n, const char *name)
 {
-	char *v = mail_header(p, n, "Subject:");
+	char *v = mail_header(p, n, name);
 	char *d;
 
 	if (v == NULL)
@@ -102,18 +99,21 @@ mail_subject(const uint8_t *p, size_t n)
 	return d;
 }
 
+/*
+ * The Subject: of a message, with its encoded words decoded (RFC 2047),
+ * for the narration; NULL when the header has none.  The caller frees it.
+ */
+char *
+mail_subject(const uint8_t *p, size_t n)
+{
+	return mail_header_words(p, n, "Subject:");
+}
+
 /* The From: of a message, encoded words decoded; NULL when none.  The caller frees it. */
 char *
 mail_from(const uint8_t *p, size_t n)
 {
-	char *v = mail_header(p, n, "From:");
-	char *d;
-
-	if (v == NULL)
-		return NULL;
-	d = mime_decode_words(v);
-	free(v);
-	return d;
+	return mail_header_words(p, n, "From:");
 }
 
 /*
