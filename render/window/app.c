@@ -410,6 +410,37 @@ app_do(struct app *a, const struct app_command *c)
 }
 
 /*
+ * Where playback got to, step s (from step old): a question on the way
+ * stops it there and asks (playing on after the answer); else the view
+ * follows, and the end stops playback.  Returns 1 when the step changed.
+ */
+static int
+app_land(struct app *a, size_t s, size_t old)
+{
+	int cp = app_crossed(a, a->step, s);
+
+	if (cp >= 0) {
+		s = a->cp_step[cp];
+		a->t = view_step_time(a->view, s);
+		if (a->hold > 0 && s >= a->hold_to)
+			a->hold = 0;	/* the question is where the hold ended */
+		a->step = s;
+		view_seek(a->view, s);
+		app_quiz_open(a, cp, 1);
+		a->dirty = 1;
+		return 1;
+	}
+	if (s != a->step) {
+		a->step = s;
+		view_seek(a->view, s);
+	}
+	if (a->step + 1 >= a->nsteps)
+		a->playing = 0;
+	a->dirty = 1;
+	return a->step != old;
+}
+
+/*
  * Playing at story or messages: the sentence of the level step at or
  * before the current one stays while the records up to the next level
  * step play through, their simulated time compressed into the hold, and
@@ -450,27 +481,7 @@ app_advance_hold(struct app *a, double wall)
 		    view_step_time(a->view, s + 1) <= a->t)
 			s++;
 	}
-	int cp = app_crossed(a, a->step, s);
-	if (cp >= 0) {
-		/* A question on the way: stop at its step and ask. */
-		s = a->cp_step[cp];
-		a->t = view_step_time(a->view, s);
-		if (s >= a->hold_to)
-			a->hold = 0;
-		a->step = s;
-		view_seek(a->view, s);
-		app_quiz_open(a, cp, 1);
-		a->dirty = 1;
-		return 1;
-	}
-	if (s != a->step) {
-		a->step = s;
-		view_seek(a->view, s);
-	}
-	if (a->step + 1 >= a->nsteps)
-		a->playing = 0;
-	a->dirty = 1;
-	return a->step != old;
+	return app_land(a, s, old);
 }
 
 /*
@@ -515,23 +526,5 @@ app_advance(struct app *a, double wall)
 	size_t s = a->step;
 	while (s + 1 < a->nsteps && view_step_time(a->view, s + 1) <= a->t)
 		s++;
-	int cp = app_crossed(a, a->step, s);
-	if (cp >= 0) {
-		/* A question on the way: stop at its step and ask. */
-		s = a->cp_step[cp];
-		a->t = view_step_time(a->view, s);
-		a->step = s;
-		view_seek(a->view, s);
-		app_quiz_open(a, cp, 1);
-		a->dirty = 1;
-		return 1;
-	}
-	if (s != a->step) {
-		a->step = s;
-		view_seek(a->view, s);
-	}
-	if (a->step + 1 >= a->nsteps)
-		a->playing = 0;
-	a->dirty = 1;
-	return a->step != old;
+	return app_land(a, s, old);
 }
