@@ -58,6 +58,7 @@ SIM_SRCS += sim/scenario/scenario_nodes.c
 SIM_SRCS += sim/scenario/scenario_actions.c
 SIM_SRCS += sim/scenario/scenario_checkpoints.c
 SIM_SRCS += sim/scenario/scenario_refs.c
+SIM_SRCS += sim/scenario/scenario_warn.c
 # sim/net/
 SIM_SRCS += sim/net/net.c
 SIM_SRCS += sim/net/udp.c
