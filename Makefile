@@ -176,6 +176,7 @@ TEST_SRCS += tests/test_engine.c
 TEST_SRCS += tests/test_tcp.c
 TEST_SRCS += tests/test_scenario.c
 TEST_SRCS += tests/test_cli.c
+TEST_SRCS += tests/test_check.c
 TEST_SRCS += tests/test_pcap_tshark.c
 TEST_SRCS += tests/test_dns.c
 TEST_SRCS += tests/test_dnsserver.c

@@ -513,7 +513,7 @@ w_route(struct warn_ctx *w, int i, int start, const char *rcpt,
 				    "account '%s', so '%s' refuses this "
 				    "recipient (550 5.1.1) and the sender gets "
 				    "the mail back", sc->nodes[mb].id, rcpt,
-				    mb == cur ? "it" : n->id);
+				    n->id);
 			return;
 		}
 		if (n->smtp.present && n->smtp.relay_via >= 0) {
@@ -529,10 +529,13 @@ w_route(struct warn_ctx *w, int i, int start, const char *rcpt,
 			return;
 		}
 
-		/* The MX with the lowest preference that leads somewhere. */
-		const struct sc_record *best = NULL;
+		/*
+		 * The MX with the lowest preference whose address is a node's;
+		 * else one with an address nobody has, to say so.
+		 */
+		const struct sc_record *best = NULL, *lost = NULL;
 		int have_mx = 0;
-		uint32_t ip = 0;
+		uint32_t ip = 0, lost_ip = 0;
 		for (int s = 0; s < sc->nnodes; s++) {
 			const struct sc_dns *dn = &sc->nodes[s].dns;
 
@@ -544,15 +547,21 @@ w_route(struct warn_ctx *w, int i, int start, const char *rcpt,
 				    strcasecmp(rr->name, d) != 0)
 					continue;
 				have_mx = 1;
-				if (!w_address_of(sc, rr->exchange, &x) ||
-				    w_node_by_ip(sc, x) < 0)
+				if (!w_address_of(sc, rr->exchange, &x))
 					continue;
-				if (best == NULL ||
+				if (w_node_by_ip(sc, x) < 0) {
+					lost = rr;
+					lost_ip = x;
+				} else if (best == NULL ||
 				    rr->preference < best->preference) {
 					best = rr;
 					ip = x;
 				}
 			}
+		}
+		if (best == NULL && lost != NULL) {
+			best = lost;
+			ip = lost_ip;
 		}
 		const char *host = best != NULL ? best->exchange : d;
 		if (best == NULL && have_mx)
