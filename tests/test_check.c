@@ -20,34 +20,48 @@
 
 static char out[1 << 16];
 
+/* One file: the whole output as expected, exit 0; with --strict, exit 2. */
+static void
+check_warn_file(const char *name)
+{
+	char *json = xasprintf(WARN_DIR "/%s.json", name);
+	char *exp = xasprintf(WARN_DIR "/%s.expect", name);
+	char *args = xasprintf("check %s", json);
+	size_t len;
+	char *want = test_slurp(exp, &len);
+
+	ck_assert_msg(want != NULL, "%s is missing", exp);
+	ck_assert_int_eq(run_surel(args, out, sizeof out), 0);
+	ck_assert_str_eq(out, want);
+	/* Exactly one warning, then ok. */
+	ck_assert_ptr_nonnull(strstr(out, ": warning: "));
+	ck_assert_ptr_null(strstr(strstr(out, ": warning: ") + 1,
+	    ": warning: "));
+	free(args);
+	args = xasprintf("check --strict %s", json);
+	ck_assert_int_eq(run_surel(args, out, sizeof out), 2);
+	ck_assert_ptr_nonnull(strstr(out, want));
+	free(want);
+	free(args);
+	free(exp);
+	free(json);
+}
+
 START_TEST(test_check_warn_corpus)
 {
 	/* One file per kind, and one for the stale "expect" note. */
-	for (int k = 0; k <= SC_W_EXPECT; k++) {
-		const char *name = k < SC_W_EXPECT ? sc_warn_kinds[k] : "expect";
-		char *json = xasprintf(WARN_DIR "/%s.json", name);
-		char *exp = xasprintf(WARN_DIR "/%s.expect", name);
-		char *args = xasprintf("check %s", json);
-		size_t len;
-		char *want = test_slurp(exp, &len);
-
-		ck_assert_msg(want != NULL, "%s is missing", exp);
-		ck_assert_int_eq(run_surel(args, out, sizeof out), 0);
-		ck_assert_str_eq(out, want);
-		/* Exactly one warning, then ok. */
-		ck_assert_ptr_nonnull(strstr(out, ": warning: "));
-		ck_assert_ptr_null(strstr(strstr(out, ": warning: ") + 1,
-		    ": warning: "));
-		free(args);
-		args = xasprintf("check --strict %s", json);
-		ck_assert_int_eq(run_surel(args, out, sizeof out), 2);
-		ck_assert_ptr_nonnull(strstr(out, want));
-		free(want);
-		free(args);
-		free(exp);
-		free(json);
-	}
+	for (int k = 0; k <= SC_W_EXPECT; k++)
+		check_warn_file(k < SC_W_EXPECT ? sc_warn_kinds[k] : "expect");
 	ck_assert_int_eq(sc_warn_kinds[SC_W_EXPECT] == NULL, 1);
+	/* Unreachable the other ways: a path only through a client, a link down. */
+	check_warn_file("unreachable-path");
+	check_warn_file("unreachable-link");
+	/* The server a send goes to is off, and stays off. */
+	check_warn_file("node-off-via");
+	/* Off for 10 s only: the connection knocks again and gets in. */
+	ck_assert_int_eq(run_surel("check --strict " WARN_DIR
+	    "/off-briefly.json", out, sizeof out), 0);
+	ck_assert_str_eq(out, WARN_DIR "/off-briefly.json: ok\n");
 }
 END_TEST
 

@@ -36,12 +36,25 @@ const char *const sc_warn_kinds[] = {
 };
 
 #define W_MAX_CNAME	8	/* a chain longer than this is a loop */
+/*
+ * How long a connection knocks before it gives up (smtp_client.c's
+ * SMTP_CONNECT_TIMEOUT, Postfix's default): a node off or a link down
+ * for less than this only delays an action.
+ */
+#define W_PATIENCE_NS	(30ull * 1000000000ull)
 
 struct warn_ctx {
 	const struct scenario *sc;
 	struct sc_warnings *out;
 	int		 action;	/* the action being checked, or -1 */
 	int		 silenced;	/* how many warnings its expect took */
+	const int	*order;		/* the actions by time, then file order */
+};
+
+/* Which nodes are on and which links up at one moment; by: the action that did it. */
+struct w_world {
+	unsigned char	*on, *up;
+	int		*off_by, *down_by;
 };
 
 static void	warn(struct warn_ctx *w, enum sc_warn_kind kind,
@@ -55,10 +68,15 @@ static int	w_has_account(const struct scenario *sc, int node,
 static int	w_address_of(const struct scenario *sc, const char *name,
 		    uint32_t *ip);
 static int	w_node_by_ip(const struct scenario *sc, uint32_t ip);
+static const char *w_give_up(const struct sc_node *n, char out[32]);
 static void	w_mx_records(struct warn_ctx *w);
 static void	w_accounts(struct warn_ctx *w);
-static void	w_action(struct warn_ctx *w, int i, const unsigned char *on,
-		    const int *off_by);
+static void	w_world_at(const struct warn_ctx *w, int upto, uint64_t t,
+		    struct w_world *ww);
+static void	w_world_free(struct w_world *ww);
+static int	w_reach_now(const struct scenario *sc,
+		    const struct w_world *ww, int a, int b);
+static void	w_action(struct warn_ctx *w, int pos);
 static int	w_send_login(struct warn_ctx *w, int i);
 static void	w_fetch_login(struct warn_ctx *w, int i);
 static void	w_route(struct warn_ctx *w, int i, int start,
@@ -67,9 +85,8 @@ static void	w_route(struct warn_ctx *w, int i, int start,
 void
 scenario_warnings(const struct scenario *sc, struct sc_warnings *out)
 {
-	struct warn_ctx w = { sc, out, -1, 0 };
-	unsigned char *on;
-	int *order, *off_by;
+	struct warn_ctx w = { sc, out, -1, 0, NULL };
+	int *order;
 	int n = sc->nactions;
 
 	memset(out, 0, sizeof *out);
@@ -77,12 +94,9 @@ scenario_warnings(const struct scenario *sc, struct sc_warnings *out)
 	w_accounts(&w);
 
 	/*
-	 * Power state in time: actions in order of time, those at the same
-	 * time in file order (the order the simulation starts them).
+	 * Power and links in time: actions in order of time, those at the
+	 * same time in file order (the order the simulation starts them).
 	 */
-	on = xcalloc((size_t)sc->nnodes + 1, 1);
-	off_by = xcalloc((size_t)sc->nnodes + 1, sizeof *off_by);
-	memset(on, 1, (size_t)sc->nnodes);
 	order = xcalloc((size_t)n + 1, sizeof *order);
 	for (int i = 0; i < n; i++)
 		order[i] = i;
@@ -96,18 +110,16 @@ scenario_warnings(const struct scenario *sc, struct sc_warnings *out)
 		}
 		order[k] = x;
 	}
+	w.order = order;
 	for (int k = 0; k < n; k++) {
 		int i = order[k];
 		const struct sc_action *a = &sc->actions[i];
 
-		if (a->kind == SC_ACT_POWER) {
-			on[a->node] = (unsigned char)a->power_on;
-			off_by[a->node] = i;
+		if (a->kind != SC_ACT_SEND && a->kind != SC_ACT_FETCH)
 			continue;
-		}
 		w.action = i;
 		w.silenced = 0;
-		w_action(&w, i, on, off_by);
+		w_action(&w, k);
 		if (a->expect >= 0 && w.silenced == 0) {
 			char path[32];
 
@@ -133,8 +145,6 @@ scenario_warnings(const struct scenario *sc, struct sc_warnings *out)
 		    "expect a warning; this note silences nothing");
 	}
 	free(order);
-	free(off_by);
-	free(on);
 }
 
 void
@@ -259,6 +269,23 @@ w_node_by_ip(const struct scenario *sc, uint32_t ip)
 	return -1;
 }
 
+/* "after 5 days": when this server's queue gives a mail back (give_up_ms). */
+static const char *
+w_give_up(const struct sc_node *n, char out[32])
+{
+	uint64_t ns = n->smtp.give_up_ns, s = ns / 1000000000u;
+
+	if (s % 86400 == 0 && s > 0)
+		snprintf(out, 32, "%llu day%s", (unsigned long long)(s / 86400),
+		    s == 86400 ? "" : "s");
+	else if (s % 3600 == 0 && s > 0)
+		snprintf(out, 32, "%llu hour%s", (unsigned long long)(s / 3600),
+		    s == 3600 ? "" : "s");
+	else
+		snprintf(out, 32, "%llu s", (unsigned long long)s);
+	return out;
+}
+
 /* RFC 5321 5.1: an MX names a host, and the host's address is looked up. */
 static void
 w_mx_records(struct warn_ctx *w)
@@ -328,35 +355,123 @@ w_accounts(struct warn_ctx *w)
 	}
 }
 
+/*
+ * The world just before order[upto] (upto >= 0), or at time t with every
+ * action up to t applied (upto < 0).
+ */
 static void
-w_action(struct warn_ctx *w, int i, const unsigned char *on,
-    const int *off_by)
+w_world_at(const struct warn_ctx *w, int upto, uint64_t t, struct w_world *ww)
 {
 	const struct scenario *sc = w->sc;
+	size_t nn = (size_t)sc->nnodes + 1, nl = (size_t)sc->nlinks + 1;
+
+	ww->on = xcalloc(nn, 1);
+	ww->up = xcalloc(nl, 1);
+	ww->off_by = xcalloc(nn, sizeof *ww->off_by);
+	ww->down_by = xcalloc(nl, sizeof *ww->down_by);
+	memset(ww->on, 1, nn);
+	memset(ww->up, 1, nl);
+	for (int k = 0; k < sc->nactions; k++) {
+		const struct sc_action *a = &sc->actions[w->order[k]];
+
+		if (upto >= 0 ? k >= upto : a->at_ns > t)
+			break;
+		if (a->kind == SC_ACT_POWER) {
+			ww->on[a->node] = (unsigned char)a->power_on;
+			ww->off_by[a->node] = w->order[k];
+		} else if (a->kind == SC_ACT_LINK && a->link >= 0) {
+			ww->up[a->link] = (unsigned char)a->link_up;
+			ww->down_by[a->link] = w->order[k];
+		}
+	}
+}
+
+static void
+w_world_free(struct w_world *ww)
+{
+	free(ww->on);
+	free(ww->up);
+	free(ww->off_by);
+	free(ww->down_by);
+}
+
+/* scenario_reachable(), over the links that are up and the nodes that are on. */
+static int
+w_reach_now(const struct scenario *sc, const struct w_world *ww, int a, int b)
+{
+	int *queue = xcalloc((size_t)sc->nnodes + 1, sizeof *queue);
+	unsigned char *seen = xcalloc((size_t)sc->nnodes + 1, 1);
+	int head = 0, tail = 0, found = 0;
+
+	queue[tail++] = a;
+	seen[a] = 1;
+	while (head < tail && !found) {
+		int x = queue[head++];
+
+		for (int l = 0; l < sc->nlinks; l++) {
+			const struct sc_link *k = &sc->links[l];
+			int y = k->a == x ? k->b : k->b == x ? k->a : -1;
+
+			if (y < 0 || !ww->up[l] || seen[y] || !ww->on[y])
+				continue;
+			if (y == b) {
+				found = 1;
+				break;
+			}
+			seen[y] = 1;
+			/* Only routers forward. */
+			if (sc->nodes[y].kind == SC_ROUTER)
+				queue[tail++] = y;
+		}
+	}
+	free(queue);
+	free(seen);
+	return found;
+}
+
+static void
+w_action(struct warn_ctx *w, int pos)
+{
+	const struct scenario *sc = w->sc;
+	int i = w->order[pos];
 	const struct sc_action *a = &sc->actions[i];
 	const char *what = a->kind == SC_ACT_SEND ? "send" : "fetch";
+	struct w_world now, later;
 	char path[64];
-	int target;
+	int target, stop = 0;
 
-	if (a->kind != SC_ACT_SEND && a->kind != SC_ACT_FETCH)
-		return;
-	if (!on[a->node]) {
+	w_world_at(w, pos, 0, &now);
+	w_world_at(w, -1, a->at_ns + W_PATIENCE_NS, &later);
+	target = a->kind == SC_ACT_SEND ? a->via : a->server;
+	snprintf(path, sizeof path, "actions[%d].%s.%s", i, what,
+	    a->kind == SC_ACT_SEND ? "via" : "server");
+	if (!now.on[a->node]) {
 		snprintf(path, sizeof path, "actions[%d].node", i);
 		warn(w, SC_W_NODE_OFF, path, "'%s' is switched off at this "
 		    "time (actions[%d] switched it off), so this %s does "
-		    "not happen", sc->nodes[a->node].id, off_by[a->node],
+		    "not happen", sc->nodes[a->node].id, now.off_by[a->node],
 		    what);
-		return;
-	}
-	target = a->kind == SC_ACT_SEND ? a->via : a->server;
-	if (target >= 0 && !on[target]) {
-		snprintf(path, sizeof path, "actions[%d].%s.%s", i, what,
-		    a->kind == SC_ACT_SEND ? "via" : "server");
+		stop = 1;
+	} else if (target >= 0 && !now.on[target] && !later.on[target]) {
 		warn(w, SC_W_NODE_OFF, path, "'%s' is switched off at this "
-		    "time (actions[%d] switched it off): the connection is "
-		    "never answered and the %s fails", sc->nodes[target].id,
-		    off_by[target], what);
+		    "time (actions[%d] switched it off) and still off 30 s "
+		    "later: nobody answers the connection and the %s fails",
+		    sc->nodes[target].id, now.off_by[target], what);
+		stop = 1;
+	} else if (target >= 0 && now.on[target] &&
+	    !w_reach_now(sc, &now, a->node, target) &&
+	    !w_reach_now(sc, &later, a->node, target)) {
+		warn(w, SC_W_UNREACHABLE, path, "no working path leads from "
+		    "'%s' to '%s' at this time, nor 30 s later (a link is down "
+		    "or a router is off): nobody answers the connection and "
+		    "the %s fails", sc->nodes[a->node].id,
+		    sc->nodes[target].id, what);
+		stop = 1;
 	}
+	w_world_free(&now);
+	w_world_free(&later);
+	if (stop)
+		return;
 
 	if (a->kind == SC_ACT_FETCH) {
 		w_fetch_login(w, i);
@@ -502,6 +617,7 @@ w_route(struct warn_ctx *w, int i, int start, const char *rcpt,
 
 	for (int hops = 0; hops <= sc->nnodes; hops++) {
 		const struct sc_node *n = &sc->nodes[cur];
+		char gu[32];
 		int next = -1;
 
 		if (w_lists_domain(n, d)) {
@@ -524,8 +640,9 @@ w_route(struct warn_ctx *w, int i, int start, const char *rcpt,
 			warn(w, SC_W_NO_RESOLVER, path, "'%s' must find the mail "
 			    "server of '%s' but has no \"resolver\" and no "
 			    "\"relay_via\": it never asks DNS, keeps the mail "
-			    "in its queue and finally returns it to the sender "
-			    "(\"DNS lookup failed\")", n->id, d);
+			    "in its queue and returns it to the sender after %s "
+			    "(\"DNS lookup failed\")", n->id, d,
+			    w_give_up(n, gu));
 			return;
 		}
 
@@ -580,16 +697,16 @@ w_route(struct warn_ctx *w, int i, int start, const char *rcpt,
 			ip_format(ip, t);
 			warn(w, SC_W_UNREACHABLE, path, "'%s' has the address "
 			    "%s, which no node has: '%s' cannot connect, keeps "
-			    "the mail in its queue and finally returns it to "
-			    "the sender", host, t, n->id);
+			    "the mail in its queue and returns it to the sender "
+			    "after %s", host, t, n->id, w_give_up(n, gu));
 			return;
 		}
 		if (!sc->nodes[next].smtp.present) {
 			warn(w, SC_W_NO_SERVICE, path, "the mail server of '%s' "
 			    "is '%s', which has no smtp service: its "
 			    "connections are refused, and '%s' keeps the mail "
-			    "in its queue and finally returns it to the sender",
-			    d, sc->nodes[next].id, n->id);
+			    "in its queue and returns it to the sender after %s",
+			    d, sc->nodes[next].id, n->id, w_give_up(n, gu));
 			return;
 		}
 		if (next == cur)
@@ -598,8 +715,8 @@ w_route(struct warn_ctx *w, int i, int start, const char *rcpt,
 			warn(w, SC_W_UNREACHABLE, path, "'%s' cannot reach '%s', "
 			    "the mail server of '%s' (no path of links through "
 			    "routers): it keeps the mail in its queue and "
-			    "finally returns it to the sender", n->id,
-			    sc->nodes[next].id, d);
+			    "returns it to the sender after %s", n->id,
+			    sc->nodes[next].id, d, w_give_up(n, gu));
 			return;
 		}
 		cur = next;
