@@ -500,6 +500,8 @@ w_action(struct warn_ctx *w, int pos)
 /*
  * The login a send gives its via, as smtp_server.c's auth_ok() checks
  * it: the accounts of via, of its mailbox server, or of its domains.
+ * RFC 4954 6: a server that wants a login answers 530 to MAIL without
+ * one, and 535 to credentials it does not take.
  * Returns 0 when the mail will not be taken at all.
  */
 static int
@@ -605,7 +607,12 @@ w_route(struct warn_ctx *w, int i, int start, const char *rcpt,
 		return;
 	}
 
-	/* The first server: may this sender hand it mail for d? */
+	/*
+	 * The first server: may this sender hand it mail for d?  RFC 5321
+	 * 3.6.1: "an SMTP server MAY decline to act as a relay"; surel's
+	 * servers relay only for a login or a server that names them in
+	 * relay_via (smtp_server.c, check_rcpt).
+	 */
 	if (a->via >= 0 && !w_lists_domain(&sc->nodes[a->via], d) &&
 	    !a->has_auth && sc->nodes[a->node].smtp.relay_via != a->via) {
 		warn(w, SC_W_RELAY_DENIED, path, "'%s' does not hold mail for "
@@ -623,6 +630,11 @@ w_route(struct warn_ctx *w, int i, int start, const char *rcpt,
 		if (w_lists_domain(n, d)) {
 			int mb = w_mailbox_node(sc, cur);
 
+			/*
+			 * RFC 5321 3.3: the server SHOULD refuse at RCPT a
+			 * recipient it knows not to exist; postmaster@ is
+			 * always taken (4.5.1).
+			 */
 			if (!w_has_account(sc, mb, rcpt) &&
 			    strncasecmp(rcpt, "postmaster@", 11) != 0)
 				warn(w, SC_W_UNKNOWN_USER, path, "'%s' has no "
