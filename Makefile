@@ -58,6 +58,7 @@ SIM_SRCS += sim/scenario/scenario_nodes.c
 SIM_SRCS += sim/scenario/scenario_actions.c
 SIM_SRCS += sim/scenario/scenario_checkpoints.c
 SIM_SRCS += sim/scenario/scenario_refs.c
+SIM_SRCS += sim/scenario/scenario_warn.c
 # sim/net/
 SIM_SRCS += sim/net/net.c
 SIM_SRCS += sim/net/udp.c
@@ -175,6 +176,7 @@ TEST_SRCS += tests/test_engine.c
 TEST_SRCS += tests/test_tcp.c
 TEST_SRCS += tests/test_scenario.c
 TEST_SRCS += tests/test_cli.c
+TEST_SRCS += tests/test_check.c
 TEST_SRCS += tests/test_pcap_tshark.c
 TEST_SRCS += tests/test_dns.c
 TEST_SRCS += tests/test_dnsserver.c

@@ -64,7 +64,7 @@ static const char *const spec_keys[] = {
 	/* action, and each kind's keys */
 	"actions[].at_ms", "actions[].node", "actions[].send",
 	"actions[].fetch", "actions[].power", "actions[].link",
-	"actions[].state",
+	"actions[].state", "actions[].expect",
 	"actions[].send.from", "actions[].send.to", "actions[].send.cc",
 	"actions[].send.bcc", "actions[].send.subject", "actions[].send.body",
 	"actions[].send.attachments", "actions[].send.via",

@@ -10,6 +10,7 @@ Suite	*engine_suite(void);
 Suite	*tcp_suite(void);
 Suite	*scenario_suite(void);
 Suite	*cli_suite(void);
+Suite	*check_suite(void);
 Suite	*pcap_suite(void);
 Suite	*dns_suite(void);
 Suite	*dnsserver_suite(void);
@@ -49,6 +50,7 @@ main(void)
 	srunner_add_suite(sr, dns_suite());
 	srunner_add_suite(sr, dnsserver_suite());
 	srunner_add_suite(sr, cli_suite());
+	srunner_add_suite(sr, check_suite());
 	srunner_add_suite(sr, message_suite());
 	srunner_add_suite(sr, smtp_wire_suite());
 	srunner_add_suite(sr, mail_suite());

@@ -1,7 +1,9 @@
 /*
- * cmd_check.c: `surel check FILE...`: validate only.  Prints "FILE: ok"
- * for each valid file and every error of each invalid one; exit 2 when
- * any file is invalid.
+ * cmd_check.c: `surel check [--strict] FILE...`: validate only.  Prints
+ * every error of each invalid file; for a valid one its warnings
+ * (scenario_warnings(): valid, but it cannot do what it seems to want),
+ * "FILE: warning: PATH: message", then "FILE: ok".  Exit 2 when any file
+ * is invalid, or with --strict when any file has a warning.
  *
  * A file with checkpoints is also simulated (no window, no output), as
  * only a trace can tell whether each checkpoint's "at" names a step: a
@@ -11,6 +13,7 @@
 #include "checkpoint.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* Every checkpoint names a step of the run; 0, or -1 with the errors printed. */
 static int
@@ -31,27 +34,52 @@ check_checkpoints(struct scenario *sc, const char *file)
 	return bad > 0 ? -1 : 0;
 }
 
+/* Prints the warnings of a valid scenario; returns how many. */
+static int
+check_warnings(const struct scenario *sc, const char *file)
+{
+	struct sc_warnings w;
+	int n;
+
+	scenario_warnings(sc, &w);
+	for (int i = 0; i < w.n; i++)
+		printf("%s: warning: %s: %s\n", file, w.w[i].path,
+		    w.w[i].msg);
+	n = w.n;
+	sc_warnings_free(&w);
+	return n;
+}
+
 int
 cmd_check(int argc, char **argv)
 {
-	int bad = 0;
+	int bad = 0, warned = 0, strict = 0, nfiles = 0;
 
-	if (argc < 1) {
-		fprintf(stderr, "usage: surel check FILE.json...\n");
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], "--strict") == 0)
+			strict = 1;
+		else
+			nfiles++;
+	if (nfiles < 1) {
+		fprintf(stderr, "usage: surel check [--strict] FILE.json...\n");
 		return EXIT_USAGE;
 	}
 	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--strict") == 0)
+			continue;
 		struct scenario *sc = cli_load(argv[i]);
 
 		if (sc == NULL) {
 			bad = 1;
 			continue;
 		}
+		if (check_warnings(sc, argv[i]) > 0)
+			warned = 1;
 		if (check_checkpoints(sc, argv[i]) == 0)
 			printf("%s: ok\n", argv[i]);
 		else
 			bad = 1;
 		scenario_free(sc);
 	}
-	return bad ? EXIT_USAGE : 0;
+	return bad || (strict && warned) ? EXIT_USAGE : 0;
 }

@@ -177,6 +177,9 @@ struct sc_action {
 	/* link: the link's index in links[] and the new state */
 	int		 link;
 	int		 link_up;
+
+	/* extension: the warning this action gives on purpose (enum sc_warn_kind), or -1 */
+	int		 expect;
 };
 
 /*
@@ -260,6 +263,50 @@ void	sc_errors_free(struct sc_errors *errs);
  */
 const char *scenario_suggest(const char *word, const char *const *choices,
 	    int n);
+
+/*
+ * What `surel check` warns of (scenario_warn.c): a valid scenario that
+ * cannot do what it seems to want.  The names are those an action's
+ * "expect" note may give (scenarios/README.md, "Warnings"); SC_W_EXPECT,
+ * an "expect" note that silences nothing, cannot itself be expected.
+ */
+enum sc_warn_kind {
+	SC_W_NO_RESOLVER,
+	SC_W_NO_ADDRESS,
+	SC_W_NO_DOMAIN,
+	SC_W_UNKNOWN_USER,
+	SC_W_ACCOUNT_DOMAIN,
+	SC_W_WRONG_PASSWORD,
+	SC_W_UNKNOWN_LOGIN,
+	SC_W_NO_LOGIN,
+	SC_W_RELAY_DENIED,
+	SC_W_NO_SERVICE,
+	SC_W_UNREACHABLE,
+	SC_W_NODE_OFF,
+	SC_W_EXPECT,
+};
+
+/* The names of the kinds an "expect" note may give, up to SC_W_EXPECT, then NULL. */
+extern const char *const sc_warn_kinds[];
+
+struct sc_warning {
+	enum sc_warn_kind kind;
+	char		*path;		/* like nodes[2].services.smtp, or actions[3].send.to[0] */
+	char		*msg;		/* for a teacher: what will happen instead */
+};
+
+struct sc_warnings {
+	int		 n;
+	struct sc_warning *w;
+};
+
+/*
+ * Every warning of a loaded scenario, from the file alone (nothing is
+ * simulated), in the order of the file; warnings an action expects are
+ * left out.  Free with sc_warnings_free().
+ */
+void	scenario_warnings(const struct scenario *sc, struct sc_warnings *out);
+void	sc_warnings_free(struct sc_warnings *w);
 
 /* Index of the node with this id, or -1. */
 int	scenario_node_index(const struct scenario *sc, const char *id);

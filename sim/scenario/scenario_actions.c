@@ -49,6 +49,7 @@ scact_parse_actions(struct sc_ctx *c, const cJSON *arr)
 
 		a->node = a->via = a->server = SC_REF_NONE;
 		a->link = -1;
+		a->expect = -1;
 		a->subject = xstrdup("");
 		a->body = xstrdup("");
 		c->act_link_ends[i][0] = c->act_link_ends[i][1] = SC_REF_BAD;
@@ -69,7 +70,7 @@ static void
 scact_parse(struct sc_ctx *c, const cJSON *v, int i)
 {
 	static const char *const keys[] = { "at_ms", "node", "send", "fetch",
-	    "power", "link", "state", NULL };
+	    "power", "link", "state", "expect", NULL };
 	static const char *const power[] = { "off", "on", NULL };
 	struct sc_action *a = &c->sc->actions[i];
 	const char *found[4];
@@ -121,6 +122,8 @@ scact_parse(struct sc_ctx *c, const cJSON *v, int i)
 		    "[A, B], \"state\": \"down\")");
 		sc_path_pop(c, mark);
 	}
+	/* Extension: the warning this action gives on purpose (scenario_warn.c). */
+	sc_get_enum(c, v, "expect", 0, sc_warn_kinds, &a->expect);
 	if (c->act_bad[i])
 		return;
 
