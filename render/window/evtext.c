@@ -483,6 +483,10 @@ evtext_state(struct evtext_out *o, const char *lang, const struct trace_rec *r,
 	case ST_DNS_CACHE_EXPIRE:
 		evtext_add(o, "%s: %s", words_get(lang, st[r->a]), text);
 		return;
+	case ST_CHANGE:
+		/* A what-if's change, as the engine wrote it ("dns remove ..."). */
+		evtext_add(o, "%s", text);
+		return;
 	case ST_MAILBOX_ADD:
 	case ST_MAILBOX_DEL:
 		/* text: "address <message-id>". */

@@ -68,6 +68,10 @@
 	X(K_NODE_ON,			"node.on") \
 	X(K_LINK_DOWN,			"link.down") \
 	X(K_LINK_UP,			"link.up") \
+	X(K_LINK_LOSS_CHANGED,		"link.loss_changed") \
+	X(K_DNS_RECORD_ADDED,		"dns.record_added") \
+	X(K_DNS_RECORD_REMOVED,		"dns.record_removed") \
+	X(K_MAIL_PASSWORD_CHANGED,	"mail.password_changed") \
 	X(K_TCP_CLOSED,			"tcp.state.closed") \
 	X(K_TCP_LISTEN,			"tcp.state.listen") \
 	X(K_TCP_SYN_SENT,		"tcp.state.syn_sent") \
