@@ -58,6 +58,7 @@ SIM_SRCS += sim/scenario/scenario_nodes.c
 SIM_SRCS += sim/scenario/scenario_actions.c
 SIM_SRCS += sim/scenario/scenario_checkpoints.c
 SIM_SRCS += sim/scenario/scenario_refs.c
+SIM_SRCS += sim/scenario/scenario_add.c
 # sim/net/
 SIM_SRCS += sim/net/net.c
 SIM_SRCS += sim/net/udp.c
@@ -92,6 +93,7 @@ SIM_SRCS += sim/explain/ports.c
 SIM_SRCS += sim/explain/decode.c
 SIM_SRCS += sim/explain/detail.c
 SIM_SRCS += sim/explain/whereis.c
+SIM_SRCS += sim/explain/compare.c
 # sim/export/
 SIM_SRCS += sim/export/pcap.c
 SIM_SRCS += sim/export/trace_jsonl.c

@@ -893,7 +893,15 @@ struct narr_lang {
  */
 static const char *const narr_word_sections[3] = { "fields", "values",
 	"words" };
-static const char *const narr_words_known[] = { "list.and" };
+/* "cmp.*": the comparison of two runs (compare.c). */
+static const char *const narr_words_known[] = { "list.and",
+    "cmp.title", "cmp.absent", "cmp.queued",
+    "cmp.retried", "cmp.seconds", "cmp.delivered",
+    "cmp.bounced", "cmp.rejected", "cmp.still_queued",
+    "cmp.on_the_way", "cmp.same", "cmp.bounce_of",
+    "cmp.at_end", "cmp.no_holder", "cmp.mailbox",
+    "cmp.device", "cmp.messages", "cmp.retried_n", "cmp.hours",
+    "cmp.bounced_gave_up" };
 
 static int
 narr_word_known(const char *k)
