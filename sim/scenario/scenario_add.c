@@ -51,6 +51,7 @@ scenario_load_adds(const char *text, size_t len, const char *filename,
 		c.errs = errs;
 		items[k] = json_check_parse(&c, adds[k], strlen(adds[k]));
 		if (items[k] == NULL) {
+			buf_free(&c.path);
 			bad = 1;
 			continue;
 		}
@@ -60,6 +61,7 @@ scenario_load_adds(const char *text, size_t len, const char *filename,
 			    "...}, this is %s", sc_type_name(items[k]));
 		if (errs->n > 0)
 			bad = 1;
+		buf_free(&c.path);
 	}
 	if (bad) {
 		for (k = 0; k < nadds; k++)
