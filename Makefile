@@ -59,6 +59,7 @@ SIM_SRCS += sim/scenario/scenario_actions.c
 SIM_SRCS += sim/scenario/scenario_checkpoints.c
 SIM_SRCS += sim/scenario/scenario_refs.c
 SIM_SRCS += sim/scenario/scenario_warn.c
+SIM_SRCS += sim/scenario/scenario_add.c
 # sim/net/
 SIM_SRCS += sim/net/net.c
 SIM_SRCS += sim/net/udp.c
@@ -93,6 +94,7 @@ SIM_SRCS += sim/explain/ports.c
 SIM_SRCS += sim/explain/decode.c
 SIM_SRCS += sim/explain/detail.c
 SIM_SRCS += sim/explain/whereis.c
+SIM_SRCS += sim/explain/compare.c
 # sim/export/
 SIM_SRCS += sim/export/pcap.c
 SIM_SRCS += sim/export/trace_jsonl.c
@@ -219,6 +221,7 @@ TEST_SRCS += tests/test_conservation.c
 TEST_SRCS += tests/test_bad_keys.c
 TEST_SRCS += tests/test_detail.c
 TEST_SRCS += tests/test_whereis.c
+TEST_SRCS += tests/test_whatif.c
 
 BENCH_SRCS += tests/bench.c
 BENCH_SRCS += tests/bench_heap.c

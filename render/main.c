@@ -47,6 +47,15 @@ usage(FILE *f)
 "                        change of state) or packets (every step, the default)\n"
 "  --lang CODE           its language: id, en, or assets/lang/CODE.json\n"
 "                        (default: id where LANG starts with id, else en)\n"
+"  --add 'ACTION'        a what-if: one more action, written as in the file's\n"
+"                        \"actions\" (repeatable; checked like the file's own,\n"
+"                        an error names --add[K]); the past before it stays\n"
+"                        the same, byte for byte; also for the window\n"
+"  --compare             with --add: for every message and recipient, what\n"
+"                        became of it without and with the additions, and the\n"
+"                        mailboxes and devices that end up different (--lang)\n"
+"  --compare-json OUT    the same as JSON ('-' for stdout)\n"
+"  --save-as NEW.json    with --add: the what-if as a scenario file of its own\n"
 "\n", f);
 	/* In two parts: C11 compilers need take no string over 4095 bytes. */
 	fputs(

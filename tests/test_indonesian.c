@@ -437,6 +437,50 @@ START_TEST(test_id_whereis_line)
 }
 END_TEST
 
+/*
+ * A what-if's changes (ST_CHANGE: a link's loss, a DNS record added or
+ * removed, a password) are said in words in the event list, with what
+ * changed, in each language's own words.
+ */
+START_TEST(test_id_change_rows)
+{
+	static const char *const keys[] = { "link.loss_changed",
+	    "dns.record_added", "dns.record_removed", "mail.password_changed" };
+	struct trace *tr = trace_new();
+	char id[256], en[256], w[64];
+
+	for (size_t i = 0; i < 4; i++) {
+		struct trace_rec r;
+		struct say y;
+
+		memset(&r, 0, sizeof r);
+		r.kind = TR_STATE;
+		r.a = ST_CHANGE;
+		r.node = r.peer = r.link = -1;
+		r.frame = TRACE_NONE;
+		say_begin(&y, keys[i]);
+		say_str(&y, "count", "30");
+		say_str(&y, "name", "mx2.b.test");
+		say_str(&y, "type", "A");
+		say_str(&y, "user", "a@b.test");
+		r.say = trace_say_put(tr, &y);
+		r.text = trace_text(tr, "engine text", 11);
+		trace_add(tr, &r);
+	}
+	for (size_t i = 0; i < 4; i++) {
+		evtext_summary(NULL, tr, "id", i, id, sizeof id);
+		evtext_summary(NULL, tr, "en", i, en, sizeof en);
+		ck_assert_msg(strstr(id, "engine") == NULL, "%s", id);
+		ck_assert_msg(strcmp(id, en) != 0, "%s", id);
+		ck_assert_msg(first_english(id, w, sizeof w) == NULL,
+		    "\"%s\" in \"%s\"", w, id);
+		ck_assert(strstr(id, i == 0 ? "30%" : i < 3 ? "mx2.b.test" :
+		    "a@b.test") != NULL);
+	}
+	trace_free(tr);
+}
+END_TEST
+
 Suite *
 indonesian_suite(void)
 {
@@ -451,6 +495,7 @@ indonesian_suite(void)
 	tcase_add_test(tc, test_id_narration_filled);
 	tcase_add_test(tc, test_id_event_rows);
 	tcase_add_test(tc, test_id_whereis_line);
+	tcase_add_test(tc, test_id_change_rows);
 	suite_add_tcase(s, tc);
 	return s;
 }

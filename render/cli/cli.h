@@ -28,6 +28,13 @@ int	 cli_write_file(const char *path, const void *p, size_t len);
  * every error to stderr and returns NULL when it is not valid.
  */
 struct scenario *cli_load(const char *path);
+/*
+ * The same with nadds more actions after the file's (`--add`, checked as
+ * the file's own; scenario_load_adds()); with merged, *merged is the
+ * whole as a new scenario file (`--save-as`).
+ */
+struct scenario *cli_load_adds(const char *path, const char *const *adds,
+	    int nadds, char **merged);
 
 int	 cmd_run(int argc, char **argv);
 int	 cmd_check(int argc, char **argv);

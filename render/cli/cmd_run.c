@@ -4,6 +4,7 @@
  * runs the built-in default scenario.
  */
 #include "cli.h"
+#include "compare.h"
 #include "export.h"
 #include "lang.h"
 #include "sim.h"
@@ -29,6 +30,12 @@ struct run_opts {
 	uint64_t	 seed;
 	int		 has_until;
 	uint64_t	 until_ns;
+	/* A what-if (scenarios/README.md, "What-if actions"). */
+	const char	**adds;		/* --add ACTION, in order */
+	int		 nadds;
+	int		 compare;	/* --compare: the two runs side by side */
+	const char	*compare_json;	/* --compare-json OUT.json */
+	const char	*save_as;	/* --save-as NEW.json */
 };
 
 static int
@@ -54,6 +61,9 @@ parse_opts(int argc, char **argv, struct run_opts *o)
 		} else if (strcmp(a, "--narrate") == 0) {
 			o->narrate = 1;
 			takes = 0;
+		} else if (strcmp(a, "--compare") == 0) {
+			o->compare = 1;
+			takes = 0;
 		} else if (a[0] == '-' && a[1] == '-') {
 			if (v == NULL)
 				return usage_error("%s needs a value", a);
@@ -67,6 +77,14 @@ parse_opts(int argc, char **argv, struct run_opts *o)
 				o->trace = v;
 			else if (strcmp(a, "--lang") == 0)
 				o->lang = v;	/* checked in check_lang() */
+			else if (strcmp(a, "--add") == 0) {
+				o->adds = xrealloc(o->adds, ((size_t)o->nadds +
+				    1) * sizeof *o->adds);
+				o->adds[o->nadds++] = v;
+			} else if (strcmp(a, "--compare-json") == 0)
+				o->compare_json = v;
+			else if (strcmp(a, "--save-as") == 0)
+				o->save_as = v;
 			else if (strcmp(a, "--detail") == 0) {
 				if (detail_parse(v, &o->detail) != 0)
 					return usage_error("--detail takes story, "
@@ -106,6 +124,9 @@ parse_opts(int argc, char **argv, struct run_opts *o)
 		return usage_error("%s", "--pcap-link needs --pcap");
 	if (o->has_detail && !o->narrate)
 		return usage_error("%s", "--detail needs --narrate");
+	if ((o->compare || o->compare_json) && o->nadds == 0)
+		return usage_error("%s", "--compare and --compare-json need "
+		    "--add ACTION (the what-if to compare with)");
 	return 0;
 }
 
@@ -201,26 +222,77 @@ write_buf(const char *path, struct buf *b)
 	return rc;
 }
 
+/*
+ * --compare, --compare-json: the scenario run again without the added
+ * actions, and the two futures side by side (compare.h).
+ */
+static int
+write_compare(const struct run_opts *o, const struct sim *whatif,
+    const struct narr_lang *L)
+{
+	struct scenario *sc0 = cli_load(o->file);
+	struct compare cmp;
+	struct buf b = { 0 };
+	int rc = 0;
+
+	if (sc0 == NULL)
+		return -1;
+	if (o->has_until)
+		sc0->until_ns = o->until_ns;
+	struct sim *s0 = sim_new(sc0, sim_seed(whatif));
+	sim_run(s0);
+	compare_sims(s0, whatif, &cmp);
+	if (o->compare) {
+		compare_text(&cmp, L, lang_fallback(), &b);
+		rc |= write_buf("-", &b);
+	}
+	if (o->compare_json) {
+		compare_json(&cmp, &b);
+		rc |= write_buf(o->compare_json, &b);
+	}
+	compare_free(&cmp);
+	sim_free(s0);
+	scenario_free(sc0);
+	return rc;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { .detail = DETAIL_PACKETS };
 	int rc = parse_opts(argc, argv, &o);
 
-	if (rc != 0)
+	if (rc != 0) {
+		free(o.adds);
 		return rc;
+	}
 	const struct narr_lang *L = check_lang(o.lang);
 	if (L == NULL) {
+		free(o.adds);
 		lang_free_all();
 		return EXIT_USAGE;
 	}
-	struct scenario *sc = cli_load(o.file);
+	char *merged = NULL;
+	struct scenario *sc = cli_load_adds(o.file, o.adds, o.nadds,
+	    o.save_as ? &merged : NULL);
 	if (sc == NULL) {
+		free(o.adds);
 		lang_free_all();
 		return EXIT_USAGE;
 	}
+	/* The what-if as a scenario file of its own, loadable as it is. */
+	if (o.save_as && cli_write_file(o.save_as, merged,
+	    strlen(merged)) != 0) {
+		free(merged);
+		free(o.adds);
+		scenario_free(sc);
+		lang_free_all();
+		return 1;
+	}
+	free(merged);
 	int link = -1;
 	if (o.pcap_link && (link = find_pcap_link(sc, o.pcap_link)) == -2) {
+		free(o.adds);
 		scenario_free(sc);
 		lang_free_all();
 		return EXIT_USAGE;
@@ -251,8 +323,11 @@ cmd_run(int argc, char **argv)
 		export_summary(s, &b);
 		rc |= write_buf(o.summary, &b);
 	}
+	if (o.compare || o.compare_json)
+		rc |= write_compare(&o, s, L);
 	sim_free(s);
 	scenario_free(sc);
+	free(o.adds);
 	lang_free_all();
 	return rc ? 1 : 0;
 }

@@ -80,9 +80,18 @@ cli_write_file(const char *path, const void *p, size_t len)
 struct scenario *
 cli_load(const char *path)
 {
+	return cli_load_adds(path, NULL, 0, NULL);
+}
+
+struct scenario *
+cli_load_adds(const char *path, const char *const *adds, int nadds,
+    char **merged)
+{
 	struct sc_errors errs = { 0 };
 	struct scenario *sc;
-	char *named = NULL;
+	char *named = NULL, *text;
+	const char *name;
+	size_t len;
 
 	/* A file that exists, else a bundled lesson's name (lessons.h). */
 	if (path != NULL && lessons_resolve(path, &named) < 0)
@@ -92,20 +101,26 @@ cli_load(const char *path)
 	else if (path != NULL)
 		path = named;
 	if (path == NULL) {
-		sc = scenario_load(surel_default_scenario,
-		    surel_default_scenario_len, "(built-in default)", &errs);
+		text = xmalloc(surel_default_scenario_len + 1);
+		memcpy(text, surel_default_scenario,
+		    surel_default_scenario_len);
+		text[surel_default_scenario_len] = '\0';
+		len = surel_default_scenario_len;
+		name = "(built-in default)";
 	} else {
-		size_t len;
-		char *text = cli_read_file(path, &len);
-
+		text = cli_read_file(path, &len);
 		if (text == NULL) {
 			free(named);
 			return NULL;
 		}
-		sc = scenario_load(text, len,
-		    strcmp(path, "-") == 0 ? "(stdin)" : path, &errs);
-		free(text);
+		name = strcmp(path, "-") == 0 ? "(stdin)" : path;
 	}
+	if (nadds > 0 || merged != NULL)
+		sc = scenario_load_adds(text, len, name, adds, nadds, merged,
+		    &errs);
+	else
+		sc = scenario_load(text, len, name, &errs);
+	free(text);
 	free(named);
 	for (int i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.msg[i]);

@@ -11,7 +11,7 @@
 static const char *const window_options[] = {
 	"--lang", "--fullscreen", "--scale", "--screenshot", "--step",
 	"--size", "--dark", "--detail", "--hide", "--field", "--select",
-	"--boxes", "--present", "--chooser", NULL,
+	"--boxes", "--present", "--chooser", "--add", NULL,
 };
 
 int

@@ -483,6 +483,24 @@ evtext_state(struct evtext_out *o, const char *lang, const struct trace_rec *r,
 	case ST_DNS_CACHE_EXPIRE:
 		evtext_add(o, "%s: %s", words_get(lang, st[r->a]), text);
 		return;
+	case ST_CHANGE:
+		/* A what-if's change, in words, from its narration key and args. */
+		if (have && evtext_key(y, "link.loss_changed", 0)) {
+			evtext_add(o, "%s", words_get(lang, W_CH_LOSS));
+			if (evtext_arg(y, "count", &w, &n))
+				evtext_add(o, " %.*s%%", n, w);
+		} else if (have && evtext_key(y, "dns.record_", 1)) {
+			evtext_add(o, "%s:", words_get(lang, evtext_key(y,
+			    "dns.record_added", 0) ? W_CH_DNS_ADD :
+			    W_CH_DNS_REMOVE));
+			evtext_add_arg(o, y, " ", "name");
+			evtext_add_arg(o, y, " ", "type");
+		} else if (have && evtext_key(y, "mail.password_changed", 0)) {
+			evtext_add(o, "%s:", words_get(lang, W_CH_PASSWORD));
+			evtext_add_arg(o, y, " ", "user");
+		} else
+			evtext_add(o, "%s", text);
+		return;
 	case ST_MAILBOX_ADD:
 	case ST_MAILBOX_DEL:
 		/* text: "address <message-id>". */

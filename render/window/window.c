@@ -349,6 +349,8 @@ over:
 
 /* ---- options ---- */
 
+#define WINDOW_MAX_ADDS	64
+
 struct window_opts {
 	const char	*file;
 	struct ui_options ui;
@@ -358,6 +360,9 @@ struct window_opts {
 	const char	*field;		/* --field */
 	const char	*boxes;		/* --boxes */
 	int		 w, h;
+	/* --add ACTION: a what-if, as `surel run --add` (cli_load_adds()). */
+	const char	*adds[WINDOW_MAX_ADDS];
+	int		 nadds;
 };
 
 static int
@@ -464,6 +469,12 @@ window_parse(int argc, char **argv, struct window_opts *o)
 				o->ui.select = v;
 			else if (strcmp(a, "--boxes") == 0)
 				o->boxes = v;
+			else if (strcmp(a, "--add") == 0) {
+				if (o->nadds == WINDOW_MAX_ADDS)
+					return window_usage("at most %s --add",
+					    "64");
+				o->adds[o->nadds++] = v;
+			}
 			else if (strcmp(a, "--step") == 0) {
 				char *end;
 				errno = 0;
@@ -837,7 +848,7 @@ window_main(int argc, char **argv)
 
 	if (rc != 0)
 		return rc;
-	struct scenario *sc = cli_load(o.file);
+	struct scenario *sc = cli_load_adds(o.file, o.adds, o.nadds, NULL);
 	if (sc == NULL)
 		return EXIT_USAGE;
 	if (o.ui.select != NULL && panel_node_check(sc, o.ui.select) != 0) {

@@ -123,6 +123,11 @@ static const char *const words_en[W_NWORDS] = {
 	[W_EV_LEFT] = "left",
 	[W_EV_SECONDS] = "s",
 	[W_EV_SESSION_OF] = "%s session",
+	/* A what-if's changes (evtext.c). */
+	[W_CH_LOSS] = "the link now loses",
+	[W_CH_DNS_ADD] = "record added",
+	[W_CH_DNS_REMOVE] = "record removed",
+	[W_CH_PASSWORD] = "password changed",
 	/* The transcript's own elisions, in words (evtext.c); %1, %2 numbers. */
 	[W_EL_MESSAGE] = "(the message: %1 bytes in %2 lines, ending with a line holding only \".\")",
 	[W_EL_MESSAGE_OF] = "(message of %1 bytes)",
@@ -349,6 +354,10 @@ static const char *const words_id[W_NWORDS] = {
 	[W_EV_LEFT] = "sisa",
 	[W_EV_SECONDS] = "detik",
 	[W_EV_SESSION_OF] = "sesi %s",
+	[W_CH_LOSS] = "jalur ini sekarang menghilangkan",
+	[W_CH_DNS_ADD] = "catatan ditambahkan",
+	[W_CH_DNS_REMOVE] = "catatan dihapus",
+	[W_CH_PASSWORD] = "kata sandi diganti",
 	[W_EL_MESSAGE] = "(isi surat: %1 byte dalam %2 baris, diakhiri baris yang hanya berisi \".\")",
 	[W_EL_MESSAGE_OF] = "(surat sebesar %1 byte)",
 	[W_EL_MESSAGE_FOLLOWS] = "(surat sebesar %1 byte menyusul, diakhiri \".\")",

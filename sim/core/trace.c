@@ -246,6 +246,7 @@ state_what_name(enum state_what w)
 		[ST_SESSION] = "session",
 		[ST_RECAP] = "recap",
 		[ST_FLAGS] = "flags",
+		[ST_CHANGE] = "change",
 	};
 	return (unsigned)w < ST_NWHATS ? names[w] : "?";
 }

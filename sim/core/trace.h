@@ -74,6 +74,7 @@ enum state_what {
 	ST_SESSION,		/* a mail protocol session changed state (session.c); text: "PROTO OLD -> NEW" */
 	ST_RECAP,		/* at the end of a run, what became of a message (sim/world/recap.c); text: "fate message-id recipient" */
 	ST_FLAGS,		/* a stored message's flags changed; b = the MSGF_* flags (mail.h); text: "address message-id flags" */
+	ST_CHANGE,		/* a what-if action changed the world (a DNS record, a password, a link's loss); text: what */
 	ST_NWHATS
 };
 

@@ -138,6 +138,8 @@ void	 net_free_transports(struct sim *s);
 uint32_t net_ip_send(struct sim *s, int node, uint32_t dst, uint8_t proto,
 	    const uint8_t *l4, size_t len, const char *say);
 void	 net_set_link(struct sim *s, int link, int up);
+/* A what-if's new loss for a link (0..1), from now on. */
+void	 net_set_loss(struct sim *s, int link, double loss);
 void	 net_set_node(struct sim *s, int node, int up);
 /* Record a frame dropped by a node's transport (no listener, bad checksum). */
 void	 net_drop_at(struct sim *s, int node, uint32_t frame,

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "dns_wire.h"
+#include "scenario.h"
 #include "udp.h"
 #include "util.h"
 
@@ -138,7 +139,8 @@ struct dns_server {
 	int		 node;
 	dns_recurse_fn	 recurse;	/* NULL: answers from its own records only */
 	uint16_t	 port;
-	const struct sc_dns *cfg;
+	const struct sc_dns *cfg;	/* the scenario's, or own after a change */
+	struct sc_dns	 own;		/* its records once a "dns" action changed them */
 	const char	*hostname;
 	struct dns_zone	 zones[DNS_SRV_ZONES];	/* what its SOA and NS speak for */
 	int		 nzones;
@@ -186,6 +188,12 @@ uint16_t dns_srv_port_of(const struct sim *s, uint32_t ip);
  */
 int	 dns_srv_send(struct sim *s, int node, uint16_t sport, uint32_t dst,
 	    uint16_t dport, struct dns_msg *m);
+/*
+ * A "dns" action (scenarios/README.md, what-if actions): node's server
+ * adds or removes record r (borrowed from the scenario) from now on.
+ */
+void	 dns_srv_change(struct sim *s, int node, const struct sc_record *r,
+	    int add);
 /* A type as the narration names it: its mnemonic, or TYPEnnn. */
 void	 dns_srv_type_name(int type, char *out, size_t n);
 /* A record's data as the narration shows it (an MX: its exchange), NUL-ended. */

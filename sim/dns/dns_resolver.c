@@ -238,6 +238,7 @@ dns_free(struct sim *s)
 	for (int i = 0; i < s->nnodes; i++) {
 		if (w->srv[i] != NULL) {
 			dns_res_free_server(s, w->srv[i]);
+			free(w->srv[i]->own.records);
 			free(w->srv[i]);
 		}
 		free(w->host[i].ports);

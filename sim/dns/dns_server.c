@@ -125,6 +125,50 @@ static const struct tcp_ops dns_srv_tcp_ops = {
 /* ---------------------------------------------------------------- */
 /* The world */
 
+void
+dns_srv_change(struct sim *s, int node, const struct sc_record *r, int add)
+{
+	struct dns_server *sv = s->dns ? s->dns->srv[node] : NULL;
+	struct sc_dns *d;
+	char type[16];
+	struct say y;
+	int k;
+
+	if (sv == NULL)
+		return;
+	/* The scenario is borrowed: the first change takes a copy. */
+	if (sv->cfg != &sv->own) {
+		sv->own = *sv->cfg;
+		sv->own.records = xcalloc((size_t)sv->own.nrecords + 1,
+		    sizeof *sv->own.records);
+		for (k = 0; k < sv->own.nrecords; k++)
+			sv->own.records[k] = sv->cfg->records[k];
+		sv->cfg = &sv->own;
+	}
+	d = &sv->own;
+	for (k = 0; k < d->nrecords; k++)
+		if (sc_record_same(&d->records[k], r))
+			break;
+	if (add && k == d->nrecords) {
+		d->records = xrealloc(d->records, ((size_t)d->nrecords + 1) *
+		    sizeof *d->records);
+		d->records[d->nrecords++] = *r;
+	} else if (!add && k < d->nrecords) {
+		memmove(&d->records[k], &d->records[k + 1],
+		    (size_t)(d->nrecords - k - 1) * sizeof *d->records);
+		d->nrecords--;
+	} else
+		return;		/* already so: nothing changes */
+	dns_srv_type_name((int)r->type, type, sizeof type);
+	say_begin(&y, add ? "dns.record_added" : "dns.record_removed");
+	say_node(&y, "node", node);
+	say_str(&y, "name", r->name);
+	say_str(&y, "type", type);
+	sim_state_say(s, node, ST_CHANGE, (uint32_t)d->nrecords,
+	    sim_say(s, &y), "dns %s %s %s", add ? "add" : "remove", r->name,
+	    type);
+}
+
 struct dns_server *
 dns_srv_new(struct sim *s, int node)
 {

@@ -68,6 +68,10 @@
 	X(K_NODE_ON,			"node.on") \
 	X(K_LINK_DOWN,			"link.down") \
 	X(K_LINK_UP,			"link.up") \
+	X(K_LINK_LOSS_CHANGED,		"link.loss_changed") \
+	X(K_DNS_RECORD_ADDED,		"dns.record_added") \
+	X(K_DNS_RECORD_REMOVED,		"dns.record_removed") \
+	X(K_MAIL_PASSWORD_CHANGED,	"mail.password_changed") \
 	X(K_TCP_CLOSED,			"tcp.state.closed") \
 	X(K_TCP_LISTEN,			"tcp.state.listen") \
 	X(K_TCP_SYN_SENT,		"tcp.state.syn_sent") \
@@ -889,7 +893,15 @@ struct narr_lang {
  */
 static const char *const narr_word_sections[3] = { "fields", "values",
 	"words" };
-static const char *const narr_words_known[] = { "list.and" };
+/* "cmp.*": the comparison of two runs (compare.c). */
+static const char *const narr_words_known[] = { "list.and",
+    "cmp.title", "cmp.absent", "cmp.queued",
+    "cmp.retried", "cmp.seconds", "cmp.delivered",
+    "cmp.bounced", "cmp.rejected", "cmp.still_queued",
+    "cmp.on_the_way", "cmp.same", "cmp.bounce_of",
+    "cmp.at_end", "cmp.no_holder", "cmp.mailbox",
+    "cmp.device", "cmp.messages", "cmp.retried_n", "cmp.hours",
+    "cmp.bounced_gave_up" };
 
 static int
 narr_word_known(const char *k)

@@ -65,6 +65,21 @@ mail_fetch_action(struct sim *s, int ai)
 }
 
 void
+mail_set_password(struct sim *s, int account, const char *password)
+{
+	struct mailbox *mb = &s->mail->boxes[account];
+	struct say y;
+
+	/* A session already logged in stays so, as on a real server. */
+	mb->password = password;
+	say_begin(&y, "mail.password_changed");
+	say_node(&y, "node", mb->node);
+	say_str(&y, "user", mb->address);
+	sim_state_say(s, mb->node, ST_CHANGE, 0, sim_say(s, &y),
+	    "password %s", mb->address);
+}
+
+void
 mail_power(struct sim *s, int node, int up)
 {
 	mta_power(s, node, up);

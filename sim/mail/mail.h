@@ -234,6 +234,8 @@ void	 mail_free(struct sim *s);
 void	 mail_power(struct sim *s, int node, int up);
 void	 mail_send_action(struct sim *s, int action);
 void	 mail_fetch_action(struct sim *s, int action);
+/* A "password" action: the account's new password, from now on. */
+void	 mail_set_password(struct sim *s, int account, const char *password);
 
 /* pop3_server.c / pop3_client.c (RFC 1939) */
 void	 pop3_server_start(struct sim *s, int node);

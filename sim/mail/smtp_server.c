@@ -636,7 +636,9 @@ auth_ok(struct smtp_sess *ss, const char *user, const char *pass)
 		if (a->server != ss->m.node && a->server != mbnode &&
 		    !mta_is_local_domain(ss->m.s, ss->m.node, a->address))
 			continue;
-		if (strcmp(a->user, user) == 0 && strcmp(a->password, pass) == 0)
+		/* The mailbox's password: a "password" action may change it. */
+		if (strcmp(a->user, user) == 0 &&
+		    strcmp(ss->m.s->mail->boxes[i].password, pass) == 0)
 			return 1;
 	}
 	return 0;

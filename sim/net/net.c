@@ -546,6 +546,27 @@ net_set_link(struct sim *s, int li, int up)
 }
 
 void
+net_set_loss(struct sim *s, int li, double loss)
+{
+	struct link *l = &s->links[li];
+	struct say y;
+
+	if (l->loss == loss)
+		return;
+	/*
+	 * The link's own random stream goes on where it was: frames before
+	 * now drew the same numbers as without the change.
+	 */
+	l->loss = loss;
+	say_begin(&y, "link.loss_changed");
+	say_node(&y, "node", l->a);
+	say_node(&y, "peer", l->b);
+	say_num(&y, "count", (long long)(loss * 100 + 0.5));
+	sim_state_say(s, l->a, ST_CHANGE, (uint32_t)li, sim_say(s, &y),
+	    "link %d loss %g", li, loss);
+}
+
+void
 net_set_node(struct sim *s, int node, int up)
 {
 	struct node *n = &s->nodes[node];

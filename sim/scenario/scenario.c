@@ -255,6 +255,12 @@ sc_action_free(struct sc_action *a)
 	free(a->auth_password);
 	free(a->user);
 	free(a->password);
+	free(a->record.name);
+	free(a->record.exchange);
+	free(a->record.target);
+	free(a->record.text);
+	free(a->new_password);
+	free(a->account_address);
 }
 
 static void

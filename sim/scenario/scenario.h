@@ -132,6 +132,8 @@ enum sc_action_kind {
 	SC_ACT_FETCH,
 	SC_ACT_POWER,
 	SC_ACT_LINK,
+	SC_ACT_DNS,		/* extension: add or remove a record (scenarios/README.md) */
+	SC_ACT_PASSWORD,	/* extension: an account's password changes */
 };
 
 struct sc_attachment {
@@ -180,6 +182,18 @@ struct sc_action {
 
 	/* extension: the warning this action gives on purpose (enum sc_warn_kind), or -1 */
 	int		 expect;
+	int		 link_has_state;	/* "state" given (else only "loss") */
+	int		 link_has_loss;		/* extension: "loss" given */
+	double		 link_loss;		/* 0..1 */
+
+	/* extension "dns": at node, add (1) or remove (0) record */
+	int		 dns_add;
+	struct sc_record record;
+
+	/* extension "password": the account (index) and its new password */
+	int		 account;
+	char		*account_address;	/* as written */
+	char		*new_password;
 };
 
 /*
@@ -256,6 +270,15 @@ struct sc_errors {
 struct scenario *scenario_load(const char *text, size_t len,
 	    const char *filename, struct sc_errors *errs);
 void	scenario_free(struct scenario *sc);
+/*
+ * A what-if: the file text with nadds more actions (each a JSON text in
+ * SPEC's action format) after its own, checked by the same parser.  An
+ * added action's error reads "--add[K].PATH: message".  With merged,
+ * *merged is the whole scenario as a new file (the caller frees it).
+ */
+struct scenario *scenario_load_adds(const char *text, size_t len,
+	    const char *filename, const char *const *adds, int nadds,
+	    char **merged, struct sc_errors *errs);
 void	sc_errors_free(struct sc_errors *errs);
 /*
  * The choice closest to word (the did-you-mean of the file's errors), or
@@ -307,6 +330,8 @@ struct sc_warnings {
  */
 void	scenario_warnings(const struct scenario *sc, struct sc_warnings *out);
 void	sc_warnings_free(struct sc_warnings *w);
+/* Whether two records have the same name, type and data (not TTL). */
+int	sc_record_same(const struct sc_record *x, const struct sc_record *y);
 
 /* Index of the node with this id, or -1. */
 int	scenario_node_index(const struct scenario *sc, const char *id);

@@ -1,7 +1,9 @@
 /*
  * scenario_actions.c: what the people and the world do, in time
  * (SPEC.md section 2, "action"): send a mail, fetch mail, power a
- * machine off or on, take a link down or up.
+ * machine off or on, take a link down or up; and the extensions a
+ * what-if needs (scenarios/README.md, "What-if actions"): a DNS record
+ * added or removed, an account's new password, a link's loss.
  *
  * Pass 3 for actions[]: the shape of each action and its values.  Which
  * node may send through which, and whether a packet can get there, needs
@@ -24,8 +26,9 @@ static void	scact_fetch(struct sc_ctx *c, const cJSON *v, int i);
 static void	scact_link(struct sc_ctx *c, const cJSON *v, int i);
 static int	scact_user(struct sc_ctx *c, const cJSON *obj, char **out);
 
+/* In the order of enum sc_action_kind. */
 static const char *const scact_kinds[] = { "send", "fetch", "power",
-    "link", NULL };
+    "link", "dns", "password", NULL };
 
 void
 scact_parse_actions(struct sc_ctx *c, const cJSON *arr)
@@ -50,6 +53,7 @@ scact_parse_actions(struct sc_ctx *c, const cJSON *arr)
 		a->node = a->via = a->server = SC_REF_NONE;
 		a->link = -1;
 		a->expect = -1;
+		a->account = -1;
 		a->subject = xstrdup("");
 		a->body = xstrdup("");
 		c->act_link_ends[i][0] = c->act_link_ends[i][1] = SC_REF_BAD;
@@ -70,10 +74,12 @@ static void
 scact_parse(struct sc_ctx *c, const cJSON *v, int i)
 {
 	static const char *const keys[] = { "at_ms", "node", "send", "fetch",
-	    "power", "link", "state", "expect", NULL };
+	    "power", "link", "state", "loss", "dns", "record", "password",
+	    "account", "expect", NULL };
 	static const char *const power[] = { "off", "on", NULL };
+	static const char *const dns[] = { "remove", "add", NULL };
 	struct sc_action *a = &c->sc->actions[i];
-	const char *found[4];
+	const char *found[6];
 	const cJSON *obj;
 	int nfound = 0, k, on;
 
@@ -91,8 +97,8 @@ scact_parse(struct sc_ctx *c, const cJSON *v, int i)
 		}
 	}
 	if (nfound == 0) {
-		sc_err(c, "an action needs one of 'send', 'fetch', 'power' "
-		    "or 'link'");
+		sc_err(c, "an action needs one of 'send', 'fetch', 'power', "
+		    "'link', 'dns' or 'password'");
 		c->act_bad[i] = 1;
 	} else if (nfound > 1) {
 		struct buf b = { 0 };
@@ -101,7 +107,8 @@ scact_parse(struct sc_ctx *c, const cJSON *v, int i)
 			buf_printf(&b, "%s'%s'", k == 0 ? "" :
 			    k == nfound - 1 ? " and " : ", ", found[k]);
 		sc_err(c, "an action has exactly one of 'send', 'fetch', "
-		    "'power' or 'link', this one has %s", (char *)b.data);
+		    "'power', 'link', 'dns' or 'password', this one has %s",
+		    (char *)b.data);
 		buf_free(&b);
 		c->act_bad[i] = 1;
 	}
@@ -114,6 +121,13 @@ scact_parse(struct sc_ctx *c, const cJSON *v, int i)
 			    "names the two ends");
 			sc_path_pop(c, mark);
 		}
+	} else if (!c->act_bad[i] && a->kind == SC_ACT_PASSWORD) {
+		if (sc_member(v, "node") != NULL) {
+			size_t mark = sc_path_key(c, "node");
+			sc_err(c, "a 'password' action has no 'node': "
+			    "'account' names the mailbox");
+			sc_path_pop(c, mark);
+		}
 	} else
 		sc_get_ref(c, v, "node", !c->act_bad[i], &a->node);
 	if (sc_member(v, "state") != NULL && sc_member(v, "link") == NULL) {
@@ -124,6 +138,24 @@ scact_parse(struct sc_ctx *c, const cJSON *v, int i)
 	}
 	/* Extension: the warning this action gives on purpose (scenario_warn.c). */
 	sc_get_enum(c, v, "expect", 0, sc_warn_kinds, &a->expect);
+	if (sc_member(v, "loss") != NULL && sc_member(v, "link") == NULL) {
+		size_t mark = sc_path_key(c, "loss");
+		sc_err(c, "'loss' belongs to a 'link' action (\"link\": "
+		    "[A, B], \"loss\": 0.3)");
+		sc_path_pop(c, mark);
+	}
+	if (sc_member(v, "record") != NULL && sc_member(v, "dns") == NULL) {
+		size_t mark = sc_path_key(c, "record");
+		sc_err(c, "'record' belongs to a 'dns' action (\"dns\": "
+		    "\"remove\", \"node\": ..., \"record\": {...})");
+		sc_path_pop(c, mark);
+	}
+	if (sc_member(v, "account") != NULL &&
+	    sc_member(v, "password") == NULL) {
+		size_t mark = sc_path_key(c, "account");
+		sc_err(c, "'account' belongs to a 'password' action");
+		sc_path_pop(c, mark);
+	}
 	if (c->act_bad[i])
 		return;
 
@@ -149,6 +181,30 @@ scact_parse(struct sc_ctx *c, const cJSON *v, int i)
 	case SC_ACT_LINK:
 		scact_link(c, v, i);
 		break;
+	case SC_ACT_DNS:
+		if (sc_get_enum(c, v, "dns", 1, dns, &on) == 1)
+			a->dns_add = on;
+		if (sc_member(v, "record") == NULL)
+			sc_err(c, "a 'dns' action needs 'record': the record "
+			    "to %s, written as in a server's records",
+			    a->dns_add ? "add" : "remove");
+		else {
+			size_t mark = sc_path_key(c, "record");
+
+			scnode_record(c, sc_member(v, "record"), &a->record);
+			sc_path_pop(c, mark);
+		}
+		break;
+	case SC_ACT_PASSWORD: {
+		const char *s;
+
+		if (sc_get_line(c, v, "password", 1, &s) == 1)
+			a->new_password = xstrdup(s);
+		/* Resolved to an account by scref_check(). */
+		if (sc_get_string(c, v, "account", 1, &s) == 1)
+			a->account_address = xstrdup(s);
+		break;
+	}
 	}
 }
 
@@ -385,6 +441,13 @@ scact_link(struct sc_ctx *c, const cJSON *v, int i)
 		}
 	}
 	sc_path_pop(c, mark);
-	if (sc_get_enum(c, v, "state", 1, states, &st) == 1)
+	/* Extension: "loss" alone changes the loss and leaves the state. */
+	a->link_has_loss = sc_member(v, "loss") != NULL;
+	a->link_has_state = sc_member(v, "state") != NULL ||
+	    !a->link_has_loss;
+	if (a->link_has_state &&
+	    sc_get_enum(c, v, "state", 1, states, &st) == 1)
 		a->link_up = st;
+	if (a->link_has_loss)
+		sc_get_number(c, v, "loss", 1, 0, 0, 1, &a->link_loss);
 }

@@ -36,8 +36,6 @@ static int	scnode_port(struct sc_ctx *c, const cJSON *svc, int *port,
 		    int def);
 static void	scnode_dns(struct sc_ctx *c, const cJSON *svc,
 		    struct sc_dns *dns);
-static void	scnode_record(struct sc_ctx *c, const cJSON *v,
-		    struct sc_record *r);
 static void	scnode_cnames(struct sc_ctx *c, const struct sc_dns *dns);
 static void	scnode_rrsets(struct sc_ctx *c, const struct sc_dns *dns);
 static void	scnode_delegate(struct sc_ctx *c, const cJSON *v,
@@ -443,7 +441,7 @@ scnode_dns(struct sc_ctx *c, const cJSON *svc, struct sc_dns *dns)
  * One resource record (RFC 1035 section 3.3): the keys of its type and no
  * other, so an A record's stray "exchange" is pointed out, not ignored.
  */
-static void
+void
 scnode_record(struct sc_ctx *c, const cJSON *v, struct sc_record *r)
 {
 	static const char *const keys[] = { "name", "type", "ttl", "address",

@@ -165,6 +165,8 @@ const char *scname_suggest(const char *word, const char *const *choices,
 void	 scnode_parse_nodes(struct sc_ctx *c, const cJSON *arr);
 void	 scnode_parse_links(struct sc_ctx *c, const cJSON *arr);
 void	 scnode_parse_accounts(struct sc_ctx *c, const cJSON *arr);
+/* One DNS record (a node's, or a "dns" action's); the path is the record. */
+void	 scnode_record(struct sc_ctx *c, const cJSON *v, struct sc_record *r);
 
 /* scenario_actions.c */
 void	 scact_parse_actions(struct sc_ctx *c, const cJSON *arr);

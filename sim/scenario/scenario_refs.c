@@ -49,6 +49,7 @@ static void	scref_accounts(struct sc_ctx *c);
 static void	scref_actions(struct sc_ctx *c, struct scref_graph *g);
 static void	scref_send(struct sc_ctx *c, struct scref_graph *g, int i);
 static void	scref_fetch(struct sc_ctx *c, struct scref_graph *g, int i);
+static void	scref_dns(struct sc_ctx *c, int i);
 
 /* ---- pass 4 ------------------------------------------------------------- */
 
@@ -290,6 +291,23 @@ scref_actions(struct sc_ctx *c, struct scref_graph *g)
 			break;
 		case SC_ACT_POWER:
 			break;
+		case SC_ACT_DNS:
+			scref_dns(c, i);
+			break;
+		case SC_ACT_PASSWORD:
+			for (int k = 0; k < sc->naccounts && a->account < 0;
+			    k++)
+				if (a->account_address != NULL &&
+				    strcasecmp(sc->accounts[k].address,
+				    a->account_address) == 0)
+					a->account = k;
+			if (a->account < 0 && a->account_address != NULL) {
+				snprintf(path, sizeof path,
+				    "actions[%d].account", i);
+				sc_err_at(c, path, "no account '%s' in "
+				    "'accounts'", a->account_address);
+			}
+			break;
 		case SC_ACT_LINK: {
 			int x = c->act_link_ends[i][0];
 			int y = c->act_link_ends[i][1];
@@ -313,6 +331,72 @@ scref_actions(struct sc_ctx *c, struct scref_graph *g)
 		}
 		}
 	}
+}
+
+/*
+ * A "dns" action (extension): its node serves DNS; a record to remove
+ * is one the server has, a record to add one it has not.
+ */
+static void
+scref_dns(struct sc_ctx *c, int i)
+{
+	struct scenario *sc = c->sc;
+	struct sc_action *a = &sc->actions[i];
+	const struct sc_dns *d;
+	char path[48];
+	int have = 0;
+
+	if (a->node < 0 || c->node_bad[a->node] || a->record.name == NULL)
+		return;
+	d = &sc->nodes[a->node].dns;
+	if (!d->present) {
+		snprintf(path, sizeof path, "actions[%d].node", i);
+		sc_err_at(c, path, "'%s' is not a DNS server (it has no "
+		    "'dns' service)", sc->nodes[a->node].id);
+		return;
+	}
+	for (int k = 0; k < d->nrecords; k++)
+		have |= sc_record_same(&d->records[k], &a->record);
+	/* Earlier actions of the file may have added or removed it. */
+	for (int k = 0; k < i; k++) {
+		const struct sc_action *o = &sc->actions[k];
+
+		if (o->kind == SC_ACT_DNS && o->node == a->node &&
+		    o->at_ns <= a->at_ns &&
+		    sc_record_same(&o->record, &a->record))
+			have = o->dns_add;
+	}
+	snprintf(path, sizeof path, "actions[%d].record", i);
+	if (!a->dns_add && !have)
+		sc_err_at(c, path, "'%s' has no such %s record for '%s' to "
+		    "remove", sc->nodes[a->node].id,
+		    a->record.type == SC_RR_A ? "A" : a->record.type ==
+		    SC_RR_MX ? "MX" : a->record.type == SC_RR_CNAME ?
+		    "CNAME" : "TXT", a->record.name);
+	else if (a->dns_add && have)
+		sc_err_at(c, path, "'%s' has this record already",
+		    sc->nodes[a->node].id);
+}
+
+int
+sc_record_same(const struct sc_record *x, const struct sc_record *y)
+{
+	if (x->name == NULL || y->name == NULL || x->type != y->type ||
+	    strcmp(x->name, y->name) != 0)
+		return 0;
+	switch (x->type) {
+	case SC_RR_A:
+		return x->address == y->address;
+	case SC_RR_MX:
+		return x->preference == y->preference && x->exchange &&
+		    y->exchange && strcmp(x->exchange, y->exchange) == 0;
+	case SC_RR_CNAME:
+		return x->target && y->target &&
+		    strcmp(x->target, y->target) == 0;
+	case SC_RR_TXT:
+		return x->text && y->text && strcmp(x->text, y->text) == 0;
+	}
+	return 0;
 }
 
 /*

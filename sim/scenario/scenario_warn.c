@@ -379,7 +379,9 @@ w_world_at(const struct warn_ctx *w, int upto, uint64_t t, struct w_world *ww)
 		if (a->kind == SC_ACT_POWER) {
 			ww->on[a->node] = (unsigned char)a->power_on;
 			ww->off_by[a->node] = w->order[k];
-		} else if (a->kind == SC_ACT_LINK && a->link >= 0) {
+		} else if (a->kind == SC_ACT_LINK && a->link >= 0 &&
+		    a->link_has_state) {
+			/* A link action may change only its loss ("loss"). */
 			ww->up[a->link] = (unsigned char)a->link_up;
 			ww->down_by[a->link] = w->order[k];
 		}

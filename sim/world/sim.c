@@ -36,7 +36,16 @@ action_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
 		mail_power(s, act->node, act->power_on);
 		break;
 	case SC_ACT_LINK:
-		net_set_link(s, act->link, act->link_up);
+		if (act->link_has_state)
+			net_set_link(s, act->link, act->link_up);
+		if (act->link_has_loss)
+			net_set_loss(s, act->link, act->link_loss);
+		break;
+	case SC_ACT_DNS:
+		dns_srv_change(s, act->node, &act->record, act->dns_add);
+		break;
+	case SC_ACT_PASSWORD:
+		mail_set_password(s, act->account, act->new_password);
 		break;
 	case SC_ACT_SEND:
 		mail_send_action(s, (int)a);
