@@ -22,6 +22,7 @@ Suite	*window_inspector_suite(void);
 Suite	*window_questions_suite(void);
 Suite	*window_boxes_suite(void);
 Suite	*window_class_suite(void);
+Suite	*window_whatif_suite(void);
 
 static int
 update_golden(void)
@@ -75,6 +76,7 @@ main(int argc, char **argv)
 	srunner_add_suite(sr, window_questions_suite());
 	srunner_add_suite(sr, window_boxes_suite());
 	srunner_add_suite(sr, window_class_suite());
+	srunner_add_suite(sr, window_whatif_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

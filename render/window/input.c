@@ -17,7 +17,10 @@
  * else asks before quitting (a card: Esc again, Q or Enter quits, any
  * other key stays); Q quits at once; 1..6 show or hide the protocol of
  * the legend's first to sixth chip (left to right, as a click on the
- * chip does), except while a question is open.  A .json file dropped on
+ * chip does), except while a question is open.  What if (whatif.c,
+ * issue 14): K switches the selected node off (or on) at the current
+ * step and runs the rest again; W shows the original or the what-if;
+ * U or Backspace undoes the last intervention.  A .json file dropped on
  * the window opens in it (a bad one: the chooser shows why).
  *
  * While a checkpoint's question is open (app.h): A..E or 1..5 answer it,
@@ -167,6 +170,16 @@ input_key(struct ui *u, const SDL_KeyboardEvent *k)
 		return input_do(u, CMD_ASK_QUIT, 0, 0);
 	case SDLK_q:
 		return input_do(u, CMD_QUIT, 0, 0);
+	case SDLK_k:
+		whatif_power(u);
+		return 1;
+	case SDLK_w:
+		whatif_toggle(u);
+		return 1;
+	case SDLK_u:
+	case SDLK_BACKSPACE:
+		whatif_undo(u);
+		return 1;
 	default:
 		return 0;
 	}

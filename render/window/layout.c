@@ -247,6 +247,14 @@ layout_compute(struct layout *l, int w, int h, double scale)
 	    l->center.h - narr - leg - wh);
 	if (l->present)
 		layout_present(l, w, h);
+	/* A what-if's comparison: under the picture, which keeps at least half. */
+	int cmp = l->compare_lines > 0 ? l->compare_lines * l->font_small * 4 /
+	    3 + layout_px(l, 12) : 0;
+	if (cmp > l->picture.h / 2)
+		cmp = l->picture.h / 2;
+	l->picture.h -= cmp;
+	l->compare = lr(l->picture.x, l->picture.y + l->picture.h,
+	    l->picture.w, cmp);
 
 	/* Icons no larger than the picture can hold (--scale makes text larger first). */
 	if (l->icon > l->picture.h / 9)

@@ -45,6 +45,12 @@ struct layout {
 	double		*nx, *ny;	/* the same in px, inside picture (owned) */
 	/* Presentation mode (--present, P): set before layout_compute(). */
 	int		 present;
+	/*
+	 * A what-if's comparison (whatif.c): its lines, set before
+	 * layout_compute(), take a strip at the foot of the picture.
+	 */
+	int		 compare_lines;
+	struct lrect	 compare;
 };
 
 /* Places of the nodes, from the scenario; call once.  0 or -1 (no memory). */

@@ -91,6 +91,7 @@ ui_scenario_init(struct ui *u, struct scenario *sc, const struct app *keep,
 void
 ui_scenario_free(struct ui *u)
 {
+	whatif_free(u);
 	panel_inspector_free(u);
 	panel_node_free(u);
 	evlist_free(u);

@@ -239,6 +239,12 @@ timeline_draw(struct ui *u)
 		text_draw_center(u->text, FACE_BOLD, px, th->select_text, qx,
 		    ty - lh / 2, "?");
 	}
+	/* The what-if's forks: a small vermillion bar above the track. */
+	for (int i = 0; i < whatif_count(u); i++) {
+		int fx = tl_x(u, &tr, whatif_fork_step(u, i));
+		draw_triangle(u->r, fx - qr / 2, ty - th_h - qr, fx + qr / 2,
+		    ty - th_h - qr, fx, ty - th_h / 2, th->lost);
+	}
 	draw_disc(u->r, kx, ty, layout_px(L, 9), th->text);
 	draw_disc(u->r, kx, ty, layout_px(L, 6), th->select);
 }

@@ -39,6 +39,8 @@ struct ui_options {
 	int		 present;	/* --present */
 	int		 chooser;	/* --chooser */
 	const char	*name;		/* the lesson's name, for saved pictures (NULL: "default") */
+	const char *const *adds;	/* --add: interventions made at the start (whatif.c) */
+	int		 nadds;
 };
 
 /* A packet where the picture draws it, for drawing and for clicks. */
@@ -110,6 +112,9 @@ struct ui {
 	char		 toast[512];	/* a line shown for a moment ("saved ...") */
 	unsigned	 toast_at;	/* when the window first showed it (window.c), 0: not yet */
 	int		 save_pending;	/* S: the next frame drawn goes to a PNG */
+
+	/* Issue 14: the interventions of this scenario and its original text (whatif.c). */
+	struct ui_whatif *wi;
 };
 
 /* window.c */
@@ -190,6 +195,25 @@ int	 window_screenshot_boxes(struct scenario *sc,
  */
 struct cJSON;
 struct cJSON *ui_draw_boxes(struct ui *u);
+
+/*
+ * whatif.c: interventions at the current step (issue 14).  K: the
+ * selected node off (on where it is off); W: the original <-> the
+ * what-if; U: undo the last.  Each returns 0, or -1 where it is refused
+ * (the toast says why in a sentence).
+ */
+struct compare;
+int	 whatif_power(struct ui *u);
+int	 whatif_toggle(struct ui *u);
+int	 whatif_undo(struct ui *u);
+int	 whatif_count(const struct ui *u);	/* interventions made */
+int	 whatif_showing(const struct ui *u);	/* the what-if is shown */
+size_t	 whatif_fork_step(const struct ui *u, int k);
+const struct compare *whatif_comparison(const struct ui *u);	/* NULL: none */
+void	 whatif_draw(struct ui *u);
+void	 whatif_free(struct ui *u);
+/* --add: u->sc is the file alone; the actions become interventions (the what-if shown). */
+int	 whatif_start(struct ui *u, const char *const *adds, int nadds);
 
 /* input.c: the only reader of SDL_Event.  Returns 1 when something changed. */
 int	 input_event(struct ui *u, const SDL_Event *ev);

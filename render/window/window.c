@@ -10,6 +10,7 @@
  */
 #include "ui.h"
 #include "checkpoint.h"
+#include "compare.h"
 #include "cli.h"
 #include "lang.h"
 #include "lessons.h"
@@ -107,6 +108,10 @@ ui_new(struct scenario *sc, const struct ui_options *o, SDL_Renderer *r,
 		goto fail;
 	SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
 	ui_resize(u, w, h);
+	if (o && o->nadds > 0 && whatif_start(u, o->adds, o->nadds) != 0) {
+		snprintf(err, errsz, "%s", u->toast);
+		goto fail;
+	}
 	return u;
 fail:
 	ui_free(u);
@@ -328,6 +333,7 @@ ui_draw(struct ui *u)
 		panel_node_draw(u);
 	else
 		panel_inspector_draw(u);
+	whatif_draw(u);
 	timeline_draw(u);
 	if (u->app.quiz >= 0)
 		panel_quiz_draw(u);
@@ -822,10 +828,13 @@ window_run(struct scenario *sc, const struct ui_options *uo, long step)
 	FILE *sf = state && *state ? fopen(state, "w") : NULL;
 	if (sf) {
 		fprintf(sf, "step=%zu lang=%s playing=%d center=%d frames=%d "
-		    "lesson=%s present=%d chooser=%d quiz=%d toast=%s\n",
+		    "lesson=%s present=%d chooser=%d quiz=%d whatif=%d "
+		    "showing=%d differ=%d toast=%s\n",
 		    u->app.step, ui_lang(u), u->app.playing, (int)u->app.center,
 		    u->frames, u->name, u->app.present, u->app.chooser,
-		    u->app.quiz, u->toast);
+		    u->app.quiz, whatif_count(u), whatif_showing(u),
+		    whatif_comparison(u) ? whatif_comparison(u)->ndiffer : -1,
+		    u->toast);
 		fclose(sf);
 	}
 out:
@@ -851,6 +860,14 @@ window_main(int argc, char **argv)
 	struct scenario *sc = cli_load_adds(o.file, o.adds, o.nadds, NULL);
 	if (sc == NULL)
 		return EXIT_USAGE;
+	/* --add: checked above; the window opens on the file alone and forks (whatif.c). */
+	if (o.nadds > 0) {
+		scenario_free(sc);
+		if ((sc = cli_load(o.file)) == NULL)
+			return EXIT_USAGE;
+		o.ui.adds = o.adds;
+		o.ui.nadds = o.nadds;
+	}
 	if (o.ui.select != NULL && panel_node_check(sc, o.ui.select) != 0) {
 		scenario_free(sc);
 		return EXIT_USAGE;

@@ -42,6 +42,22 @@ static const char *const words_en[W_NWORDS] = {
 	[W_ASK_QUIT] = "Quit surel?",
 	[W_ASK_QUIT_KEYS] = "Esc, Q or Enter: quit · any other key: stay",
 	[W_SAVED] = "Picture saved:",
+	[W_WI_OFF] = "What if %s were switched off now? The simulation runs "
+	    "again from here.",
+	[W_WI_ON] = "What if %s were switched on again now? The simulation "
+	    "runs again from here.",
+	[W_WI_SELECT] = "Click a node first: then K switches it off, or on "
+	    "again.",
+	[W_WI_IN_ORIGINAL] = "This is the original run: press W to go back "
+	    "to the what-if before changing it.",
+	[W_WI_FULL] = "No more changes fit: undo one with U first.",
+	[W_WI_NONE] = "No what-if yet: click a node and press K to switch it "
+	    "off.",
+	[W_WI_NO_UNDO] = "Nothing to undo: no change has been made.",
+	[W_WI_UNDONE] = "The last change is undone.",
+	[W_WI_SHOW_ORIGINAL] = "Shown: the original run (W: the what-if, U: "
+	    "undo)",
+	[W_WI_SHOW_WHATIF] = "Shown: the what-if (W: the original, U: undo)",
 	[W_NO_PACKET] = "No packet at this step. Click a packet in the picture "
 	    "to look inside it.",
 	[W_BYTES] = "bytes",
@@ -273,6 +289,24 @@ static const char *const words_id[W_NWORDS] = {
 	[W_ASK_QUIT_KEYS] = "Esc, Q atau Enter: keluar · tombol lain: tetap di "
 	    "sini",
 	[W_SAVED] = "Gambar disimpan:",
+	[W_WI_OFF] = "Bagaimana jika %s dimatikan sekarang? Simulasi berjalan "
+	    "lagi dari sini.",
+	[W_WI_ON] = "Bagaimana jika %s dinyalakan lagi sekarang? Simulasi "
+	    "berjalan lagi dari sini.",
+	[W_WI_SELECT] = "Klik sebuah simpul dulu: lalu K mematikannya, atau "
+	    "menyalakannya lagi.",
+	[W_WI_IN_ORIGINAL] = "Ini jalannya yang asli: tekan W untuk kembali "
+	    "ke pengandaian sebelum mengubahnya.",
+	[W_WI_FULL] = "Tidak bisa menambah perubahan lagi: batalkan satu "
+	    "dengan U dulu.",
+	[W_WI_NONE] = "Belum ada pengandaian: klik sebuah simpul lalu tekan K "
+	    "untuk mematikannya.",
+	[W_WI_NO_UNDO] = "Tidak ada yang dibatalkan: belum ada perubahan.",
+	[W_WI_UNDONE] = "Perubahan terakhir dibatalkan.",
+	[W_WI_SHOW_ORIGINAL] = "Yang tampil: jalannya yang asli (W: "
+	    "pengandaian, U: batalkan)",
+	[W_WI_SHOW_WHATIF] = "Yang tampil: pengandaian (W: yang asli, U: "
+	    "batalkan)",
 	[W_NO_PACKET] = "Tidak ada paket pada langkah ini. Klik sebuah paket di "
 	    "gambar untuk melihat isinya.",
 	[W_BYTES] = "byte",

@@ -155,6 +155,12 @@ out:
 		scenario_free(sc);
 		return NULL;
 	}
+	/* The text itself, for a what-if made later from it (the window's interventions). */
+	sc->src = xmalloc(len + 1);
+	memcpy(sc->src, text, len);
+	sc->src[len] = '\0';
+	sc->srclen = len;
+	sc->srcname = xstrdup(c.file);
 	return sc;
 }
 
@@ -299,5 +305,7 @@ scenario_free(struct scenario *sc)
 	for (int i = 0; i < sc->ncheckpoints; i++)
 		sc_checkpoint_free(&sc->checkpoints[i]);
 	free(sc->checkpoints);
+	free(sc->src);
+	free(sc->srcname);
 	free(sc);
 }

@@ -255,6 +255,10 @@ struct scenario {
 	int		 nactions;	/* in file order */
 	struct sc_checkpoint *checkpoints;
 	int		 ncheckpoints;	/* in file order */
+	/* The text it was loaded from (NUL-ended) and its file's name, for a what-if. */
+	char		*src;
+	size_t		 srclen;
+	char		*srcname;
 };
 
 /* Every error of one file, formatted for a person. */
