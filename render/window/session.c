@@ -5,6 +5,7 @@
  */
 #include "ui.h"
 #include "checkpoint.h"
+#include "whatif.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -85,6 +86,24 @@ ui_scenario_init(struct ui *u, struct scenario *sc, const struct app *keep,
 	    sc->ncheckpoints);
 	u->loads++;
 	return 0;
+}
+
+/* The interventions (whatif.c): here, so that whatif.c alone calls the other way. */
+void
+whatif_free(struct ui *u)
+{
+	struct ui_whatif *w = u->wi;
+
+	if (w == NULL)
+		return;
+	for (int i = 0; i < w->n; i++)
+		free(w->adds[i]);
+	if (w->has_cmp)
+		compare_free(&w->cmp);
+	free(w->text);
+	free(w->file);
+	free(w);
+	u->wi = NULL;
 }
 
 /* Everything ui_scenario_init() made, and every panel's state of that scenario. */

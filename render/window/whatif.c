@@ -14,6 +14,7 @@
  * where each intervention was made.
  */
 #include "ui.h"
+#include "whatif.h"
 #include "compare.h"
 #include "scenario.h"
 #include "util.h"
@@ -23,38 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define WI_MAX	64		/* as many as `surel view --add` takes */
-#define WI_LINES 5		/* the comparison's strip, at most */
-
-struct ui_whatif {
-	char		*text;		/* the scenario file's own text */
-	size_t		 len;
-	char		*file;		/* its name, for messages */
-	char		*adds[WI_MAX];	/* the interventions, in order (action JSON) */
-	size_t		 steps[WI_MAX];	/* the step each was made at */
-	int		 n;
-	int		 original;	/* W: the original is shown */
-	struct compare	 cmp;		/* original vs what-if, while n > 0 */
-	int		 has_cmp;
-};
-
-void
-whatif_free(struct ui *u)
-{
-	struct ui_whatif *w = u->wi;
-
-	if (w == NULL)
-		return;
-	for (int i = 0; i < w->n; i++)
-		free(w->adds[i]);
-	if (w->has_cmp)
-		compare_free(&w->cmp);
-	free(w->text);
-	free(w->file);
-	free(w);
-	u->wi = NULL;
-}
 
 /* The scenario with the first n interventions; NULL with the toast saying why. */
 static struct scenario *
