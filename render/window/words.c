@@ -32,7 +32,8 @@ static const char *const words_en[W_NWORDS] = {
 	[W_KEYS] = "Space play · ←/→ step · Ctrl message · Shift chapter · "
 	    "V level · "
 	    "+/− speed · L language · Tab view · F full screen · "
-	    "P present · O lessons · S save picture",
+	    "P present · O lessons · S save picture · "
+	    "K what if · W switch · U undo",
 	[W_CHOOSER] = "Choose a lesson",
 	[W_CHOOSER_HINT] = "Arrows and Enter, or a click, open a lesson · "
 	    "Esc goes back · a scenario file (.json) dropped here opens too",
@@ -276,7 +277,8 @@ static const char *const words_id[W_NWORDS] = {
 	[W_KEYS] = "Spasi putar/jeda · ←/→ langkah · Ctrl pesan · Shift bab · "
 	    "V tingkat · "
 	    "+/− kecepatan · L bahasa · Tab tampilan · F layar penuh · "
-	    "P presentasi · O pelajaran · S simpan gambar",
+	    "P presentasi · O pelajaran · S simpan gambar · "
+	    "K bagaimana jika · W tukar · U batalkan",
 	[W_CHOOSER] = "Pilih pelajaran",
 	[W_CHOOSER_HINT] = "Panah dan Enter, atau klik, membuka pelajaran · "
 	    "Esc kembali · berkas skenario (.json) yang diseret ke sini juga "
