@@ -290,3 +290,51 @@ wh_golden_list(struct wh_golden **out)
 	*out = g;
 	return n;
 }
+
+/* ---- events, as input.c gets them from SDL ---- */
+
+void
+wh_key(struct wh *w, SDL_Keycode sym, Uint16 mod)
+{
+	SDL_Event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = SDL_KEYDOWN;
+	ev.key.state = SDL_PRESSED;
+	ev.key.keysym.sym = sym;
+	ev.key.keysym.scancode = SDL_GetScancodeFromKey(sym);
+	ev.key.keysym.mod = mod;
+	input_event(w->u, &ev);
+	wh_draw(w);
+}
+
+void
+wh_click(struct wh *w, int x, int y, int button)
+{
+	SDL_Event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = SDL_MOUSEBUTTONDOWN;
+	ev.button.button = (Uint8)button;
+	ev.button.state = SDL_PRESSED;
+	ev.button.clicks = 1;
+	ev.button.x = x;
+	ev.button.y = y;
+	input_event(w->u, &ev);
+	ev.type = SDL_MOUSEBUTTONUP;
+	ev.button.state = SDL_RELEASED;
+	input_event(w->u, &ev);
+	wh_draw(w);
+}
+
+void
+wh_text(struct wh *w, const char *utf8)
+{
+	SDL_Event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = SDL_TEXTINPUT;
+	snprintf(ev.text.text, sizeof ev.text.text, "%s", utf8);
+	input_event(w->u, &ev);
+	wh_draw(w);
+}

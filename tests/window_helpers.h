@@ -25,6 +25,10 @@ int	 wh_open_scenario(struct wh *w, struct scenario *sc, int width,
 void	 wh_close(struct wh *w);
 /* Draw the current state. */
 void	 wh_draw(struct wh *w);
+/* A key (with modifiers), a click (SDL_BUTTON_LEFT, _RIGHT) or typed text, as SDL gives them; then a frame. */
+void	 wh_key(struct wh *w, SDL_Keycode sym, Uint16 mod);
+void	 wh_click(struct wh *w, int x, int y, int button);
+void	 wh_text(struct wh *w, const char *utf8);
 
 /*
  * A step named in words, for tests that must survive a change of the

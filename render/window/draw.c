@@ -1116,6 +1116,31 @@ draw_hit_node(struct ui *u, int x, int y)
 	return -1;
 }
 
+/*
+ * The cable under x, y: the nearest whose line (between the icons) passes
+ * within a finger's width, for a right click (whatif_menu.c).
+ */
+int
+draw_hit_link(struct ui *u, int x, int y)
+{
+	double best = layout_px(&u->lay, 10), x0, y0, x1, y1;
+	int hit = -1;
+
+	for (int l = 0; l < u->sc->nlinks; l++) {
+		link_ends(u, l, 0, &x0, &y0, &x1, &y1);
+		double dx = x1 - x0, dy = y1 - y0, len2 = dx * dx + dy * dy;
+		double t = len2 > 0 ? ((x - x0) * dx + (y - y0) * dy) / len2 : 0;
+		if (t < 0 || t > 1)
+			continue;
+		double d = hypot(x - (x0 + t * dx), y - (y0 + t * dy));
+		if (d <= best) {
+			best = d;
+			hit = l;
+		}
+	}
+	return hit;
+}
+
 /* A small arrowhead at the front of a packet, showing where it goes. */
 static void
 draw_packet_arrow(struct ui *u, const struct ui_packet *q, SDL_Color c)

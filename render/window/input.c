@@ -17,11 +17,15 @@
  * else asks before quitting (a card: Esc again, Q or Enter quits, any
  * other key stays); Q quits at once; 1..6 show or hide the protocol of
  * the legend's first to sixth chip (left to right, as a click on the
- * chip does), except while a question is open.  What if (whatif.c,
- * issue 14): K switches the selected node off (or on) at the current
- * step and runs the rest again; W shows the original or the what-if;
- * U or Backspace undoes the last intervention.  A .json file dropped on
- * the window opens in it (a bad one: the chooser shows why).
+ * chip does), except while a question is open.  What if (issue 14):
+ * a right click on a node or a cable, or K on the selected node, opens
+ * the list of what can change there at the current step
+ * (whatif_menu.c: arrows, Enter, Esc; its forms take typed text); W
+ * shows the original or the what-if; U or Backspace undoes the last
+ * intervention; C shows the comparison in the right panel (or the
+ * panel it replaced); Ctrl+S saves the what-if as a scenario file.  A
+ * .json file dropped on the window opens in it (a bad one: the chooser
+ * shows why).
  *
  * While a checkpoint's question is open (app.h): A..E or 1..5 answer it,
  * as does a click on a choice; Space or Enter goes on once it is
@@ -29,6 +33,7 @@
  * the moves on wait for an answer.
  */
 #include "ui.h"
+#include "whatif.h"
 
 static int
 input_do(struct ui *u, enum app_cmd cmd, long arg, long arg2)
@@ -87,6 +92,9 @@ input_key(struct ui *u, const SDL_KeyboardEvent *k)
 			return input_do(u, CMD_STAY, 0, 0);
 		}
 	}
+	/* The what-if menu, while it is open, takes every key. */
+	if (whatif_menu_key(u, k->keysym.sym, mod))
+		return 1;
 	if (u->app.chooser) {
 		if (k->keysym.sym == SDLK_ESCAPE && u->app.fullscreen)
 			return input_do(u, CMD_FULLSCREEN, 0, 0);
@@ -162,8 +170,17 @@ input_key(struct ui *u, const SDL_KeyboardEvent *k)
 	case SDLK_o:
 		return input_do(u, CMD_CHOOSER, 0, 0);
 	case SDLK_s:
+		if (mod & KMOD_CTRL) {
+			char out[512];
+			whatif_save(u, out, sizeof out);
+			return 1;
+		}
+		return input_save(u);
 	case SDLK_F12:
 		return input_save(u);
+	case SDLK_c:
+		whatif_panel_toggle(u);
+		return 1;
 	case SDLK_ESCAPE:
 		if (u->app.fullscreen)
 			return input_do(u, CMD_FULLSCREEN, 0, 0);
@@ -171,7 +188,7 @@ input_key(struct ui *u, const SDL_KeyboardEvent *k)
 	case SDLK_q:
 		return input_do(u, CMD_QUIT, 0, 0);
 	case SDLK_k:
-		whatif_power(u);
+		whatif_menu_open(u, u->app.sel_node, -1, -1, -1);
 		return 1;
 	case SDLK_w:
 		whatif_toggle(u);
@@ -199,6 +216,8 @@ input_click(struct ui *u, int x, int y)
 
 	if (u->app.ask_quit)
 		return input_do(u, CMD_STAY, 0, 0);
+	if (whatif_menu_click(u, x, y))
+		return 1;
 	if (u->app.chooser) {
 		if ((i = panel_chooser_hit(u, x, y)) >= 0) {
 			ui_open_lesson(u, i);
@@ -240,6 +259,9 @@ input_click(struct ui *u, int x, int y)
 		return 0;
 	}
 	if (lrect_has(&L->picture, x, y) && u->app.center == APP_PICTURE) {
+		/* What is chosen on the picture shows in the right panel again. */
+		if (u->wi != NULL)
+			u->wi->panel = 0;
 		/* The packets where they are now, then the nodes. */
 		draw_packets_layout(u);
 		if ((i = draw_hit_packet(u, x, y)) >= 0)
@@ -249,6 +271,29 @@ input_click(struct ui *u, int x, int y)
 			return input_do(u, CMD_SELECT_NODE, i, 0);
 		return input_do(u, CMD_SELECT_NONE, 0, 0);
 	}
+	return 0;
+}
+
+/*
+ * A right click on the picture: the what-if menu of the node there, else
+ * of the cable there (whatif_menu.c).  Elsewhere, or during a question
+ * or the chooser, nothing.
+ */
+static int
+input_right_click(struct ui *u, int x, int y)
+{
+	const struct layout *L = &u->lay;
+	int i;
+
+	if (u->app.ask_quit || u->app.chooser || u->app.quiz >= 0 ||
+	    u->app.center != APP_PICTURE || !lrect_has(&L->picture, x, y))
+		return 0;
+	if (whatif_menu_is_open(u))
+		u->wi->menu.open = 0;
+	if ((i = draw_hit_node(u, x, y)) >= 0)
+		return whatif_menu_open(u, i, -1, x, y);
+	if ((i = draw_hit_link(u, x, y)) >= 0)
+		return whatif_menu_open(u, -1, i, x, y);
 	return 0;
 }
 
@@ -266,6 +311,10 @@ input_wheel(struct ui *u, int x, int y, int dy)
 	}
 	if (lrect_has(&L->events, x, y))
 		return input_do(u, CMD_SCROLL, -3L * dy, SCROLL_EVENTS);
+	if (lrect_has(&L->right, x, y) && whatif_panel_shown(u)) {
+		whatif_panel_scroll(u, -dy);
+		return 1;
+	}
 	if (lrect_has(&L->right, x, y))
 		return input_do(u, CMD_SCROLL, -3L * dy,
 		    u->app.right == RIGHT_NODE ? SCROLL_NODE : SCROLL_INSPECTOR);
@@ -284,7 +333,12 @@ input_event(struct ui *u, const SDL_Event *ev)
 		return input_do(u, CMD_QUIT, 0, 0);
 	case SDL_KEYDOWN:
 		return input_key(u, &ev->key);
+	case SDL_TEXTINPUT:
+		return whatif_menu_text(u, ev->text.text);
 	case SDL_MOUSEBUTTONDOWN:
+		if (ev->button.button == SDL_BUTTON_RIGHT)
+			return input_right_click(u, (int)(ev->button.x *
+			    u->mouse_sx), (int)(ev->button.y * u->mouse_sy));
 		if (ev->button.button != SDL_BUTTON_LEFT)
 			return 0;
 		return input_click(u, (int)(ev->button.x * u->mouse_sx),

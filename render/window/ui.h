@@ -197,23 +197,55 @@ struct cJSON;
 struct cJSON *ui_draw_boxes(struct ui *u);
 
 /*
- * whatif.c: interventions at the current step (issue 14).  K: the
- * selected node off (on where it is off); W: the original <-> the
- * what-if; U: undo the last.  Each returns 0, or -1 where it is refused
- * (the toast says why in a sentence).
+ * whatif.c: interventions at the current step (issue 14).  W: the
+ * original <-> the what-if; U: undo the last; C: the comparison in the
+ * right panel; Ctrl+S: the what-if saved as a scenario file.  Each
+ * returns 0, or -1 where it is refused (the toast says why in a
+ * sentence).
  */
 struct compare;
-int	 whatif_power(struct ui *u);
+struct buf;
+/* Add one intervention (an action's JSON) at the current step and run again; the toast says sentence. */
+int	 whatif_apply(struct ui *u, const char *action, const char *sentence,
+	    char *err, size_t errsz);
+/* Whether one can be made now (not on the original, not too many); -1 with the toast saying why. */
+int	 whatif_can(struct ui *u);
+int	 whatif_refuse(struct ui *u, enum word why);
+/* The "at_ms" of an intervention made now: just after the current step. */
+void	 whatif_at_ms(struct ui *u, struct buf *b);
 int	 whatif_toggle(struct ui *u);
 int	 whatif_undo(struct ui *u);
+int	 whatif_save(struct ui *u, char *out, size_t outsz);
 int	 whatif_count(const struct ui *u);	/* interventions made */
 int	 whatif_showing(const struct ui *u);	/* the what-if is shown */
 size_t	 whatif_fork_step(const struct ui *u, int k);
 const struct compare *whatif_comparison(const struct ui *u);	/* NULL: none */
 void	 whatif_draw(struct ui *u);
+/* The comparison in the right panel (C), with its scroll. */
+int	 whatif_panel_shown(const struct ui *u);
+void	 whatif_panel_toggle(struct ui *u);
+void	 whatif_panel_draw(struct ui *u);
+void	 whatif_panel_scroll(struct ui *u, int rows);
 void	 whatif_free(struct ui *u);
 /* --add: u->sc is the file alone; the actions become interventions (the what-if shown). */
 int	 whatif_start(struct ui *u, const char *const *adds, int nadds);
+
+/*
+ * whatif_menu.c: the menu of interventions.  Opened by a right click on a
+ * node (node >= 0) or a cable (link >= 0) at x, y, or by K on the
+ * selected node (x, y < 0: beside it); while it is open it takes every
+ * key, typed text and click.  Each returns 1 when it took the event.
+ */
+int	 whatif_menu_open(struct ui *u, int node, int link, int x, int y);
+int	 whatif_menu_is_open(const struct ui *u);
+int	 whatif_menu_key(struct ui *u, SDL_Keycode sym, Uint16 mod);
+int	 whatif_menu_text(struct ui *u, const char *utf8);
+int	 whatif_menu_click(struct ui *u, int x, int y);
+void	 whatif_menu_draw(struct ui *u);
+/* The entries now listed, for the tests: label and effect of entry i. */
+int	 whatif_menu_count(const struct ui *u);
+const char *whatif_menu_label(const struct ui *u, int i);
+const char *whatif_menu_effect(const struct ui *u, int i);
 
 /* input.c: the only reader of SDL_Event.  Returns 1 when something changed. */
 int	 input_event(struct ui *u, const SDL_Event *ev);
@@ -247,6 +279,8 @@ int	 draw_legend_nth(struct ui *u, int k);
 /* Which node (or -1) and which packet (index into u->pk, or -1) is at x, y. */
 int	 draw_hit_node(struct ui *u, int x, int y);
 int	 draw_hit_packet(struct ui *u, int x, int y);
+/* The cable (link index) within a few pixels of x, y, or -1. */
+int	 draw_hit_link(struct ui *u, int x, int y);
 struct icons *icons_new(SDL_Renderer *r);
 void	 icons_free(struct icons *ic);
 

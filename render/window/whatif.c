@@ -20,10 +20,12 @@
 #include "util.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The scenario with the first n interventions; NULL with the toast saying why. */
 static struct scenario *
@@ -122,7 +124,7 @@ whatif_get(struct ui *u)
 	return u->wi;
 }
 
-static int
+int
 whatif_refuse(struct ui *u, enum word why)
 {
 	snprintf(u->toast, sizeof u->toast, "%s", ui_word(u, why));
@@ -131,43 +133,60 @@ whatif_refuse(struct ui *u, enum word why)
 	return -1;
 }
 
-int
-whatif_power(struct ui *u)
+/*
+ * The action's time, as "at_ms" wants it: 1 ns after the step's own, so
+ * that every record up to the step, and those at the same time after
+ * it, stays what it was.
+ */
+void
+whatif_at_ms(struct ui *u, struct buf *b)
 {
-	int node = u->app.sel_node;
-	struct ui_whatif *w;
-	struct buf b = { 0 };
-	char sentence[512];
+	uint64_t at = view_step_time(u->view, u->app.step) + 1;
 
-	if (node < 0 || node >= u->sc->nnodes)
-		return whatif_refuse(u, W_WI_SELECT);
+	buf_printf(b, "%llu.%06llu", (unsigned long long)(at / 1000000),
+	    (unsigned long long)(at % 1000000));
+}
+
+/* Whether an intervention can be made now: -1 with the sentence that says why not. */
+int
+whatif_can(struct ui *u)
+{
+	struct ui_whatif *w;
+
 	if (u->wi != NULL && u->wi->original)
 		return whatif_refuse(u, W_WI_IN_ORIGINAL);
 	if ((w = whatif_get(u)) == NULL || w->n == WI_MAX)
 		return whatif_refuse(u, W_WI_FULL);
-	size_t step = u->app.step;
-	view_seek(u->view, step);
-	int up = view_state(u->view)->node_up[node];
-	uint64_t at = view_step_time(u->view, step) + 1;
+	return 0;
+}
 
-	/* A power action (scenarios/README.md, "power"): the node's id, off or on. */
-	buf_printf(&b, "{\"at_ms\": %llu.%06llu, \"node\": ",
-	    (unsigned long long)(at / 1000000),
-	    (unsigned long long)(at % 1000000));
-	buf_json_str(&b, u->sc->nodes[node].id);
-	buf_printf(&b, ", \"power\": \"%s\"}", up ? "off" : "on");
-	buf_putc(&b, '\0');
-	snprintf(sentence, sizeof sentence, ui_word(u, up ? W_WI_OFF :
-	    W_WI_ON), ui_node_name(u, node));
-	w->adds[w->n] = xstrdup((const char *)b.data);
+int
+whatif_apply(struct ui *u, const char *action, const char *sentence,
+    char *err, size_t errsz)
+{
+	struct ui_whatif *w;
+	char said[sizeof u->toast];
+
+	if (whatif_can(u) != 0)
+		return -1;
+	w = u->wi;
+	size_t step = u->app.step;
+	snprintf(said, sizeof said, "%s", sentence);
+	w->adds[w->n] = xstrdup(action);
 	w->steps[w->n] = step;
 	w->n++;
-	buf_free(&b);
+	/* The menu's entries point into the scenario about to be replaced. */
+	w->menu.open = 0;
 	if (whatif_rebuild(u, step) != 0) {
 		free(w->adds[--w->n]);
+		/* whatif_scenario() failed: the run shown is untouched. */
+		if (err != NULL)
+			snprintf(err, errsz, "%s", u->toast);
 		return -1;
 	}
-	snprintf(u->toast, sizeof u->toast, "%s", sentence);
+	w->panel = 1;
+	w->scroll = 0;
+	snprintf(u->toast, sizeof u->toast, "%s", said);
 	u->toast_at = 0;
 	return 0;
 }
@@ -177,6 +196,7 @@ whatif_toggle(struct ui *u)
 {
 	if (u->wi == NULL || u->wi->n == 0)
 		return whatif_refuse(u, W_WI_NONE);
+	u->wi->menu.open = 0;
 	u->wi->original = !u->wi->original;
 	if (whatif_rebuild(u, u->app.step) != 0) {
 		u->wi->original = !u->wi->original;
@@ -197,6 +217,7 @@ whatif_undo(struct ui *u)
 		return whatif_refuse(u, W_WI_NO_UNDO);
 	free(w->adds[--w->n]);
 	w->original = 0;
+	w->menu.open = 0;
 	if (whatif_rebuild(u, u->app.step) != 0)
 		return -1;
 	snprintf(u->toast, sizeof u->toast, "%s", ui_word(u, W_WI_UNDONE));
@@ -305,4 +326,172 @@ whatif_start(struct ui *u, const char *const *adds, int nadds)
 		w->steps[w->n++] = step;
 	}
 	return whatif_rebuild(u, u->app.step);
+}
+
+/*
+ * Ctrl+S: the what-if as a scenario file of its own, surel-NAME-whatif.json
+ * in the current folder (-2, -3... where that exists), the same text as
+ * `surel run FILE --add ... --save-as NEW.json` writes.  0 or -1.
+ */
+int
+whatif_save(struct ui *u, char *out, size_t outsz)
+{
+	struct ui_whatif *w = u->wi;
+	struct sc_errors errs = { 0 };
+	char *merged = NULL;
+	FILE *f;
+
+	if (w == NULL || w->n == 0)
+		return whatif_refuse(u, W_WI_NONE);
+	struct scenario *sc = scenario_load_adds(w->text, w->len, w->file,
+	    (const char *const *)w->adds, w->n, &merged, &errs);
+	sc_errors_free(&errs);
+	if (sc == NULL || merged == NULL) {
+		scenario_free(sc);
+		free(merged);
+		return -1;
+	}
+	scenario_free(sc);
+	snprintf(out, outsz, "surel-%s-whatif.json", u->name);
+	for (int k = 2; k < 1000 && access(out, F_OK) == 0; k++)
+		snprintf(out, outsz, "surel-%s-whatif-%d.json", u->name, k);
+	size_t len = strlen(merged);
+	if ((f = fopen(out, "w")) == NULL || fwrite(merged, 1, len, f) != len) {
+		snprintf(u->toast, sizeof u->toast, "%s: %s", out,
+		    strerror(errno));
+		if (f != NULL)
+			fclose(f);
+		free(merged);
+		u->toast_at = 0;
+		return -1;
+	}
+	free(merged);
+	if (fclose(f) != 0)
+		return -1;
+	snprintf(u->toast, sizeof u->toast, "%s %s", ui_word(u, W_WI_SAVED),
+	    out);
+	u->toast_at = 0;
+	u->app.dirty = 1;
+	return 0;
+}
+
+/* ---- the comparison in the right panel (C) ---- */
+
+int
+whatif_panel_shown(const struct ui *u)
+{
+	return u->wi != NULL && u->wi->panel && u->wi->has_cmp;
+}
+
+void
+whatif_panel_toggle(struct ui *u)
+{
+	if (u->wi == NULL || !u->wi->has_cmp) {
+		whatif_refuse(u, W_WI_NONE);
+		return;
+	}
+	u->wi->panel = !u->wi->panel;
+	u->app.dirty = 1;
+}
+
+void
+whatif_panel_scroll(struct ui *u, int rows)
+{
+	if (u->wi == NULL)
+		return;
+	u->wi->scroll += rows;
+	if (u->wi->scroll < 0)
+		u->wi->scroll = 0;
+	u->app.dirty = 1;
+}
+
+/*
+ * The whole comparison: for every message and recipient the original's
+ * outcome, then the what-if's under it (a mark where they differ), then
+ * the mailboxes and devices that hold different mail at the end.  Long
+ * lines wrap; the wheel scrolls.
+ */
+void
+whatif_panel_draw(struct ui *u)
+{
+	const struct layout *L = &u->lay;
+	const struct theme *th = u->th;
+	const struct compare *c = whatif_comparison(u);
+	const struct narr_lang *lang = u->lang[u->app.lang];
+	struct buf b = { 0 };
+
+	if (c == NULL)
+		return;
+	draw_panel(u, &L->right, ui_word(u, W_WI_COMPARE));
+	SDL_Rect box = ui_rect(&L->right);
+	int px = L->font_small, pad = layout_px(L, 8);
+	int lh = text_line_height(u->text, FACE_SANS, px);
+	int x = box.x + pad, tw = box.w - 2 * pad;
+	int top = box.y + lh + 2 * pad, bottom = box.y + box.h - pad;
+	/* The lines to show, each with its face: built first, then scrolled. */
+	struct line { char *s; int bold, dim, indent; } *ln = NULL;
+	int n = 0, cap = 0;
+#define ADD(str, b_, d_, i_) do { \
+		if (n == cap) { cap = cap ? 2 * cap : 32; \
+		    ln = xrealloc(ln, (size_t)cap * sizeof *ln); } \
+		ln[n++] = (struct line){ xstrdup(str), b_, d_, i_ }; \
+	} while (0)
+	ADD(ui_word(u, W_WI_COMPARE_HINT), 0, 1, 0);
+	if (c->ndiffer == 0)
+		ADD(ui_word(u, W_WI_SAME), 1, 0, 0);
+	for (int i = 0; i < c->nrows; i++) {
+		const struct cmp_row *r = &c->rows[i];
+		char head[512];
+		char what[400];
+		snprintf(what, sizeof what, ui_word(u, r->bounce ?
+		    W_WI_BOUNCE_OF : W_WI_MAIL_TO), r->subject, r->rcpt);
+		snprintf(head, sizeof head, "%s%s", r->differs ? "* " : "",
+		    what);
+		ADD(head, 1, !r->differs, 0);
+		for (int k = 0; k < 2; k++) {
+			b.len = 0;
+			buf_printf(&b, "%s: ", ui_word(u, k ? W_WI_LABEL_WHATIF :
+			    W_WI_LABEL_ORIGINAL));
+			compare_fate_text(k ? &r->b : &r->a, lang, u->fallback,
+			    &b);
+			buf_putc(&b, '\0');
+			ADD((const char *)b.data, 0, !r->differs, 1);
+		}
+	}
+	if (c->nholders > 0) {
+		ADD(ui_word(u, W_WI_AT_END), 1, 0, 0);
+		for (int i = 0; i < c->nholders; i++) {
+			const struct cmp_holder *h = &c->holders[i];
+			char line[512];
+			int node = h->device ? scenario_node_index(u->sc,
+			    h->name) : -1;
+			snprintf(line, sizeof line, ui_word(u, h->device ?
+			    W_WI_HOLD_DEVICE : W_WI_HOLD_MAILBOX),
+			    h->device && node >= 0 ? ui_node_name(u, node) :
+			    h->name, h->na, h->nb);
+			ADD(line, 0, 0, 1);
+		}
+	}
+#undef ADD
+	buf_free(&b);
+	/* Wrapped, from the scroll's line on. */
+	if (u->wi->scroll >= n)
+		u->wi->scroll = n > 0 ? n - 1 : 0;
+	int y = top;
+	for (int i = u->wi->scroll; i < n && y + lh <= bottom; i++) {
+		int ind = ln[i].indent ? layout_px(L, 16) : 0;
+		enum text_face f = ln[i].bold ? FACE_BOLD : FACE_SANS;
+		char **wl = NULL;
+		int k = text_lines(u->text, f, px, tw - ind, ln[i].s, &wl);
+		for (int j = 0; j < k && y + lh <= bottom; j++) {
+			text_draw(u->text, f, px, ln[i].dim ? th->dim : th->text,
+			    x + ind, y, wl[j]);
+			y += lh;
+		}
+		text_lines_free(wl, k);
+		y += ln[i].indent ? 0 : lh / 4;
+	}
+	for (int i = 0; i < n; i++)
+		free(ln[i].s);
+	free(ln);
 }

@@ -329,6 +329,8 @@ ui_draw(struct ui *u)
 		;	/* presentation mode: no side panels */
 	else if (u->lay.fold_right)
 		draw_tab(u, "inspector", &u->lay.right, ui_word(u, W_INSPECTOR));
+	else if (whatif_panel_shown(u))
+		whatif_panel_draw(u);
 	else if (u->app.right == RIGHT_NODE && u->app.sel_node >= 0)
 		panel_node_draw(u);
 	else
@@ -337,6 +339,7 @@ ui_draw(struct ui *u)
 	timeline_draw(u);
 	if (u->app.quiz >= 0)
 		panel_quiz_draw(u);
+	whatif_menu_draw(u);
 over:
 	if (u->app.ask_quit)
 		ui_draw_ask_quit(u);

@@ -47,18 +47,105 @@ static const char *const words_en[W_NWORDS] = {
 	    "again from here.",
 	[W_WI_ON] = "What if %s were switched on again now? The simulation "
 	    "runs again from here.",
-	[W_WI_SELECT] = "Click a node first: then K switches it off, or on "
-	    "again.",
+	[W_WI_SELECT] = "Right-click a node or a cable first (or click a node "
+	    "and press K): a list shows what can change there.",
 	[W_WI_IN_ORIGINAL] = "This is the original run: press W to go back "
 	    "to the what-if before changing it.",
 	[W_WI_FULL] = "No more changes fit: undo one with U first.",
-	[W_WI_NONE] = "No what-if yet: click a node and press K to switch it "
-	    "off.",
+	[W_WI_NONE] = "No what-if yet: right-click a node or a cable to change "
+	    "something.",
 	[W_WI_NO_UNDO] = "Nothing to undo: no change has been made.",
 	[W_WI_UNDONE] = "The last change is undone.",
 	[W_WI_SHOW_ORIGINAL] = "Shown: the original run (W: the what-if, U: "
 	    "undo)",
 	[W_WI_SHOW_WHATIF] = "Shown: the what-if (W: the original, U: undo)",
+	[W_WI_MENU_TITLE] = "What if, just after this step?",
+	[W_WI_MENU_KEYS] = "↑/↓ choose · Enter: do it · Esc: close",
+	[W_WI_FORM_KEYS] = "Type to change · Tab: next line · Enter: do it · "
+	    "Esc: back",
+	[W_WI_I_OFF] = "Switch %s off",
+	[W_WI_I_ON] = "Switch %s on again",
+	[W_WI_I_CUT] = "Cut the cable between %s and %s",
+	[W_WI_I_RESTORE] = "Mend the cable between %s and %s",
+	[W_WI_I_LOSS] = "Make the cable lose %d%% of its packets",
+	[W_WI_I_LINK] = "The cable to %s …",
+	[W_WI_I_MAIL] = "Write a new mail from %s",
+	[W_WI_I_DNS_RM] = "Remove the record %s",
+	[W_WI_I_DNS_ADD] = "Add a record",
+	[W_WI_I_PASSWORD] = "Change the password of %s",
+	[W_WI_E_OFF] = "%s is switched off just after this step: from then "
+	    "on it sends nothing and answers nothing. The simulation runs "
+	    "again from here.",
+	[W_WI_E_ON] = "%s is switched on again just after this step: from "
+	    "then on it answers again. The simulation runs again from here.",
+	[W_WI_E_CUT] = "The cable between %s and %s is cut just after this "
+	    "step: nothing crosses it until it is mended. The simulation runs "
+	    "again from here.",
+	[W_WI_E_RESTORE] = "The cable between %s and %s works again just "
+	    "after this step: packets cross it again. The simulation runs "
+	    "again from here.",
+	[W_WI_E_LOSS] = "From just after this step, the cable between %s and "
+	    "%s loses %d%% of the packets that cross it; what is lost has to "
+	    "be sent again. The simulation runs again from here.",
+	[W_WI_E_MAIL] = "%s writes a new mail to %s just after this step, "
+	    "and %s hands it to %s. The simulation runs again from here.",
+	[W_WI_E_DNS_RM] = "%s forgets the record %s just after this step. "
+	    "Answers already kept in a cache stay there until their time runs "
+	    "out. The simulation runs again from here.",
+	[W_WI_E_DNS_ADD] = "%s learns the record %s just after this step and "
+	    "gives it to anyone who asks. The simulation runs again from here.",
+	[W_WI_E_PASSWORD] = "The password of %s becomes \"%s\" just after "
+	    "this step: from then on the old one no longer lets anyone in. The "
+	    "simulation runs again from here.",
+	[W_WI_R_OFF] = "%s is already off: switching it off would change nothing.",
+	[W_WI_R_ON] = "%s is already on: switching it on would change nothing.",
+	[W_WI_R_CUT] = "This cable is already cut: cutting it again would "
+	    "change nothing.",
+	[W_WI_R_RESTORE] = "This cable already works: there is nothing to mend.",
+	[W_WI_R_LOSS] = "This cable already loses %d%% of its packets: "
+	    "nothing would change.",
+	[W_WI_R_PASSWORD] = "That is already the password: nothing would change.",
+	[W_WI_R_NO_SERVER] = "This device sends no mail in the lesson, so it "
+	    "knows no server to hand a new one to.",
+	[W_WI_R_NOTHING] = "Nothing can be changed on this node.",
+	[W_WI_R_ADDRESS] = "“%s” is not an e-mail address: it needs a name, "
+	    "an @ and a domain, like budi@contoh.id.",
+	[W_WI_R_NO_RCPT] = "A mail needs at least one recipient: write an "
+	    "address under To.",
+	[W_WI_R_KB] = "The attachment's size is a whole number of kilobytes, "
+	    "from 0 to 25600.",
+	[W_WI_R_NAME] = "A record needs a name without spaces, like "
+	    "mx.contoh.id.",
+	[W_WI_R_TYPE] = "The type is one of A, MX, CNAME or TXT.",
+	[W_WI_R_VALUE_A] = "An A record's value is an address like 10.2.0.25.",
+	[W_WI_R_VALUE_MX] = "An MX record's value is a preference and a "
+	    "server's name, like 10 mx.contoh.id.",
+	[W_WI_F_FROM] = "From",
+	[W_WI_F_TO] = "To",
+	[W_WI_F_CC] = "Cc",
+	[W_WI_F_SUBJECT] = "Subject",
+	[W_WI_F_ATTACH] = "Attachment (KB, 0: none)",
+	[W_WI_F_NAME] = "Name",
+	[W_WI_F_TYPE] = "Type: A, MX, CNAME or TXT",
+	[W_WI_F_VALUE] = "Value: an address, \"10 mx.example.com\", a name or a text",
+	[W_WI_F_PASSWORD] = "New password",
+	[W_WI_SUBJECT] = "What if?",
+	[W_WI_BODY] = "This mail was written in a what-if, in the middle of "
+	    "the lesson.",
+	[W_WI_SAVED] = "What-if saved as a scenario:",
+	[W_WI_COMPARE] = "The original and the what-if",
+	[W_WI_COMPARE_HINT] = "C: this comparison or the node's panel · "
+	    "Ctrl+S: save the what-if",
+	[W_WI_AT_END] = "At the end:",
+	[W_WI_SAME] = "Every message ends the same in both.",
+	[W_WI_LABEL_ORIGINAL] = "Original",
+	[W_WI_LABEL_WHATIF] = "What-if",
+	[W_WI_HOLD_MAILBOX] = "Mailbox %s: %d messages in the original, %d "
+	    "in the what-if",
+	[W_WI_HOLD_DEVICE] = "Device %s: %d messages in the original, %d in "
+	    "the what-if",
+	[W_WI_MAIL_TO] = "“%s” to %s",
+	[W_WI_BOUNCE_OF] = "The bounce for “%s”, to %s",
 	[W_NO_PACKET] = "No packet at this step. Click a packet in the picture "
 	    "to look inside it.",
 	[W_BYTES] = "bytes",
@@ -295,20 +382,114 @@ static const char *const words_id[W_NWORDS] = {
 	    "lagi dari sini.",
 	[W_WI_ON] = "Bagaimana jika %s dinyalakan lagi sekarang? Simulasi "
 	    "berjalan lagi dari sini.",
-	[W_WI_SELECT] = "Klik sebuah simpul dulu: lalu K mematikannya, atau "
-	    "menyalakannya lagi.",
-	[W_WI_IN_ORIGINAL] = "Ini jalannya yang asli: tekan W untuk kembali "
+	[W_WI_SELECT] = "Klik kanan sebuah simpul atau kabel dulu (atau klik "
+	    "sebuah simpul lalu tekan K): daftar menunjukkan apa yang bisa "
+	    "diubah di sana.",
+	[W_WI_IN_ORIGINAL] = "Ini simulasi yang asli: tekan W untuk kembali "
 	    "ke pengandaian sebelum mengubahnya.",
 	[W_WI_FULL] = "Tidak bisa menambah perubahan lagi: batalkan satu "
 	    "dengan U dulu.",
-	[W_WI_NONE] = "Belum ada pengandaian: klik sebuah simpul lalu tekan K "
-	    "untuk mematikannya.",
+	[W_WI_NONE] = "Belum ada pengandaian: klik kanan sebuah simpul atau "
+	    "kabel untuk mengubah sesuatu.",
 	[W_WI_NO_UNDO] = "Tidak ada yang dibatalkan: belum ada perubahan.",
 	[W_WI_UNDONE] = "Perubahan terakhir dibatalkan.",
-	[W_WI_SHOW_ORIGINAL] = "Yang tampil: jalannya yang asli (W: "
+	[W_WI_SHOW_ORIGINAL] = "Yang tampil: simulasi yang asli (W: "
 	    "pengandaian, U: batalkan)",
 	[W_WI_SHOW_WHATIF] = "Yang tampil: pengandaian (W: yang asli, U: "
 	    "batalkan)",
+	[W_WI_MENU_TITLE] = "Bagaimana jika, tepat setelah langkah ini?",
+	[W_WI_MENU_KEYS] = "↑/↓ pilih · Enter: lakukan · Esc: tutup",
+	[W_WI_FORM_KEYS] = "Ketik untuk mengubah · Tab: baris berikutnya · "
+	    "Enter: lakukan · Esc: kembali",
+	[W_WI_I_OFF] = "Matikan %s",
+	[W_WI_I_ON] = "Nyalakan lagi %s",
+	[W_WI_I_CUT] = "Putuskan kabel antara %s dan %s",
+	[W_WI_I_RESTORE] = "Sambungkan lagi kabel antara %s dan %s",
+	[W_WI_I_LOSS] = "Buat kabel ini menghilangkan %d%% paketnya",
+	[W_WI_I_LINK] = "Kabel ke %s …",
+	[W_WI_I_MAIL] = "Tulis surat baru dari %s",
+	[W_WI_I_DNS_RM] = "Hapus catatan %s",
+	[W_WI_I_DNS_ADD] = "Tambah catatan",
+	[W_WI_I_PASSWORD] = "Ganti kata sandi %s",
+	[W_WI_E_OFF] = "%s dimatikan tepat setelah langkah ini: sejak itu ia "
+	    "tidak mengirim dan tidak menjawab apa pun. Simulasi berjalan lagi "
+	    "dari sini.",
+	[W_WI_E_ON] = "%s dinyalakan lagi tepat setelah langkah ini: sejak "
+	    "itu ia menjawab lagi. Simulasi berjalan lagi dari sini.",
+	[W_WI_E_CUT] = "Kabel antara %s dan %s diputus tepat setelah langkah "
+	    "ini: tidak ada yang bisa lewat sampai disambung lagi. Simulasi "
+	    "berjalan lagi dari sini.",
+	[W_WI_E_RESTORE] = "Kabel antara %s dan %s tersambung lagi tepat "
+	    "setelah langkah ini: paket bisa lewat lagi. Simulasi berjalan "
+	    "lagi dari sini.",
+	[W_WI_E_LOSS] = "Mulai tepat setelah langkah ini, kabel antara %s "
+	    "dan %s menghilangkan %d%% paket yang lewat; yang hilang harus "
+	    "dikirim lagi. Simulasi berjalan lagi dari sini.",
+	[W_WI_E_MAIL] = "%s menulis surat baru kepada %s tepat setelah "
+	    "langkah ini, lalu %s menyerahkannya kepada %s. Simulasi berjalan "
+	    "lagi dari sini.",
+	[W_WI_E_DNS_RM] = "%s melupakan catatan %s tepat setelah langkah "
+	    "ini. Jawaban yang sudah tersimpan di cache tetap ada sampai "
+	    "waktunya habis. Simulasi berjalan lagi dari sini.",
+	[W_WI_E_DNS_ADD] = "%s mendapat catatan %s tepat setelah langkah ini "
+	    "dan memberikannya kepada siapa pun yang bertanya. Simulasi "
+	    "berjalan lagi dari sini.",
+	[W_WI_E_PASSWORD] = "Kata sandi %s menjadi \"%s\" tepat setelah "
+	    "langkah ini: sejak itu kata sandi lama tidak bisa dipakai untuk "
+	    "masuk. Simulasi berjalan lagi dari sini.",
+	[W_WI_R_OFF] = "%s sudah mati: mematikannya tidak mengubah apa pun.",
+	[W_WI_R_ON] = "%s sudah menyala: menyalakannya tidak mengubah apa pun.",
+	[W_WI_R_CUT] = "Kabel ini sudah putus: memutusnya lagi tidak "
+	    "mengubah apa pun.",
+	[W_WI_R_RESTORE] = "Kabel ini masih tersambung: tidak ada yang perlu "
+	    "disambung.",
+	[W_WI_R_LOSS] = "Kabel ini memang sudah menghilangkan %d%% paketnya: "
+	    "tidak ada yang berubah.",
+	[W_WI_R_PASSWORD] = "Itu memang kata sandinya sekarang: tidak ada "
+	    "yang berubah.",
+	[W_WI_R_NO_SERVER] = "Perangkat ini tidak mengirim surat dalam "
+	    "pelajaran ini, jadi ia tidak tahu server mana yang akan menerima "
+	    "surat baru.",
+	[W_WI_R_NOTHING] = "Tidak ada yang bisa diubah pada simpul ini.",
+	[W_WI_R_ADDRESS] = "“%s” bukan alamat surel: harus ada nama, tanda "
+	    "@ dan domain, seperti budi@contoh.id.",
+	[W_WI_R_NO_RCPT] = "Surat perlu paling sedikit satu penerima: tulis "
+	    "sebuah alamat pada Kepada.",
+	[W_WI_R_KB] = "Ukuran lampiran adalah bilangan bulat kilobyte, dari "
+	    "0 sampai 25600.",
+	[W_WI_R_NAME] = "Catatan perlu nama tanpa spasi, seperti "
+	    "mx.contoh.id.",
+	[W_WI_R_TYPE] = "Jenisnya salah satu dari A, MX, CNAME atau TXT.",
+	[W_WI_R_VALUE_A] = "Isi catatan A adalah alamat seperti 10.2.0.25.",
+	[W_WI_R_VALUE_MX] = "Isi catatan MX adalah preferensi dan nama "
+	    "server, seperti 10 mx.contoh.id.",
+	[W_WI_F_FROM] = "Dari",
+	[W_WI_F_TO] = "Kepada",
+	[W_WI_F_CC] = "Tembusan",
+	[W_WI_F_SUBJECT] = "Perihal",
+	[W_WI_F_ATTACH] = "Lampiran (KB, 0: tanpa lampiran)",
+	[W_WI_F_NAME] = "Nama",
+	[W_WI_F_TYPE] = "Jenis: A, MX, CNAME atau TXT",
+	[W_WI_F_VALUE] = "Isi: sebuah alamat, \"10 mx.contoh.id\", sebuah "
+	    "nama atau teks",
+	[W_WI_F_PASSWORD] = "Kata sandi baru",
+	[W_WI_SUBJECT] = "Bagaimana jika?",
+	[W_WI_BODY] = "Surat ini ditulis dalam sebuah pengandaian, di tengah "
+	    "pelajaran.",
+	[W_WI_SAVED] = "Pengandaian disimpan sebagai skenario:",
+	[W_WI_COMPARE] = "Yang asli dan pengandaian",
+	[W_WI_COMPARE_HINT] = "C: perbandingan ini atau panel simpul · "
+	    "Ctrl+S: simpan pengandaian",
+	[W_WI_AT_END] = "Pada akhirnya:",
+	[W_WI_SAME] = "Setiap surat berakhir sama di keduanya.",
+	[W_WI_LABEL_ORIGINAL] = "Asli",
+	[W_WI_LABEL_WHATIF] = "Pengandaian",
+	[W_WI_HOLD_MAILBOX] = "Kotak surat %s: %d surat di simulasi asli, %d "
+	    "di pengandaian",
+	[W_WI_HOLD_DEVICE] = "Perangkat %s: %d surat di simulasi asli, %d di "
+	    "pengandaian",
+	[W_WI_MAIL_TO] = "“%s” kepada %s",
+	[W_WI_BOUNCE_OF] = "Surat pantulan untuk “%s”, kepada %s",
 	[W_NO_PACKET] = "Tidak ada paket pada langkah ini. Klik sebuah paket di "
 	    "gambar untuk melihat isinya.",
 	[W_BYTES] = "byte",
