@@ -334,6 +334,8 @@ START_TEST(test_xvfb_whatif)
 	    "xdotool windowfocus --sync \"$wid\" 2>/dev/null || true\n"
 	    "sleep 1\n"
 	    "xdotool mousemove --window \"$wid\" %d %d click 3; sleep 0.5\n"
+	    "xdotool key F12; sleep 0.5\n"
+	    "mv surel-11-backup-mx-step100.png menu.png\n"
 	    "xdotool key Return; sleep 1\n"
 	    "if command -v import >/dev/null; then import -window root "
 	    "whatif.png || true; fi\n"
@@ -355,6 +357,10 @@ START_TEST(test_xvfb_whatif)
 	SDL_Surface *p = IMG_Load(
 	    "build/xvfb-whatif/surel-11-backup-mx-step100.png");
 	ck_assert_msg(p != NULL, "S saved no picture");
+	SDL_FreeSurface(p);
+	/* F12 with the list open: the list is in the picture (its lit row's blue). */
+	p = IMG_Load("build/xvfb-whatif/menu.png");
+	ck_assert_msg(p != NULL, "F12 saved no picture of the list");
 	SDL_FreeSurface(p);
 }
 END_TEST

@@ -325,6 +325,7 @@ whatif_start(struct ui *u, const char *const *adds, int nadds)
 		w->adds[w->n] = xstrdup(adds[k]);
 		w->steps[w->n++] = step;
 	}
+	w->panel = 1;		/* the comparison shows in the right panel */
 	return whatif_rebuild(u, u->app.step);
 }
 

@@ -856,7 +856,7 @@ whatif_menu_key(struct ui *u, SDL_Keycode sym, Uint16 mod)
 {
 	struct wi_menu *m = (struct wi_menu *)wm_get(u);
 
-	if (m == NULL)
+	if (m == NULL || sym == SDLK_F12)	/* F12: a picture, with the list */
 		return 0;
 	u->app.dirty = 1;
 	if (m->form) {
