@@ -369,6 +369,7 @@ struct window_opts {
 	const char	*field;		/* --field */
 	const char	*boxes;		/* --boxes */
 	int		 w, h;
+	int		 has_size;	/* --size given: the window opens at w x h too */
 	/* --add ACTION: a what-if, as `surel run --add` (cli_load_adds()). */
 	const char	*adds[WINDOW_MAX_ADDS];
 	int		 nadds;
@@ -503,6 +504,7 @@ window_parse(int argc, char **argv, struct window_opts *o)
 					    "(320x200 to 8192x8192), not '%s'", v);
 				o->w = w;
 				o->h = h;
+				o->has_size = 1;
 			}
 			continue;
 		}
@@ -676,7 +678,8 @@ window_fullscreen(SDL_Window *win, int on)
 }
 
 static int
-window_run(struct scenario *sc, const struct ui_options *uo, long step)
+window_run(struct scenario *sc, const struct ui_options *uo, long step,
+    int want_w, int want_h)
 {
 	char err[512];
 	int rc = 1;
@@ -722,6 +725,11 @@ window_run(struct scenario *sc, const struct ui_options *uo, long step)
 			w = 960;
 			h = 540;
 		}
+	}
+	/* --size without --screenshot: the window at that size (a projector's, say). */
+	if (want_w > 0 && want_h > 0) {
+		w = want_w;
+		h = want_h;
 	}
 	win = SDL_CreateWindow("surel", SDL_WINDOWPOS_CENTERED,
 	    SDL_WINDOWPOS_CENTERED, w, h, SDL_WINDOW_RESIZABLE |
@@ -887,7 +895,8 @@ window_main(int argc, char **argv)
 		rc = window_screenshot_boxes(sc, &o.ui, o.w, o.h, o.step,
 		    o.field, o.shot, o.boxes);
 	else
-		rc = window_run(sc, &o.ui, o.has_step ? o.step : 0);
+		rc = window_run(sc, &o.ui, o.has_step ? o.step : 0,
+		    o.has_size ? o.w : 0, o.has_size ? o.h : 0);
 	free(name);
 	return rc;
 }
