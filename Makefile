@@ -105,6 +105,7 @@ APP_SRCS += render/main.c
 APP_SRCS += render/cli/cmd_run.c
 APP_SRCS += render/cli/cmd_check.c
 APP_SRCS += render/cli/files.c
+APP_SRCS += render/cli/datadir.c
 APP_SRCS += render/cli/lang.c
 APP_SRCS += render/cli/lessons.c
 APP_SRCS += render/cli/window_opts.c

@@ -3,6 +3,7 @@
  */
 #include "lessons.h"
 #include "cli.h"
+#include "datadir.h"
 #include "lang.h"
 #include "util.h"
 
@@ -11,51 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-static int
-is_dir(const char *p)
-{
-	struct stat st;
-
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/*
- * The one place that knows where lessons live: issue 17 adds the
- * installed locations here.
- */
+/* The lessons folder: datadir.h knows where the data is. */
 char *
 lessons_dir(void)
 {
-	const char *env = getenv("SUREL_ASSETS");
-	char *cand[4], exe[4096];
-	int nc = 0;
-	ssize_t n;
-
-	if (env != NULL && env[0] != '\0') {
-		cand[nc++] = xasprintf("%s/scenarios", env);
-		cand[nc++] = xasprintf("%s/../scenarios", env);
-	}
-	cand[nc++] = xstrdup("scenarios");
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash != NULL) {
-			*slash = '\0';
-			cand[nc++] = xasprintf("%s/scenarios", exe);
-		}
-	}
-	char *found = NULL;
-	for (int i = 0; i < nc; i++) {
-		if (found == NULL && is_dir(cand[i]))
-			found = cand[i];
-		else
-			free(cand[i]);
-	}
-	return found;
+	return datadir_find("scenarios");
 }
 
 char *
