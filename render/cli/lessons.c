@@ -175,11 +175,44 @@ lessons_free(struct lessons *l)
 	free(l);
 }
 
+/*
+ * The name closest to arg by edit distance (scenario_suggest), or NULL.
+ * A student often leaves out the number, so each name is also tried
+ * without it: "no-such-lesson" is near "no-such-domain", which finds
+ * "07-no-such-domain" although the whole name is too far.
+ */
+static const char *
+lesson_suggest(const char *arg, char **names, int n)
+{
+	const char *s = scenario_suggest(arg, (const char *const *)names, n);
+	const char **bare;
+
+	if (s != NULL || n == 0)
+		return s;
+	bare = xcalloc((size_t)n, sizeof *bare);
+	for (int i = 0; i < n; i++) {
+		const char *p = names[i];
+
+		while (*p >= '0' && *p <= '9')
+			p++;
+		/* "04b-" as well as "04-" */
+		if (p != names[i] && *p >= 'a' && *p <= 'z' && p[1] == '-')
+			p++;
+		bare[i] = p != names[i] && *p == '-' ? p + 1 : names[i];
+	}
+	const char *b = scenario_suggest(arg, bare, n);
+	for (int i = 0; b != NULL && i < n; i++)
+		if (bare[i] == b)
+			s = names[i];
+	free(bare);
+	return s;
+}
+
 /* "surel: no file or lesson 'x' (did you mean 'y'?)" and every name. */
 static void
 resolve_fail(const char *arg, char **names, int n, const char *dir)
 {
-	const char *s = scenario_suggest(arg, (const char *const *)names, n);
+	const char *s = lesson_suggest(arg, names, n);
 	int nprefix = 0;
 
 	fprintf(stderr, "surel: '%s' is neither a file nor a lesson", arg);
