@@ -405,6 +405,21 @@ uninstall:
 	  $(foreach n,$(APP_ICON_SIZES),$(DESTDIR)$(SHAREDIR)/icons/hicolor/$(n)x$(n)/apps/$(APP_ID).png)
 	rm -rf $(DESTDIR)$(SHAREDIR)/surel
 
+# make deb: the Debian package (debian/, debhelper), unsigned, built in a
+# copy of the tree under build/deb/ so that dpkg-buildpackage leaves the
+# .deb in build/deb/ and never in the folder above the repository; then
+# lintian, which must report no error.
+DEB_DIR	= build/deb
+deb: deps
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/surel
+	tar -c --exclude=./build --exclude=./.git --exclude=./surel -f - . | \
+	  tar -x -C $(DEB_DIR)/surel
+	cd $(DEB_DIR)/surel && dpkg-buildpackage -us -uc -b
+	rm -rf $(DEB_DIR)/surel
+	@ls $(DEB_DIR)/*.deb
+	if command -v lintian >/dev/null; then \
+	  lintian --fail-on error $(DEB_DIR)/surel_*.changes; fi
+
 # The window on the built-in story; with no display (a server, CI), its
 # transcript instead, so that the command still shows something.
 run: deps
