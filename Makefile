@@ -439,6 +439,7 @@ test: deps
 	$(MAKE) NO_WINDOW=1 O=build/nowindow build/nowindow/surel
 	python3 tests/layers.py $(O)
 	python3 tests/say_keys.py
+	python3 tests/install_check.py $(O)
 	SUREL_CONSERVATION_TSHARK_EVERY=1 SUREL_BIN=./surel \
 	  SUREL_NOWINDOW_BIN=build/nowindow/surel $(O)/test_surel
 	$(WINDOW_ENV) SUREL_BIN=./surel $(O)/test_window
