@@ -31,8 +31,9 @@ DEB_PKGS = gcc make pkg-config libcjson-dev check libsubunit-dev nettle-dev tsha
 	python3 clang \
 	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev fonts-dejavu-core \
 	xvfb xdotool xauth \
-	librsvg2-bin groff-base desktop-file-utils appstream \
-	debhelper dpkg-dev fakeroot lintian
+	librsvg2-bin groff-base desktop-file-utils appstream
+# What make deb needs besides them.
+DEB_BUILD_PKGS = debhelper dpkg-dev fakeroot lintian
 
 # sim/: the simulation library; never includes SDL.  One folder a layer,
 # lowest first; a layer calls only the layers before it (tests/layers.py).
@@ -410,7 +411,8 @@ uninstall:
 # .deb in build/deb/ and never in the folder above the repository; then
 # lintian, which must report no error.
 DEB_DIR	= build/deb
-deb: deps
+deb:
+	$(MAKE) deps DEB_PKGS="$(DEB_PKGS) $(DEB_BUILD_PKGS)"
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/surel
 	tar -c --exclude=./build --exclude=./.git --exclude=./surel -f - . | \
 	  tar -x -C $(DEB_DIR)/surel
