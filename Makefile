@@ -30,7 +30,10 @@ CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsu
 DEB_PKGS = gcc make pkg-config libcjson-dev check libsubunit-dev nettle-dev tshark \
 	python3 clang \
 	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev fonts-dejavu-core \
-	xvfb xdotool xauth
+	xvfb xdotool xauth \
+	librsvg2-bin groff-base desktop-file-utils appstream
+# What make deb needs besides them.
+DEB_BUILD_PKGS = debhelper dpkg-dev fakeroot lintian
 
 # sim/: the simulation library; never includes SDL.  One folder a layer,
 # lowest first; a layer calls only the layers before it (tests/layers.py).
@@ -105,6 +108,7 @@ APP_SRCS += render/main.c
 APP_SRCS += render/cli/cmd_run.c
 APP_SRCS += render/cli/cmd_check.c
 APP_SRCS += render/cli/files.c
+APP_SRCS += render/cli/datadir.c
 APP_SRCS += render/cli/lang.c
 APP_SRCS += render/cli/lessons.c
 APP_SRCS += render/cli/window_opts.c
@@ -244,9 +248,10 @@ BENCH_OBJS = $(BENCH_SRCS:%.c=$(O)/%.o)
 
 SIM_INC = $(SIM_LAYERS:%=-Isim/%)
 APP_INC = -Irender/cli -Irender/window
-ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(SIM_INC) -MMD -MP
+ALL_CFLAGS = $(WARN) $(DEFS) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(SIM_INC) -MMD -MP
 
-.PHONY: all run test bench asan deps clean fuzz fuzz-build golden conservation
+.PHONY: all run test bench asan deps clean fuzz fuzz-build golden conservation \
+	install uninstall deb
 
 all: surel
 
@@ -353,6 +358,71 @@ $(O)/bench_window: $(WBENCH_OBJS) $(WIN_LIB_OBJS) $(O)/libsurel.a
 $(O)/bench_surel: $(BENCH_OBJS) $(O)/libsurel.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(O)/libsurel.a $(PKG_LIBS) -lm
 
+# make install [PREFIX=/usr/local] [DESTDIR=/staging]: the program finds
+# its data in ../share/surel beside itself (render/cli/datadir.h), so a
+# copy staged under DESTDIR runs as well as the installed one.
+PREFIX	?= /usr/local
+BINDIR	= $(PREFIX)/bin
+SHAREDIR = $(PREFIX)/share
+APP_ID	= org.surel.Surel
+APP_ICON = assets/icons/app/$(APP_ID).svg
+APP_ICON_SIZES = 48 64 128 256
+APP_PNGS = $(APP_ICON_SIZES:%=$(O)/appicon/%/$(APP_ID).png)
+INSTALL	?= install
+
+$(O)/appicon/%/$(APP_ID).png: $(APP_ICON)
+	@mkdir -p $(dir $@)
+	rsvg-convert -w $* -h $* $< -o $@
+
+# -n: no name or time in the header, so the package builds the same twice.
+$(O)/surel.1.gz: assets/man/surel.1
+	@mkdir -p $(O)
+	gzip -9n -c $< > $@
+
+install: $(O)/surel $(APP_PNGS) $(O)/surel.1.gz
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/surel/scenarios \
+	  $(DESTDIR)$(SHAREDIR)/surel/lang $(DESTDIR)$(SHAREDIR)/surel/icons \
+	  $(DESTDIR)$(SHAREDIR)/man/man1 $(DESTDIR)$(SHAREDIR)/applications \
+	  $(DESTDIR)$(SHAREDIR)/metainfo \
+	  $(DESTDIR)$(SHAREDIR)/icons/hicolor/scalable/apps
+	$(INSTALL) -m 755 $(O)/surel $(DESTDIR)$(BINDIR)/surel
+	$(INSTALL) -m 644 scenarios/*.json $(DESTDIR)$(SHAREDIR)/surel/scenarios/
+	$(INSTALL) -m 644 assets/lang/*.json $(DESTDIR)$(SHAREDIR)/surel/lang/
+	$(INSTALL) -m 644 assets/icons/*.svg $(APP_ICON) $(DESTDIR)$(SHAREDIR)/surel/icons/
+	$(INSTALL) -m 644 $(O)/surel.1.gz $(DESTDIR)$(SHAREDIR)/man/man1/surel.1.gz
+	$(INSTALL) -m 644 assets/desktop/$(APP_ID).desktop $(DESTDIR)$(SHAREDIR)/applications/
+	$(INSTALL) -m 644 assets/desktop/$(APP_ID).metainfo.xml $(DESTDIR)$(SHAREDIR)/metainfo/
+	$(INSTALL) -m 644 $(APP_ICON) $(DESTDIR)$(SHAREDIR)/icons/hicolor/scalable/apps/
+	for n in $(APP_ICON_SIZES); do \
+	  $(INSTALL) -d $(DESTDIR)$(SHAREDIR)/icons/hicolor/$${n}x$${n}/apps && \
+	  $(INSTALL) -m 644 $(O)/appicon/$$n/$(APP_ID).png \
+	    $(DESTDIR)$(SHAREDIR)/icons/hicolor/$${n}x$${n}/apps/ || exit 1; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/surel $(DESTDIR)$(SHAREDIR)/man/man1/surel.1.gz \
+	  $(DESTDIR)$(SHAREDIR)/applications/$(APP_ID).desktop \
+	  $(DESTDIR)$(SHAREDIR)/metainfo/$(APP_ID).metainfo.xml \
+	  $(DESTDIR)$(SHAREDIR)/icons/hicolor/scalable/apps/$(APP_ID).svg \
+	  $(foreach n,$(APP_ICON_SIZES),$(DESTDIR)$(SHAREDIR)/icons/hicolor/$(n)x$(n)/apps/$(APP_ID).png)
+	rm -rf $(DESTDIR)$(SHAREDIR)/surel
+
+# make deb: the Debian package (debian/, debhelper), unsigned, built in a
+# copy of the tree under build/deb/ so that dpkg-buildpackage leaves the
+# .deb in build/deb/ and never in the folder above the repository; then
+# lintian, which must report no error.
+DEB_DIR	= build/deb
+deb:
+	$(MAKE) deps DEB_PKGS="$(DEB_PKGS) $(DEB_BUILD_PKGS)"
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/surel
+	tar -c --exclude=./build --exclude=./.git --exclude=./surel -f - . | \
+	  tar -x -C $(DEB_DIR)/surel
+	cd $(DEB_DIR)/surel && dpkg-buildpackage -us -uc -b
+	rm -rf $(DEB_DIR)/surel
+	@ls $(DEB_DIR)/*.deb
+	if command -v lintian >/dev/null; then \
+	  lintian --fail-on error $(DEB_DIR)/surel_*.changes; fi
+
 # The window on the built-in story; with no display (a server, CI), its
 # transcript instead, so that the command still shows something.
 run: deps
@@ -372,6 +442,7 @@ test: deps
 	$(MAKE) NO_WINDOW=1 O=build/nowindow build/nowindow/surel
 	python3 tests/layers.py $(O)
 	python3 tests/say_keys.py
+	python3 tests/install_check.py $(O)
 	SUREL_CONSERVATION_TSHARK_EVERY=1 SUREL_BIN=./surel \
 	  SUREL_NOWINDOW_BIN=build/nowindow/surel $(O)/test_surel
 	$(WINDOW_ENV) SUREL_BIN=./surel $(O)/test_window

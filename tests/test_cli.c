@@ -283,6 +283,13 @@ START_TEST(test_lesson_names)
 	ck_assert_int_eq(run_surel("view nothing-like-it --screenshot "
 	    "/dev/null", out, sizeof out), 2);
 	ck_assert_ptr_nonnull(strstr(out, "14-lossy-link"));
+	/* Issue 17: the name without its number is near enough. */
+	ck_assert_int_eq(run_surel("view no-such-lesson", out, sizeof out), 2);
+	ck_assert_ptr_nonnull(strstr(out, "did you mean '07-no-such-domain'"));
+	ck_assert_ptr_nonnull(strstr(out, "lessons: default, 01-"));
+	ck_assert_int_eq(run_surel("run dns-from-the-rot", out, sizeof out), 2);
+	ck_assert_ptr_nonnull(strstr(out, "did you mean "
+	    "'04b-dns-from-the-root'"));
 	/* Two lessons start with 08: both are named. */
 	ck_assert_int_eq(run_surel("check 08", out, sizeof out), 2);
 	ck_assert_ptr_nonnull(strstr(out, "'08-pop3-then-phone' or "

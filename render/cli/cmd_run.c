@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "compare.h"
+#include "datadir.h"
 #include "export.h"
 #include "lang.h"
 #include "sim.h"
@@ -149,8 +150,12 @@ check_lang(const char *code)
 		return NULL;
 	}
 	char *list = lang_list();
+	/* Where this program reads them: installed or the source tree. */
+	char *dir = datadir_find("lang");
 	fprintf(stderr, "surel run: --lang: no language '%s'; available: %s "
-	    "(a teacher can add one as assets/lang/CODE.json)\n", code, list);
+	    "(a teacher can add one as %s/CODE.json)\n", code, list,
+	    dir ? dir : "assets/lang");
+	free(dir);
 	free(list);
 	return NULL;
 }

@@ -4,6 +4,7 @@
  * file I/O and the messages.
  */
 #include "lang.h"
+#include "datadir.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -32,7 +33,7 @@ static const struct {
 
 /* No language file comes near this; a bigger one is a mistake. */
 #define LANG_FILE_MAX	(1u << 20)
-#define NDIRS		3
+#define NDIRS		DATADIR_MAX
 
 /* What lang_get() has looked up: loaded, or known to be missing. */
 struct lang_ent {
@@ -43,32 +44,11 @@ struct lang_ent {
 static struct lang_ent	*lang_cache;
 static int		 lang_ncache;
 
-/*
- * The folders searched, in order, each ".../lang"; returns how many.
- * The strings are the caller's to free.
- */
+/* The folders searched, in order, each ".../lang" (datadir.h). */
 static int
 lang_dirs(char *dirs[NDIRS])
 {
-	const char *env = getenv("SUREL_ASSETS");
-	char exe[4096];
-	ssize_t n;
-	int nd = 0;
-
-	if (env != NULL && env[0] != '\0')
-		dirs[nd++] = xasprintf("%s/lang", env);
-	dirs[nd++] = xstrdup("assets/lang");
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-
-		if (slash != NULL) {
-			*slash = '\0';
-			dirs[nd++] = xasprintf("%s/assets/lang", exe);
-		}
-	}
-	return nd;
+	return datadir_list("lang", dirs);
 }
 
 /*

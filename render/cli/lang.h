@@ -6,9 +6,8 @@
  * compiling (shared/DESIGN.md).
  *
  * A language CODE is looked for, first found first used, in
- *	$SUREL_ASSETS/lang/CODE.json	(when SUREL_ASSETS is set)
- *	./assets/lang/CODE.json		(the current folder)
- *	EXEDIR/assets/lang/CODE.json	(the folder of the program)
+ *	DIR/CODE.json			(every lang folder of datadir.h:
+ *					 $SUREL_ASSETS, installed, source tree)
  *	the copy compiled in		(en, id)
  * A file with errors is reported on stderr and skipped, so a broken
  * copy of id.json does not take narration away from a class.

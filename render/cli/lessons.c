@@ -3,6 +3,7 @@
  */
 #include "lessons.h"
 #include "cli.h"
+#include "datadir.h"
 #include "lang.h"
 #include "util.h"
 
@@ -11,51 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-static int
-is_dir(const char *p)
-{
-	struct stat st;
-
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/*
- * The one place that knows where lessons live: issue 17 adds the
- * installed locations here.
- */
+/* The lessons folder: datadir.h knows where the data is. */
 char *
 lessons_dir(void)
 {
-	const char *env = getenv("SUREL_ASSETS");
-	char *cand[4], exe[4096];
-	int nc = 0;
-	ssize_t n;
-
-	if (env != NULL && env[0] != '\0') {
-		cand[nc++] = xasprintf("%s/scenarios", env);
-		cand[nc++] = xasprintf("%s/../scenarios", env);
-	}
-	cand[nc++] = xstrdup("scenarios");
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash != NULL) {
-			*slash = '\0';
-			cand[nc++] = xasprintf("%s/scenarios", exe);
-		}
-	}
-	char *found = NULL;
-	for (int i = 0; i < nc; i++) {
-		if (found == NULL && is_dir(cand[i]))
-			found = cand[i];
-		else
-			free(cand[i]);
-	}
-	return found;
+	return datadir_find("scenarios");
 }
 
 char *
@@ -212,11 +175,44 @@ lessons_free(struct lessons *l)
 	free(l);
 }
 
+/*
+ * The name closest to arg by edit distance (scenario_suggest), or NULL.
+ * A student often leaves out the number, so each name is also tried
+ * without it: "no-such-lesson" is near "no-such-domain", which finds
+ * "07-no-such-domain" although the whole name is too far.
+ */
+static const char *
+lesson_suggest(const char *arg, char **names, int n)
+{
+	const char *s = scenario_suggest(arg, (const char *const *)names, n);
+	const char **bare;
+
+	if (s != NULL || n == 0)
+		return s;
+	bare = xcalloc((size_t)n, sizeof *bare);
+	for (int i = 0; i < n; i++) {
+		const char *p = names[i];
+
+		while (*p >= '0' && *p <= '9')
+			p++;
+		/* "04b-" as well as "04-" */
+		if (p != names[i] && *p >= 'a' && *p <= 'z' && p[1] == '-')
+			p++;
+		bare[i] = p != names[i] && *p == '-' ? p + 1 : names[i];
+	}
+	const char *b = scenario_suggest(arg, bare, n);
+	for (int i = 0; b != NULL && i < n; i++)
+		if (bare[i] == b)
+			s = names[i];
+	free(bare);
+	return s;
+}
+
 /* "surel: no file or lesson 'x' (did you mean 'y'?)" and every name. */
 static void
 resolve_fail(const char *arg, char **names, int n, const char *dir)
 {
-	const char *s = scenario_suggest(arg, (const char *const *)names, n);
+	const char *s = lesson_suggest(arg, names, n);
 	int nprefix = 0;
 
 	fprintf(stderr, "surel: '%s' is neither a file nor a lesson", arg);

@@ -5,12 +5,9 @@
  * `surel run NAME` and `surel check NAME` open one by its name; the
  * window's lesson chooser shows the same list.  No SDL here.
  *
- * The lessons folder is looked for, first found first used (the way
- * lang.h finds the languages; lessons_dir() is the one place to add
- * installed locations), in
- *	$SUREL_ASSETS/scenarios, $SUREL_ASSETS/../scenarios
- *	./scenarios			(the current folder)
- *	EXEDIR/scenarios		(the folder of the program)
+ * The lessons folder is the first "scenarios" folder of datadir.h
+ * ($SUREL_ASSETS, then the installed share/surel/scenarios beside the
+ * program, then the source tree).
  * "default" is always the copy compiled in, so it works from any folder.
  */
 #ifndef SUREL_LESSONS_H
