@@ -614,7 +614,16 @@ START_TEST(test_whatif_dns_records)
 	key(SDLK_RETURN);
 	ck_assert_msg(strstr(w.u->wi->menu.err, "Isi catatan MX"), "%s",
 	    w.u->wi->menu.err);
+	/* A record the server already has: refused in a sentence. */
+	retype(0, "mx2.penerimamail.com");
 	retype(1, "A");
+	retype(2, "10.2.0.26");
+	key(SDLK_RETURN);
+	ck_assert_int_eq(whatif_count(w.u), 1);
+	ck_assert_msg(strstr(w.u->wi->menu.err, "Server DNS sudah punya catatan "
+	    "ini"), "%s", w.u->wi->menu.err);
+	retype(0, "www.penerimamail.com");
+	retype(2, "10.2.0.80");
 	key(SDLK_RETURN);
 	ck_assert_int_eq(whatif_count(w.u), 2);
 	ck_assert_msg(strstr(w.u->toast, "mendapat catatan www.penerimamail.com "

@@ -175,15 +175,15 @@ whatif_apply(struct ui *u, const char *action, const char *sentence,
 	w->adds[w->n] = xstrdup(action);
 	w->steps[w->n] = step;
 	w->n++;
-	/* The menu's entries point into the scenario about to be replaced. */
-	w->menu.open = 0;
 	if (whatif_rebuild(u, step) != 0) {
 		free(w->adds[--w->n]);
-		/* whatif_scenario() failed: the run shown is untouched. */
+		/* whatif_scenario() failed: the run shown (and the list) is untouched. */
 		if (err != NULL)
 			snprintf(err, errsz, "%s", u->toast);
 		return -1;
 	}
+	/* The list's entries pointed into the scenario just replaced. */
+	w->menu.open = 0;
 	w->panel = 1;
 	w->scroll = 0;
 	snprintf(u->toast, sizeof u->toast, "%s", said);

@@ -680,6 +680,15 @@ wm_form_action(struct ui *u, struct wi_menu *m, struct buf *b, char *said,
 			    W_WI_R_TYPE));
 			return -1;
 		}
+		/* A record already there: the file's parser would refuse it; say why here. */
+		const struct sc_record *now[64];
+		int nnow = wm_records_now(u, it->node, now, 64);
+		for (int i = 0; i < nnow; i++)
+			if (sc_record_same(now[i], &r)) {
+				snprintf(m->err, sizeof m->err, ui_word(u,
+				    W_WI_R_EXISTS), ui_node_name(u, it->node));
+				return -1;
+			}
 		buf_puts(b, ", \"dns\": \"add\", \"node\": ");
 		buf_json_str(b, u->sc->nodes[it->node].id);
 		buf_puts(b, ", \"record\": ");

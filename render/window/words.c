@@ -120,6 +120,8 @@ static const char *const words_en[W_NWORDS] = {
 	[W_WI_R_VALUE_A] = "An A record's value is an address like 10.2.0.25.",
 	[W_WI_R_VALUE_MX] = "An MX record's value is a preference and a "
 	    "server's name, like 10 mx.contoh.id.",
+	[W_WI_R_EXISTS] = "%s already has this record: adding it again would "
+	    "change nothing.",
 	[W_WI_F_FROM] = "From",
 	[W_WI_F_TO] = "To",
 	[W_WI_F_CC] = "Cc",
@@ -463,6 +465,8 @@ static const char *const words_id[W_NWORDS] = {
 	[W_WI_R_VALUE_A] = "Isi catatan A adalah alamat seperti 10.2.0.25.",
 	[W_WI_R_VALUE_MX] = "Isi catatan MX adalah preferensi dan nama "
 	    "server, seperti 10 mx.contoh.id.",
+	[W_WI_R_EXISTS] = "%s sudah punya catatan ini: menambahkannya lagi tidak "
+	    "mengubah apa pun.",
 	[W_WI_F_FROM] = "Dari",
 	[W_WI_F_TO] = "Kepada",
 	[W_WI_F_CC] = "Tembusan",
