@@ -296,6 +296,59 @@ START_TEST(test_tab_fullscreen_quit)
 }
 END_TEST
 
+/*
+ * On a small window the side panels fold to tabs (layout.c); a click on
+ * a tab opens its panel, and a click on the picture where nothing is
+ * folds them again.
+ */
+START_TEST(test_folded_tab_opens)
+{
+	struct wh t;
+	struct layout *L;
+
+	ck_assert_int_eq(wh_open(&t, NULL, 640, 480, "en"), 0);
+	wh_draw(&t);
+	L = &t.u->lay;
+	ck_assert_int_eq(L->fold_events, 1);
+	ck_assert_int_eq(L->fold_right, 1);
+	int pw = L->picture.w, tab = L->events.w;
+	wh_click(&t, L->events.x + L->events.w / 2, L->events.y +
+	    L->events.h / 2, SDL_BUTTON_LEFT);
+	ck_assert_int_eq(L->fold_events, 0);
+	ck_assert_int_gt(L->events.w, tab);
+	ck_assert_int_lt(L->picture.w, pw);
+	/* Now a click there is the list's: a row seeks (step 10's rows). */
+	app_seek(&t.u->app, 10);
+	wh_draw(&t);
+	long row = -1;
+	int ry = 0;
+	for (int y = L->events.y; y < L->events.y + L->events.h && row < 0;
+	    y += 2)
+		if ((row = panel_events_hit(t.u, L->events.x + 20, y)) >= 0)
+			ry = y;
+	ck_assert_int_ge(row, 0);
+	wh_click(&t, L->events.x + 20, ry, SDL_BUTTON_LEFT);
+	ck_assert_uint_eq(t.u->app.step, (size_t)row);
+	ck_assert_int_eq(L->fold_events, 0);
+
+	tab = L->right.w;
+	wh_click(&t, L->right.x + L->right.w / 2, L->right.y + L->right.h / 2,
+	    SDL_BUTTON_LEFT);
+	ck_assert_int_eq(L->fold_right, 0);
+	ck_assert_int_gt(L->right.w, tab);
+	/* Both stay open while frames are drawn. */
+	wh_draw(&t);
+	ck_assert_int_eq(L->fold_events, 0);
+	ck_assert_int_eq(L->fold_right, 0);
+
+	/* The picture's top left corner holds no node nor packet. */
+	wh_click(&t, L->picture.x + 2, L->picture.y + 2, SDL_BUTTON_LEFT);
+	ck_assert_int_eq(L->fold_events, 1);
+	ck_assert_int_eq(L->fold_right, 1);
+	wh_close(&t);
+}
+END_TEST
+
 Suite *
 window_input_suite(void)
 {
@@ -314,6 +367,7 @@ window_input_suite(void)
 	tcase_add_test(tc, test_click_node_and_event);
 	tcase_add_test(tc, test_l_switches_language);
 	tcase_add_test(tc, test_tab_fullscreen_quit);
+	tcase_add_test(tc, test_folded_tab_opens);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -91,6 +91,8 @@ struct ui {
 	size_t		 napp;
 	/* Drags on the timeline. */
 	int		 dragging;
+	/* The inspector asked for by a click on its folded tab (input.c). */
+	int		 tab_right;
 	/* The timeline's last layout, for clicks. */
 	SDL_Rect	 tl_track;
 	/* Each checkpoint's step (checkpoint.h), 0 where it names none. */
