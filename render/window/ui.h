@@ -316,6 +316,8 @@ void	 panel_inspector_draw(struct ui *u);
 int	 panel_inspector_hit(struct ui *u, int x, int y);
 /* How many field rows the inspector shows now (for the tests). */
 int	 panel_inspector_rows(struct ui *u);
+/* The hex dump as last drawn: bytes a line, with the printable column or not, its right end (px; for the tests). */
+void	 panel_inspector_hex(struct ui *u, int *per, int *ascii, int *right);
 const char *panel_inspector_row_text(struct ui *u, int row);
 /* The trace record whose frame the inspector shows, or -1 (for the tests). */
 long	 panel_inspector_record(struct ui *u);
