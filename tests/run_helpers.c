@@ -12,7 +12,8 @@
 #include "run_helpers.h"
 
 struct test_run
-test_run_file(const char *path)
+test_run_adds(const char *path, const char *const *adds, int nadds,
+    uint64_t until_ns)
 {
 	struct test_run r;
 	struct sc_errors errs = { 0 };
@@ -20,12 +21,21 @@ test_run_file(const char *path)
 	char *text = test_slurp(path, &len);
 
 	ck_assert_msg(text != NULL, "cannot read %s", path);
-	r.sc = scenario_load(text, len, path, &errs);
+	r.sc = nadds > 0 ? scenario_load_adds(text, len, path, adds, nadds,
+	    NULL, &errs) : scenario_load(text, len, path, &errs);
 	ck_assert_msg(r.sc != NULL, "%s: %s", path, errs.n ? errs.msg[0] : "?");
 	free(text);
+	if (until_ns != 0)
+		r.sc->until_ns = until_ns;
 	r.sim = sim_new(r.sc, r.sc->seed);
 	sim_run(r.sim);
 	return r;
+}
+
+struct test_run
+test_run_file(const char *path)
+{
+	return test_run_adds(path, NULL, 0, 0);
 }
 
 void

@@ -481,6 +481,74 @@ START_TEST(test_id_change_rows)
 }
 END_TEST
 
+/*
+ * The descriptions the transcript puts in place of a message or a
+ * password come from the record's narration key and its arguments, as
+ * the engine wrote them, not from the transcript's English: here each
+ * record's text says other numbers and other words than its arguments,
+ * and the row follows the arguments.
+ */
+START_TEST(test_evtext_elision_from_say)
+{
+	static const struct {
+		const char *key, *text, *en, *id;
+		enum app_proto proto;
+	} c[] = {
+		{ "smtp.message", "C: (the message: 999 bytes in 9 lines, "
+		    "ending with a line holding only \".\")",
+		    "C: (the message: 123 bytes in 4 lines, ending with a line "
+		    "holding only \".\")", "C: (isi surat: 123 byte dalam 4 "
+		    "baris, diakhiri baris yang hanya berisi \".\")", APP_SMTP },
+		{ "lmtp.message.one_packet", "C: (some 999 bytes)",
+		    "C: (the message: 123 bytes in 4 lines, ending with a line "
+		    "holding only \".\")", NULL, APP_LMTP },
+		{ "smtp.auth", "C: AUTH PLAIN (secret)",
+		    "C: AUTH PLAIN (user name and password, in base64)",
+		    "C: AUTH PLAIN (nama pengguna dan kata sandi, dalam base64)",
+		    APP_SMTP },
+		{ "pop3.pass", "C: PASS (hidden words)", "C: PASS (password)",
+		    "C: PASS (kata sandi)", APP_POP3 },
+		{ "imap.login", "C: a1 LOGIN bob (hidden)",
+		    "C: a1 LOGIN bob (password)", "C: a1 LOGIN bob (kata sandi)",
+		    APP_IMAP },
+		{ "pop3.retr_reply", "S: +OK 123 octets\r\n(a message of 77 "
+		    "bytes follows)", "S: +OK 123 octets (message of 123 bytes "
+		    "follows, ending with \".\")", "S: +OK 123 octets (surat "
+		    "sebesar 123 byte menyusul, diakhiri \".\")", APP_POP3 },
+		{ "imap.fetch_data", "S: * 1 FETCH (BODY[] {123} (77 bytes))",
+		    "S: * 1 FETCH (BODY[] {123} (message of 123 bytes))",
+		    "S: * 1 FETCH (BODY[] {123} (surat sebesar 123 byte))",
+		    APP_IMAP },
+	};
+	struct trace *tr = trace_new();
+	char en[512], id[512];
+
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		struct trace_rec r;
+		struct say y;
+
+		memset(&r, 0, sizeof r);
+		r.kind = TR_APP;
+		r.a = c[i].proto;
+		r.node = r.peer = r.link = -1;
+		r.frame = TRACE_NONE;
+		say_begin(&y, c[i].key);
+		say_num(&y, "len", 123);
+		say_num(&y, "count", 4);
+		say_str(&y, "user", "bob");
+		r.say = trace_say_put(tr, &y);
+		r.text = trace_text(tr, c[i].text, strlen(c[i].text));
+		trace_add(tr, &r);
+		evtext_summary(NULL, tr, "en", i, en, sizeof en);
+		evtext_summary(NULL, tr, "id", i, id, sizeof id);
+		ck_assert_str_eq(en, c[i].en);
+		if (c[i].id != NULL)
+			ck_assert_str_eq(id, c[i].id);
+	}
+	trace_free(tr);
+}
+END_TEST
+
 Suite *
 indonesian_suite(void)
 {
@@ -496,6 +564,7 @@ indonesian_suite(void)
 	tcase_add_test(tc, test_id_event_rows);
 	tcase_add_test(tc, test_id_whereis_line);
 	tcase_add_test(tc, test_id_change_rows);
+	tcase_add_test(tc, test_evtext_elision_from_say);
 	suite_add_tcase(s, tc);
 	return s;
 }

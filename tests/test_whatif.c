@@ -13,34 +13,8 @@
 
 #include "compare.h"
 #include "helpers.h"
+#include "run_helpers.h"
 #include "sim.h"
-
-/* A lesson with adds, or NULL (errors in errs). */
-static struct scenario *
-load(const char *file, const char *const *adds, int n, char **merged,
-    struct sc_errors *errs)
-{
-	size_t len;
-	char *text = test_slurp(file, &len);
-	struct scenario *sc;
-
-	ck_assert_ptr_nonnull(text);
-	sc = scenario_load_adds(text, len, file, adds, n, merged, errs);
-	free(text);
-	return sc;
-}
-
-static struct sim *
-run(struct scenario *sc, uint64_t until_ns)
-{
-	struct sim *s;
-
-	if (until_ns)
-		sc->until_ns = until_ns;
-	s = sim_new(sc, sc->seed);
-	sim_run(s);
-	return s;
-}
 
 /* How many records have narration key key. */
 static int
@@ -85,17 +59,12 @@ static const struct {
 
 START_TEST(test_fork_past_identical)
 {
-	struct sc_errors errs = { 0 };
 	const char *adds[1] = { forks[_i].add };
-	struct scenario *a = load(forks[_i].file, NULL, 0, NULL, &errs);
-	struct scenario *b = load(forks[_i].file, adds, 1, NULL, &errs);
-
-	for (int i = 0; i < errs.n; i++)
-		fprintf(stderr, "%s\n", errs.msg[i]);
-	ck_assert_ptr_nonnull(a);
-	ck_assert_ptr_nonnull(b);
-	struct sim *sa = run(a, forks[_i].until_ns);
-	struct sim *sb = run(b, forks[_i].until_ns);
+	struct test_run ra = test_run_adds(forks[_i].file, NULL, 0,
+	    forks[_i].until_ns);
+	struct test_run rb = test_run_adds(forks[_i].file, adds, 1,
+	    forks[_i].until_ns);
+	struct sim *sa = ra.sim, *sb = rb.sim;
 	const struct trace *ta = sim_trace(sa), *tb = sim_trace(sb);
 	uint64_t T = forks[_i].t_ns;
 	size_t n = 0, frames = 0;
@@ -140,10 +109,8 @@ START_TEST(test_fork_past_identical)
 		same = trace_get(ta, i)->t == trace_get(tb, i)->t &&
 		    trace_get(ta, i)->kind == trace_get(tb, i)->kind;
 	ck_assert_msg(!same, "the what-if %d changed nothing", _i);
-	sim_free(sa);
-	sim_free(sb);
-	scenario_free(a);
-	scenario_free(b);
+	test_run_free(&ra);
+	test_run_free(&rb);
 }
 END_TEST
 
@@ -151,18 +118,16 @@ END_TEST
 
 START_TEST(test_dns_remove_mx)
 {
-	struct sc_errors errs = { 0 };
 	const char *adds[] = { "{\"at_ms\": 0, \"dns\": \"remove\", "
 	    "\"node\": \"dns\", \"record\": {\"name\": \"penerimamail.com\", "
 	    "\"type\": \"MX\", \"preference\": 10, \"exchange\": "
 	    "\"mx.penerimamail.com\"}}" };
-	struct scenario *a = load("scenarios/04-dns-mx.json", NULL, 0, NULL,
-	    &errs);
-	struct scenario *b = load("scenarios/04-dns-mx.json", adds, 1, NULL,
-	    &errs);
-	ck_assert_ptr_nonnull(b);
-	ck_assert_int_eq(b->actions[b->nactions - 1].kind, SC_ACT_DNS);
-	struct sim *sa = run(a, 600 * SIM_SEC), *sb = run(b, 600 * SIM_SEC);
+	struct test_run ra = test_run_adds("scenarios/04-dns-mx.json",
+	    NULL, 0, 600 * SIM_SEC);
+	struct test_run rb = test_run_adds("scenarios/04-dns-mx.json",
+	    adds, 1, 600 * SIM_SEC);
+	ck_assert_int_eq(rb.sc->actions[rb.sc->nactions - 1].kind, SC_ACT_DNS);
+	struct sim *sa = ra.sim, *sb = rb.sim;
 	struct compare c;
 
 	ck_assert_int_eq(count_key(sa, "dns.record_removed"), 0);
@@ -172,16 +137,13 @@ START_TEST(test_dns_remove_mx)
 	ck_assert_int_eq(c.rows[0].a.status, CMP_DELIVERED);
 	ck_assert_int_ne(c.rows[0].b.status, CMP_DELIVERED);
 	compare_free(&c);
-	sim_free(sa);
-	sim_free(sb);
-	scenario_free(a);
-	scenario_free(b);
+	test_run_free(&ra);
+	test_run_free(&rb);
 }
 END_TEST
 
 START_TEST(test_dns_add_back)
 {
-	struct sc_errors errs = { 0 };
 	/* Removed, then added again before the mail needs it: delivered. */
 	const char *adds[] = {
 	    "{\"at_ms\": 0, \"dns\": \"remove\", \"node\": \"dns\", "
@@ -190,32 +152,28 @@ START_TEST(test_dns_add_back)
 	    "{\"at_ms\": 1, \"dns\": \"add\", \"node\": \"dns\", "
 	    "\"record\": {\"name\": \"mx.penerimamail.com\", \"type\": \"A\", "
 	    "\"address\": \"10.2.0.25\"}}" };
-	struct scenario *b = load("scenarios/04-dns-mx.json", adds, 2, NULL,
-	    &errs);
-	ck_assert_ptr_nonnull(b);
-	struct sim *sb = run(b, 0);
+	struct test_run rb = test_run_adds("scenarios/04-dns-mx.json",
+	    adds, 2, 0);
+	struct sim *sb = rb.sim;
 	ck_assert_int_eq(count_key(sb, "dns.record_removed"), 1);
 	ck_assert_int_eq(count_key(sb, "dns.record_added"), 1);
 	ck_assert_int_eq(count_key(sb, "smtp.data.stored_local") +
 	    count_key(sb, "state.delivery.delivered") > 0, 1);
-	sim_free(sb);
-	scenario_free(b);
+	test_run_free(&rb);
 }
 END_TEST
 
 START_TEST(test_password_change)
 {
-	struct sc_errors errs = { 0 };
 	/* Lesson 13's phone types "rahasya": make that the password. */
 	const char *adds[] = { "{\"at_ms\": 10000, \"password\": \"rahasya\", "
 	    "\"account\": \"Penerima@penerimamail.com\"}" };
-	struct scenario *a = load("scenarios/13-wrong-password.json", NULL, 0,
-	    NULL, &errs);
-	struct scenario *b = load("scenarios/13-wrong-password.json", adds, 1,
-	    NULL, &errs);
-	ck_assert_ptr_nonnull(b);
-	ck_assert_int_eq(b->actions[b->nactions - 1].account, 1);
-	struct sim *sa = run(a, 0), *sb = run(b, 0);
+	struct test_run ra = test_run_adds("scenarios/13-wrong-password.json",
+	    NULL, 0, 0);
+	struct test_run rb = test_run_adds("scenarios/13-wrong-password.json",
+	    adds, 1, 0);
+	ck_assert_int_eq(rb.sc->actions[rb.sc->nactions - 1].account, 1);
+	struct sim *sa = ra.sim, *sb = rb.sim;
 	struct compare c;
 
 	ck_assert_int_eq(count_key(sb, "mail.password_changed"), 1);
@@ -231,26 +189,22 @@ START_TEST(test_password_change)
 		}
 	ck_assert_int_eq(found, 1);
 	compare_free(&c);
-	sim_free(sa);
-	sim_free(sb);
-	scenario_free(a);
-	scenario_free(b);
+	test_run_free(&ra);
+	test_run_free(&rb);
 }
 END_TEST
 
 START_TEST(test_link_loss)
 {
-	struct sc_errors errs = { 0 };
 	const char *adds[] = { "{\"at_ms\": 0, \"link\": [\"laptop-pengirim\", "
 	    "\"isp-pengirim\"], \"loss\": 0.3}" };
-	struct scenario *a = load("scenarios/02-packets-and-tcp.json", NULL, 0,
-	    NULL, &errs);
-	struct scenario *b = load("scenarios/02-packets-and-tcp.json", adds, 1,
-	    NULL, &errs);
-	ck_assert_ptr_nonnull(b);
-	ck_assert_int_eq(b->actions[b->nactions - 1].link_has_loss, 1);
-	ck_assert_int_eq(b->actions[b->nactions - 1].link_has_state, 0);
-	struct sim *sa = run(a, 0), *sb = run(b, 0);
+	struct test_run ra = test_run_adds("scenarios/02-packets-and-tcp.json",
+	    NULL, 0, 0);
+	struct test_run rb = test_run_adds("scenarios/02-packets-and-tcp.json",
+	    adds, 1, 0);
+	ck_assert_int_eq(rb.sc->actions[rb.sc->nactions - 1].link_has_loss, 1);
+	ck_assert_int_eq(rb.sc->actions[rb.sc->nactions - 1].link_has_state, 0);
+	struct sim *sa = ra.sim, *sb = rb.sim;
 	struct sim_stats x, y;
 
 	sim_stats(sa, &x);
@@ -261,10 +215,8 @@ START_TEST(test_link_loss)
 	ck_assert_int_eq(count_key(sb, "link.loss_changed"), 1);
 	/* The link stays up: no link.down. */
 	ck_assert_int_eq(count_key(sb, "link.down"), 0);
-	sim_free(sa);
-	sim_free(sb);
-	scenario_free(a);
-	scenario_free(b);
+	test_run_free(&ra);
+	test_run_free(&rb);
 }
 END_TEST
 
@@ -272,14 +224,13 @@ END_TEST
 
 START_TEST(test_compare_backup_mx_off)
 {
-	struct sc_errors errs = { 0 };
 	const char *adds[] = { "{\"at_ms\": 500, \"node\": \"mx2-penerima\", "
 	    "\"power\": \"off\"}" };
-	struct scenario *a = load("scenarios/11-backup-mx.json", NULL, 0, NULL,
-	    &errs);
-	struct scenario *b = load("scenarios/11-backup-mx.json", adds, 1, NULL,
-	    &errs);
-	struct sim *sa = run(a, 600 * SIM_SEC), *sb = run(b, 600 * SIM_SEC);
+	struct test_run ra = test_run_adds("scenarios/11-backup-mx.json",
+	    NULL, 0, 600 * SIM_SEC);
+	struct test_run rb = test_run_adds("scenarios/11-backup-mx.json",
+	    adds, 1, 600 * SIM_SEC);
+	struct sim *sa = ra.sim, *sb = rb.sim;
 	struct compare c;
 	struct buf t = { 0 };
 
@@ -304,10 +255,8 @@ START_TEST(test_compare_backup_mx_off)
 	ck_assert_int_eq(c.ndiffer, 0);
 	ck_assert_int_eq(c.nholders, 0);
 	compare_free(&c);
-	sim_free(sa);
-	sim_free(sb);
-	scenario_free(a);
-	scenario_free(b);
+	test_run_free(&ra);
+	test_run_free(&rb);
 }
 END_TEST
 
@@ -424,7 +373,6 @@ START_TEST(test_cli_save_as)
 	char *x = test_slurp("build/whatif-a.pcap", &pa);
 	char *y = test_slurp("build/whatif-b.pcap", &pb);
 	ck_assert_ptr_nonnull(a);
-	ck_assert_ptr_nonnull(b);
 	ck_assert_uint_eq(la, lb);
 	ck_assert_int_eq(memcmp(a, b, la), 0);
 	ck_assert_uint_eq(pa, pb);

@@ -475,18 +475,11 @@ END_TEST
 /* A run cut short says what is still on its way. */
 START_TEST(test_recap_cut_short)
 {
-	struct test_run r;
-	struct sc_errors errs = { 0 };
-	size_t len;
-	char *text = test_slurp("scenarios/default.json", &len);
+	/* Stopped while it is in the first server's queue. */
+	struct test_run r = test_run_adds("scenarios/default.json", NULL, 0,
+	    300 * SIM_MS);
 	char key[128];
 
-	r.sc = scenario_load(text, len, "default.json", &errs);
-	free(text);
-	ck_assert_ptr_nonnull(r.sc);
-	r.sc->until_ns = 300 * SIM_MS;		/* in the first server's queue */
-	r.sim = sim_new(r.sc, r.sc->seed);
-	sim_run(r.sim);
 	const struct trace *tr = sim_trace(r.sim);
 	size_t n = trace_count(tr);
 	ck_assert_str_eq(key_of(tr, n - 1, key, sizeof key), "recap.queued");

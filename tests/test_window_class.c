@@ -79,20 +79,6 @@ pump(void)
 }
 
 static void
-key(SDL_Keycode sym)
-{
-	SDL_Event ev;
-
-	memset(&ev, 0, sizeof ev);
-	ev.type = SDL_KEYDOWN;
-	ev.key.state = SDL_PRESSED;
-	ev.key.keysym.sym = sym;
-	ev.key.keysym.scancode = SDL_GetScancodeFromKey(sym);
-	ck_assert_int_eq(SDL_PushEvent(&ev), 1);
-	pump();
-}
-
-static void
 drop(const char *path)
 {
 	SDL_Event ev;
@@ -129,7 +115,7 @@ START_TEST(test_chooser_lists_bundled)
 	char names[64][64];
 	int n = bundled(names, 64);
 
-	key(SDLK_o);
+	wh_key(&w, SDLK_o, 0);
 	ck_assert_int_eq(w.u->app.chooser, 1);
 	struct lessons *l = panel_chooser_list(w.u);
 	ck_assert_int_eq(l->n, n);
@@ -156,12 +142,12 @@ START_TEST(test_chooser_lists_bundled)
 	}
 	/* Drawn in both languages; the current lesson is lit. */
 	ck_assert_int_eq(panel_chooser_hit(w.u, 1, 1), -1);
-	key(SDLK_l);
+	wh_key(&w, SDLK_l, 0);
 	ck_assert_str_eq(ui_lang(w.u), "id");
 	ck_assert_int_eq(w.u->app.chooser, 1);
 	ck_assert_int_eq(w.u->chooser_sel, 0);
 	/* Esc goes back to the lesson, not out of the window. */
-	key(SDLK_ESCAPE);
+	wh_key(&w, SDLK_ESCAPE, 0);
 	ck_assert_int_eq(w.u->app.chooser, 0);
 	ck_assert_int_eq(w.u->app.ask_quit, 0);
 }
@@ -170,24 +156,24 @@ END_TEST
 /* Arrows and Enter, or a click, load a lesson: step 0, its title, the chooser closed. */
 START_TEST(test_chooser_loads)
 {
-	key(SDLK_RIGHT);
-	key(SDLK_RIGHT);
+	wh_key(&w, SDLK_RIGHT, 0);
+	wh_key(&w, SDLK_RIGHT, 0);
 	ck_assert_uint_gt(w.u->app.step, 0);
-	key(SDLK_o);
-	key(SDLK_RIGHT);	/* 01-what-is-an-email */
-	key(SDLK_DOWN);		/* two columns: 03-same-domain */
+	wh_key(&w, SDLK_o, 0);
+	wh_key(&w, SDLK_RIGHT, 0);	/* 01-what-is-an-email */
+	wh_key(&w, SDLK_DOWN, 0);	/* two columns: 03-same-domain */
 	ck_assert_int_eq(w.u->chooser_sel, 3);
-	key(SDLK_RETURN);
+	wh_key(&w, SDLK_RETURN, 0);
 	ck_assert_int_eq(w.u->app.chooser, 0);
 	ck_assert_str_eq(w.u->name, "03-same-domain");
 	ck_assert_uint_eq(w.u->app.step, 0);
 	ck_assert_str_eq(sc_text_get(&w.u->sc->title, "en"),
 	    "Same domain: no trip across the internet");
 	ck_assert_int_eq(w.u->loads, 2);
-	key(SDLK_RIGHT);
+	wh_key(&w, SDLK_RIGHT, 0);
 	ck_assert_uint_gt(w.u->app.step, 0);
 	/* A click on a card opens that lesson. */
-	key(SDLK_o);
+	wh_key(&w, SDLK_o, 0);
 	struct lessons *l = panel_chooser_list(w.u);
 	int want = -1;
 	for (int i = 0; i < l->n; i++)
@@ -197,16 +183,8 @@ START_TEST(test_chooser_loads)
 	int hit = -1;
 	for (int y = 0; y < 720 && hit != want; y += 4)
 		for (int x = 0; x < 1280 && hit != want; x += 16)
-			if ((hit = panel_chooser_hit(w.u, x, y)) == want) {
-				SDL_Event ev;
-				memset(&ev, 0, sizeof ev);
-				ev.type = SDL_MOUSEBUTTONDOWN;
-				ev.button.button = SDL_BUTTON_LEFT;
-				ev.button.x = x;
-				ev.button.y = y;
-				SDL_PushEvent(&ev);
-				pump();
-			}
+			if ((hit = panel_chooser_hit(w.u, x, y)) == want)
+				wh_click(&w, x, y, SDL_BUTTON_LEFT);
 	ck_assert_str_eq(w.u->name, "06-unknown-user");
 	ck_assert_int_eq(w.u->app.ncps, 2);
 	ck_assert_uint_gt(w.u->cp_steps[0], 0);
@@ -241,25 +219,25 @@ END_TEST
 /* Esc asks; any other key stays; Esc again (or Q, or Enter) quits. */
 START_TEST(test_esc_asks)
 {
-	key(SDLK_ESCAPE);
+	wh_key(&w, SDLK_ESCAPE, 0);
 	ck_assert_int_eq(w.u->app.ask_quit, 1);
 	ck_assert_int_eq(w.u->app.quit, 0);
-	key(SDLK_RIGHT);
+	wh_key(&w, SDLK_RIGHT, 0);
 	ck_assert_int_eq(w.u->app.ask_quit, 0);
 	ck_assert_int_eq(w.u->app.quit, 0);
 	ck_assert_uint_eq(w.u->app.step, 0);	/* the key only closed the card */
-	key(SDLK_ESCAPE);
-	key(SDLK_RETURN);
+	wh_key(&w, SDLK_ESCAPE, 0);
+	wh_key(&w, SDLK_RETURN, 0);
 	ck_assert_int_eq(w.u->app.quit, 1);
 	w.u->app.quit = 0;
 	w.u->app.ask_quit = 0;
 	/* Full screen: Esc leaves it first. */
 	w.u->app.fullscreen = 1;
-	key(SDLK_ESCAPE);
+	wh_key(&w, SDLK_ESCAPE, 0);
 	ck_assert_int_eq(w.u->app.fullscreen, 0);
 	ck_assert_int_eq(w.u->app.ask_quit, 0);
-	key(SDLK_ESCAPE);
-	key(SDLK_ESCAPE);
+	wh_key(&w, SDLK_ESCAPE, 0);
+	wh_key(&w, SDLK_ESCAPE, 0);
 	ck_assert_int_eq(w.u->app.quit, 1);
 }
 END_TEST
@@ -272,9 +250,9 @@ START_TEST(test_save_key)
 	mkdir("build/save-test", 0755);
 	system("rm -f build/save-test/*.png");
 	ck_assert_int_eq(chdir("build/save-test"), 0);
-	key(SDLK_RIGHT);
-	key(SDLK_s);
-	key(SDLK_F12);
+	wh_key(&w, SDLK_RIGHT, 0);
+	wh_key(&w, SDLK_s, 0);
+	wh_key(&w, SDLK_F12, 0);
 	ck_assert_int_eq(chdir(cwd), 0);
 	ck_assert_ptr_nonnull(strstr(w.u->toast, "surel-default-step1-2.png"));
 	SDL_Surface *a = IMG_Load("build/save-test/surel-default-step1.png");
@@ -298,7 +276,7 @@ START_TEST(test_present)
 	ck_assert_int_eq(wh_open(&w, NULL, 1920, 1080, "en"), 0);
 	wh_draw(&w);
 	int normal_px = w.u->lay.font_narration;
-	key(SDLK_p);
+	wh_key(&w, SDLK_p, 0);
 	const struct layout *L = &w.u->lay;
 	ck_assert_int_eq(L->present, 1);
 	ck_assert_int_eq(L->top.h, 0);
@@ -330,7 +308,7 @@ START_TEST(test_present)
 	ck_assert_int_eq(b, w.u->th->picture.b);
 	/* No clicks reach panels that are not there. */
 	ck_assert_int_eq(lrect_has(&L->events, 10, 100), 0);
-	key(SDLK_p);
+	wh_key(&w, SDLK_p, 0);
 	ck_assert_int_eq(w.u->lay.present, 0);
 	ck_assert_int_gt(w.u->lay.events.w, 0);
 }

@@ -62,32 +62,6 @@ corner_sum(struct wh *w)
 	return sum;
 }
 
-static void
-key(struct ui *u, SDL_Keycode sym)
-{
-	SDL_Event ev;
-
-	memset(&ev, 0, sizeof ev);
-	ev.type = SDL_KEYDOWN;
-	ev.key.state = SDL_PRESSED;
-	ev.key.keysym.sym = sym;
-	input_event(u, &ev);
-}
-
-static void
-click(struct ui *u, int x, int y)
-{
-	SDL_Event ev;
-
-	memset(&ev, 0, sizeof ev);
-	ev.type = SDL_MOUSEBUTTONDOWN;
-	ev.button.button = SDL_BUTTON_LEFT;
-	ev.button.state = SDL_PRESSED;
-	ev.button.x = x;
-	ev.button.y = y;
-	input_event(u, &ev);
-}
-
 /*
  * Over a whole lesson, each protocol's filter takes out exactly the rows
  * that wear its chip and exactly its packets in flight, at every step
@@ -181,7 +155,7 @@ START_TEST(test_filter_click_key_and_note)
 			}
 	ck_assert_int_ge(x, 0);
 	size_t all = evlist_count(u);
-	click(u, x, y);
+	wh_click(&w, x, y, SDL_BUTTON_LEFT);
 	ck_assert_uint_eq(u->app.hide, APP_HIDE(APP_DNS));
 	ck_assert_uint_lt(evlist_count(u), all);
 	/* The note at the picture's top right: there the pixels change. */
@@ -189,19 +163,19 @@ START_TEST(test_filter_click_key_and_note)
 	u->app.hide = 0;
 	ck_assert_uint_ne(noted, corner_sum(&w));
 	u->app.hide = APP_HIDE(APP_DNS);
-	click(u, x, y);
+	wh_click(&w, x, y, SDL_BUTTON_LEFT);
 	ck_assert_uint_eq(u->app.hide, 0);
 	ck_assert_uint_eq(evlist_count(u), all);
 	/* Keys: 1 is the first chip (DNS), the last chip is TCP only. */
-	key(u, SDLK_1);
+	wh_key(&w, SDLK_1, 0);
 	ck_assert_uint_eq(u->app.hide, APP_HIDE(APP_DNS));
-	key(u, SDLK_5);
+	wh_key(&w, SDLK_5, 0);
 	ck_assert_uint_eq(u->app.hide, APP_HIDE(APP_DNS) | APP_HIDE(APP_NONE));
-	key(u, SDLK_1);
-	key(u, SDLK_5);
+	wh_key(&w, SDLK_1, 0);
+	wh_key(&w, SDLK_5, 0);
 	ck_assert_uint_eq(u->app.hide, 0);
 	/* A sixth chip there is not: nothing changes. */
-	key(u, SDLK_6);
+	wh_key(&w, SDLK_6, 0);
 	ck_assert_uint_eq(u->app.hide, 0);
 	wh_close(&w);
 
@@ -279,7 +253,7 @@ START_TEST(test_event_list_at_each_level)
 				y = yy;
 		ck_assert_int_gt(want, 0);
 		ck_assert(detail_has(u->tr, (size_t)want - 1, DETAIL_STORY));
-		click(u, 20, y);
+		wh_click(&w, 20, y, SDL_BUTTON_LEFT);
 		ck_assert_uint_eq(u->app.step, (size_t)want);
 		wh_close(&w);
 	}

@@ -41,53 +41,16 @@ pump(void)
 	wh_draw(&w);
 }
 
-static void
-key(SDL_Keycode sym, Uint16 mod)
-{
-	SDL_Event ev;
-
-	memset(&ev, 0, sizeof ev);
-	ev.type = SDL_KEYDOWN;
-	ev.key.state = SDL_PRESSED;
-	ev.key.keysym.sym = sym;
-	ev.key.keysym.scancode = SDL_GetScancodeFromKey(sym);
-	ev.key.keysym.mod = mod;
-	ck_assert_int_eq(SDL_PushEvent(&ev), 1);
-	ev.type = SDL_KEYUP;
-	ev.key.state = SDL_RELEASED;
-	ck_assert_int_eq(SDL_PushEvent(&ev), 1);
-	pump();
-}
-
-static void
-click(int x, int y)
-{
-	SDL_Event ev;
-
-	memset(&ev, 0, sizeof ev);
-	ev.type = SDL_MOUSEBUTTONDOWN;
-	ev.button.button = SDL_BUTTON_LEFT;
-	ev.button.state = SDL_PRESSED;
-	ev.button.clicks = 1;
-	ev.button.x = x;
-	ev.button.y = y;
-	ck_assert_int_eq(SDL_PushEvent(&ev), 1);
-	ev.type = SDL_MOUSEBUTTONUP;
-	ev.button.state = SDL_RELEASED;
-	ck_assert_int_eq(SDL_PushEvent(&ev), 1);
-	pump();
-}
-
 START_TEST(test_space_toggles_play)
 {
 	ck_assert_int_eq(w.u->app.playing, 0);
-	key(SDLK_SPACE, 0);
+	wh_key(&w, SDLK_SPACE, 0);
 	ck_assert_int_eq(w.u->app.playing, 1);
 	/* Playing moves on with wall time (here: given, not measured). */
 	for (int i = 0; i < 50 && w.u->app.step == 0; i++)
 		app_advance(&w.u->app, 0.1);
 	ck_assert_uint_gt(w.u->app.step, 0);
-	key(SDLK_SPACE, 0);
+	wh_key(&w, SDLK_SPACE, 0);
 	ck_assert_int_eq(w.u->app.playing, 0);
 	size_t s = w.u->app.step;
 	app_advance(&w.u->app, 1.0);
@@ -97,21 +60,21 @@ END_TEST
 
 START_TEST(test_right_left_one_step)
 {
-	key(SDLK_RIGHT, 0);
+	wh_key(&w, SDLK_RIGHT, 0);
 	ck_assert_uint_eq(w.u->app.step, 1);
-	key(SDLK_RIGHT, 0);
-	key(SDLK_RIGHT, 0);
+	wh_key(&w, SDLK_RIGHT, 0);
+	wh_key(&w, SDLK_RIGHT, 0);
 	ck_assert_uint_eq(w.u->app.step, 3);
-	key(SDLK_LEFT, 0);
+	wh_key(&w, SDLK_LEFT, 0);
 	ck_assert_uint_eq(w.u->app.step, 2);
 	ck_assert_uint_eq(w.u->app.t, view_step_time(w.u->view, 2));
-	key(SDLK_END, 0);
+	wh_key(&w, SDLK_END, 0);
 	ck_assert_uint_eq(w.u->app.step, w.u->app.nsteps - 1);
-	key(SDLK_RIGHT, 0);
+	wh_key(&w, SDLK_RIGHT, 0);
 	ck_assert_uint_eq(w.u->app.step, w.u->app.nsteps - 1);
-	key(SDLK_HOME, 0);
+	wh_key(&w, SDLK_HOME, 0);
 	ck_assert_uint_eq(w.u->app.step, 0);
-	key(SDLK_LEFT, 0);
+	wh_key(&w, SDLK_LEFT, 0);
 	ck_assert_uint_eq(w.u->app.step, 0);
 }
 END_TEST
@@ -135,21 +98,21 @@ START_TEST(test_shift_right_next_chapter)
 	size_t first = ch[0].step > 0 ? ch[0].step : ch[1].step;
 	size_t st = view_next_state(w.u->view, 0, 1);
 	size_t want = st > 0 && st < first ? st : first;
-	key(SDLK_RIGHT, KMOD_LSHIFT);
+	wh_key(&w, SDLK_RIGHT, KMOD_LSHIFT);
 	ck_assert_uint_eq(w.u->app.step, want);
-	key(SDLK_RIGHT, KMOD_LSHIFT);
+	wh_key(&w, SDLK_RIGHT, KMOD_LSHIFT);
 	ck_assert_uint_gt(w.u->app.step, want);
 	ck_assert_msg(chapter_or_state(w.u->app.step, ch, n), "step %zu starts "
 	    "no chapter and changes no state", w.u->app.step);
-	key(SDLK_LEFT, KMOD_LSHIFT);
+	wh_key(&w, SDLK_LEFT, KMOD_LSHIFT);
 	ck_assert_uint_eq(w.u->app.step, want);
 	/* Further on, every move lands on a chapter or a change of state. */
 	for (int i = 0; i < 40; i++) {
 		size_t was = w.u->app.step;
-		key(SDLK_RIGHT, KMOD_LSHIFT);
+		wh_key(&w, SDLK_RIGHT, KMOD_LSHIFT);
 		if (w.u->app.quiz >= 0) {
 			/* A checkpoint on the way stops it: skip the question. */
-			key(SDLK_ESCAPE, 0);
+			wh_key(&w, SDLK_ESCAPE, 0);
 			continue;
 		}
 		if (w.u->app.step == was)
@@ -162,17 +125,17 @@ END_TEST
 
 START_TEST(test_ctrl_right_next_message)
 {
-	key(SDLK_RIGHT, KMOD_LCTRL);
+	wh_key(&w, SDLK_RIGHT, KMOD_LCTRL);
 	size_t a = w.u->app.step;
 	ck_assert_uint_gt(a, 0);
 	ck_assert_int_eq(trace_get(w.u->tr, a - 1)->kind, TR_APP);
-	key(SDLK_RIGHT, KMOD_LCTRL);
+	wh_key(&w, SDLK_RIGHT, KMOD_LCTRL);
 	size_t b = w.u->app.step;
 	ck_assert_uint_gt(b, a);
 	ck_assert_int_eq(trace_get(w.u->tr, b - 1)->kind, TR_APP);
 	for (size_t s = a; s + 1 < b; s++)
 		ck_assert_int_ne(trace_get(w.u->tr, s)->kind, TR_APP);
-	key(SDLK_LEFT, KMOD_LCTRL);
+	wh_key(&w, SDLK_LEFT, KMOD_LCTRL);
 	ck_assert_uint_eq(w.u->app.step, a);
 }
 END_TEST
@@ -181,10 +144,10 @@ START_TEST(test_speed_keys)
 {
 	int s = w.u->app.speed;
 
-	key(SDLK_PLUS, 0);
+	wh_key(&w, SDLK_PLUS, 0);
 	ck_assert_int_eq(w.u->app.speed, s + 1);
-	key(SDLK_MINUS, 0);
-	key(SDLK_MINUS, 0);
+	wh_key(&w, SDLK_MINUS, 0);
+	wh_key(&w, SDLK_MINUS, 0);
 	ck_assert_int_eq(w.u->app.speed, s - 1);
 }
 END_TEST
@@ -195,7 +158,7 @@ START_TEST(test_timeline_click_and_drag)
 	int y = w.u->lay.timeline.y + w.u->lay.timeline.h / 2;
 
 	ck_assert_int_gt(tr.w, 100);
-	click(tr.x + tr.w / 2, y);
+	wh_click(&w, tr.x + tr.w / 2, y, SDL_BUTTON_LEFT);
 	size_t half = (w.u->app.nsteps - 1) / 2;
 	size_t got = w.u->app.step;
 	ck_assert_msg(got + 10 > half && got < half + 10, "clicked the middle, "
@@ -232,7 +195,7 @@ START_TEST(test_click_packet_fills_inspector)
 	ck_assert_int_gt(w.u->npk, 0);
 	const struct ui_packet *p = &w.u->pk[w.u->npk - 1];
 	uint32_t frame = p->p.frame;
-	click(p->box.x + p->box.w / 2, p->box.y + p->box.h / 2);
+	wh_click(&w, p->box.x + p->box.w / 2, p->box.y + p->box.h / 2, SDL_BUTTON_LEFT);
 	ck_assert_int_eq(w.u->app.sel_packet, 1);
 	ck_assert_uint_eq(w.u->app.sel_frame, frame);
 	/* Layers and fields of that very frame. */
@@ -258,12 +221,12 @@ START_TEST(test_click_packet_fills_inspector)
 	}
 	ck_assert_int_gt(at.y, 0);
 	int want = panel_inspector_hit(w.u, at.x, at.y);
-	click(at.x, at.y);
+	wh_click(&w, at.x, at.y, SDL_BUTTON_LEFT);
 	ck_assert_int_eq(w.u->app.sel_field, want);
-	key(SDLK_DOWN, 0);
+	wh_key(&w, SDLK_DOWN, 0);
 	ck_assert_int_eq(w.u->app.sel_field, want + 1);
 	/* An empty spot of the picture lets go of it. */
-	click(w.u->lay.picture.x + 3, w.u->lay.picture.y + 3);
+	wh_click(&w, w.u->lay.picture.x + 3, w.u->lay.picture.y + 3, SDL_BUTTON_LEFT);
 	ck_assert_int_eq(w.u->app.sel_packet, 0);
 }
 END_TEST
@@ -276,17 +239,17 @@ START_TEST(test_click_node_and_event)
 		if (w.u->sc->nodes[i].pop3.present)
 			mb = i;
 	ck_assert_int_ge(mb, 0);
-	click((int)w.u->lay.nx[mb], (int)w.u->lay.ny[mb]);
+	wh_click(&w, (int)w.u->lay.nx[mb], (int)w.u->lay.ny[mb], SDL_BUTTON_LEFT);
 	ck_assert_int_eq(w.u->app.right, RIGHT_NODE);
 	ck_assert_int_eq(w.u->app.sel_node, mb);
 	/* A click on a row of the event list goes to that step. */
-	key(SDLK_RIGHT, 0);
+	wh_key(&w, SDLK_RIGHT, 0);
 	size_t before = w.u->app.step;
 	for (int y = w.u->lay.events.y; y < w.u->lay.events.y +
 	    w.u->lay.events.h; y++) {
 		long s = panel_events_hit(w.u, 20, y);
 		if (s > (long)before + 2) {
-			click(20, y);
+			wh_click(&w, 20, y, SDL_BUTTON_LEFT);
 			ck_assert_uint_eq(w.u->app.step, (size_t)s);
 			return;
 		}
@@ -300,36 +263,89 @@ START_TEST(test_l_switches_language)
 	char a[2048], b[2048];
 
 	ck_assert_str_eq(ui_lang(w.u), "en");
-	key(SDLK_RIGHT, KMOD_LCTRL);
+	wh_key(&w, SDLK_RIGHT, KMOD_LCTRL);
 	snprintf(a, sizeof a, "%s", ui_narration(w.u, w.u->app.step,
 	    w.u->app.lang, b, sizeof b));
-	key(SDLK_l, 0);
+	wh_key(&w, SDLK_l, 0);
 	ck_assert_str_eq(ui_lang(w.u), "id");
 	ui_narration(w.u, w.u->app.step, w.u->app.lang, b, sizeof b);
 	ck_assert_str_ne(a, b);
 	/* Back round to English. */
 	for (int i = 1; i < w.u->nlangs; i++)
-		key(SDLK_l, 0);
+		wh_key(&w, SDLK_l, 0);
 	ck_assert_str_eq(ui_lang(w.u), "en");
 }
 END_TEST
 
 START_TEST(test_tab_fullscreen_quit)
 {
-	key(SDLK_TAB, 0);
+	wh_key(&w, SDLK_TAB, 0);
 	ck_assert_int_eq(w.u->app.center, APP_SEQUENCE);
-	key(SDLK_RIGHT, KMOD_LCTRL);
-	key(SDLK_TAB, 0);
+	wh_key(&w, SDLK_RIGHT, KMOD_LCTRL);
+	wh_key(&w, SDLK_TAB, 0);
 	ck_assert_int_eq(w.u->app.center, APP_PICTURE);
-	key(SDLK_f, 0);
+	wh_key(&w, SDLK_f, 0);
 	ck_assert_int_eq(w.u->app.fullscreen, 1);
-	key(SDLK_ESCAPE, 0);	/* leaves full screen first */
+	wh_key(&w, SDLK_ESCAPE, 0);	/* leaves full screen first */
 	ck_assert_int_eq(w.u->app.fullscreen, 0);
 	ck_assert_int_eq(w.u->app.quit, 0);
-	key(SDLK_d, 0);
+	wh_key(&w, SDLK_d, 0);
 	ck_assert_int_eq(w.u->app.dark, 1);
-	key(SDLK_q, 0);
+	wh_key(&w, SDLK_q, 0);
 	ck_assert_int_eq(w.u->app.quit, 1);
+}
+END_TEST
+
+/*
+ * On a small window the side panels fold to tabs (layout.c); a click on
+ * a tab opens its panel, and a click on the picture where nothing is
+ * folds them again.
+ */
+START_TEST(test_folded_tab_opens)
+{
+	struct wh t;
+	struct layout *L;
+
+	ck_assert_int_eq(wh_open(&t, NULL, 640, 480, "en"), 0);
+	wh_draw(&t);
+	L = &t.u->lay;
+	ck_assert_int_eq(L->fold_events, 1);
+	ck_assert_int_eq(L->fold_right, 1);
+	int pw = L->picture.w, tab = L->events.w;
+	wh_click(&t, L->events.x + L->events.w / 2, L->events.y +
+	    L->events.h / 2, SDL_BUTTON_LEFT);
+	ck_assert_int_eq(L->fold_events, 0);
+	ck_assert_int_gt(L->events.w, tab);
+	ck_assert_int_lt(L->picture.w, pw);
+	/* Now a click there is the list's: a row seeks (step 10's rows). */
+	app_seek(&t.u->app, 10);
+	wh_draw(&t);
+	long row = -1;
+	int ry = 0;
+	for (int y = L->events.y; y < L->events.y + L->events.h && row < 0;
+	    y += 2)
+		if ((row = panel_events_hit(t.u, L->events.x + 20, y)) >= 0)
+			ry = y;
+	ck_assert_int_ge(row, 0);
+	wh_click(&t, L->events.x + 20, ry, SDL_BUTTON_LEFT);
+	ck_assert_uint_eq(t.u->app.step, (size_t)row);
+	ck_assert_int_eq(L->fold_events, 0);
+
+	tab = L->right.w;
+	wh_click(&t, L->right.x + L->right.w / 2, L->right.y + L->right.h / 2,
+	    SDL_BUTTON_LEFT);
+	ck_assert_int_eq(L->fold_right, 0);
+	ck_assert_int_gt(L->right.w, tab);
+	/* Both stay open while frames are drawn. */
+	wh_draw(&t);
+	ck_assert_int_eq(L->fold_events, 0);
+	ck_assert_int_eq(L->fold_right, 0);
+
+	/* The picture's top left corner holds no node nor packet. */
+	wh_click(&t, L->picture.x + 2, L->picture.y + 2, SDL_BUTTON_LEFT);
+	ck_assert_int_eq(L->fold_events, 1);
+	ck_assert_int_eq(L->fold_right, 1);
+	wh_close(&t);
 }
 END_TEST
 
@@ -351,6 +367,7 @@ window_input_suite(void)
 	tcase_add_test(tc, test_click_node_and_event);
 	tcase_add_test(tc, test_l_switches_language);
 	tcase_add_test(tc, test_tab_fullscreen_quit);
+	tcase_add_test(tc, test_folded_tab_opens);
 	suite_add_tcase(s, tc);
 	return s;
 }

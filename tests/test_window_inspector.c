@@ -277,6 +277,34 @@ START_TEST(test_inspector_names_fit_1024)
 }
 END_TEST
 
+/*
+ * The hex dump fits the panel with its printable column: 6 bytes a line
+ * at 1024x768, 1280x720 and 1920x1080, where 8 and their column do not
+ * fit (the panel and the font grow together).
+ */
+START_TEST(test_inspector_hex_fits)
+{
+	static const struct {
+		int w, h, per;
+	} z[] = { { 1280, 720, 6 }, { 1024, 768, 6 }, { 1920, 1080, 6 } };
+
+	for (size_t k = 0; k < sizeof z / sizeof z[0]; k++) {
+		struct wh wh;
+		int per, ascii, right;
+
+		ck_assert_int_eq(wh_open(&wh, "scenarios/02-packets-and-tcp.json",
+		    z[k].w, z[k].h, "en"), 0);
+		ck_assert_int_gt(wh_apply(wh.u, "frame:EHLO"), 0);
+		wh_draw(&wh);
+		panel_inspector_hex(wh.u, &per, &ascii, &right);
+		ck_assert_int_eq(per, z[k].per);
+		ck_assert_int_eq(ascii, 1);
+		ck_assert_int_le(right, wh.u->lay.right.x + wh.u->lay.right.w);
+		wh_close(&wh);
+	}
+}
+END_TEST
+
 Suite *
 window_inspector_suite(void)
 {
@@ -287,6 +315,7 @@ window_inspector_suite(void)
 	tcase_add_test(tc, test_inspector_every_frame_in_indonesian);
 	tcase_add_test(tc, test_inspector_keys_translated);
 	tcase_add_test(tc, test_inspector_names_fit_1024);
+	tcase_add_test(tc, test_inspector_hex_fits);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -483,16 +483,12 @@ START_TEST(test_level_key_and_control)
 
 	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
 		struct wh w;
-		SDL_Event ev;
 		ck_assert_int_eq(wh_open(&w, NULL, sizes[k].w, sizes[k].h,
 		    sizes[k].lang), 0);
 		wh_draw(&w);
 		ck_assert_int_eq(w.u->app.level, DETAIL_STORY);
 		for (int i = 1; i <= 3; i++) {
-			memset(&ev, 0, sizeof ev);
-			ev.type = SDL_KEYDOWN;
-			ev.key.keysym.sym = SDLK_v;
-			input_event(w.u, &ev);
+			wh_key(&w, SDLK_v, 0);
 			ck_assert_int_eq(w.u->app.level, i % 3);
 		}
 		int right = 0;
@@ -501,12 +497,7 @@ START_TEST(test_level_key_and_control)
 			ck_assert_msg(level_part_at(w.u, d, &x, &y), "no part "
 			    "for %s at %dx%d", detail_name((enum detail)d),
 			    sizes[k].w, sizes[k].h);
-			memset(&ev, 0, sizeof ev);
-			ev.type = SDL_MOUSEBUTTONDOWN;
-			ev.button.button = SDL_BUTTON_LEFT;
-			ev.button.x = x;
-			ev.button.y = y;
-			input_event(w.u, &ev);
+			wh_click(&w, x, y, SDL_BUTTON_LEFT);
 			ck_assert_int_eq(w.u->app.level, d);
 			ck_assert_uint_eq(w.u->app.step, 0);	/* a click on it is no seek */
 			if (x > right)

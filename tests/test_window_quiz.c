@@ -48,52 +48,6 @@ teardown(void)
 }
 
 /* Deliver what was pushed, as the window's loop does, then draw. */
-static void
-pump(void)
-{
-	SDL_Event ev;
-
-	while (SDL_PollEvent(&ev))
-		input_event(w.u, &ev);
-	wh_draw(&w);
-}
-
-static void
-key(SDL_Keycode sym)
-{
-	SDL_Event ev;
-
-	memset(&ev, 0, sizeof ev);
-	ev.type = SDL_KEYDOWN;
-	ev.key.state = SDL_PRESSED;
-	ev.key.keysym.sym = sym;
-	ev.key.keysym.scancode = SDL_GetScancodeFromKey(sym);
-	ck_assert_int_eq(SDL_PushEvent(&ev), 1);
-	ev.type = SDL_KEYUP;
-	ev.key.state = SDL_RELEASED;
-	ck_assert_int_eq(SDL_PushEvent(&ev), 1);
-	pump();
-}
-
-static void
-click(int x, int y)
-{
-	SDL_Event ev;
-
-	memset(&ev, 0, sizeof ev);
-	ev.type = SDL_MOUSEBUTTONDOWN;
-	ev.button.button = SDL_BUTTON_LEFT;
-	ev.button.state = SDL_PRESSED;
-	ev.button.clicks = 1;
-	ev.button.x = x;
-	ev.button.y = y;
-	ck_assert_int_eq(SDL_PushEvent(&ev), 1);
-	ev.type = SDL_MOUSEBUTTONUP;
-	ev.button.state = SDL_RELEASED;
-	ck_assert_int_eq(SDL_PushEvent(&ev), 1);
-	pump();
-}
-
 /* Play with wall time given in slices until a question opens (or the end). */
 static void
 play_until_question(void)
@@ -141,7 +95,7 @@ static void
 step_into(int k)
 {
 	app_seek(&w.u->app, w.u->cp_steps[k] - 1);
-	key(SDLK_RIGHT);
+	wh_key(&w, SDLK_RIGHT, 0);
 	ck_assert_int_eq(w.u->app.quiz, k);
 	ck_assert_uint_eq(w.u->app.step, w.u->cp_steps[k]);
 }
@@ -150,7 +104,7 @@ START_TEST(test_play_stops_and_asks)
 {
 	const struct sc_checkpoint *cp = &w.u->sc->checkpoints[0];
 
-	key(SDLK_SPACE);
+	wh_key(&w, SDLK_SPACE, 0);
 	ck_assert_int_eq(w.u->app.playing, 1);
 	play_until_question();
 	ck_assert_int_eq(w.u->app.quiz, 0);
@@ -172,22 +126,22 @@ START_TEST(test_play_stops_and_asks)
 	golden("quiz-question");
 
 	/* The right key: "Right!" and the explanation. */
-	key(SDLK_a);
+	wh_key(&w, SDLK_a, 0);
 	ck_assert_int_eq(w.u->app.quiz_chosen, 0);
 	ck_assert_int_eq(w.u->app.quiz_chosen, cp->answer);
 	ck_assert_int_eq(w.u->app.quiz, 0);
 	golden("quiz-right");
 
 	/* Space: the second question, at the same step, asks at once. */
-	key(SDLK_SPACE);
+	wh_key(&w, SDLK_SPACE, 0);
 	ck_assert_int_eq(w.u->app.quiz, 1);
 	ck_assert_int_eq(w.u->app.playing, 0);
 	ck_assert_uint_eq(w.u->app.step, w.u->cp_steps[1]);
 	ck_assert_uint_eq(w.u->cp_steps[1], w.u->cp_steps[0]);
 	/* A digit answers too; Enter goes on, playing as before. */
-	key(SDLK_3);
+	wh_key(&w, SDLK_3, 0);
 	ck_assert_int_eq(w.u->app.quiz_chosen, 2);
-	key(SDLK_RETURN);
+	wh_key(&w, SDLK_RETURN, 0);
 	ck_assert_int_eq(w.u->app.quiz, -1);
 	ck_assert_int_eq(w.u->app.playing, 1);
 	play_until_question();
@@ -203,22 +157,22 @@ START_TEST(test_wrong_answer_shows_the_right_one)
 
 	step_into(0);
 	ck_assert_int_eq(w.u->app.quiz_resume, 0);
-	key(SDLK_b);
+	wh_key(&w, SDLK_b, 0);
 	ck_assert_int_eq(w.u->app.quiz_chosen, 1);
 	ck_assert_int_ne(w.u->app.quiz_chosen, cp->answer);
 	/* A second answer does not replace the first. */
-	key(SDLK_a);
+	wh_key(&w, SDLK_a, 0);
 	ck_assert_int_eq(w.u->app.quiz_chosen, 1);
 	/* L switches the card's language with everything else. */
-	key(SDLK_l);
+	wh_key(&w, SDLK_l, 0);
 	ck_assert_str_eq(ui_lang(w.u), "id");
 	ck_assert_int_eq(w.u->app.quiz, 0);
 	golden("quiz-wrong-id");
 	/* Stepping onto the question, Enter leaves playback paused (after the second). */
-	key(SDLK_RETURN);
+	wh_key(&w, SDLK_RETURN, 0);
 	ck_assert_int_eq(w.u->app.quiz, 1);
-	key(SDLK_c);
-	key(SDLK_RETURN);
+	wh_key(&w, SDLK_c, 0);
+	wh_key(&w, SDLK_RETURN, 0);
 	ck_assert_int_eq(w.u->app.quiz, -1);
 	ck_assert_int_eq(w.u->app.playing, 0);
 	ck_assert_uint_eq(w.u->app.step, w.u->cp_steps[0]);
@@ -231,27 +185,27 @@ START_TEST(test_question_waits_for_an_answer)
 	step_into(0);
 	size_t at = w.u->app.step;
 
-	key(SDLK_RIGHT);
-	key(SDLK_SPACE);
-	key(SDLK_END);
-	key(SDLK_PLUS);		/* speed still works */
+	wh_key(&w, SDLK_RIGHT, 0);
+	wh_key(&w, SDLK_SPACE, 0);
+	wh_key(&w, SDLK_END, 0);
+	wh_key(&w, SDLK_PLUS, 0);		/* speed still works */
 	ck_assert_uint_eq(w.u->app.step, at);
 	ck_assert_int_eq(w.u->app.quiz, 0);
 	ck_assert_int_eq(w.u->app.playing, 0);
 	/* A click beside the choices, on the card, does nothing. */
-	click(w.u->lay.center.x + 14, w.u->lay.center.y + 14);
+	wh_click(&w, w.u->lay.center.x + 14, w.u->lay.center.y + 14, SDL_BUTTON_LEFT);
 	ck_assert_int_eq(w.u->app.quiz_chosen, -1);
 	ck_assert_int_eq(w.u->app.sel_node, -1);
 	/* A click on a choice answers it. */
 	SDL_Point p = choice_at(1);
-	click(p.x, p.y);
+	wh_click(&w, p.x, p.y, SDL_BUTTON_LEFT);
 	ck_assert_int_eq(w.u->app.quiz_chosen, 1);
 	/* → after the answer closes it; the second question waits at the step. */
-	key(SDLK_RIGHT);
+	wh_key(&w, SDLK_RIGHT, 0);
 	ck_assert_int_eq(w.u->app.quiz, 1);
 	ck_assert_uint_eq(w.u->app.step, at);
-	key(SDLK_c);
-	key(SDLK_RIGHT);
+	wh_key(&w, SDLK_c, 0);
+	wh_key(&w, SDLK_RIGHT, 0);
 	ck_assert_int_eq(w.u->app.quiz, -1);
 	ck_assert_uint_eq(w.u->app.step, at + 1);
 }
@@ -261,37 +215,31 @@ END_TEST
 START_TEST(test_back_and_forward_asks_again)
 {
 	step_into(0);
-	key(SDLK_a);
-	key(SDLK_SPACE);
+	wh_key(&w, SDLK_a, 0);
+	wh_key(&w, SDLK_SPACE, 0);
 	ck_assert_int_eq(w.u->app.quiz, 1);
-	key(SDLK_c);
-	key(SDLK_SPACE);
+	wh_key(&w, SDLK_c, 0);
+	wh_key(&w, SDLK_SPACE, 0);
 	ck_assert_int_eq(w.u->app.quiz, -1);
-	key(SDLK_RIGHT);
-	key(SDLK_RIGHT);
+	wh_key(&w, SDLK_RIGHT, 0);
+	wh_key(&w, SDLK_RIGHT, 0);
 	ck_assert_int_eq(w.u->app.quiz, -1);
 	ck_assert_uint_eq(w.u->app.step, w.u->cp_steps[0] + 2);
-	key(SDLK_LEFT);
-	key(SDLK_LEFT);
-	key(SDLK_LEFT);
+	wh_key(&w, SDLK_LEFT, 0);
+	wh_key(&w, SDLK_LEFT, 0);
+	wh_key(&w, SDLK_LEFT, 0);
 	ck_assert_uint_eq(w.u->app.step, w.u->cp_steps[0] - 1);
-	key(SDLK_RIGHT);
+	wh_key(&w, SDLK_RIGHT, 0);
 	ck_assert_int_eq(w.u->app.quiz, 0);
 	ck_assert_int_eq(w.u->app.quiz_chosen, -1);
 	/* ← while it is open closes it and steps back. */
-	key(SDLK_LEFT);
+	wh_key(&w, SDLK_LEFT, 0);
 	ck_assert_int_eq(w.u->app.quiz, -1);
 	ck_assert_uint_eq(w.u->app.step, w.u->cp_steps[0] - 1);
 	/* Ctrl+→ (the next message) lands on the RCPT TO and asks. */
 	app_seek(&w.u->app, view_next_app(w.u->view, w.u->cp_steps[0], -1));
 	ck_assert_uint_lt(w.u->app.step, w.u->cp_steps[0] - 1);
-	SDL_Event ev;
-	memset(&ev, 0, sizeof ev);
-	ev.type = SDL_KEYDOWN;
-	ev.key.keysym.sym = SDLK_RIGHT;
-	ev.key.keysym.mod = KMOD_LCTRL;
-	SDL_PushEvent(&ev);
-	pump();
+	wh_key(&w, SDLK_RIGHT, KMOD_LCTRL);
 	ck_assert_int_eq(w.u->app.quiz, 0);
 	ck_assert_uint_eq(w.u->app.step, w.u->cp_steps[0]);
 }
@@ -300,28 +248,28 @@ END_TEST
 /* Jumps go where they are told without asking; Esc skips a question. */
 START_TEST(test_jumps_and_esc)
 {
-	key(SDLK_END);
+	wh_key(&w, SDLK_END, 0);
 	ck_assert_int_eq(w.u->app.quiz, -1);
 	ck_assert_uint_eq(w.u->app.step, w.u->app.nsteps - 1);
-	key(SDLK_HOME);
+	wh_key(&w, SDLK_HOME, 0);
 	SDL_Rect tr = w.u->tl_track;
-	click(tr.x + tr.w - 2, w.u->lay.timeline.y + w.u->lay.timeline.h / 2);
+	wh_click(&w, tr.x + tr.w - 2, w.u->lay.timeline.y + w.u->lay.timeline.h / 2, SDL_BUTTON_LEFT);
 	ck_assert_int_eq(w.u->app.quiz, -1);
 	ck_assert_uint_gt(w.u->app.step, w.u->cp_steps[1]);
 	/* Esc skips: no answer, no quitting, still at the step; the second asks. */
 	step_into(0);
-	key(SDLK_ESCAPE);
+	wh_key(&w, SDLK_ESCAPE, 0);
 	ck_assert_int_eq(w.u->app.quiz, 1);
 	ck_assert_int_eq(w.u->app.quit, 0);
-	key(SDLK_ESCAPE);
+	wh_key(&w, SDLK_ESCAPE, 0);
 	ck_assert_int_eq(w.u->app.quiz, -1);
 	ck_assert_int_eq(w.u->app.quit, 0);
 	ck_assert_uint_eq(w.u->app.step, w.u->cp_steps[1]);
 	/* Esc with no question open asks first (issue 12, point 7). */
-	key(SDLK_ESCAPE);
+	wh_key(&w, SDLK_ESCAPE, 0);
 	ck_assert_int_eq(w.u->app.quit, 0);
 	ck_assert_int_eq(w.u->app.ask_quit, 1);
-	key(SDLK_ESCAPE);
+	wh_key(&w, SDLK_ESCAPE, 0);
 	ck_assert_int_eq(w.u->app.quit, 1);
 }
 END_TEST

@@ -1049,8 +1049,9 @@ draw_packets_layout(struct ui *u)
 	struct layout *L = &u->lay;
 	int n;
 
-	/* A packet or a node chosen opens a folded inspector. */
-	int want = u->app.sel_packet || u->app.right == RIGHT_NODE;
+	/* A packet or a node chosen, or a click on its tab, opens a folded inspector. */
+	int want = u->app.sel_packet || u->app.right == RIGHT_NODE ||
+	    u->tab_right;
 	if (want != L->open_right && (L->fold_right || L->open_right)) {
 		L->open_right = want;
 		layout_compute(L, L->w, L->h, u->scale);

@@ -251,11 +251,12 @@ evtext_word(const char *text, int nth, const char **w, int *len)
 {
 	const char *p = text;
 
+	/* A multi-line reply keeps its CRLF (a POP3 status, then what follows). */
 	for (int i = 0; *p; i++) {
-		while (*p == ' ')
+		while (*p == ' ' || *p == '\r' || *p == '\n')
 			p++;
 		const char *b = p;
-		while (*p && *p != ' ')
+		while (*p && *p != ' ' && *p != '\r' && *p != '\n')
 			p++;
 		if (p == b)
 			break;
@@ -551,60 +552,100 @@ evtext_state(struct evtext_out *o, const char *lang, const struct trace_rec *r,
 }
 
 /*
- * A mail protocol's line as the transcript keeps it: the wire's own
- * words, except where the transcript puts a description in place of
- * bytes a class need not see (a message's content, a password).  Those
- * descriptions are ours, not the wire's, so each language says them in
- * its own words; the English ones are matched with the numbers in them.
+ * Where the transcript puts a description in place of bytes a class need
+ * not see (a message's content, a password), the engine that wrote the
+ * line chose its narration key knowing it, with the numbers as arguments
+ * (smtp_client.c, pop3_client.c, pop3_server.c, imap_client.c).  The line
+ * is then the wire's words before the description (the first `wire`
+ * words, as the engine writes them: "C: a1 LOGIN user") and the
+ * description in the language's words, filled from the arguments; the
+ * description in the text is ours, in English, and is not read.
+ */
+static const struct {
+	const char	*key;		/* exact, or a family ending in '.' */
+	int		 wire;
+	enum word	 w;
+	const char	*num1, *num2;	/* the arguments of %1 and %2 */
+} evtext_elided[] = {
+	{ "smtp.message", 1, W_EL_MESSAGE, "len", "count" },
+	{ "smtp.message.", 1, W_EL_MESSAGE, "len", "count" },
+	{ "lmtp.message", 1, W_EL_MESSAGE, "len", "count" },
+	{ "lmtp.message.", 1, W_EL_MESSAGE, "len", "count" },
+	{ "smtp.auth", 3, W_EL_AUTH, NULL, NULL },
+	{ "pop3.pass", 2, W_EL_PASSWORD, NULL, NULL },
+	{ "pop3.retr_reply", 4, W_EL_MESSAGE_FOLLOWS, "len", NULL },
+	{ "imap.login", 4, W_EL_PASSWORD, NULL, NULL },
+};
+
+/* The description w in lang's words, %1 and %2 from y's arguments. */
+static void
+evtext_elision(struct evtext_out *o, const char *lang, enum word w,
+    const struct trace_say *y, const char *num1, const char *num2)
+{
+	for (const char *c = words_get(lang, w); *c; c++) {
+		const char *v, *name = c[1] == '1' ? num1 : num2;
+		int n;
+
+		if (c[0] == '%' && (c[1] == '1' || c[1] == '2')) {
+			if (name != NULL && evtext_arg(y, name, &v, &n))
+				evtext_add(o, "%.*s", n, v);
+			else
+				evtext_add(o, "?");
+			c++;
+		} else
+			evtext_add(o, "%c", *c);
+	}
+}
+
+/*
+ * A mail protocol's line: the wire's own words as the transcript keeps
+ * them, with the descriptions of what it leaves out (evtext_elided) in
+ * the language's words.
  */
 static void
-evtext_mail_line(struct evtext_out *o, const char *lang, const char *text)
+evtext_mail_line(struct evtext_out *o, const char *lang,
+    const struct trace_say *y, int have, const char *text)
 {
-	static const enum word el[] = {
-		W_EL_MESSAGE, W_EL_MESSAGE_OF, W_EL_MESSAGE_FOLLOWS, W_EL_AUTH,
-		W_EL_PASSWORD,
-	};
+	const char *w;
+	int n;
 
-	for (size_t i = 0; i < sizeof el / sizeof el[0]; i++) {
-		const char *pat = words_get("en", el[i]);
-		unsigned long num[2] = { 0, 0 };
-		const char *p = pat, *t = NULL, *start;
-
-		/* The description starts at one of the line's "(". */
-		for (start = strchr(text, '('); start != NULL;
-		    start = strchr(start + 1, '(')) {
-			p = pat;
-			t = start;
-			while (*p && *t) {
-				if (p[0] == '%' && (p[1] == '1' || p[1] == '2')) {
-					char *end;
-					if (*t < '0' || *t > '9')
-						break;
-					num[p[1] - '1'] = strtoul(t, &end, 10);
-					t = end;
-					p += 2;
-				} else if (*p == *t) {
-					p++;
-					t++;
-				} else
-					break;
-			}
-			if (*p == '\0')
-				break;
-		}
-		if (start == NULL)
+	for (size_t i = 0; have && i < sizeof evtext_elided /
+	    sizeof evtext_elided[0]; i++) {
+		const char *k = evtext_elided[i].key;
+		if (!evtext_key(y, k, k[strlen(k) - 1] == '.'))
 			continue;
-		/* The line before it, the description in words, what follows. */
-		evtext_add(o, "%.*s", (int)(start - text), text);
-		for (const char *w = words_get(lang, el[i]); *w; w++) {
-			if (w[0] == '%' && (w[1] == '1' || w[1] == '2')) {
-				evtext_add(o, "%lu", num[w[1] - '1']);
-				w++;
-			} else
-				evtext_add(o, "%c", *w);
-		}
-		evtext_add(o, "%s", t);
+		if (!evtext_word(text, evtext_elided[i].wire - 1, &w, &n))
+			break;		/* not the engine's line: as it is */
+		evtext_add(o, "%.*s ", (int)(w + n - text), text);
+		evtext_elision(o, lang, evtext_elided[i].w, y,
+		    evtext_elided[i].num1, evtext_elided[i].num2);
 		return;
+	}
+	/*
+	 * RFC 3501 6.4.5: a FETCH response carries the whole message as a
+	 * literal after BODY[] (or RFC822), written "{N}" on the line; the
+	 * transcript's description follows it, in parentheses, and the
+	 * server counted the octets it sent ({len}).  Other literals (a
+	 * header, a part) keep the transcript's words.
+	 */
+	if (have && evtext_key(y, "imap.fetch_data", 1) &&
+	    evtext_arg(y, "len", &w, &n)) {
+		char lit[32];
+		snprintf(lit, sizeof lit, "{%.*s} (", n < 20 ? n : 20, w);
+		const char *at = strstr(text, lit);
+		if (at != NULL && at - text >= 7 &&
+		    (memcmp(at - 7, "BODY[] ", 7) == 0 ||
+		    (at - text >= 7 && memcmp(at - 7, "RFC822 ", 7) == 0))) {
+			const char *end = strchr(at + strlen(lit), ')');
+			if (end != NULL) {
+				evtext_add(o, "%.*s", (int)(at - text +
+				    strlen(lit) - 1), text);
+				evtext_elision(o, lang, W_EL_MESSAGE_OF, y,
+				    "len", NULL);
+				evtext_add(o, "%s", end + 1);
+				return;
+			}
+		}
 	}
 	evtext_add(o, "%s", text);
 }
@@ -684,7 +725,7 @@ evtext_summary(const struct scenario *sc, const struct trace *tr,
 		if (a == APP_DNS && have)
 			evtext_dns(&o, lang, &y, text);
 		else
-			evtext_mail_line(&o, lang, text);
+			evtext_mail_line(&o, lang, &y, have, text);
 		break;
 	case TR_STATE:
 		evtext_state(&o, lang, r, &y, have, text);

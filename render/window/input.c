@@ -207,6 +207,28 @@ input_key(struct ui *u, const SDL_KeyboardEvent *k)
 	return input_do(u, CMD_STEP, dir, 0);
 }
 
+/*
+ * The side panels opened by a click on their folded tabs (layout.c folds
+ * them where the picture would have too little room): the event list,
+ * the inspector.  Laid out again at once, so the next click lands on
+ * the panel as drawn.  Returns 1.
+ */
+static int
+input_tabs(struct ui *u, int events, int right)
+{
+	if (u->lay.open_events != events || u->tab_right != right) {
+		u->lay.open_events = events;
+		u->tab_right = right;
+		/* As draw_packets_layout() asks for the inspector. */
+		u->lay.open_right = u->app.sel_packet ||
+		    u->app.right == RIGHT_NODE || right;
+		layout_compute(&u->lay, u->lay.w, u->lay.h, u->scale);
+		draw_packets_layout(u);
+		u->app.dirty = 1;
+	}
+	return 1;
+}
+
 static int
 input_click(struct ui *u, int x, int y)
 {
@@ -238,6 +260,11 @@ input_click(struct ui *u, int x, int y)
 		u->app.playing = 0;
 		return input_do(u, CMD_SEEK, (long)timeline_step_at(u, x), 0);
 	}
+	/* A folded panel's tab opens it: the picture gives up the room. */
+	if (lrect_has(&L->events, x, y) && L->fold_events)
+		return input_tabs(u, 1, u->tab_right);
+	if (lrect_has(&L->right, x, y) && L->fold_right)
+		return input_tabs(u, L->open_events, 1);
 	if (lrect_has(&L->events, x, y)) {
 		if ((step = panel_events_hit(u, x, y)) >= 0)
 			return input_do(u, CMD_SEEK, step, 0);
@@ -269,6 +296,8 @@ input_click(struct ui *u, int x, int y)
 			    (long)u->pk[i].p.tx_step);
 		if ((i = draw_hit_node(u, x, y)) >= 0)
 			return input_do(u, CMD_SELECT_NODE, i, 0);
+		/* Nothing there: the panels opened by their tabs fold again. */
+		input_tabs(u, 0, 0);
 		return input_do(u, CMD_SELECT_NONE, 0, 0);
 	}
 	return 0;

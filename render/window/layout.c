@@ -229,7 +229,8 @@ layout_compute(struct layout *l, int w, int h, double scale)
 	}
 	if (w - side_l - side_r < need && side_l > w * 14 / 100)
 		side_l = w * 14 / 100;
-	if (w - side_l - side_r < need && side_l < 14 * l->font_small) {
+	if (w - side_l - side_r < need && side_l < 14 * l->font_small &&
+	    !l->open_events) {
 		l->fold_events = 1;
 		side_l = tab;
 	}

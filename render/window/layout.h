@@ -37,9 +37,10 @@ struct layout {
 	 * Side panels folded away so that the picture keeps its room (a
 	 * small screen, a large --scale): the rectangle is then a narrow
 	 * tab at the window's edge.  open_right asks for the inspector
-	 * anyway (a packet or a node chosen).
+	 * anyway (a packet or a node chosen, a click on its tab),
+	 * open_events for the event list (a click on its tab).
 	 */
-	int		 fold_events, fold_right, open_right;
+	int		 fold_events, fold_right, open_right, open_events;
 	int		 nnodes;
 	double		*fx, *fy;	/* nodes' places, 0..1 (owned) */
 	double		*nx, *ny;	/* the same in px, inside picture (owned) */

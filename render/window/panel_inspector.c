@@ -56,6 +56,7 @@ struct ui_inspect {
 	int		 wrap_pad;	/* a wrapped row's further indent */
 	SDL_Rect	 rows_box;	/* where the rows were drawn, for clicks */
 	int		 row_h, first_row;
+	int		 hex_per, hex_ascii, hex_right;	/* the dump as last drawn */
 };
 
 static struct insp_row *
@@ -372,6 +373,16 @@ panel_inspector_rows(struct ui *u)
 	return in ? in->nrows : 0;
 }
 
+void
+panel_inspector_hex(struct ui *u, int *per, int *ascii, int *right)
+{
+	struct ui_inspect *in = insp_get(u);
+
+	*per = in ? in->hex_per : 0;
+	*ascii = in ? in->hex_ascii : 0;
+	*right = in ? in->hex_right : 0;
+}
+
 const char *
 panel_inspector_row_text(struct ui *u, int row)
 {
@@ -482,7 +493,27 @@ panel_inspector_draw(struct ui *u)
 	/* The rows take the upper part, the hex dump the lower. */
 	int mlh = text_line_height(u->text, FACE_MONO, mono);
 	int bottom = L->right.y + L->right.h - pad;
-	int hex_lines_all = (int)((in->nbytes + 7) / 8);
+	/*
+	 * The hex dump: 8 bytes a line with their printable column beside
+	 * them; where the panel is too narrow for that (1280x720 already),
+	 * 6 or 4 bytes a line, so that the text a packet carries can still
+	 * be read; the font stays (it is at the readable minimum already).
+	 * Narrower still, the hex alone.
+	 */
+	int cw = text_width(u->text, FACE_MONO, mono, "0");
+	int per, ascii = 1, right = L->right.x + L->right.w;
+	for (per = 8; per >= 4; per -= 2)
+		if (x + cw * (5 + 3 * per + 1 + per) <= right)
+			break;
+	if (per < 4) {
+		per = 8;
+		ascii = 0;
+	}
+	int hex_lines_all = (int)((in->nbytes + (uint32_t)per - 1) /
+	    (uint32_t)per);
+	in->hex_per = per;
+	in->hex_ascii = ascii;
+	in->hex_right = x + cw * (5 + 3 * per - 1 + (ascii ? 1 + per : 0));
 	int hex_h = (bottom - y) * 45 / 100;
 	if (hex_h > (hex_lines_all + 1) * mlh)
 		hex_h = (hex_lines_all + 1) * mlh;
@@ -530,7 +561,7 @@ panel_inspector_draw(struct ui *u)
 	}
 	y += rows_h + pad;
 
-	/* The hex dump: 8 bytes a line, the chosen field's bytes lit. */
+	/* The hex dump, per bytes a line, the chosen field's bytes lit. */
 	text_draw(u->text, FACE_BOLD, px, th->text, x, y, ui_word(u, W_HEX));
 	y += lh;
 	uint32_t lo = 0, hi = 0;
@@ -541,12 +572,9 @@ panel_inspector_draw(struct ui *u)
 	int lines = (bottom - y) / mlh;
 	if (lines < 1)
 		lines = 1;
-	int cw = text_width(u->text, FACE_MONO, mono, "0");
-	/* The printable column only where it fits beside the hex. */
-	int ascii = x + cw * (5 + 3 * 8 + 1 + 8) <= L->right.x + L->right.w;
 	int first_line = 0;
-	if (hi > lo && (int)(lo / 8) >= lines)
-		first_line = (int)(lo / 8) - lines / 3;
+	if (hi > lo && (int)lo / per >= lines)
+		first_line = (int)lo / per - lines / 3;
 	if (first_line > hex_lines_all - lines)
 		first_line = hex_lines_all - lines;
 	if (first_line < 0)
@@ -554,14 +582,14 @@ panel_inspector_draw(struct ui *u)
 	for (int ln = first_line; ln < hex_lines_all && ln < first_line + lines;
 	    ln++) {
 		int ly = y + (ln - first_line) * mlh;
-		snprintf(buf, sizeof buf, "%04x", ln * 8);
+		snprintf(buf, sizeof buf, "%04x", ln * per);
 		text_draw(u->text, FACE_MONO, mono, th->dim, x, ly, buf);
-		for (int k = 0; k < 8; k++) {
-			uint32_t i = (uint32_t)ln * 8 + (uint32_t)k;
+		for (int k = 0; k < per; k++) {
+			uint32_t i = (uint32_t)(ln * per + k);
 			if (i >= in->nbytes)
 				break;
 			int bx = x + cw * (5 + 3 * k);
-			int ax = x + cw * (5 + 3 * 8 + 1 + k);
+			int ax = x + cw * (5 + 3 * per + 1 + k);
 			int lit = i >= lo && i < hi;
 			char hx[4], ch[2] = { (char)(in->bytes[i] >= 32 &&
 			    in->bytes[i] < 127 ? in->bytes[i] : '.'), 0 };

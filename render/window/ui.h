@@ -91,6 +91,8 @@ struct ui {
 	size_t		 napp;
 	/* Drags on the timeline. */
 	int		 dragging;
+	/* The inspector asked for by a click on its folded tab (input.c). */
+	int		 tab_right;
 	/* The timeline's last layout, for clicks. */
 	SDL_Rect	 tl_track;
 	/* Each checkpoint's step (checkpoint.h), 0 where it names none. */
@@ -314,6 +316,8 @@ void	 panel_inspector_draw(struct ui *u);
 int	 panel_inspector_hit(struct ui *u, int x, int y);
 /* How many field rows the inspector shows now (for the tests). */
 int	 panel_inspector_rows(struct ui *u);
+/* The hex dump as last drawn: bytes a line, with the printable column or not, its right end (px; for the tests). */
+void	 panel_inspector_hex(struct ui *u, int *per, int *ascii, int *right);
 const char *panel_inspector_row_text(struct ui *u, int row);
 /* The trace record whose frame the inspector shows, or -1 (for the tests). */
 long	 panel_inspector_record(struct ui *u);
