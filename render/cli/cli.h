@@ -38,5 +38,7 @@ struct scenario *cli_load_adds(const char *path, const char *const *adds,
 
 int	 cmd_run(int argc, char **argv);
 int	 cmd_check(int argc, char **argv);
+/* `surel live FILE`: real mail programs talk to the world (cmd_live.c). */
+int	 cmd_live(int argc, char **argv);
 
 #endif

@@ -13,6 +13,11 @@
  * Closing is passed on both ways: the real program's EOF becomes
  * tcp_close(); the simulated server's FIN becomes shutdown(SHUT_WR) once
  * every byte before it has been written.
+ *
+ * In live mode (bridge_set_speed() > 0) a turn of the loop moves the
+ * simulation to where the wall clock says it should be, so that a real
+ * program waits as long (times the speed) as it would on the network
+ * the scenario draws.
  */
 #include "bridge.h"
 
@@ -31,11 +36,14 @@
 #include "scenario.h"
 #include "sim.h"
 #include "tcp.h"
+#include "udp.h"
 #include "util.h"
 
 #define BRIDGE_STEP_NS		(2 * SIM_SEC)	/* simulated time per loop */
 #define BRIDGE_POLL_MS		5		/* wall time a loop waits at most */
-#define BRIDGE_MAX_LISTEN	8
+#define BRIDGE_MAX_LISTEN	64
+#define BRIDGE_MAX_PEERS	64		/* real UDP peers remembered at once */
+#define BRIDGE_UDP_FIRST	40000		/* their ports on the client node, below DNS's ephemeral range */
 
 /* One real connection and its simulated twin. */
 struct bconn {
@@ -53,6 +61,15 @@ struct blisten {
 	int		 fd;
 	int		 client, server;	/* node indices */
 	uint16_t	 port;			/* the server's port inside */
+	int		 udp;
+};
+
+/* A real UDP peer (a resolver, dig) and the simulated port that speaks for it. */
+struct bpeer {
+	struct sockaddr_in sa;		/* where answers go */
+	int		 lfd;		/* the UDP socket it wrote to; -1: slot unused */
+	int		 client;	/* node of its simulated port */
+	uint16_t	 sport;		/* that port; 0 until bound */
 };
 
 struct bridge {
@@ -62,6 +79,12 @@ struct bridge {
 	int		 nls;
 	struct bconn	*conns;
 	int		 accepted;
+	struct bpeer	 peers[BRIDGE_MAX_PEERS];
+	int		 npeers;	/* slots used; the oldest is reused after */
+	uint16_t	 next_sport;
+	double		 speed;		/* 0: steps; else simulated s per wall s */
+	int		 started;
+	uint64_t	 wall0_ms, sim0_ns;	/* where real time was tied to simulated time */
 };
 
 static uint64_t
@@ -203,13 +226,13 @@ bridge_read(struct bconn *bc)
 	bridge_sim_close(bc);
 }
 
-static void
-bridge_accept(struct bridge *b, struct blisten *l)
+static int
+bridge_accept1(struct bridge *b, struct blisten *l)
 {
 	int fd = accept(l->fd, NULL, NULL);
 
 	if (fd < 0)
-		return;
+		return 0;
 	bridge_nonblock(fd);
 	struct bconn *bc = xcalloc(1, sizeof *bc);
 	bc->fd = fd;
@@ -223,6 +246,15 @@ bridge_accept(struct bridge *b, struct blisten *l)
 		bc->sim_eof = 1;
 		bridge_close_fd(bc);
 	}
+	return 1;
+}
+
+/* Take every connection waiting (a class connects at once). */
+static void
+bridge_accept(struct bridge *b, struct blisten *l)
+{
+	for (int k = 0; k < 64 && bridge_accept1(b, l); k++)
+		continue;
 }
 
 /* Forget connections finished on both sides. */
@@ -247,6 +279,72 @@ bridge_reap(struct bridge *b)
 	}
 }
 
+/* ---- datagrams (DNS) ------------------------------------------------------ */
+
+/* A simulated answer to a real peer's datagram goes out as it came in. */
+static void
+bridge_udp_answer(struct sim *s, int node, void *u, uint32_t src,
+    uint16_t sport, uint16_t dport, const uint8_t *p, size_t n)
+{
+	struct bpeer *pe = u;
+
+	(void)s;
+	(void)node;
+	(void)src;
+	(void)sport;
+	(void)dport;
+	if (pe->lfd >= 0)
+		sendto(pe->lfd, p, n, MSG_DONTWAIT, (struct sockaddr *)&pe->sa,
+		    sizeof pe->sa);
+}
+
+static struct bpeer *
+bridge_peer(struct bridge *b, struct blisten *l, const struct sockaddr_in *sa)
+{
+	for (int i = 0; i < b->npeers; i++) {
+		struct bpeer *pe = &b->peers[i];
+
+		if (pe->lfd == l->fd && pe->client == l->client &&
+		    pe->sa.sin_addr.s_addr == sa->sin_addr.s_addr &&
+		    pe->sa.sin_port == sa->sin_port)
+			return pe;
+	}
+	/* A new peer: a fresh slot, or the oldest one's port taken over. */
+	struct bpeer *pe = &b->peers[b->accepted % BRIDGE_MAX_PEERS];
+	if (b->npeers < BRIDGE_MAX_PEERS)
+		pe = &b->peers[b->npeers++];
+	b->accepted++;
+	if (pe->sport != 0 && pe->client != l->client)
+		pe->sport = 0;	/* bound on another node: bind anew */
+	pe->sa = *sa;
+	pe->lfd = l->fd;
+	pe->client = l->client;
+	while (pe->sport == 0 && b->next_sport < 49152) {
+		uint16_t p = b->next_sport++;
+
+		if (udp_bind(b->s, l->client, p, bridge_udp_answer, pe) == 0)
+			pe->sport = p;
+	}
+	return pe->sport ? pe : NULL;
+}
+
+static void
+bridge_udp_read(struct bridge *b, struct blisten *l)
+{
+	uint8_t tmp[65536];
+	struct sockaddr_in sa;
+	socklen_t salen = sizeof sa;
+	ssize_t r = recvfrom(l->fd, tmp, sizeof tmp, 0, (struct sockaddr *)&sa,
+	    &salen);
+
+	if (r < 0 || salen != sizeof sa || sa.sin_family != AF_INET)
+		return;
+	struct bpeer *pe = bridge_peer(b, l, &sa);
+	if (pe != NULL)
+		udp_send(b->s, l->client, pe->sport, b->sc->nodes[l->server].ip,
+		    l->port, tmp, (size_t)r);
+}
+
 /* ---- the API ------------------------------------------------------------ */
 
 struct bridge *
@@ -260,9 +358,17 @@ bridge_new(const char *text, size_t len, const char *name)
 	sc_errors_free(&errs);
 	if (sc == NULL)
 		return NULL;
+	return bridge_new_scenario(sc, sc->seed);
+}
+
+struct bridge *
+bridge_new_scenario(struct scenario *sc, uint64_t seed)
+{
 	struct bridge *b = xcalloc(1, sizeof *b);
+
 	b->sc = sc;
-	b->s = sim_new(sc, sc->seed);
+	b->s = sim_new(sc, seed);
+	b->next_sport = BRIDGE_UDP_FIRST;
 	return b;
 }
 
@@ -292,33 +398,94 @@ bridge_listen(struct bridge *b, const char *client, const char *server,
 {
 	int cn = scenario_node_index(b->sc, client);
 	int sn = scenario_node_index(b->sc, server);
+	int err;
+
+	if (cn < 0 || sn < 0)
+		return 0;
+	/* Port 0: the kernel picks a free one. */
+	return bridge_listen_at(b, "127.0.0.1", 0, 1, cn, sn, port, 0, &err);
+}
+
+uint16_t
+bridge_listen_at(struct bridge *b, const char *addr, uint16_t want,
+    int tries, int client, int server, uint16_t port, int udp, int *err)
+{
 	struct sockaddr_in a;
 	socklen_t alen = sizeof a;
+	int one = 1;
 
-	if (cn < 0 || sn < 0 || b->nls == BRIDGE_MAX_LISTEN)
-		return 0;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0)
+	*err = EINVAL;
+	if (client < 0 || client >= b->sc->nnodes || server < 0 ||
+	    server >= b->sc->nnodes || b->nls == BRIDGE_MAX_LISTEN)
 		return 0;
 	memset(&a, 0, sizeof a);
 	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	a.sin_port = 0;		/* the kernel picks a free port */
-	if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
-	    listen(fd, 8) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&a, &alen) != 0) {
-		close(fd);
+	if (inet_pton(AF_INET, addr, &a.sin_addr) != 1)
 		return 0;
+	for (int k = 0; k < tries && (int)want + k <= 65535; k++) {
+		int fd = socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
+
+		if (fd < 0) {
+			*err = errno;
+			return 0;
+		}
+		/* A port left in TIME_WAIT by the last lesson is free again. */
+		if (!udp)
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		a.sin_port = htons((uint16_t)(want + k));
+		if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+			*err = errno;
+			close(fd);
+			if (*err != EADDRINUSE && *err != EACCES)
+				return 0;	/* no other port does better */
+			continue;
+		}
+		if ((!udp && listen(fd, 128) != 0) ||
+		    getsockname(fd, (struct sockaddr *)&a, &alen) != 0) {
+			*err = errno;
+			close(fd);
+			return 0;
+		}
+		bridge_nonblock(fd);
+		b->ls[b->nls++] = (struct blisten){ fd, client, server, port,
+		    udp };
+		return ntohs(a.sin_port);
 	}
-	bridge_nonblock(fd);
-	b->ls[b->nls++] = (struct blisten){ fd, cn, sn, port };
-	return ntohs(a.sin_port);
+	return 0;
+}
+
+void
+bridge_set_speed(struct bridge *b, double speed)
+{
+	b->speed = speed > 0 ? speed : 0;
+	b->started = 0;
+}
+
+/* Where the simulation should be now: the step mode's next step, or the wall clock's time. */
+static uint64_t
+bridge_target(struct bridge *b)
+{
+	uint64_t now = sim_now(b->s), t;
+
+	if (b->speed <= 0)
+		return now + BRIDGE_STEP_NS;
+	if (!b->started) {
+		b->started = 1;
+		b->wall0_ms = bridge_now_ms();
+		b->sim0_ns = now;
+	}
+	t = b->sim0_ns + (uint64_t)((double)(bridge_now_ms() - b->wall0_ms) *
+	    1e6 * b->speed);
+	if (t > SIM_MAX_NS)
+		t = SIM_MAX_NS;
+	return t > now ? t : now;
 }
 
 int
 bridge_run(struct bridge *b, int (*done)(void *u), void *u, int max_wall_ms)
 {
-	uint64_t deadline = bridge_now_ms() + (uint64_t)max_wall_ms;
+	uint64_t deadline = max_wall_ms < 0 ? UINT64_MAX :
+	    bridge_now_ms() + (uint64_t)max_wall_ms;
 	struct pollfd *pf = NULL;
 	struct bconn **who = NULL;
 	size_t cap = 0;
@@ -366,12 +533,14 @@ bridge_run(struct bridge *b, int (*done)(void *u), void *u, int max_wall_ms)
 		for (size_t i = 0; i < n; i++) {
 			if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
-			if (who[i] == NULL)
+			if (who[i] == NULL && b->ls[i].udp)
+				bridge_udp_read(b, &b->ls[i]);
+			else if (who[i] == NULL)
 				bridge_accept(b, &b->ls[i]);
 			else if (who[i]->fd >= 0 && !who[i]->real_eof)
 				bridge_read(who[i]);
 		}
-		sim_run_until(b->s, sim_now(b->s) + BRIDGE_STEP_NS);
+		sim_run_until(b->s, bridge_target(b));
 		for (struct bconn *bc = b->conns; bc; bc = bc->next)
 			bridge_flush(bc);
 		bridge_reap(b);
@@ -391,6 +560,16 @@ int
 bridge_accepted(const struct bridge *b)
 {
 	return b->accepted;
+}
+
+int
+bridge_open(const struct bridge *b)
+{
+	int n = 0;
+
+	for (const struct bconn *bc = b->conns; bc; bc = bc->next)
+		n++;
+	return n;
 }
 
 void
