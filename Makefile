@@ -215,6 +215,7 @@ TEST_SRCS += tests/test_pop3.c
 TEST_SRCS += tests/test_imap.c
 TEST_SRCS += render/cli/bridge.c
 TEST_SRCS += tests/test_real_clients.c
+TEST_SRCS += tests/test_live.c
 TEST_SRCS += tests/test_story.c
 TEST_SRCS += tests/test_lessons.c
 TEST_SRCS += tests/test_hostile.c
