@@ -619,8 +619,13 @@ START_TEST(test_live_bad_input)
 		a.sin_port = htons((uint16_t)(base + 587 + i));
 		fds[i] = socket(AF_INET, SOCK_STREAM, 0);
 		ck_assert_int_ge(fds[i], 0);
-		ck_assert_int_eq(bind(fds[i], (struct sockaddr *)&a, sizeof a), 0);
-		ck_assert_int_eq(listen(fds[i], 1), 0);
+		/* A port someone else holds is as taken as one held here. */
+		if (bind(fds[i], (struct sockaddr *)&a, sizeof a) != 0 ||
+		    listen(fds[i], 1) != 0) {
+			ck_assert_int_eq(errno, EADDRINUSE);
+			close(fds[i]);
+			fds[i] = -1;
+		}
 	}
 	snprintf(args, sizeof args, "live " WORLD " --headless --port-base %d",
 	    base);
@@ -629,7 +634,8 @@ START_TEST(test_live_bad_input)
 	    strstr(out, "for submission on mail-pengirim; choose another "
 	    "--port-base") != NULL, "%s", out);
 	for (int i = 0; i < 100; i++)
-		close(fds[i]);
+		if (fds[i] >= 0)
+			close(fds[i]);
 }
 END_TEST
 
