@@ -323,8 +323,8 @@ END_TEST
 
 /*
  * Each TCP port: the greeting, then 3000 seeded random bytes and a line
- * end; what comes back within a second must hold the protocol's error
- * reply.  The DNS port gets random datagrams (QR clear, so they read as
+ * end, then 25 random lines; what comes back must hold the protocol's
+ * error reply, and the server, tired of errors, says so and closes.  The DNS port gets random datagrams (QR clear, so they read as
  * questions): an answer, if any, is FORMERR.  Then the world still
  * works: a real DNS question is answered and a mail still goes through.
  */
@@ -362,19 +362,25 @@ static const char py_garbage[] =
 "    s = socket.create_connection(('127.0.0.1', port), timeout=10)\n"
 "    greet = s.recv(4096)\n"
 "    s.sendall(junk(3000) + b'\\r\\n')\n"
+"    for k in range(25):\n"
+"        s.sendall(junk(30).replace(b'\\n', b'.') + b'\\r\\n')\n"
 "    s.settimeout(1)\n"
-"    got = b''\n"
+"    got, closed = b'', False\n"
 "    try:\n"
 "        while True:\n"
 "            r = s.recv(65536)\n"
-"            if not r: break\n"
+"            if not r:\n"
+"                closed = True\n"
+"                break\n"
 "            got += r\n"
 "    except socket.timeout:\n"
 "        pass\n"
 "    s.close()\n"
 "    err = {'smtp': b'\\r\\n500 ', 'submission': b'\\r\\n500 ',\n"
 "        'lmtp': b'\\r\\n500 ', 'pop3': b'\\r\\n-ERR', 'imap': b' BAD '}[svc]\n"
-"    print(svc, greet[:1] in (b'2', b'+', b'*'), err in b'\\r\\n' + got)\n"
+"    last = got.split(b'\\r\\n')[-2].decode()\n"
+"    print(svc, greet[:1] in (b'2', b'+', b'*'), err in b'\\r\\n' + got,\n"
+"        closed, last)\n"
 "s = smtplib.SMTP('127.0.0.1', int(sys.argv[1].split('=')[1]), timeout=30)\n"
 "s.login('pengirim', 'rahasia')\n"
 "print('after', s.sendmail('pengirim@pengirimmail.com',\n"
@@ -400,13 +406,18 @@ START_TEST(test_live_garbage)
 	int rc = py(py_garbage, args, out, sizeof out);
 	ck_assert_msg(rc == 0, "python:\n%s", out);
 	ck_assert_str_eq(out,
-	    "submission True True\n"
-	    "smtp True True\n"
-	    "smtp True True\n"
-	    "smtp True True\n"
-	    "lmtp True True\n"
-	    "pop3 True True\n"
-	    "imap True True\n"
+	    "submission True True True 421 4.7.0 mail.pengirimmail.com Error: "
+	    "too many errors\n"
+	    "smtp True True True 421 4.7.0 mail.pengirimmail.com Error: too "
+	    "many errors\n"
+	    "smtp True True True 421 4.7.0 relay.kurirmail.net Error: too many "
+	    "errors\n"
+	    "smtp True True True 421 4.7.0 mx.penerimamail.com Error: too many "
+	    "errors\n"
+	    "lmtp True True True 421 4.7.0 pop.penerimamail.com Error: too many "
+	    "errors\n"
+	    "pop3 True True True -ERR too many bad commands\n"
+	    "imap True True True * BYE Too many invalid IMAP commands\n"
 	    "dns ok\n"
 	    "dns answer 4242 0 1\n"
 	    "after {}\n");
