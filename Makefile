@@ -115,6 +115,7 @@ WIN_SRCS += render/window/ui.c
 WIN_SRCS += render/window/window.c
 WIN_SRCS += render/window/session.c
 WIN_SRCS += render/window/whatif.c
+WIN_SRCS += render/window/live.c
 WIN_SRCS += render/window/input.c
 WIN_SRCS += render/window/app.c
 WIN_SRCS += render/window/layout.c

@@ -70,7 +70,8 @@ usage(FILE *f)
 "  --listen ADDR         an IPv4 address of this machine (default 127.0.0.1)\n"
 "  --as NODE             real connections enter the world at NODE (default\n"
 "                        the first client); --as SERVICE=NODE for one service\n"
-"  --headless            no window\n"
+"  --headless            no window; without it the window follows the world\n"
+"                        as it goes (--lang CODE, --scale F as for the window)\n"
 "\n", f);
 	/* In two parts: C11 compilers need take no string over 4095 bytes. */
 	fputs(
@@ -148,7 +149,7 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc - 2, argv + 2);
 	if (strcmp(cmd, "live") == 0)
-		return cmd_live(argc - 2, argv + 2);
+		return cmd_live(argc - 2, argv + 2, window_live);
 	if (strcmp(cmd, "lessons") == 0)
 		return cmd_lessons(argc - 2, argv + 2);
 	if (strcmp(cmd, "view") == 0)

@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,11 @@ struct bridge {
 	int		 npeers;	/* slots used; the oldest is reused after */
 	uint16_t	 next_sport;
 	double		 speed;		/* 0: steps; else simulated s per wall s */
+	bridge_connect_fn on_connect;
+	void		*on_connect_u;
+	struct pollfd	*pf;		/* bridge_pump()'s, kept between turns */
+	struct bconn	**who;
+	size_t		 cap;
 	int		 started;
 	uint64_t	 wall0_ms, sim0_ns;	/* where real time was tied to simulated time */
 };
@@ -229,10 +235,21 @@ bridge_read(struct bconn *bc)
 static int
 bridge_accept1(struct bridge *b, struct blisten *l)
 {
-	int fd = accept(l->fd, NULL, NULL);
+	struct sockaddr_in peer;
+	socklen_t plen = sizeof peer;
+	int fd = accept(l->fd, (struct sockaddr *)&peer, &plen);
 
 	if (fd < 0)
 		return 0;
+	if (b->on_connect != NULL && peer.sin_family == AF_INET) {
+		char addr[INET_ADDRSTRLEN], name[INET_ADDRSTRLEN + 8];
+
+		inet_ntop(AF_INET, &peer.sin_addr, addr, sizeof addr);
+		snprintf(name, sizeof name, "%s:%u", addr,
+		    (unsigned)ntohs(peer.sin_port));
+		b->on_connect(b->on_connect_u, name, l->client, l->server,
+		    l->port);
+	}
 	bridge_nonblock(fd);
 	struct bconn *bc = xcalloc(1, sizeof *bc);
 	bc->fd = fd;
@@ -481,73 +498,105 @@ bridge_target(struct bridge *b)
 	return t > now ? t : now;
 }
 
+void
+bridge_pump(struct bridge *b, int wait_ms)
+{
+	size_t n = (size_t)b->nls;
+
+	for (struct bconn *bc = b->conns; bc; bc = bc->next)
+		n++;
+	if (n > b->cap) {
+		b->cap = n * 2;
+		b->pf = xrealloc(b->pf, b->cap * sizeof *b->pf);
+		b->who = xrealloc(b->who, b->cap * sizeof *b->who);
+	}
+	struct pollfd *pf = b->pf;
+	struct bconn **who = b->who;
+	n = 0;
+	for (int i = 0; i < b->nls; i++) {
+		pf[n] = (struct pollfd){ .fd = b->ls[i].fd, .events = POLLIN };
+		who[n++] = NULL;
+	}
+	for (struct bconn *bc = b->conns; bc; bc = bc->next) {
+		short ev = 0;
+
+		if (bc->fd < 0)
+			continue;
+		if (!bc->real_eof)
+			ev |= POLLIN;
+		if (bc->out_off < bc->out.len)
+			ev |= POLLOUT;
+		pf[n] = (struct pollfd){ .fd = bc->fd, .events = ev };
+		who[n++] = bc;
+	}
+	if (poll(pf, (nfds_t)n, wait_ms) < 0)
+		n = 0;		/* EINTR (a signal): nothing read this turn */
+	/* Real bytes first: they go in before the simulation moves on. */
+	for (size_t i = 0; i < n; i++) {
+		if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		if (who[i] == NULL && b->ls[i].udp)
+			bridge_udp_read(b, &b->ls[i]);
+		else if (who[i] == NULL)
+			bridge_accept(b, &b->ls[i]);
+		else if (who[i]->fd >= 0 && !who[i]->real_eof)
+			bridge_read(who[i]);
+	}
+	sim_run_until(b->s, bridge_target(b));
+	for (struct bconn *bc = b->conns; bc; bc = bc->next)
+		bridge_flush(bc);
+	bridge_reap(b);
+}
+
 int
 bridge_run(struct bridge *b, int (*done)(void *u), void *u, int max_wall_ms)
 {
 	uint64_t deadline = max_wall_ms < 0 ? UINT64_MAX :
 	    bridge_now_ms() + (uint64_t)max_wall_ms;
-	struct pollfd *pf = NULL;
-	struct bconn **who = NULL;
-	size_t cap = 0;
-	int rc;
 
 	for (;;) {
-		if (done && done(u)) {
-			rc = 0;
-			break;
-		}
-		if (bridge_now_ms() >= deadline) {
-			rc = -1;
-			break;
-		}
-		size_t n = (size_t)b->nls;
-		for (struct bconn *bc = b->conns; bc; bc = bc->next)
-			n++;
-		if (n > cap) {
-			cap = n * 2;
-			pf = xrealloc(pf, cap * sizeof *pf);
-			who = xrealloc(who, cap * sizeof *who);
-		}
-		n = 0;
-		for (int i = 0; i < b->nls; i++) {
-			pf[n] = (struct pollfd){ .fd = b->ls[i].fd, .events = POLLIN };
-			who[n++] = NULL;
-		}
-		for (struct bconn *bc = b->conns; bc; bc = bc->next) {
-			short ev = 0;
-
-			if (bc->fd < 0)
-				continue;
-			if (!bc->real_eof)
-				ev |= POLLIN;
-			if (bc->out_off < bc->out.len)
-				ev |= POLLOUT;
-			pf[n] = (struct pollfd){ .fd = bc->fd, .events = ev };
-			who[n++] = bc;
-		}
-		if (poll(pf, (nfds_t)n, BRIDGE_POLL_MS) < 0 && errno != EINTR) {
-			rc = -1;
-			break;
-		}
-		/* Real bytes first: they go in before the simulation moves on. */
-		for (size_t i = 0; i < n; i++) {
-			if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			if (who[i] == NULL && b->ls[i].udp)
-				bridge_udp_read(b, &b->ls[i]);
-			else if (who[i] == NULL)
-				bridge_accept(b, &b->ls[i]);
-			else if (who[i]->fd >= 0 && !who[i]->real_eof)
-				bridge_read(who[i]);
-		}
-		sim_run_until(b->s, bridge_target(b));
-		for (struct bconn *bc = b->conns; bc; bc = bc->next)
-			bridge_flush(bc);
-		bridge_reap(b);
+		if (done && done(u))
+			return 0;
+		if (bridge_now_ms() >= deadline)
+			return -1;
+		bridge_pump(b, BRIDGE_POLL_MS);
 	}
-	free(pf);
-	free(who);
-	return rc;
+}
+
+static volatile sig_atomic_t bridge_stop;
+
+static void
+bridge_on_signal(int sig)
+{
+	(void)sig;
+	bridge_stop = 1;
+}
+
+void
+bridge_catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = bridge_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+int
+bridge_stopped(void)
+{
+	return bridge_stop;
+}
+
+void
+bridge_on_connect(struct bridge *b, bridge_connect_fn fn, void *u)
+{
+	b->on_connect = fn;
+	b->on_connect_u = u;
 }
 
 struct sim *
@@ -591,6 +640,8 @@ bridge_free(struct bridge *b)
 		buf_free(&bc->out);
 		free(bc);
 	}
+	free(b->pf);
+	free(b->who);
 	sim_free(b->s);
 	scenario_free(b->sc);
 	free(b);

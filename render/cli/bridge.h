@@ -77,6 +77,30 @@ void	 bridge_set_speed(struct bridge *b, double speed);
 int	 bridge_run(struct bridge *b, int (*done)(void *u), void *u,
 	    int max_wall_ms);
 
+/*
+ * One turn of bridge_run(): wait at most wait_ms for the real sockets,
+ * take what they have, move the simulation on, write out its answers.
+ * For a caller with a loop of its own (the live window).
+ */
+void	 bridge_pump(struct bridge *b, int wait_ms);
+
+/*
+ * fn(u, peer, client, server, port) for every real connection accepted
+ * from now on: peer is the real program's "ADDR:PORT", client the node
+ * it enters at, server and port where it goes inside.
+ */
+typedef void (*bridge_connect_fn)(void *u, const char *peer, int client,
+	    int server, uint16_t port);
+void	 bridge_on_connect(struct bridge *b, bridge_connect_fn fn, void *u);
+
+/*
+ * SIGINT and SIGTERM end a live run (SIGPIPE is ignored): from now on
+ * they only set the flag that bridge_stopped() reads, whether the
+ * headless loop or the window's loop is turning.
+ */
+void	 bridge_catch_signals(void);
+int	 bridge_stopped(void);
+
 /* The simulation, to inspect its mailboxes and trace; owned by the bridge. */
 struct sim *bridge_sim(struct bridge *b);
 /* Connections (and UDP peers) accepted so far. */

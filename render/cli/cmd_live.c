@@ -5,7 +5,9 @@
  * swaks, curl, Python) send and fetch mail through the simulated
  * network.  Each real connection enters the world at a client node
  * (--as) and crosses it as simulated packets (bridge.h); the scenario's
- * own actions run too.  SIGINT (or SIGTERM) ends the run and writes
+ * own actions run too.  The window (window_live(), live.c) follows the
+ * world as it goes, unless --headless.  Closing it, or SIGINT (or
+ * SIGTERM) without it, ends the run and writes
  * --pcap, --summary, --trace and --transcript as `surel run` does; a
  * message still in a queue is in the summary's "queues".
  *
@@ -19,7 +21,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,26 +50,19 @@ struct live_opts {
 	struct live_as	 as[LIVE_MAX_AS];
 	int		 nas;
 	int		 headless;
+	const char	*lang;		/* the window's */
+	double		 scale;
 	const char	*pcap;
 	const char	*summary;
 	const char	*trace;
 	int		 transcript;
 };
 
-static volatile sig_atomic_t live_stop;
-
-static void
-live_on_signal(int sig)
-{
-	(void)sig;
-	live_stop = 1;
-}
-
 static int
 live_done(void *u)
 {
 	(void)u;
-	return live_stop;
+	return bridge_stopped();
 }
 
 static int
@@ -116,6 +110,15 @@ live_parse(int argc, char **argv, struct live_opts *o)
 					    "number from 1 to 65535, not '%s'", v);
 			} else if (strcmp(a, "--listen") == 0)
 				o->listen = v;
+			else if (strcmp(a, "--lang") == 0)
+				o->lang = v;
+			else if (strcmp(a, "--scale") == 0) {
+				o->scale = strtod(v, &end);
+				if (*end || end == v || !(o->scale >= 0.5 &&
+				    o->scale <= 4))
+					return live_usage("--scale takes a number "
+					    "from 0.5 to 4, not '%s'", v);
+			}
 			else if (strcmp(a, "--as") == 0) {
 				if (o->nas == LIVE_MAX_AS)
 					return live_usage("%s",
@@ -327,8 +330,20 @@ live_listen(struct bridge *b, const struct scenario *sc,
 	return 0;
 }
 
+/* A real program connected (headless): one line for whoever runs the class. */
+static void
+live_connected(void *u, const char *peer, int client, int server,
+    uint16_t port)
+{
+	const struct scenario *sc = u;
+
+	fprintf(stderr, "surel live: a mail program on %s enters at %s, to "
+	    "%s port %u\n", peer, sc->nodes[client].id, sc->nodes[server].id,
+	    (unsigned)port);
+}
+
 int
-cmd_live(int argc, char **argv)
+cmd_live(int argc, char **argv, cli_live_window window)
 {
 	struct live_opts o = { .speed = 1, .port_base = LIVE_PORT_BASE,
 	    .listen = "127.0.0.1" };
@@ -370,21 +385,24 @@ cmd_live(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	free(v);
-	if (!o.headless)
-		fprintf(stderr, "surel live: this build shows no live window "
-		    "yet; running as with --headless (Ctrl+C ends it)\n");
-
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = live_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-
 	bridge_set_speed(b, o.speed);
+	bridge_on_connect(b, live_connected, sc);
+	/* Before the window: SDL then leaves SIGINT to us (it takes only a default handler). */
+	bridge_catch_signals();
+	/* The window: it runs the world until it closes (its Q, Esc, Ctrl+C). */
+	int shown = -1;
+	struct scenario *wsc = NULL;
+	if (!o.headless && window != NULL && (wsc = cli_load(o.file)) != NULL &&
+	    (shown = window(b, wsc, o.lang, o.scale)) < 0)
+		scenario_free(wsc);	/* no window in this build: not taken */
+	if (shown == 0)
+		goto end;
+	if (shown > 0)
+		fprintf(stderr, "surel live: running as with --headless "
+		    "(Ctrl+C ends it)\n");
+
 	bridge_run(b, live_done, NULL, -1);
+end:;
 	struct sim *s = bridge_sim(b);
 	fprintf(stderr, "surel live: stopped at %.3f s of simulated time after "
 	    "%d real connections\n", (double)sim_now(s) / 1e9,
