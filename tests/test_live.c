@@ -574,6 +574,66 @@ START_TEST(test_live_slow_client)
 }
 END_TEST
 
+/* ---- the window follows the world (Xvfb) ------------------------------- */
+
+/*
+ * Without --headless the window opens on the live world: swaks sends a
+ * mail while it is open, the window plays on into the new steps (the
+ * state it writes at the end is past step 0), and SIGINT closes it and
+ * writes the summary, with the mail in the mailbox.
+ */
+START_TEST(test_live_window_xvfb)
+{
+	if (system("command -v xvfb-run >/dev/null && command -v xdotool "
+	    ">/dev/null && command -v swaks >/dev/null") != 0) {
+		fprintf(stderr, "test_live_window_xvfb: SKIPPED: xvfb-run, "
+		    "xdotool or swaks is missing\n");
+		return;
+	}
+	char bin[8192], cwd[4096], out[4096];
+	const char *b = getenv("SUREL_BIN") ? getenv("SUREL_BIN") : "./surel";
+	int base = port_base() + 300;
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	snprintf(bin, sizeof bin, "%s%s%s", b[0] == '/' ? "" : cwd,
+	    b[0] == '/' ? "" : "/", b);
+	ck_assert_int_eq(system("mkdir -p build/xvfb-live && rm -f "
+	    "build/xvfb-live/*"), 0);
+	FILE *f = fopen("build/xvfb-live/run.sh", "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f,
+	    "cd build/xvfb-live\n"
+	    "SDL_VIDEODRIVER=x11 SDL_RENDER_DRIVER=software SUREL_ASSETS=%s/assets "
+	    "ASAN_OPTIONS=detect_leaks=0 SUREL_STATE_OUT=state.txt "
+	    "%s live %s/" WORLD " --speed 5 --port-base %d --summary sum.json "
+	    "--lang en >listen.txt 2>err.txt & pid=$!\n"
+	    "timeout 20 xdotool search --sync --name '^surel' >/dev/null\n"
+	    "port=$(awk '/^listen submission/ { split($4, a, \":\"); print a[2] }' "
+	    "listen.txt)\n"
+	    "timeout 30 swaks --server 127.0.0.1 --port $port --helo kelas.local "
+	    "--from pengirim@pengirimmail.com --to penerima@penerimamail.com "
+	    "--auth PLAIN --auth-user pengirim --auth-password rahasia "
+	    "--header 'Subject: Dari jendela' >swaks.txt 2>&1\n"
+	    "sleep 3\n"
+	    "kill -INT $pid\n"
+	    "wait $pid\n", cwd, bin, cwd, base);
+	fclose(f);
+	int st = system("timeout 90 xvfb-run -a -s '-screen 0 1280x720x24' "
+	    "bash build/xvfb-live/run.sh");
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "surel live under Xvfb: status %d", st);
+	size_t n;
+	char *state = test_slurp("build/xvfb-live/state.txt", &n);
+	ck_assert_msg(state != NULL, "the window wrote no state");
+	ck_assert_msg(strstr(state, "lesson=live ") != NULL &&
+	    strstr(state, "step=0 ") == NULL, "%s", state);
+	free(state);
+	ck_assert_int_eq(py(py_summary, "build/xvfb-live/sum.json", out,
+	    sizeof out), 0);
+	ck_assert_str_eq(out, "mailbox 1\nqueued 0\ndelivered 1\n");
+}
+END_TEST
+
 /* ---- bad input: exit 2 and a sentence --------------------------------- */
 
 START_TEST(test_live_bad_input)
@@ -664,6 +724,7 @@ live_suite(void)
 	tcase_add_test(tc, test_live_cut_mid_data);
 	tcase_add_test(tc, test_live_sigint_in_flight);
 	tcase_add_test(tc, test_live_slow_client);
+	tcase_add_test(tc, test_live_window_xvfb);
 	suite_add_tcase(s, tc);
 	return s;
 }
