@@ -70,6 +70,8 @@ usage(FILE *f)
 "  --listen ADDR         an IPv4 address of this machine (default 127.0.0.1)\n"
 "  --as NODE             real connections enter the world at NODE (default\n"
 "                        the first client); --as SERVICE=NODE for one service\n"
+"  --no-story            the scenario's own actions do not run: only real\n"
+"                        clients act (a world to play in)\n"
 "  --headless            no window; without it the window follows the world\n"
 "                        as it goes (--lang CODE, --scale F as for the window)\n"
 "\n", f);

@@ -63,9 +63,10 @@ port_base(void)
 	return 21000 + (int)(getpid() % 39) * 1000;
 }
 
-/* Start surel live with speed and extra arguments; wait for its LIVE_NPORTS lines. */
+/* Start surel live on world with speed and one more argument (or NULL); wait for its LIVE_NPORTS lines. */
 static void
-live_start(struct live *L, const char *speed)
+live_start_on(struct live *L, const char *world, const char *speed,
+    const char *extra)
 {
 	static int nth;
 	int p[2];
@@ -89,9 +90,9 @@ live_start(struct live *L, const char *speed)
 		dup2(devnull, 2);
 		close(p[0]);
 		close(p[1]);
-		execl(bin ? bin : "./surel", "surel", "live", WORLD,
+		execl(bin ? bin : "./surel", "surel", "live", world,
 		    "--headless", "--speed", speed, "--port-base", base,
-		    "--summary", L->summary, (char *)NULL);
+		    "--summary", L->summary, extra, (char *)NULL);
 		_exit(127);
 	}
 	close(p[1]);
@@ -113,6 +114,12 @@ live_start(struct live *L, const char *speed)
 	}
 	L->lines[n] = '\0';
 	ck_assert_msg(nl == LIVE_NPORTS, "surel live printed:\n%s", L->lines);
+}
+
+static void
+live_start(struct live *L, const char *speed)
+{
+	live_start_on(L, WORLD, speed, NULL);
 }
 
 /* The real port of a service of a node, from the listen lines. */
@@ -574,6 +581,33 @@ START_TEST(test_live_slow_client)
 }
 END_TEST
 
+/* ---- --no-story: the default world, quiet ----------------------------- */
+
+/*
+ * The default world sends two mails and fetches four times on its own;
+ * with --no-story nothing moves until a real client acts: after 100
+ * simulated seconds the summary has no mail anywhere.
+ */
+START_TEST(test_live_no_story)
+{
+	struct live L;
+	char out[4096];
+
+	live_start_on(&L, "scenarios/default.json", "1000", "--no-story");
+	nap_ms(100);
+	ck_assert_int_eq(live_stop(&L), 0);
+	summary_facts(&L, NULL, out, sizeof out);
+	ck_assert_str_eq(out, "mailbox 0\nqueued 0\n");
+	unlink(L.summary);
+	live_start_on(&L, "scenarios/default.json", "1000", NULL);
+	nap_ms(100);
+	ck_assert_int_eq(live_stop(&L), 0);
+	summary_facts(&L, NULL, out, sizeof out);
+	ck_assert_msg(strncmp(out, "mailbox 0", 9) != 0, "%s", out);
+	unlink(L.summary);
+}
+END_TEST
+
 /* ---- the window follows the world (Xvfb) ------------------------------- */
 
 /*
@@ -724,6 +758,7 @@ live_suite(void)
 	tcase_add_test(tc, test_live_cut_mid_data);
 	tcase_add_test(tc, test_live_sigint_in_flight);
 	tcase_add_test(tc, test_live_slow_client);
+	tcase_add_test(tc, test_live_no_story);
 	tcase_add_test(tc, test_live_window_xvfb);
 	suite_add_tcase(s, tc);
 	return s;

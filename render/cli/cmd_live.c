@@ -19,6 +19,7 @@
 #include "export.h"
 #include "sim.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -50,6 +51,7 @@ struct live_opts {
 	struct live_as	 as[LIVE_MAX_AS];
 	int		 nas;
 	int		 headless;
+	int		 no_story;	/* --no-story: the scenario's actions do not run */
 	const char	*lang;		/* the window's */
 	double		 scale;
 	const char	*pcap;
@@ -88,6 +90,10 @@ live_parse(int argc, char **argv, struct live_opts *o)
 		}
 		if (strcmp(a, "--transcript") == 0) {
 			o->transcript = 1;
+			continue;
+		}
+		if (strcmp(a, "--no-story") == 0) {
+			o->no_story = 1;
 			continue;
 		}
 		if (a[0] == '-' && a[1] == '-') {
@@ -144,6 +150,39 @@ live_parse(int argc, char **argv, struct live_opts *o)
 		o->file = a;
 	}
 	return 0;
+}
+
+/*
+ * The scenario loaded as surel run loads it; with no_story, again from
+ * its text without its actions and checkpoints (their steps are the
+ * story's): a world to play in, where only the real clients act.
+ */
+static struct scenario *
+live_load(const char *file, int no_story)
+{
+	struct scenario *sc = cli_load(file);
+
+	if (sc == NULL || !no_story)
+		return sc;
+	cJSON *root = cJSON_ParseWithLength(sc->src, sc->srclen);
+	if (root == NULL)
+		return sc;	/* cannot be: it loaded; keep the story then */
+	cJSON_ReplaceItemInObjectCaseSensitive(root, "actions",
+	    cJSON_CreateArray());
+	cJSON_DeleteItemFromObjectCaseSensitive(root, "checkpoints");
+	char *text = cJSON_Print(root);
+	cJSON_Delete(root);
+	struct sc_errors errs = { 0 };
+	struct scenario *quiet = text ? scenario_load(text, strlen(text),
+	    sc->srcname, &errs) : NULL;
+	for (int i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.msg[i]);
+	sc_errors_free(&errs);
+	free(text);
+	if (quiet == NULL)
+		return sc;
+	scenario_free(sc);
+	return quiet;
 }
 
 /* Every service of every server, in node order, then as SPEC lists a node's services. */
@@ -353,7 +392,7 @@ cmd_live(int argc, char **argv, cli_live_window window)
 		live_free_opts(&o);
 		return rc;
 	}
-	struct scenario *sc = cli_load(o.file);
+	struct scenario *sc = live_load(o.file, o.no_story);
 	if (sc == NULL) {
 		live_free_opts(&o);
 		return EXIT_USAGE;
@@ -392,7 +431,7 @@ cmd_live(int argc, char **argv, cli_live_window window)
 	/* The window: it runs the world until it closes (its Q, Esc, Ctrl+C). */
 	int shown = -1;
 	struct scenario *wsc = NULL;
-	if (!o.headless && window != NULL && (wsc = cli_load(o.file)) != NULL &&
+	if (!o.headless && window != NULL && (wsc = live_load(o.file, o.no_story)) != NULL &&
 	    (shown = window(b, wsc, o.lang, o.scale)) < 0)
 		scenario_free(wsc);	/* no window in this build: not taken */
 	if (shown == 0)

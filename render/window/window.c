@@ -751,7 +751,8 @@ window_run(struct scenario *sc, const struct ui_options *uo, long step)
 	}
 	if (uo->select != NULL)
 		(void)panel_node_select(u, uo->select);	/* checked in window_main */
-	for (int i = 0; i < u->sc->ncheckpoints; i++)
+	/* Live, the trace is still empty: a checkpoint finds its step later. */
+	for (int i = 0; i < u->sc->ncheckpoints && u->live == NULL; i++)
 		if (u->cp_steps[i] == 0)
 			fprintf(stderr, "surel: checkpoints[%d] names no step of "
 			    "this scenario and is never asked (surel check "
