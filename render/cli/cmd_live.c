@@ -431,7 +431,8 @@ cmd_live(int argc, char **argv, cli_live_window window)
 	/* The window: it runs the world until it closes (its Q, Esc, Ctrl+C). */
 	int shown = -1;
 	struct scenario *wsc = NULL;
-	if (!o.headless && window != NULL && (wsc = live_load(o.file, o.no_story)) != NULL &&
+	if (!o.headless && window != NULL &&
+	    (wsc = live_load(o.file, o.no_story)) != NULL &&
 	    (shown = window(b, wsc, o.lang, o.scale)) < 0)
 		scenario_free(wsc);	/* no window in this build: not taken */
 	if (shown == 0)
