@@ -613,8 +613,9 @@ END_TEST
 /*
  * Without --headless the window opens on the live world: swaks sends a
  * mail while it is open, the window plays on into the new steps (the
- * state it writes at the end is past step 0), and SIGINT closes it and
- * writes the summary, with the mail in the mailbox.
+ * state it writes at the end is past step 0), a program that connects
+ * to POP3 is named in the window, and SIGINT closes it and writes the
+ * summary, with the mail in the mailbox.
  */
 START_TEST(test_live_window_xvfb)
 {
@@ -649,6 +650,11 @@ START_TEST(test_live_window_xvfb)
 	    "--auth PLAIN --auth-user pengirim --auth-password rahasia "
 	    "--header 'Subject: Dari jendela' >swaks.txt 2>&1\n"
 	    "sleep 3\n"
+	    "pop=$(awk '/^listen pop3/ { split($4, a, \":\"); print a[2] }' "
+	    "listen.txt)\n"
+	    "python3 -c \"import socket, sys; socket.create_connection(("
+	    "'127.0.0.1', int(sys.argv[1]))).close()\" $pop\n"
+	    "sleep 0.5\n"
 	    "kill -INT $pid\n"
 	    "wait $pid\n", cwd, bin, cwd, base);
 	fclose(f);
@@ -661,6 +667,10 @@ START_TEST(test_live_window_xvfb)
 	ck_assert_msg(state != NULL, "the window wrote no state");
 	ck_assert_msg(strstr(state, "lesson=live ") != NULL &&
 	    strstr(state, "step=0 ") == NULL, "%s", state);
+	/* The last real program to connect is named, for a moment, in the window. */
+	ck_assert_msg(strstr(state, "toast=A mail program on 127.0.0.1:") &&
+	    strstr(state, " enters the world at Sender's laptop and talks to "
+	    "pop.penerimamail.com."), "%s", state);
 	free(state);
 	ck_assert_int_eq(py(py_summary, "build/xvfb-live/sum.json", out,
 	    sizeof out), 0);
