@@ -68,14 +68,18 @@ live_tick(struct ui *u)
 	ui_scenario_free(u);
 	if (ui_scenario_init(u, sc, &keep, err, sizeof err) != 0)
 		fatalx("surel: %s", err);
+	app_seek(&u->app, keep.step);
 	u->app.center = keep.center;
 	u->app.right = keep.right;
 	u->app.sel_node = keep.sel_node;
 	u->app.sel_packet = keep.sel_packet;
 	u->app.sel_frame = keep.sel_frame;
 	u->app.sel_tx_step = keep.sel_tx_step;
+	u->app.sel_field = keep.sel_field;
+	u->app.sel_msg = keep.sel_msg;
 	u->app.scroll_events = keep.scroll_events;
-	app_seek(&u->app, keep.step);
+	u->app.scroll_inspector = keep.scroll_inspector;
+	u->app.scroll_node = keep.scroll_node;
 	u->app.playing = keep.playing || follow;
 	/* Playback goes on where it was: the time between steps, the hold of a sentence. */
 	u->app.t = keep.t;
@@ -85,6 +89,13 @@ live_tick(struct ui *u)
 	u->app.hold_t0 = keep.hold_t0;
 	u->app.hold_t1 = keep.hold_t1;
 	u->app.hold_to = keep.hold_to;
+	/* A question open stays open, and the answers given still count. */
+	u->app.quiz = keep.quiz;
+	u->app.quiz_chosen = keep.quiz_chosen;
+	u->app.quiz_resume = keep.quiz_resume;
+	memcpy(u->app.quiz_got, keep.quiz_got, sizeof u->app.quiz_got);
+	if (u->app.quiz >= 0)
+		u->app.playing = 0;
 	layout_compute(&u->lay, wd, ht, u->scale);
 	u->app.dirty = 1;
 }
