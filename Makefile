@@ -28,7 +28,7 @@ CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsu
 
 # Debian packages the project needs to build and test.
 DEB_PKGS = gcc make pkg-config libcjson-dev check libsubunit-dev nettle-dev tshark \
-	python3 clang \
+	python3 clang swaks curl \
 	libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libfontconfig-dev fonts-dejavu-core \
 	xvfb xdotool xauth \
 	librsvg2-bin groff-base desktop-file-utils appstream
@@ -112,12 +112,15 @@ APP_SRCS += render/cli/datadir.c
 APP_SRCS += render/cli/lang.c
 APP_SRCS += render/cli/lessons.c
 APP_SRCS += render/cli/window_opts.c
+APP_SRCS += render/cli/bridge.c
+APP_SRCS += render/cli/cmd_live.c
 # The window (render/, the only place that includes SDL).
 WIN_SRCS += render/window/ui.c
 WIN_SRCS += render/window/window.c
 WIN_SRCS += render/window/session.c
 WIN_SRCS += render/window/whatif.c
 WIN_SRCS += render/window/whatif_menu.c
+WIN_SRCS += render/window/live.c
 WIN_SRCS += render/window/input.c
 WIN_SRCS += render/window/app.c
 WIN_SRCS += render/window/layout.c
@@ -216,8 +219,9 @@ TEST_SRCS += tests/test_why.c
 TEST_SRCS += tests/test_say_net.c
 TEST_SRCS += tests/test_pop3.c
 TEST_SRCS += tests/test_imap.c
-TEST_SRCS += tests/bridge.c
+TEST_SRCS += render/cli/bridge.c
 TEST_SRCS += tests/test_real_clients.c
+TEST_SRCS += tests/test_live.c
 TEST_SRCS += tests/test_story.c
 TEST_SRCS += tests/test_lessons.c
 TEST_SRCS += tests/test_hostile.c

@@ -29,6 +29,10 @@ usage(FILE *f)
 "                                  silences one it gives on purpose)\n"
 "       surel lessons [--lang CODE] the bundled lessons: name, title, what\n"
 "                                  each teaches\n"
+"       surel live [FILE.json] [options]\n"
+"                                  the world in real time; real mail\n"
+"                                  programs talk to its servers (see README,\n"
+"                                  \"A live world for a class\")\n"
 "       surel --help | --version\n"
 "  FILE.json may also be a bundled lesson's name (06-unknown-user, default;\n"
 "  see surel lessons); a file that exists wins.\n"
@@ -56,6 +60,20 @@ usage(FILE *f)
 "                        mailboxes and devices that end up different (--lang)\n"
 "  --compare-json OUT    the same as JSON ('-' for stdout)\n"
 "  --save-as NEW.json    with --add: the what-if as a scenario file of its own\n"
+"\n"
+"options of live (also --pcap, --summary, --trace, --transcript, written at\n"
+"the end: Ctrl+C or SIGTERM; queued mail is in the summary's \"queues\"):\n"
+"  --speed F             simulated seconds per real second (default 1)\n"
+"  --port-base N         every service listens on N + its port in the\n"
+"                        scenario, or the next free one (default 20000);\n"
+"                        one line each on stdout: listen SERVICE NODE ADDR:PORT\n"
+"  --listen ADDR         an IPv4 address of this machine (default 127.0.0.1)\n"
+"  --as NODE             real connections enter the world at NODE (default\n"
+"                        the first client); --as SERVICE=NODE for one service\n"
+"  --no-story            the scenario's own actions do not run: only real\n"
+"                        clients act (a world to play in)\n"
+"  --headless            no window; without it the window follows the world\n"
+"                        as it goes (--lang CODE, --scale F as for the window)\n"
 "\n", f);
 	/* In two parts: C11 compilers need take no string over 4095 bytes. */
 	fputs(
@@ -135,6 +153,8 @@ main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc - 2, argv + 2);
+	if (strcmp(cmd, "live") == 0)
+		return cmd_live(argc - 2, argv + 2, window_live);
 	if (strcmp(cmd, "lessons") == 0)
 		return cmd_lessons(argc - 2, argv + 2);
 	if (strcmp(cmd, "view") == 0)

@@ -24,6 +24,7 @@ Suite	*decode_suite(void);
 Suite	*pop3_suite(void);
 Suite	*imap_suite(void);
 Suite	*real_clients_suite(void);
+Suite	*live_suite(void);
 Suite	*narrate_suite(void);
 Suite	*indonesian_suite(void);
 Suite	*mail_say_suite(void);
@@ -62,6 +63,7 @@ main(void)
 	srunner_add_suite(sr, pop3_suite());
 	srunner_add_suite(sr, imap_suite());
 	srunner_add_suite(sr, real_clients_suite());
+	srunner_add_suite(sr, live_suite());
 	srunner_add_suite(sr, narrate_suite());
 	srunner_add_suite(sr, indonesian_suite());
 	srunner_add_suite(sr, trace_say_suite());

@@ -38,5 +38,14 @@ struct scenario *cli_load_adds(const char *path, const char *const *adds,
 
 int	 cmd_run(int argc, char **argv);
 int	 cmd_check(int argc, char **argv);
+/*
+ * `surel live FILE`: real mail programs talk to the world (cmd_live.c).
+ * window: window_live() (window.h), given by main.c so that the command
+ * line calls the window only through it.
+ */
+struct bridge;
+typedef int (*cli_live_window)(struct bridge *b, struct scenario *sc,
+	    const char *lang, double scale);
+int	 cmd_live(int argc, char **argv, cli_live_window window);
 
 #endif

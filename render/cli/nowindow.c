@@ -19,3 +19,16 @@ window_main(int argc, char **argv)
 	    stderr);
 	return EXIT_USAGE;
 }
+
+int
+window_live(struct bridge *b, struct scenario *sc, const char *lang,
+    double scale)
+{
+	(void)b;
+	(void)sc;
+	(void)lang;
+	(void)scale;
+	fputs("surel live: this build has no window (built with make "
+	    "NO_WINDOW=1); running as with --headless\n", stderr);
+	return -1;
+}

@@ -4,6 +4,7 @@
  * in the same window (ui_load(): a lesson chosen, a file dropped).
  */
 #include "ui.h"
+#include "bridge.h"
 #include "checkpoint.h"
 #include "whatif.h"
 #include "util.h"
@@ -43,8 +44,13 @@ ui_scenario_init(struct ui *u, struct scenario *sc, const struct app *keep,
     char *err, size_t errsz)
 {
 	u->sc = sc;
-	u->sim = sim_new(sc, sc->seed);
-	sim_run(u->sim);
+	if (u->live != NULL)
+		/* Live: the world goes on; the window shows what it has done so far. */
+		u->sim = bridge_sim(u->live);
+	else {
+		u->sim = sim_new(sc, sc->seed);
+		sim_run(u->sim);
+	}
 	u->tr = sim_trace(u->sim);
 	u->view = view_new(u->sim);
 	if (u->view == NULL || layout_init(&u->lay, sc) != 0) {
@@ -130,7 +136,7 @@ ui_scenario_free(struct ui *u)
 	layout_free(&u->lay);
 	if (u->view)
 		view_free(u->view);
-	if (u->sim)
+	if (u->sim && u->live == NULL)
 		sim_free(u->sim);
 	scenario_free(u->sc);
 	u->view = NULL;

@@ -41,6 +41,7 @@ struct ui_options {
 	const char	*name;		/* the lesson's name, for saved pictures (NULL: "default") */
 	const char *const *adds;	/* --add: interventions made at the start (whatif.c) */
 	int		 nadds;
+	struct bridge	*live;		/* surel live: the world real clients talk to (live.c) */
 };
 
 /* A packet where the picture draws it, for drawing and for clicks. */
@@ -56,7 +57,9 @@ struct ui_labels;
 
 struct ui {
 	struct scenario	*sc;		/* owned */
-	struct sim	*sim;		/* owned */
+	struct sim	*sim;		/* owned; live: the bridge's, borrowed */
+	struct bridge	*live;		/* surel live (live.c), else NULL */
+	uint32_t	 live_at;	/* SDL_GetTicks() of the last refresh */
 	const struct trace *tr;
 	struct view	*view;		/* owned */
 	struct app	 app;
@@ -251,6 +254,8 @@ const char *whatif_menu_effect(const struct ui *u, int i);
 
 /* input.c: the only reader of SDL_Event.  Returns 1 when something changed. */
 int	 input_event(struct ui *u, const SDL_Event *ev);
+/* live.c: surel live's world moves on; the window follows what it did (window.c calls it each turn). */
+void	 live_tick(struct ui *u);
 
 /* draw.c: primitives and the network picture. */
 void	 draw_fill(SDL_Renderer *r, SDL_Rect rc, SDL_Color c);

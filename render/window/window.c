@@ -84,6 +84,7 @@ ui_new(struct scenario *sc, const struct ui_options *o, SDL_Renderer *r,
 		return NULL;
 	}
 	u->r = r;
+	u->live = o ? o->live : NULL;
 	u->mouse_sx = u->mouse_sy = 1;
 	u->scale = o && o->scale > 0 ? o->scale : 1;
 	u->th = o && o->dark ? &theme_dark : &theme_light;
@@ -761,7 +762,8 @@ window_run(struct scenario *sc, const struct ui_options *uo, long step,
 	}
 	if (uo->select != NULL)
 		(void)panel_node_select(u, uo->select);	/* checked in window_main */
-	for (int i = 0; i < u->sc->ncheckpoints; i++)
+	/* Live, the trace is still empty: a checkpoint finds its step later. */
+	for (int i = 0; i < u->sc->ncheckpoints && u->live == NULL; i++)
 		if (u->cp_steps[i] == 0)
 			fprintf(stderr, "surel: checkpoints[%d] names no step of "
 			    "this scenario and is never asked (surel check "
@@ -780,11 +782,13 @@ window_run(struct scenario *sc, const struct ui_options *uo, long step,
 		SDL_Event ev;
 
 		if (!u->app.playing && !u->app.dirty) {
-			/* Paused: sleep until something happens. */
-			if (SDL_WaitEventTimeout(&ev, 500))
+			/* Paused: sleep until something happens (live: the world moves on). */
+			if (SDL_WaitEventTimeout(&ev, u->live ? 10 : 500))
 				input_event(u, &ev);
 			last = SDL_GetPerformanceCounter();
 		}
+		if (u->live)
+			live_tick(u);
 		while (SDL_PollEvent(&ev))
 			input_event(u, &ev);
 		/* The window's title follows the scenario shown. */
@@ -899,4 +903,19 @@ window_main(int argc, char **argv)
 		    o.has_size ? o.w : 0, o.has_size ? o.h : 0);
 	free(name);
 	return rc;
+}
+
+/* surel live: the window on a world that real clients talk to (live.c). */
+int
+window_live(struct bridge *b, struct scenario *sc, const char *lang,
+    double scale)
+{
+	struct ui_options uo;
+
+	memset(&uo, 0, sizeof uo);
+	uo.lang = lang;
+	uo.scale = scale;
+	uo.live = b;
+	uo.name = "live";
+	return window_run(sc, &uo, 0, 0, 0);
 }

@@ -17,4 +17,15 @@ int	 window_main(int argc, char **argv);
 /* Whether a first argument belongs to the window (an option of it). */
 int	 window_is_option(const char *arg);
 
+struct bridge;
+struct scenario;
+/*
+ * surel live (cmd_live.c): the window on the bridge's world, following
+ * it as it goes; sc is the window's own copy of the scenario (freed
+ * here).  Returns when the window closes: 0, or 1 when it could not
+ * open; -1 in a build without the window (nothing freed then).
+ */
+int	 window_live(struct bridge *b, struct scenario *sc, const char *lang,
+	    double scale);
+
 #endif

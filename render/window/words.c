@@ -337,6 +337,7 @@ static const char *const words_en[W_NWORDS] = {
 	[W_Q_CONTINUE] = "Space or Enter: watch what happens",
 	[W_Q_SCORE] = "You answered %d of %d questions right.",
 	[W_Q_SCORE_ONE] = "You answered %d of %d question right.",
+	[W_LIVE_CLIENT] = "A mail program on %s enters the world at %s and talks to %s.",
 };
 
 static const char *const words_id[W_NWORDS] = {
@@ -681,6 +682,7 @@ static const char *const words_id[W_NWORDS] = {
 	[W_Q_CONTINUE] = "Spasi atau Enter: lihat apa yang terjadi",
 	[W_Q_SCORE] = "Kamu menjawab benar %d dari %d pertanyaan.",
 	[W_Q_SCORE_ONE] = "Kamu menjawab benar %d dari %d pertanyaan.",
+	[W_LIVE_CLIENT] = "Sebuah program surat di %s masuk ke dunia ini lewat %s dan berbicara dengan %s.",
 };
 
 const char *

@@ -302,6 +302,8 @@ enum word {
 	W_Q_CONTINUE,
 	W_Q_SCORE,		/* "%d of %d": right, asked */
 	W_Q_SCORE_ONE,		/* the same where one question was asked */
+	/* surel live (live.c): %1$s the real program's address, %2$s the node it enters at, %3$s the server. */
+	W_LIVE_CLIENT,
 	W_NWORDS
 };
 

@@ -284,6 +284,7 @@
 	X(K_IMAP_LOGOUT_OK,		"imap.logout_ok") \
 	X(K_IMAP_BYE,			"imap.bye") \
 	X(K_IMAP_BYE_AUTOLOGOUT,	"imap.bye.autologout") \
+	X(K_IMAP_BYE_TOO_MANY_BAD,	"imap.bye.too_many_bad") \
 	X(K_IMAP_UNTAGGED,		"imap.untagged") \
 	X(K_IMAP_CONTINUE,		"imap.continue") \
 	X(K_IMAP_LITERAL,		"imap.literal") \

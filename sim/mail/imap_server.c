@@ -100,7 +100,11 @@ struct imap_sess {
 	uint32_t	 view_next;	/* UIDs from here on are not in the view yet */
 	int		 auth_wait;	/* AUTHENTICATE: the next line is the response */
 	char		 auth_tag[IMAP_TAG_MAX + 1];
+	int		 nbad;		/* lines that were no command */
 };
+
+/* Lines that are no command before the server gives up (Dovecot's limit too). */
+#define IMAP_MAX_BAD	20
 
 static const char *
 is_strstate(int st)
@@ -1050,13 +1054,16 @@ command(struct imap_sess *ss, const uint8_t *p, size_t n)
 	case IMAP_PARSE_OK:
 		break;
 	case IMAP_PARSE_NOTAG:
+		ss->nbad++;
 		putf(ss, "imap.bad", "* BAD Missing or invalid tag: each command starts "
 		    "with one, as in \"a1 NOOP\"");
 		goto out;
 	case IMAP_PARSE_UNKNOWN:
+		ss->nbad++;
 		putf(ss, "imap.bad", "%s BAD Unknown command", c.tag);
 		goto out;
 	default:
+		ss->nbad++;
 		putf(ss, "imap.bad", "%s BAD Syntax error: %s", c.tag, c.error);
 		goto out;
 	}
@@ -1123,6 +1130,7 @@ sess_line(struct msess *m, enum line_status st, const char *line, size_t n)
 			strcpy(tag, ss->auth_tag);
 			ss->auth_wait = 0;
 		}
+		ss->nbad++;
 		if (lit)
 			putf(ss, "imap.bad_reply", "%s BAD Literal too big (at most %u "
 			    "octets)", tag, IMAP_LITERAL_MAX);
@@ -1135,6 +1143,19 @@ sess_line(struct msess *m, enum line_status st, const char *line, size_t n)
 		break;
 	default:
 		/* A literal that needs no "+": its octets come next. */
+		return;
+	}
+	/*
+	 * A client that sends line after line of no command (garbage on
+	 * the port) is let go, as Dovecot does: RFC 3501 7.1.5, BYE is
+	 * sent when "the server is about to close the connection".
+	 */
+	if (!m->freed && ss->nbad >= IMAP_MAX_BAD && m->state != IS_LOGOUT) {
+		putf(ss, "imap.bye.too_many_bad", "* BYE Too many invalid IMAP "
+		    "commands");
+		enter_state(ss, IS_LOGOUT);
+		flush(ss);
+		msess_close(m);
 		return;
 	}
 	flush(ss);

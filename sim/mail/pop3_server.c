@@ -66,7 +66,11 @@ struct pop3_sess {
 	uint32_t	*uid;
 	uint8_t		*deleted;	/* marked by DELE, per message number */
 	int		 nmsgs;
+	int		 nbad;		/* lines that were no command */
 };
+
+/* Lines that are no command before the server gives up (Dovecot's limit too). */
+#define POP3_MAX_BAD	20
 
 void
 pop3_uidl(const struct mailbox *mb, const struct mbox_msg *m,
@@ -711,8 +715,11 @@ static void
 ps_command_line(struct pop3_sess *ss, const char *line, size_t n)
 {
 	struct pop3_cmd c;
+	int r = pop3_parse_command(line, n, &c);
 
-	switch (pop3_parse_command(line, n, &c)) {
+	if (r != POP3_PARSE_OK)
+		ss->nbad++;
+	switch (r) {
 	case POP3_PARSE_OK:
 		break;
 	case POP3_PARSE_UNKNOWN:
@@ -774,11 +781,25 @@ ps_line(struct msess *m, enum line_status st, const char *line, size_t n)
 {
 	struct pop3_sess *ss = (struct pop3_sess *)m;
 
-	if (st == LINE_TOO_LONG)
+	if (st == LINE_TOO_LONG) {
+		ss->nbad++;
 		ps_reply(ss, 0, NULL, "command line too long (RFC 2449: at "
 		    "most 255 octets)");
-	else
+	} else
 		ps_command_line(ss, line, n);
+	/*
+	 * A client that sends line after line of no command (garbage on
+	 * the port) is let go, as from a timeout: RFC 1939 3 lets a server
+	 * close a session that does not end with QUIT, without UPDATE, so
+	 * nothing is deleted.  The -ERR says why first.
+	 */
+	if (!m->freed && ss->nbad >= POP3_MAX_BAD && m->state != PS_DONE) {
+		ps_reply(ss, 0, NULL, "too many bad commands");
+		ps_unmark(ss);
+		ps_release(ss);
+		ps_enter_state(ss, PS_DONE);
+		msess_close(m);
+	}
 }
 
 /* The session is going, however it ended. */

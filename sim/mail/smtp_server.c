@@ -57,6 +57,7 @@
 
 #define MAX_RCPT	100		/* RFC 5321 4.5.3.1.8: at least 100 */
 #define IDLE_NS		(5 * 60 * SIM_SEC)	/* RFC 5321 4.5.3.2.7 */
+#define SMTP_HARD_ERRORS 20	/* 5yz replies before 421 and close (Postfix's default) */
 
 enum srv_kind {
 	SRV_SMTP,
@@ -126,6 +127,7 @@ struct smtp_sess {
 	struct buf	 data;
 	int		 data_too_long_line;
 	int		 data_crlf;	/* the last line of the message ended in CRLF */
+	int		 nerrors;	/* 5yz replies so far */
 };
 
 static const struct sc_node *
@@ -192,6 +194,8 @@ reply_say(struct smtp_sess *ss, struct say *y, int code, const char *enh,
 	    fl > 4 ? first + 4 : "");
 	say_num(y, "code", code);
 	say_strn(y, "reply", (const char *)line.data, line.len);
+	if (code >= 500)
+		ss->nerrors++;
 	msess_send(&ss->m, b.data, b.len, (char *)shown.data, shown.len,
 	    sim_say(ss->m.s, y));
 	buf_free(&line);
@@ -1116,6 +1120,21 @@ srv_line(struct msess *m, enum line_status st, const char *line, size_t len)
 		auth_line(ss, line, len);
 	else
 		command_line(ss, line, len);
+	/*
+	 * A client that errs again and again (garbage on the port, a
+	 * program in a loop) is let go, as Postfix's smtpd_hard_error_limit
+	 * does.  RFC 5321 3.8: a server may close the connection "after
+	 * detecting the need to shut down the SMTP service and returning a
+	 * 421 response code".
+	 */
+	if (!m->freed && ss->nerrors >= SMTP_HARD_ERRORS &&
+	    m->state != SS_QUIT && m->state != SS_DATA) {
+		replyf(ss, NULL, 421, "4.7.0", "%s Error: too many errors",
+		    hostname(ss));
+		transaction_reset(ss);
+		msess_enter_state(m, SS_QUIT);
+		msess_close(m);
+	}
 }
 
 static void
