@@ -350,7 +350,8 @@ $(O)/bench_window: $(WBENCH_OBJS) $(WIN_LIB_OBJS) $(O)/libsurel.a
 	  $(SDL_LIBS) $(PKG_LIBS) -lm
 
 $(O)/bench_surel: $(BENCH_OBJS) $(O)/libsurel.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(O)/libsurel.a $(PKG_LIBS) -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
+	  -o $@ $(BENCH_OBJS) $(O)/libsurel.a $(PKG_LIBS) -lm
 
 # The window on the built-in story; with no display (a server, CI), its
 # transcript instead, so that the command still shows something.

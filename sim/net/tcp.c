@@ -444,6 +444,37 @@ tcp_seg_say(int flags, size_t len)
 	return len > 0 ? "frame.tx.origin.tcp_data" : "frame.tx.origin.tcp_ack";
 }
 
+/* Write a segment's header, options and data at seg, checksum last. */
+static void
+tcp_fill(const struct tcp_conn *c, uint8_t *seg, size_t hlen, uint32_t seq,
+    size_t len, int flags, int ws)
+{
+	memset(seg, 0, hlen);
+	put16(seg, c->lport);
+	put16(seg + 2, c->rport);
+	put32(seg + 4, seq);
+	put32(seg + 8, flags & F_ACK ? c->rcv_nxt : 0);
+	seg[12] = (uint8_t)((hlen / 4) << 4);
+	seg[13] = (uint8_t)flags;
+	put16(seg + 14, wnd_field(c, flags));
+	if (flags & F_SYN) {
+		seg[20] = 2;		/* kind: maximum segment size */
+		seg[21] = 4;
+		put16(seg + 22, (uint16_t)c->s->sc->mss);
+	}
+	if (ws) {
+		seg[24] = 1;		/* NOP, so that what follows is aligned as Linux and BSD do */
+		seg[25] = 3;		/* kind: window scale */
+		seg[26] = 3;
+		seg[27] = c->rcv_shift;
+	}
+	if (len > 0)
+		memcpy(seg + hlen,
+		    c->sb.data + c->sb_head + (seq - c->sb_seq), len);
+	put16(seg + 16, l4_checksum(c->lip, c->rip, IPPROTO_TCP_, seg,
+	    hlen + len));
+}
+
 /*
  * Build and send one segment: seq and len bytes of data from the send
  * buffer, with the given flags (ACK is added whenever we have heard from
@@ -453,9 +484,9 @@ static void
 tcp_send_segment(struct tcp_conn *c, uint32_t seq, size_t len, int flags)
 {
 	struct sim *s = c->s;
-	uint8_t seg[TCP_HLEN + 8 + 65536];
 	size_t hlen = TCP_HLEN;
 	int ws = 0;
+	uint32_t f;
 
 	if (c->st != TCP_SYN_SENT || (flags & F_SYN) == 0)
 		flags |= F_ACK;
@@ -471,36 +502,16 @@ tcp_send_segment(struct tcp_conn *c, uint32_t seq, size_t len, int flags)
 		if (ws)
 			hlen += 4;	/* NOP, then the Window Scale option */
 	}
-	memset(seg, 0, hlen);
-	put16(seg, c->lport);
-	put16(seg + 2, c->rport);
-	put32(seg + 4, seq);
-	put32(seg + 8, flags & F_ACK ? c->rcv_nxt : 0);
-	seg[12] = (uint8_t)((hlen / 4) << 4);
-	seg[13] = (uint8_t)flags;
-	put16(seg + 14, wnd_field(c, flags));
-	if (flags & F_SYN) {
-		seg[20] = 2;		/* kind: maximum segment size */
-		seg[21] = 4;
-		put16(seg + 22, (uint16_t)s->sc->mss);
-	}
-	if (ws) {
-		seg[24] = 1;		/* NOP, so that what follows is aligned as Linux and BSD do */
-		seg[25] = 3;		/* kind: window scale */
-		seg[26] = 3;
-		seg[27] = c->rcv_shift;
-	}
-	if (len > 0)
-		memcpy(seg + hlen,
-		    c->sb.data + c->sb_head + (seq - c->sb_seq), len);
-	put16(seg + 16, l4_checksum(c->lip, c->rip, IPPROTO_TCP_, seg,
-	    hlen + len));
+	/* Built once, in the frame the trace keeps (no copy on the way down). */
+	uint8_t *seg = net_ip_begin(s, c->node, c->rip, IPPROTO_TCP_,
+	    hlen + len, &f);
+	if (seg != NULL)
+		tcp_fill(c, seg, hlen, seq, len, flags, ws);
 
 	uint32_t seglen = (uint32_t)len + ((flags & F_SYN) != 0) +
 	    ((flags & F_FIN) != 0);
 	int retx = seglen > 0 && seq_lt(seq, c->snd_max);
-	uint32_t f = net_ip_send(s, c->node, c->rip, IPPROTO_TCP_, seg,
-	    hlen + len, tcp_seg_say(flags, len));
+	f = net_ip_finish(s, c->node, f, tcp_seg_say(flags, len));
 
 	if (retx) {
 		static const char *const say[] = {
