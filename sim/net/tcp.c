@@ -80,6 +80,7 @@ struct tcp_conn {
 	enum tcp_state	 st;
 	const struct tcp_ops *ops;
 	void		*u;
+	void		(*acked)(struct tcp_conn *, void *, size_t);	/* tcp_set_acked() */
 	struct tcp_listener *from;	/* accepted from; NULL for connect() */
 	int		 dead;		/* on the reap list */
 
@@ -678,6 +679,13 @@ tcp_connect(struct sim *s, int node, uint32_t dst, uint16_t port,
 	tcp_send_segment(c, c->iss, 0, F_SYN);
 	c->snd_nxt = c->iss + 1;
 	return c;
+}
+
+void
+tcp_set_acked(struct tcp_conn *c,
+    void (*fn)(struct tcp_conn *c, void *u, size_t unsent))
+{
+	c->acked = fn;
 }
 
 void
@@ -1435,6 +1443,8 @@ tcp_input(struct sim *s, int node, uint32_t src, uint32_t dst,
 	if (seq_gt(ack, c->snd_una)) {
 		c->snd_wnd = wnd;
 		ack_new(c, ack);
+		if (!c->dead && c->acked && !c->fin_req)
+			c->acked(c, c->u, c->sb.len - c->sb_head);
 		if (c->fin_req && c->snd_una == data_end(c) + 1)
 			our_fin_acked(c);
 		if (c->dead)
