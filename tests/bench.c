@@ -405,6 +405,39 @@ bench_view(void)
 	scenario_free(sc);
 }
 
+/*
+ * trace_bytes_per_message_*: the stress world (tests/stress.c) run as
+ * the window and --pcap need it (every frame's bytes kept) and as a
+ * headless --summary/--transcript run does (frame bytes let go once a
+ * frame has arrived or been lost): trace_bytes_used() at the end, per
+ * message stored in a mailbox.
+ */
+static void
+bench_trace_bytes(void)
+{
+	for (int keep = 1; keep >= 0; keep--) {
+		struct scenario *sc = stress_scenario();
+		struct sim *s = sim_new(sc, sc->seed);
+		size_t msgs = 0;
+
+		sim_keep_frame_bytes(s, keep);
+		sim_run(s);
+		const struct trace *tr = sim_trace(s);
+		for (size_t i = 0; i < trace_count(tr); i++) {
+			const struct trace_rec *r = trace_get(tr, i);
+
+			msgs += r->kind == TR_STATE && r->a == ST_MAILBOX_ADD;
+		}
+		printf("trace_bytes_per_message_%s %.0f\n",
+		    keep ? "kept" : "headless",
+		    (double)trace_bytes_used(tr) / (double)(msgs ? msgs : 1));
+		if (keep)
+			printf("trace_messages %zu\n", msgs);
+		sim_free(s);
+		scenario_free(sc);
+	}
+}
+
 #define ROUNDS 5
 
 int
@@ -415,6 +448,7 @@ main(void)
 	/* TCP first, so that its peak memory is its own. */
 	bench_tcp();
 	bench_view();
+	bench_trace_bytes();
 	/*
 	 * Alternate the two, several rounds, and report medians: a machine
 	 * shared with other work makes single runs swing by 20 %.
