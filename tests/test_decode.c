@@ -171,7 +171,7 @@ START_TEST(test_decode_scaled_window)
 	int n = sim_decode(r.tr, rec, rows, DECODE_MAX_ROWS);
 
 	assert_row(n, DECODE_TRANSPORT, "Window", 48, 2,
-	    "32768, times 4: 131072 bytes");
+	    "32768 x4 = 131072");
 }
 END_TEST
 

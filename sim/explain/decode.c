@@ -174,7 +174,7 @@ static int	dec_wscale(const struct dec *, uint32_t, uint32_t, uint16_t,
 	X("v.tcp.option.padding",	"padding") \
 	X("v.tcp.option.malformed",	"malformed option {1}") \
 	X("v.tcp.option.wscale",	"shift {1} (multiply by {2})") \
-	X("v.tcp.window.scaled",	"{1}, times {2}: {3} bytes") \
+	X("v.tcp.window.scaled",	"{1} x{2} = {3}") \
 	X("v.tcp.option.other",		"kind {1}, {2} bytes") \
 	X("v.yes",			"yes") \
 	X("v.udp.length.invalid",	"{1} bytes (invalid: {2} in the packet)") \
