@@ -360,7 +360,8 @@ $(O)/bench_window: $(WBENCH_OBJS) $(WIN_LIB_OBJS) $(O)/libsurel.a
 	  $(SDL_LIBS) $(PKG_LIBS) -lm
 
 $(O)/bench_surel: $(BENCH_OBJS) $(O)/libsurel.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(O)/libsurel.a $(PKG_LIBS) -lm
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
+	  -o $@ $(BENCH_OBJS) $(O)/libsurel.a $(PKG_LIBS) -lm
 
 # make install [PREFIX=/usr/local] [DESTDIR=/staging]: the program finds
 # its data in ../share/surel beside itself (render/cli/datadir.h), so a

@@ -4,11 +4,16 @@
  *
  * - engine_events_per_sec: the hold model of ns-3's bench-simulator:
  *   1000 pending events; each event, when run, schedules one new event
- *   at a uniform integer delay in [0, 1000] ns (xorshift), 10 M events.
+ *   at a uniform integer delay in [0, 1000] ns (xorshift), 10 M events,
+ *   on a struct sim's queue run by sim_run() (the loop the program uses,
+ *   with its after-event hook).
+ * - engine_allocs_per_event: malloc, calloc and realloc calls (counted by
+ *   -Wl,--wrap in this build only) per event after the first million.
  * - heap_baseline_events_per_sec: the same on bench_heap.c's plain heap.
  * - tcp_bulk_*: 10,000,000 bytes, MSS 536, host-R1-R2-host over
  *   100 Mbit/s 2 ms, 10 Mbit/s 20 ms, 100 Mbit/s 15 ms, queues long
- *   enough not to drop, with the whole trace kept.
+ *   enough not to drop, with the whole trace kept; dropped and
+ *   retransmitted frames are printed and must be 0 (exit 1 if not).
  * - view_*, step_ms_*: render/view.c over the trace of tests/stress.c's
  *   scenario (more than 100,000 records): the time to build the view,
  *   then 10,000 steps to random places (xorshift), each a view_seek()
@@ -20,6 +25,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -29,6 +35,37 @@
 #include "sim.h"
 #include "stress.h"
 #include "view.h"
+#include "world.h"
+
+/* Allocation calls, counted by the linker's --wrap (Makefile, bench_surel). */
+static uint64_t nallocs;
+void	*__real_malloc(size_t);
+void	*__real_calloc(size_t, size_t);
+void	*__real_realloc(void *, size_t);
+void	*__wrap_malloc(size_t);
+void	*__wrap_calloc(size_t, size_t);
+void	*__wrap_realloc(void *, size_t);
+
+void *
+__wrap_malloc(size_t n)
+{
+	nallocs++;
+	return __real_malloc(n);
+}
+
+void *
+__wrap_calloc(size_t a, size_t b)
+{
+	nallocs++;
+	return __real_calloc(a, b);
+}
+
+void *
+__wrap_realloc(void *p, size_t n)
+{
+	nallocs++;
+	return __real_realloc(p, n);
+}
 
 #define HOLD_PENDING	1000
 #define HOLD_EVENTS	10000000ULL
@@ -86,18 +123,37 @@ hold_event(void *ctx, void *obj, uint64_t a, uint64_t b)
 	    0);
 }
 
+#define WARM_EVENTS	1000000ULL
+
+/*
+ * The hold model on the queue of a real simulation (one host, nothing
+ * else to do), run by sim_run(): the loop and the after-event hook the
+ * program uses.  *allocs: allocation calls per event after the first
+ * million events (the heap has grown by then: the steady state).
+ */
 static double
-bench_engine(void)
+bench_engine(double *allocs)
 {
+	struct chain_link l[1] = { { 1, 100000, 0, 0 } };
+	struct scenario *sc = chain_scenario(1, l, 536, 1);
+	struct sim *s = sim_new(sc, 1);
+
 	xs = 88172645463325252ULL;
-	hq = evq_new(NULL);
+	hq = s->q;
+	uint64_t e0 = evq_ran(hq);
 	for (int i = 0; i < HOLD_PENDING; i++)
 		evq_at(hq, xorshift() % 1001, hold_event, NULL, NULL, 0, 0);
 	hold_left = HOLD_EVENTS - HOLD_PENDING;
 	double t0 = wall();
-	uint64_t ran = evq_run_until(hq, UINT64_MAX);
+	/* The first million as sim_run() runs them, then the rest by sim_run() itself. */
+	evq_run(hq, SIM_MAX_NS, 1, WARM_EVENTS);
+	uint64_t a0 = nallocs, w = evq_ran(hq);
+	sim_run(s);
 	double dt = wall() - t0;
-	evq_free(hq);
+	uint64_t ran = evq_ran(hq) - e0;
+	*allocs = (double)(nallocs - a0) / (double)(ran - (w - e0));
+	sim_free(s);
+	chain_free(sc);
 	return (double)ran / dt;
 }
 
@@ -136,6 +192,100 @@ bench_baseline(void)
 
 /* ---- TCP bulk ---- */
 
+/*
+ * The harness costs next to nothing beside the stack: the bytes are a
+ * pattern of prime period (so a segment boundary never lines up with
+ * it), laid out twice so any slice is contiguous; the sender writes a
+ * slice when its bounded buffer runs low (the acked callback), the
+ * receiver compares a slice with memcmp.
+ */
+#define PAT_PERIOD	65521u
+#define SB_LOW		(256u << 10)	/* refill below this (twice the window) */
+#define SB_CHUNK	(1u << 20)
+
+static uint8_t pat[PAT_PERIOD + SB_CHUNK];
+
+struct hb {
+	struct sim	*sim;
+	uint64_t	 total, queued, received, wrong;
+	uint64_t	 done_ns;
+	int		 errors;
+};
+
+static void
+hb_fill(struct tcp_conn *c, struct hb *h, size_t unsent)
+{
+	while (unsent < SB_LOW && h->queued < h->total) {
+		uint64_t n = h->total - h->queued < SB_CHUNK ?
+		    h->total - h->queued : SB_CHUNK;
+
+		tcp_send(c, pat + h->queued % PAT_PERIOD, (size_t)n);
+		h->queued += n;
+		unsent += (size_t)n;
+	}
+	if (h->queued == h->total)
+		tcp_close(c);
+}
+
+static void
+hb_connected(struct tcp_conn *c, void *u)
+{
+	hb_fill(c, u, 0);
+}
+
+static void
+hb_acked(struct tcp_conn *c, void *u, size_t unsent)
+{
+	hb_fill(c, u, unsent);
+}
+
+static void
+hb_data(struct tcp_conn *c, void *u, const uint8_t *p, size_t n)
+{
+	struct hb *h = u;
+
+	(void)c;
+	while (n > 0) {
+		size_t k = n < SB_CHUNK ? n : SB_CHUNK;
+
+		if (memcmp(p, pat + h->received % PAT_PERIOD, k) != 0)
+			h->wrong++;
+		h->received += k;
+		p += k;
+		n -= k;
+	}
+	if (h->received == h->total)
+		h->done_ns = sim_now(h->sim);
+}
+
+static void
+hb_peer_closed(struct tcp_conn *c, void *u)
+{
+	(void)u;
+	tcp_close(c);
+}
+
+static void
+hb_error(struct tcp_conn *c, void *u, enum tcp_err e)
+{
+	(void)c;
+	(void)e;
+	((struct hb *)u)->errors++;
+}
+
+static const struct tcp_ops hb_cli = {
+	.connected = hb_connected, .error = hb_error,
+};
+static const struct tcp_ops hb_srv = {
+	.data = hb_data, .peer_closed = hb_peer_closed, .error = hb_error,
+};
+
+static void
+hb_accept(struct tcp_conn *c, void *u)
+{
+	tcp_set_ops(c, &hb_srv, u);
+}
+
 static void
 bench_tcp(void)
 {
@@ -146,10 +296,15 @@ bench_tcp(void)
 	};
 	struct scenario *sc = chain_scenario(3, l, 536, 1);
 	struct sim *s = sim_new(sc, 1);
-	struct bulk b;
+	struct hb b = { .sim = s, .total = 10000000 };
+	int server = sc->nnodes - 1;
 
+	for (size_t i = 0; i < sizeof pat; i++)
+		pat[i] = stream_byte(i % PAT_PERIOD);
 	double t0 = wall();
-	bulk_start(s, &b, 10000000);
+	tcp_listen(s, server, 9, hb_accept, &b);
+	tcp_set_acked(tcp_connect(s, 0, sc->nodes[server].ip, 9, &hb_cli, &b),
+	    hb_acked);
 	sim_run(s);
 	double dt = wall() - t0;
 	struct sim_stats st;
@@ -157,11 +312,10 @@ bench_tcp(void)
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 
-	if (b.received != b.total || b.mismatches)
-		fprintf(stderr, "bench: the transfer went wrong (%llu of %llu)\n",
-		    (unsigned long long)b.received,
-		    (unsigned long long)b.total);
 	printf("tcp_bulk_frames %llu\n", (unsigned long long)st.transmissions);
+	printf("tcp_bulk_dropped %llu\n", (unsigned long long)st.dropped);
+	printf("tcp_bulk_retransmitted %llu\n",
+	    (unsigned long long)st.retransmissions);
 	printf("tcp_bulk_packets_per_wall_sec %.0f\n",
 	    (double)st.transmissions / dt);
 	printf("tcp_bulk_sim_seconds %.3f\n", (double)b.done_ns / 1e9);
@@ -170,6 +324,17 @@ bench_tcp(void)
 	printf("tcp_bulk_trace_mb %.1f\n",
 	    (double)trace_bytes_used(sim_trace(s)) / 1e6);
 	printf("tcp_bulk_peak_rss_mb %.1f\n", (double)ru.ru_maxrss / 1024.0);
+	if (b.received != b.total || b.wrong || b.errors || st.dropped ||
+	    st.retransmissions) {
+		fprintf(stderr, "bench: the transfer went wrong (%llu of %llu "
+		    "bytes, %llu wrong, %llu dropped, %llu sent again)\n",
+		    (unsigned long long)b.received,
+		    (unsigned long long)b.total,
+		    (unsigned long long)b.wrong,
+		    (unsigned long long)st.dropped,
+		    (unsigned long long)st.retransmissions);
+		exit(1);
+	}
 	sim_free(s);
 	chain_free(sc);
 }
@@ -240,28 +405,65 @@ bench_view(void)
 	scenario_free(sc);
 }
 
+/*
+ * trace_bytes_per_message_*: the stress world (tests/stress.c) run as
+ * the window and --pcap need it (every frame's bytes kept) and as a
+ * headless --summary/--transcript run does (frame bytes let go once a
+ * frame has arrived or been lost): trace_bytes_used() at the end, per
+ * message stored in a mailbox.
+ */
+static void
+bench_trace_bytes(void)
+{
+	for (int keep = 1; keep >= 0; keep--) {
+		struct scenario *sc = stress_scenario();
+		struct sim *s = sim_new(sc, sc->seed);
+		size_t msgs = 0;
+
+		sim_keep_frame_bytes(s, keep);
+		sim_run(s);
+		const struct trace *tr = sim_trace(s);
+		for (size_t i = 0; i < trace_count(tr); i++) {
+			const struct trace_rec *r = trace_get(tr, i);
+
+			msgs += r->kind == TR_STATE && r->a == ST_MAILBOX_ADD;
+		}
+		printf("trace_bytes_per_message_%s %.0f\n",
+		    keep ? "kept" : "headless",
+		    (double)trace_bytes_used(tr) / (double)(msgs ? msgs : 1));
+		if (keep)
+			printf("trace_messages %zu\n", msgs);
+		sim_free(s);
+		scenario_free(sc);
+	}
+}
+
 #define ROUNDS 5
 
 int
 main(void)
 {
-	double eng[ROUNDS], base[ROUNDS];
+	double eng[ROUNDS], base[ROUNDS], allocs = 0, a;
 
 	/* TCP first, so that its peak memory is its own. */
 	bench_tcp();
 	bench_view();
+	bench_trace_bytes();
 	/*
 	 * Alternate the two, several rounds, and report medians: a machine
 	 * shared with other work makes single runs swing by 20 %.
 	 */
 	for (int i = 0; i < ROUNDS; i++) {
 		base[i] = bench_baseline();
-		eng[i] = bench_engine();
+		eng[i] = bench_engine(&a);
+		if (a > allocs)
+			allocs = a;
 	}
 	qsort(eng, ROUNDS, sizeof *eng, cmp_double);
 	qsort(base, ROUNDS, sizeof *base, cmp_double);
 	printf("engine_events_per_sec %.0f\n", eng[ROUNDS / 2]);
 	printf("heap_baseline_events_per_sec %.0f\n", base[ROUNDS / 2]);
 	printf("engine_vs_baseline %.2f\n", eng[ROUNDS / 2] / base[ROUNDS / 2]);
+	printf("engine_allocs_per_event %.6f\n", allocs);
 	return 0;
 }

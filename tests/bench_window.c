@@ -8,10 +8,23 @@
  *
  * Each measured frame moves the playback time a little, as playing does,
  * so the packets' places are computed again every frame.
+ *
+ * stress_frames_on_wire: frames crossing a link (not waiting in a FIFO)
+ * at the stress scenario's busiest step; stress_frames_drawn: frames
+ * with a tag of their own in the picture (a frame merged into another's
+ * "SMTP ×3" or counted in "N waiting" is not drawn); the picture is
+ * saved as build/stress.png to be looked at.
+ * jump_draw_ms_p99: 200 jumps to a random step, each seek plus the
+ * drawing of that step, over the largest bundled trace and over a trace
+ * of about a million records (stress_scenario_big()).
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+#include <SDL2/SDL_image.h>
 
 #include "cli.h"
 #include "lang.h"
@@ -48,6 +61,79 @@ bench_frames(struct wh *w, size_t step, int frames, int *inflight)
 	return frames / (wall() - start);
 }
 
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* 200 random jumps, each a seek and a drawing: the 99th percentile in ms. */
+static double
+jump_draw_p99(struct wh *w)
+{
+	double ms[200];
+
+	srand(7);
+	for (int i = 0; i < 200; i++) {
+		size_t to = (size_t)rand() % w->u->app.nsteps;
+		double a = wall();
+
+		app_seek(&w->u->app, to);
+		wh_draw(w);
+		ms[i] = (wall() - a) * 1e3;
+	}
+	qsort(ms, 200, sizeof *ms, cmp_double);
+	return ms[198];
+}
+
+/* Frames on the wire, and those with a tag of their own, as last drawn. */
+static void
+count_drawn(const struct ui *u, int *wire, int *drawn)
+{
+	*wire = *drawn = 0;
+	for (int i = 0; i < u->npk; i++) {
+		const struct ui_packet *q = &u->pk[i];
+
+		*wire += !q->p.queued;
+		*drawn += q->box.w > 0 && strstr(q->tag, "×") == NULL;
+	}
+}
+
+/* The bundled scenario with the most trace records. */
+static char *
+largest_bundled(size_t *records)
+{
+	DIR *d = opendir("scenarios");
+	struct dirent *e;
+	char *best = NULL;
+
+	*records = 0;
+	if (d == NULL)
+		return NULL;
+	while ((e = readdir(d)) != NULL) {
+		size_t nl = strlen(e->d_name);
+		struct wh w;
+
+		if (nl < 6 || strcmp(e->d_name + nl - 5, ".json") != 0)
+			continue;
+		char path[512];
+		snprintf(path, sizeof path, "scenarios/%s", e->d_name);
+		if (wh_open(&w, path, 320, 200, "en") != 0)
+			continue;
+		size_t n = trace_count(w.u->tr);
+		if (n > *records) {
+			*records = n;
+			free(best);
+			best = strdup(path);
+		}
+		wh_close(&w);
+	}
+	closedir(d);
+	return best;
+}
+
 int
 main(void)
 {
@@ -73,6 +159,14 @@ main(void)
 	fps = bench_frames(&w, (size_t)s, 100, &inflight);
 	printf("frames_per_sec_stress %.1f\n", fps);
 	printf("frames_per_sec_stress_packets %d\n", inflight);
+	/* The busiest step itself, drawn once more: what a student sees there. */
+	app_seek(&w.u->app, (size_t)s);
+	wh_draw(&w);
+	int wire, drawn;
+	count_drawn(w.u, &wire, &drawn);
+	printf("stress_frames_on_wire %d\n", wire);
+	printf("stress_frames_drawn %d\n", drawn);
+	IMG_SavePNG(w.sf, "build/stress.png");
 
 	/* A random jump and a frame, as the timeline's drag does. */
 	srand(1);
@@ -89,6 +183,20 @@ main(void)
 	}
 	printf("stress_jump_and_draw_ms_mean %.2f\n", sum / 200);
 	printf("stress_jump_and_draw_ms_max %.2f\n", worst);
+	wh_close(&w);
+
+	size_t nrec;
+	char *big = largest_bundled(&nrec);
+	if (big != NULL && wh_open(&w, big, 1280, 720, "en") == 0) {
+		printf("jump_draw_bundled_records %zu\n", nrec);
+		printf("jump_draw_ms_p99_bundled %.2f\n", jump_draw_p99(&w));
+		wh_close(&w);
+	}
+	free(big);
+	if (wh_open_scenario(&w, stress_scenario_big(), 1280, 720, "en") != 0)
+		return 1;
+	printf("jump_draw_big_records %zu\n", trace_count(w.u->tr));
+	printf("jump_draw_ms_p99_big %.2f\n", jump_draw_p99(&w));
 	wh_close(&w);
 	lang_free_all();
 	return 0;

@@ -19,6 +19,8 @@ struct view;
 struct scenario *stress_scenario(void);
 /* Its JSON text (static), for loading it elsewhere (surel view -). */
 const char *stress_scenario_json(void);
+/* The same world with three times the bytes: about a million records. */
+struct scenario *stress_scenario_big(void);
 
 /*
  * The step with the most frames in flight (on a link or waiting in a

@@ -154,6 +154,27 @@ is_mx_answer(const uint8_t *p, uint32_t len)
 	    get16(p + 52) == 1;
 }
 
+/* A bare ACK from the client (port 587), after the handshake. */
+static int
+is_client_ack(const uint8_t *p, uint32_t len)
+{
+	return len >= 54 && p[23] == 6 && get16(p + 36) == 587 &&
+	    p[47] == 0x10 && get16(p + 16) == 40;
+}
+
+/* After both SYNs offered Window Scale, the window reads as what it means. */
+START_TEST(test_decode_scaled_window)
+{
+	struct drun r = drun_default();
+	size_t i = find_tx(r.tr, is_client_ack);
+	const struct trace_rec *rec = trace_get(r.tr, i);
+	int n = sim_decode(r.tr, rec, rows, DECODE_MAX_ROWS);
+
+	assert_row(n, DECODE_TRANSPORT, "Window", 48, 2,
+	    "32768 x4 = 131072");
+}
+END_TEST
+
 START_TEST(test_decode_syn)
 {
 	struct drun r = drun_default();
@@ -161,11 +182,9 @@ START_TEST(test_decode_syn)
 	const struct trace_rec *rec = trace_get(r.tr, i);
 	int n = sim_decode(r.tr, rec, rows, DECODE_MAX_ROWS);
 
-	/* 25 rows of headers, and one for the 2 bytes padding 58 to 60 (802.3). */
-	ck_assert_int_eq(n, 26);
-	assert_row(n, DECODE_ETH, "Padding", 58, 2,
-	    "2 zero bytes (minimum 60)");
-	ck_assert_str_eq(rows[n - 1].key, "eth.padding");
+	/* 27 rows of headers: 62 bytes with MSS, NOP and Window Scale, no padding. */
+	ck_assert_int_eq(n, 27);
+	ck_assert_int_eq(count_rows(n, DECODE_ETH, "Padding"), 0);
 	/* Ethernet on link 0 (laptop -> ISP), direction 0. */
 	ck_assert_int_eq(rec->link, 0);
 	assert_row(n, DECODE_ETH, "Destination", 0, 6, "02:53:00:00:00:02");
@@ -175,13 +194,13 @@ START_TEST(test_decode_syn)
 	/* IPv4. */
 	assert_row(n, DECODE_IPV4, "Version", 14, 1, "4");
 	assert_row(n, DECODE_IPV4, "Header length", 14, 1, "20 bytes (5)");
-	assert_row(n, DECODE_IPV4, "Total length", 16, 2, "44 bytes");
+	assert_row(n, DECODE_IPV4, "Total length", 16, 2, "48 bytes");
 	assert_row(n, DECODE_IPV4, "Identification", 18, 2, "0x0001 (1)");
 	assert_row(n, DECODE_IPV4, "Flags", 20, 1, "0x2 (Don't fragment)");
 	assert_row(n, DECODE_IPV4, "Time to live", 22, 1, "64");
 	assert_row(n, DECODE_IPV4, "Protocol", 23, 1, "6 (TCP)");
 	assert_row(n, DECODE_IPV4, "Header checksum", 24, 2,
-	    "0x26a7 (correct)");
+	    "0x26a3 (correct)");
 	assert_row(n, DECODE_IPV4, "Source address", 26, 4, "10.1.0.10");
 	assert_row(n, DECODE_IPV4, "Destination address", 30, 4, "10.1.0.25");
 	ck_assert_str_eq(row(n, DECODE_IPV4, "Version")->layer_name, "IPv4");
@@ -194,13 +213,17 @@ START_TEST(test_decode_syn)
 	assert_row(n, DECODE_TRANSPORT, "Acknowledgment number", 42, 4,
 	    "0 (not used: no ACK flag)");
 	assert_row(n, DECODE_TRANSPORT, "Header length", 46, 1,
-	    "24 bytes (6)");
+	    "28 bytes (7)");
 	assert_row(n, DECODE_TRANSPORT, "Flags", 46, 2, "0x002 (SYN)");
 	assert_row(n, DECODE_TRANSPORT, "Window", 48, 2, "65535");
-	assert_row(n, DECODE_TRANSPORT, "Checksum", 50, 2, "0x6dc1 (correct)");
+	assert_row(n, DECODE_TRANSPORT, "Checksum", 50, 2, "0x59b8 (correct)");
 	assert_row(n, DECODE_TRANSPORT, "Urgent pointer", 52, 2, "0");
 	assert_row(n, DECODE_TRANSPORT, "Maximum segment size", 54, 4,
 	    "536 bytes");
+	/* RFC 7323 2: NOP, then Window Scale, shift 2 (a 128 KiB buffer). */
+	assert_row(n, DECODE_TRANSPORT, "No-operation", 58, 1, "padding");
+	assert_row(n, DECODE_TRANSPORT, "Window scale", 59, 3,
+	    "shift 2 (multiply by 4)");
 	ck_assert_str_eq(row(n, DECODE_TRANSPORT, "Flags")->layer_name, "TCP");
 	ck_assert_int_eq(count_rows(n, DECODE_APP, NULL), 0);
 
@@ -221,8 +244,8 @@ START_TEST(test_decode_syn)
 	assert_row(n, DECODE_ETH, "Source", 6, 6, "02:53:00:00:01:02");
 	assert_row(n, DECODE_IPV4, "Time to live", 22, 1, "63");
 	assert_row(n, DECODE_IPV4, "Header checksum", 24, 2,
-	    "0x27a7 (correct)");
-	assert_row(n, DECODE_TRANSPORT, "Checksum", 50, 2, "0x6dc1 (correct)");
+	    "0x27a3 (correct)");
+	assert_row(n, DECODE_TRANSPORT, "Checksum", 50, 2, "0x59b8 (correct)");
 
 	/* The SYN-ACK: its own ISN, and our ISN + 1 acknowledged. */
 	for (j = i + 1; j < trace_count(r.tr); j++) {
@@ -718,6 +741,7 @@ decode_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_decode_syn);
+	tcase_add_test(tc, test_decode_scaled_window);
 	tcase_add_test(tc, test_decode_dns_answer);
 	tcase_add_test(tc, test_decode_smtp);
 	tcase_add_test(tc, test_decode_imf);

@@ -158,9 +158,20 @@ END_TEST
 
 START_TEST(test_tshark_lossless_has_no_retransmission)
 {
-	struct scenario *sc = lossy(0);
+	/*
+	 * No loss and a bottleneck queue that holds the whole scaled window
+	 * (128 KiB is about 230 segments of 576 bytes): nothing is dropped,
+	 * so nothing may look retransmitted.
+	 */
+	struct chain_link l[3] = {
+		{ 1, 100000, 0, 0 }, { 10, 10000, 0, 300 }, { 1, 100000, 0, 0 },
+	};
+	struct scenario *sc = chain_scenario(3, l, 536, 1);
 	struct bulk b;
 	struct sim *s = transfer(sc, 300000, &b);
+	struct sim_stats st;
+	sim_stats(s, &st);
+	ck_assert_uint_eq(st.dropped, 1);	/* only the UDP datagram nobody listens for */
 	char *path = write_pcap(s, -1);
 	size_t n;
 	uint32_t *order = pcap_order(sim_trace(s), &n);

@@ -33,6 +33,8 @@ struct seg {
 	size_t	 datalen;
 	uint8_t	 ttl;
 	int	 mss_opt;
+	int	 ws_opt;	/* the Window Scale option's shift, or -1 */
+	uint16_t wnd;		/* the window field as sent */
 };
 
 static struct seg
@@ -51,7 +53,19 @@ parse_seg(const struct trace *tr, uint32_t f)
 	s.flags = t[13];
 	s.datalen = get16(ip + 2) - 20 - (size_t)s.hlen;
 	s.ttl = ip[8];
-	s.mss_opt = s.hlen == 24 && t[20] == 2 ? get16(t + 22) : -1;
+	s.wnd = get16(t + 14);
+	s.mss_opt = s.ws_opt = -1;
+	for (int i = 20; i < s.hlen && t[i] != 0; ) {
+		if (t[i] == 1) {
+			i++;
+			continue;
+		}
+		if (t[i] == 2 && t[i + 1] == 4)
+			s.mss_opt = get16(t + i + 2);
+		if (t[i] == 3 && t[i + 1] == 3)
+			s.ws_opt = t[i + 2];
+		i += t[i + 1] ? t[i + 1] : 1;
+	}
 	return s;
 }
 
@@ -338,10 +352,11 @@ START_TEST(test_serialisation_and_latency)
 	}
 	ck_assert_ptr_nonnull(tx);
 	ck_assert_ptr_nonnull(rx);
+	/* IPv4 20 + TCP 20 + MSS 4 + NOP and Window Scale 4. */
 	ck_assert_uint_eq(get16(trace_frame_bytes(tr, 0) + ETH_HLEN + 2),
-	    20 + 24);
-	ck_assert_uint_eq(trace_frame(tr, 0)->len, 60);
-	ck_assert_uint_eq(rx->t - tx->t, 60 * 8 * 1000 + 7 * SIM_MS);
+	    20 + 28);
+	ck_assert_uint_eq(trace_frame(tr, 0)->len, 62);
+	ck_assert_uint_eq(rx->t - tx->t, 62 * 8 * 1000 + 7 * SIM_MS);
 	sim_free(s);
 	chain_free(sc);
 }
@@ -741,6 +756,169 @@ START_TEST(test_ack_every_second_segment)
 END_TEST
 
 /* IEEE 802.3 3.2.8: frames under 60 bytes (without FCS) are padded with zeros. */
+/* ---- window scaling (RFC 7323 2) ---- */
+
+/* The SYN offers shift 2 (a 128 KiB receive buffer), the SYN-ACK answers it, later windows are scaled. */
+START_TEST(test_window_scale_on_syn)
+{
+	struct scenario *sc = three_links(0, 1);
+	struct sim *s = sim_new(sc, 1);
+	struct bulk b;
+
+	bulk_start(s, &b, 5000);
+	sim_run(s);
+	ck_assert_uint_eq(b.received, 5000);
+
+	const struct trace *tr = sim_trace(s);
+	const uint8_t *t = trace_frame_bytes(tr, 0) + ETH_HLEN + 20;
+	/* MSS 536, NOP, Window Scale shift 2, in this order, byte for byte. */
+	static const uint8_t opts[8] = { 2, 4, 0x02, 0x18, 1, 3, 3, 2 };
+	ck_assert_int_eq(t[12] >> 4, 7);
+	ck_assert_mem_eq(t + 20, opts, sizeof opts);
+
+	struct seg syn = parse_seg(tr, 0), synack = parse_seg(tr, 1),
+	    ack = parse_seg(tr, 2);
+	ck_assert_int_eq(syn.ws_opt, 2);
+	ck_assert_int_eq(synack.ws_opt, 2);
+	/* Windows on SYN and SYN-ACK are never scaled. */
+	ck_assert_uint_eq(syn.wnd, 65535);
+	ck_assert_uint_eq(synack.wnd, 65535);
+	/* 131072 >> 2: the whole buffer, scaled. */
+	ck_assert_uint_eq(ack.wnd, 32768);
+	ck_assert_int_eq(ack.ws_opt, -1);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
+/* On a long path the sender keeps more than 64 KiB unacknowledged. */
+START_TEST(test_window_above_64k_in_use)
+{
+	struct chain_link l[3] = {
+		{ 2, 100000, 0, 1000 },
+		{ 20, 10000, 0, 1000 },
+		{ 15, 100000, 0, 1000 },
+	};
+	struct scenario *sc = chain_scenario(3, l, 536, 1);
+	struct sim *s = sim_new(sc, 1);
+	struct bulk b;
+
+	bulk_start(s, &b, 2000000);
+	sim_run(s);
+	ck_assert_uint_eq(b.received, 2000000);
+	ck_assert_uint_eq(b.mismatches, 0);
+
+	const struct trace *tr = sim_trace(s);
+	struct seg syn = parse_seg(tr, 0);
+	uint32_t acked = syn.seq + 1, sent = syn.seq + 1, most = 0;
+	for (uint32_t f = 0; f < trace_frame_count(tr); f++) {
+		struct seg x = parse_seg(tr, f);
+
+		if (x.dport == 9 && x.datalen > 0 &&
+		    (int32_t)(x.seq + (uint32_t)x.datalen - sent) > 0)
+			sent = x.seq + (uint32_t)x.datalen;
+		if (x.sport == 9 && (x.flags & 0x10) &&
+		    (int32_t)(x.ack - acked) > 0)
+			acked = x.ack;
+		if ((int32_t)(sent - acked) > (int32_t)most)
+			most = sent - acked;
+	}
+	ck_assert_uint_gt(most, 65535);
+	ck_assert_uint_le(most, 131072);
+	struct sim_stats st;
+	sim_stats(s, &st);
+	ck_assert_uint_eq(st.dropped, 0);
+	ck_assert_uint_eq(st.retransmissions, 0);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
+/* A SYN (or SYN-ACK) with MSS only, as the peer's machine makes it. */
+static void
+inject_syn(struct sim *s, int from, int to, uint16_t sport, uint16_t dport,
+    uint32_t seq, uint32_t ack, int flags)
+{
+	const struct scenario *sc = sim_scenario(s);
+	uint8_t seg[24] = { 0 };
+
+	put16(seg, sport);
+	put16(seg + 2, dport);
+	put32(seg + 4, seq);
+	put32(seg + 8, ack);
+	seg[12] = 6 << 4;
+	seg[13] = (uint8_t)flags;
+	put16(seg + 14, 65535);
+	seg[20] = 2;
+	seg[21] = 4;
+	put16(seg + 22, 536);
+	put16(seg + 16, l4_checksum(sc->nodes[from].ip, sc->nodes[to].ip,
+	    IPPROTO_TCP_, seg, sizeof seg));
+	net_ip_send(s, from, sc->nodes[to].ip, IPPROTO_TCP_, seg, sizeof seg,
+	    "frame.tx.origin.tcp_syn");
+}
+
+static void
+nop_accept(struct tcp_conn *c, void *u)
+{
+	(void)c;
+	(void)u;
+}
+
+/* A peer that offers no scaling gets none: no option on our SYN-ACK, windows unscaled. */
+START_TEST(test_no_scaling_without_peer_offer)
+{
+	struct scenario *sc = three_links(0, 1);
+	struct sim *s = sim_new(sc, 1);
+	int server = sc->nnodes - 1;
+
+	/* The passive side: a SYN without the option. */
+	tcp_listen(s, server, 9, nop_accept, NULL);
+	inject_syn(s, 0, server, 40000, 9, 1000, 0, 0x02);
+	sim_run(s);
+	const struct trace *tr = sim_trace(s);
+	struct seg synack = { 0 };
+	int found = 0;
+	for (uint32_t f = 0; f < trace_frame_count(tr); f++) {
+		struct seg x = parse_seg(tr, f);
+
+		if (x.flags == 0x12) {
+			synack = x;
+			found = 1;
+			break;
+		}
+	}
+	ck_assert(found);
+	ck_assert_int_eq(synack.hlen, 24);
+	ck_assert_int_eq(synack.ws_opt, -1);
+	ck_assert_uint_eq(synack.wnd, 65535);
+	sim_free(s);
+
+	/* The active side: our SYN offers it, a SYN-ACK without it answers. */
+	s = sim_new(sc, 1);
+	struct conn_result r = { 0 };
+	tcp_connect(s, 0, sc->nodes[server].ip, 9, &r_ops, &r);
+	tr = sim_trace(s);
+	struct seg syn = parse_seg(tr, 0);
+	ck_assert_int_eq(syn.ws_opt, 2);
+	inject_syn(s, server, 0, 9, syn.sport, 7000, syn.seq + 1, 0x12);
+	sim_run(s);
+	found = 0;
+	for (uint32_t f = 0; f < trace_frame_count(tr); f++) {
+		struct seg x = parse_seg(tr, f);
+
+		if (x.dport == 9 && x.flags == 0x10 && x.ack == 7001) {
+			/* Rcv.Wind.Shift is zero: the window is not scaled. */
+			ck_assert_uint_eq(x.wnd, 65535);
+			found = 1;
+		}
+	}
+	ck_assert(found);
+	sim_free(s);
+	chain_free(sc);
+}
+END_TEST
+
 START_TEST(test_short_frames_padded)
 {
 	struct scenario *sc = three_links(0, 1);
@@ -796,6 +974,9 @@ tcp_suite(void)
 	tcase_add_test(tc, test_piggybacked_ack_owes_nothing);
 	tcase_add_test(tc, test_ack_every_second_segment);
 	tcase_add_test(tc, test_short_frames_padded);
+	tcase_add_test(tc, test_window_scale_on_syn);
+	tcase_add_test(tc, test_window_above_64k_in_use);
+	tcase_add_test(tc, test_no_scaling_without_peer_offer);
 	suite_add_tcase(s, tc);
 	return s;
 }

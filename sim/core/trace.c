@@ -1,8 +1,11 @@
 /*
- * trace.c: the append-only trace.  Three growable arrays: records,
- * frames (index into the byte arena) and a text arena.  Growth doubles,
- * so appending is amortised O(1); glibc's realloc moves large blocks
- * with mremap, so the peak memory stays close to what is held.
+ * trace.c: the append-only trace.  Records, frames and the text arena
+ * are growable arrays: growth doubles, so appending is amortised O(1);
+ * glibc's realloc moves large blocks with mremap, so the peak memory
+ * stays close to what is held.  Frame bytes live in chunks that never
+ * move: a frame is written once where it stays (net builds it there)
+ * and read in place while other frames are added.  Without bytes kept
+ * (trace_keep_bytes()), a chunk is freed once every frame in it is done.
  */
 #include "trace.h"
 #include "eth.h"
@@ -11,6 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
+/* Frame bytes: 4 MiB chunks (a frame is at most 64 KiB and never spans two). */
+#define CHUNK_SHIFT	22
+#define CHUNK_SIZE	((size_t)1 << CHUNK_SHIFT)
+#define CHUNK_MASK	(CHUNK_SIZE - 1)
 
 /* Distinct argument-less keys remembered by trace_say_key(); more are stored each time. */
 #define SAY_INTERN	1024
@@ -22,7 +33,13 @@ struct trace {
 	size_t			 nrecs, caprecs;
 	struct trace_frame	*frames;
 	size_t			 nframes, capframes;
-	struct buf		 bytes;
+	uint8_t			**chunks;	/* NULL once freed */
+	uint32_t		*chunk_live;	/* frames not yet done, per chunk */
+	size_t			 nchunks, capchunks;
+	size_t			 chunk_used;	/* in the last chunk */
+	size_t			 nbytes;	/* every frame's length, added */
+	size_t			 held;		/* chunk bytes allocated now */
+	int			 drop_bytes;	/* free a chunk when its frames are done */
 	struct buf		 text;
 	/* trace_say_key(): key address -> offset, open addressing. */
 	const char		*say_keys[SAY_INTERN];
@@ -46,7 +63,10 @@ trace_free(struct trace *tr)
 		return;
 	free(tr->recs);
 	free(tr->frames);
-	buf_free(&tr->bytes);
+	for (size_t i = 0; i < tr->nchunks; i++)
+		free(tr->chunks[i]);
+	free(tr->chunks);
+	free(tr->chunk_live);
 	buf_free(&tr->text);
 	free(tr);
 }
@@ -65,7 +85,7 @@ trace_add(struct trace *tr, const struct trace_rec *r)
 }
 
 uint32_t
-trace_frame_new(struct trace *tr, uint64_t t, int origin, uint32_t len)
+trace_frame_alloc(struct trace *tr, uint64_t t, int origin, uint32_t len)
 {
 	if (tr->nframes == tr->capframes) {
 		tr->capframes = tr->capframes ? tr->capframes * 2 : 1024;
@@ -74,21 +94,82 @@ trace_frame_new(struct trace *tr, uint64_t t, int origin, uint32_t len)
 	}
 	if (tr->nframes >= TRACE_NONE)
 		fatalx("too many frames");
+	if (len > CHUNK_SIZE)
+		fatalx("a frame of %u bytes", len);
+	if (tr->nchunks == 0 || tr->chunk_used + len > CHUNK_SIZE) {
+		if (tr->nchunks == tr->capchunks) {
+			tr->capchunks = tr->capchunks ? tr->capchunks * 2 : 64;
+			tr->chunks = xrealloc(tr->chunks, tr->capchunks *
+			    sizeof *tr->chunks);
+			tr->chunk_live = xrealloc(tr->chunk_live,
+			    tr->capchunks * sizeof *tr->chunk_live);
+		}
+		uint8_t *c = NULL;
+#ifdef MADV_HUGEPAGE
+		/* Fewer page faults on first touch where the kernel has huge pages. */
+		if (posix_memalign((void **)&c, 2u << 20, CHUNK_SIZE) == 0)
+			madvise(c, CHUNK_SIZE, MADV_HUGEPAGE);
+		else
+			c = NULL;
+#endif
+		if (c == NULL)
+			c = xmalloc(CHUNK_SIZE);
+		tr->chunks[tr->nchunks] = c;
+		tr->chunk_live[tr->nchunks] = 0;
+		tr->nchunks++;
+		tr->chunk_used = 0;
+		tr->held += CHUNK_SIZE;
+	}
 	struct trace_frame *f = &tr->frames[tr->nframes];
 	f->t = t;
-	f->off = tr->bytes.len;
+	f->off = (uint64_t)(tr->nchunks - 1) << CHUNK_SHIFT | tr->chunk_used;
 	f->len = len;
 	f->origin = origin;
-	buf_reserve(&tr->bytes, len);
-	memset(tr->bytes.data + tr->bytes.len, 0, len);
-	tr->bytes.len += len;
+	tr->chunk_used += len;
+	tr->nbytes += len;
+	tr->chunk_live[tr->nchunks - 1]++;
 	return (uint32_t)tr->nframes++;
+}
+
+uint32_t
+trace_frame_new(struct trace *tr, uint64_t t, int origin, uint32_t len)
+{
+	uint32_t f = trace_frame_alloc(tr, t, origin, len);
+
+	memset(trace_frame_wbytes(tr, f), 0, len);
+	return f;
 }
 
 uint8_t *
 trace_frame_wbytes(struct trace *tr, uint32_t frame)
 {
-	return tr->bytes.data + tr->frames[frame].off;
+	uint64_t off = tr->frames[frame].off;
+	uint8_t *c = tr->chunks[off >> CHUNK_SHIFT];
+
+	return c ? c + (off & CHUNK_MASK) : NULL;
+}
+
+void
+trace_keep_bytes(struct trace *tr, int keep)
+{
+	tr->drop_bytes = !keep;
+}
+
+void
+trace_frame_done(struct trace *tr, uint32_t frame)
+{
+	if (!tr->drop_bytes || frame >= tr->nframes)
+		return;
+	size_t ci = (size_t)(tr->frames[frame].off >> CHUNK_SHIFT);
+	if (tr->chunk_live[ci] > 0)
+		tr->chunk_live[ci]--;
+	/* The last chunk still takes new frames. */
+	if (tr->chunk_live[ci] == 0 && ci + 1 < tr->nchunks &&
+	    tr->chunks[ci] != NULL) {
+		free(tr->chunks[ci]);
+		tr->chunks[ci] = NULL;
+		tr->held -= CHUNK_SIZE;
+	}
 }
 
 uint32_t
@@ -130,8 +211,8 @@ trace_frame(const struct trace *tr, uint32_t frame)
 const uint8_t *
 trace_frame_bytes(const struct trace *tr, uint32_t frame)
 {
-	return frame < tr->nframes ? tr->bytes.data + tr->frames[frame].off :
-	    NULL;
+	return frame < tr->nframes ?
+	    trace_frame_wbytes((struct trace *)tr, frame) : NULL;
 }
 
 const char *
@@ -144,7 +225,7 @@ size_t
 trace_bytes_used(const struct trace *tr)
 {
 	return tr->nrecs * sizeof *tr->recs + tr->nframes * sizeof *tr->frames +
-	    tr->bytes.len + tr->text.len;
+	    (tr->drop_bytes ? tr->held : tr->nbytes) + tr->text.len;
 }
 
 void
@@ -153,7 +234,13 @@ trace_frame_on_link(const struct trace *tr, const struct trace_rec *r,
 {
 	const struct trace_frame *f = &tr->frames[r->frame];
 
-	memcpy(out, tr->bytes.data + f->off, f->len);
+	const uint8_t *p = trace_frame_bytes(tr, r->frame);
+
+	if (p == NULL) {
+		memset(out, 0, f->len);	/* its bytes were not kept */
+		return;
+	}
+	memcpy(out, p, f->len);
 	if (r->link < 0 || f->len < ETH_HLEN + 20)
 		return;
 	eth_header(out, r->link, r->dir);

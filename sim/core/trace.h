@@ -109,9 +109,21 @@ void	 trace_free(struct trace *tr);
 
 /* Appending (sim/ only). */
 uint32_t trace_add(struct trace *tr, const struct trace_rec *r);
-/* Reserve len bytes for a new frame; returns its index; write through trace_frame_wbytes(). */
+/* Reserve len bytes (zeroed) for a new frame; returns its index; write through trace_frame_wbytes(). */
 uint32_t trace_frame_new(struct trace *tr, uint64_t t, int origin, uint32_t len);
+/* The same, not zeroed: for a writer that fills every byte. */
+uint32_t trace_frame_alloc(struct trace *tr, uint64_t t, int origin, uint32_t len);
+/* A frame's bytes; they never move.  NULL once freed (trace_keep_bytes()). */
 uint8_t *trace_frame_wbytes(struct trace *tr, uint32_t frame);
+/*
+ * keep = 0: a headless run that needs no frame bytes after the fact
+ * (summary, transcript): a frame's bytes may go once trace_frame_done()
+ * says nobody will read them again; records and frame lengths stay.
+ * Default: every byte is kept.
+ */
+void	 trace_keep_bytes(struct trace *tr, int keep);
+/* The frame has reached its end (delivered or dropped). */
+void	 trace_frame_done(struct trace *tr, uint32_t frame);
 uint32_t trace_text(struct trace *tr, const char *s, size_t n);
 
 /* Reading. */
@@ -121,7 +133,7 @@ size_t	 trace_frame_count(const struct trace *tr);
 const struct trace_frame *trace_frame(const struct trace *tr, uint32_t frame);
 const uint8_t *trace_frame_bytes(const struct trace *tr, uint32_t frame);
 const char *trace_text_at(const struct trace *tr, uint32_t off);
-/* Bytes held (records, frames, text), for the benchmarks. */
+/* Bytes held (records, frames, frame bytes held, text), for the benchmarks. */
 size_t	 trace_bytes_used(const struct trace *tr);
 
 /*

@@ -137,6 +137,15 @@ void	 net_free_transports(struct sim *s);
  */
 uint32_t net_ip_send(struct sim *s, int node, uint32_t dst, uint8_t proto,
 	    const uint8_t *l4, size_t len, const char *say);
+/*
+ * The same without a copy: net_ip_begin() returns where the len bytes of
+ * the segment go, in the frame the trace keeps (NULL: the node is off,
+ * nothing is sent); write them all, then net_ip_finish() sends it.
+ */
+uint8_t *net_ip_begin(struct sim *s, int node, uint32_t dst, uint8_t proto,
+	    size_t len, uint32_t *frame);
+uint32_t net_ip_finish(struct sim *s, int node, uint32_t frame,
+	    const char *say);
 void	 net_set_link(struct sim *s, int link, int up);
 /* A what-if's new loss for a link (0..1), from now on. */
 void	 net_set_loss(struct sim *s, int link, double loss);

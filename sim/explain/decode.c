@@ -63,6 +63,8 @@ static void	dec_text(struct dec *, uint32_t, uint32_t, enum app_proto,
 static void	dec_imf(struct dec *, uint32_t, uint32_t);
 static int	dec_isn(const struct dec *, uint32_t, uint32_t, uint16_t,
 		    uint16_t, uint32_t *);
+static int	dec_wscale(const struct dec *, uint32_t, uint32_t, uint16_t,
+		    uint16_t);
 
 /* ---- keys ------------------------------------------------------------- */
 
@@ -172,6 +174,7 @@ static int	dec_isn(const struct dec *, uint32_t, uint32_t, uint16_t,
 	X("v.tcp.option.padding",	"padding") \
 	X("v.tcp.option.malformed",	"malformed option {1}") \
 	X("v.tcp.option.wscale",	"shift {1} (multiply by {2})") \
+	X("v.tcp.window.scaled",	"{1} x{2} = {3}") \
 	X("v.tcp.option.other",		"kind {1}, {2} bytes") \
 	X("v.yes",			"yes") \
 	X("v.udp.length.invalid",	"{1} bytes (invalid: {2} in the packet)") \
@@ -732,8 +735,14 @@ dec_tcp(struct dec *d, uint32_t ipo, uint32_t o, uint32_t n)
 	else
 		dec_rowv(d, DECODE_TRANSPORT, L, "tcp.flags", o + 12, 2,
 		    "v.none", "0x%03x", flags);
-	dec_row(d, DECODE_TRANSPORT, L, "tcp.window_size", o + 14, 2, "%u",
-	    get16(t + 14));
+	int ws = flags & 0x02 ? -1 : dec_wscale(d, src, dst, sport, dport);
+	if (ws > 0)
+		dec_rowv(d, DECODE_TRANSPORT, L, "tcp.window_size", o + 14, 2,
+		    "v.tcp.window.scaled", "%u\t%u\t%u", get16(t + 14),
+		    1u << ws, (unsigned)get16(t + 14) << ws);
+	else
+		dec_row(d, DECODE_TRANSPORT, L, "tcp.window_size", o + 14, 2,
+		    "%u", get16(t + 14));
 	dec_rowv(d, DECODE_TRANSPORT, L, "tcp.checksum", o + 16, 2,
 	    dec_l4_sum(d, ipo, o, n) == 0 ? "v.checksum.good" :
 	    "v.checksum.bad", "0x%04x", get16(t + 16));
@@ -786,6 +795,63 @@ dec_isn(const struct dec *d, uint32_t src, uint32_t dst, uint16_t sport,
 		return 1;
 	}
 	return 0;
+}
+
+/* The Window Scale shift a SYN carried, -1 without the option. */
+static int
+dec_syn_ws(const uint8_t *t)
+{
+	uint32_t thl = (uint32_t)(t[12] >> 4) * 4;
+
+	for (uint32_t i = 20; i < thl && t[i] != 0; ) {
+		if (t[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= thl || t[i + 1] < 2)
+			break;
+		if (t[i] == 3 && t[i + 1] == 3 && i + 2 < thl)
+			return t[i + 2] > 14 ? 14 : t[i + 2];
+		i += t[i + 1];
+	}
+	return -1;
+}
+
+/*
+ * The shift that applies to the window of a segment from src to dst: the
+ * one the sender put on its SYN, but only when both SYNs carried the
+ * option (RFC 7323 2.2), as Wireshark's "calculated window size" does.
+ * -1 when the handshake is not in the trace or scaling is off.
+ */
+static int
+dec_wscale(const struct dec *d, uint32_t src, uint32_t dst, uint16_t sport,
+    uint16_t dport)
+{
+	int mine = -2, theirs = -2;
+
+	for (uint32_t f = d->r->frame + 1; f-- > 0 && (mine == -2 ||
+	    theirs == -2); ) {
+		const struct trace_frame *tf = trace_frame(d->tr, f);
+		const uint8_t *p = trace_frame_bytes(d->tr, f);
+
+		if (tf == NULL || tf->len < ETH_HLEN + 20)
+			continue;
+		const uint8_t *ip = p + ETH_HLEN;
+		uint32_t ihl = (uint32_t)(ip[0] & 15) * 4;
+		if (ip[9] != 6 || ihl < 20 || tf->len < ETH_HLEN + ihl + 20)
+			continue;
+		const uint8_t *t = ip + ihl;
+		if (!(t[13] & 0x02) ||
+		    tf->len < ETH_HLEN + ihl + (uint32_t)(t[12] >> 4) * 4)
+			continue;
+		if (get32(ip + 12) == src && get32(ip + 16) == dst &&
+		    get16(t) == sport && get16(t + 2) == dport && mine == -2)
+			mine = dec_syn_ws(t);
+		else if (get32(ip + 12) == dst && get32(ip + 16) == src &&
+		    get16(t) == dport && get16(t + 2) == sport && theirs == -2)
+			theirs = dec_syn_ws(t);
+	}
+	return mine >= 0 && theirs >= 0 ? mine : -1;
 }
 
 /* ---- UDP and DNS ------------------------------------------------------ */

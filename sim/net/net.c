@@ -58,7 +58,7 @@ static const char *const drop_say[DROP_NREASONS] = {
 };
 
 static void
-drop(struct sim *s, int node, int link, int dir, uint32_t frame,
+drop_rec(struct sim *s, int node, int link, int dir, uint32_t frame,
     enum drop_reason why, uint8_t ttl)
 {
 	s->stats.dropped++;
@@ -67,6 +67,15 @@ drop(struct sim *s, int node, int link, int dir, uint32_t frame,
 	    .ttl = ttl, .a = why, .say = trace_say_key(s->tr,
 	    (unsigned)why < DROP_NREASONS && drop_say[why] != NULL ?
 	    drop_say[why] : "frame.drop.other") });
+}
+
+/* A drop that ends the frame's life: its bytes may go (trace_keep_bytes()). */
+static void
+drop(struct sim *s, int node, int link, int dir, uint32_t frame,
+    enum drop_reason why, uint8_t ttl)
+{
+	drop_rec(s, node, link, dir, frame, why, ttl);
+	trace_frame_done(s->tr, frame);
 }
 
 /* The IPv4 destination of frame f (net built its header), or 0. */
@@ -287,14 +296,20 @@ l4_checksum(uint32_t src, uint32_t dst, uint8_t proto, const uint8_t *seg,
 	return cksum_fold(cksum_add(cksum_add(0, ph, sizeof ph), seg, len));
 }
 
-uint32_t
-net_ip_send(struct sim *s, int node, uint32_t dst, uint8_t proto,
-    const uint8_t *l4, size_t len, const char *say)
+/*
+ * A packet is built once, where the trace keeps it: net_ip_begin() writes
+ * the Ethernet and IPv4 headers into a new frame and returns where the
+ * transport writes its len bytes; net_ip_finish() sends it.
+ */
+uint8_t *
+net_ip_begin(struct sim *s, int node, uint32_t dst, uint8_t proto,
+    size_t len, uint32_t *frame)
 {
 	struct node *n = &s->nodes[node];
 
+	*frame = TRACE_NONE;
 	if (!n->up)
-		return TRACE_NONE;	/* a stopped machine sends nothing */
+		return NULL;	/* a stopped machine sends nothing */
 	int to = net_node_by_ip(s, dst);
 	int li = to >= 0 ? s->route[node * s->nnodes + to] : -1;
 	int dir = li >= 0 && s->links[li].a != node;
@@ -302,8 +317,12 @@ net_ip_send(struct sim *s, int node, uint32_t dst, uint8_t proto,
 	/* IEEE 802.3 3.2.8: "the PAD field ... extends the frame to the minimum size" (zeros). */
 	if (flen < ETH_MIN_LEN)
 		flen = ETH_MIN_LEN;
-	uint32_t f = trace_frame_new(s->tr, sim_time(s), node, flen);
+	uint32_t f = trace_frame_alloc(s->tr, sim_time(s), node, flen);
 	uint8_t *p = trace_frame_wbytes(s->tr, f);
+
+	if (flen > ETH_HLEN + IP_HLEN + len)
+		memset(p + ETH_HLEN + IP_HLEN + len, 0,
+		    flen - (ETH_HLEN + IP_HLEN + len));
 
 	s->stats.packets++;
 	eth_header(p, li >= 0 ? li : 0, dir);
@@ -317,8 +336,20 @@ net_ip_send(struct sim *s, int node, uint32_t dst, uint8_t proto,
 	ip[9] = proto;
 	put32(ip + 12, n->ip);
 	put32(ip + 16, dst);
+	put16(ip + 10, 0);		/* summed as zero (RFC 791) */
 	put16(ip + 10, cksum_fold(cksum_add(0, ip, IP_HLEN)));
-	memcpy(ip + IP_HLEN, l4, len);
+	*frame = f;
+	return ip + IP_HLEN;
+}
+
+uint32_t
+net_ip_finish(struct sim *s, int node, uint32_t f, const char *say)
+{
+	if (f == TRACE_NONE)
+		return TRACE_NONE;
+	int to = net_node_by_ip(s, frame_dst(s, f));
+	int li = to >= 0 ? s->route[node * s->nnodes + to] : -1;
+	int dir = li >= 0 && s->links[li].a != node;
 
 	if (li < 0) {
 		drop(s, node, -1, 0, f, DROP_NO_ROUTE, IP_TTL_DEFAULT);
@@ -327,6 +358,19 @@ net_ip_send(struct sim *s, int node, uint32_t dst, uint8_t proto,
 	link_enqueue(s, li, dir, f, IP_TTL_DEFAULT, 1, node,
 	    trace_say_key(s->tr, say));
 	return f;
+}
+
+uint32_t
+net_ip_send(struct sim *s, int node, uint32_t dst, uint8_t proto,
+    const uint8_t *l4, size_t len, const char *say)
+{
+	uint32_t f;
+	uint8_t *p = net_ip_begin(s, node, dst, proto, len, &f);
+
+	if (p == NULL)
+		return TRACE_NONE;
+	memcpy(p, l4, len);
+	return net_ip_finish(s, node, f, say);
 }
 
 /*
@@ -518,8 +562,8 @@ ip_input(struct sim *s, int node, int li, int dir, uint32_t f, uint8_t ttl)
 	}
 
 	/*
-	 * Ours.  Copy the packet out of the trace first: the handlers below
-	 * send frames, which may move the trace's byte arena.
+	 * Ours.  The transport reads the packet in place: the trace's frame
+	 * bytes never move, whatever the handlers send.
 	 */
 	size_t l4len = tot - ihl;
 	const struct net_transport *t = s->transport[ip[9]];
@@ -528,8 +572,8 @@ ip_input(struct sim *s, int node, int li, int dir, uint32_t f, uint8_t ttl)
 		drop(s, node, li, dir, f, DROP_BAD_PACKET, ttl);
 		return;
 	}
-	memcpy(s->rxbuf, ip + ihl, l4len);
-	t->input(s, node, src, dst, s->rxbuf, l4len, f);
+	t->input(s, node, src, dst, ip + ihl, l4len, f);
+	trace_frame_done(s->tr, f);	/* delivered: nobody reads it again */
 }
 
 void
@@ -588,5 +632,6 @@ net_set_node(struct sim *s, int node, int up)
 void
 net_drop_at(struct sim *s, int node, uint32_t f, enum drop_reason why)
 {
-	drop(s, node, -1, 0, f, why, 0);
+	/* Inside ip_input(): that says when the frame is done. */
+	drop_rec(s, node, -1, 0, f, why, 0);
 }

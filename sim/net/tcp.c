@@ -15,8 +15,10 @@
  *   recovery; RFC 1122 4.2.3.2 delayed ACKs (every second segment or
  *   200 ms, at once for out-of-order data; a reply the application
  *   sends at once carries the ACK, and then nothing is owed).
- * Not modelled: window scaling and timestamps (a 64 KiB window is plenty
- * for a lesson), SACK, urgent data, Nagle (each application write goes
+ * - RFC 7323 section 2: window scaling, offered on SYN and SYN-ACK and
+ *   used only when both sides offered it; the shift comes from the
+ *   receive buffer (RCV_BUF, 128 KiB as ns-3 and many stacks start).
+ * Not modelled: timestamps (RFC 7323 3, optional), SACK, urgent data, Nagle (each application write goes
  * out as soon as the windows allow, which keeps one SMTP command in one
  * segment, as a teacher would expect), persist timer (the receiving
  * application reads at once, so the window never closes).
@@ -35,7 +37,9 @@
 #include <string.h>
 
 #define TCP_HLEN	20
-#define RCV_WND		65535u
+#define RCV_WND		65535u		/* the largest window without scaling */
+#define RCV_BUF		131072u		/* the receive buffer: a power of two */
+#define WS_MAX		14		/* RFC 7323 2.3: the largest shift */
 #define MAX_IVS		32		/* out-of-order ranges held */
 #define RTO_INIT	(1 * SIM_SEC)	/* RFC 6298 2.1 */
 #define RTO_MIN		(1 * SIM_SEC)	/* RFC 6298 2.4 */
@@ -76,6 +80,7 @@ struct tcp_conn {
 	enum tcp_state	 st;
 	const struct tcp_ops *ops;
 	void		*u;
+	void		(*acked)(struct tcp_conn *, void *, size_t);	/* tcp_set_acked() */
 	struct tcp_listener *from;	/* accepted from; NULL for connect() */
 	int		 dead;		/* on the reap list */
 
@@ -86,6 +91,12 @@ struct tcp_conn {
 	uint32_t	 sb_seq;	/* sequence number of sb.data[sb_head] */
 	int		 fin_req;	/* the application closed */
 	uint32_t	 mss;
+
+	/* Window scaling (RFC 7323 2): the shifts, once both sides offered it. */
+	int		 ws_ok;		/* the peer's SYN carried the option */
+	uint8_t		 snd_shift;	/* Snd.Wind.Shift: the peer's windows */
+	uint8_t		 rcv_shift;	/* Rcv.Wind.Shift: ours */
+	uint32_t	 rcv_wnd;	/* what we may receive beyond rcv_nxt */
 
 	/* Congestion control (RFC 5681, RFC 6582). */
 	uint32_t	 cwnd, ssthresh;
@@ -110,7 +121,7 @@ struct tcp_conn {
 	/* Receive side. */
 	uint32_t	 irs, rcv_nxt;
 	int		 segs_owed;	/* in-order segments not yet acknowledged */
-	uint8_t		*ooo;		/* RCV_WND + 1 bytes, indexed by seq mod 65536 */
+	uint8_t		*ooo;		/* RCV_BUF bytes, indexed by seq mod RCV_BUF */
 	struct ival	 ivs[MAX_IVS];
 	int		 nivs;
 	int		 fin_pending;	/* a FIN arrived ahead of a gap */
@@ -282,6 +293,21 @@ tcp_report_closed(struct tcp_conn *c)
 		ops->closed(c, u);
 }
 
+/*
+ * RFC 7323 2.3: "The maximum receive window, and therefore the scale
+ * factor, is determined by the maximum receive buffer space": the
+ * smallest shift that brings the buffer under 65536.
+ */
+static uint8_t
+ws_shift_for(uint32_t buf)
+{
+	uint8_t sh = 0;
+
+	while (sh < WS_MAX && (buf >> sh) > RCV_WND)
+		sh++;
+	return sh;
+}
+
 static struct tcp_conn *
 conn_new(struct sim *s, int node, uint32_t rip, uint16_t lport,
     uint16_t rport)
@@ -302,18 +328,43 @@ conn_new(struct sim *s, int node, uint32_t rip, uint16_t lport,
 	c->sb_seq = c->iss + 1;
 	c->mss = (uint32_t)s->sc->mss;
 	c->snd_wnd = c->mss;		/* until the peer tells us */
+	c->rcv_wnd = RCV_WND;		/* until both sides offered scaling */
+	c->rcv_shift = ws_shift_for(RCV_BUF);
 	c->rto = RTO_INIT;
 	c->next = n->conns;
 	n->conns = c;
 	return c;
 }
 
-/* RFC 5681 3.1: IW = 4 * SMSS for SMSS <= 1095 bytes, 3 * SMSS up to 2190. */
+/*
+ * RFC 5681 3.1: IW = 4 * SMSS for SMSS <= 1095 bytes, 3 * SMSS up to 2190.
+ * "The initial value of ssthresh SHOULD be set arbitrarily high (e.g.,
+ * to the size of the largest possible advertised window)": the largest
+ * the peer can advertise with the shift it offered.
+ */
 static void
 cc_init(struct tcp_conn *c)
 {
 	c->cwnd = c->mss <= 1095 ? 4 * c->mss : 3 * c->mss;
-	c->ssthresh = RCV_WND;
+	c->ssthresh = RCV_WND << c->snd_shift;
+}
+
+/* The window field we send: scaled, except on SYN and SYN-ACK. */
+static uint16_t
+wnd_field(const struct tcp_conn *c, int flags)
+{
+	/* RFC 7323 2.2: "The window field in a segment where the SYN bit is set (i.e., a <SYN> or <SYN,ACK>) MUST NOT be scaled." */
+	if (flags & F_SYN)
+		return (uint16_t)(RCV_BUF < RCV_WND ? RCV_BUF : RCV_WND);
+	return (uint16_t)(c->rcv_wnd >> (c->ws_ok ? c->rcv_shift : 0));
+}
+
+/* The peer's window from a segment's window field. */
+static uint32_t
+wnd_from(const struct tcp_conn *c, const uint8_t *seg)
+{
+	/* RFC 7323 2.2: "SND.WND = SEG.WND << Snd.Wind.Shift" (never on a SYN, checked by the callers). */
+	return (uint32_t)get16(seg + 14) << c->snd_shift;
 }
 
 /* ---- timers ------------------------------------------------------ */
@@ -394,6 +445,37 @@ tcp_seg_say(int flags, size_t len)
 	return len > 0 ? "frame.tx.origin.tcp_data" : "frame.tx.origin.tcp_ack";
 }
 
+/* Write a segment's header, options and data at seg, checksum last. */
+static void
+tcp_fill(const struct tcp_conn *c, uint8_t *seg, size_t hlen, uint32_t seq,
+    size_t len, int flags, int ws)
+{
+	memset(seg, 0, hlen);
+	put16(seg, c->lport);
+	put16(seg + 2, c->rport);
+	put32(seg + 4, seq);
+	put32(seg + 8, flags & F_ACK ? c->rcv_nxt : 0);
+	seg[12] = (uint8_t)((hlen / 4) << 4);
+	seg[13] = (uint8_t)flags;
+	put16(seg + 14, wnd_field(c, flags));
+	if (flags & F_SYN) {
+		seg[20] = 2;		/* kind: maximum segment size */
+		seg[21] = 4;
+		put16(seg + 22, (uint16_t)c->s->sc->mss);
+	}
+	if (ws) {
+		seg[24] = 1;		/* NOP, so that what follows is aligned as Linux and BSD do */
+		seg[25] = 3;		/* kind: window scale */
+		seg[26] = 3;
+		seg[27] = c->rcv_shift;
+	}
+	if (len > 0)
+		memcpy(seg + hlen,
+		    c->sb.data + c->sb_head + (seq - c->sb_seq), len);
+	put16(seg + 16, l4_checksum(c->lip, c->rip, IPPROTO_TCP_, seg,
+	    hlen + len));
+}
+
 /*
  * Build and send one segment: seq and len bytes of data from the send
  * buffer, with the given flags (ACK is added whenever we have heard from
@@ -403,37 +485,34 @@ static void
 tcp_send_segment(struct tcp_conn *c, uint32_t seq, size_t len, int flags)
 {
 	struct sim *s = c->s;
-	uint8_t seg[TCP_HLEN + 4 + 65536];
 	size_t hlen = TCP_HLEN;
+	int ws = 0;
+	uint32_t f;
 
 	if (c->st != TCP_SYN_SENT || (flags & F_SYN) == 0)
 		flags |= F_ACK;
-	if (flags & F_SYN)
-		hlen += 4;		/* the MSS option */
-	memset(seg, 0, hlen);
-	put16(seg, c->lport);
-	put16(seg + 2, c->rport);
-	put32(seg + 4, seq);
-	put32(seg + 8, flags & F_ACK ? c->rcv_nxt : 0);
-	seg[12] = (uint8_t)((hlen / 4) << 4);
-	seg[13] = (uint8_t)flags;
-	put16(seg + 14, (uint16_t)RCV_WND);
 	if (flags & F_SYN) {
-		seg[20] = 2;		/* kind: maximum segment size */
-		seg[21] = 4;
-		put16(seg + 22, (uint16_t)s->sc->mss);
+		hlen += 4;		/* the MSS option */
+		if (!(flags & F_ACK)) {
+			/* RFC 7323 2.2: "A TCP MAY send the Window Scale option in an initial <SYN> segment (i.e., a segment with the SYN bit on and the ACK bit off)." */
+			ws = 1;
+		} else if (c->ws_ok) {
+			/* "It MAY also send a Window Scale option in a <SYN,ACK> segment, but only if a Window Scale option was received in the initial <SYN> segment." */
+			ws = 1;
+		}
+		if (ws)
+			hlen += 4;	/* NOP, then the Window Scale option */
 	}
-	if (len > 0)
-		memcpy(seg + hlen,
-		    c->sb.data + c->sb_head + (seq - c->sb_seq), len);
-	put16(seg + 16, l4_checksum(c->lip, c->rip, IPPROTO_TCP_, seg,
-	    hlen + len));
+	/* Built once, in the frame the trace keeps (no copy on the way down). */
+	uint8_t *seg = net_ip_begin(s, c->node, c->rip, IPPROTO_TCP_,
+	    hlen + len, &f);
+	if (seg != NULL)
+		tcp_fill(c, seg, hlen, seq, len, flags, ws);
 
 	uint32_t seglen = (uint32_t)len + ((flags & F_SYN) != 0) +
 	    ((flags & F_FIN) != 0);
 	int retx = seglen > 0 && seq_lt(seq, c->snd_max);
-	uint32_t f = net_ip_send(s, c->node, c->rip, IPPROTO_TCP_, seg,
-	    hlen + len, tcp_seg_say(flags, len));
+	f = net_ip_finish(s, c->node, f, tcp_seg_say(flags, len));
 
 	if (retx) {
 		static const char *const say[] = {
@@ -600,6 +679,13 @@ tcp_connect(struct sim *s, int node, uint32_t dst, uint16_t port,
 	tcp_send_segment(c, c->iss, 0, F_SYN);
 	c->snd_nxt = c->iss + 1;
 	return c;
+}
+
+void
+tcp_set_acked(struct tcp_conn *c,
+    void (*fn)(struct tcp_conn *c, void *u, size_t unsent))
+{
+	c->acked = fn;
 }
 
 void
@@ -962,11 +1048,13 @@ static void
 ooo_store(struct tcp_conn *c, uint32_t seq, const uint8_t *p, uint32_t n)
 {
 	if (c->ooo == NULL)
-		c->ooo = xmalloc(RCV_WND + 1);
+		c->ooo = xmalloc(RCV_BUF);
 	if (c->nivs == MAX_IVS)
 		return;		/* too fragmented: let the sender send it again */
-	for (uint32_t i = 0; i < n; i++)
-		c->ooo[(seq + i) & RCV_WND] = p[i];
+	uint32_t at = seq & (RCV_BUF - 1);
+	uint32_t first = n < RCV_BUF - at ? n : RCV_BUF - at;
+	memcpy(c->ooo + at, p, first);
+	memcpy(c->ooo, p + first, n - first);
 
 	/* Insert sorted, then merge neighbours that touch or overlap. */
 	int i = 0;
@@ -1008,11 +1096,13 @@ ooo_pull(struct tcp_conn *c)
 		if (!seq_gt(iv.end, c->rcv_nxt))
 			continue;
 		uint32_t n = iv.end - c->rcv_nxt;
-		uint8_t tmp[RCV_WND];
-		for (uint32_t i = 0; i < n; i++)
-			tmp[i] = c->ooo[(c->rcv_nxt + i) & RCV_WND];
+		uint32_t at = c->rcv_nxt & (RCV_BUF - 1);
+		uint32_t first = n < RCV_BUF - at ? n : RCV_BUF - at;
+		/* The ring holds at most rcv_wnd <= RCV_BUF bytes past rcv_nxt: read it in place. */
 		c->rcv_nxt += n;
-		deliver(c, tmp, n);
+		deliver(c, c->ooo + at, first);
+		if (!c->dead && n > first)
+			deliver(c, c->ooo, n - first);
 	}
 }
 
@@ -1048,11 +1138,13 @@ fin_received(struct tcp_conn *c)
 	}
 }
 
+/* The options of a SYN or SYN-ACK: MSS (RFC 9293 3.7.1) and Window Scale (RFC 7323 2). */
 static void
-parse_mss(struct tcp_conn *c, const uint8_t *opt, size_t n)
+parse_syn_opts(struct tcp_conn *c, const uint8_t *opt, size_t n)
 {
 	size_t i = 0;
 	uint32_t peer = 536;		/* RFC 9293 3.7.1: the default without the option */
+	int ws = -1;
 
 	while (i < n && opt[i] != 0) {
 		if (opt[i] == 1) {
@@ -1063,10 +1155,29 @@ parse_mss(struct tcp_conn *c, const uint8_t *opt, size_t n)
 			break;
 		if (opt[i] == 2 && opt[i + 1] == 4)
 			peer = get16(opt + i + 2);
+		if (opt[i] == 3 && opt[i + 1] == 3)
+			ws = opt[i + 2];
 		i += opt[i + 1];
 	}
 	if (peer < c->mss && peer >= 64)
 		c->mss = peer;
+	/*
+	 * RFC 7323 2.2: "Check for a Window Scale option (WSopt); if it is
+	 * found, save SEG.WSopt in Snd.Wind.Shift; otherwise, set both
+	 * Snd.Wind.Shift and Rcv.Wind.Shift to zero."  An active opener
+	 * always offered it on its SYN, so the answer settles it.
+	 */
+	if (ws >= 0) {
+		/* 2.3: "...larger than 14, the TCP SHOULD log the error but MUST use 14 instead of the specified value." */
+		c->ws_ok = 1;
+		c->snd_shift = (uint8_t)(ws > WS_MAX ? WS_MAX : ws);
+		c->rcv_wnd = RCV_BUF;
+	} else {
+		c->ws_ok = 0;
+		c->snd_shift = 0;
+		c->rcv_shift = 0;
+		c->rcv_wnd = RCV_WND;
+	}
 }
 
 static struct tcp_conn *
@@ -1115,7 +1226,7 @@ tcp_input_data(struct tcp_conn *c, uint32_t seq, const uint8_t *p,
 		seq = c->rcv_nxt;
 	}
 	/* Trim what does not fit the window. */
-	uint32_t right = c->rcv_nxt + RCV_WND;
+	uint32_t right = c->rcv_nxt + c->rcv_wnd;
 	if (seq_gt(seq + n, right)) {
 		n = seq_gt(seq, right) ? 0 : right - seq;
 		fin = 0;
@@ -1218,7 +1329,7 @@ tcp_input(struct sim *s, int node, uint32_t src, uint32_t dst,
 		c->from = l;
 		c->irs = seq;
 		c->rcv_nxt = seq + 1;
-		parse_mss(c, seg + TCP_HLEN, hlen - TCP_HLEN);
+		parse_syn_opts(c, seg + TCP_HLEN, hlen - TCP_HLEN);
 		c->snd_wnd = get16(seg + 14);
 		cc_init(c);
 		c->st = TCP_LISTEN;
@@ -1245,7 +1356,7 @@ tcp_input(struct sim *s, int node, uint32_t src, uint32_t dst,
 			return;
 		c->irs = seq;
 		c->rcv_nxt = seq + 1;
-		parse_mss(c, seg + TCP_HLEN, hlen - TCP_HLEN);
+		parse_syn_opts(c, seg + TCP_HLEN, hlen - TCP_HLEN);
 		c->snd_wnd = get16(seg + 14);
 		cc_init(c);
 		if (!ack_ok) {
@@ -1274,11 +1385,12 @@ tcp_input(struct sim *s, int node, uint32_t src, uint32_t dst,
 	 * of it falls in the receive window (RCV.NXT =< SEG.SEQ <
 	 * RCV.NXT+RCV.WND, or its last octet does).
 	 */
+	uint32_t rwnd = c->rcv_wnd;
 	int acceptable = seglen == 0 ?
-	    seq_geq(seq, c->rcv_nxt) && seq_lt(seq, c->rcv_nxt + RCV_WND) :
-	    (seq_geq(seq, c->rcv_nxt) && seq_lt(seq, c->rcv_nxt + RCV_WND)) ||
+	    seq_geq(seq, c->rcv_nxt) && seq_lt(seq, c->rcv_nxt + rwnd) :
+	    (seq_geq(seq, c->rcv_nxt) && seq_lt(seq, c->rcv_nxt + rwnd)) ||
 	    (seq_geq(seq + seglen - 1, c->rcv_nxt) &&
-	    seq_lt(seq + seglen - 1, c->rcv_nxt + RCV_WND));
+	    seq_lt(seq + seglen - 1, c->rcv_nxt + rwnd));
 	if (c->st == TCP_SYN_RCVD && (fl & F_SYN) && !(fl & F_ACK) &&
 	    seq == c->irs) {
 		/* The client sent its SYN again: our SYN-ACK was lost. */
@@ -1318,7 +1430,7 @@ tcp_input(struct sim *s, int node, uint32_t src, uint32_t dst,
 		c->snd_una = ack;
 		c->timeouts = 0;
 		rto_stop(c);
-		c->snd_wnd = get16(seg + 14);
+		c->snd_wnd = wnd_from(c, seg);
 		established(c);
 		if (c->dead)
 			return;
@@ -1327,10 +1439,12 @@ tcp_input(struct sim *s, int node, uint32_t src, uint32_t dst,
 		send_ack_now(c);
 		return;
 	}
-	uint32_t wnd = get16(seg + 14);
+	uint32_t wnd = wnd_from(c, seg);
 	if (seq_gt(ack, c->snd_una)) {
 		c->snd_wnd = wnd;
 		ack_new(c, ack);
+		if (!c->dead && c->acked && !c->fin_req)
+			c->acked(c, c->u, c->sb.len - c->sb_head);
 		if (c->fin_req && c->snd_una == data_end(c) + 1)
 			our_fin_acked(c);
 		if (c->dead)

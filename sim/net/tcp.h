@@ -62,6 +62,13 @@ struct tcp_conn *tcp_connect(struct sim *s, int node, uint32_t dst,
 void	 tcp_set_ops(struct tcp_conn *c, const struct tcp_ops *ops, void *u);
 /* Queue bytes; they are sent as the windows allow. */
 void	 tcp_send(struct tcp_conn *c, const void *p, size_t n);
+/*
+ * Optional: fn hears each time the peer acknowledged data, with the bytes
+ * still queued; a sender that keeps its buffer bounded writes more there,
+ * before TCP looks for what to send.
+ */
+void	 tcp_set_acked(struct tcp_conn *c,
+	    void (*fn)(struct tcp_conn *c, void *u, size_t unsent));
 /* Send FIN once every queued byte has gone. */
 void	 tcp_close(struct tcp_conn *c);
 /* Send RST and forget the connection at once (no callback). */

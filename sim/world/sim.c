@@ -158,6 +158,12 @@ sim_seed(const struct sim *s)
 }
 
 void
+sim_keep_frame_bytes(struct sim *s, int keep)
+{
+	trace_keep_bytes(s->tr, keep);
+}
+
+void
 sim_stats(const struct sim *s, struct sim_stats *out)
 {
 	*out = s->stats;

@@ -36,6 +36,12 @@ uint64_t sim_now(const struct sim *s);
 const struct trace *sim_trace(const struct sim *s);
 const struct scenario *sim_scenario(const struct sim *s);
 uint64_t sim_seed(const struct sim *s);
+/*
+ * Before sim_run(): keep = 0 lets frame bytes go once a frame has
+ * arrived or been lost (trace_keep_bytes()), for a headless run whose
+ * outputs read no frame bytes (summary, transcript).  Default: kept.
+ */
+void	 sim_keep_frame_bytes(struct sim *s, int keep);
 
 struct sim_stats {
 	uint64_t events;		/* engine events run */
