@@ -40,6 +40,7 @@ SIM_SRCS += sim/core/util.c
 SIM_SRCS += sim/core/event.c
 SIM_SRCS += sim/core/trace.c
 SIM_SRCS += sim/core/record.c
+SIM_SRCS += sim/core/hash.c
 # sim/codec/
 SIM_SRCS += sim/codec/dns_wire.c
 SIM_SRCS += sim/codec/base64.c
