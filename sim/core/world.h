@@ -83,7 +83,9 @@ struct sim {
 	int		 nnodes;
 	struct link	*links;
 	int		 nlinks;
-	int		*route;		/* nnodes x nnodes: first link, -1 none */
+	int		**route;	/* per source node, first link per
+				   destination (-1 none); NULL until
+				   first asked (net.c, net_route) */
 	uint32_t	*ip_sorted;	/* addresses, sorted, for lookup */
 	int		*ip_node;	/* node of ip_sorted[i] */
 	uint8_t		*rxbuf;		/* a received frame is copied here */
