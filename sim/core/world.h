@@ -96,6 +96,9 @@ struct sim {
 	struct dns_world *dns;		/* dns.c: servers, caches, pending queries */
 	struct mail_world *mail;	/* the mail layers: stores, queues, sessions */
 	int		 recapped;	/* sim_run() wrote the recap (world/recap.c) */
+	int		*act_order;	/* actions by (at_ns, index): sim.c */
+	int		 act_next;	/* the next of act_order to schedule */
+	uint64_t	 act_seq;	/* action i's event sequence: act_seq + i */
 };
 
 static inline uint64_t
