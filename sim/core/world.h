@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "hash.h"
 #include "scenario.h"
 #include "sim.h"
 #include "trace.h"
@@ -95,6 +96,10 @@ struct sim {
 	const struct net_transport *transport[256];
 	struct dns_world *dns;		/* dns.c: servers, caches, pending queries */
 	struct mail_world *mail;	/* the mail layers: stores, queues, sessions */
+	/* udp.c: every node's bound ports, by (node, port) (issue 16). */
+	struct hmap	 udp_ports;
+	struct udp_bind	**udp_vec;	/* the values of udp_ports point here */
+	int		 nudp_vec, capudp_vec;
 	int		 recapped;	/* sim_run() wrote the recap (world/recap.c) */
 	int		*act_order;	/* actions by (at_ns, index): sim.c */
 	int		 act_next;	/* the next of act_order to schedule */

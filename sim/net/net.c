@@ -176,6 +176,8 @@ net_free(struct sim *s)
 	free(s->route);
 	free(s->ip_sorted);
 	free(s->ip_node);
+	hmap_free(&s->udp_ports);
+	free(s->udp_vec);
 }
 
 void
