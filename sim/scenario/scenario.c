@@ -148,6 +148,7 @@ out:
 	}
 	free(c.refs);
 	free(c.node_bad);
+	hmap_free(&c.acc_addr);
 	free(c.act_bad);
 	free(c.act_link_ends);
 	buf_free(&c.path);

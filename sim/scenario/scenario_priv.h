@@ -30,6 +30,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "hash.h"
 #include "scenario.h"
 #include "util.h"
 
@@ -79,6 +80,8 @@ struct sc_ctx {
 	unsigned char	 *act_bad;
 	/* Per action: the two node ends of a "link" action, then links[]. */
 	int		(*act_link_ends)[2];
+	/* accounts[] read so far, by hash_lower(address): duplicates. */
+	struct hmap	  acc_addr;
 };
 
 /* sc_util.c: errors, paths and typed getters. */
