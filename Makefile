@@ -219,6 +219,7 @@ TEST_SRCS += tests/test_lessons.c
 TEST_SRCS += tests/test_hostile.c
 TEST_SRCS += tests/test_smtp_server.c
 TEST_SRCS += tests/gen_scenario.c
+TEST_SRCS += tests/gen_world.c
 TEST_SRCS += tests/tshark_util.c
 TEST_SRCS += tests/test_conservation.c
 TEST_SRCS += tests/test_bad_keys.c
