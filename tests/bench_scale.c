@@ -4,7 +4,9 @@
  * 10,000 and 100,000 messages, each run by the program itself
  * (`surel run FILE --summary /dev/null`) as a child process, so that the
  * peak memory of each size is that run's own (wait4's rusage), and the
- * wall clock covers reading the file, the run and the summary.
+ * wall clock covers reading the file, the run and the summary.  The
+ * child's CPU time (user + system) is printed too: on a machine shared
+ * with other work it is the steadier figure.
  *
  *	bench_scale			the ladder
  *	bench_scale --write N FILE	only write the world with N messages
@@ -86,6 +88,11 @@ run_one(const char *bin, int n)
 	printf("scale_%d_wall_s %.2f\n", n, dt);
 	printf("scale_%d_peak_rss_mb %.1f\n", n, (double)ru.ru_maxrss / 1024.0);
 	printf("scale_%d_us_per_message %.1f\n", n, dt * 1e6 / n);
+	/* The child's own CPU time: what a machine busy with others leaves. */
+	double cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	printf("scale_%d_cpu_s %.2f\n", n, cpu);
+	printf("scale_%d_cpu_us_per_message %.1f\n", n, cpu * 1e6 / n);
 	fflush(stdout);
 }
 
