@@ -32,6 +32,17 @@ hash_str(const char *p)
 }
 
 uint64_t
+hash_bytes(const void *v, size_t n)
+{
+	const unsigned char *p = v;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return hash_mix(h);
+}
+
+uint64_t
 hash_lower(const char *p)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;

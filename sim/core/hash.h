@@ -32,6 +32,8 @@ int		hmap_del(struct hmap *, uint64_t key, int val);
 
 uint64_t	hash_mix(uint64_t);
 uint64_t	hash_str(const char *);
+/* The same as hash_str() of those n bytes (no NUL needed). */
+uint64_t	hash_bytes(const void *, size_t);
 /* Case-insensitive (ASCII), as smtp_same() and DNS names compare. */
 uint64_t	hash_lower(const char *);
 

@@ -38,6 +38,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hash.h"
 #include "mail.h"	/* enum delivery_status, the count of an ST_DELIVERY */
 
 /* The places are saved every WH_CHECK operations. */
@@ -89,6 +90,7 @@ struct whereis {
 	struct places	 now;		/* whereis_at()'s answer */
 	char		**strs;		/* every string it keeps, freed at the end */
 	size_t		 nstrs, capstrs;
+	struct hmap	 msg_by_id;	/* hash_bytes(id) -> msgs[] */
 };
 
 static const char *keep(struct whereis *, const char *, size_t);
@@ -125,6 +127,7 @@ msg_new(struct whereis *w, const char *id, size_t n, size_t rec, int node)
 	struct wmsg *m = &w->msgs[w->nmsgs];
 	memset(m, 0, sizeof *m);
 	m->pub.id = keep(w, id, n);
+	hmap_add(&w->msg_by_id, hash_bytes(id, n), w->nmsgs);
 	m->pub.subject = "";
 	m->first_rec = rec;
 	m->first_node = node;
@@ -135,11 +138,16 @@ msg_new(struct whereis *w, const char *id, size_t n, size_t rec, int node)
 static int
 msg_get(struct whereis *w, const char *id, size_t n, size_t rec, int node)
 {
-	for (int i = 0; i < w->nmsgs; i++)
-		if (strlen(w->msgs[i].pub.id) == n &&
+	size_t it = 0;
+	int best = -1;
+
+	/* By hash, the first with that id: 100,000 messages are not walked. */
+	for (int i; (i = hmap_next(&w->msg_by_id, hash_bytes(id, n),
+	    &it)) >= 0; )
+		if ((best < 0 || i < best) && strlen(w->msgs[i].pub.id) == n &&
 		    memcmp(w->msgs[i].pub.id, id, n) == 0)
-			return i;
-	return msg_new(w, id, n, rec, node);
+			best = i;
+	return best >= 0 ? best : msg_new(w, id, n, rec, node);
 }
 
 static void
@@ -562,6 +570,7 @@ whereis_free(struct whereis *w)
 	free(w->strs);
 	free(w->ops);
 	free(w->msgs);
+	hmap_free(&w->msg_by_id);
 	free(w);
 }
 
