@@ -43,6 +43,7 @@ SIM_SRCS += sim/core/util.c
 SIM_SRCS += sim/core/event.c
 SIM_SRCS += sim/core/trace.c
 SIM_SRCS += sim/core/record.c
+SIM_SRCS += sim/core/hash.c
 # sim/codec/
 SIM_SRCS += sim/codec/dns_wire.c
 SIM_SRCS += sim/codec/base64.c
@@ -227,6 +228,7 @@ TEST_SRCS += tests/test_lessons.c
 TEST_SRCS += tests/test_hostile.c
 TEST_SRCS += tests/test_smtp_server.c
 TEST_SRCS += tests/gen_scenario.c
+TEST_SRCS += tests/gen_world.c
 TEST_SRCS += tests/tshark_util.c
 TEST_SRCS += tests/test_conservation.c
 TEST_SRCS += tests/test_bad_keys.c
@@ -240,6 +242,10 @@ BENCH_SRCS += tests/helpers.c
 BENCH_SRCS += tests/stress.c
 BENCH_SRCS += render/window/view.c
 
+# The scale ladder (issue 16): its own program, running ./surel per size.
+SBENCH_SRCS += tests/bench_scale.c
+SBENCH_SRCS += tests/gen_world.c
+
 SIM_OBJS   = $(SIM_SRCS:%.c=$(O)/%.o)
 APP_OBJS   = $(APP_SRCS:%.c=$(O)/%.o) $(O)/default_scenario.o \
 	     $(LANG_BUILTIN:%=$(O)/lang_%.o)
@@ -249,6 +255,7 @@ WIN_LIB_OBJS = $(filter-out $(O)/render/main.o,$(APP_OBJS)) $(O)/icons_data.o
 WTEST_OBJS = $(WTEST_SRCS:%.c=$(O)/%.o)
 WBENCH_OBJS = $(WBENCH_SRCS:%.c=$(O)/%.o)
 BENCH_OBJS = $(BENCH_SRCS:%.c=$(O)/%.o)
+SBENCH_OBJS = $(SBENCH_SRCS:%.c=$(O)/%.o)
 
 SIM_INC = $(SIM_LAYERS:%=-Isim/%)
 APP_INC = -Irender/cli -Irender/window
@@ -428,6 +435,9 @@ deb:
 	if command -v lintian >/dev/null; then \
 	  lintian --fail-on error $(DEB_DIR)/surel_*.changes; fi
 
+$(O)/bench_scale: $(SBENCH_OBJS) $(O)/libsurel.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SBENCH_OBJS) $(O)/libsurel.a $(PKG_LIBS) -lm
+
 # The window on the built-in story; with no display (a server, CI), its
 # transcript instead, so that the command still shows something.
 run: deps
@@ -467,8 +477,9 @@ golden: deps
 	$(WINDOW_ENV) $(O)/test_window --update-golden
 
 bench: deps
-	$(MAKE) $(O)/bench_surel $(O)/bench_window
+	$(MAKE) surel $(O)/bench_surel $(O)/bench_window $(O)/bench_scale
 	$(O)/bench_surel
+	SUREL_BIN=./surel $(O)/bench_scale
 	$(WINDOW_ENV) $(O)/bench_window
 
 # The sanitizer build lives in its own folder so it never mixes with the normal one.

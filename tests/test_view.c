@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "gen_world.h"
 #include "helpers.h"
 #include "mail.h"
 #include "stress.h"
@@ -944,6 +945,85 @@ START_TEST(test_view_memory)
 END_TEST
 
 /*
+ * The counters at any step of a long trace of a large world are what
+ * the records before it say, however the view got there (a checkpoint
+ * keeps a full copy of them only once in VIEW_CP_FULL, and the changes
+ * in between: view_restore()).  The generated world of the scale ladder
+ * (1,000 servers, 10,000 mailboxes) with 300 messages has about 200
+ * checkpoints; queue, cache and download counters and node states are
+ * computed here from the records, and every 997th step is jumped to
+ * from the end.
+ */
+START_TEST(test_seek_any_path)
+{
+	struct buf json = { 0 };
+	struct sc_errors errs = { 0 };
+
+	gen_world(300, 1, &json);
+	struct scenario *sc = scenario_load((char *)json.data, json.len,
+	    "world", &errs);
+	ck_assert_ptr_nonnull(sc);
+	struct sim *s = sim_new(sc, sc->seed);
+	sim_run(s);
+	const struct trace *tr = sim_trace(s);
+	struct view *v = view_new(s);
+	size_t steps = view_steps(v), nn = (size_t)sc->nnodes;
+	size_t every = 997, nsamp = (steps - 1) / every + 1, w = 4 * nn;
+	ck_assert_uint_gt(steps, 64 * VIEW_CHECKPOINT);
+	int *want = xcalloc(nsamp * w, sizeof *want);
+	int *cur = xcalloc(w, sizeof *cur);
+	int changes = 0;
+
+	/* cur: queue, dns cache, device, node up, after the first i records. */
+	for (size_t x = 0; x < nn; x++)
+		cur[3 * nn + x] = 1;
+	for (size_t i = 0; i < steps; i++) {
+		if (i % every == 0)
+			memcpy(want + (i / every) * w, cur, w * sizeof *cur);
+		if (i == steps - 1)
+			break;
+		const struct trace_rec *r = trace_get(tr, i);
+		if (r->node < 0 || (size_t)r->node >= nn)
+			continue;
+		if (r->kind == TR_NODE_STATE)
+			cur[3 * nn + (size_t)r->node] = r->a != 0;
+		if (r->kind != TR_STATE)
+			continue;
+		changes++;
+		if (r->a == ST_QUEUE_ADD || r->a == ST_QUEUE_DEL ||
+		    r->a == ST_QUEUE_RETRY)
+			cur[(size_t)r->node] = (int)r->b;
+		else if (r->a == ST_DNS_CACHE_ADD || r->a == ST_DNS_CACHE_EXPIRE)
+			cur[nn + (size_t)r->node] = (int)r->b;
+		else if (r->a == ST_CLIENT_STORE)
+			cur[2 * nn + (size_t)r->node] = (int)r->b;
+	}
+	ck_assert_int_gt(changes, 1000);
+	for (size_t k = nsamp; k-- > 0; ) {
+		const int *p = want + k * w;
+		int *got = cur;
+
+		view_seek(v, steps - 1);
+		view_seek(v, k * every);
+		const struct view_state *st = view_state(v);
+		memcpy(got, st->queue, nn * sizeof *got);
+		memcpy(got + nn, st->dns_cache, nn * sizeof *got);
+		memcpy(got + 2 * nn, st->device, nn * sizeof *got);
+		for (size_t x = 0; x < nn; x++)
+			got[3 * nn + x] = st->node_up[x];
+		ck_assert_msg(memcmp(p, got, w * sizeof *got) == 0,
+		    "step %zu: the counters differ from the records'", k * every);
+	}
+	free(cur);
+	free(want);
+	view_free(v);
+	sim_free(s);
+	scenario_free(sc);
+	buf_free(&json);
+}
+END_TEST
+
+/*
  * Levels of detail on a long trace (a million bytes of TCP, most records
  * frames): the steps of each level agree with detail_has(), and a step on
  * or back at any level, anywhere, is a binary search, not a walk.
@@ -1045,6 +1125,7 @@ view_suite(void)
 	tcase_add_test(tc, test_next_app_chapter);
 	tcase_add_test(tc, test_chapters_by_hand);
 	tcase_add_test(tc, test_view_memory);
+	tcase_add_test(tc, test_seek_any_path);
 	tcase_add_test(tc, test_levels_long_trace);
 	tcase_add_test(tc, test_stress_in_flight);
 	suite_add_tcase(s, tc);

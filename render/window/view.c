@@ -13,10 +13,17 @@
  *	TR_STATE mailbox the mailbox slot (server node, address) it counts
  *	(else)		 unused
  * TRACE_NONE where the trace ends first.  Every VIEW_CHECKPOINT records
- * it keeps a copy of the counters and the list of frames that are on a
- * link or in a FIFO at that point, so that both view_seek() and
- * view_packets() replay at most VIEW_CHECKPOINT records, whichever way
- * the window moves.  Seeking allocates nothing.
+ * it keeps the counters and the list of frames that are on a link or in
+ * a FIFO at that point, so that both view_seek() and view_packets()
+ * replay at most VIEW_CHECKPOINT records, whichever way the window
+ * moves.  Seeking allocates nothing.
+ *
+ * The counters of a checkpoint are not copied whole each time (a world
+ * of 1,000 servers and 10,000 mailboxes has 58 KB of them, and a large
+ * trace tens of thousands of checkpoints: issue 16): one checkpoint in
+ * VIEW_CP_FULL is a full copy, the others keep only what changed since
+ * the one before (index, value), and view_restore() applies those to the
+ * full copy before them.
  *
  * Chapters (the timeline's marks) are inferred from the application
  * messages; see view_chapters_build().
@@ -26,6 +33,7 @@
  * lists like the application messages, so that a step on at any level
  * is a binary search (O(log n)) however long the trace.
  */
+#include "hash.h"
 #include "view.h"
 #include "wmem.h"
 
@@ -44,6 +52,15 @@ enum {
 	VI_NARRAYS,
 };
 
+/* One counter changed since the checkpoint before (view_save). */
+struct view_change {
+	uint32_t	 idx;
+	int32_t		 val;
+};
+
+/* One checkpoint in VIEW_CP_FULL keeps every counter. */
+#define VIEW_CP_FULL	32
+
 /* A mailbox: its server and its address (lower case). */
 struct view_slot {
 	int		 node;
@@ -61,6 +78,7 @@ struct view {
 	struct view_slot	*slots;
 	int			 nslots;
 	size_t			 capslots;
+	struct hmap		 slot_by_addr;	/* hash_str(addr) -> slot */
 
 	/* The state at the current step. */
 	struct view_state	 st;
@@ -69,11 +87,24 @@ struct view {
 	int			*ints;		/* [nints] */
 	size_t			 nints;
 
-	/* Checkpoint k is the state at step k * VIEW_CHECKPOINT. */
-	size_t			 ncp;
-	uint8_t			*cp_node_up;	/* [ncp * nnodes] */
-	uint8_t			*cp_link_up;	/* [ncp * nlinks] */
-	int			*cp_ints;	/* [ncp * nints] */
+	/*
+	 * Checkpoint k is the state at step k * VIEW_CHECKPOINT: a full copy
+	 * where k % VIEW_CP_FULL == 0 (number k / VIEW_CP_FULL), else the
+	 * changes since checkpoint k - 1: cp_delta[cp_doff[k] ..
+	 * cp_doff[k + 1]).  A change's index counts ints, then node_up,
+	 * then link_up.
+	 */
+	size_t			 ncp, nfull;
+	uint8_t			*cp_node_up;	/* [nfull * nnodes] */
+	uint8_t			*cp_link_up;	/* [nfull * nlinks] */
+	int			*cp_ints;	/* [nfull * nints] */
+	struct view_change	*cp_delta;
+	size_t			*cp_doff;	/* [ncp + 1] */
+	size_t			 ndelta, capdelta;
+	/* While building: what changed since the last checkpoint. */
+	uint8_t			*dirty;		/* [nints + nnodes + nlinks] */
+	uint32_t		*dlist;
+	size_t			 ndlist, capdlist;
 	/* Frames open (queued or on a link) at checkpoint k: open[open_off[k] .. open_off[k + 1]), ascending. */
 	uint32_t		*open;
 	size_t			*open_off;	/* [ncp + 1] */
@@ -98,6 +129,7 @@ static int	 view_submission(const struct scenario *, int, int);
 static int	 view_slot(struct view *, int, const char *);
 static void	 view_index(struct view *);
 static void	 view_apply(struct view *, size_t);
+static void	 view_dirty(struct view *, size_t);
 static void	 view_save(struct view *, size_t);
 static void	 view_restore(struct view *, size_t);
 static size_t	 view_cut(const struct view *, uint64_t);
@@ -165,10 +197,14 @@ view_slot(struct view *v, int node, const char *text)
 		k++;
 	}
 	addr[k] = '\0';
-	for (int i = v->nslots - 1; i >= 0; i--)
+	/* By hash: a world of 10,000 mailboxes is not walked per record. */
+	size_t it = 0;
+	for (int i; (i = hmap_next(&v->slot_by_addr, hash_str(addr),
+	    &it)) >= 0; )
 		if (v->slots[i].node == node &&
 		    strcmp(v->slots[i].addr, addr) == 0)
 			return i;
+	hmap_add(&v->slot_by_addr, hash_str(addr), v->nslots);
 	v->slots = view_grow(v->slots, &v->capslots, (size_t)v->nslots + 1,
 	    sizeof *v->slots);
 	v->slots[v->nslots].node = node;
@@ -217,11 +253,21 @@ view_new_trace(const struct scenario *sc, const struct trace *tr)
 	}
 	v->nints = (size_t)v->nnodes * VI_NARRAYS + (size_t)v->nslots;
 	v->ints = wmem_alloc(v->nints, sizeof *v->ints);
-	v->cp_node_up = wmem_alloc(v->ncp * (size_t)v->nnodes, 1);
-	v->cp_link_up = wmem_alloc(v->ncp * (size_t)v->nlinks, 1);
-	v->cp_ints = wmem_alloc(v->ncp * v->nints, sizeof *v->cp_ints);
+	v->nfull = v->ncp / VIEW_CP_FULL + 1;
+	v->cp_node_up = wmem_alloc(v->nfull * (size_t)v->nnodes, 1);
+	v->cp_link_up = wmem_alloc(v->nfull * (size_t)v->nlinks, 1);
+	v->cp_ints = wmem_alloc(v->nfull * v->nints, sizeof *v->cp_ints);
+	v->cp_doff = wmem_alloc(v->ncp + 1, sizeof *v->cp_doff);
+	v->cp_doff[0] = 0;
+	v->dirty = wmem_alloc(v->nints + (size_t)v->nnodes +
+	    (size_t)v->nlinks, 1);
+	memset(v->dirty, 0, v->nints + (size_t)v->nnodes + (size_t)v->nlinks);
 
 	view_index(v);
+	free(v->dirty);
+	free(v->dlist);
+	v->dirty = NULL;
+	v->dlist = NULL;
 	view_chapters_build(v);
 	view_seek(v, 0);
 	return v;
@@ -373,12 +419,17 @@ view_apply(struct view *v, size_t i)
 
 	switch (r->kind) {
 	case TR_NODE_STATE:
-		if (node >= 0 && node < v->nnodes)
+		if (node >= 0 && node < v->nnodes) {
 			v->node_up[node] = r->a != 0;
+			view_dirty(v, v->nints + (size_t)node);
+		}
 		break;
 	case TR_LINK_STATE:
-		if (r->link >= 0 && r->link < v->nlinks)
+		if (r->link >= 0 && r->link < v->nlinks) {
 			v->link_up[r->link] = r->a != 0;
+			view_dirty(v, v->nints + (size_t)v->nnodes +
+			    (size_t)r->link);
+		}
 		break;
 	case TR_STATE:
 		if (node < 0 || node >= v->nnodes)
@@ -393,43 +444,102 @@ view_apply(struct view *v, size_t i)
 
 			ints[VI_MAILBOX * nn] += (int)r->b - *slot;
 			*slot = (int)r->b;
+			view_dirty(v, (size_t)(slot - v->ints));
+			view_dirty(v, VI_MAILBOX * nn + (size_t)node);
 			break;
 		}
 		case ST_QUEUE_ADD:
 		case ST_QUEUE_DEL:
 		case ST_QUEUE_RETRY:
 			ints[VI_QUEUE * nn] = (int)r->b;
+			view_dirty(v, VI_QUEUE * nn + (size_t)node);
 			break;
 		case ST_DNS_CACHE_ADD:
 		case ST_DNS_CACHE_EXPIRE:
 			ints[VI_DNS * nn] = (int)r->b;
+			view_dirty(v, VI_DNS * nn + (size_t)node);
 			break;
 		case ST_CLIENT_STORE:
 			ints[VI_DEVICE * nn] = (int)r->b;
+			view_dirty(v, VI_DEVICE * nn + (size_t)node);
 			break;
 		}
 		break;
 	}
 }
 
+/* Counter x (ints, then node_up, then link_up) changed: while building only. */
+static void
+view_dirty(struct view *v, size_t x)
+{
+	if (v->dirty == NULL || v->dirty[x])
+		return;
+	v->dirty[x] = 1;
+	v->dlist = view_grow(v->dlist, &v->capdlist, v->ndlist + 1,
+	    sizeof *v->dlist);
+	v->dlist[v->ndlist++] = (uint32_t)x;
+}
+
+/* Counter x's value now. */
+static int32_t
+view_counter(const struct view *v, size_t x)
+{
+	if (x < v->nints)
+		return v->ints[x];
+	x -= v->nints;
+	if (x < (size_t)v->nnodes)
+		return v->node_up[x];
+	return v->link_up[x - (size_t)v->nnodes];
+}
+
 static void
 view_save(struct view *v, size_t k)
 {
-	memcpy(v->cp_node_up + k * (size_t)v->nnodes, v->node_up,
-	    (size_t)v->nnodes);
-	memcpy(v->cp_link_up + k * (size_t)v->nlinks, v->link_up,
-	    (size_t)v->nlinks);
-	memcpy(v->cp_ints + k * v->nints, v->ints, v->nints * sizeof *v->ints);
+	if (k % VIEW_CP_FULL == 0) {
+		size_t f = k / VIEW_CP_FULL;
+
+		memcpy(v->cp_node_up + f * (size_t)v->nnodes, v->node_up,
+		    (size_t)v->nnodes);
+		memcpy(v->cp_link_up + f * (size_t)v->nlinks, v->link_up,
+		    (size_t)v->nlinks);
+		memcpy(v->cp_ints + f * v->nints, v->ints,
+		    v->nints * sizeof *v->ints);
+	} else
+		for (size_t j = 0; j < v->ndlist; j++) {
+			v->cp_delta = view_grow(v->cp_delta, &v->capdelta,
+			    v->ndelta + 1, sizeof *v->cp_delta);
+			v->cp_delta[v->ndelta++] = (struct view_change){
+			    v->dlist[j], view_counter(v, v->dlist[j]) };
+		}
+	for (size_t j = 0; j < v->ndlist; j++)
+		v->dirty[v->dlist[j]] = 0;
+	v->ndlist = 0;
+	v->cp_doff[k + 1] = v->ndelta;
 }
 
 static void
 view_restore(struct view *v, size_t k)
 {
-	memcpy(v->node_up, v->cp_node_up + k * (size_t)v->nnodes,
+	size_t f = k / VIEW_CP_FULL;
+
+	memcpy(v->node_up, v->cp_node_up + f * (size_t)v->nnodes,
 	    (size_t)v->nnodes);
-	memcpy(v->link_up, v->cp_link_up + k * (size_t)v->nlinks,
+	memcpy(v->link_up, v->cp_link_up + f * (size_t)v->nlinks,
 	    (size_t)v->nlinks);
-	memcpy(v->ints, v->cp_ints + k * v->nints, v->nints * sizeof *v->ints);
+	memcpy(v->ints, v->cp_ints + f * v->nints, v->nints * sizeof *v->ints);
+	/* The changes of the checkpoints after that copy, in order. */
+	for (size_t j = v->cp_doff[f * VIEW_CP_FULL + 1]; j < v->cp_doff[k + 1];
+	    j++) {
+		size_t x = v->cp_delta[j].idx;
+		int32_t val = v->cp_delta[j].val;
+
+		if (x < v->nints)
+			v->ints[x] = val;
+		else if ((x -= v->nints) < (size_t)v->nnodes)
+			v->node_up[x] = (uint8_t)val;
+		else
+			v->link_up[x - (size_t)v->nnodes] = (uint8_t)val;
+	}
 }
 
 void
@@ -440,6 +550,7 @@ view_free(struct view *v)
 	for (int i = 0; i < v->nslots; i++)
 		free(v->slots[i].addr);
 	free(v->slots);
+	hmap_free(&v->slot_by_addr);
 	free(v->aux);
 	free(v->node_up);
 	free(v->link_up);
@@ -447,6 +558,8 @@ view_free(struct view *v)
 	free(v->cp_node_up);
 	free(v->cp_link_up);
 	free(v->cp_ints);
+	free(v->cp_delta);
+	free(v->cp_doff);
 	free(v->open);
 	free(v->open_off);
 	free(v->apps);
@@ -461,8 +574,10 @@ size_t
 view_bytes_used(const struct view *v)
 {
 	return sizeof *v + v->n * sizeof *v->aux +
-	    v->ncp * ((size_t)v->nnodes + (size_t)v->nlinks +
+	    v->nfull * ((size_t)v->nnodes + (size_t)v->nlinks +
 	    v->nints * sizeof *v->ints) +
+	    v->ndelta * sizeof *v->cp_delta +
+	    (v->ncp + 1) * sizeof *v->cp_doff +
 	    v->open_off[v->ncp] * sizeof *v->open +
 	    (v->ncp + 1) * sizeof *v->open_off +
 	    v->napps * sizeof *v->apps + (size_t)v->nch * sizeof *v->ch +

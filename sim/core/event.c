@@ -217,11 +217,29 @@ ev_id
 evq_at(struct evq *q, uint64_t at_ns, ev_fn fn, ev_fin fin, void *obj,
     uint64_t a, uint64_t b)
 {
+	if (q->seq == SEQ_MAX)
+		fatalx("event sequence numbers exhausted");
+	return evq_at_seq(q, at_ns, q->seq++, fn, fin, obj, a, b);
+}
+
+uint64_t
+evq_reserve_seq(struct evq *q, uint64_t n)
+{
+	uint64_t base = q->seq;
+
+	if (n > SEQ_MAX - q->seq)
+		fatalx("event sequence numbers exhausted");
+	q->seq += n;
+	return base;
+}
+
+ev_id
+evq_at_seq(struct evq *q, uint64_t at_ns, uint64_t seq, ev_fn fn, ev_fin fin,
+    void *obj, uint64_t a, uint64_t b)
+{
 	if (at_ns < q->now)
 		fatalx("event scheduled in the past (%llu < %llu)",
 		    (unsigned long long)at_ns, (unsigned long long)q->now);
-	if (q->seq == SEQ_MAX)
-		fatalx("event sequence numbers exhausted");
 	uint32_t i = slot_alloc(q);
 	struct slot *s = &q->slots[i];
 
@@ -231,7 +249,7 @@ evq_at(struct evq *q, uint64_t at_ns, ev_fn fn, ev_fin fin, void *obj,
 	s->a = a;
 	s->b = b;
 	s->background = 0;
-	struct key k = { at_ns, (q->seq++ << SLOT_BITS) | i };
+	struct key k = { at_ns, (seq << SLOT_BITS) | i };
 	if (q->root_stale) {
 		/*
 		 * A handler is scheduling: its own key still sits at the root,

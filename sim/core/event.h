@@ -31,6 +31,15 @@ void	 evq_free(struct evq *q);	/* runs the finalizers of what is left */
 ev_id	 evq_at(struct evq *q, uint64_t at_ns, ev_fn fn, ev_fin fin,
 	    void *obj, uint64_t a, uint64_t b);
 /*
+ * Sequence numbers taken now for events scheduled later (evq_at_seq):
+ * returns the first of n.  sim.c schedules the scenario's actions one at
+ * a time, each keeping the place among events at the same time that it
+ * would have had if all were scheduled at the start.
+ */
+uint64_t evq_reserve_seq(struct evq *q, uint64_t n);
+ev_id	 evq_at_seq(struct evq *q, uint64_t at_ns, uint64_t seq, ev_fn fn,
+	    ev_fin fin, void *obj, uint64_t a, uint64_t b);
+/*
  * The same for a background event (a cache expiry): it runs like any
  * other, but does not count as work left to do (evq_work()), so a run
  * "until nothing is left to do" does not wait for it.

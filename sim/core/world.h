@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "hash.h"
 #include "scenario.h"
 #include "sim.h"
 #include "trace.h"
@@ -83,7 +84,9 @@ struct sim {
 	int		 nnodes;
 	struct link	*links;
 	int		 nlinks;
-	int		*route;		/* nnodes x nnodes: first link, -1 none */
+	int		**route;	/* per source node, first link per
+				   destination (-1 none); NULL until
+				   first asked (net.c, net_route) */
 	uint32_t	*ip_sorted;	/* addresses, sorted, for lookup */
 	int		*ip_node;	/* node of ip_sorted[i] */
 	uint8_t		*rxbuf;		/* a received frame is copied here */
@@ -93,7 +96,14 @@ struct sim {
 	const struct net_transport *transport[256];
 	struct dns_world *dns;		/* dns.c: servers, caches, pending queries */
 	struct mail_world *mail;	/* the mail layers: stores, queues, sessions */
+	/* udp.c: every node's bound ports, by (node, port) (issue 16). */
+	struct hmap	 udp_ports;
+	struct udp_bind	**udp_vec;	/* the values of udp_ports point here */
+	int		 nudp_vec, capudp_vec;
 	int		 recapped;	/* sim_run() wrote the recap (world/recap.c) */
+	int		*act_order;	/* actions by (at_ns, index): sim.c */
+	int		 act_next;	/* the next of act_order to schedule */
+	uint64_t	 act_seq;	/* action i's event sequence: act_seq + i */
 };
 
 static inline uint64_t

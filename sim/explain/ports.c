@@ -116,6 +116,18 @@ sim_node_by_ip(const struct scenario *sc, uint32_t ip)
 {
 	if (sc == NULL)
 		return -1;
+	if (sc->node_by_ip.cap > 0) {
+		size_t it = 0;
+		int best = -1;
+
+		/* The first node with it, as the walk below finds it. */
+		for (int i; (i = hmap_next(&sc->node_by_ip, hash_mix(ip),
+		    &it)) >= 0; )
+			if (i < sc->nnodes && sc->nodes[i].ip == ip &&
+			    (best < 0 || i < best))
+				best = i;
+		return best;
+	}
 	for (int i = 0; i < sc->nnodes; i++)
 		if (sc->nodes[i].ip == ip)
 			return i;

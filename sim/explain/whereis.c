@@ -27,9 +27,12 @@
  *     own, and one that fails is lost (RFC 5321 6.1: no bounce of a bounce).
  *
  * whereis_new() turns those records into a list of operations (struct
- * op), in trace order, and saves the places every WH_CHECK operations;
- * whereis_at() starts from the saved places nearest below the step and
- * replays at most WH_CHECK - 1 operations.
+ * op), in trace order, and saves the places every WH_CHECK operations,
+ * or, once more places than that are known, after as many operations as
+ * there are places (a copy costs what a replay of that many does, and
+ * the copies of a 100,000-message trace stay linear in its length, not
+ * quadratic: issue 16); whereis_at() starts from the saved places
+ * nearest below the step and replays the operations after them.
  */
 #include "whereis.h"
 
@@ -38,6 +41,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hash.h"
 #include "mail.h"	/* enum delivery_status, the count of an ST_DELIVERY */
 
 /* The places are saved every WH_CHECK operations. */
@@ -84,11 +88,13 @@ struct whereis {
 	int		 nmsgs, capmsgs;
 	struct op	*ops;
 	size_t		 nops, capops;
-	struct places	*saved;		/* after ops [0, k * WH_CHECK) */
+	struct places	*saved;		/* after ops [0, saved_at[k]) */
+	size_t		*saved_at;	/* ascending, saved_at[0] == 0 */
 	size_t		 nsaved;
 	struct places	 now;		/* whereis_at()'s answer */
 	char		**strs;		/* every string it keeps, freed at the end */
 	size_t		 nstrs, capstrs;
+	struct hmap	 msg_by_id;	/* hash_bytes(id) -> msgs[] */
 };
 
 static const char *keep(struct whereis *, const char *, size_t);
@@ -125,6 +131,7 @@ msg_new(struct whereis *w, const char *id, size_t n, size_t rec, int node)
 	struct wmsg *m = &w->msgs[w->nmsgs];
 	memset(m, 0, sizeof *m);
 	m->pub.id = keep(w, id, n);
+	hmap_add(&w->msg_by_id, hash_bytes(id, n), w->nmsgs);
 	m->pub.subject = "";
 	m->first_rec = rec;
 	m->first_node = node;
@@ -135,11 +142,16 @@ msg_new(struct whereis *w, const char *id, size_t n, size_t rec, int node)
 static int
 msg_get(struct whereis *w, const char *id, size_t n, size_t rec, int node)
 {
-	for (int i = 0; i < w->nmsgs; i++)
-		if (strlen(w->msgs[i].pub.id) == n &&
+	size_t it = 0;
+	int best = -1;
+
+	/* By hash, the first with that id: 100,000 messages are not walked. */
+	for (int i; (i = hmap_next(&w->msg_by_id, hash_bytes(id, n),
+	    &it)) >= 0; )
+		if ((best < 0 || i < best) && strlen(w->msgs[i].pub.id) == n &&
 		    memcmp(w->msgs[i].pub.id, id, n) == 0)
-			return i;
-	return msg_new(w, id, n, rec, node);
+			best = i;
+	return best >= 0 ? best : msg_new(w, id, n, rec, node);
 }
 
 static void
@@ -536,11 +548,23 @@ whereis_new(const struct trace *tr, const struct scenario *sc)
 		add_sends(w, sc);
 	if (w->nops > 0)
 		qsort(w->ops, w->nops, sizeof *w->ops, op_cmp);
-	w->nsaved = w->nops / WH_CHECK + 1;
-	w->saved = xcalloc(w->nsaved, sizeof *w->saved);
+	size_t cap = 0, last = 0;
 	for (size_t i = 0; i <= w->nops; i++) {
-		if (i % WH_CHECK == 0)
-			places_copy(&w->saved[i / WH_CHECK], &p);
+		size_t every = (size_t)p.n > WH_CHECK ? (size_t)p.n : WH_CHECK;
+
+		if (i == 0 || i - last >= every) {
+			if (w->nsaved == cap) {
+				cap = cap ? cap * 2 : 64;
+				w->saved = xrealloc(w->saved, cap *
+				    sizeof *w->saved);
+				w->saved_at = xrealloc(w->saved_at, cap *
+				    sizeof *w->saved_at);
+			}
+			memset(&w->saved[w->nsaved], 0, sizeof *w->saved);
+			places_copy(&w->saved[w->nsaved], &p);
+			w->saved_at[w->nsaved++] = i;
+			last = i;
+		}
 		if (i < w->nops)
 			apply(&p, &w->ops[i]);
 	}
@@ -556,12 +580,14 @@ whereis_free(struct whereis *w)
 	for (size_t i = 0; i < w->nsaved; i++)
 		free(w->saved[i].e);
 	free(w->saved);
+	free(w->saved_at);
 	free(w->now.e);
 	for (size_t i = 0; i < w->nstrs; i++)
 		free(w->strs[i]);
 	free(w->strs);
 	free(w->ops);
 	free(w->msgs);
+	hmap_free(&w->msg_by_id);
 	free(w);
 }
 
@@ -591,9 +617,19 @@ whereis_at(struct whereis *w, size_t step, const struct whereis_entry **out)
 		else
 			hi = mid;
 	}
-	size_t k = lo / WH_CHECK;
+	/* The last copy saved at or before lo. */
+	size_t a = 0, b = w->nsaved;
+	while (b - a > 1) {
+		size_t mid = a + (b - a) / 2;
+
+		if (w->saved_at[mid] <= lo)
+			a = mid;
+		else
+			b = mid;
+	}
+	size_t k = a;
 	places_copy(&w->now, &w->saved[k]);
-	for (size_t i = k * WH_CHECK; i < lo; i++)
+	for (size_t i = w->saved_at[k]; i < lo; i++)
 		apply(&w->now, &w->ops[i]);
 	/* By message, in the order they appeared; stable within one. */
 	for (int i = 1; i < w->now.n; i++) {

@@ -243,6 +243,10 @@ export_summary(const struct sim *s, struct buf *out)
 	buf_json_str(out, sc_text_get(&sc->title, "en"));
 	buf_printf(out, ",\n  \"seed\": %llu,\n  \"sim_time_ms\": %.6f,\n",
 	    (unsigned long long)sim_seed(s), (double)sim_now(s) / 1e6);
+	/*
+	 * "events" counts trace records (what the run wrote, not the engine's
+	 * events): SPEC section 4 names the key, so it keeps its name.
+	 */
 	buf_printf(out, "  \"events\": %llu,\n  \"packets\": %llu,\n"
 	    "  \"transmissions\": %llu,\n  \"dropped\": %llu,\n"
 	    "  \"retransmissions\": %llu,\n",

@@ -31,6 +31,8 @@ mail_start(struct sim *s)
 		mb->uidnext = 1;
 		/* RFC 3501 2.3.1.1: any value that does not change while the store lives. */
 		mb->uidvalidity = 1000 + (uint32_t)i;
+		hmap_add(&w->box_by_addr, hash_lower(mb->address), i);
+		hmap_add(&w->box_by_user, hash_str(mb->user), i);
 	}
 	w->devices = xcalloc((size_t)s->nnodes, sizeof *w->devices);
 	w->mta = xcalloc((size_t)s->nnodes, sizeof *w->mta);
@@ -114,6 +116,9 @@ mail_free(struct sim *s)
 		free(w->dlv[i].reply);
 	}
 	free(w->dlv);
+	hmap_free(&w->box_by_addr);
+	hmap_free(&w->box_by_user);
+	hmap_free(&w->dlv_by_key);
 	for (int i = 0; i < w->norigins; i++) {
 		free(w->origins[i].message_id);
 		free(w->origins[i].subject);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "hash.h"
 #include "util.h"
 
 struct sim;
@@ -212,6 +213,10 @@ struct mail_world {
 	struct mta	**mta;		/* per node; NULL where no mail server */
 	struct delivery	*dlv;
 	int		 ndlv, capdlv;
+	/* Look-ups that must not walk every box or delivery (issue 16). */
+	struct hmap	 box_by_addr;	/* hash_lower(address) -> box */
+	struct hmap	 box_by_user;	/* hash_str(user) -> box */
+	struct hmap	 dlv_by_key;	/* message-id and recipient -> dlv */
 	uint32_t	 msgseq;	/* Message-ID counter */
 	struct mua_send	*sends;		/* sends under way */
 	struct msess	*sessions;	/* SMTP/LMTP server sessions (session.h) */

@@ -12,29 +12,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * The first box (in account order, as the accounts are written) on node
+ * whose address is addr, by the hash of mail_start().
+ */
 struct mailbox *
 mailstore_by_address(struct sim *s, int node, const char *addr)
 {
-	for (int i = 0; i < s->mail->nboxes; i++) {
-		struct mailbox *mb = &s->mail->boxes[i];
+	struct mail_world *w = s->mail;
+	size_t it = 0;
+	int best = -1;
 
-		if (mb->node == node && smtp_same(mb->address, addr))
-			return mb;
-	}
-	return NULL;
+	for (int i; (i = hmap_next(&w->box_by_addr, hash_lower(addr),
+	    &it)) >= 0; )
+		if ((best < 0 || i < best) && w->boxes[i].node == node &&
+		    smtp_same(w->boxes[i].address, addr))
+			best = i;
+	return best >= 0 ? &w->boxes[best] : NULL;
 }
 
 struct mailbox *
 mailstore_by_user(struct sim *s, int node, const char *user)
 {
-	/* User names are compared exactly: they are what people type. */
-	for (int i = 0; i < s->mail->nboxes; i++) {
-		struct mailbox *mb = &s->mail->boxes[i];
+	struct mail_world *w = s->mail;
+	size_t it = 0;
+	int best = -1;
 
-		if (mb->node == node && strcmp(mb->user, user) == 0)
-			return mb;
-	}
-	return NULL;
+	/* User names are compared exactly: they are what people type. */
+	for (int i; (i = hmap_next(&w->box_by_user, hash_str(user),
+	    &it)) >= 0; )
+		if ((best < 0 || i < best) && w->boxes[i].node == node &&
+		    strcmp(w->boxes[i].user, user) == 0)
+			best = i;
+	return best >= 0 ? &w->boxes[best] : NULL;
 }
 
 int
@@ -297,11 +307,15 @@ delivery_set(struct sim *s, const char *message_id, const char *rcpt,
 		    st == DLV_REJECTED ? "state.delivery.rejected" :
 		    "state.delivery.queued");
 	}
-	for (int i = 0; i < w->ndlv; i++)
+	/* One delivery per message and recipient: found by its hash. */
+	uint64_t key = hash_mix(hash_str(message_id) ^ hash_lower(rcpt));
+	size_t it = 0;
+	for (int i; (i = hmap_next(&w->dlv_by_key, key, &it)) >= 0; )
 		if (strcmp(w->dlv[i].message_id, message_id) == 0 &&
 		    smtp_same(w->dlv[i].rcpt, rcpt))
 			d = &w->dlv[i];
 	if (d == NULL) {
+		hmap_add(&w->dlv_by_key, key, w->ndlv);
 		if (w->ndlv == w->capdlv) {
 			w->capdlv = w->capdlv ? w->capdlv * 2 : 16;
 			w->dlv = xrealloc(w->dlv, (size_t)w->capdlv *

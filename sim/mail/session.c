@@ -62,18 +62,23 @@ msess_link(struct msess *m, struct msess **list)
 {
 	m->list = list;
 	m->next = *list;
+	m->prevp = list;
+	if (*list != NULL)
+		(*list)->prevp = &m->next;
 	*list = m;
 }
 
 static void
 msess_unlink(struct msess *m)
 {
-	for (struct msess **pp = m->list; pp != NULL && *pp; pp = &(*pp)->next)
-		if (*pp == m) {
-			*pp = m->next;
-			break;
-		}
+	/* Doubly linked: a busy server's list is not walked (issue 16). */
+	if (m->list != NULL) {
+		*m->prevp = m->next;
+		if (m->next != NULL)
+			m->next->prevp = m->prevp;
+	}
 	m->list = NULL;
+	m->prevp = NULL;
 }
 
 /* ---- the silence timer ------------------------------------------- */

@@ -83,6 +83,7 @@ struct msess {
 	const struct msess_ops	*ops;
 	struct msess		*next;
 	struct msess		**list;		/* the list it is on */
+	struct msess		**prevp;	/* what points to it there */
 	struct tcp_conn		*c;		/* NULL before connect and once TCP let it go */
 	int			 node, peer;	/* this side and the other (-1: not a node) */
 	uint32_t		 peer_ip;

@@ -634,7 +634,10 @@ auth_ok(struct smtp_sess *ss, const char *user, const char *pass)
 	const struct scenario *sc = ss->m.s->sc;
 	int mbnode = mta_mailbox_node(ss->m.s, ss->m.node);
 
-	for (int i = 0; i < sc->naccounts; i++) {
+	/* The boxes of that user name only (mail.c's hash), not every account. */
+	size_t it = 0;
+	for (int i; (i = hmap_next(&ss->m.s->mail->box_by_user, hash_str(user),
+	    &it)) >= 0; ) {
 		const struct sc_account *a = &sc->accounts[i];
 
 		if (a->server != ss->m.node && a->server != mbnode &&

@@ -41,7 +41,6 @@ static void	link_start_tx(struct sim *, int, int, uint32_t, uint8_t, int,
 static void	link_tx_done(void *, void *, uint64_t, uint64_t);
 static void	link_arrive(void *, void *, uint64_t, uint64_t);
 static void	ip_input(struct sim *, int, int, int, uint32_t, uint8_t);
-static void	net_routes(struct sim *);
 
 /* The narration key of a drop, by enum drop_reason. */
 static const char *const drop_say[DROP_NREASONS] = {
@@ -155,11 +154,15 @@ net_init(struct sim *s)
 	for (int i = 0; i < s->nnodes; i++)
 		s->ip_sorted[i] = s->nodes[i].ip;
 	qsort(s->ip_sorted, (size_t)s->nnodes, sizeof(uint32_t), cmp_u32);
-	for (int i = 0; i < s->nnodes; i++)
-		for (int j = 0; j < s->nnodes; j++)
-			if (s->nodes[j].ip == s->ip_sorted[i])
-				s->ip_node[i] = j;
-	net_routes(s);
+	/* Addresses are unique (the loader checks): one search each. */
+	for (int j = 0; j < s->nnodes; j++) {
+		uint32_t *p = bsearch(&s->nodes[j].ip, s->ip_sorted,
+		    (size_t)s->nnodes, sizeof(uint32_t), cmp_u32);
+
+		if (p != NULL)
+			s->ip_node[p - s->ip_sorted] = j;
+	}
+	s->route = xcalloc((size_t)s->nnodes, sizeof *s->route);
 }
 
 void
@@ -176,9 +179,14 @@ net_free(struct sim *s)
 		}
 	free(s->nodes);
 	free(s->links);
+	if (s->route != NULL)
+		for (int i = 0; i < s->nnodes; i++)
+			free(s->route[i]);
 	free(s->route);
 	free(s->ip_sorted);
 	free(s->ip_node);
+	hmap_free(&s->udp_ports);
+	free(s->udp_vec);
 }
 
 void
@@ -218,68 +226,130 @@ net_node_by_ip(const struct sim *s, uint32_t ip)
 }
 
 /*
- * Routes: Dijkstra from every node over link latency, where only routers
- * pass traffic on.  Ties go to fewer hops, then to the lower link index,
- * so the table is the same on every run.  O(N^3) with the simple array
- * scan, which is nothing for the tens of nodes a lesson has.
+ * Routes: Dijkstra from a source over link latency, where only routers
+ * pass traffic on.  Ties go to fewer hops, then to the lower node index
+ * (the node settled first), then to the lower first link, so the table
+ * is the same on every run.  One source's row is computed the first time
+ * that source sends or forwards (net_route), with a binary heap: O((N +
+ * L) log N) per source, and nothing for the nodes that never send.
  */
+struct rt_ent {
+	uint64_t	 dist;
+	int		 hops, node;
+};
+
+static int
+rt_less(const struct rt_ent *a, const struct rt_ent *b)
+{
+	if (a->dist != b->dist)
+		return a->dist < b->dist;
+	if (a->hops != b->hops)
+		return a->hops < b->hops;
+	return a->node < b->node;
+}
+
 static void
-net_routes(struct sim *s)
+rt_push(struct rt_ent *h, int *n, struct rt_ent e)
+{
+	int i = (*n)++;
+
+	while (i > 0 && rt_less(&e, &h[(i - 1) / 2])) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = e;
+}
+
+static struct rt_ent
+rt_pop(struct rt_ent *h, int *n)
+{
+	struct rt_ent top = h[0], e = h[--*n];
+	int i = 0;
+
+	for (;;) {
+		int c = 2 * i + 1;
+
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && rt_less(&h[c + 1], &h[c]))
+			c++;
+		if (!rt_less(&h[c], &e))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (*n > 0)
+		h[i] = e;
+	return top;
+}
+
+static int *
+net_route_row(struct sim *s, int src)
 {
 	int n = s->nnodes;
-	uint64_t *dist = xcalloc((size_t)n, sizeof *dist);
+	uint64_t *dist = xmalloc((size_t)n * sizeof *dist);
 	int *hops = xcalloc((size_t)n, sizeof *hops);
-	int *first = xcalloc((size_t)n, sizeof *first);
+	int *first = xmalloc((size_t)n * sizeof *first);
 	char *done = xcalloc((size_t)n, 1);
+	/* Each link relaxes at most one entry per direction, plus the source. */
+	struct rt_ent *heap = xmalloc(((size_t)2 * (size_t)s->nlinks + 1) *
+	    sizeof *heap);
+	int nheap = 0;
 
-	s->route = xcalloc((size_t)n * (size_t)n, sizeof(int));
-	for (int src = 0; src < n; src++) {
-		for (int i = 0; i < n; i++) {
-			dist[i] = UINT64_MAX;
-			hops[i] = 0;
-			first[i] = -1;
-			done[i] = 0;
-		}
-		dist[src] = 0;
-		for (;;) {
-			int u = -1;
+	for (int i = 0; i < n; i++) {
+		dist[i] = UINT64_MAX;
+		first[i] = -1;
+	}
+	dist[src] = 0;
+	rt_push(heap, &nheap, (struct rt_ent){ 0, 0, src });
+	while (nheap > 0) {
+		struct rt_ent e = rt_pop(heap, &nheap);
+		int u = e.node;
 
-			for (int i = 0; i < n; i++)
-				if (!done[i] && dist[i] != UINT64_MAX &&
-				    (u < 0 || dist[i] < dist[u] ||
-				    (dist[i] == dist[u] && hops[i] < hops[u])))
-					u = i;
-			if (u < 0)
-				break;
-			done[u] = 1;
-			/* Only the source and routers send packets onwards. */
-			if (u != src && s->nodes[u].kind != SC_ROUTER)
+		/* A stale entry: u was settled, or improved since. */
+		if (done[u] || e.dist != dist[u] || e.hops != hops[u])
+			continue;
+		done[u] = 1;
+		/* Only the source and routers send packets onwards. */
+		if (u != src && s->nodes[u].kind != SC_ROUTER)
+			continue;
+		for (int k = 0; k < s->nodes[u].nlinks; k++) {
+			int li = s->nodes[u].links[k];
+			struct link *l = &s->links[li];
+			int v = l->a == u ? l->b : l->a;
+			uint64_t d = dist[u] + l->latency_ns;
+			int f = u == src ? li : first[u];
+
+			if (done[v])
 				continue;
-			for (int k = 0; k < s->nodes[u].nlinks; k++) {
-				int li = s->nodes[u].links[k];
-				struct link *l = &s->links[li];
-				int v = l->a == u ? l->b : l->a;
-				uint64_t d = dist[u] + l->latency_ns;
-				int f = u == src ? li : first[u];
+			if (d < dist[v] || (d == dist[v] &&
+			    (hops[u] + 1 < hops[v] ||
+			    (hops[u] + 1 == hops[v] && f < first[v])))) {
+				int better = d < dist[v] || hops[u] + 1 < hops[v];
 
-				if (done[v])
-					continue;
-				if (d < dist[v] || (d == dist[v] &&
-				    (hops[u] + 1 < hops[v] ||
-				    (hops[u] + 1 == hops[v] && f < first[v])))) {
-					dist[v] = d;
-					hops[v] = hops[u] + 1;
-					first[v] = f;
-				}
+				dist[v] = d;
+				hops[v] = hops[u] + 1;
+				first[v] = f;
+				if (better)
+					rt_push(heap, &nheap, (struct rt_ent){ d,
+					    hops[v], v });
 			}
 		}
-		for (int d = 0; d < n; d++)
-			s->route[src * n + d] = first[d];
 	}
 	free(dist);
 	free(hops);
-	free(first);
 	free(done);
+	free(heap);
+	return first;
+}
+
+/* The first link from node towards node to, -1 when there is no way. */
+static int
+net_route(struct sim *s, int node, int to)
+{
+	if (s->route[node] == NULL)
+		s->route[node] = net_route_row(s, node);
+	return s->route[node][to];
 }
 
 uint16_t
@@ -311,7 +381,7 @@ net_ip_begin(struct sim *s, int node, uint32_t dst, uint8_t proto,
 	if (!n->up)
 		return NULL;	/* a stopped machine sends nothing */
 	int to = net_node_by_ip(s, dst);
-	int li = to >= 0 ? s->route[node * s->nnodes + to] : -1;
+	int li = to >= 0 ? net_route(s, node, to) : -1;
 	int dir = li >= 0 && s->links[li].a != node;
 	uint32_t flen = (uint32_t)(ETH_HLEN + IP_HLEN + len);
 	/* IEEE 802.3 3.2.8: "the PAD field ... extends the frame to the minimum size" (zeros). */
@@ -546,7 +616,7 @@ ip_input(struct sim *s, int node, int li, int dir, uint32_t f, uint8_t ttl)
 			return;
 		}
 		int to = net_node_by_ip(s, dst);
-		int out = to >= 0 ? s->route[node * s->nnodes + to] : -1;
+		int out = to >= 0 ? net_route(s, node, to) : -1;
 		if (out < 0) {
 			drop(s, node, li, dir, f, DROP_NO_ROUTE, ttl);
 			return;

@@ -25,7 +25,32 @@ struct udp_bind {
 	udp_recv_fn	 fn;
 	void		*u;
 	struct udp_bind	*next;
+	int		 node;
+	int		 vi;		/* its place in s->udp_vec */
 };
+
+/*
+ * A node's bindings are on its list (for udp_free_node) and in one hash
+ * of the sim by (node, port): a resolver that has used thousands of
+ * source ports still finds the one an answer is for at once.
+ */
+static uint64_t
+udp_key(int node, uint16_t port)
+{
+	return hash_mix((uint64_t)(uint32_t)node << 16 | port);
+}
+
+static struct udp_bind *
+udp_find(struct sim *s, int node, uint16_t port)
+{
+	size_t it = 0;
+
+	for (int v; (v = hmap_next(&s->udp_ports, udp_key(node, port),
+	    &it)) >= 0; )
+		if (s->udp_vec[v]->node == node && s->udp_vec[v]->port == port)
+			return s->udp_vec[v];
+	return NULL;
+}
 
 void
 udp_init(struct sim *s)
@@ -38,15 +63,23 @@ udp_bind(struct sim *s, int node, uint16_t port, udp_recv_fn fn, void *u)
 {
 	struct node *n = &s->nodes[node];
 
-	for (struct udp_bind *b = n->udp; b; b = b->next)
-		if (b->port == port)
-			return -1;
+	if (udp_find(s, node, port) != NULL)
+		return -1;
 	struct udp_bind *b = xcalloc(1, sizeof *b);
 	b->port = port;
 	b->fn = fn;
 	b->u = u;
 	b->next = n->udp;
+	b->node = node;
 	n->udp = b;
+	if (s->nudp_vec == s->capudp_vec) {
+		s->capudp_vec = s->capudp_vec ? s->capudp_vec * 2 : 64;
+		s->udp_vec = xrealloc(s->udp_vec, (size_t)s->capudp_vec *
+		    sizeof *s->udp_vec);
+	}
+	b->vi = s->nudp_vec;
+	s->udp_vec[s->nudp_vec++] = b;
+	hmap_add(&s->udp_ports, udp_key(node, port), b->vi);
 	return 0;
 }
 
@@ -76,12 +109,12 @@ int
 udp_deliver(struct sim *s, int node, uint32_t src, uint16_t sport,
     uint16_t dport, const uint8_t *p, size_t n)
 {
-	for (struct udp_bind *b = s->nodes[node].udp; b; b = b->next)
-		if (b->port == dport) {
-			b->fn(s, node, b->u, src, sport, dport, p, n);
-			return 0;
-		}
-	return -1;
+	struct udp_bind *b = udp_find(s, node, dport);
+
+	if (b == NULL)
+		return -1;
+	b->fn(s, node, b->u, src, sport, dport, p, n);
+	return 0;
 }
 
 static void
@@ -107,6 +140,17 @@ udp_free_node(struct sim *s, int node)
 
 	for (; b; b = next) {
 		next = b->next;
+		hmap_del(&s->udp_ports, udp_key(node, b->port), b->vi);
+		/* The last of the vector takes its place there and in the hash. */
+		struct udp_bind *last = s->udp_vec[--s->nudp_vec];
+		if (last != b) {
+			hmap_del(&s->udp_ports, udp_key(last->node, last->port),
+			    last->vi);
+			last->vi = b->vi;
+			s->udp_vec[b->vi] = last;
+			hmap_add(&s->udp_ports, udp_key(last->node, last->port),
+			    last->vi);
+		}
 		free(b);
 	}
 	s->nodes[node].udp = NULL;

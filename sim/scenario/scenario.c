@@ -148,6 +148,7 @@ out:
 	}
 	free(c.refs);
 	free(c.node_bad);
+	hmap_free(&c.acc_addr);
 	free(c.act_bad);
 	free(c.act_link_ends);
 	buf_free(&c.path);
@@ -161,6 +162,8 @@ out:
 	sc->src[len] = '\0';
 	sc->srclen = len;
 	sc->srcname = xstrdup(c.file);
+	for (int i = 0; i < sc->nnodes; i++)
+		hmap_add(&sc->node_by_ip, hash_mix(sc->nodes[i].ip), i);
 	return sc;
 }
 
@@ -285,6 +288,7 @@ scenario_free(struct scenario *sc)
 {
 	if (sc == NULL)
 		return;
+	hmap_free(&sc->node_by_ip);
 	sc_text_free(&sc->title);
 	sc_text_free(&sc->description);
 	sc_text_free(&sc->summary);

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hash.h"
+
 /* A text: a plain string (lang "") or one string per language code. */
 struct sc_text {
 	int	  n;
@@ -259,6 +261,12 @@ struct scenario {
 	char		*src;
 	size_t		 srclen;
 	char		*srcname;
+	/*
+	 * scenario_load(): node by address (hash_mix(ip) -> node), for
+	 * sim_node_by_ip() on every frame the window labels; empty in a
+	 * scenario built by hand, which is walked instead.
+	 */
+	struct hmap	 node_by_ip;
 };
 
 /* Every error of one file, formatted for a person. */

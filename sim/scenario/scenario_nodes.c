@@ -871,16 +871,18 @@ scnode_parse_account(struct sc_ctx *c, const cJSON *v, int i)
 			sc_err(c, "'%s' is not an e-mail address: %s", s, why);
 		else {
 			a->address = xstrdup(s);
-			for (int k = 0; k < i; k++) {
-				if (sc->accounts[k].address != NULL &&
-				    strcasecmp(sc->accounts[k].address,
-				    s) == 0) {
-					sc_err(c, "duplicate account '%s' "
-					    "(accounts[%d] has it already)",
-					    s, k);
-					break;
-				}
-			}
+			/* The first account with it, by hash (not O(M^2)). */
+			size_t it = 0;
+			int k = -1;
+			for (int h; (h = hmap_next(&c->acc_addr, hash_lower(s),
+			    &it)) >= 0; )
+				if ((k < 0 || h < k) && strcasecmp(
+				    sc->accounts[h].address, s) == 0)
+					k = h;
+			if (k >= 0)
+				sc_err(c, "duplicate account '%s' "
+				    "(accounts[%d] has it already)", s, k);
+			hmap_add(&c->acc_addr, hash_lower(s), i);
 		}
 		sc_path_pop(c, mark);
 	}

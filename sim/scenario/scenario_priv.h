@@ -30,15 +30,16 @@
 
 #include <cjson/cJSON.h>
 
+#include "hash.h"
 #include "scenario.h"
 #include "util.h"
 
 /* Limits that no teaching scenario comes near; they keep the sim bounded. */
 #define SC_MAX_DEPTH		32		/* JSON nesting */
 #define SC_NEEDED_DEPTH		7		/* the deepest a valid scenario goes */
-#define SC_MAX_NODES		1000
+#define SC_MAX_NODES		10000		/* a generated world has 1,121 */
 #define SC_MAX_LINKS		10000
-#define SC_MAX_ITEMS		100000		/* accounts, actions, records, ... */
+#define SC_MAX_ITEMS		1000000		/* accounts, actions, records, ... */
 #define SC_MAX_MS		604800000.0	/* 7 days: at_ms, until_ms, retries */
 #define SC_MAX_GIVE_UP_MS	2592000000.0	/* 30 days */
 
@@ -79,6 +80,8 @@ struct sc_ctx {
 	unsigned char	 *act_bad;
 	/* Per action: the two node ends of a "link" action, then links[]. */
 	int		(*act_link_ends)[2];
+	/* accounts[] read so far, by hash_lower(address): duplicates. */
+	struct hmap	  acc_addr;
 };
 
 /* sc_util.c: errors, paths and typed getters. */

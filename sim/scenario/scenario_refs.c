@@ -59,13 +59,17 @@ scref_resolve(struct sc_ctx *c)
 	struct scenario *sc = c->sc;
 	const char **ids = NULL;
 	int nids = 0;
+	/* Node ids by hash: 100,000 actions do not each walk every node. */
+	struct hmap byid = { 0 };
 
 	if (c->nodes_ok) {
 		ids = xcalloc((size_t)(sc->nnodes ? sc->nnodes : 1),
 		    sizeof *ids);
 		for (int i = 0; i < sc->nnodes; i++)
-			if (sc->nodes[i].id[0] != '\0')
+			if (sc->nodes[i].id[0] != '\0') {
 				ids[nids++] = sc->nodes[i].id;
+				hmap_add(&byid, hash_str(sc->nodes[i].id), i);
+			}
 	}
 	for (int r = 0; r < c->nrefs; r++) {
 		struct sc_ref *ref = &c->refs[r];
@@ -77,8 +81,14 @@ scref_resolve(struct sc_ctx *c)
 			continue;
 		}
 		/* Broken nodes have the id "": it must not find them. */
-		idx = ref->id[0] != '\0' ? scenario_node_index(sc, ref->id) :
-		    -1;
+		idx = -1;
+		size_t it = 0;
+		for (int h; ref->id[0] != '\0' && (h = hmap_next(&byid,
+		    hash_str(ref->id), &it)) >= 0; )
+			/* The first of a duplicated id, as a walk finds it. */
+			if ((idx < 0 || h < idx) &&
+			    strcmp(sc->nodes[h].id, ref->id) == 0)
+				idx = h;
 		*ref->dst = idx >= 0 ? idx : SC_REF_BAD;
 		if (idx >= 0)
 			continue;
@@ -91,6 +101,7 @@ scref_resolve(struct sc_ctx *c)
 			    "has this id)", ref->id);
 	}
 	free(ids);
+	hmap_free(&byid);
 }
 
 /* ---- pass 5 ------------------------------------------------------------- */
@@ -117,6 +128,7 @@ static void
 scref_links(struct sc_ctx *c)
 {
 	struct scenario *sc = c->sc;
+	struct hmap pairs = { 0 };
 
 	for (int i = 0; i < sc->nlinks; i++) {
 		struct sc_link *l = &sc->links[i];
@@ -130,18 +142,26 @@ scref_links(struct sc_ctx *c)
 			    "b must differ)", sc->nodes[l->a].id);
 			continue;
 		}
-		for (int k = 0; k < i; k++) {
-			struct sc_link *o = &sc->links[k];
+		/* The first earlier link between the same two, by hash. */
+		int lo = l->a < l->b ? l->a : l->b, hi = l->a ^ l->b ^ lo;
+		uint64_t key = hash_mix((uint64_t)(uint32_t)lo << 32 |
+		    (uint32_t)hi);
+		size_t it = 0;
+		int k = -1;
+		for (int h; (h = hmap_next(&pairs, key, &it)) >= 0; ) {
+			struct sc_link *o = &sc->links[h];
 
-			if ((o->a == l->a && o->b == l->b) ||
-			    (o->a == l->b && o->b == l->a)) {
-				sc_err_at(c, path, "a second link between '%s' "
-				    "and '%s' (links[%d] joins them already)",
-				    sc->nodes[l->a].id, sc->nodes[l->b].id, k);
-				break;
-			}
+			if ((k < 0 || h < k) && ((o->a == l->a && o->b == l->b) ||
+			    (o->a == l->b && o->b == l->a)))
+				k = h;
 		}
+		if (k >= 0)
+			sc_err_at(c, path, "a second link between '%s' "
+			    "and '%s' (links[%d] joins them already)",
+			    sc->nodes[l->a].id, sc->nodes[l->b].id, k);
+		hmap_add(&pairs, key, i);
 	}
+	hmap_free(&pairs);
 }
 
 /* Every node linked; what its resolver, relay and LMTP target offer. */

@@ -15,6 +15,7 @@
  */
 #include "recap.h"
 
+#include "hash.h"
 #include "mail.h"
 #include "world.h"
 
@@ -27,6 +28,46 @@ struct hop {
 	char	*mid, *to;
 	int	 node;
 };
+
+/*
+ * What the recap looks up per message, hashed by Message-ID once, so that
+ * a large world's recap is not quadratic (issue 16): the hops, the
+ * origins, the deliveries and the messages devices downloaded (as
+ * node * devmsg_stride + index).
+ */
+struct recap_idx {
+	struct hmap	 hops, origins, dlv, devmsgs;
+	int		 devmsg_stride;
+	int		*tmp;		/* hits of one look-up, sorted */
+	int		 ntmp, captmp;
+};
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The values under mid's hash, in ascending order (the order of a walk). */
+static int
+recap_hits(struct recap_idx *ix, const struct hmap *h, const char *mid)
+{
+	size_t it = 0;
+
+	ix->ntmp = 0;
+	for (int v; (v = hmap_next(h, hash_str(mid), &it)) >= 0; ) {
+		if (ix->ntmp == ix->captmp) {
+			ix->captmp = ix->captmp ? ix->captmp * 2 : 16;
+			ix->tmp = xrealloc(ix->tmp, (size_t)ix->captmp *
+			    sizeof *ix->tmp);
+		}
+		ix->tmp[ix->ntmp++] = v;
+	}
+	qsort(ix->tmp, (size_t)ix->ntmp, sizeof *ix->tmp, cmp_int);
+	return ix->ntmp;
+}
 
 static const char *
 say_arg(const struct trace_say *y, const char *name, size_t *n)
@@ -72,22 +113,27 @@ read_hops(struct sim *s, int *nhops)
 }
 
 static const struct mail_origin *
-origin_of(struct sim *s, const char *mid)
+origin_of(struct sim *s, struct recap_idx *ix, const char *mid)
 {
-	for (int i = 0; i < s->mail->norigins; i++)
-		if (strcmp(s->mail->origins[i].message_id, mid) == 0)
-			return &s->mail->origins[i];
+	int n = recap_hits(ix, &ix->origins, mid);
+
+	for (int k = 0; k < n; k++)
+		if (strcmp(s->mail->origins[ix->tmp[k]].message_id, mid) == 0)
+			return &s->mail->origins[ix->tmp[k]];
 	return NULL;
 }
 
 /* The servers whose queues took mid for rcpt, in order, once each. */
 static void
-say_path(struct say *y, const struct hop *h, int nhops, const char *mid,
-    const char *rcpt, int from, int end)
+say_path(struct say *y, struct recap_idx *ix, const struct hop *h,
+    const char *mid, const char *rcpt, int from, int end)
 {
 	int last = -1, said = 0;
+	int n = recap_hits(ix, &ix->hops, mid);
 
-	for (int i = 0; i < nhops; i++) {
+	for (int k = 0; k < n; k++) {
+		int i = ix->tmp[k];
+
 		if (strcmp(h[i].mid, mid) != 0 || strcasecmp(h[i].to, rcpt) != 0 ||
 		    h[i].node == last || h[i].node == from)
 			continue;
@@ -114,7 +160,8 @@ struct fetched {
  * and the devices that downloaded it from there (POP3, IMAP).
  */
 static const char *
-delivered(struct sim *s, const struct delivery *d, struct fetched *f)
+delivered(struct sim *s, struct recap_idx *ix, const struct delivery *d,
+    struct fetched *f)
 {
 	struct mailbox *mb = mailstore_by_address(s, d->server, d->rcpt);
 	int kept = 0;
@@ -126,19 +173,20 @@ delivered(struct sim *s, const struct delivery *d, struct fetched *f)
 	for (int i = 0; i < mb->nmsgs; i++)
 		if (strcmp(mb->msgs[i].message_id, d->message_id) == 0)
 			kept = 1;
-	for (int n = 0; n < s->nnodes && f->n < RECAP_MAX_BY; n++) {
-		const struct device *dv = &s->mail->devices[n];
+	/* Nodes in order, the first matching download of each. */
+	int nh = recap_hits(ix, &ix->devmsgs, d->message_id), done = -1;
+	for (int k = 0; k < nh && f->n < RECAP_MAX_BY; k++) {
+		int n = ix->tmp[k] / ix->devmsg_stride;
+		const struct dev_msg *m = &s->mail->devices[n].msgs[ix->tmp[k] %
+		    ix->devmsg_stride];
 
-		for (int i = 0; i < dv->nmsgs; i++) {
-			const struct dev_msg *m = &dv->msgs[i];
-
-			if (m->server != d->server || strcmp(m->user, mb->user) ||
-			    strcmp(m->message_id, d->message_id))
-				continue;
-			f->node[f->n++] = n;
-			f->proto = m->proto;
-			break;
-		}
+		if (n == done || m->server != d->server ||
+		    strcmp(m->user, mb->user) ||
+		    strcmp(m->message_id, d->message_id))
+			continue;
+		f->node[f->n++] = n;
+		f->proto = m->proto;
+		done = n;
 	}
 	if (f->n > 0)
 		return kept ? "recap.delivered_fetched" :
@@ -148,11 +196,11 @@ delivered(struct sim *s, const struct delivery *d, struct fetched *f)
 
 /* One record: what became of message o for recipient d (NULL: none yet). */
 static void
-recap_one(struct sim *s, const struct mail_origin *o, const struct delivery *d,
-    const struct hop *h, int nhops)
+recap_one(struct sim *s, struct recap_idx *ix, const struct mail_origin *o,
+    const struct delivery *d, const struct hop *h)
 {
-	const struct mail_origin *about = o->about ? origin_of(s, o->about) :
-	    NULL;
+	const struct mail_origin *about = o->about ? origin_of(s, ix,
+	    o->about) : NULL;
 	struct fetched f = { .n = 0 };
 	struct say y;
 	const char *key;
@@ -161,7 +209,7 @@ recap_one(struct sim *s, const struct mail_origin *o, const struct delivery *d,
 	if (d == NULL)
 		key = "recap.unsent";
 	else if (d->status == DLV_DELIVERED)
-		key = bounce ? "recap.notice" : delivered(s, d, &f);
+		key = bounce ? "recap.notice" : delivered(s, ix, d, &f);
 	else if (d->status == DLV_BOUNCED)
 		key = bounce ? "recap.lost" : "recap.bounced";
 	else if (d->status == DLV_QUEUED)
@@ -180,7 +228,7 @@ recap_one(struct sim *s, const struct mail_origin *o, const struct delivery *d,
 		say_str(&y, "to", d->rcpt);
 		say_node(&y, "next", d->server);
 		if (d->status == DLV_DELIVERED && !bounce)
-			say_path(&y, h, nhops, o->message_id, d->rcpt, o->node,
+			say_path(&y, ix, h, o->message_id, d->rcpt, o->node,
 			    d->server);
 	}
 	for (int i = 0; i < f.n; i++)
@@ -202,18 +250,42 @@ recap_write(struct sim *s)
 	if (w == NULL || w->norigins == 0)
 		return;
 	h = read_hops(s, &nhops);
+	struct recap_idx ix = { .devmsg_stride = 1 };
+	for (int i = 0; i < nhops; i++)
+		hmap_add(&ix.hops, hash_str(h[i].mid), i);
+	for (int i = 0; i < w->norigins; i++)
+		hmap_add(&ix.origins, hash_str(w->origins[i].message_id), i);
+	for (int k = 0; k < w->ndlv; k++)
+		hmap_add(&ix.dlv, hash_str(w->dlv[k].message_id), k);
+	for (int n = 0; n < s->nnodes; n++)
+		if (w->devices[n].nmsgs >= ix.devmsg_stride)
+			ix.devmsg_stride = w->devices[n].nmsgs + 1;
+	for (int n = 0; n < s->nnodes; n++)
+		for (int i = 0; i < w->devices[n].nmsgs; i++)
+			hmap_add(&ix.devmsgs, hash_str(w->devices[n].msgs[i].
+			    message_id), n * ix.devmsg_stride + i);
 	for (int i = 0; i < w->norigins; i++) {
 		const struct mail_origin *o = &w->origins[i];
 		int any = 0;
+		/* Its deliveries in order (recap_one uses ix->tmp itself). */
+		int nd = recap_hits(&ix, &ix.dlv, o->message_id);
+		int *ks = xmalloc(((size_t)nd + 1) * sizeof *ks);
 
-		for (int k = 0; k < w->ndlv; k++)
-			if (strcmp(w->dlv[k].message_id, o->message_id) == 0) {
-				recap_one(s, o, &w->dlv[k], h, nhops);
+		memcpy(ks, ix.tmp, (size_t)nd * sizeof *ks);
+		for (int j = 0; j < nd; j++)
+			if (strcmp(w->dlv[ks[j]].message_id, o->message_id) == 0) {
+				recap_one(s, &ix, o, &w->dlv[ks[j]], h);
 				any = 1;
 			}
+		free(ks);
 		if (!any)
-			recap_one(s, o, NULL, h, nhops);
+			recap_one(s, &ix, o, NULL, h);
 	}
+	hmap_free(&ix.hops);
+	hmap_free(&ix.origins);
+	hmap_free(&ix.dlv);
+	hmap_free(&ix.devmsgs);
+	free(ix.tmp);
 	for (int i = 0; i < nhops; i++) {
 		free(h[i].mid);
 		free(h[i].to);

@@ -22,6 +22,41 @@
 
 static void	sim_after_event(void *);
 
+static void	action_fire(void *, void *, uint64_t, uint64_t);
+
+/*
+ * The scenario's actions are scheduled one at a time, in time order: the
+ * queue holds one of them, not 100,000 for the whole run (issue 16).
+ * Each still takes the sequence number it had when all were scheduled
+ * at the start (evq_reserve_seq), so that events due at the same time
+ * run in the same order as before.
+ */
+static void
+action_schedule_next(struct sim *s)
+{
+	if (s->act_next >= s->sc->nactions)
+		return;
+	int i = s->act_order[s->act_next++];
+
+	evq_at_seq(s->q, s->sc->actions[i].at_ns, s->act_seq + (uint64_t)i,
+	    action_fire, NULL, NULL, (uint64_t)i, 0);
+}
+
+struct act_key {
+	uint64_t	 at_ns;
+	int		 i;
+};
+
+static int
+act_cmp(const void *x, const void *y)
+{
+	const struct act_key *a = x, *b = y;
+
+	if (a->at_ns != b->at_ns)
+		return a->at_ns < b->at_ns ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i);
+}
+
 static void
 action_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
 {
@@ -30,6 +65,7 @@ action_fire(void *ctx, void *obj, uint64_t a, uint64_t b)
 
 	(void)obj;
 	(void)b;
+	action_schedule_next(s);
 	switch (act->kind) {
 	case SC_ACT_POWER:
 		net_set_node(s, act->node, act->power_on);
@@ -72,9 +108,17 @@ sim_new(const struct scenario *sc, uint64_t seed)
 	udp_init(s);
 	dns_start(s);
 	mail_start(s);
+	s->act_order = xmalloc(((size_t)sc->nactions + 1) *
+	    sizeof *s->act_order);
+	struct act_key *k = xmalloc(((size_t)sc->nactions + 1) * sizeof *k);
 	for (int i = 0; i < sc->nactions; i++)
-		evq_at(s->q, sc->actions[i].at_ns, action_fire, NULL, NULL,
-		    (uint64_t)i, 0);
+		k[i] = (struct act_key){ sc->actions[i].at_ns, i };
+	qsort(k, (size_t)sc->nactions, sizeof *k, act_cmp);
+	for (int i = 0; i < sc->nactions; i++)
+		s->act_order[i] = k[i].i;
+	free(k);
+	s->act_seq = evq_reserve_seq(s->q, (uint64_t)sc->nactions);
+	action_schedule_next(s);
 	return s;
 }
 
@@ -90,6 +134,7 @@ sim_free(struct sim *s)
 	evq_free(s->q);
 	trace_free(s->tr);
 	net_free(s);
+	free(s->act_order);
 	free(s->rxbuf);
 	free(s);
 }
