@@ -418,7 +418,7 @@ net_ip_finish(struct sim *s, int node, uint32_t f, const char *say)
 	if (f == TRACE_NONE)
 		return TRACE_NONE;
 	int to = net_node_by_ip(s, frame_dst(s, f));
-	int li = to >= 0 ? s->route[node * s->nnodes + to] : -1;
+	int li = to >= 0 ? net_route(s, node, to) : -1;
 	int dir = li >= 0 && s->links[li].a != node;
 
 	if (li < 0) {
