@@ -234,6 +234,16 @@ END_TEST
 /* K with no node chosen is refused with a sentence, in Indonesian too. */
 START_TEST(test_whatif_refused)
 {
+	/* N and Shift+N choose nodes without a mouse. */
+	key(SDLK_n);
+	ck_assert_int_eq(w.u->app.sel_node, 0);
+	key(SDLK_n);
+	ck_assert_int_eq(w.u->app.sel_node, 1);
+	wh_key(&w, SDLK_n, KMOD_LSHIFT);
+	wh_key(&w, SDLK_n, KMOD_LSHIFT);
+	ck_assert_int_eq(w.u->app.sel_node, w.u->sc->nnodes - 1);
+	struct app_command none = { CMD_SELECT_NONE, 0, 0 };
+	app_do(&w.u->app, &none);
 	app_seek(&w.u->app, 50);
 	key(SDLK_k);
 	ck_assert_int_eq(whatif_count(w.u), 0);

@@ -23,7 +23,9 @@
  * (whatif_menu.c: arrows, Enter, Esc; its forms take typed text); W
  * shows the original or the what-if; U or Backspace undoes the last
  * intervention; C shows the comparison in the right panel (or the
- * panel it replaced); Ctrl+S saves the what-if as a scenario file.  A
+ * panel it replaced); Ctrl+S saves the what-if as a scenario file; N
+ * and Shift+N select the next or previous node, so that all of it works
+ * from the keyboard.  A
  * .json file dropped on the window opens in it (a bad one: the chooser
  * shows why).
  *
@@ -190,6 +192,14 @@ input_key(struct ui *u, const SDL_KeyboardEvent *k)
 	case SDLK_k:
 		whatif_menu_open(u, u->app.sel_node, -1, -1, -1);
 		return 1;
+	case SDLK_n:
+		/* N, Shift+N: the next or previous node, for a teacher without a mouse. */
+		if (u->sc->nnodes == 0)
+			return 0;
+		return input_do(u, CMD_SELECT_NODE, ((u->app.sel_node < 0 ?
+		    (mod & KMOD_SHIFT ? 0 : -1) : u->app.sel_node) +
+		    (mod & KMOD_SHIFT ? u->sc->nnodes - 1 : 1)) %
+		    u->sc->nnodes, 0);
 	case SDLK_w:
 		whatif_toggle(u);
 		return 1;
