@@ -71,9 +71,9 @@ cmp_double(const void *a, const void *b)
 
 /* 200 random jumps, each a seek and a drawing: the 99th percentile in ms. */
 static double
-jump_draw_p99(struct wh *w)
+jump_draw_p99(struct wh *w, double *seek_p99)
 {
-	double ms[200];
+	double ms[200], seek[200];
 
 	srand(7);
 	for (int i = 0; i < 200; i++) {
@@ -81,24 +81,44 @@ jump_draw_p99(struct wh *w)
 		double a = wall();
 
 		app_seek(&w->u->app, to);
+		seek[i] = (wall() - a) * 1e3;
 		wh_draw(w);
 		ms[i] = (wall() - a) * 1e3;
 	}
 	qsort(ms, 200, sizeof *ms, cmp_double);
+	qsort(seek, 200, sizeof *seek, cmp_double);
+	*seek_p99 = seek[198];
 	return ms[198];
 }
 
-/* Frames on the wire, and those with a tag of their own, as last drawn. */
+/*
+ * Frames on the wire, and those drawn as themselves, as last drawn: a
+ * tag of their own, or a dot of a crowded picture on a pixel of its
+ * own (dots drawn on one pixel count once).
+ */
 static void
-count_drawn(const struct ui *u, int *wire, int *drawn)
+count_drawn(const struct ui *u, int *wire, int *drawn, int *dots)
 {
-	*wire = *drawn = 0;
+	uint8_t *seen = calloc((size_t)u->lay.w * (size_t)u->lay.h, 1);
+
+	*wire = *drawn = *dots = 0;
 	for (int i = 0; i < u->npk; i++) {
 		const struct ui_packet *q = &u->pk[i];
 
 		*wire += !q->p.queued;
-		*drawn += q->box.w > 0 && strstr(q->tag, "×") == NULL;
+		/* A dot counts where no earlier dot sits on the same pixel. */
+		if (q->dot) {
+			int cx = q->box.x + q->box.w / 2, cy = q->box.y + q->box.h / 2;
+			if (cx >= 0 && cy >= 0 && cx < u->lay.w && cy < u->lay.h &&
+			    !seen[cy * u->lay.w + cx]) {
+				seen[cy * u->lay.w + cx] = 1;
+				(*dots)++;
+			}
+		} else
+			*drawn += q->box.w > 0 && strstr(q->tag, "×") == NULL;
 	}
+	*drawn += *dots;
+	free(seen);
 }
 
 /* The bundled scenario with the most trace records. */
@@ -140,6 +160,9 @@ main(void)
 	struct wh w;
 	int inflight;
 
+	/* BENCH_BIG_ONLY: the million-record trace alone, for a profiler. */
+	if (getenv("BENCH_BIG_ONLY") != NULL)
+		goto big;
 	/* First frame: load, simulate, lay out, draw (fonts and icons included). */
 	double t = wall();
 	if (wh_open(&w, NULL, 1280, 720, "en") != 0)
@@ -153,20 +176,39 @@ main(void)
 	printf("frames_per_sec_default_packets %d\n", inflight);
 	wh_close(&w);
 
-	if (wh_open_scenario(&w, stress_scenario(), 1280, 720, "en") != 0)
+	/* The wide world: frames spread over dozens of links at once. */
+	t = wall();
+	if (wh_open_scenario(&w, stress_scenario_wide(), 1280, 720, "en") != 0)
 		return 1;
+	printf("stress_open_ms %.1f\n", (wall() - t) * 1e3);
 	int s = stress_busiest_step(w.u->sim, w.u->view);
 	fps = bench_frames(&w, (size_t)s, 100, &inflight);
 	printf("frames_per_sec_stress %.1f\n", fps);
-	printf("frames_per_sec_stress_packets %d\n", inflight);
+	printf("stress_links %d\n", w.u->sc->nlinks);
+	printf("stress_packets %d\n", inflight);
+	app_seek(&w.u->app, (size_t)s);
+	wh_draw(&w);
+	int wire, drawn, dots;
+	count_drawn(w.u, &wire, &drawn, &dots);
+	printf("stress_frames_on_wire %d\n", wire);
+	printf("stress_frames_drawn %d\n", drawn);
+	printf("stress_frames_drawn_as_dots %d\n", dots);
+	IMG_SavePNG(w.sf, "build/stress.png");
+	wh_close(&w);
+	if (wh_open_scenario(&w, stress_scenario(), 1280, 720, "en") != 0)
+		return 1;
+	/* The FIFO world: most frames wait in one queue, drawn as one count. */
+	s = stress_busiest_step(w.u->sim, w.u->view);
+	fps = bench_frames(&w, (size_t)s, 100, &inflight);
+	printf("frames_per_sec_stress_fifo %.1f\n", fps);
+	printf("stress_fifo_packets %d\n", inflight);
 	/* The busiest step itself, drawn once more: what a student sees there. */
 	app_seek(&w.u->app, (size_t)s);
 	wh_draw(&w);
-	int wire, drawn;
-	count_drawn(w.u, &wire, &drawn);
-	printf("stress_frames_on_wire %d\n", wire);
-	printf("stress_frames_drawn %d\n", drawn);
-	IMG_SavePNG(w.sf, "build/stress.png");
+	count_drawn(w.u, &wire, &drawn, &dots);
+	printf("stress_fifo_frames_on_wire %d\n", wire);
+	printf("stress_fifo_frames_drawn %d\n", drawn);
+	IMG_SavePNG(w.sf, "build/stress-fifo.png");
 
 	/* A random jump and a frame, as the timeline's drag does. */
 	srand(1);
@@ -181,22 +223,28 @@ main(void)
 		if (d > worst)
 			worst = d;
 	}
-	printf("stress_jump_and_draw_ms_mean %.2f\n", sum / 200);
-	printf("stress_jump_and_draw_ms_max %.2f\n", worst);
+	printf("stress_fifo_jump_and_draw_ms_mean %.2f\n", sum / 200);
+	printf("stress_fifo_jump_and_draw_ms_max %.2f\n", worst);
 	wh_close(&w);
+
 
 	size_t nrec;
 	char *big = largest_bundled(&nrec);
 	if (big != NULL && wh_open(&w, big, 1280, 720, "en") == 0) {
 		printf("jump_draw_bundled_records %zu\n", nrec);
-		printf("jump_draw_ms_p99_bundled %.2f\n", jump_draw_p99(&w));
+		double sk, jd = jump_draw_p99(&w, &sk);
+		printf("jump_draw_ms_p99_bundled %.2f\n", jd);
+		printf("jump_seek_ms_p99_bundled %.2f\n", sk);
 		wh_close(&w);
 	}
 	free(big);
+big:
 	if (wh_open_scenario(&w, stress_scenario_big(), 1280, 720, "en") != 0)
 		return 1;
 	printf("jump_draw_big_records %zu\n", trace_count(w.u->tr));
-	printf("jump_draw_ms_p99_big %.2f\n", jump_draw_p99(&w));
+	double skb, jdb = jump_draw_p99(&w, &skb);
+	printf("jump_draw_ms_p99_big %.2f\n", jdb);
+	printf("jump_seek_ms_p99_big %.2f\n", skb);
 	wh_close(&w);
 	lang_free_all();
 	return 0;
