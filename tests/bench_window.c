@@ -27,6 +27,7 @@
 #include <SDL2/SDL_image.h>
 
 #include "cli.h"
+#include "decode.h"
 #include "lang.h"
 #include "stress.h"
 #include "window_helpers.h"
@@ -71,9 +72,10 @@ cmp_double(const void *a, const void *b)
 
 /* 200 random jumps, each a seek and a drawing: the 99th percentile in ms. */
 static double
-jump_draw_p99(struct wh *w, double *seek_p99)
+jump_draw_p99(struct wh *w, double *seek_p99, double *dec_p99,
+    double *rest_p99)
 {
-	double ms[200], seek[200];
+	double ms[200], seek[200], dec[200], rest[200];
 
 	srand(7);
 	for (int i = 0; i < 200; i++) {
@@ -84,10 +86,26 @@ jump_draw_p99(struct wh *w, double *seek_p99)
 		seek[i] = (wall() - a) * 1e3;
 		wh_draw(w);
 		ms[i] = (wall() - a) * 1e3;
+		/* The inspector's decoding of the record it shows, again alone. */
+		long rec = panel_inspector_record(w->u);
+		dec[i] = 0;
+		if (rec >= 0) {
+			static struct decode_row rows[DECODE_MAX_ROWS];
+			double b = wall();
+			sim_decode_in(w->u->sc, w->u->tr, trace_get(w->u->tr,
+			    (size_t)rec), rows, DECODE_MAX_ROWS);
+			dec[i] = (wall() - b) * 1e3;
+		}
 	}
+	for (int i = 0; i < 200; i++)
+		rest[i] = ms[i] - dec[i];
 	qsort(ms, 200, sizeof *ms, cmp_double);
 	qsort(seek, 200, sizeof *seek, cmp_double);
+	qsort(dec, 200, sizeof *dec, cmp_double);
+	qsort(rest, 200, sizeof *rest, cmp_double);
 	*seek_p99 = seek[198];
+	*dec_p99 = dec[198];
+	*rest_p99 = rest[198];
 	return ms[198];
 }
 
@@ -159,12 +177,13 @@ main(void)
 {
 	struct wh w;
 	int inflight;
+	double t;
 
 	/* BENCH_BIG_ONLY: the million-record trace alone, for a profiler. */
 	if (getenv("BENCH_BIG_ONLY") != NULL)
 		goto big;
 	/* First frame: load, simulate, lay out, draw (fonts and icons included). */
-	double t = wall();
+	t = wall();
 	if (wh_open(&w, NULL, 1280, 720, "en") != 0)
 		return 1;
 	wh_draw(&w);
@@ -232,19 +251,48 @@ main(void)
 	char *big = largest_bundled(&nrec);
 	if (big != NULL && wh_open(&w, big, 1280, 720, "en") == 0) {
 		printf("jump_draw_bundled_records %zu\n", nrec);
-		double sk, jd = jump_draw_p99(&w, &sk);
+		double sk, dk, rk, jd = jump_draw_p99(&w, &sk, &dk, &rk);
 		printf("jump_draw_ms_p99_bundled %.2f\n", jd);
 		printf("jump_seek_ms_p99_bundled %.2f\n", sk);
+		printf("jump_decode_ms_p99_bundled %.2f\n", dk);
+		printf("jump_draw_ms_p99_bundled_without_decode %.2f\n", rk);
 		wh_close(&w);
 	}
 	free(big);
 big:
+	/*
+	 * Time to the first frame of the million-record trace, as a student
+	 * waits for it (load, run, index, draw); then its parts, each timed
+	 * again alone: the run, the view's index, the event list's.
+	 */
+	t = wall();
 	if (wh_open_scenario(&w, stress_scenario_big(), 1280, 720, "en") != 0)
 		return 1;
+	wh_draw(&w);
+	printf("big_first_frame_ms %.1f\n", (wall() - t) * 1e3);
 	printf("jump_draw_big_records %zu\n", trace_count(w.u->tr));
-	double skb, jdb = jump_draw_p99(&w, &skb);
+	t = wall();
+	struct view *bv = view_new(w.u->sim);
+	printf("big_view_index_ms %.1f\n", (wall() - t) * 1e3);
+	view_free(bv);
+	evlist_free(w.u);
+	t = wall();
+	evlist_count(w.u);
+	printf("big_evlist_index_ms %.1f\n", (wall() - t) * 1e3);
+	t = wall();
+	struct scenario *bsc = stress_scenario_big();
+	struct sim *bs = sim_new(bsc, bsc->seed);
+	sim_run(bs);
+	printf("big_run_ms %.1f\n", (wall() - t) * 1e3);
+	sim_free(bs);
+	scenario_free(bsc);
+	printf("big_view_bytes_per_record %.1f\n",
+	    (double)view_bytes_used(w.u->view) / (double)trace_count(w.u->tr));
+	double skb, dkb, rkb, jdb = jump_draw_p99(&w, &skb, &dkb, &rkb);
 	printf("jump_draw_ms_p99_big %.2f\n", jdb);
 	printf("jump_seek_ms_p99_big %.2f\n", skb);
+	printf("jump_decode_ms_p99_big %.2f\n", dkb);
+	printf("jump_draw_ms_p99_big_without_decode %.2f\n", rkb);
 	wh_close(&w);
 	lang_free_all();
 	return 0;
