@@ -9,14 +9,22 @@
  * Each measured frame moves the playback time a little, as playing does,
  * so the packets' places are computed again every frame.
  *
- * stress_frames_on_wire: frames crossing a link (not waiting in a FIFO)
- * at the stress scenario's busiest step; stress_frames_drawn: frames
- * with a tag of their own in the picture (a frame merged into another's
- * "SMTP ×3" or counted in "N waiting" is not drawn); the picture is
- * saved as build/stress.png to be looked at.
+ * The stress world (stress_scenario_wide(): 40 laptops, each on a link of
+ * its own, all sending at once): stress_frames_on_wire, frames crossing
+ * a link (not waiting in a FIFO) at its busiest step; stress_frames_drawn,
+ * frames drawn as themselves: a tag of their own (not one merged into
+ * "SMTP ×3" or counted in "N waiting"), or, in a crowded picture, a dot
+ * on its line whose centre no other dot covers; the picture is saved as
+ * build/stress.png to be looked at.  The FIFO world (stress_scenario(),
+ * most frames waiting in one queue) is measured too, as stress_fifo_*.
  * jump_draw_ms_p99: 200 jumps to a random step, each seek plus the
  * drawing of that step, over the largest bundled trace and over a trace
- * of about a million records (stress_scenario_big()).
+ * of about a million records (stress_scenario_big()), with the seek's
+ * share, the inspector's decoding (sim/explain) timed again alone, and
+ * the rest.  big_first_frame_ms: load, run, index and draw of that
+ * trace, then the run and the window's indexes timed again alone.
+ * BENCH_BIG_ONLY=1 measures the million-record trace alone (a profiler's
+ * run).
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -111,8 +119,8 @@ jump_draw_p99(struct wh *w, double *seek_p99, double *dec_p99,
 
 /*
  * Frames on the wire, and those drawn as themselves, as last drawn: a
- * tag of their own, or a dot of a crowded picture on a pixel of its
- * own (dots drawn on one pixel count once).
+ * tag of their own, or a dot of a crowded picture whose centre no other
+ * counted dot covers (dots on top of each other count once).
  */
 static void
 count_drawn(const struct ui *u, int *wire, int *drawn, int *dots)
@@ -124,12 +132,21 @@ count_drawn(const struct ui *u, int *wire, int *drawn, int *dots)
 		const struct ui_packet *q = &u->pk[i];
 
 		*wire += !q->p.queued;
-		/* A dot counts where no earlier dot sits on the same pixel. */
+		/*
+		 * A dot counts where its centre is clear of the dots counted
+		 * before it (none within 2 px): at least its middle is seen.
+		 */
 		if (q->dot) {
 			int cx = q->box.x + q->box.w / 2, cy = q->box.y + q->box.h / 2;
 			if (cx >= 0 && cy >= 0 && cx < u->lay.w && cy < u->lay.h &&
 			    !seen[cy * u->lay.w + cx]) {
-				seen[cy * u->lay.w + cx] = 1;
+				for (int dy = -2; dy <= 2; dy++)
+					for (int dx = -2; dx <= 2; dx++) {
+						int x = cx + dx, y = cy + dy;
+						if (x >= 0 && y >= 0 && x < u->lay.w &&
+						    y < u->lay.h)
+							seen[y * u->lay.w + x] = 1;
+					}
 				(*dots)++;
 			}
 		} else
