@@ -38,6 +38,7 @@
 #include "decode.h"
 #include "lang.h"
 #include "stress.h"
+#include "whereis.h"
 #include "window_helpers.h"
 
 static double
@@ -296,6 +297,10 @@ big:
 	t = wall();
 	evlist_count(w.u);
 	printf("big_evlist_index_ms %.1f\n", (wall() - t) * 1e3);
+	/* The where-is places (sim/explain/whereis.c), which the first frame draws. */
+	t = wall();
+	whereis_free(whereis_new(w.u->tr, w.u->sc));
+	printf("big_whereis_ms %.1f\n", (wall() - t) * 1e3);
 	t = wall();
 	struct scenario *bsc = stress_scenario_big();
 	struct sim *bs = sim_new(bsc, bsc->seed);
