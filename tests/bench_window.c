@@ -9,14 +9,22 @@
  * Each measured frame moves the playback time a little, as playing does,
  * so the packets' places are computed again every frame.
  *
- * stress_frames_on_wire: frames crossing a link (not waiting in a FIFO)
- * at the stress scenario's busiest step; stress_frames_drawn: frames
- * with a tag of their own in the picture (a frame merged into another's
- * "SMTP ×3" or counted in "N waiting" is not drawn); the picture is
- * saved as build/stress.png to be looked at.
+ * The stress world (stress_scenario_wide(): 40 laptops, each on a link of
+ * its own, all sending at once): stress_frames_on_wire, frames crossing
+ * a link (not waiting in a FIFO) at its busiest step; stress_frames_drawn,
+ * frames drawn as themselves: a tag of their own (not one merged into
+ * "SMTP ×3" or counted in "N waiting"), or, in a crowded picture, a dot
+ * on its line whose centre no other dot covers; the picture is saved as
+ * build/stress.png to be looked at.  The FIFO world (stress_scenario(),
+ * most frames waiting in one queue) is measured too, as stress_fifo_*.
  * jump_draw_ms_p99: 200 jumps to a random step, each seek plus the
  * drawing of that step, over the largest bundled trace and over a trace
- * of about a million records (stress_scenario_big()).
+ * of about a million records (stress_scenario_big()), with the seek's
+ * share, the inspector's decoding (sim/explain) timed again alone, and
+ * the rest.  big_first_frame_ms: load, run, index and draw of that
+ * trace, then the run and the window's indexes timed again alone.
+ * BENCH_BIG_ONLY=1 measures the million-record trace alone (a profiler's
+ * run).
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -27,8 +35,10 @@
 #include <SDL2/SDL_image.h>
 
 #include "cli.h"
+#include "decode.h"
 #include "lang.h"
 #include "stress.h"
+#include "whereis.h"
 #include "window_helpers.h"
 
 static double
@@ -71,9 +81,10 @@ cmp_double(const void *a, const void *b)
 
 /* 200 random jumps, each a seek and a drawing: the 99th percentile in ms. */
 static double
-jump_draw_p99(struct wh *w)
+jump_draw_p99(struct wh *w, double *seek_p99, double *dec_p99,
+    double *rest_p99)
 {
-	double ms[200];
+	double ms[200], seek[200], dec[200], rest[200];
 
 	srand(7);
 	for (int i = 0; i < 200; i++) {
@@ -81,24 +92,69 @@ jump_draw_p99(struct wh *w)
 		double a = wall();
 
 		app_seek(&w->u->app, to);
+		seek[i] = (wall() - a) * 1e3;
 		wh_draw(w);
 		ms[i] = (wall() - a) * 1e3;
+		/* The inspector's decoding of the record it shows, again alone. */
+		long rec = panel_inspector_record(w->u);
+		dec[i] = 0;
+		if (rec >= 0) {
+			static struct decode_row rows[DECODE_MAX_ROWS];
+			double b = wall();
+			sim_decode_in(w->u->sc, w->u->tr, trace_get(w->u->tr,
+			    (size_t)rec), rows, DECODE_MAX_ROWS);
+			dec[i] = (wall() - b) * 1e3;
+		}
 	}
+	for (int i = 0; i < 200; i++)
+		rest[i] = ms[i] - dec[i];
 	qsort(ms, 200, sizeof *ms, cmp_double);
+	qsort(seek, 200, sizeof *seek, cmp_double);
+	qsort(dec, 200, sizeof *dec, cmp_double);
+	qsort(rest, 200, sizeof *rest, cmp_double);
+	*seek_p99 = seek[198];
+	*dec_p99 = dec[198];
+	*rest_p99 = rest[198];
 	return ms[198];
 }
 
-/* Frames on the wire, and those with a tag of their own, as last drawn. */
+/*
+ * Frames on the wire, and those drawn as themselves, as last drawn: a
+ * tag of their own, or a dot of a crowded picture whose centre no other
+ * counted dot covers (dots on top of each other count once).
+ */
 static void
-count_drawn(const struct ui *u, int *wire, int *drawn)
+count_drawn(const struct ui *u, int *wire, int *drawn, int *dots)
 {
-	*wire = *drawn = 0;
+	uint8_t *seen = calloc((size_t)u->lay.w * (size_t)u->lay.h, 1);
+
+	*wire = *drawn = *dots = 0;
 	for (int i = 0; i < u->npk; i++) {
 		const struct ui_packet *q = &u->pk[i];
 
 		*wire += !q->p.queued;
-		*drawn += q->box.w > 0 && strstr(q->tag, "×") == NULL;
+		/*
+		 * A dot counts where its centre is clear of the dots counted
+		 * before it (none within 2 px): at least its middle is seen.
+		 */
+		if (q->dot) {
+			int cx = q->box.x + q->box.w / 2, cy = q->box.y + q->box.h / 2;
+			if (cx >= 0 && cy >= 0 && cx < u->lay.w && cy < u->lay.h &&
+			    !seen[cy * u->lay.w + cx]) {
+				for (int dy = -2; dy <= 2; dy++)
+					for (int dx = -2; dx <= 2; dx++) {
+						int x = cx + dx, y = cy + dy;
+						if (x >= 0 && y >= 0 && x < u->lay.w &&
+						    y < u->lay.h)
+							seen[y * u->lay.w + x] = 1;
+					}
+				(*dots)++;
+			}
+		} else
+			*drawn += q->box.w > 0 && strstr(q->tag, "×") == NULL;
 	}
+	*drawn += *dots;
+	free(seen);
 }
 
 /* The bundled scenario with the most trace records. */
@@ -139,9 +195,13 @@ main(void)
 {
 	struct wh w;
 	int inflight;
+	double t;
 
+	/* BENCH_BIG_ONLY: the million-record trace alone, for a profiler. */
+	if (getenv("BENCH_BIG_ONLY") != NULL)
+		goto big;
 	/* First frame: load, simulate, lay out, draw (fonts and icons included). */
-	double t = wall();
+	t = wall();
 	if (wh_open(&w, NULL, 1280, 720, "en") != 0)
 		return 1;
 	wh_draw(&w);
@@ -153,20 +213,39 @@ main(void)
 	printf("frames_per_sec_default_packets %d\n", inflight);
 	wh_close(&w);
 
-	if (wh_open_scenario(&w, stress_scenario(), 1280, 720, "en") != 0)
+	/* The wide world: frames spread over dozens of links at once. */
+	t = wall();
+	if (wh_open_scenario(&w, stress_scenario_wide(), 1280, 720, "en") != 0)
 		return 1;
+	printf("stress_open_ms %.1f\n", (wall() - t) * 1e3);
 	int s = stress_busiest_step(w.u->sim, w.u->view);
 	fps = bench_frames(&w, (size_t)s, 100, &inflight);
 	printf("frames_per_sec_stress %.1f\n", fps);
-	printf("frames_per_sec_stress_packets %d\n", inflight);
+	printf("stress_links %d\n", w.u->sc->nlinks);
+	printf("stress_packets %d\n", inflight);
+	app_seek(&w.u->app, (size_t)s);
+	wh_draw(&w);
+	int wire, drawn, dots;
+	count_drawn(w.u, &wire, &drawn, &dots);
+	printf("stress_frames_on_wire %d\n", wire);
+	printf("stress_frames_drawn %d\n", drawn);
+	printf("stress_frames_drawn_as_dots %d\n", dots);
+	IMG_SavePNG(w.sf, "build/stress.png");
+	wh_close(&w);
+	if (wh_open_scenario(&w, stress_scenario(), 1280, 720, "en") != 0)
+		return 1;
+	/* The FIFO world: most frames wait in one queue, drawn as one count. */
+	s = stress_busiest_step(w.u->sim, w.u->view);
+	fps = bench_frames(&w, (size_t)s, 100, &inflight);
+	printf("frames_per_sec_stress_fifo %.1f\n", fps);
+	printf("stress_fifo_packets %d\n", inflight);
 	/* The busiest step itself, drawn once more: what a student sees there. */
 	app_seek(&w.u->app, (size_t)s);
 	wh_draw(&w);
-	int wire, drawn;
-	count_drawn(w.u, &wire, &drawn);
-	printf("stress_frames_on_wire %d\n", wire);
-	printf("stress_frames_drawn %d\n", drawn);
-	IMG_SavePNG(w.sf, "build/stress.png");
+	count_drawn(w.u, &wire, &drawn, &dots);
+	printf("stress_fifo_frames_on_wire %d\n", wire);
+	printf("stress_fifo_frames_drawn %d\n", drawn);
+	IMG_SavePNG(w.sf, "build/stress-fifo.png");
 
 	/* A random jump and a frame, as the timeline's drag does. */
 	srand(1);
@@ -181,22 +260,61 @@ main(void)
 		if (d > worst)
 			worst = d;
 	}
-	printf("stress_jump_and_draw_ms_mean %.2f\n", sum / 200);
-	printf("stress_jump_and_draw_ms_max %.2f\n", worst);
+	printf("stress_fifo_jump_and_draw_ms_mean %.2f\n", sum / 200);
+	printf("stress_fifo_jump_and_draw_ms_max %.2f\n", worst);
 	wh_close(&w);
+
 
 	size_t nrec;
 	char *big = largest_bundled(&nrec);
 	if (big != NULL && wh_open(&w, big, 1280, 720, "en") == 0) {
 		printf("jump_draw_bundled_records %zu\n", nrec);
-		printf("jump_draw_ms_p99_bundled %.2f\n", jump_draw_p99(&w));
+		double sk, dk, rk, jd = jump_draw_p99(&w, &sk, &dk, &rk);
+		printf("jump_draw_ms_p99_bundled %.2f\n", jd);
+		printf("jump_seek_ms_p99_bundled %.2f\n", sk);
+		printf("jump_decode_ms_p99_bundled %.2f\n", dk);
+		printf("jump_draw_ms_p99_bundled_without_decode %.2f\n", rk);
 		wh_close(&w);
 	}
 	free(big);
+big:
+	/*
+	 * Time to the first frame of the million-record trace, as a student
+	 * waits for it (load, run, index, draw); then its parts, each timed
+	 * again alone: the run, the view's index, the event list's.
+	 */
+	t = wall();
 	if (wh_open_scenario(&w, stress_scenario_big(), 1280, 720, "en") != 0)
 		return 1;
+	wh_draw(&w);
+	printf("big_first_frame_ms %.1f\n", (wall() - t) * 1e3);
 	printf("jump_draw_big_records %zu\n", trace_count(w.u->tr));
-	printf("jump_draw_ms_p99_big %.2f\n", jump_draw_p99(&w));
+	t = wall();
+	struct view *bv = view_new(w.u->sim);
+	printf("big_view_index_ms %.1f\n", (wall() - t) * 1e3);
+	view_free(bv);
+	evlist_free(w.u);
+	t = wall();
+	evlist_count(w.u);
+	printf("big_evlist_index_ms %.1f\n", (wall() - t) * 1e3);
+	/* The where-is places (sim/explain/whereis.c), which the first frame draws. */
+	t = wall();
+	whereis_free(whereis_new(w.u->tr, w.u->sc));
+	printf("big_whereis_ms %.1f\n", (wall() - t) * 1e3);
+	t = wall();
+	struct scenario *bsc = stress_scenario_big();
+	struct sim *bs = sim_new(bsc, bsc->seed);
+	sim_run(bs);
+	printf("big_run_ms %.1f\n", (wall() - t) * 1e3);
+	sim_free(bs);
+	scenario_free(bsc);
+	printf("big_view_bytes_per_record %.1f\n",
+	    (double)view_bytes_used(w.u->view) / (double)trace_count(w.u->tr));
+	double skb, dkb, rkb, jdb = jump_draw_p99(&w, &skb, &dkb, &rkb);
+	printf("jump_draw_ms_p99_big %.2f\n", jdb);
+	printf("jump_seek_ms_p99_big %.2f\n", skb);
+	printf("jump_decode_ms_p99_big %.2f\n", dkb);
+	printf("jump_draw_ms_p99_big_without_decode %.2f\n", rkb);
 	wh_close(&w);
 	lang_free_all();
 	return 0;

@@ -16,6 +16,7 @@
  */
 #include "stress.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +25,15 @@
 #include "util.h"
 #include "view.h"
 
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
 #define STRESS_CLIENTS	16
 #define STRESS_BYTES	400000
 #define STRESS_BIG_BYTES 3200000	/* about a million trace records */
+#define STRESS_WIDE_CLIENTS 40	/* stress_scenario_wide(): 41 links, 82 directions */
+#define STRESS_WIDE_BYTES 60000
 
 static char *stress_json;
 
@@ -97,6 +104,75 @@ struct scenario *
 stress_scenario(void)
 {
 	return stress_load(stress_scenario_json());
+}
+
+/*
+ * The wide world: n laptops, each on a link of its own (10 Mbit/s, 20 ms)
+ * to one router, the router on a fast link to the mail server; every
+ * laptop submits bytes at the same moment, so that each link carries a
+ * window of segments one way and their ACKs the other: hundreds of link
+ * directions busy at once, and no FIFO holding them back.
+ */
+static char *
+stress_build_wide(int n, int bytes)
+{
+	struct buf b = { 0 };
+
+	buf_puts(&b, "{\n  \"surel\": 1,\n"
+	    "  \"title\": \"Stress: many laptops, each on its own busy link\",\n"
+	    "  \"nodes\": [\n"
+	    "    { \"id\": \"isp\", \"kind\": \"router\", \"ip\": \"10.0.0.1\",\n"
+	    "      \"x\": 0.5, \"y\": 0.5 },\n"
+	    "    { \"id\": \"mail\", \"kind\": \"server\", \"ip\": \"10.0.1.25\",\n"
+	    "      \"x\": 0.5, \"y\": 0.08,\n"
+	    "      \"hostname\": \"mail.stress.test\",\n"
+	    "      \"services\": {\n"
+	    "        \"submission\": { \"require_auth\": false },\n"
+	    "        \"smtp\": { \"domains\": [\"stress.test\"] } } }");
+	/* Around the router on a ring, open at the top where the server is. */
+	for (int i = 0; i < n; i++) {
+		double a = M_PI / 8 + (2 * M_PI - M_PI / 4) * i / (n > 1 ? n - 1 :
+		    1);
+		buf_printf(&b, ",\n    { \"id\": \"laptop-%03d\", \"kind\": "
+		    "\"client\", \"ip\": \"10.%d.%d.10\", \"x\": %.3f, "
+		    "\"y\": %.3f }", i, 2 + i / 200, i % 200, 0.5 + 0.45 *
+		    sin(a), 0.5 - 0.42 * cos(a));
+	}
+	buf_puts(&b, "\n  ],\n  \"links\": [\n"
+	    "    { \"a\": \"isp\", \"b\": \"mail\", \"latency_ms\": 1, "
+	    "\"bandwidth_kbps\": 10000000, \"queue_packets\": 5000 }");
+	for (int i = 0; i < n; i++)
+		buf_printf(&b, ",\n    { \"a\": \"laptop-%03d\", \"b\": \"isp\", "
+		    "\"latency_ms\": 20, \"bandwidth_kbps\": 10000 }", i);
+	buf_puts(&b, "\n  ],\n  \"accounts\": [\n"
+	    "    { \"address\": \"inbox@stress.test\", \"server\": \"mail\", "
+	    "\"password\": \"x\" }\n  ],\n  \"actions\": [");
+	for (int i = 0; i < n; i++)
+		buf_printf(&b, "%s\n    { \"at_ms\": 0, \"node\": \"laptop-%03d\", "
+		    "\"send\": { \"from\": \"laptop%03d@elsewhere.test\", "
+		    "\"to\": [\"inbox@stress.test\"], \"subject\": \"wide %d\", "
+		    "\"via\": \"mail\", \"attachments\": [ { \"name\": "
+		    "\"big.bin\", \"content_type\": \"application/octet-stream\", "
+		    "\"size\": %d } ] } }", i ? "," : "", i, i, i,
+		    bytes);
+	buf_puts(&b, "\n  ]\n}\n");
+	return (char *)b.data;
+}
+
+const char *
+stress_scenario_wide_json(void)
+{
+	static char *text;	/* kept, as the default's is */
+
+	if (text == NULL)
+		text = stress_build_wide(STRESS_WIDE_CLIENTS, STRESS_WIDE_BYTES);
+	return text;
+}
+
+struct scenario *
+stress_scenario_wide(void)
+{
+	return stress_load(stress_scenario_wide_json());
 }
 
 struct scenario *

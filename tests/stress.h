@@ -21,6 +21,12 @@ struct scenario *stress_scenario(void);
 const char *stress_scenario_json(void);
 /* The same world with three times the bytes: about a million records. */
 struct scenario *stress_scenario_big(void);
+/*
+ * Many laptops, each on a link of its own, all sending at once: frames
+ * spread over hundreds of link directions (stress.c), and its JSON text.
+ */
+struct scenario *stress_scenario_wide(void);
+const char *stress_scenario_wide_json(void);
 
 /*
  * The step with the most frames in flight (on a link or waiting in a

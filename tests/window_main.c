@@ -21,6 +21,7 @@ Suite	*window_filter_suite(void);
 Suite	*window_inspector_suite(void);
 Suite	*window_questions_suite(void);
 Suite	*window_boxes_suite(void);
+Suite	*window_crowd_suite(void);
 Suite	*window_class_suite(void);
 Suite	*window_whatif_suite(void);
 
@@ -77,6 +78,7 @@ main(int argc, char **argv)
 	srunner_add_suite(sr, window_boxes_suite());
 	srunner_add_suite(sr, window_class_suite());
 	srunner_add_suite(sr, window_whatif_suite());
+	srunner_add_suite(sr, window_crowd_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

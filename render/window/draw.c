@@ -816,6 +816,13 @@ packet_box(struct ui *u, struct ui_packet *q, const char *s, double cx,
 }
 
 #define PACKET_NEAR	26	/* packet_spots(): the first spots, beside the line */
+/*
+ * More frames than this on the wire and the picture is crowded: the
+ * first frame of each link and direction tries for a tag, every other
+ * one is a dot where it is on its line, so that each frame is still
+ * seen and the picture costs no placement per frame.
+ */
+#define PACKET_DENSE	100
 
 /* Candidate centres of a packet: its place on the link, its side, then slid along, then the other side. */
 static int
@@ -851,6 +858,22 @@ packet_spots(struct ui *u, const struct ui_packet *q, double w, double h,
 	return n;
 }
 
+/* A frame of a crowded picture: a dot where it is on its line (draw_packets()). */
+static void
+packet_dot(struct ui *u, struct ui_packet *q)
+{
+	double x0, y0, x1, y1;
+	int d = layout_px(&u->lay, 3);
+
+	link_ends(u, q->p.link, q->p.dir, &x0, &y0, &x1, &y1);
+	double t = clamp01(q->p.progress);
+	int cx = (int)lround(x0 + (x1 - x0) * t);
+	int cy = (int)lround(y0 + (y1 - y0) * t);
+	q->dot = 1;
+	q->box = (SDL_Rect){ cx - d, cy - d, 2 * d + 1, 2 * d + 1 };
+	q->tag[0] = '\0';
+}
+
 /*
  * A packet's tag: where it is, else nearby, else in short, else merged
  * into the tag of another packet of its link ("SMTP ×3"); never over
@@ -865,15 +888,21 @@ place_packets(struct ui *u)
 	int *slot = malloc((size_t)(u->npk + 1) * sizeof *slot);
 	int *count = calloc((size_t)u->npk + 1, sizeof *count);
 	int *queued_first = malloc((size_t)(2 * nl + 2) * sizeof *queued_first);
+	char *tried = calloc((size_t)(2 * nl + 2), 1);
 	enum { NS = 78 };
 	double sx[NS], sy[NS];
 
-	if (lead == NULL || slot == NULL || count == NULL || queued_first == NULL)
+	if (lead == NULL || slot == NULL || count == NULL ||
+	    queued_first == NULL || tried == NULL)
 		goto out;
 	for (int i = 0; i <= nl; i++)
 		lead[i] = -1;
 	for (int i = 0; i < 2 * nl + 2; i++)
 		queued_first[i] = -1;
+	int nwire = 0;
+	for (int i = 0; i < u->npk; i++)
+		nwire += !u->pk[i].p.queued;
+	int dense = nwire > PACKET_DENSE;
 	for (int i = 0; i < u->npk; i++) {
 		struct ui_packet *q = &u->pk[i];
 		int ld = q->p.link >= 0 && q->p.link < nl ? 2 * q->p.link +
@@ -897,6 +926,16 @@ place_packets(struct ui *u)
 		SDL_Rect box, all, cand[NS];
 		if (q->p.queued && q->waiting == 0)
 			continue;
+		int ld = q->p.link >= 0 && q->p.link < nl ? 2 * q->p.link +
+		    (q->p.dir & 1) : 2 * nl;
+		if (dense && !q->p.queued) {
+			/* The first of its link and direction tries for a tag; the others are dots. */
+			if (tried[ld]) {
+				packet_dot(u, q);
+				continue;
+			}
+			tried[ld] = 1;
+		}
 		/* Where it would go overlaps a tag of its link and direction: one tag for both. */
 		packet_box(u, q, q->p.label ? q->p.label : "", 0, 0, &box, &all);
 		packet_spots(u, q, all.w, all.h, sx, sy);
@@ -943,6 +982,10 @@ place_packets(struct ui *u)
 				lead[lk] = i;
 			continue;
 		}
+		if (dense && !q->p.queued) {
+			packet_dot(u, q);
+			continue;
+		}
 		/* No room: counted on the tag of the link's first packet. */
 		q->box.w = 0;
 		if (lead[lk] >= 0)
@@ -956,7 +999,7 @@ place_packets(struct ui *u)
 		char tag[sizeof q->tag];
 		SDL_Rect box, all, keep = p->box[slot[i]];
 		snprintf(tag, sizeof tag, "%s ×%d", packet_short(q), count[i] + 1);
-		p->box[slot[i]].w = 0;
+		p->box[slot[i]].w = 0;	/* it tests clear of nothing meanwhile */
 		packet_box(u, q, tag, 0, 0, &box, &all);
 		int ns = packet_spots(u, q, all.w, all.h, sx, sy);
 		int done = 0;
@@ -965,7 +1008,7 @@ place_packets(struct ui *u)
 			if (place_clear(p, all, 0, q->p.link)) {
 				snprintf(q->tag, sizeof q->tag, "%s", tag);
 				q->box = box;
-				p->box[slot[i]] = all;
+				place_set(p, slot[i], all);
 				done = 1;
 			}
 		}
@@ -982,6 +1025,7 @@ out:
 	free(slot);
 	free(count);
 	free(queued_first);
+	free(tried);
 }
 
 /* The filter's note in the picture's top right corner (draw_filtered()). */
@@ -1280,6 +1324,63 @@ draw_nodes(struct ui *u)
 	}
 }
 
+/*
+ * The dots of a crowded picture (packet_dot()): an edge and a fill of
+ * the frame's colour each, all in one call to the renderer, since a
+ * call per dot cost more than the thousand dots themselves.
+ */
+static void
+draw_dots(struct ui *u)
+{
+	enum { SEG = 8, NV = 2 * (SEG + 1), NI = 2 * 3 * SEG };
+	const struct theme *th = u->th;
+	int bw = layout_px(&u->lay, 2), nd = 0;
+	static const double co[SEG] = { 1, 0.70710678, 0, -0.70710678, -1,
+		-0.70710678, 0, 0.70710678 };
+
+	for (int i = 0; i < u->npk; i++)
+		nd += u->pk[i].dot;
+	if (nd == 0)
+		return;
+	SDL_Vertex *v = malloc((size_t)nd * NV * sizeof *v);
+	int *idx = malloc((size_t)nd * NI * sizeof *idx);
+	int k = 0;
+
+	if (v == NULL || idx == NULL)
+		goto out;
+	for (int i = 0; i < u->npk; i++) {
+		const struct ui_packet *q = &u->pk[i];
+		if (!q->dot)
+			continue;
+		int selected = u->app.sel_packet &&
+		    u->app.sel_frame == q->p.frame &&
+		    u->app.sel_tx_step == q->p.tx_step;
+		double cx = q->box.x + q->box.w / 2.0, cy = q->box.y +
+		    q->box.h / 2.0;
+		double rad[2] = { q->box.w / 2.0, q->box.w / 2.0 - bw / 2.0 -
+		    0.5 };
+		SDL_Color c[2] = { selected ? th->select : th->text,
+		    theme_proto(q->p.proto).fill };
+		for (int layer = 0; layer < 2; layer++) {
+			int base = (k * 2 + layer) * (SEG + 1);
+			int *ix = idx + (k * 2 + layer) * 3 * SEG;
+			v[base] = vtx(cx, cy, c[layer]);
+			for (int j = 0; j < SEG; j++) {
+				v[base + 1 + j] = vtx(cx + rad[layer] * co[j],
+				    cy + rad[layer] * co[(j + 6) % SEG], c[layer]);
+				ix[3 * j] = base;
+				ix[3 * j + 1] = base + 1 + j;
+				ix[3 * j + 2] = base + 1 + (j + 1) % SEG;
+			}
+		}
+		k++;
+	}
+	SDL_RenderGeometry(u->r, NULL, v, k * NV, idx, k * NI);
+out:
+	free(v);
+	free(idx);
+}
+
 static void
 draw_packets(struct ui *u)
 {
@@ -1288,6 +1389,8 @@ draw_packets(struct ui *u)
 	int px = L->font_small;
 	int bw = layout_px(L, 2);
 
+	/* The dots of a crowded picture first: the tags go over them. */
+	draw_dots(u);
 	for (int i = 0; i < u->npk; i++) {
 		const struct ui_packet *q = &u->pk[i];
 		struct theme_proto pc = theme_proto(q->p.proto);
@@ -1295,7 +1398,7 @@ draw_packets(struct ui *u)
 		    u->app.sel_frame == q->p.frame &&
 		    u->app.sel_tx_step == q->p.tx_step;
 
-		if (q->box.w <= 0)
+		if (q->box.w <= 0 || q->dot)
 			continue;
 		SDL_Rect out = { q->box.x - bw, q->box.y - bw, q->box.w + 2 * bw,
 		    q->box.h + 2 * bw };

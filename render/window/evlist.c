@@ -13,14 +13,23 @@
 #include "ui.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "evtext.h"
 
+/*
+ * One byte per record: the chip a filter hides it by (EV_NOCHIP for
+ * none) in the low five bits, the lowest level it is a step of above.
+ * A trace of 44 million records keeps 44 MB here, not 264.
+ */
+#define EV_NOCHIP	0x1f
+#define EV_CHIP(b)	((b) & EV_NOCHIP)
+#define EV_LEVEL(b)	((b) >> 5)
+
 struct ui_events {
-	uint8_t		*chip;		/* [n] the chip a filter hides it by, or EVTEXT_NOCHIP */
-	uint8_t		*level;		/* [n] the lowest level it is a step of */
+	uint8_t		*rec;		/* [n] chip and level, packed */
 	uint32_t	*rows;		/* [nrows] records shown, in order */
-	size_t		 n, nrows;
+	size_t		 n, nrows, caprows;
 	unsigned	 present;	/* APP_HIDE() of every chip the trace has */
 	int		 built;		/* rows are for level and hide below */
 	enum detail	 level_of_rows;
@@ -36,19 +45,34 @@ evlist_index(struct ui *u)
 	if (e == NULL) {
 		if ((e = calloc(1, sizeof *e)) == NULL)
 			return NULL;
-		e->chip = malloc(n + 1);
-		e->level = malloc(n + 1);
-		e->rows = malloc((n + 1) * sizeof *e->rows);
-		if (e->chip == NULL || e->level == NULL || e->rows == NULL) {
-			free(e->chip);
-			free(e->level);
-			free(e->rows);
+		if ((e->rec = malloc(n + 1)) == NULL) {
 			free(e);
 			return NULL;
 		}
 		e->n = n;
+		/*
+		 * A frame's chip comes from its bytes, and each hop writes
+		 * three or four records of it: read once per frame (memo,
+		 * 0xfe while unknown, freed when the list is made).
+		 */
+		size_t nf = trace_frame_count(u->tr);
+		uint8_t *memo = malloc(nf + 1);
+		if (memo != NULL)
+			memset(memo, 0xfe, nf + 1);
 		for (size_t i = 0; i < n; i++) {
-			unsigned c = evtext_chip(u->sc, u->tr, i);
+			const struct trace_rec *r = trace_get(u->tr, i);
+			int framed = memo != NULL && r->frame < nf &&
+			    r->kind <= TR_FRAME_DROP;
+			unsigned c;
+			if (framed && memo[r->frame] != 0xfe)
+				c = memo[r->frame] == 0xff ? EVTEXT_NOCHIP :
+				    memo[r->frame];
+			else {
+				c = evtext_chip(u->sc, u->tr, i);
+				if (framed)
+					memo[r->frame] = c < 0xfe ? (uint8_t)c :
+					    0xff;
+			}
 			if (c != EVTEXT_NOCHIP && c < 32)
 				e->present |= APP_HIDE(c);
 			/*
@@ -56,26 +80,45 @@ evlist_index(struct ui *u)
 			 * story (detail.c), not TCP's chatter: "TCP only"
 			 * never hides it.
 			 */
-			if (trace_get(u->tr, i)->kind == TR_TCP_ERROR)
-				c = EVTEXT_NOCHIP;
-			e->chip[i] = (uint8_t)c;
+			if (r->kind == TR_TCP_ERROR || c >= EV_NOCHIP)
+				c = EV_NOCHIP;
 			/* The levels nest: the first that has it, from the story up. */
 			int d = DETAIL_STORY;
 			while (d < DETAIL_PACKETS &&
 			    !detail_has(u->tr, i, (enum detail)d))
 				d++;
-			e->level[i] = (uint8_t)d;
+			e->rec[i] = (uint8_t)(c | (unsigned)d << 5);
 		}
+		free(memo);
 		u->events = e;
 	}
 	if (!e->built || e->level_of_rows != u->app.level ||
 	    e->hide_of_rows != u->app.hide) {
-		e->nrows = 0;
-		for (size_t i = 0; i < e->n; i++)
-			if (e->level[i] <= u->app.level &&
-			    !(e->chip[i] != EVTEXT_NOCHIP &&
-			    (u->app.hide & APP_HIDE(e->chip[i]))))
-				e->rows[e->nrows++] = (uint32_t)i;
+		/* Counted first, so that the rows take what they need. */
+		size_t k = 0;
+		for (int pass = 0; pass < 2; pass++) {
+			k = 0;
+			for (size_t i = 0; i < e->n; i++) {
+				unsigned c = EV_CHIP(e->rec[i]);
+				if ((unsigned)EV_LEVEL(e->rec[i]) > (unsigned)u->app.level ||
+				    (c != EV_NOCHIP && (u->app.hide & APP_HIDE(c))))
+					continue;
+				if (pass == 1)
+					e->rows[k] = (uint32_t)i;
+				k++;
+			}
+			if (pass == 0 && k + 1 > e->caprows) {
+				uint32_t *r = realloc(e->rows, (k + 1) *
+				    sizeof *r);
+				if (r == NULL) {
+					e->nrows = 0;
+					return e;
+				}
+				e->rows = r;
+				e->caprows = k + 1;
+			}
+		}
+		e->nrows = k;
 		e->built = 1;
 		e->level_of_rows = u->app.level;
 		e->hide_of_rows = u->app.hide;
@@ -88,8 +131,7 @@ evlist_free(struct ui *u)
 {
 	if (u->events == NULL)
 		return;
-	free(u->events->chip);
-	free(u->events->level);
+	free(u->events->rec);
 	free(u->events->rows);
 	free(u->events);
 	u->events = NULL;
@@ -124,9 +166,9 @@ evlist_hidden(struct ui *u, size_t rec)
 {
 	struct ui_events *e = evlist_index(u);
 
-	if (e == NULL || rec >= e->n || e->chip[rec] == EVTEXT_NOCHIP)
+	if (e == NULL || rec >= e->n || EV_CHIP(e->rec[rec]) == EV_NOCHIP)
 		return 0;
-	return (u->app.hide & APP_HIDE(e->chip[rec])) != 0;
+	return (u->app.hide & APP_HIDE(EV_CHIP(e->rec[rec]))) != 0;
 }
 
 /* How many rows are of records before rec (binary search). */

@@ -26,18 +26,37 @@ struct place_seg {
 	int	 id;		/* the link, for a label allowed on its own line */
 };
 
+/* PLACE_CELL pixels square: place_clear() looks only at the cells a box covers. */
+#define PLACE_CELL	32
+
+struct place_ent {
+	int	 what;		/* a box index, or -1 - a segment index */
+	int	 next;		/* the next entry of the cell, -1 at the end */
+};
+
 struct place {
 	SDL_Rect	 area;		/* everything stays inside */
 	SDL_Rect	*box;		/* placed boxes and icons */
 	int		 nbox, boxcap;
 	struct place_seg *seg;		/* link lines */
 	int		 nseg, segcap;
+	/*
+	 * A grid over the area: each cell lists the boxes and lines that
+	 * touch it, so that a crowded picture (hundreds of links and tags)
+	 * tests a candidate against its neighbours, not against everything.
+	 */
+	int		*cell;		/* [gw * gh] first entry, -1 none */
+	int		 gw, gh, cellcap;
+	struct place_ent *ent;
+	int		 nent, entcap;
 };
 
 void	 place_reset(struct place *p, SDL_Rect area);
 void	 place_free(struct place *p);
 /* Something nothing may cover (an icon, a placed label). */
 void	 place_take(struct place *p, SDL_Rect r);
+/* Box i moved or resized in place (a merged tag grown). */
+void	 place_set(struct place *p, int i, SDL_Rect r);
 /* A link line, width w, labels avoid it where they can. */
 void	 place_line(struct place *p, double x0, double y0, double x1,
 	    double y1, double w, int id);

@@ -51,6 +51,7 @@ struct ui_packet {
 	char		 tag[48];	/* what its tag says: "SMTP", "DNS", "SMTP ×3" */
 	int		 waiting;	/* queued frames behind it on its link (drawn beside) */
 	SDL_Rect	 wait;		/* where that count goes */
+	int		 dot;		/* a crowded picture: a dot on its line, box around it, no tag */
 };
 
 struct ui_labels;

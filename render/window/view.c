@@ -74,6 +74,14 @@ struct view {
 	int			 nnodes, nlinks;
 
 	uint32_t		*aux;		/* [n], see the top of the file */
+	/*
+	 * [frames] each frame's label and protocol, read from its bytes the
+	 * first time it is drawn (0: not yet); a crowded step draws
+	 * thousands of frames again at every jump.  Pages never written
+	 * cost nothing (calloc).
+	 */
+	uint8_t			*labmemo;
+	size_t			 nlabmemo;
 
 	struct view_slot	*slots;
 	int			 nslots;
@@ -232,6 +240,8 @@ view_new_trace(const struct scenario *sc, const struct trace *tr)
 	v->nnodes = sc->nnodes;
 	v->nlinks = sc->nlinks;
 	v->aux = wmem_alloc(v->n, sizeof *v->aux);
+	v->nlabmemo = trace_frame_count(tr);
+	v->labmemo = calloc(v->nlabmemo + 1, 1);	/* NULL: read every time */
 	v->ncp = v->n / VIEW_CHECKPOINT + 1;
 	v->open_off = wmem_alloc(v->ncp + 1, sizeof *v->open_off);
 	v->node_up = wmem_alloc((size_t)v->nnodes, 1);
@@ -273,14 +283,6 @@ view_new_trace(const struct scenario *sc, const struct trace *tr)
 	return v;
 }
 
-static int
-cmp_u32(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-
-	return (a > b) - (a < b);
-}
-
 /*
  * One pass over the records: pair each hop's start with its end, keep
  * the list of open hops at every checkpoint, save the counters there,
@@ -317,15 +319,32 @@ view_index(struct view *v)
 			size_t k = i / VIEW_CHECKPOINT;
 
 			view_save(v, k);
+			/*
+			 * The open hops here, in record order without a sort:
+			 * those of the last checkpoint still open, then those
+			 * opened since and still open (all later records).
+			 */
 			v->open = view_grow(v->open, &capopen, nopen + nset + 1,
 			    sizeof *v->open);
-			if (nset > 0) {
-				memcpy(v->open + nopen, set, nset * sizeof *set);
-				qsort(v->open + nopen, nset, sizeof *v->open,
-				    cmp_u32);
+			size_t o = nopen;
+			if (k > 0) {
+				for (size_t j = v->open_off[k - 1];
+				    j < v->open_off[k]; j++) {
+					uint32_t x = v->open[j];
+					if (pend[trace_get(tr, x)->frame] == x)
+						v->open[o++] = x;
+				}
+				for (size_t x = (k - 1) * VIEW_CHECKPOINT; x < i;
+				    x++) {
+					const struct trace_rec *xr = trace_get(tr, x);
+					if ((xr->kind == TR_FRAME_QUEUED ||
+					    xr->kind == TR_FRAME_TX) &&
+					    xr->frame < nf && pend[xr->frame] == x)
+						v->open[o++] = (uint32_t)x;
+				}
 			}
 			v->open_off[k] = nopen;
-			nopen += nset;
+			nopen = o;
 			v->open_off[k + 1] = nopen;
 		}
 		if (i == v->n)
@@ -552,6 +571,7 @@ view_free(struct view *v)
 	free(v->slots);
 	hmap_free(&v->slot_by_addr);
 	free(v->aux);
+	free(v->labmemo);
 	free(v->node_up);
 	free(v->link_up);
 	free(v->ints);
@@ -749,6 +769,39 @@ view_label(const struct view *v, const uint8_t *p, uint32_t len,
 	return "IPv4";
 }
 
+/* The labels view_label() returns without a protocol's name, for the memo. */
+static const char *const view_fixed_labels[] = {
+	"", "?", "IPv4", "TCP", "RST", "SYN-ACK", "SYN", "FIN", "ACK", "UDP",
+	"DNS answer", "DNS query"
+};
+
+/* view_label() of frame f, through the memo: low four bits the label, high the protocol. */
+static const char *
+view_label_of(const struct view *v, uint32_t f, uint32_t len,
+    enum app_proto *proto)
+{
+	uint8_t m = f < v->nlabmemo && v->labmemo ? v->labmemo[f] : 0;
+	const size_t nfixed = sizeof view_fixed_labels /
+	    sizeof view_fixed_labels[0];
+
+	if (m != 0) {
+		*proto = (enum app_proto)(m >> 4);
+		return (m & 15) == 0 ? app_proto_name(*proto) :
+		    view_fixed_labels[m & 15];
+	}
+	const char *l = view_label(v, trace_frame_bytes(v->tr, f), len, proto);
+	if (f >= v->nlabmemo || v->labmemo == NULL || *proto > 15)
+		return l;
+	size_t k = 0;
+	if (*proto == APP_NONE || strcmp(l, app_proto_name(*proto)) != 0)
+		for (k = 1; k < nfixed && strcmp(l, view_fixed_labels[k]) != 0;
+		    k++)
+			;
+	if (k < nfixed && (k != 0 || *proto != APP_NONE))
+		v->labmemo[f] = (uint8_t)((unsigned)*proto << 4 | k);
+	return l;
+}
+
 /* The packet for open record i (QUEUED or TX) if it is still open at cut; 0 if not. */
 static int
 view_packet_at(const struct view *v, uint32_t i, size_t cut, uint64_t t,
@@ -767,8 +820,7 @@ view_packet_at(const struct view *v, uint32_t i, size_t cut, uint64_t t,
 	out->link = r->link;
 	out->dir = r->dir;
 	out->len = fr->len;
-	out->label = view_label(v, trace_frame_bytes(v->tr, r->frame), fr->len,
-	    &out->proto);
+	out->label = view_label_of(v, r->frame, fr->len, &out->proto);
 	if (r->kind == TR_FRAME_QUEUED) {
 		out->queued = 1;
 		out->progress = 0;
