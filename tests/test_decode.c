@@ -172,6 +172,7 @@ START_TEST(test_decode_scaled_window)
 
 	assert_row(n, DECODE_TRANSPORT, "Window", 48, 2,
 	    "32768 x4 = 131072");
+	drun_free(&r);
 }
 END_TEST
 
