@@ -1,11 +1,15 @@
 /*
- * trace.c: the append-only trace.  Records, frames and the text arena
- * are growable arrays: growth doubles, so appending is amortised O(1);
- * glibc's realloc moves large blocks with mremap, so the peak memory
- * stays close to what is held.  Frame bytes live in chunks that never
- * move: a frame is written once where it stays (net builds it there)
- * and read in place while other frames are added.  Without bytes kept
- * (trace_keep_bytes()), a chunk is freed once every frame in it is done.
+ * trace.c: the append-only trace.  Records live in chunks that never
+ * move (a record's address stays valid, and 70 million of them are never
+ * copied to grow); frames and the text arena are growable arrays: growth
+ * doubles, so appending is amortised O(1); glibc's realloc moves large
+ * blocks with mremap, so the peak memory stays close to what is held.
+ * Frame bytes live in chunks that never move: a frame is written once
+ * where it stays (net builds it there) and read in place while other
+ * frames are added.  Without bytes kept (trace_keep_bytes()), a chunk is
+ * freed once every frame in it is done.  A lean trace (trace_keep_only())
+ * stores only the records its reader asked for, and reuses the text
+ * written for the others.
  */
 #include "trace.h"
 #include "eth.h"
@@ -23,21 +27,31 @@
 #define CHUNK_SIZE	((size_t)1 << CHUNK_SHIFT)
 #define CHUNK_MASK	(CHUNK_SIZE - 1)
 
+/* Records: 32,768 (1.5 MiB) a chunk. */
+#define REC_SHIFT	15
+#define REC_CHUNK	((size_t)1 << REC_SHIFT)
+#define REC_MASK	(REC_CHUNK - 1)
+
 /* Distinct argument-less keys remembered by trace_say_key(); more are stored each time. */
 #define SAY_INTERN	1024
 /* Separates the key and each argument in the text arena. */
 #define SAY_SEP		'\x1f'
 
 struct trace {
-	struct trace_rec	*recs;
-	size_t			 nrecs, caprecs;
+	struct trace_rec	**recs;		/* chunks of REC_CHUNK */
+	size_t			 nrecs, caprecs;	/* stored; chunk pointers */
+	size_t			 nadded;	/* added, stored or not */
+	uint64_t		 last_t;	/* of the last record added */
+	/* trace_keep_only(): what a lean trace stores; text below text_floor stays. */
+	int			 lean;
+	uint32_t		 keep_kinds, keep_states;
+	size_t			 text_floor;
 	struct trace_frame	*frames;
 	size_t			 nframes, capframes;
 	uint8_t			**chunks;	/* NULL once freed */
 	uint32_t		*chunk_live;	/* frames not yet done, per chunk */
 	size_t			 nchunks, capchunks;
 	size_t			 chunk_used;	/* in the last chunk */
-	size_t			 nbytes;	/* every frame's length, added */
 	size_t			 held;		/* chunk bytes allocated now */
 	int			 drop_bytes;	/* free a chunk when its frames are done */
 	struct buf		 text;
@@ -53,6 +67,7 @@ trace_new(void)
 
 	/* Offset 0 of the text arena means "no text". */
 	buf_putc(&tr->text, '\0');
+	tr->text_floor = tr->text.len;
 	return tr;
 }
 
@@ -61,6 +76,8 @@ trace_free(struct trace *tr)
 {
 	if (tr == NULL)
 		return;
+	for (size_t i = 0; i < tr->nrecs; i += REC_CHUNK)
+		free(tr->recs[i >> REC_SHIFT]);
 	free(tr->recs);
 	free(tr->frames);
 	for (size_t i = 0; i < tr->nchunks; i++)
@@ -71,17 +88,56 @@ trace_free(struct trace *tr)
 	free(tr);
 }
 
+static int
+trace_keeps(const struct trace *tr, const struct trace_rec *r)
+{
+	if (!tr->lean)
+		return 1;
+	if (r->kind == TR_STATE)
+		return r->a < 32 && (tr->keep_states >> r->a & 1);
+	return r->kind < 32 && (tr->keep_kinds >> r->kind & 1);
+}
+
 uint32_t
 trace_add(struct trace *tr, const struct trace_rec *r)
 {
-	if (tr->nrecs == tr->caprecs) {
-		tr->caprecs = tr->caprecs ? tr->caprecs * 2 : 1024;
-		tr->recs = xrealloc(tr->recs, tr->caprecs * sizeof *tr->recs);
-	}
-	if (tr->nrecs > 0 && r->t < tr->recs[tr->nrecs - 1].t)
+	if (tr->nadded > 0 && r->t < tr->last_t)
 		fatalx("trace record out of time order");
-	tr->recs[tr->nrecs] = *r;
-	return (uint32_t)tr->nrecs++;
+	tr->last_t = r->t;
+	if (!trace_keeps(tr, r)) {
+		/*
+		 * Nobody reads it, nor the text written for it since the
+		 * last record kept: the arena takes the next text there.
+		 */
+		tr->text.len = tr->text_floor;
+		return (uint32_t)tr->nadded++;
+	}
+	if ((tr->nrecs & REC_MASK) == 0) {
+		size_t c = tr->nrecs >> REC_SHIFT;
+
+		if (c == tr->caprecs) {
+			tr->caprecs = tr->caprecs ? tr->caprecs * 2 : 64;
+			tr->recs = xrealloc(tr->recs, tr->caprecs *
+			    sizeof *tr->recs);
+		}
+		tr->recs[c] = xmalloc(REC_CHUNK * sizeof **tr->recs);
+	}
+	struct trace_rec *d = &tr->recs[tr->nrecs >> REC_SHIFT][tr->nrecs &
+	    REC_MASK];
+	*d = *r;
+	if (tr->lean && r->kind == TR_APP)
+		d->say = 0;	/* written before its frames (session.c): maybe reused */
+	tr->text_floor = tr->text.len;
+	tr->nrecs++;
+	return (uint32_t)tr->nadded++;
+}
+
+void
+trace_keep_only(struct trace *tr, uint32_t kinds, uint32_t states)
+{
+	tr->lean = 1;
+	tr->keep_kinds = kinds;
+	tr->keep_states = states;
 }
 
 uint32_t
@@ -126,7 +182,6 @@ trace_frame_alloc(struct trace *tr, uint64_t t, int origin, uint32_t len)
 	f->len = len;
 	f->origin = origin;
 	tr->chunk_used += len;
-	tr->nbytes += len;
 	tr->chunk_live[tr->nchunks - 1]++;
 	return (uint32_t)tr->nframes++;
 }
@@ -193,7 +248,13 @@ trace_count(const struct trace *tr)
 const struct trace_rec *
 trace_get(const struct trace *tr, size_t i)
 {
-	return i < tr->nrecs ? &tr->recs[i] : NULL;
+	return i < tr->nrecs ? &tr->recs[i >> REC_SHIFT][i & REC_MASK] : NULL;
+}
+
+size_t
+trace_added(const struct trace *tr)
+{
+	return tr->nadded;
 }
 
 size_t
@@ -224,8 +285,11 @@ trace_text_at(const struct trace *tr, uint32_t off)
 size_t
 trace_bytes_used(const struct trace *tr)
 {
-	return tr->nrecs * sizeof *tr->recs + tr->nframes * sizeof *tr->frames +
-	    (tr->drop_bytes ? tr->held : tr->nbytes) + tr->text.len;
+	/* What is allocated, not only what is filled. */
+	return ((tr->nrecs + REC_MASK) & ~REC_MASK) * sizeof **tr->recs +
+	    tr->caprecs * sizeof *tr->recs +
+	    tr->capframes * sizeof *tr->frames +
+	    tr->held + tr->text.cap;
 }
 
 void
@@ -419,6 +483,8 @@ trace_say_key(struct trace *tr, const char *key)
 		if (tr->say_keys[h] == NULL) {
 			tr->say_keys[h] = key;
 			tr->say_offs[h] = trace_text(tr, key, strlen(key));
+			/* Remembered: a lean trace never reuses it. */
+			tr->text_floor = tr->text.len;
 			return tr->say_offs[h];
 		}
 	}
