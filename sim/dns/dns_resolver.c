@@ -239,6 +239,7 @@ dns_free(struct sim *s)
 		if (w->srv[i] != NULL) {
 			dns_res_free_server(s, w->srv[i]);
 			free(w->srv[i]->own.records);
+			hmap_free(&w->srv[i]->names);
 			free(w->srv[i]);
 		}
 		free(w->host[i].ports);
