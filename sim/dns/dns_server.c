@@ -720,8 +720,8 @@ dns_srv_query(struct sim *s, struct dns_server *sv, struct dns_srv_tcp *t,
 	struct dns_edns e = { 0 };
 	int err;
 
-	q = xcalloc(1, sizeof *q);
-	r = xcalloc(1, sizeof *r);
+	q = dns_msg_new();
+	r = dns_msg_new();
 	err = dns_decode(p, n, q);
 	if (err != 0) {
 		if (n < DNS_HLEN || (p[2] & 0x80))
