@@ -138,6 +138,49 @@ START_TEST(test_lean_chunks_and_text)
 }
 END_TEST
 
+/*
+ * Without bytes kept, a chunk of frames goes with its bytes once every
+ * frame in it is done; frames in flight and the last chunk stay, and
+ * everything stays where bytes are kept.
+ */
+START_TEST(test_lean_frames_let_go)
+{
+	size_t used[2];
+
+	for (int keep = 0; keep <= 1; keep++) {
+		struct trace *tr = trace_new();
+		const uint32_t n = 200000;
+
+		trace_keep_bytes(tr, keep);
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t f = trace_frame_new(tr, i, 0, 60);
+
+			ck_assert_uint_eq(f, i);
+			trace_frame_wbytes(tr, f)[0] = (uint8_t)i;
+			/* Frame 70,000 is still on its way. */
+			if (i != 70000)
+				trace_frame_done(tr, f);
+		}
+		ck_assert_uint_eq(trace_frame_count(tr), n);
+		if (keep)
+			ck_assert_ptr_nonnull(trace_frame(tr, 0));
+		else
+			ck_assert_ptr_null(trace_frame(tr, 0));
+		ck_assert_ptr_nonnull(trace_frame(tr, 70000));
+		ck_assert_uint_eq(trace_frame(tr, 70000)->len, 60);
+		ck_assert_uint_eq(trace_frame_bytes(tr, 70000)[0],
+		    (uint8_t)70000);
+		ck_assert_ptr_nonnull(trace_frame(tr, n - 1));
+		ck_assert_uint_eq(trace_frame_bytes(tr, n - 1)[0],
+		    (uint8_t)(n - 1));
+		used[keep] = trace_bytes_used(tr);
+		trace_free(tr);
+	}
+	/* Kept: 12 MB of bytes and 4 chunks of frames; let go: 2 of each. */
+	ck_assert_uint_lt(used[0] * 3, used[1] * 2);
+}
+END_TEST
+
 Suite *
 lean_suite(void)
 {
@@ -148,6 +191,7 @@ lean_suite(void)
 	tcase_add_loop_test(tc, test_lean_same_outputs, 0,
 	    (int)(sizeof files / sizeof *files));
 	tcase_add_test(tc, test_lean_chunks_and_text);
+	tcase_add_test(tc, test_lean_frames_let_go);
 	suite_add_tcase(s, tc);
 	return s;
 }

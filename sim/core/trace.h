@@ -131,8 +131,9 @@ uint32_t trace_frame_alloc(struct trace *tr, uint64_t t, int origin, uint32_t le
 uint8_t *trace_frame_wbytes(struct trace *tr, uint32_t frame);
 /*
  * keep = 0: a headless run that needs no frame bytes after the fact
- * (summary, transcript): a frame's bytes may go once trace_frame_done()
- * says nobody will read them again; records and frame lengths stay.
+ * (summary, transcript): a frame's bytes, and the frame itself, may go
+ * once trace_frame_done() says nobody will read them again (then
+ * trace_frame() and trace_frame_bytes() give NULL); records stay.
  * Default: every byte is kept.
  */
 void	 trace_keep_bytes(struct trace *tr, int keep);
@@ -145,6 +146,7 @@ size_t	 trace_count(const struct trace *tr);		/* records stored */
 size_t	 trace_added(const struct trace *tr);		/* records added (stored or not) */
 const struct trace_rec *trace_get(const struct trace *tr, size_t i);
 size_t	 trace_frame_count(const struct trace *tr);
+/* NULL past the last frame, or once let go (trace_keep_bytes()). */
 const struct trace_frame *trace_frame(const struct trace *tr, uint32_t frame);
 const uint8_t *trace_frame_bytes(const struct trace *tr, uint32_t frame);
 const char *trace_text_at(const struct trace *tr, uint32_t off);
