@@ -407,31 +407,36 @@ bench_view(void)
 
 /*
  * trace_bytes_per_message_*: the stress world (tests/stress.c) run as
- * the window and --pcap need it (every frame's bytes kept) and as a
- * headless --summary/--transcript run does (frame bytes let go once a
- * frame has arrived or been lost): trace_bytes_used() at the end, per
- * message stored in a mailbox.
+ * the window and --pcap need it (every record and frame byte kept), as
+ * a headless --summary --transcript run does (sim_keep_for(): frame
+ * bytes let go once a frame has arrived or been lost, only the records
+ * the transcript and the recap read), and as --summary alone does:
+ * trace_bytes_used() (allocated, not only filled) at the end, per message
+ * stored in a mailbox (counted in the first run, the only one that
+ * keeps those records).
  */
 static void
 bench_trace_bytes(void)
 {
-	for (int keep = 1; keep >= 0; keep--) {
+	static const char *mode[] = { "kept", "headless", "summary_only" };
+	size_t msgs = 0;
+
+	for (int m = 0; m < 3; m++) {
 		struct scenario *sc = stress_scenario();
 		struct sim *s = sim_new(sc, sc->seed);
-		size_t msgs = 0;
 
-		sim_keep_frame_bytes(s, keep);
+		if (m > 0)
+			sim_keep_for(s, m == 1);
 		sim_run(s);
 		const struct trace *tr = sim_trace(s);
-		for (size_t i = 0; i < trace_count(tr); i++) {
+		for (size_t i = 0; m == 0 && i < trace_count(tr); i++) {
 			const struct trace_rec *r = trace_get(tr, i);
 
 			msgs += r->kind == TR_STATE && r->a == ST_MAILBOX_ADD;
 		}
-		printf("trace_bytes_per_message_%s %.0f\n",
-		    keep ? "kept" : "headless",
+		printf("trace_bytes_per_message_%s %.0f\n", mode[m],
 		    (double)trace_bytes_used(tr) / (double)(msgs ? msgs : 1));
-		if (keep)
+		if (m == 0)
 			printf("trace_messages %zu\n", msgs);
 		sim_free(s);
 		scenario_free(sc);

@@ -97,6 +97,45 @@ srv_load(void)
 	return sc;
 }
 
+/*
+ * The server finds a name's records through its index (issue 16) as
+ * dns_name_eq() compares names: either case, with or without the final
+ * dot; in the scenario's order; and again after a change adds one.
+ */
+START_TEST(test_srv_index_names)
+{
+	struct scenario *sc = srv_load();
+	struct sim *s = sim_new(sc, sc->seed);
+	const struct dns_server *sv = s->dns->srv[FLAT];
+	struct dns_msg *r = xcalloc(1, sizeof *r);
+
+	ck_assert_int_eq(dns_srv_lookup(s, sv, "BANYAK.Test.", DNS_T_MX, r), 0);
+	ck_assert_int_eq(r->nan, 18);
+	for (int i = 0; i < 18; i++)
+		ck_assert_int_eq(r->an[i].rd.mx.preference, 10 + i);
+	/* The addresses of the exchanges that have one (RFC 1035 3.3.9). */
+	ck_assert_int_eq(r->nar, 6);
+	ck_assert_int_eq(dns_srv_lookup(s, sv, "www.banyak.TEST", DNS_T_A, r), 0);
+	ck_assert_int_eq(r->nan, 40);
+	ck_assert_uint_eq(r->an[0].rd.a, 0x0a00080a);
+	ck_assert_uint_eq(r->an[39].rd.a, 0x0a000831);
+	ck_assert_int_eq(dns_srv_lookup(s, sv, "tidak.banyak.test", DNS_T_A, r), 0);
+	ck_assert_int_eq(r->nan, 0);
+	ck_assert_uint_eq(r->rcode, DNS_R_NXDOMAIN);
+	char name[] = "baru.banyak.test";
+	struct sc_record add = { .name = name, .type = SC_RR_A, .ttl = 60,
+	    .address = 0x0a000909 };
+	dns_srv_change(s, FLAT, &add, 1);
+	sv = s->dns->srv[FLAT];
+	ck_assert_int_eq(dns_srv_lookup(s, sv, "baru.BANYAK.test.", DNS_T_A, r), 0);
+	ck_assert_int_eq(r->nan, 1);
+	ck_assert_uint_eq(r->an[0].rd.a, 0x0a000909);
+	free(r);
+	sim_free(s);
+	scenario_free(sc);
+}
+END_TEST
+
 /* The answers that reach pc: their bytes, as they came. */
 #define GOT_MAX	16
 struct got {
@@ -735,6 +774,7 @@ dnsserver_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_srv_all_records_that_fit);
+	tcase_add_test(tc, test_srv_index_names);
 	tcase_add_test(tc, test_srv_edns);
 	tcase_add_test(tc, test_srv_zones_soa_ns);
 	tcase_add_test(tc, test_srv_tcp);

@@ -175,6 +175,50 @@ START_TEST(test_heap_order_random)
 }
 END_TEST
 
+/*
+ * Most keys cancelled (a restarted timer leaves one per restart): the
+ * heap is compacted when they outnumber the live ones, and the live
+ * events still run in (time, seq) order, new ones scheduled between.
+ */
+START_TEST(test_heap_compacted_order)
+{
+	struct order o = { 0 };
+	struct rng r;
+	static ev_id ids[40000];
+	int live = 0;
+
+	o.q = evq_new(&o);
+	rng_seed(&r, 7);
+	for (int i = 0; i < 20000; i++) {
+		uint64_t t = 1000 + rng_upto(&r, 5000);
+
+		ids[i] = evq_at(o.q, t, check_order, NULL, NULL, t, (uint64_t)i);
+	}
+	for (int i = 0; i < 20000; i++)
+		if (i % 7 != 0)
+			evq_cancel(o.q, ids[i]);
+		else
+			live++;
+	evq_run_until(o.q, 3000);
+	/* A second wave into a heap compacted once, cancelled again. */
+	for (int i = 20000; i < 40000; i++) {
+		uint64_t t = 3000 + rng_upto(&r, 5000);
+
+		ids[i] = evq_at(o.q, t, check_order, NULL, NULL, t, (uint64_t)i);
+	}
+	for (int i = 20000; i < 40000; i++)
+		if (i % 5 != 0)
+			evq_cancel(o.q, ids[i]);
+		else
+			live++;
+	evq_run_until(o.q, UINT64_MAX);
+	ck_assert_int_eq(o.bad, 0);
+	ck_assert_int_eq(o.ran, live);
+	ck_assert_uint_eq(evq_count(o.q), 0);
+	evq_free(o.q);
+}
+END_TEST
+
 START_TEST(test_rng_streams)
 {
 	struct rng a, b, c;
@@ -244,6 +288,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_cancel_and_finalizer);
 	tcase_add_test(tc, test_handler_cancels_same_time);
 	tcase_add_test(tc, test_heap_order_random);
+	tcase_add_test(tc, test_heap_compacted_order);
 	tcase_add_test(tc, test_rng_streams);
 	tcase_add_test(tc, test_background_events_are_not_work);
 	suite_add_tcase(s, tc);

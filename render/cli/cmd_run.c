@@ -306,9 +306,12 @@ cmd_run(int argc, char **argv)
 		sc->until_ns = o.until_ns;
 
 	struct sim *s = sim_new(sc, o.has_seed ? o.seed : sc->seed);
-	/* The summary and the transcript read no frame bytes: do not keep them. */
+	/*
+	 * The summary and the transcript read no frame bytes and few records:
+	 * keep only those (100,000 messages make 70 million records).
+	 */
 	if (!o.narrate && !o.pcap && !o.trace && !o.compare && !o.compare_json)
-		sim_keep_frame_bytes(s, 0);
+		sim_keep_for(s, o.transcript);
 	sim_run(s);
 
 	struct buf b = { 0 };

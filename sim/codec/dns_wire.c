@@ -255,6 +255,7 @@ dns_cur_strings(struct dns_cur *c, size_t end, struct dns_bytes *b)
 static void
 dns_cur_rr(struct dns_cur *c, struct dns_rr *rr)
 {
+	memset(rr, 0, sizeof *rr);	/* dns_msg_new() leaves records as they were */
 	dns_cur_name(c, rr->name);
 	rr->type = dns_cur_u16(c);
 	rr->class = dns_cur_u16(c);
@@ -318,6 +319,23 @@ dns_cur_rr(struct dns_cur *c, struct dns_rr *rr)
 		    DNS_WERR_RDATA_LEN);
 }
 
+/* Records from..n-1 (at most DNS_MAX_RR) cleared. */
+static void
+dns_rr_zero(struct dns_rr *v, int from, int n)
+{
+	for (int i = from; i < n && i < DNS_MAX_RR; i++)
+		memset(&v[i], 0, sizeof v[i]);
+}
+
+struct dns_msg *
+dns_msg_new(void)
+{
+	struct dns_msg *m = xmalloc(sizeof *m);
+
+	memset(m, 0, offsetof(struct dns_msg, an));
+	return m;
+}
+
 int
 dns_decode(const uint8_t *p, size_t n, struct dns_msg *m)
 {
@@ -329,8 +347,12 @@ dns_decode(const uint8_t *p, size_t n, struct dns_msg *m)
 	m->nan = dns_cur_u16(&c);
 	m->nns = dns_cur_u16(&c);
 	m->nar = dns_cur_u16(&c);
-	if (c.err)
+	if (c.err) {
+		dns_rr_zero(m->an, 0, m->nan);
+		dns_rr_zero(m->ns, 0, m->nns);
+		dns_rr_zero(m->ar, 0, m->nar);
 		return c.err;
+	}
 	/* RFC 1035 section 4.1.1: QR Opcode AA TC RD RA Z RCODE. */
 	m->qr = fl >> 15;
 	m->opcode = (fl >> 11) & 15;
@@ -340,8 +362,12 @@ dns_decode(const uint8_t *p, size_t n, struct dns_msg *m)
 	m->ra = (fl >> 7) & 1;
 	m->rcode = fl & 15;
 	if (m->qdcount > 1 || m->nan > DNS_MAX_RR || m->nns > DNS_MAX_RR ||
-	    m->nar > DNS_MAX_RR)
+	    m->nar > DNS_MAX_RR) {
+		dns_rr_zero(m->an, 0, m->nan);
+		dns_rr_zero(m->ns, 0, m->nns);
+		dns_rr_zero(m->ar, 0, m->nar);
 		return DNS_WERR_TOO_MANY;
+	}
 
 	m->qname[0] = '\0';
 	m->qtype = m->qclass = 0;
@@ -350,12 +376,17 @@ dns_decode(const uint8_t *p, size_t n, struct dns_msg *m)
 		m->qtype = dns_cur_u16(&c);
 		m->qclass = dns_cur_u16(&c);
 	}
-	for (int i = 0; i < m->nan && !c.err; i++)
+	int i, j, k;
+	for (i = 0; i < m->nan && !c.err; i++)
 		dns_cur_rr(&c, &m->an[i]);
-	for (int i = 0; i < m->nns && !c.err; i++)
-		dns_cur_rr(&c, &m->ns[i]);
-	for (int i = 0; i < m->nar && !c.err; i++)
-		dns_cur_rr(&c, &m->ar[i]);
+	for (j = 0; j < m->nns && !c.err; j++)
+		dns_cur_rr(&c, &m->ns[j]);
+	for (k = 0; k < m->nar && !c.err; k++)
+		dns_cur_rr(&c, &m->ar[k]);
+	/* What a broken message left unread is empty, as it always was. */
+	dns_rr_zero(m->an, i, m->nan);
+	dns_rr_zero(m->ns, j, m->nns);
+	dns_rr_zero(m->ar, k, m->nar);
 	return c.err;
 }
 

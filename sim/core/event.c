@@ -316,11 +316,63 @@ evq_cancel(struct evq *q, ev_id id)
 		q->live_background--;
 }
 
+/*
+ * Take every cancelled key out at once and make the rest a heap again
+ * (Floyd: sift down each parent, the last first).  The live keys keep
+ * their order, so events run as before.
+ */
+static void
+heap_compact(struct evq *q)
+{
+	struct key *h = q->heap;
+	uint32_t m = 0;
+
+	for (uint32_t j = 0; j < q->n; j++) {
+		uint32_t i = (uint32_t)(h[j].seqslot & SLOT_MASK);
+
+		if (q->slots[i].fn != NULL) {
+			h[m++] = h[j];
+			continue;
+		}
+		/* As heap_top_live() does: gen was bumped at the cancel. */
+		q->slots[i].gen--;
+		slot_release(q, i);
+	}
+	q->n = m;
+	for (uint32_t p = m > 1 ? (m - 2) / 4 + 1 : 0; p-- > 0; ) {
+		struct key k = h[p];
+		uint32_t i = p;
+
+		for (;;) {
+			uint32_t c = 4 * i + 1, best = c;
+
+			if (c >= m)
+				break;
+			for (uint32_t j = c + 1; j < c + 4 && j < m; j++)
+				if (key_less(&h[j], &h[best]))
+					best = j;
+			if (!key_less(&h[best], &k))
+				break;
+			h[i] = h[best];
+			i = best;
+		}
+		h[i] = k;
+	}
+}
+
 /* Drop dead keys from the top; returns the top slot or NULL. */
 static struct key *
 heap_top_live(struct evq *q)
 {
 	root_settle(q);
+	/*
+	 * A cancelled key waits until it reaches the top, and a timer that
+	 * is restarted at every command (a mail session's, minutes ahead)
+	 * leaves one per restart: once they outnumber the live keys, they
+	 * go all at once, so the heap stays as big as what is pending.
+	 */
+	if (q->n >= 4096 && q->n > 2 * q->live)
+		heap_compact(q);
 	while (q->n > 0) {
 		uint32_t i = (uint32_t)(q->heap[0].seqslot & SLOT_MASK);
 

@@ -1,11 +1,15 @@
 /*
- * trace.c: the append-only trace.  Records, frames and the text arena
- * are growable arrays: growth doubles, so appending is amortised O(1);
- * glibc's realloc moves large blocks with mremap, so the peak memory
- * stays close to what is held.  Frame bytes live in chunks that never
- * move: a frame is written once where it stays (net builds it there)
- * and read in place while other frames are added.  Without bytes kept
- * (trace_keep_bytes()), a chunk is freed once every frame in it is done.
+ * trace.c: the append-only trace.  Records and frames live in chunks
+ * that never move (an address stays valid, and 70 million records are
+ * never copied to grow); the text arena is a growable array: growth
+ * doubles, so appending is amortised O(1); glibc's realloc moves large
+ * blocks with mremap, so the peak memory stays close to what is held.
+ * Frame bytes live in chunks that never move: a frame is written once
+ * where it stays (net builds it there) and read in place while other
+ * frames are added.  Without bytes kept (trace_keep_bytes()), a chunk of
+ * bytes, or of frames, is freed once every frame in it is done.  A lean trace (trace_keep_only())
+ * stores only the records its reader asked for, and reuses the text
+ * written for the others.
  */
 #include "trace.h"
 #include "eth.h"
@@ -23,21 +27,38 @@
 #define CHUNK_SIZE	((size_t)1 << CHUNK_SHIFT)
 #define CHUNK_MASK	(CHUNK_SIZE - 1)
 
+/* Frames: 65,536 (1.5 MiB) a chunk. */
+#define FR_SHIFT	16
+#define FR_CHUNK	((size_t)1 << FR_SHIFT)
+#define FR_MASK		(FR_CHUNK - 1)
+
+/* Records: 32,768 (1.5 MiB) a chunk. */
+#define REC_SHIFT	15
+#define REC_CHUNK	((size_t)1 << REC_SHIFT)
+#define REC_MASK	(REC_CHUNK - 1)
+
 /* Distinct argument-less keys remembered by trace_say_key(); more are stored each time. */
 #define SAY_INTERN	1024
 /* Separates the key and each argument in the text arena. */
 #define SAY_SEP		'\x1f'
 
 struct trace {
-	struct trace_rec	*recs;
-	size_t			 nrecs, caprecs;
-	struct trace_frame	*frames;
-	size_t			 nframes, capframes;
+	struct trace_rec	**recs;		/* chunks of REC_CHUNK */
+	size_t			 nrecs, caprecs;	/* stored; chunk pointers */
+	size_t			 nadded;	/* added, stored or not */
+	uint64_t		 last_t;	/* of the last record added */
+	/* trace_keep_only(): what a lean trace stores; text below text_floor stays. */
+	int			 lean;
+	uint32_t		 keep_kinds, keep_states;
+	size_t			 text_floor;
+	struct trace_frame	**frames;	/* chunks of FR_CHUNK; NULL once freed */
+	uint32_t		*frame_live;	/* frames not yet done, per chunk */
+	size_t			 nframes, capframes;	/* frames; chunk pointers */
+	size_t			 frames_held;	/* chunks allocated now */
 	uint8_t			**chunks;	/* NULL once freed */
 	uint32_t		*chunk_live;	/* frames not yet done, per chunk */
 	size_t			 nchunks, capchunks;
 	size_t			 chunk_used;	/* in the last chunk */
-	size_t			 nbytes;	/* every frame's length, added */
 	size_t			 held;		/* chunk bytes allocated now */
 	int			 drop_bytes;	/* free a chunk when its frames are done */
 	struct buf		 text;
@@ -53,6 +74,7 @@ trace_new(void)
 
 	/* Offset 0 of the text arena means "no text". */
 	buf_putc(&tr->text, '\0');
+	tr->text_floor = tr->text.len;
 	return tr;
 }
 
@@ -61,8 +83,13 @@ trace_free(struct trace *tr)
 {
 	if (tr == NULL)
 		return;
+	for (size_t i = 0; i < tr->nrecs; i += REC_CHUNK)
+		free(tr->recs[i >> REC_SHIFT]);
 	free(tr->recs);
+	for (size_t i = 0; i < tr->nframes; i += FR_CHUNK)
+		free(tr->frames[i >> FR_SHIFT]);
 	free(tr->frames);
+	free(tr->frame_live);
 	for (size_t i = 0; i < tr->nchunks; i++)
 		free(tr->chunks[i]);
 	free(tr->chunks);
@@ -71,32 +98,88 @@ trace_free(struct trace *tr)
 	free(tr);
 }
 
+static int
+trace_keeps(const struct trace *tr, const struct trace_rec *r)
+{
+	if (!tr->lean)
+		return 1;
+	if (r->kind == TR_STATE)
+		return r->a < 32 && (tr->keep_states >> r->a & 1);
+	return r->kind < 32 && (tr->keep_kinds >> r->kind & 1);
+}
+
 uint32_t
 trace_add(struct trace *tr, const struct trace_rec *r)
 {
-	if (tr->nrecs == tr->caprecs) {
-		tr->caprecs = tr->caprecs ? tr->caprecs * 2 : 1024;
-		tr->recs = xrealloc(tr->recs, tr->caprecs * sizeof *tr->recs);
-	}
-	if (tr->nrecs > 0 && r->t < tr->recs[tr->nrecs - 1].t)
+	if (tr->nadded > 0 && r->t < tr->last_t)
 		fatalx("trace record out of time order");
-	tr->recs[tr->nrecs] = *r;
-	return (uint32_t)tr->nrecs++;
+	tr->last_t = r->t;
+	if (!trace_keeps(tr, r)) {
+		/*
+		 * Nobody reads it, nor the text written for it since the
+		 * last record kept: the arena takes the next text there.
+		 */
+		tr->text.len = tr->text_floor;
+		return (uint32_t)tr->nadded++;
+	}
+	if ((tr->nrecs & REC_MASK) == 0) {
+		size_t c = tr->nrecs >> REC_SHIFT;
+
+		if (c == tr->caprecs) {
+			tr->caprecs = tr->caprecs ? tr->caprecs * 2 : 64;
+			tr->recs = xrealloc(tr->recs, tr->caprecs *
+			    sizeof *tr->recs);
+		}
+		tr->recs[c] = xmalloc(REC_CHUNK * sizeof **tr->recs);
+	}
+	struct trace_rec *d = &tr->recs[tr->nrecs >> REC_SHIFT][tr->nrecs &
+	    REC_MASK];
+	*d = *r;
+	if (tr->lean && r->kind == TR_APP)
+		d->say = 0;	/* written before its frames (session.c): maybe reused */
+	tr->text_floor = tr->text.len;
+	tr->nrecs++;
+	return (uint32_t)tr->nadded++;
+}
+
+void
+trace_keep_only(struct trace *tr, uint32_t kinds, uint32_t states)
+{
+	tr->lean = 1;
+	tr->keep_kinds = kinds;
+	tr->keep_states = states;
 }
 
 uint32_t
 trace_frame_alloc(struct trace *tr, uint64_t t, int origin, uint32_t len)
 {
-	if (tr->nframes == tr->capframes) {
-		tr->capframes = tr->capframes ? tr->capframes * 2 : 1024;
-		tr->frames = xrealloc(tr->frames,
-		    tr->capframes * sizeof *tr->frames);
-	}
 	if (tr->nframes >= TRACE_NONE)
 		fatalx("too many frames");
+	if ((tr->nframes & FR_MASK) == 0) {
+		size_t c = tr->nframes >> FR_SHIFT;
+
+		if (c == tr->capframes) {
+			tr->capframes = tr->capframes ? tr->capframes * 2 : 64;
+			tr->frames = xrealloc(tr->frames, tr->capframes *
+			    sizeof *tr->frames);
+			tr->frame_live = xrealloc(tr->frame_live,
+			    tr->capframes * sizeof *tr->frame_live);
+		}
+		tr->frames[c] = xmalloc(FR_CHUNK * sizeof **tr->frames);
+		tr->frame_live[c] = 0;
+		tr->frames_held++;
+	}
 	if (len > CHUNK_SIZE)
 		fatalx("a frame of %u bytes", len);
 	if (tr->nchunks == 0 || tr->chunk_used + len > CHUNK_SIZE) {
+		/* The last chunk is done taking frames: it goes if they all are done. */
+		if (tr->drop_bytes && tr->nchunks > 0 &&
+		    tr->chunk_live[tr->nchunks - 1] == 0 &&
+		    tr->chunks[tr->nchunks - 1] != NULL) {
+			free(tr->chunks[tr->nchunks - 1]);
+			tr->chunks[tr->nchunks - 1] = NULL;
+			tr->held -= CHUNK_SIZE;
+		}
 		if (tr->nchunks == tr->capchunks) {
 			tr->capchunks = tr->capchunks ? tr->capchunks * 2 : 64;
 			tr->chunks = xrealloc(tr->chunks, tr->capchunks *
@@ -120,14 +203,15 @@ trace_frame_alloc(struct trace *tr, uint64_t t, int origin, uint32_t len)
 		tr->chunk_used = 0;
 		tr->held += CHUNK_SIZE;
 	}
-	struct trace_frame *f = &tr->frames[tr->nframes];
+	struct trace_frame *f = &tr->frames[tr->nframes >> FR_SHIFT][tr->nframes &
+	    FR_MASK];
 	f->t = t;
 	f->off = (uint64_t)(tr->nchunks - 1) << CHUNK_SHIFT | tr->chunk_used;
 	f->len = len;
 	f->origin = origin;
 	tr->chunk_used += len;
-	tr->nbytes += len;
 	tr->chunk_live[tr->nchunks - 1]++;
+	tr->frame_live[tr->nframes >> FR_SHIFT]++;
 	return (uint32_t)tr->nframes++;
 }
 
@@ -140,10 +224,23 @@ trace_frame_new(struct trace *tr, uint64_t t, int origin, uint32_t len)
 	return f;
 }
 
+/* Frame f (< nframes), or NULL once its chunk is freed. */
+static struct trace_frame *
+frame_at(const struct trace *tr, uint32_t f)
+{
+	struct trace_frame *c = tr->frames[f >> FR_SHIFT];
+
+	return c ? &c[f & FR_MASK] : NULL;
+}
+
 uint8_t *
 trace_frame_wbytes(struct trace *tr, uint32_t frame)
 {
-	uint64_t off = tr->frames[frame].off;
+	const struct trace_frame *f = frame_at(tr, frame);
+
+	if (f == NULL)
+		return NULL;
+	uint64_t off = f->off;
 	uint8_t *c = tr->chunks[off >> CHUNK_SHIFT];
 
 	return c ? c + (off & CHUNK_MASK) : NULL;
@@ -158,9 +255,10 @@ trace_keep_bytes(struct trace *tr, int keep)
 void
 trace_frame_done(struct trace *tr, uint32_t frame)
 {
-	if (!tr->drop_bytes || frame >= tr->nframes)
+	if (!tr->drop_bytes || frame >= tr->nframes ||
+	    frame_at(tr, frame) == NULL)
 		return;
-	size_t ci = (size_t)(tr->frames[frame].off >> CHUNK_SHIFT);
+	size_t ci = (size_t)(frame_at(tr, frame)->off >> CHUNK_SHIFT);
 	if (tr->chunk_live[ci] > 0)
 		tr->chunk_live[ci]--;
 	/* The last chunk still takes new frames. */
@@ -169,6 +267,16 @@ trace_frame_done(struct trace *tr, uint32_t frame)
 		free(tr->chunks[ci]);
 		tr->chunks[ci] = NULL;
 		tr->held -= CHUNK_SIZE;
+	}
+	/* The same for the frames themselves: nobody asks for them again. */
+	size_t fc = frame >> FR_SHIFT;
+	if (tr->frame_live[fc] > 0)
+		tr->frame_live[fc]--;
+	/* A chunk that is not full still takes new frames. */
+	if (tr->frame_live[fc] == 0 && ((fc + 1) << FR_SHIFT) <= tr->nframes) {
+		free(tr->frames[fc]);
+		tr->frames[fc] = NULL;
+		tr->frames_held--;
 	}
 }
 
@@ -193,7 +301,13 @@ trace_count(const struct trace *tr)
 const struct trace_rec *
 trace_get(const struct trace *tr, size_t i)
 {
-	return i < tr->nrecs ? &tr->recs[i] : NULL;
+	return i < tr->nrecs ? &tr->recs[i >> REC_SHIFT][i & REC_MASK] : NULL;
+}
+
+size_t
+trace_added(const struct trace *tr)
+{
+	return tr->nadded;
 }
 
 size_t
@@ -205,7 +319,7 @@ trace_frame_count(const struct trace *tr)
 const struct trace_frame *
 trace_frame(const struct trace *tr, uint32_t frame)
 {
-	return frame < tr->nframes ? &tr->frames[frame] : NULL;
+	return frame < tr->nframes ? frame_at(tr, frame) : NULL;
 }
 
 const uint8_t *
@@ -224,16 +338,22 @@ trace_text_at(const struct trace *tr, uint32_t off)
 size_t
 trace_bytes_used(const struct trace *tr)
 {
-	return tr->nrecs * sizeof *tr->recs + tr->nframes * sizeof *tr->frames +
-	    (tr->drop_bytes ? tr->held : tr->nbytes) + tr->text.len;
+	/* What is allocated, not only what is filled. */
+	return ((tr->nrecs + REC_MASK) & ~REC_MASK) * sizeof **tr->recs +
+	    tr->caprecs * sizeof *tr->recs +
+	    tr->frames_held * FR_CHUNK * sizeof **tr->frames +
+	    tr->capframes * (sizeof *tr->frames + sizeof *tr->frame_live) +
+	    tr->held + tr->text.cap;
 }
 
 void
 trace_frame_on_link(const struct trace *tr, const struct trace_rec *r,
     uint8_t *out)
 {
-	const struct trace_frame *f = &tr->frames[r->frame];
+	const struct trace_frame *f = trace_frame(tr, r->frame);
 
+	if (f == NULL)
+		return;		/* let go (trace_keep_bytes()): out is not ours to size */
 	const uint8_t *p = trace_frame_bytes(tr, r->frame);
 
 	if (p == NULL) {
@@ -419,6 +539,8 @@ trace_say_key(struct trace *tr, const char *key)
 		if (tr->say_keys[h] == NULL) {
 			tr->say_keys[h] = key;
 			tr->say_offs[h] = trace_text(tr, key, strlen(key));
+			/* Remembered: a lean trace never reuses it. */
+			tr->text_floor = tr->text.len;
 			return tr->say_offs[h];
 		}
 	}

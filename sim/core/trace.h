@@ -107,8 +107,22 @@ struct trace;
 struct trace *trace_new(void);
 void	 trace_free(struct trace *tr);
 
-/* Appending (sim/ only). */
+/* Appending (sim/ only).  Returns the record's index among those added. */
 uint32_t trace_add(struct trace *tr, const struct trace_rec *r);
+/*
+ * A lean trace, for a headless run whose outputs read few records (the
+ * summary counts them, the transcript reads TR_APP): only records of the
+ * kinds in the bit set kinds (1 << enum trace_kind), and TR_STATE records
+ * whose what is in states (1 << enum state_what), are stored; the others
+ * are counted (trace_added()) and let go, and the text written for them
+ * since the last record stored is written over.  So a stored record's
+ * text and say must be written after the record before it was added
+ * (record.c does so); a stored TR_APP keeps its text and drops its say,
+ * which session.c writes before the frames that carry it.  Set before
+ * the first record; the window, --pcap, --trace and --narrate need the
+ * whole trace (the default).
+ */
+void	 trace_keep_only(struct trace *tr, uint32_t kinds, uint32_t states);
 /* Reserve len bytes (zeroed) for a new frame; returns its index; write through trace_frame_wbytes(). */
 uint32_t trace_frame_new(struct trace *tr, uint64_t t, int origin, uint32_t len);
 /* The same, not zeroed: for a writer that fills every byte. */
@@ -117,8 +131,9 @@ uint32_t trace_frame_alloc(struct trace *tr, uint64_t t, int origin, uint32_t le
 uint8_t *trace_frame_wbytes(struct trace *tr, uint32_t frame);
 /*
  * keep = 0: a headless run that needs no frame bytes after the fact
- * (summary, transcript): a frame's bytes may go once trace_frame_done()
- * says nobody will read them again; records and frame lengths stay.
+ * (summary, transcript): a frame's bytes, and the frame itself, may go
+ * once trace_frame_done() says nobody will read them again (then
+ * trace_frame() and trace_frame_bytes() give NULL); records stay.
  * Default: every byte is kept.
  */
 void	 trace_keep_bytes(struct trace *tr, int keep);
@@ -127,13 +142,15 @@ void	 trace_frame_done(struct trace *tr, uint32_t frame);
 uint32_t trace_text(struct trace *tr, const char *s, size_t n);
 
 /* Reading. */
-size_t	 trace_count(const struct trace *tr);
+size_t	 trace_count(const struct trace *tr);		/* records stored */
+size_t	 trace_added(const struct trace *tr);		/* records added (stored or not) */
 const struct trace_rec *trace_get(const struct trace *tr, size_t i);
 size_t	 trace_frame_count(const struct trace *tr);
+/* NULL past the last frame, or once let go (trace_keep_bytes()). */
 const struct trace_frame *trace_frame(const struct trace *tr, uint32_t frame);
 const uint8_t *trace_frame_bytes(const struct trace *tr, uint32_t frame);
 const char *trace_text_at(const struct trace *tr, uint32_t off);
-/* Bytes held (records, frames, frame bytes held, text), for the benchmarks. */
+/* Bytes allocated (records, frames, frame bytes held, text), for the benchmarks. */
 size_t	 trace_bytes_used(const struct trace *tr);
 
 /*

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "dns_wire.h"
+#include "hash.h"
 #include "scenario.h"
 #include "udp.h"
 #include "util.h"
@@ -141,6 +142,7 @@ struct dns_server {
 	uint16_t	 port;
 	const struct sc_dns *cfg;	/* the scenario's, or own after a change */
 	struct sc_dns	 own;		/* its records once a "dns" action changed them */
+	struct hmap	 names;		/* dns_srv_name_hash(record name) -> index in cfg->records */
 	const char	*hostname;
 	struct dns_zone	 zones[DNS_SRV_ZONES];	/* what its SOA and NS speak for */
 	int		 nzones;

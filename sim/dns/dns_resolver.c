@@ -239,6 +239,7 @@ dns_free(struct sim *s)
 		if (w->srv[i] != NULL) {
 			dns_res_free_server(s, w->srv[i]);
 			free(w->srv[i]->own.records);
+			hmap_free(&w->srv[i]->names);
 			free(w->srv[i]);
 		}
 		free(w->host[i].ports);
@@ -423,7 +424,7 @@ dns_res_cache_answer(struct sim *s, struct dns_rq *rq)
 
 	if (rq->qtype == DNS_T_ANY)
 		return -1;
-	r = xcalloc(1, sizeof *r);
+	r = dns_msg_new();
 	for (e = sv->cache; e; e = e->next) {
 		if (!dns_res_ce_live(s, e))
 			continue;
@@ -558,7 +559,7 @@ static void
 dns_res_rq_run(struct sim *s, struct dns_rq *rq)
 {
 	struct dns_server *sv = rq->sv;
-	struct dns_msg *r = xcalloc(1, sizeof *r);
+	struct dns_msg *r = dns_msg_new();
 
 	for (;;) {
 		if (++rq->steps > DNS_REC_MAX_STEPS) {
@@ -624,7 +625,7 @@ dns_res_rq_ask(struct sim *s, struct dns_rq *rq)
 		dns_res_rq_fail(s, rq);
 		return;
 	}
-	m = xcalloc(1, sizeof *m);
+	m = dns_msg_new();
 	/* A new ID for every query sent (RFC 5452 section 9.2). */
 	rq->id = dns_srv_next_id(s, node);
 	m->id = rq->id;
@@ -682,7 +683,7 @@ dns_res_rq_timeout(void *ctx, void *obj, uint64_t a, uint64_t b)
 static void
 dns_res_rq_tcp(struct sim *s, struct dns_rq *rq)
 {
-	struct dns_msg *m = xcalloc(1, sizeof *m);
+	struct dns_msg *m = dns_msg_new();
 	uint32_t dst = rq->srv[rq->si];
 
 	evq_cancel(s->q, rq->timer);
@@ -708,7 +709,7 @@ static void
 dns_res_rq_tcp_done(struct sim *s, void *owner, const uint8_t *p, size_t n)
 {
 	struct dns_rq *rq = owner;
-	struct dns_msg *m = xcalloc(1, sizeof *m);
+	struct dns_msg *m = dns_msg_new();
 
 	rq->tcp = NULL;
 	evq_cancel(s->q, rq->timer);
@@ -740,7 +741,7 @@ dns_res_rq_answer(struct sim *s, struct dns_rq *rq, const struct dns_msg *m)
 	}
 	evq_cancel(s->q, rq->timer);
 	rq->timer = 0;
-	r = xcalloc(1, sizeof *r);
+	r = dns_msg_new();
 
 	/* 4a: an answer.  Cache it all, then follow it from rq->cur. */
 	for (int i = 0; i < m->nan; i++)
@@ -875,7 +876,7 @@ static void
 dns_res_rq_reply_one(struct sim *s, struct dns_rq *rq,
     const struct dns_msg *r, const struct dns_client *c)
 {
-	struct dns_msg *out = xcalloc(1, sizeof *out);
+	struct dns_msg *out = dns_msg_new();
 
 	out->id = c->id;
 	out->qr = 1;
@@ -904,7 +905,7 @@ dns_res_rq_reply_one(struct sim *s, struct dns_rq *rq,
 static void
 dns_res_rq_fail(struct sim *s, struct dns_rq *rq)
 {
-	struct dns_msg *r = xcalloc(1, sizeof *r);
+	struct dns_msg *r = dns_msg_new();
 
 	rq->nchain = 0;
 	r->rcode = DNS_R_SERVFAIL;
@@ -964,7 +965,7 @@ dns_res_input(struct sim *s, int node, void *u, uint32_t src,
     uint16_t sport, uint16_t dport, const uint8_t *p, size_t n)
 {
 	struct dns_server *sv = s->dns->srv[node];
-	struct dns_msg *m = xcalloc(1, sizeof *m);
+	struct dns_msg *m = dns_msg_new();
 
 	(void)u;
 	/* Something that does not parse, or is not a response, is nobody's answer. */
@@ -1052,7 +1053,7 @@ dns_res_stub_send(struct sim *s, struct dns_stubq *q)
 		    NULL, q, 0, 0);
 		return;
 	}
-	m = xcalloc(1, sizeof *m);
+	m = dns_msg_new();
 	m->id = q->id;
 	m->rd = 1;	/* RFC 1034 section 5.3.1: stubs ask for recursion */
 	m->qdcount = 1;
@@ -1126,7 +1127,7 @@ dns_res_stub_answer(struct sim *s, struct dns_stubq *q,
 	 * resolver would need loopback TCP, which the simulation has not.
 	 */
 	if (m->tc && q->server != s->nodes[q->node].ip) {
-		struct dns_msg *tq = xcalloc(1, sizeof *tq);
+		struct dns_msg *tq = dns_msg_new();
 
 		free(ans);
 		tq->id = q->id;
@@ -1198,7 +1199,7 @@ static void
 dns_res_stub_tcp_done(struct sim *s, void *owner, const uint8_t *p, size_t n)
 {
 	struct dns_stubq *q = owner;
-	struct dns_msg *m = xcalloc(1, sizeof *m);
+	struct dns_msg *m = dns_msg_new();
 
 	q->tcp = NULL;
 	evq_cancel(s->q, q->timer);
@@ -1365,7 +1366,7 @@ static void
 dns_res_tcp_connected(struct tcp_conn *c, void *u)
 {
 	struct dns_tcp *t = u;
-	struct dns_msg *m = xcalloc(1, sizeof *m);
+	struct dns_msg *m = dns_msg_new();
 
 	if (dns_decode(t->q + 2, t->qlen - 2, m) == 0)
 		dns_res_tcp_note(t, m);

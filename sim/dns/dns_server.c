@@ -70,6 +70,9 @@ struct dns_loop {
 	uint8_t		 data[];
 };
 
+/* Records of one name found through the index; more are walked. */
+#define DNS_SRV_NAMED	64
+
 /* The SOA fields of our negative answers (RFC 1912 section 2.2 values). */
 #define DNS_SOA_REFRESH	3600
 #define DNS_SOA_RETRY	900
@@ -83,7 +86,10 @@ static void	dns_srv_say(struct say *, const struct dns_msg *,
 static void	dns_srv_loop_ev(void *, void *, uint64_t, uint64_t);
 static void	dns_srv_loop_fin(void *, void *, uint64_t, uint64_t);
 static void	dns_srv_reply_init(const struct dns_msg *, struct dns_msg *);
-static int	dns_srv_has(const struct sc_dns *, const char *);
+static void	dns_srv_index(struct dns_server *);
+static int	dns_srv_named(const struct dns_server *, const char *, int *,
+		    int);
+static int	dns_srv_has(const struct dns_server *, const char *);
 static int	dns_srv_below(const struct dns_server *, const char *);
 static const char *dns_srv_delegated(const struct sim *,
 		    const struct dns_server *, const char *);
@@ -159,6 +165,7 @@ dns_srv_change(struct sim *s, int node, const struct sc_record *r, int add)
 		d->nrecords--;
 	} else
 		return;		/* already so: nothing changes */
+	dns_srv_index(sv);
 	dns_srv_type_name((int)r->type, type, sizeof type);
 	say_begin(&y, add ? "dns.record_added" : "dns.record_removed");
 	say_node(&y, "node", node);
@@ -179,6 +186,7 @@ dns_srv_new(struct sim *s, int node)
 	sv->port = (uint16_t)sn->dns.port;
 	sv->cfg = &sn->dns;
 	sv->hostname = sn->hostname ? sn->hostname : "";
+	dns_srv_index(sv);
 	dns_srv_zones(s, sv);
 	for (int i = 0; i < DNS_SRV_TCPS; i++) {
 		sv->tcp[i].s = s;
@@ -712,8 +720,8 @@ dns_srv_query(struct sim *s, struct dns_server *sv, struct dns_srv_tcp *t,
 	struct dns_edns e = { 0 };
 	int err;
 
-	q = xcalloc(1, sizeof *q);
-	r = xcalloc(1, sizeof *r);
+	q = dns_msg_new();
+	r = dns_msg_new();
 	err = dns_decode(p, n, q);
 	if (err != 0) {
 		if (n < DNS_HLEN || (p[2] & 0x80))
@@ -885,13 +893,79 @@ dns_srv_tcp_err(struct tcp_conn *c, void *u, enum tcp_err e)
 }
 
 /* Whether the server has records owned by name. */
-static int
-dns_srv_has(const struct sc_dns *d, const char *name)
+/*
+ * The hash of a name as dns_name_eq() compares it: letters in either
+ * case, trailing dots left out (it takes "x." for "x"), so that names it
+ * calls equal share a hash; a look-up compares with dns_name_eq().
+ */
+static uint64_t
+dns_srv_name_hash(const char *name)
 {
-	for (int i = 0; i < d->nrecords; i++)
-		if (dns_name_eq(d->records[i].name, name))
-			return 1;
-	return 0;
+	char low[DNS_NAME_MAX + 2];
+	size_t n = strlen(name);
+
+	while (n > 0 && name[n - 1] == '.')
+		n--;
+	if (n >= sizeof low)
+		n = sizeof low - 1;
+	memcpy(low, name, n);
+	low[n] = '\0';
+	return hash_lower(low);
+}
+
+/*
+ * The server's records by name: a world's one server may hold the MX and
+ * A records of a thousand domains, asked for at every message (issue 16).
+ * Built again whenever its records change (dns_srv_change()).
+ */
+static void
+dns_srv_index(struct dns_server *sv)
+{
+	hmap_free(&sv->names);
+	memset(&sv->names, 0, sizeof sv->names);
+	for (int i = 0; i < sv->cfg->nrecords; i++)
+		hmap_add(&sv->names, dns_srv_name_hash(sv->cfg->records[i].name),
+		    i);
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The indexes of the records named name, in the order of the records
+ * (answers keep the scenario's order); at most max; -1 when there are
+ * more (the caller then walks them all).
+ */
+static int
+dns_srv_named(const struct dns_server *sv, const char *name, int *out,
+    int max)
+{
+	size_t it = 0;
+	int n = 0;
+
+	for (int v; (v = hmap_next(&sv->names, dns_srv_name_hash(name),
+	    &it)) >= 0; ) {
+		if (!dns_name_eq(sv->cfg->records[v].name, name))
+			continue;
+		if (n == max)
+			return -1;
+		out[n++] = v;
+	}
+	qsort(out, (size_t)n, sizeof *out, cmp_int);
+	return n;
+}
+
+static int
+dns_srv_has(const struct dns_server *sv, const char *name)
+{
+	int one[1];
+
+	return dns_srv_named(sv, name, one, 1) != 0;
 }
 
 /*
@@ -1214,7 +1288,7 @@ dns_srv_lookup(const struct sim *s, const struct dns_server *sv,
 	r->aa = 0;
 
 	/* Step 3b: a zone below ours, handed on to other servers. */
-	if (!dns_srv_has(d, qname) &&
+	if (!dns_srv_has(sv, qname) &&
 	    (zone = dns_srv_delegated(s, sv, qname)) != NULL) {
 		for (int i = 0; i < d->ndelegates; i++) {
 			const struct sc_delegate *dg = &d->delegates[i];
@@ -1250,7 +1324,10 @@ dns_srv_lookup(const struct sim *s, const struct dns_server *sv,
 			any = 1;
 			found = dns_srv_apex_rrs(s, z, cur, qtype, r) > 0;
 		}
-		for (int i = 0; i < d->nrecords; i++) {
+		int named[DNS_SRV_NAMED];
+		int nn = dns_srv_named(sv, cur, named, DNS_SRV_NAMED);
+		for (int j = 0, i; nn < 0 ? j < d->nrecords : j < nn; j++) {
+			i = nn < 0 ? j : named[j];
 			const struct sc_record *rec = &d->records[i];
 
 			if (!dns_name_eq(rec->name, cur))
@@ -1271,7 +1348,7 @@ dns_srv_lookup(const struct sim *s, const struct dns_server *sv,
 			dns_srv_record(cname, cur, rr);
 			cur = rr->rd.target;
 			/* A target elsewhere is the resolver's to chase. */
-			if (!dns_srv_has(d, cur) ||
+			if (!dns_srv_has(sv, cur) ||
 			    dns_srv_delegated(s, sv, cur) != NULL)
 				break;
 			continue;
@@ -1301,7 +1378,10 @@ dns_srv_lookup(const struct sim *s, const struct dns_server *sv,
 			host = r->an[i].rd.target;
 		else
 			continue;
-		for (int k = 0; k < d->nrecords; k++) {
+		int named[DNS_SRV_NAMED];
+		int nn = dns_srv_named(sv, host, named, DNS_SRV_NAMED);
+		for (int m = 0, k; nn < 0 ? m < d->nrecords : m < nn; m++) {
+			k = nn < 0 ? m : named[m];
 			const struct sc_record *rec = &d->records[k];
 			int dup = 0;
 

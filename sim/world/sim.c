@@ -209,9 +209,19 @@ sim_keep_frame_bytes(struct sim *s, int keep)
 }
 
 void
+sim_keep_for(struct sim *s, int transcript)
+{
+	uint32_t kinds = transcript ? 1u << TR_APP : 0;
+
+	trace_keep_bytes(s->tr, 0);
+	/* The recap (recap.c) reads the queues' ST_QUEUE_ADD records at the end. */
+	trace_keep_only(s->tr, kinds, 1u << ST_QUEUE_ADD);
+}
+
+void
 sim_stats(const struct sim *s, struct sim_stats *out)
 {
 	*out = s->stats;
 	out->events = evq_ran(s->q);
-	out->records = trace_count(s->tr);
+	out->records = trace_added(s->tr);
 }

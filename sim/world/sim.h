@@ -42,6 +42,14 @@ uint64_t sim_seed(const struct sim *s);
  * outputs read no frame bytes (summary, transcript).  Default: kept.
  */
 void	 sim_keep_frame_bytes(struct sim *s, int keep);
+/*
+ * Before sim_run(), for a run whose only outputs are the summary and
+ * (transcript = 1) the transcript: no frame bytes kept, and only the
+ * records those outputs and the recap read (trace_keep_only()).  The
+ * trace then holds too little for the window, --pcap, --trace, --narrate
+ * or --compare.
+ */
+void	 sim_keep_for(struct sim *s, int transcript);
 
 struct sim_stats {
 	uint64_t events;		/* engine events run */
