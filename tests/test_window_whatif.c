@@ -260,6 +260,15 @@ START_TEST(test_whatif_refused)
 	key(SDLK_k);
 	ck_assert_msg(strstr(whatif_menu_effect(w.u, 0), "dimatikan tepat "
 	    "setelah langkah ini"), "%s", whatif_menu_effect(w.u, 0));
+	/* A live world (surel live) has no what-if: said, in Indonesian here. */
+	key(SDLK_ESCAPE);
+	w.u->live = (struct bridge *)&w;	/* only compared with NULL here */
+	key(SDLK_k);
+	ck_assert_int_eq(whatif_menu_is_open(w.u), 0);
+	ck_assert_msg(strstr(w.u->toast, "Dunia ini sedang hidup"), "%s",
+	    w.u->toast);
+	w.u->live = NULL;
+	key(SDLK_k);
 	/* Esc closes the list: nothing is done. */
 	key(SDLK_ESCAPE);
 	ck_assert_int_eq(whatif_menu_is_open(w.u), 0);

@@ -153,6 +153,9 @@ whatif_can(struct ui *u)
 {
 	struct ui_whatif *w;
 
+	/* surel live: the world is the one real clients talk to; it has one future. */
+	if (u->live != NULL)
+		return whatif_refuse(u, W_WI_LIVE);
 	if (u->wi != NULL && u->wi->original)
 		return whatif_refuse(u, W_WI_IN_ORIGINAL);
 	if ((w = whatif_get(u)) == NULL || w->n == WI_MAX)

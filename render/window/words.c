@@ -122,6 +122,8 @@ static const char *const words_en[W_NWORDS] = {
 	    "server's name, like 10 mx.contoh.id.",
 	[W_WI_R_EXISTS] = "%s already has this record: adding it again would "
 	    "change nothing.",
+	[W_WI_LIVE] = "This world is live: real mail programs write its future, "
+	    "so it has no what-if. Open a lesson for that.",
 	[W_WI_F_FROM] = "From",
 	[W_WI_F_TO] = "To",
 	[W_WI_F_CC] = "Cc",
@@ -468,6 +470,9 @@ static const char *const words_id[W_NWORDS] = {
 	    "server, seperti 10 mx.contoh.id.",
 	[W_WI_R_EXISTS] = "%s sudah punya catatan ini: menambahkannya lagi tidak "
 	    "mengubah apa pun.",
+	[W_WI_LIVE] = "Dunia ini sedang hidup: program surat sungguhan yang "
+	    "menulis masa depannya, jadi tidak ada pengandaian di sini. Buka "
+	    "sebuah pelajaran untuk itu.",
 	[W_WI_F_FROM] = "Dari",
 	[W_WI_F_TO] = "Kepada",
 	[W_WI_F_CC] = "Tembusan",
