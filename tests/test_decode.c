@@ -176,6 +176,59 @@ START_TEST(test_decode_scaled_window)
 }
 END_TEST
 
+/*
+ * The initial sequence number of frame f's side, read the slow way: back
+ * through every earlier frame to the latest SYN of the same direction.
+ * The decoder finds it in an index (decode.c, syn_index); both must agree.
+ */
+static int
+slow_isn(const struct trace *tr, uint32_t frame, uint32_t *isn)
+{
+	const uint8_t *p = trace_frame_bytes(tr, frame);
+	uint32_t src = get32(p + 26), dst = get32(p + 30);
+	uint16_t sport = get16(p + 34), dport = get16(p + 36);
+
+	for (uint32_t f = frame + 1; f-- > 0; ) {
+		const uint8_t *q = trace_frame_bytes(tr, f);
+		if (trace_frame(tr, f)->len < 54 || q[23] != 6 ||
+		    get32(q + 26) != src || get32(q + 30) != dst ||
+		    get16(q + 34) != sport || get16(q + 36) != dport ||
+		    !(q[47] & 0x02))
+			continue;
+		*isn = get32(q + 38);
+		return 1;
+	}
+	return 0;
+}
+
+/* Every TCP frame of the default story: its relative sequence number as the slow way says. */
+START_TEST(test_decode_relative_seq_everywhere)
+{
+	struct drun r = drun_default();
+	size_t checked = 0;
+
+	for (size_t i = 0; i < trace_count(r.tr); i++) {
+		const struct trace_rec *rec = trace_get(r.tr, i);
+		if (rec->kind != TR_FRAME_TX || rec->a != 1)
+			continue;
+		const uint8_t *p = trace_frame_bytes(r.tr, rec->frame);
+		uint32_t isn;
+		if (trace_frame(r.tr, rec->frame)->len < 54 || p[23] != 6 ||
+		    !slow_isn(r.tr, rec->frame, &isn))
+			continue;
+		int n = sim_decode(r.tr, rec, rows, DECODE_MAX_ROWS);
+		const struct decode_row *row = row_nth(n, DECODE_TRANSPORT,
+		    "Sequence number", 0);
+		char want[64];
+		snprintf(want, sizeof want, "%u", get32(p + 38) - isn);
+		ck_assert_str_eq(row->arg[1], want);
+		checked++;
+	}
+	ck_assert_uint_gt(checked, 500);
+	drun_free(&r);
+}
+END_TEST
+
 START_TEST(test_decode_syn)
 {
 	struct drun r = drun_default();
@@ -743,6 +796,7 @@ decode_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_decode_syn);
 	tcase_add_test(tc, test_decode_scaled_window);
+	tcase_add_test(tc, test_decode_relative_seq_everywhere);
 	tcase_add_test(tc, test_decode_dns_answer);
 	tcase_add_test(tc, test_decode_smtp);
 	tcase_add_test(tc, test_decode_imf);

@@ -65,6 +65,7 @@ struct trace {
 	/* trace_say_key(): key address -> offset, open addressing. */
 	const char		*say_keys[SAY_INTERN];
 	uint32_t		 say_offs[SAY_INTERN];
+	struct trace_memo	*memo;		/* trace_memo() */
 };
 
 struct trace *
@@ -75,7 +76,14 @@ trace_new(void)
 	/* Offset 0 of the text arena means "no text". */
 	buf_putc(&tr->text, '\0');
 	tr->text_floor = tr->text.len;
+	tr->memo = xcalloc(1, sizeof *tr->memo);
 	return tr;
+}
+
+struct trace_memo *
+trace_memo(const struct trace *tr)
+{
+	return tr->memo;
 }
 
 void
@@ -95,6 +103,9 @@ trace_free(struct trace *tr)
 	free(tr->chunks);
 	free(tr->chunk_live);
 	buf_free(&tr->text);
+	if (tr->memo->free != NULL)
+		tr->memo->free(tr->memo->p);
+	free(tr->memo);
 	free(tr);
 }
 

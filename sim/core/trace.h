@@ -146,6 +146,17 @@ size_t	 trace_count(const struct trace *tr);		/* records stored */
 size_t	 trace_added(const struct trace *tr);		/* records added (stored or not) */
 const struct trace_rec *trace_get(const struct trace *tr, size_t i);
 size_t	 trace_frame_count(const struct trace *tr);
+/*
+ * A memo an upper layer keeps with a trace (an index it builds once from
+ * the trace's frames: decode.c's handshakes), freed with the trace by the
+ * function it gave; the trace knows nothing of what is in it.  The slot
+ * is the trace's own, so a const trace can hold one.
+ */
+struct trace_memo {
+	void	*p;
+	void	(*free)(void *);
+};
+struct trace_memo *trace_memo(const struct trace *tr);
 /* NULL past the last frame, or once let go (trace_keep_bytes()). */
 const struct trace_frame *trace_frame(const struct trace *tr, uint32_t frame);
 const uint8_t *trace_frame_bytes(const struct trace *tr, uint32_t frame);

@@ -13,13 +13,16 @@
  *
  * Every read goes through the cursor's bounds: a frame from the trace
  * is well formed, but the same code decodes whatever the fuzzer makes.
- * Nothing here keeps state between calls; the TCP rows look back through
- * the trace's earlier frames for the connection's SYNs, to show
- * sequence numbers relative to the initial ones as Wireshark does.
+ * The TCP rows need the connection's SYNs, to show sequence numbers
+ * relative to the initial ones and windows scaled as Wireshark does:
+ * they are found in an index of every SYN of the trace (syn_index
+ * below), built from its frames once and kept with the trace
+ * (trace_memo()); nothing else is kept between calls.
  */
 #include "decode.h"
 #include "dns_wire.h"
 #include "eth.h"
+#include "hash.h"
 #include "ports.h"
 #include "util.h"
 
@@ -766,35 +769,166 @@ dec_tcp(struct dec *d, uint32_t ipo, uint32_t o, uint32_t n)
 		dec_text(d, po, pn, ap, to_server);
 }
 
+/* ---- the handshakes of a trace ----------------------------------------- */
+
+/*
+ * Every TCP frame with SYN set, by its direction (addresses and ports),
+ * in frame order.  A look-up instead of reading every frame back to the
+ * SYN (issue 16: on a million-record trace that read was most of the
+ * cost of a jump).  Made from the frames the first time it is needed,
+ * kept as the trace's memo, and extended where the trace has grown
+ * since (surel live).
+ */
+struct syn_list {
+	uint32_t	 src, dst;
+	uint16_t	 sport, dport;
+	uint32_t	*f;
+	size_t		 n, cap;
+};
+
+struct syn_index {
+	size_t		 upto;		/* frames [0, upto) are in it */
+	struct syn_list	*l;
+	int		 nl, capl;
+	struct hmap	 by;		/* syn_key() -> l[] */
+};
+
+static uint64_t
+syn_key(uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport)
+{
+	return hash_mix(((uint64_t)src << 32 | dst) ^
+	    hash_mix((uint64_t)sport << 16 | dport));
+}
+
+static void
+syn_index_free(void *p)
+{
+	struct syn_index *x = p;
+
+	for (int i = 0; i < x->nl; i++)
+		free(x->l[i].f);
+	free(x->l);
+	hmap_free(&x->by);
+	free(x);
+}
+
+/* The TCP header of frame f when it is a whole TCP segment with SYN set, else NULL. */
+static const uint8_t *
+syn_tcp(const struct trace *tr, uint32_t f, const uint8_t **ipp,
+    uint32_t *flen)
+{
+	const struct trace_frame *tf = trace_frame(tr, f);
+	const uint8_t *p = trace_frame_bytes(tr, f);
+
+	if (tf == NULL || p == NULL || tf->len < ETH_HLEN + 20)
+		return NULL;
+	const uint8_t *ip = p + ETH_HLEN;
+	uint32_t ihl = (uint32_t)(ip[0] & 15) * 4;
+	if (ip[9] != 6 || ihl < 20 || tf->len < ETH_HLEN + ihl + 20)
+		return NULL;
+	const uint8_t *t = ip + ihl;
+	if (!(t[13] & 0x02))
+		return NULL;
+	*ipp = ip;
+	*flen = tf->len;
+	return t;
+}
+
+static struct syn_list *
+syn_find(const struct syn_index *x, uint32_t src, uint32_t dst,
+    uint16_t sport, uint16_t dport)
+{
+	size_t it = 0;
+	int i;
+
+	while ((i = hmap_next(&x->by, syn_key(src, dst, sport, dport),
+	    &it)) >= 0) {
+		struct syn_list *s = &x->l[i];
+		if (s->src == src && s->dst == dst && s->sport == sport &&
+		    s->dport == dport)
+			return s;
+	}
+	return NULL;
+}
+
+static const struct syn_index *
+syn_index(const struct trace *tr)
+{
+	struct trace_memo *m = trace_memo(tr);
+	struct syn_index *x = m->p;
+	size_t n = trace_frame_count(tr);
+
+	if (x == NULL) {
+		x = xcalloc(1, sizeof *x);
+		m->p = x;
+		m->free = syn_index_free;
+	}
+	for (; x->upto < n; x->upto++) {
+		const uint8_t *ip, *t;
+		uint32_t len, f = (uint32_t)x->upto;
+
+		if ((t = syn_tcp(tr, f, &ip, &len)) == NULL)
+			continue;
+		uint32_t src = get32(ip + 12), dst = get32(ip + 16);
+		uint16_t sport = get16(t), dport = get16(t + 2);
+		struct syn_list *s = syn_find(x, src, dst, sport, dport);
+		if (s == NULL) {
+			if (x->nl == x->capl) {
+				x->capl = x->capl ? 2 * x->capl : 64;
+				x->l = xrealloc(x->l, (size_t)x->capl *
+				    sizeof *x->l);
+			}
+			s = &x->l[x->nl];
+			*s = (struct syn_list){ src, dst, sport, dport, NULL,
+			    0, 0 };
+			hmap_add(&x->by, syn_key(src, dst, sport, dport),
+			    x->nl++);
+		}
+		if (s->n == s->cap) {
+			s->cap = s->cap ? 2 * s->cap : 2;
+			s->f = xrealloc(s->f, s->cap * sizeof *s->f);
+		}
+		s->f[s->n++] = f;
+	}
+	return x;
+}
+
+/* How many of the list's SYNs are at or before frame f (binary search). */
+static size_t
+syn_upto(const struct syn_list *s, uint32_t f)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->f[mid] <= f)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /*
  * The initial sequence number of the side that sends from (src, sport)
- * to (dst, dport): the latest earlier frame of that side with SYN set.
- * Frames are numbered in the order they were made, so the search goes
- * back from this one.  The frame itself counts (a SYN is relative 0).
+ * to (dst, dport): the latest frame of that side with SYN set, at or
+ * before this one (a SYN is relative 0).
  */
 static int
 dec_isn(const struct dec *d, uint32_t src, uint32_t dst, uint16_t sport,
     uint16_t dport, uint32_t *isn)
 {
-	for (uint32_t f = d->r->frame + 1; f-- > 0; ) {
-		const struct trace_frame *tf = trace_frame(d->tr, f);
-		const uint8_t *p = trace_frame_bytes(d->tr, f);
+	const struct syn_list *s = syn_find(syn_index(d->tr), src, dst, sport,
+	    dport);
+	const uint8_t *ip, *t;
+	uint32_t len;
+	size_t k;
 
-		if (tf == NULL || tf->len < ETH_HLEN + 20)
-			continue;
-		const uint8_t *ip = p + ETH_HLEN;
-		uint32_t ihl = (uint32_t)(ip[0] & 15) * 4;
-		if (ip[9] != 6 || ihl < 20 || tf->len < ETH_HLEN + ihl + 20 ||
-		    get32(ip + 12) != src || get32(ip + 16) != dst)
-			continue;
-		const uint8_t *t = ip + ihl;
-		if (get16(t) != sport || get16(t + 2) != dport ||
-		    !(t[13] & 0x02))
-			continue;
-		*isn = get32(t + 4);
-		return 1;
-	}
-	return 0;
+	if (s == NULL || (k = syn_upto(s, d->r->frame)) == 0 ||
+	    (t = syn_tcp(d->tr, s->f[k - 1], &ip, &len)) == NULL)
+		return 0;
+	*isn = get32(t + 4);
+	return 1;
 }
 
 /* The Window Scale shift a SYN carried, -1 without the option. */
@@ -823,34 +957,33 @@ dec_syn_ws(const uint8_t *t)
  * option (RFC 7323 2.2), as Wireshark's "calculated window size" does.
  * -1 when the handshake is not in the trace or scaling is off.
  */
+/* The Window Scale of the latest whole SYN of one side at or before frame f: -1 none, -2 no SYN. */
+static int
+syn_ws_at(const struct trace *tr, const struct syn_list *s, uint32_t f)
+{
+	const uint8_t *ip, *t;
+	uint32_t len;
+
+	for (size_t k = s ? syn_upto(s, f) : 0; k-- > 0; ) {
+		if ((t = syn_tcp(tr, s->f[k], &ip, &len)) == NULL ||
+		    len < ETH_HLEN + (uint32_t)(ip[0] & 15) * 4 +
+		    (uint32_t)(t[12] >> 4) * 4)
+			continue;
+		return dec_syn_ws(t);
+	}
+	return -2;
+}
+
 static int
 dec_wscale(const struct dec *d, uint32_t src, uint32_t dst, uint16_t sport,
     uint16_t dport)
 {
-	int mine = -2, theirs = -2;
+	const struct syn_index *x = syn_index(d->tr);
+	int mine = syn_ws_at(d->tr, syn_find(x, src, dst, sport, dport),
+	    d->r->frame);
+	int theirs = syn_ws_at(d->tr, syn_find(x, dst, src, dport, sport),
+	    d->r->frame);
 
-	for (uint32_t f = d->r->frame + 1; f-- > 0 && (mine == -2 ||
-	    theirs == -2); ) {
-		const struct trace_frame *tf = trace_frame(d->tr, f);
-		const uint8_t *p = trace_frame_bytes(d->tr, f);
-
-		if (tf == NULL || tf->len < ETH_HLEN + 20)
-			continue;
-		const uint8_t *ip = p + ETH_HLEN;
-		uint32_t ihl = (uint32_t)(ip[0] & 15) * 4;
-		if (ip[9] != 6 || ihl < 20 || tf->len < ETH_HLEN + ihl + 20)
-			continue;
-		const uint8_t *t = ip + ihl;
-		if (!(t[13] & 0x02) ||
-		    tf->len < ETH_HLEN + ihl + (uint32_t)(t[12] >> 4) * 4)
-			continue;
-		if (get32(ip + 12) == src && get32(ip + 16) == dst &&
-		    get16(t) == sport && get16(t + 2) == dport && mine == -2)
-			mine = dec_syn_ws(t);
-		else if (get32(ip + 12) == dst && get32(ip + 16) == src &&
-		    get16(t) == dport && get16(t + 2) == sport && theirs == -2)
-			theirs = dec_syn_ws(t);
-	}
 	return mine >= 0 && theirs >= 0 ? mine : -1;
 }
 
