@@ -202,31 +202,6 @@ ni_msg_draw(struct ni_pen *p, struct ui_nodeinfo *ni, const struct hold_msg *m,
 	ni_hit_add(ni, y0, p->y, (long)m->rec);
 }
 
-/* A DNS record of the scenario's zone data, as a zone file writes it. */
-static void
-ni_rr_text(const struct sc_record *rr, char *buf, size_t n)
-{
-	switch (rr->type) {
-	case SC_RR_A:
-		snprintf(buf, n, "%s  A  %u.%u.%u.%u  (TTL %u)", rr->name,
-		    rr->address >> 24, (rr->address >> 16) & 255,
-		    (rr->address >> 8) & 255, rr->address & 255, rr->ttl);
-		break;
-	case SC_RR_MX:
-		snprintf(buf, n, "%s  MX  %d %s  (TTL %u)", rr->name,
-		    rr->preference, rr->exchange, rr->ttl);
-		break;
-	case SC_RR_CNAME:
-		snprintf(buf, n, "%s  CNAME  %s  (TTL %u)", rr->name, rr->target,
-		    rr->ttl);
-		break;
-	case SC_RR_TXT:
-		snprintf(buf, n, "%s  TXT  \"%s\"  (TTL %u)", rr->name,
-		    rr->text ? rr->text : "", rr->ttl);
-		break;
-	}
-}
-
 /* The lists: mailboxes, queue, DNS records and cache, a device's mail. */
 static void
 ni_lists_draw(struct ni_pen *p, struct ui_nodeinfo *ni, int node)
@@ -313,7 +288,7 @@ ni_lists_draw(struct ni_pen *p, struct ui_nodeinfo *ni, int node)
 		    n->dns.nrecords);
 		ni_heading(p, buf);
 		for (int i = 0; i < n->dns.nrecords; i++) {
-			ni_rr_text(&n->dns.records[i], buf, sizeof buf);
+			ui_rr_text(&n->dns.records[i], 1, buf, sizeof buf);
 			ni_text(p, FACE_SANS, th->text, p->pad, buf);
 		}
 		if (n->dns.ndelegates > 0)

@@ -76,3 +76,38 @@ ui_current(const struct ui *u)
 		return NULL;
 	return trace_get(u->tr, u->app.step - 1);
 }
+
+/*
+ * A DNS record as a line: as a zone file writes it, with its TTL (zone 1,
+ * the node panel), or in a sentence, without (zone 0, the what-if list).
+ */
+void
+ui_rr_text(const struct sc_record *rr, int zone, char *buf, size_t n)
+{
+	const char *sp = zone ? "  " : " ";
+	char data[320], ttl[32] = "";
+
+	switch (rr->type) {
+	case SC_RR_A:
+		snprintf(data, sizeof data, "A%s%u.%u.%u.%u", sp,
+		    rr->address >> 24, (rr->address >> 16) & 255,
+		    (rr->address >> 8) & 255, rr->address & 255);
+		break;
+	case SC_RR_MX:
+		snprintf(data, sizeof data, "MX%s%d %s", sp, rr->preference,
+		    rr->exchange);
+		break;
+	case SC_RR_CNAME:
+		snprintf(data, sizeof data, "CNAME%s%s", sp, rr->target);
+		break;
+	case SC_RR_TXT:
+		snprintf(data, sizeof data, "TXT%s\"%s\"", sp,
+		    rr->text ? rr->text : "");
+		break;
+	default:
+		data[0] = '\0';
+	}
+	if (zone)
+		snprintf(ttl, sizeof ttl, "  (TTL %u)", rr->ttl);
+	snprintf(buf, n, "%s%s%s%s", rr->name, sp, data, ttl);
+}

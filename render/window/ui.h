@@ -176,6 +176,10 @@ void	 ui_record_ends(const struct ui *u, const struct trace_rec *r, int *from,
 	    int *to);
 /* The current step's record, or NULL at step 0. */
 const struct trace_rec *ui_current(const struct ui *u);
+/* A DNS record as a line: zone 1 as a zone file (and its TTL), 0 inside a sentence. */
+struct sc_record;
+void	 ui_rr_text(const struct sc_record *rr, int zone, char *buf,
+	    size_t n);
 
 /* panel_narration.c */
 /* Narration of a step in a language (index), into buf; returns buf. */

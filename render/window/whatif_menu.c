@@ -214,29 +214,6 @@ wm_records_now(struct ui *u, int n, const struct sc_record **out, int max)
 	return k;
 }
 
-/* A record as a line: "mx.contoh.id A 10.1.0.25", "contoh.id MX 10 mx.contoh.id". */
-static void
-wm_record_text(const struct sc_record *r, char *buf, size_t n)
-{
-	switch (r->type) {
-	case SC_RR_A:
-		snprintf(buf, n, "%s A %u.%u.%u.%u", r->name,
-		    r->address >> 24, (r->address >> 16) & 255,
-		    (r->address >> 8) & 255, r->address & 255);
-		break;
-	case SC_RR_MX:
-		snprintf(buf, n, "%s MX %d %s", r->name, r->preference,
-		    r->exchange);
-		break;
-	case SC_RR_CNAME:
-		snprintf(buf, n, "%s CNAME %s", r->name, r->target);
-		break;
-	case SC_RR_TXT:
-		snprintf(buf, n, "%s TXT \"%s\"", r->name, r->text);
-		break;
-	}
-}
-
 /* A record in the format of a scenario's "records" (scenarios/README.md, "dns"). */
 static void
 wm_record_json(struct buf *b, const struct sc_record *r)
@@ -374,7 +351,7 @@ wm_node_items(struct ui *u, struct wi_menu *m, int n)
 				break;
 			it->node = n;
 			it->rec = recs[i];
-			wm_record_text(recs[i], rt, sizeof rt);
+			ui_rr_text(recs[i], 0, rt, sizeof rt);
 			snprintf(it->label, sizeof it->label, ui_word(u,
 			    W_WI_I_DNS_RM), rt);
 			snprintf(it->effect, sizeof it->effect, ui_word(u,
@@ -694,7 +671,7 @@ wm_form_action(struct ui *u, struct wi_menu *m, struct buf *b, char *said,
 		buf_puts(b, ", \"record\": ");
 		wm_record_json(b, &r);
 		buf_puts(b, "}");
-		wm_record_text(&r, rt, sizeof rt);
+		ui_rr_text(&r, 0, rt, sizeof rt);
 		snprintf(said, saidsz, ui_word(u, W_WI_E_DNS_ADD),
 		    ui_node_name(u, it->node), rt);
 		return 0;

@@ -558,6 +558,18 @@ trace_say_key(struct trace *tr, const char *key)
 	return trace_text(tr, key, strlen(key));
 }
 
+const struct trace_say_arg *
+trace_say_arg_named(const struct trace_say *y, const char *name)
+{
+	size_t nl = strlen(name);
+
+	for (int i = 0; i < y->nargs; i++)
+		if (y->arg[i].name_len == nl &&
+		    memcmp(y->arg[i].name, name, nl) == 0)
+			return &y->arg[i];
+	return NULL;
+}
+
 int
 trace_say_read(const struct trace *tr, uint32_t say, struct trace_say *out)
 {

@@ -227,6 +227,9 @@ struct trace_say {
 /* Read the narration at offset say (a record's say); 0 where it has none. */
 int	 trace_say_read(const struct trace *tr, uint32_t say,
 	    struct trace_say *out);
+/* The argument of y called name, or NULL. */
+const struct trace_say_arg *trace_say_arg_named(const struct trace_say *y,
+	    const char *name);
 
 const char *trace_kind_name(enum trace_kind k);
 const char *drop_reason_name(enum drop_reason d);

@@ -28,15 +28,12 @@ struct side {
 static const char *
 arg_of(const struct trace_say *y, const char *name, size_t *n)
 {
-	size_t nl = strlen(name);
+	const struct trace_say_arg *a = trace_say_arg_named(y, name);
 
-	for (int i = 0; i < y->nargs; i++)
-		if (y->arg[i].name_len == nl &&
-		    memcmp(y->arg[i].name, name, nl) == 0) {
-			*n = y->arg[i].value_len;
-			return y->arg[i].value;
-		}
-	return NULL;
+	if (a == NULL)
+		return NULL;
+	*n = a->value_len;
+	return a->value;
 }
 
 static const struct mail_origin *

@@ -171,27 +171,20 @@ op_add(struct whereis *w, size_t rec, enum op_type t, int msg, int node,
 static const char *
 arg(const struct trace_say *y, const char *name, size_t *n)
 {
-	size_t nl = strlen(name);
+	const struct trace_say_arg *a = trace_say_arg_named(y, name);
 
-	for (int i = 0; i < y->nargs; i++)
-		if (y->arg[i].name_len == nl &&
-		    memcmp(y->arg[i].name, name, nl) == 0) {
-			*n = y->arg[i].value_len;
-			return y->arg[i].value;
-		}
-	return NULL;
+	if (a == NULL)
+		return NULL;
+	*n = a->value_len;
+	return a->value;
 }
 
 static int
 arg_node(const struct trace_say *y, const char *name)
 {
-	size_t nl = strlen(name);
+	const struct trace_say_arg *a = trace_say_arg_named(y, name);
 
-	for (int i = 0; i < y->nargs; i++)
-		if (y->arg[i].name_len == nl &&
-		    memcmp(y->arg[i].name, name, nl) == 0)
-			return y->arg[i].node;
-	return -1;
+	return a != NULL ? a->node : -1;
 }
 
 static int
