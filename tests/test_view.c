@@ -923,6 +923,80 @@ START_TEST(test_chapters_by_hand)
 }
 END_TEST
 
+/*
+ * The words past 16 bits (view.c's view_aux()): a hop whose end comes
+ * more than 65,534 records after its start, and mailbox slots past
+ * 65,534, are kept in the far list; a trace written by hand puts both
+ * there.  Records 0..69,999 store a message in 70,000 mailboxes of
+ * server 0; record 70,000 starts frame f on link 0; 70,000 application
+ * messages follow; then the last mailbox's message goes (its slot is
+ * 69,999) and the frame arrives 70,002 records after it left.
+ */
+START_TEST(test_view_far_words)
+{
+	struct chain_link l[2] = { { 1, 1000, 0, 0 }, { 1, 1000, 0, 0 } };
+	struct scenario *sc = chain_scenario(2, l, 536, 1);
+	struct trace *tr = trace_new();
+	struct view_packet pk[4];
+	const size_t nbox = 70000, nfill = 70000;
+	char text[64];
+	uint64_t t = 1;
+
+	sc->nodes[0].kind = SC_SERVER;
+	for (size_t k = 0; k < nbox; k++) {
+		int n = snprintf(text, sizeof text, "u%zu@x.test <m%zu@x.test>",
+		    k, k);
+		trace_add(tr, &(struct trace_rec){ .t = t++, .kind = TR_STATE,
+		    .node = 0, .peer = -1, .link = -1, .frame = TRACE_NONE,
+		    .a = ST_MAILBOX_ADD, .b = 1,
+		    .text = trace_text(tr, text, (size_t)n) });
+	}
+	uint32_t f = trace_frame_new(tr, t, 0, 60);
+	uint64_t t_tx = t;
+	trace_add(tr, &(struct trace_rec){ .t = t++, .kind = TR_FRAME_TX,
+	    .node = 0, .peer = 1, .link = 0, .dir = 0, .frame = f, .ttl = 64,
+	    .a = 1 });
+	uint32_t fill = trace_text(tr, "C: NOOP", 7);
+	for (size_t k = 0; k < nfill; k++)
+		trace_add(tr, &(struct trace_rec){ .t = t++, .kind = TR_APP,
+		    .node = 0, .peer = 1, .link = -1, .frame = TRACE_NONE,
+		    .a = APP_SMTP, .text = fill });
+	int n = snprintf(text, sizeof text, "u%zu@x.test <m%zu@x.test>",
+	    nbox - 1, nbox - 1);
+	trace_add(tr, &(struct trace_rec){ .t = t++, .kind = TR_STATE,
+	    .node = 0, .peer = -1, .link = -1, .frame = TRACE_NONE,
+	    .a = ST_MAILBOX_DEL, .b = 0,
+	    .text = trace_text(tr, text, (size_t)n) });
+	uint64_t t_rx = t;
+	trace_add(tr, &(struct trace_rec){ .t = t++, .kind = TR_FRAME_RX,
+	    .node = 1, .peer = 0, .link = 0, .dir = 0, .frame = f, .ttl = 64 });
+
+	struct view *v = view_new_trace(sc, tr);
+	ck_assert_uint_eq(view_steps(v), nbox + 1 + nfill + 2 + 1);
+	view_seek(v, nbox);
+	ck_assert_int_eq(view_state(v)->mailbox[0], (int)nbox);
+	/* Halfway along the hop: on the link, half way. */
+	ck_assert_int_eq(view_packets(v, (t_tx + t_rx) / 2, pk, 4), 1);
+	ck_assert_uint_eq(pk[0].frame, f);
+	ck_assert_uint_eq(pk[0].tx_step, nbox + 1);
+	ck_assert(pk[0].progress > 0.45 && pk[0].progress < 0.55);
+	ck_assert_int_eq(pk[0].lost, 0);
+	/* The last mailbox's message has gone: slot 69,999 counts 0. */
+	view_seek(v, nbox + 1 + nfill + 1);
+	ck_assert_int_eq(view_state(v)->mailbox[0], (int)nbox - 1);
+	/* Arrived: nothing on the link any more. */
+	view_seek(v, view_steps(v) - 1);
+	ck_assert_int_eq(view_packets(v, t_rx, pk, 4), 0);
+	ck_assert_int_eq(view_state(v)->mailbox[0], (int)nbox - 1);
+	/* And the same from the end backwards. */
+	view_seek(v, nbox / 2);
+	ck_assert_int_eq(view_state(v)->mailbox[0], (int)(nbox / 2));
+	view_free(v);
+	trace_free(tr);
+	chain_free(sc);
+}
+END_TEST
+
 /* The index stays small: a few bytes per record. */
 START_TEST(test_view_memory)
 {
@@ -1125,6 +1199,7 @@ view_suite(void)
 	tcase_add_test(tc, test_next_app_chapter);
 	tcase_add_test(tc, test_chapters_by_hand);
 	tcase_add_test(tc, test_view_memory);
+	tcase_add_test(tc, test_view_far_words);
 	tcase_add_test(tc, test_seek_any_path);
 	tcase_add_test(tc, test_levels_long_trace);
 	tcase_add_test(tc, test_stress_in_flight);

@@ -5,14 +5,19 @@
  * snapshots and events, and the view keeps its own derived state, so
  * nothing here includes a protocol header: only sim.h and trace.h.
  *
- * view_new() reads the trace once and keeps, per record, one 32-bit
- * word (aux[]):
+ * view_new() reads the trace once and keeps a word (view_aux()) for
+ * the records that need one:
  *	TR_FRAME_QUEUED	 the record that ends the wait: its TX, or a DROP
  *	TR_FRAME_TX	 the record that ends the hop: the RX of the same
  *			 frame on the same link and direction, or its DROP
  *	TR_STATE mailbox the mailbox slot (server node, address) it counts
- *	(else)		 unused
- * TRACE_NONE where the trace ends first.  Every VIEW_CHECKPOINT records
+ * TRACE_NONE where the trace ends first.  Four bytes for every record
+ * were 290 MB of a 100,000-message world's 72 million records (issue
+ * 16), most of them unused; so only those records have a word, found
+ * by rank (a bit per record, and the count of bits before each 64),
+ * and it is 16 bits: the distance to the record that ends it (an end
+ * is always later, and nearly always within 65,534 records), or the
+ * slot + 1; a value that does not fit is kept in a short sorted list.  Every VIEW_CHECKPOINT records
  * it keeps the counters and the list of frames that are on a link or in
  * a FIFO at that point, so that both view_seek() and view_packets()
  * replay at most VIEW_CHECKPOINT records, whichever way the window
@@ -61,6 +66,13 @@ struct view_change {
 /* One checkpoint in VIEW_CP_FULL keeps every counter. */
 #define VIEW_CP_FULL	32
 
+/* A record's word that does not fit in 16 bits (view_aux()). */
+struct view_far {
+	uint32_t	 rec, val;
+};
+
+#define AUX_FAR		0xffffu
+
 /* A mailbox: its server and its address (lower case). */
 struct view_slot {
 	int		 node;
@@ -73,7 +85,12 @@ struct view {
 	size_t			 n;		/* records */
 	int			 nnodes, nlinks;
 
-	uint32_t		*aux;		/* [n], see the top of the file */
+	/* view_aux(): see the top of the file. */
+	uint64_t		*aux_has;	/* [n / 64 + 1] a bit per record */
+	uint32_t		*aux_rank;	/* [n / 64 + 1] bits set before each word */
+	uint16_t		*aux16;		/* [bits set] 0: none, AUX_FAR: in aux_far */
+	struct view_far		*aux_far;	/* sorted by rec once built */
+	size_t			 naux, nfar, capfar, nfar_sorted;
 	/*
 	 * [frames] each frame's label and protocol, read from its bytes the
 	 * first time it is drawn (0: not yet); a crowded step draws
@@ -135,6 +152,11 @@ static uint16_t	 view_get16(const uint8_t *p);
 static uint32_t	 view_get32(const uint8_t *p);
 static int	 view_submission(const struct scenario *, int, int);
 static int	 view_slot(struct view *, int, const char *);
+static int	 view_aux_wants(const struct view *, const struct trace_rec *);
+static long	 view_aux_rank(const struct view *, size_t);
+static uint32_t	 view_aux(const struct view *, size_t, int);
+static void	 view_aux_set(struct view *, size_t, uint32_t, int);
+static void	 view_aux_sort(struct view *);
 static void	 view_index(struct view *);
 static void	 view_apply(struct view *, size_t);
 static void	 view_dirty(struct view *, size_t);
@@ -223,6 +245,91 @@ view_slot(struct view *v, int node, const char *text)
 
 /* ---- building ----------------------------------------------------------- */
 
+/* Whether record r has a word (the top of the file). */
+static int
+view_aux_wants(const struct view *v, const struct trace_rec *r)
+{
+	return r->kind == TR_FRAME_QUEUED || r->kind == TR_FRAME_TX ||
+	    (r->kind == TR_STATE && (r->a == ST_MAILBOX_ADD ||
+	    r->a == ST_MAILBOX_DEL) && r->node >= 0 && r->node < v->nnodes);
+}
+
+/* Record i's place among those with a word, or -1 if it has none. */
+static long
+view_aux_rank(const struct view *v, size_t i)
+{
+	uint64_t w = v->aux_has[i / 64], bit = (uint64_t)1 << (i % 64);
+
+	if (i >= v->n || (w & bit) == 0)
+		return -1;
+	return (long)v->aux_rank[i / 64] + __builtin_popcountll(w & (bit - 1));
+}
+
+static int
+view_far_cmp(const void *a, const void *b)
+{
+	const struct view_far *x = a, *y = b;
+
+	return x->rec < y->rec ? -1 : x->rec > y->rec;
+}
+
+/* Record i's word: TRACE_NONE where it has none (or not yet); rel: see view_aux_set(). */
+static uint32_t
+view_aux(const struct view *v, size_t i, int rel)
+{
+	long k = view_aux_rank(v, i);
+
+	if (k < 0 || v->aux16[k] == 0)
+		return TRACE_NONE;
+	if (v->aux16[k] != AUX_FAR)
+		return (rel ? (uint32_t)i : 0) + v->aux16[k] - 1;
+	/* Set before the last view_aux_sort(): the sorted part has it. */
+	size_t lo = 0, hi = v->nfar_sorted;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v->aux_far[mid].rec < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < v->nfar_sorted && v->aux_far[lo].rec == i ?
+	    v->aux_far[lo].val : TRACE_NONE;
+}
+
+/*
+ * Set record i's word (once), in 16 bits where it fits: the end of a
+ * hop (rel = 1) as its distance from i plus one (an end is later than
+ * its start), a mailbox slot (rel = 0) as the slot plus one.  Else in
+ * the far list.
+ */
+static void
+view_aux_set(struct view *v, size_t i, uint32_t val, int rel)
+{
+	long k = view_aux_rank(v, i);
+	uint64_t d = rel ? (uint64_t)val - i + 1 : (uint64_t)val + 1;
+
+	if (k < 0 || val == TRACE_NONE)
+		return;
+	if ((!rel || val > i) && d < AUX_FAR) {
+		v->aux16[k] = (uint16_t)d;
+		return;
+	}
+	v->aux16[k] = AUX_FAR;
+	v->aux_far = view_grow(v->aux_far, &v->capfar, v->nfar + 1,
+	    sizeof *v->aux_far);
+	v->aux_far[v->nfar++] = (struct view_far){ (uint32_t)i, val };
+}
+
+/* Make every word set so far readable (view_aux() searches the sorted part). */
+static void
+view_aux_sort(struct view *v)
+{
+	if (v->nfar > v->nfar_sorted)
+		qsort(v->aux_far, v->nfar, sizeof *v->aux_far, view_far_cmp);
+	v->nfar_sorted = v->nfar;
+}
+
 struct view *
 view_new(const struct sim *s)
 {
@@ -239,7 +346,8 @@ view_new_trace(const struct scenario *sc, const struct trace *tr)
 	v->n = trace_count(tr);
 	v->nnodes = sc->nnodes;
 	v->nlinks = sc->nlinks;
-	v->aux = wmem_alloc(v->n, sizeof *v->aux);
+	v->aux_has = wmem_alloc(v->n / 64 + 1, sizeof *v->aux_has);
+	v->aux_rank = wmem_alloc(v->n / 64 + 1, sizeof *v->aux_rank);
 	v->nlabmemo = trace_frame_count(tr);
 	v->labmemo = calloc(v->nlabmemo + 1, 1);	/* NULL: read every time */
 	v->ncp = v->n / VIEW_CHECKPOINT + 1;
@@ -251,16 +359,32 @@ view_new_trace(const struct scenario *sc, const struct trace *tr)
 	 * The mailbox slots are known only after a look at the records, and
 	 * they are part of the counters; find them first.
 	 */
+	uint32_t *mbx = NULL, *slot = NULL;
+	size_t nmbx = 0, capmbx = 0, capslot = 0;
+
 	for (size_t i = 0; i < v->n; i++) {
 		const struct trace_rec *r = trace_get(tr, i);
 
-		v->aux[i] = TRACE_NONE;
-		if (r->kind == TR_STATE && (r->a == ST_MAILBOX_ADD ||
-		    r->a == ST_MAILBOX_DEL) && r->node >= 0 &&
-		    r->node < v->nnodes)
-			v->aux[i] = (uint32_t)view_slot(v, r->node,
-			    trace_text_at(tr, r->text));
+		if (i % 64 == 0)
+			v->aux_rank[i / 64] = (uint32_t)v->naux;
+		if (!view_aux_wants(v, r))
+			continue;
+		v->aux_has[i / 64] |= (uint64_t)1 << (i % 64);
+		v->naux++;
+		if (r->kind != TR_STATE)
+			continue;
+		mbx = view_grow(mbx, &capmbx, nmbx + 1, sizeof *mbx);
+		slot = view_grow(slot, &capslot, nmbx + 1, sizeof *slot);
+		mbx[nmbx] = (uint32_t)i;
+		slot[nmbx++] = (uint32_t)view_slot(v, r->node,
+		    trace_text_at(tr, r->text));
 	}
+	v->aux16 = wmem_alloc(v->naux, sizeof *v->aux16);
+	for (size_t k = 0; k < nmbx; k++)
+		view_aux_set(v, mbx[k], slot[k], 0);
+	view_aux_sort(v);
+	free(mbx);
+	free(slot);
 	v->nints = (size_t)v->nnodes * VI_NARRAYS + (size_t)v->nslots;
 	v->ints = wmem_alloc(v->nints, sizeof *v->ints);
 	v->nfull = v->ncp / VIEW_CP_FULL + 1;
@@ -274,6 +398,7 @@ view_new_trace(const struct scenario *sc, const struct trace *tr)
 	memset(v->dirty, 0, v->nints + (size_t)v->nnodes + (size_t)v->nlinks);
 
 	view_index(v);
+	view_aux_sort(v);
 	free(v->dirty);
 	free(v->dlist);
 	v->dirty = NULL;
@@ -400,7 +525,7 @@ view_index(struct view *v)
 				break;
 			}
 			if (ends) {
-				v->aux[p] = (uint32_t)i;
+				view_aux_set(v, p, (uint32_t)i, 1);
 				pend[f] = TRACE_NONE;
 				/* Swap the last of the set into its place. */
 				uint32_t last = set[--nset];
@@ -459,7 +584,7 @@ view_apply(struct view *v, size_t i)
 		case ST_MAILBOX_DEL: {
 			/* b counts one mailbox; the badge is the server's sum. */
 			int *slot = v->ints + (size_t)v->nnodes * VI_NARRAYS +
-			    v->aux[i];
+			    view_aux(v, i, 0);
 
 			ints[VI_MAILBOX * nn] += (int)r->b - *slot;
 			*slot = (int)r->b;
@@ -570,7 +695,10 @@ view_free(struct view *v)
 		free(v->slots[i].addr);
 	free(v->slots);
 	hmap_free(&v->slot_by_addr);
-	free(v->aux);
+	free(v->aux_has);
+	free(v->aux_rank);
+	free(v->aux16);
+	free(v->aux_far);
 	free(v->labmemo);
 	free(v->node_up);
 	free(v->link_up);
@@ -593,7 +721,9 @@ view_free(struct view *v)
 size_t
 view_bytes_used(const struct view *v)
 {
-	return sizeof *v + v->n * sizeof *v->aux +
+	return sizeof *v + (v->n / 64 + 1) * (sizeof *v->aux_has +
+	    sizeof *v->aux_rank) + v->naux * sizeof *v->aux16 +
+	    v->nfar * sizeof *v->aux_far +
 	    v->nfull * ((size_t)v->nnodes + (size_t)v->nlinks +
 	    v->nints * sizeof *v->ints) +
 	    v->ndelta * sizeof *v->cp_delta +
@@ -809,7 +939,7 @@ view_packet_at(const struct view *v, uint32_t i, size_t cut, uint64_t t,
 {
 	const struct trace_rec *r = trace_get(v->tr, i);
 	const struct trace_frame *fr = trace_frame(v->tr, r->frame);
-	uint32_t e = v->aux[i];
+	uint32_t e = view_aux(v, i, 1);
 	const struct trace_rec *er = e != TRACE_NONE ? trace_get(v->tr, e) :
 	    NULL;
 
@@ -827,7 +957,7 @@ view_packet_at(const struct view *v, uint32_t i, size_t cut, uint64_t t,
 		out->tx_step = (size_t)i + 1;
 		if (er != NULL && er->kind == TR_FRAME_TX) {
 			/* Its future TX, and whether that hop ends in a drop. */
-			uint32_t e2 = v->aux[e];
+			uint32_t e2 = view_aux(v, e, 1);
 
 			out->tx_step = (size_t)e + 1;
 			out->lost = e2 != TRACE_NONE &&
