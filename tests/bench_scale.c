@@ -6,7 +6,11 @@
  * peak memory of each size is that run's own (wait4's rusage), and the
  * wall clock covers reading the file, the run and the summary.  The
  * child's CPU time (user + system) is printed too: on a machine shared
- * with other work it is the steadier figure.
+ * with other work it is the steadier figure.  Then the same world opens
+ * in the window (`surel view FILE --screenshot`, SDL's dummy video
+ * driver: no display needed), which keeps every record and frame byte,
+ * lays out, indexes and draws one picture and exits: scale_N_window_*
+ * is the wait for a first frame and its peak memory (issue 16, point 6).
  *
  *	bench_scale			the ladder
  *	bench_scale --write N FILE	only write the world with N messages
@@ -56,44 +60,76 @@ write_world(int n, const char *path)
 	return 0;
 }
 
+/* Run argv as a child; its wall time, and its rusage; -1 if it failed. */
+static int
+child(char *const argv[], double *dt, struct rusage *ru)
+{
+	double t0 = wall();
+	pid_t pid = fork();
+	int st = 0;
+
+	if (pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid < 0 || wait4(pid, &st, 0, ru) < 0) {
+		fprintf(stderr, "bench_scale: cannot run %s\n", argv[0]);
+		return -1;
+	}
+	*dt = wall() - t0;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "bench_scale: %s %s failed (status %d)\n",
+		    argv[0], argv[1], st);
+		return -1;
+	}
+	return 0;
+}
+
+static double
+cpu_s(const struct rusage *ru)
+{
+	return (double)ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6 +
+	    (double)ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;
+}
+
 static void
 run_one(const char *bin, int n)
 {
-	char path[512];
+	char path[512], png[512];
 	const char *tmp = getenv("TMPDIR");
+	struct rusage ru;
+	double dt;
 
 	snprintf(path, sizeof path, "%s/surel-world-%d-%d.json",
 	    tmp && *tmp ? tmp : "/tmp", n, (int)getpid());
+	snprintf(png, sizeof png, "%s/surel-world-%d-%d.png",
+	    tmp && *tmp ? tmp : "/tmp", n, (int)getpid());
 	if (write_world(n, path) < 0)
 		return;
-	double t0 = wall();
-	pid_t pid = fork();
-	if (pid == 0) {
-		execl(bin, bin, "run", path, "--summary", "/dev/null",
-		    (char *)NULL);
-		_exit(127);
+	char *run[] = { (char *)bin, "run", path, "--summary", "/dev/null",
+	    NULL };
+	if (child(run, &dt, &ru) == 0) {
+		printf("scale_%d_wall_s %.2f\n", n, dt);
+		printf("scale_%d_peak_rss_mb %.1f\n", n,
+		    (double)ru.ru_maxrss / 1024.0);
+		printf("scale_%d_us_per_message %.1f\n", n, dt * 1e6 / n);
+		/* The child's own CPU time: what a machine busy with others leaves. */
+		printf("scale_%d_cpu_s %.2f\n", n, cpu_s(&ru));
+		printf("scale_%d_cpu_us_per_message %.1f\n", n,
+		    cpu_s(&ru) * 1e6 / n);
+		fflush(stdout);
 	}
-	int st = 0;
-	struct rusage ru;
-	if (pid < 0 || wait4(pid, &st, 0, &ru) < 0) {
-		fprintf(stderr, "bench_scale: cannot run %s\n", bin);
-		unlink(path);
-		return;
+	char *view[] = { (char *)bin, "view", path, "--screenshot", png,
+	    "--size", "1280x720", NULL };
+	setenv("SDL_VIDEODRIVER", "dummy", 1);
+	if (child(view, &dt, &ru) == 0) {
+		printf("scale_%d_window_first_frame_s %.2f\n", n, dt);
+		printf("scale_%d_window_peak_rss_mb %.1f\n", n,
+		    (double)ru.ru_maxrss / 1024.0);
+		fflush(stdout);
 	}
-	double dt = wall() - t0;
+	unlink(png);
 	unlink(path);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		fprintf(stderr, "bench_scale: %s run on %d messages failed "
-		    "(status %d)\n", bin, n, st);
-	printf("scale_%d_wall_s %.2f\n", n, dt);
-	printf("scale_%d_peak_rss_mb %.1f\n", n, (double)ru.ru_maxrss / 1024.0);
-	printf("scale_%d_us_per_message %.1f\n", n, dt * 1e6 / n);
-	/* The child's own CPU time: what a machine busy with others leaves. */
-	double cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-	printf("scale_%d_cpu_s %.2f\n", n, cpu);
-	printf("scale_%d_cpu_us_per_message %.1f\n", n, cpu * 1e6 / n);
-	fflush(stdout);
 }
 
 int
