@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "mail.h"
+#include "world.h"
 #include "window.h"
 #include "window_helpers.h"
 
@@ -377,6 +379,39 @@ END_TEST
  * Submission on port 2587 (ports.c): the event list puts an SMTP chip on
  * every frame of the conversation that carries data.
  */
+/*
+ * The window lets the stored messages' bytes go after its run (the
+ * trace has every byte; 410 MB of a 100,000-message world): the default
+ * lesson's mailboxes still hold their messages, as many as the trace
+ * counts, each with its Message-ID and no bytes.
+ */
+START_TEST(test_window_forgets_bodies)
+{
+	struct wh w;
+
+	ck_assert_int_eq(wh_open(&w, NULL, 1280, 720, "en"), 0);
+	const struct mail_world *mw = w.u->sim->mail;
+	int held = 0;
+	ck_assert_int_eq(mw->bodies_gone, 1);
+	for (int i = 0; i < mw->nboxes; i++)
+		for (int k = 0; k < mw->boxes[i].nmsgs; k++) {
+			ck_assert_uint_eq(mw->boxes[i].msgs[k].data.len, 0);
+			ck_assert_ptr_null(mw->boxes[i].msgs[k].data.data);
+			ck_assert_ptr_nonnull(strchr(
+			    mw->boxes[i].msgs[k].message_id, '@'));
+			held++;
+		}
+	/* As many as the trace's counters say at the end. */
+	int counted = 0;
+	view_seek(w.u->view, view_steps(w.u->view) - 1);
+	for (int i = 0; i < w.u->sc->nnodes; i++)
+		counted += view_state(w.u->view)->mailbox[i];
+	ck_assert_int_gt(held, 0);
+	ck_assert_int_eq(held, counted);
+	wh_close(&w);
+}
+END_TEST
+
 START_TEST(test_events_configured_port)
 {
 	struct wh w;
@@ -421,6 +456,7 @@ window_suite(void)
 	tcase_add_test(tc, test_screenshot_same_bytes);
 	tcase_add_test(tc, test_back_equals_straight);
 	tcase_add_test(tc, test_events_configured_port);
+	tcase_add_test(tc, test_window_forgets_bodies);
 	tcase_add_test(tc, test_narration_two_languages_fit);
 	tcase_add_test(tc, test_narration_every_step_fits);
 	tcase_add_test(tc, test_text_18px_at_1080p);

@@ -6,6 +6,7 @@
 #include "ui.h"
 #include "bridge.h"
 #include "checkpoint.h"
+#include "mail.h"
 #include "whatif.h"
 #include "util.h"
 
@@ -50,6 +51,8 @@ ui_scenario_init(struct ui *u, struct scenario *sc, const struct app *keep,
 	else {
 		u->sim = sim_new(sc, sc->seed);
 		sim_run(u->sim);
+		/* The window reads the trace, and no stored message's bytes. */
+		mail_forget_bodies(u->sim);
 	}
 	u->tr = sim_trace(u->sim);
 	u->view = view_new(u->sim);

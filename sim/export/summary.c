@@ -238,6 +238,8 @@ export_summary(const struct sim *s, struct buf *out)
 	const struct scenario *sc = sim_scenario(s);
 	struct sim_stats st;
 
+	if (s->mail != NULL && s->mail->bodies_gone)
+		fatalx("export_summary after mail_forget_bodies");
 	sim_stats(s, &st);
 	buf_puts(out, "{\n  \"surel\": 1,\n  \"title\": ");
 	buf_json_str(out, sc_text_get(&sc->title, "en"));

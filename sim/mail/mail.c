@@ -88,6 +88,22 @@ mail_power(struct sim *s, int node, int up)
 }
 
 void
+mail_forget_bodies(struct sim *s)
+{
+	struct mail_world *w = s->mail;
+
+	if (w == NULL)
+		return;
+	for (int i = 0; i < w->nboxes; i++)
+		for (int k = 0; k < w->boxes[i].nmsgs; k++)
+			buf_free(&w->boxes[i].msgs[k].data);
+	for (int i = 0; i < s->nnodes; i++)
+		for (int k = 0; k < w->devices[i].nmsgs; k++)
+			buf_free(&w->devices[i].msgs[k].data);
+	w->bodies_gone = 1;
+}
+
+void
 mail_free(struct sim *s)
 {
 	struct mail_world *w = s->mail;
