@@ -56,6 +56,13 @@
 /* The places are saved every WH_CHECK operations. */
 #define WH_CHECK	64
 
+/*
+ * A message's places after each of its operations are kept while they
+ * are at most WH_KEEP (a message to very many recipients is replayed
+ * instead, so that the copies stay linear in the trace).
+ */
+#define WH_KEEP		16
+
 enum op_type {
 	OP_COMPOSE,		/* node: the device */
 	OP_TRANSIT_BEGIN,	/* node -> peer */
@@ -77,6 +84,8 @@ struct op {
 	int		 node, peer;
 	const char	*addr;		/* in w->strs, or "" */
 	size_t		 seq;		/* order among equal rec (the sort) */
+	size_t		 after;		/* its message's places after it: */
+	int		 nafter;	/* w->pool[after], nafter of them; -1: not kept */
 };
 
 struct wmsg {
@@ -97,7 +106,7 @@ struct touched {
 	struct places	*of;		/* [nmsgs]: each touched message's places */
 	char		*is;		/* [nmsgs]: touched since the copy */
 	int		*msgs;		/* which, in the order first touched */
-	int		 n;
+	int		 n, nmsgs;
 };
 
 struct whereis {
@@ -109,7 +118,11 @@ struct whereis {
 	struct places	*saved;		/* after ops [0, saved_at[k]), by message */
 	size_t		*saved_at;	/* ascending, saved_at[0] == 0 */
 	size_t		 nsaved;
+	struct whereis_entry *pool;	/* the places after each operation (op.after) */
+	size_t		 npool, cappool;
 	struct touched	 replay;	/* whereis_at()'s messages since the copy */
+	size_t		*last;		/* [nmsgs]: each one's last operation there */
+	struct places	*scratch;	/* [nmsgs]: places replayed (op.nafter -1) */
 	struct places	 now;		/* whereis_at()'s answer */
 	char		**strs;		/* every string it keeps, freed at the end */
 	size_t		 nstrs, capstrs;
@@ -126,7 +139,7 @@ static void	add_sends(struct whereis *, const struct scenario *);
 static void	apply(struct places *, const struct op *);
 static void	touched_init(struct touched *, int);
 static void	touched_free(struct touched *, int);
-static struct places *touch(struct touched *, int, const struct places *);
+static void	from_copy(struct places *, const struct places *, int);
 static void	merge(struct places *, const struct places *,
 		    struct touched *);
 
@@ -186,7 +199,7 @@ op_add(struct whereis *w, size_t rec, enum op_type t, int msg, int node,
 		w->ops = xrealloc(w->ops, w->capops * sizeof *w->ops);
 	}
 	w->ops[w->nops] = (struct op){ rec, t, msg, node, peer,
-	    addr ? addr : "", w->nops };
+	    addr ? addr : "", w->nops, 0, -1 };
 	w->nops++;
 }
 
@@ -592,32 +605,25 @@ touched_init(struct touched *t, int nmsgs)
 	t->is = xcalloc((size_t)nmsgs + 1, 1);
 	t->msgs = xcalloc((size_t)nmsgs + 1, sizeof *t->msgs);
 	t->n = 0;
+	t->nmsgs = nmsgs;
 }
 
+/* owned: the places of t->of are its own (not slices of a pool). */
 static void
-touched_free(struct touched *t, int nmsgs)
+touched_free(struct touched *t, int owned)
 {
-	if (t->of != NULL)
-		for (int i = 0; i < nmsgs; i++)
+	if (t->of != NULL && owned)
+		for (int i = 0; i < t->nmsgs; i++)
 			free(t->of[i].e);
 	free(t->of);
 	free(t->is);
 	free(t->msgs);
 }
 
-/*
- * The places of msg to change: the first time since the copy, its
- * places in the copy (sorted by message: found by halving).
- */
-static struct places *
-touch(struct touched *t, int msg, const struct places *copy)
+/* p: the places of msg in copy (sorted by message: found by halving). */
+static void
+from_copy(struct places *p, const struct places *copy, int msg)
 {
-	struct places *p = &t->of[msg];
-
-	if (t->is[msg])
-		return p;
-	t->is[msg] = 1;
-	t->msgs[t->n++] = msg;
 	int lo = 0, hi = copy->n;
 	while (lo < hi) {
 		int mid = lo + (hi - lo) / 2;
@@ -634,7 +640,6 @@ touch(struct touched *t, int msg, const struct places *copy)
 	if (end > lo)
 		memcpy(p->e, copy->e + lo, (size_t)(end - lo) * sizeof *p->e);
 	p->n = end - lo;
-	return p;
 }
 
 static int
@@ -657,7 +662,14 @@ merge(struct places *out, const struct places *copy, struct touched *t)
 
 	for (int j = 0; j < t->n; j++)
 		n += t->of[t->msgs[j]].n;
-	if (t->n > 1)
+	/* In message order: sorted when few, else read off the marks. */
+	if (t->n > t->nmsgs / 16) {
+		int k = 0;
+
+		for (int m = 0; m < t->nmsgs; m++)
+			if (t->is[m])
+				t->msgs[k++] = m;
+	} else if (t->n > 1)
 		qsort(t->msgs, (size_t)t->n, sizeof *t->msgs, int_cmp);
 	places_grow(out, n);
 	out->n = 0;
@@ -723,6 +735,8 @@ whereis_new(const struct trace *tr, const struct scenario *sc)
 	 */
 	touched_init(&live, w->nmsgs);
 	touched_init(&w->replay, w->nmsgs);
+	w->last = xcalloc((size_t)w->nmsgs + 1, sizeof *w->last);
+	w->scratch = xcalloc((size_t)w->nmsgs + 1, sizeof *w->scratch);
 	size_t cap = 0, last = 0;
 	for (size_t i = 0; i <= w->nops; i++) {
 		size_t every = (size_t)n > WH_CHECK ? (size_t)n : WH_CHECK;
@@ -752,9 +766,21 @@ whereis_new(const struct trace *tr, const struct scenario *sc)
 			n -= p->n;
 			apply(p, &w->ops[i]);
 			n += p->n;
+			w->ops[i].nafter = p->n <= WH_KEEP ? p->n : -1;
+			w->ops[i].after = w->npool;
+			if (p->n > WH_KEEP || p->n == 0)
+				continue;
+			if (w->npool + (size_t)p->n > w->cappool) {
+				w->cappool = w->cappool ? 2 * w->cappool : 1024;
+				w->pool = xrealloc(w->pool, w->cappool *
+				    sizeof *w->pool);
+			}
+			memcpy(w->pool + w->npool, p->e, (size_t)p->n *
+			    sizeof *p->e);
+			w->npool += (size_t)p->n;
 		}
 	}
-	touched_free(&live, w->nmsgs);
+	touched_free(&live, 1);
 	return w;
 }
 
@@ -767,7 +793,12 @@ whereis_free(struct whereis *w)
 		free(w->saved[i].e);
 	free(w->saved);
 	free(w->saved_at);
-	touched_free(&w->replay, w->nmsgs);
+	touched_free(&w->replay, 0);
+	for (int i = 0; i < w->nmsgs; i++)
+		free(w->scratch[i].e);
+	free(w->scratch);
+	free(w->last);
+	free(w->pool);
 	free(w->now.e);
 	for (size_t i = 0; i < w->nstrs; i++)
 		free(w->strs[i]);
@@ -815,10 +846,44 @@ whereis_at(struct whereis *w, size_t step, const struct whereis_entry **out)
 			b = mid;
 	}
 	const struct places *copy = &w->saved[a];
-	for (size_t i = w->saved_at[a]; i < lo; i++)
-		apply(touch(&w->replay, w->ops[i].msg, copy), &w->ops[i]);
+	struct touched *t = &w->replay;
+	int again = 0;
+
+	/* The messages changed since the copy, and the last change of each. */
+	for (size_t i = w->saved_at[a]; i < lo; i++) {
+		int m = w->ops[i].msg;
+
+		if (!t->is[m]) {
+			t->is[m] = 1;
+			t->msgs[t->n++] = m;
+		}
+		w->last[m] = i;
+	}
+	/* Their places as that change left them (kept by whereis_new()). */
+	for (int j = 0; j < t->n; j++) {
+		int m = t->msgs[j];
+		const struct op *o = &w->ops[w->last[m]];
+
+		if (o->nafter >= 0) {
+			t->of[m] = (struct places){ o->nafter > 0 ?
+			    w->pool + o->after : NULL, o->nafter, 0 };
+			continue;
+		}
+		/* Too many to have been kept: replayed from the copy. */
+		from_copy(&w->scratch[m], copy, m);
+		t->is[m] = 2;
+		again = 1;
+	}
+	if (again) {
+		for (size_t i = w->saved_at[a]; i < lo; i++)
+			if (t->is[w->ops[i].msg] == 2)
+				apply(&w->scratch[w->ops[i].msg], &w->ops[i]);
+		for (int j = 0; j < t->n; j++)
+			if (t->is[t->msgs[j]] == 2)
+				t->of[t->msgs[j]] = w->scratch[t->msgs[j]];
+	}
 	/* By message, in the order they appeared; in the order put within one. */
-	merge(&w->now, copy, &w->replay);
+	merge(&w->now, copy, t);
 	*out = w->now.e;
 	return w->now.n;
 }
