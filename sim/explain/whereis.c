@@ -32,7 +32,8 @@
  * there are places (a copy costs what a replay of that many does, and
  * the copies of a 100,000-message trace stay linear in its length, not
  * quadratic: issue 16); whereis_at() starts from the saved places
- * nearest below the step and replays the operations after them.
+ * nearest below the step and brings in what the operations after them
+ * changed.
  *
  * Every operation changes the places of its own message only, so the
  * places are kept per message (struct places, in the order they were
@@ -40,8 +41,12 @@
  * what every message's do (with 100,000 messages, a list of all of them
  * scanned per operation made whereis_new() quadratic: issue 16).  A
  * saved copy is flat and sorted by message, as whereis_at() answers;
- * the next copy, and whereis_at()'s answer, is the one before with the
- * messages that the operations since touched put in their places.
+ * the next copy is the one before with the messages touched since in
+ * their new places.  whereis_new() also keeps, after each operation, the
+ * places of its message (op.after: a message has a few), so whereis_at()
+ * needs no replay: the copy, with each message that the operations since
+ * it touched as the last of them left it.  It costs the copy's length
+ * and one look per operation since, which is at most the copy's length.
  */
 #include "whereis.h"
 
@@ -83,8 +88,10 @@ struct op {
 	int		 msg;
 	int		 node, peer;
 	const char	*addr;		/* in w->strs, or "" */
-	size_t		 seq;		/* order among equal rec (the sort) */
-	size_t		 after;		/* its message's places after it: */
+	union {
+		size_t	 seq;		/* order among equal rec (the sort) */
+		size_t	 after;		/* then its message's places after it: */
+	};
 	int		 nafter;	/* w->pool[after], nafter of them; -1: not kept */
 };
 
@@ -199,7 +206,7 @@ op_add(struct whereis *w, size_t rec, enum op_type t, int msg, int node,
 		w->ops = xrealloc(w->ops, w->capops * sizeof *w->ops);
 	}
 	w->ops[w->nops] = (struct op){ rec, t, msg, node, peer,
-	    addr ? addr : "", w->nops, 0, -1 };
+	    addr ? addr : "", { w->nops }, -1 };
 	w->nops++;
 }
 
@@ -625,6 +632,7 @@ static void
 from_copy(struct places *p, const struct places *copy, int msg)
 {
 	int lo = 0, hi = copy->n;
+
 	while (lo < hi) {
 		int mid = lo + (hi - lo) / 2;
 
@@ -781,6 +789,8 @@ whereis_new(const struct trace *tr, const struct scenario *sc)
 		}
 	}
 	touched_free(&live, 1);
+	if (w->npool > 0)
+		w->pool = xrealloc(w->pool, w->npool * sizeof *w->pool);
 	return w;
 }
 
