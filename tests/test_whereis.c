@@ -459,6 +459,7 @@ START_TEST(test_whereis_oracle_world)
 	struct oracle *o = oracle_new(tr, sc);
 	uint64_t x = 88172645463325252ULL;
 	int most = 0;
+	size_t at_most = 0;
 
 	ck_assert_int_ge(whereis_nmsgs(w), 1000);
 	same_messages(w, o, "world");
@@ -472,11 +473,20 @@ START_TEST(test_whereis_oracle_world)
 		x ^= x << 17;
 		same_places(w, o, (size_t)(x % (n + 1)), "world");
 		int k = whereis_at(w, (size_t)(x % (n + 1)), &e);
-		if (k > most)
+		if (k > most) {
 			most = k;
+			at_most = (size_t)(x % (n + 1));
+		}
 	}
 	/* Enough places that the saved copies are far apart. */
 	ck_assert_int_gt(most, 500);
+	/* Its line stops where no screen could show more. */
+	struct buf line = { 0 };
+	whereis_line(w, sc, at_most, "en", &line);
+	ck_assert_uint_gt(line.len, WHEREIS_LINE_MAX);
+	ck_assert_uint_lt(line.len, WHEREIS_LINE_MAX + 1024);
+	ck_assert_int_eq(memcmp(line.data + line.len - 4, " …", 4), 0);
+	buf_free(&line);
 	oracle_free(o);
 	whereis_free(w);
 	sim_free(s);

@@ -121,13 +121,21 @@ whereis_line_cut(struct whereis *w, const struct scenario *sc, size_t step,
 	const struct whereis_entry *e;
 	int n = whereis_at(w, step, &e);
 	int said_msg = -1, any = 0;
-	size_t mark = 0;
+	size_t mark = 0, start = out->len;
 
 	buf_puts(out, words_get(lang, W_WH_HEAD));
 	buf_putc(out, ' ');
 	for (int i = 0; i < n; i++) {
 		struct buf p = { 0 };
 
+		/*
+		 * No panel shows more: the line of a 100,000-message world is
+		 * megabytes, built and measured per frame (issue 16).
+		 */
+		if (out->len - start > WHEREIS_LINE_MAX) {
+			buf_puts(out, " …");
+			break;
+		}
 		if (!whereis_line_shows(e, n, i))
 			continue;
 		phrase(&e[i], sc, lang, &p);

@@ -131,6 +131,7 @@ struct whereis {
 	size_t		*last;		/* [nmsgs]: each one's last operation there */
 	struct places	*scratch;	/* [nmsgs]: places replayed (op.nafter -1) */
 	struct places	 now;		/* whereis_at()'s answer */
+	size_t		 now_step;	/* for this step (SIZE_MAX: none yet) */
 	char		**strs;		/* every string it keeps, freed at the end */
 	size_t		 nstrs, capstrs;
 	struct hmap	 msg_by_id;	/* hash_bytes(id) -> msgs[] */
@@ -743,6 +744,7 @@ whereis_new(const struct trace *tr, const struct scenario *sc)
 	 */
 	touched_init(&live, w->nmsgs);
 	touched_init(&w->replay, w->nmsgs);
+	w->now_step = SIZE_MAX;
 	w->last = xcalloc((size_t)w->nmsgs + 1, sizeof *w->last);
 	w->scratch = xcalloc((size_t)w->nmsgs + 1, sizeof *w->scratch);
 	size_t cap = 0, last = 0;
@@ -836,6 +838,11 @@ whereis_at(struct whereis *w, size_t step, const struct whereis_entry **out)
 {
 	size_t lo = 0, hi = w->nops;
 
+	/* A frame asks for its step more than once (the line, the marks). */
+	if (w->now_step != SIZE_MAX && step == w->now_step) {
+		*out = w->now.e;
+		return w->now.n;
+	}
 	/* The operations of records before step: rec < step. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -894,6 +901,7 @@ whereis_at(struct whereis *w, size_t step, const struct whereis_entry **out)
 	}
 	/* By message, in the order they appeared; in the order put within one. */
 	merge(&w->now, copy, t);
+	w->now_step = step;
 	*out = w->now.e;
 	return w->now.n;
 }
