@@ -237,6 +237,7 @@ TEST_SRCS += tests/test_conservation.c
 TEST_SRCS += tests/test_bad_keys.c
 TEST_SRCS += tests/test_detail.c
 TEST_SRCS += tests/test_whereis.c
+TEST_SRCS += tests/whereis_oracle.c
 TEST_SRCS += tests/test_whatif.c
 
 BENCH_SRCS += tests/bench.c

@@ -22,6 +22,8 @@
 #include "export.h"
 #include "narrate.h"
 #include "detail.h"
+#include "gen_world.h"
+#include "whereis_oracle.h"
 
 struct wtest {
 	struct test_run	 run;
@@ -370,6 +372,130 @@ arg_of(const struct trace *tr, size_t i, const char *name, char *buf,
 }
 
 /*
+ * The fast whereis (places per message, issue 16) against the old flat
+ * list (whereis_oracle.c): the same messages, and at step the same
+ * places in the same order.  what: the file, for the message.
+ */
+static void
+same_messages(struct whereis *w, struct oracle *o, const char *what)
+{
+	ck_assert_int_eq(whereis_nmsgs(w), oracle_nmsgs(o));
+	for (int i = 0; i < whereis_nmsgs(w); i++) {
+		const struct whereis_msg *a = whereis_msg(w, i);
+		const struct whereis_msg *b = oracle_msg(o, i);
+
+		ck_assert_msg(strcmp(a->id, b->id) == 0 &&
+		    strcmp(a->subject, b->subject) == 0 &&
+		    a->bounce == b->bounce, "%s: message %d: %s %s %d, "
+		    "want %s %s %d", what, i, a->id, a->subject, a->bounce,
+		    b->id, b->subject, b->bounce);
+	}
+}
+
+static void
+same_places(struct whereis *w, struct oracle *o, size_t step,
+    const char *what)
+{
+	const struct whereis_entry *a, *b;
+	int na = whereis_at(w, step, &a);
+	int nb = oracle_at(o, step, &b);
+
+	ck_assert_msg(na == nb, "%s step %zu: %d places, want %d", what, step,
+	    na, nb);
+	for (int i = 0; i < na; i++)
+		ck_assert_msg(a[i].msg == b[i].msg && a[i].kind == b[i].kind &&
+		    a[i].node == b[i].node && a[i].peer == b[i].peer &&
+		    strcmp(a[i].addr, b[i].addr) == 0,
+		    "%s step %zu place %d: %d %s %d %d %s, want %d %s %d %d %s",
+		    what, step, i, a[i].msg, whereis_kind_name(a[i].kind),
+		    a[i].node, a[i].peer, a[i].addr, b[i].msg,
+		    whereis_kind_name(b[i].kind), b[i].node, b[i].peer,
+		    b[i].addr);
+}
+
+/* Every step of every bundled lesson, forwards and then jumping. */
+START_TEST(test_whereis_oracle_lessons)
+{
+	glob_t g;
+
+	ck_assert_int_eq(glob("scenarios/*.json", 0, NULL, &g), 0);
+	for (size_t f = 0; f < g.gl_pathc; f++) {
+		struct wtest t = wt_open(g.gl_pathv[f]);
+		struct oracle *o = oracle_new(sim_trace(t.run.sim), t.run.sc);
+
+		same_messages(t.w, o, g.gl_pathv[f]);
+		for (size_t s = 0; s <= t.nsteps; s++)
+			same_places(t.w, o, s, g.gl_pathv[f]);
+		for (size_t j = 0; j <= t.nsteps; j += 7)
+			same_places(t.w, o, (j * 7919) % (t.nsteps + 1),
+			    g.gl_pathv[f]);
+		oracle_free(o);
+		wt_close(&t);
+	}
+	globfree(&g);
+}
+END_TEST
+
+/*
+ * The generated world of the scale ladder (tests/gen_world.c) with 1,000
+ * messages: many in flight at once, queues, mailboxes, fetches, saved
+ * copies of hundreds of places; 300 steps in a jumping order, the first
+ * and the last.
+ */
+START_TEST(test_whereis_oracle_world)
+{
+	struct buf json = { 0 };
+	struct sc_errors errs = { 0 };
+
+	gen_world(1000, 1, &json);
+	struct scenario *sc = scenario_load((char *)json.data, json.len,
+	    "world", &errs);
+	ck_assert_ptr_nonnull(sc);
+	struct sim *s = sim_new(sc, sc->seed);
+	sim_run(s);
+	const struct trace *tr = sim_trace(s);
+	size_t n = trace_count(tr);
+	struct whereis *w = whereis_new(tr, sc);
+	struct oracle *o = oracle_new(tr, sc);
+	uint64_t x = 88172645463325252ULL;
+	int most = 0;
+	size_t at_most = 0;
+
+	ck_assert_int_ge(whereis_nmsgs(w), 1000);
+	same_messages(w, o, "world");
+	same_places(w, o, 0, "world");
+	same_places(w, o, n, "world");
+	for (int j = 0; j < 300; j++) {
+		const struct whereis_entry *e;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		same_places(w, o, (size_t)(x % (n + 1)), "world");
+		int k = whereis_at(w, (size_t)(x % (n + 1)), &e);
+		if (k > most) {
+			most = k;
+			at_most = (size_t)(x % (n + 1));
+		}
+	}
+	/* Enough places that the saved copies are far apart. */
+	ck_assert_int_gt(most, 500);
+	/* Its line stops where no screen could show more. */
+	struct buf line = { 0 };
+	whereis_line(w, sc, at_most, "en", &line);
+	ck_assert_uint_gt(line.len, WHEREIS_LINE_MAX);
+	ck_assert_uint_lt(line.len, WHEREIS_LINE_MAX + 1024);
+	ck_assert_int_eq(memcmp(line.data + line.len - 4, " …", 4), 0);
+	buf_free(&line);
+	oracle_free(o);
+	whereis_free(w);
+	sim_free(s);
+	scenario_free(sc);
+	buf_free(&json);
+}
+END_TEST
+
+/*
  * Every bundled lesson ends with its recap: the last story steps are
  * ST_RECAP records, and only they; each says "In short" / "Ringkasnya";
  * every delivery of the summary has a recap line whose fate is its
@@ -502,6 +628,8 @@ whereis_suite(void)
 	tcase_add_test(tc, test_whereis_server_down_waits);
 	tcase_add_test(tc, test_whereis_any_order);
 	tcase_add_test(tc, test_whereis_line_default);
+	tcase_add_test(tc, test_whereis_oracle_lessons);
+	tcase_add_test(tc, test_whereis_oracle_world);
 	tcase_add_test(tc, test_recap_every_lesson);
 	tcase_add_test(tc, test_recap_cut_short);
 	suite_add_tcase(s, tc);

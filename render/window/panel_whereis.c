@@ -179,9 +179,13 @@ panel_whereis_marks(struct ui *u)
 		if (!whereis_line_shows(e, n, i) || e[i].node < 0 ||
 		    e[i].node >= u->sc->nnodes)
 			continue;
-		/* Once per message and place (two recipients in one queue). */
-		for (int k = 0; k < i; k++)
-			if (e[k].msg == e[i].msg && e[k].node == e[i].node &&
+		/*
+		 * Once per message and place (two recipients in one queue);
+		 * e is by message, so its places before i are just before it.
+		 */
+		for (int k = i - 1; k >= 0 && e[k].msg == e[i].msg &&
+		    !seen; k--)
+			if (e[k].node == e[i].node &&
 			    e[k].kind == e[i].kind && e[k].peer == e[i].peer &&
 			    whereis_line_shows(e, n, k))
 				seen = 1;

@@ -57,11 +57,18 @@ whereis_msg_name_cut(const struct whereis *w, int msg, const char *lang,
 int
 whereis_line_shows(const struct whereis_entry *e, int n, int i)
 {
+	int k = i;
+
 	if (e[i].kind != WHERE_QUEUE && e[i].kind != WHERE_COMPOSED)
 		return 1;
-	for (int k = 0; k < n; k++)
-		if (e[k].msg == e[i].msg && e[k].kind == WHERE_TRANSIT &&
-		    e[k].node == e[i].node)
+	/*
+	 * e is by message (whereis_at()): its other places are next to it,
+	 * and 100,000 messages' are not read for each (issue 16).
+	 */
+	while (k > 0 && e[k - 1].msg == e[i].msg)
+		k--;
+	for (; k < n && e[k].msg == e[i].msg; k++)
+		if (e[k].kind == WHERE_TRANSIT && e[k].node == e[i].node)
 			return 0;
 	return 1;
 }
@@ -114,13 +121,21 @@ whereis_line_cut(struct whereis *w, const struct scenario *sc, size_t step,
 	const struct whereis_entry *e;
 	int n = whereis_at(w, step, &e);
 	int said_msg = -1, any = 0;
-	size_t mark = 0;
+	size_t mark = 0, start = out->len;
 
 	buf_puts(out, words_get(lang, W_WH_HEAD));
 	buf_putc(out, ' ');
 	for (int i = 0; i < n; i++) {
 		struct buf p = { 0 };
 
+		/*
+		 * No panel shows more: the line of a 100,000-message world is
+		 * megabytes, built and measured per frame (issue 16).
+		 */
+		if (out->len - start > WHEREIS_LINE_MAX) {
+			buf_puts(out, " …");
+			break;
+		}
 		if (!whereis_line_shows(e, n, i))
 			continue;
 		phrase(&e[i], sc, lang, &p);

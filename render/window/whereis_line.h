@@ -25,8 +25,10 @@ void	 whereis_msg_name_cut(const struct whereis *w, int msg,
 /*
  * Append the line for step in lang to out: the heading, then for each
  * message its name and where it is ("in X's queue, on its way to Y"),
- * messages apart with "; ".
+ * messages apart with "; "; past WHEREIS_LINE_MAX bytes, " …" and no more
+ * (a screen's width is far less).
  */
+#define WHEREIS_LINE_MAX	8192
 void	 whereis_line(struct whereis *w, const struct scenario *sc,
 	    size_t step, const char *lang, struct buf *out);
 /* The same with each subject cut to subject_max bytes (a narrow window). */

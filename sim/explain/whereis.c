@@ -32,7 +32,21 @@
  * there are places (a copy costs what a replay of that many does, and
  * the copies of a 100,000-message trace stay linear in its length, not
  * quadratic: issue 16); whereis_at() starts from the saved places
- * nearest below the step and replays the operations after them.
+ * nearest below the step and brings in what the operations after them
+ * changed.
+ *
+ * Every operation changes the places of its own message only, so the
+ * places are kept per message (struct places, in the order they were
+ * put): an operation costs what that message's few places cost, not
+ * what every message's do (with 100,000 messages, a list of all of them
+ * scanned per operation made whereis_new() quadratic: issue 16).  A
+ * saved copy is flat and sorted by message, as whereis_at() answers;
+ * the next copy is the one before with the messages touched since in
+ * their new places.  whereis_new() also keeps, after each operation, the
+ * places of its message (op.after: a message has a few), so whereis_at()
+ * needs no replay: the copy, with each message that the operations since
+ * it touched as the last of them left it.  It costs the copy's length
+ * and one look per operation since, which is at most the copy's length.
  */
 #include "whereis.h"
 
@@ -46,6 +60,13 @@
 
 /* The places are saved every WH_CHECK operations. */
 #define WH_CHECK	64
+
+/*
+ * A message's places after each of its operations are kept while they
+ * are at most WH_KEEP (a message to very many recipients is replayed
+ * instead, so that the copies stay linear in the trace).
+ */
+#define WH_KEEP		16
 
 enum op_type {
 	OP_COMPOSE,		/* node: the device */
@@ -67,7 +88,11 @@ struct op {
 	int		 msg;
 	int		 node, peer;
 	const char	*addr;		/* in w->strs, or "" */
-	size_t		 seq;		/* order among equal rec (the sort) */
+	union {
+		size_t	 seq;		/* order among equal rec (the sort) */
+		size_t	 after;		/* then its message's places after it: */
+	};
+	int		 nafter;	/* w->pool[after], nafter of them; -1: not kept */
 };
 
 struct wmsg {
@@ -77,9 +102,18 @@ struct wmsg {
 	int		 claimed;	/* by a send action */
 };
 
+/* Places: of one message, in the order put; or a saved copy, by message. */
 struct places {
 	struct whereis_entry *e;
 	int		 n, cap;
+};
+
+/* Messages whose places the operations since a saved copy changed. */
+struct touched {
+	struct places	*of;		/* [nmsgs]: each touched message's places */
+	char		*is;		/* [nmsgs]: touched since the copy */
+	int		*msgs;		/* which, in the order first touched */
+	int		 n, nmsgs;
 };
 
 struct whereis {
@@ -88,10 +122,16 @@ struct whereis {
 	int		 nmsgs, capmsgs;
 	struct op	*ops;
 	size_t		 nops, capops;
-	struct places	*saved;		/* after ops [0, saved_at[k]) */
+	struct places	*saved;		/* after ops [0, saved_at[k]), by message */
 	size_t		*saved_at;	/* ascending, saved_at[0] == 0 */
 	size_t		 nsaved;
+	struct whereis_entry *pool;	/* the places after each operation (op.after) */
+	size_t		 npool, cappool;
+	struct touched	 replay;	/* whereis_at()'s messages since the copy */
+	size_t		*last;		/* [nmsgs]: each one's last operation there */
+	struct places	*scratch;	/* [nmsgs]: places replayed (op.nafter -1) */
 	struct places	 now;		/* whereis_at()'s answer */
+	size_t		 now_step;	/* for this step (SIZE_MAX: none yet) */
 	char		**strs;		/* every string it keeps, freed at the end */
 	size_t		 nstrs, capstrs;
 	struct hmap	 msg_by_id;	/* hash_bytes(id) -> msgs[] */
@@ -105,7 +145,11 @@ static void	op_add(struct whereis *, size_t, enum op_type, int, int, int,
 static void	read_trace(struct whereis *);
 static void	add_sends(struct whereis *, const struct scenario *);
 static void	apply(struct places *, const struct op *);
-static void	places_copy(struct places *, const struct places *);
+static void	touched_init(struct touched *, int);
+static void	touched_free(struct touched *, int);
+static void	from_copy(struct places *, const struct places *, int);
+static void	merge(struct places *, const struct places *,
+		    struct touched *);
 
 /* ---------------------------------------------------------------- */
 /* Reading the trace once */
@@ -163,7 +207,7 @@ op_add(struct whereis *w, size_t rec, enum op_type t, int msg, int node,
 		w->ops = xrealloc(w->ops, w->capops * sizeof *w->ops);
 	}
 	w->ops[w->nops] = (struct op){ rec, t, msg, node, peer,
-	    addr ? addr : "", w->nops };
+	    addr ? addr : "", { w->nops }, -1 };
 	w->nops++;
 }
 
@@ -322,6 +366,27 @@ rec_at(const struct trace *tr, uint64_t t)
 }
 
 /*
+ * The first message named at node (a list of by_node, whose messages are
+ * in the order named, so by first_rec) that a send at record at can
+ * claim, or -1.  The sends come in time order: what one cannot claim (an
+ * earlier record, claimed, a bounce) no later one can, and *cur skips it
+ * for good, so all the sends walk each list once.
+ */
+static int
+first_free(const struct whereis *w, const int *by_node, int *cur, int end,
+    size_t at)
+{
+	while (*cur < end) {
+		const struct wmsg *m = &w->msgs[by_node[*cur]];
+
+		if (!m->claimed && !m->pub.bounce && m->first_rec >= at)
+			return by_node[*cur];
+		(*cur)++;
+	}
+	return -1;
+}
+
+/*
  * Each send of the scenario composes a message on its device.  Which
  * Message-ID it got is the first new one named, from that moment on, at
  * the device or at the server it submits to (its crossing, its queue,
@@ -333,6 +398,24 @@ add_sends(struct whereis *w, const struct scenario *sc)
 	size_t count = trace_count(w->tr);
 	int *order = xcalloc((size_t)sc->nactions + 1, sizeof *order);
 	int n = 0;
+	/* The messages named so far by the node that first named them. */
+	int nb = sc->nnodes + 1;	/* slot 0: node -1 */
+	int *start = xcalloc((size_t)nb + 1, sizeof *start);
+	int *cur = xcalloc((size_t)nb, sizeof *cur);
+	int *by_node = xcalloc((size_t)w->nmsgs + 1, sizeof *by_node);
+
+	for (int i = 0; i < w->nmsgs; i++)
+		if (w->msgs[i].first_node >= -1 &&
+		    w->msgs[i].first_node < sc->nnodes)
+			start[w->msgs[i].first_node + 2]++;
+	for (int b = 1; b <= nb; b++)
+		start[b] += start[b - 1];
+	memcpy(cur, start, (size_t)nb * sizeof *cur);
+	for (int i = 0; i < w->nmsgs; i++)
+		if (w->msgs[i].first_node >= -1 &&
+		    w->msgs[i].first_node < sc->nnodes)
+			by_node[cur[w->msgs[i].first_node + 1]++] = i;
+	memcpy(cur, start, (size_t)nb * sizeof *cur);
 
 	/* In time order (then the scenario's order), as they fire. */
 	for (int i = 0; i < sc->nactions; i++) {
@@ -349,19 +432,21 @@ add_sends(struct whereis *w, const struct scenario *sc)
 	for (int j = 0; j < n; j++) {
 		const struct sc_action *act = &sc->actions[order[j]];
 		size_t at = rec_at(w->tr, act->at_ns);
-		int best = -1;
+		int best = -1, b, v;
 
 		if (at >= count)
 			break;		/* the run ended before it */
-		for (int i = 0; i < w->nmsgs; i++) {
-			const struct wmsg *m = &w->msgs[i];
-
-			if (m->claimed || m->pub.bounce || m->first_rec < at ||
-			    (m->first_node != act->node &&
-			    m->first_node != act->via))
-				continue;
-			if (best < 0 || m->first_rec < w->msgs[best].first_rec)
-				best = i;
+		/* The earliest named at the device or its server; the first on a tie. */
+		b = act->node + 1;
+		best = first_free(w, by_node, &cur[b], start[b + 1], at);
+		if (act->via >= -1 && act->via < sc->nnodes) {
+			b = act->via + 1;
+			v = first_free(w, by_node, &cur[b], start[b + 1], at);
+			if (v >= 0 && (best < 0 ||
+			    w->msgs[v].first_rec < w->msgs[best].first_rec ||
+			    (w->msgs[v].first_rec == w->msgs[best].first_rec &&
+			    v < best)))
+				best = v;
 		}
 		if (best < 0)
 			best = msg_new(w, "", 0, at, act->node);	/* not named yet */
@@ -370,6 +455,9 @@ add_sends(struct whereis *w, const struct scenario *sc)
 			w->msgs[best].pub.subject = act->subject;
 		op_add(w, at, OP_COMPOSE, best, act->node, -1, NULL);
 	}
+	free(by_node);
+	free(cur);
+	free(start);
 	free(order);
 }
 
@@ -449,6 +537,14 @@ taken(struct places *p, int msg, int node, const char *addr)
 		int from = e->node;
 		drop(p, msg, WHERE_QUEUE, from, -2, addr);
 		drop(p, msg, WHERE_COMPOSED, from, -2, NULL);
+		/*
+		 * The drops keep every crossing but move them: this one (put
+		 * once, put() adds no twin) is found again, and the next
+		 * crossing is not skipped.
+		 */
+		for (i = 0; p->e[i].kind != WHERE_TRANSIT ||
+		    p->e[i].node != from || p->e[i].peer != node; i++)
+			;
 	}
 	/* A server that sends from its own queue (a send with no "via"). */
 	drop(p, msg, WHERE_COMPOSED, node, -2, NULL);
@@ -502,15 +598,114 @@ apply(struct places *p, const struct op *o)
 }
 
 static void
-places_copy(struct places *dst, const struct places *src)
+places_grow(struct places *p, int n)
 {
-	if (dst->cap < src->n) {
-		dst->cap = src->n;
-		dst->e = xrealloc(dst->e, (size_t)dst->cap * sizeof *dst->e);
+	if (p->cap < n) {
+		p->cap = n > 2 * p->cap ? n : 2 * p->cap;
+		p->e = xrealloc(p->e, (size_t)p->cap * sizeof *p->e);
 	}
-	if (src->n > 0)
-		memcpy(dst->e, src->e, (size_t)src->n * sizeof *dst->e);
-	dst->n = src->n;
+}
+
+static void
+touched_init(struct touched *t, int nmsgs)
+{
+	t->of = xcalloc((size_t)nmsgs + 1, sizeof *t->of);
+	t->is = xcalloc((size_t)nmsgs + 1, 1);
+	t->msgs = xcalloc((size_t)nmsgs + 1, sizeof *t->msgs);
+	t->n = 0;
+	t->nmsgs = nmsgs;
+}
+
+/* owned: the places of t->of are its own (not slices of a pool). */
+static void
+touched_free(struct touched *t, int owned)
+{
+	if (t->of != NULL && owned)
+		for (int i = 0; i < t->nmsgs; i++)
+			free(t->of[i].e);
+	free(t->of);
+	free(t->is);
+	free(t->msgs);
+}
+
+/* p: the places of msg in copy (sorted by message: found by halving). */
+static void
+from_copy(struct places *p, const struct places *copy, int msg)
+{
+	int lo = 0, hi = copy->n;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (copy->e[mid].msg < msg)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	int end = lo;
+	while (end < copy->n && copy->e[end].msg == msg)
+		end++;
+	places_grow(p, end - lo);
+	if (end > lo)
+		memcpy(p->e, copy->e + lo, (size_t)(end - lo) * sizeof *p->e);
+	p->n = end - lo;
+}
+
+static int
+int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * out: copy (sorted by message) with the places of every message t
+ * touched instead of the copy's, still by message; t is emptied.  It
+ * costs the copy's length and the sort of the touched few.
+ */
+static void
+merge(struct places *out, const struct places *copy, struct touched *t)
+{
+	int n = copy->n;
+
+	for (int j = 0; j < t->n; j++)
+		n += t->of[t->msgs[j]].n;
+	/* In message order: sorted when few, else read off the marks. */
+	if (t->n > t->nmsgs / 16) {
+		int k = 0;
+
+		for (int m = 0; m < t->nmsgs; m++)
+			if (t->is[m])
+				t->msgs[k++] = m;
+	} else if (t->n > 1)
+		qsort(t->msgs, (size_t)t->n, sizeof *t->msgs, int_cmp);
+	places_grow(out, n);
+	out->n = 0;
+	int i = 0;
+	for (int j = 0; i < copy->n || j < t->n; ) {
+		if (j < t->n && (i == copy->n || copy->e[i].msg >= t->msgs[j])) {
+			int m = t->msgs[j++];
+			const struct places *p = &t->of[m];
+
+			if (p->n > 0)
+				memcpy(out->e + out->n, p->e,
+				    (size_t)p->n * sizeof *p->e);
+			out->n += p->n;
+			while (i < copy->n && copy->e[i].msg == m)
+				i++;
+			t->is[m] = 0;
+			continue;
+		}
+		/* A run of untouched messages at once. */
+		int from = i;
+		while (i < copy->n && (j == t->n || copy->e[i].msg < t->msgs[j]))
+			i++;
+		memcpy(out->e + out->n, copy->e + from,
+		    (size_t)(i - from) * sizeof *out->e);
+		out->n += i - from;
+	}
+	t->n = 0;
 }
 
 /* ---------------------------------------------------------------- */
@@ -533,7 +728,9 @@ struct whereis *
 whereis_new(const struct trace *tr, const struct scenario *sc)
 {
 	struct whereis *w = xcalloc(1, sizeof *w);
-	struct places p = { 0 };
+	struct places empty = { 0 };
+	struct touched live;
+	int n = 0;		/* places now, all messages */
 
 	w->tr = tr;
 	read_trace(w);
@@ -541,9 +738,18 @@ whereis_new(const struct trace *tr, const struct scenario *sc)
 		add_sends(w, sc);
 	if (w->nops > 0)
 		qsort(w->ops, w->nops, sizeof *w->ops, op_cmp);
+	/*
+	 * The places now, per message (live.of, kept whole), and each copy
+	 * the one before with the messages touched since.
+	 */
+	touched_init(&live, w->nmsgs);
+	touched_init(&w->replay, w->nmsgs);
+	w->now_step = SIZE_MAX;
+	w->last = xcalloc((size_t)w->nmsgs + 1, sizeof *w->last);
+	w->scratch = xcalloc((size_t)w->nmsgs + 1, sizeof *w->scratch);
 	size_t cap = 0, last = 0;
 	for (size_t i = 0; i <= w->nops; i++) {
-		size_t every = (size_t)p.n > WH_CHECK ? (size_t)p.n : WH_CHECK;
+		size_t every = (size_t)n > WH_CHECK ? (size_t)n : WH_CHECK;
 
 		if (i == 0 || i - last >= every) {
 			if (w->nsaved == cap) {
@@ -554,14 +760,39 @@ whereis_new(const struct trace *tr, const struct scenario *sc)
 				    sizeof *w->saved_at);
 			}
 			memset(&w->saved[w->nsaved], 0, sizeof *w->saved);
-			places_copy(&w->saved[w->nsaved], &p);
+			merge(&w->saved[w->nsaved], w->nsaved > 0 ?
+			    &w->saved[w->nsaved - 1] : &empty, &live);
 			w->saved_at[w->nsaved++] = i;
 			last = i;
 		}
-		if (i < w->nops)
-			apply(&p, &w->ops[i]);
+		if (i < w->nops) {
+			int m = w->ops[i].msg;
+			struct places *p = &live.of[m];
+
+			if (!live.is[m]) {
+				live.is[m] = 1;
+				live.msgs[live.n++] = m;
+			}
+			n -= p->n;
+			apply(p, &w->ops[i]);
+			n += p->n;
+			w->ops[i].nafter = p->n <= WH_KEEP ? p->n : -1;
+			w->ops[i].after = w->npool;
+			if (p->n > WH_KEEP || p->n == 0)
+				continue;
+			if (w->npool + (size_t)p->n > w->cappool) {
+				w->cappool = w->cappool ? 2 * w->cappool : 1024;
+				w->pool = xrealloc(w->pool, w->cappool *
+				    sizeof *w->pool);
+			}
+			memcpy(w->pool + w->npool, p->e, (size_t)p->n *
+			    sizeof *p->e);
+			w->npool += (size_t)p->n;
+		}
 	}
-	free(p.e);
+	touched_free(&live, 1);
+	if (w->npool > 0)
+		w->pool = xrealloc(w->pool, w->npool * sizeof *w->pool);
 	return w;
 }
 
@@ -574,6 +805,12 @@ whereis_free(struct whereis *w)
 		free(w->saved[i].e);
 	free(w->saved);
 	free(w->saved_at);
+	touched_free(&w->replay, 0);
+	for (int i = 0; i < w->nmsgs; i++)
+		free(w->scratch[i].e);
+	free(w->scratch);
+	free(w->last);
+	free(w->pool);
 	free(w->now.e);
 	for (size_t i = 0; i < w->nstrs; i++)
 		free(w->strs[i]);
@@ -601,6 +838,11 @@ whereis_at(struct whereis *w, size_t step, const struct whereis_entry **out)
 {
 	size_t lo = 0, hi = w->nops;
 
+	/* A frame asks for its step more than once (the line, the marks). */
+	if (w->now_step != SIZE_MAX && step == w->now_step) {
+		*out = w->now.e;
+		return w->now.n;
+	}
 	/* The operations of records before step: rec < step. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -620,21 +862,46 @@ whereis_at(struct whereis *w, size_t step, const struct whereis_entry **out)
 		else
 			b = mid;
 	}
-	size_t k = a;
-	places_copy(&w->now, &w->saved[k]);
-	for (size_t i = w->saved_at[k]; i < lo; i++)
-		apply(&w->now, &w->ops[i]);
-	/* By message, in the order they appeared; stable within one. */
-	for (int i = 1; i < w->now.n; i++) {
-		struct whereis_entry e = w->now.e[i];
-		int j = i;
+	const struct places *copy = &w->saved[a];
+	struct touched *t = &w->replay;
+	int again = 0;
 
-		while (j > 0 && w->now.e[j - 1].msg > e.msg) {
-			w->now.e[j] = w->now.e[j - 1];
-			j--;
+	/* The messages changed since the copy, and the last change of each. */
+	for (size_t i = w->saved_at[a]; i < lo; i++) {
+		int m = w->ops[i].msg;
+
+		if (!t->is[m]) {
+			t->is[m] = 1;
+			t->msgs[t->n++] = m;
 		}
-		w->now.e[j] = e;
+		w->last[m] = i;
 	}
+	/* Their places as that change left them (kept by whereis_new()). */
+	for (int j = 0; j < t->n; j++) {
+		int m = t->msgs[j];
+		const struct op *o = &w->ops[w->last[m]];
+
+		if (o->nafter >= 0) {
+			t->of[m] = (struct places){ o->nafter > 0 ?
+			    w->pool + o->after : NULL, o->nafter, 0 };
+			continue;
+		}
+		/* Too many to have been kept: replayed from the copy. */
+		from_copy(&w->scratch[m], copy, m);
+		t->is[m] = 2;
+		again = 1;
+	}
+	if (again) {
+		for (size_t i = w->saved_at[a]; i < lo; i++)
+			if (t->is[w->ops[i].msg] == 2)
+				apply(&w->scratch[w->ops[i].msg], &w->ops[i]);
+		for (int j = 0; j < t->n; j++)
+			if (t->is[t->msgs[j]] == 2)
+				t->of[t->msgs[j]] = w->scratch[t->msgs[j]];
+	}
+	/* By message, in the order they appeared; in the order put within one. */
+	merge(&w->now, copy, t);
+	w->now_step = step;
 	*out = w->now.e;
 	return w->now.n;
 }

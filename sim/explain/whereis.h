@@ -61,7 +61,9 @@ const struct whereis_msg *whereis_msg(const struct whereis *w, int i);
  * The places of every message at step (the window's steps: the world
  * just after record step - 1; 0 is before anything, trace_count() the
  * end).  *out points into w and stays valid until the next call; the
- * entries are in the order the messages appeared.  Returns how many.
+ * entries are grouped by message, the messages in the order they
+ * appeared (whereis_msg()'s), each one's places in the order they were
+ * found.  Returns how many.
  */
 int	 whereis_at(struct whereis *w, size_t step,
 	    const struct whereis_entry **out);
