@@ -144,7 +144,12 @@ uint32_t trace_text(struct trace *tr, const char *s, size_t n);
 /* Reading. */
 size_t	 trace_count(const struct trace *tr);		/* records stored */
 size_t	 trace_added(const struct trace *tr);		/* records added (stored or not) */
-const struct trace_rec *trace_get(const struct trace *tr, size_t i);
+/*
+ * Record i (i < trace_count(), else the program stops: a reader past the
+ * end is a bug), by value: records are kept packed (trace.c), so there is
+ * no address to hand out.
+ */
+struct trace_rec trace_at(const struct trace *tr, size_t i);
 size_t	 trace_frame_count(const struct trace *tr);
 /*
  * A memo an upper layer keeps with a trace (an index it builds once from
