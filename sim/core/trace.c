@@ -42,12 +42,15 @@
 #define FR_CHUNK	((size_t)1 << FR_SHIFT)
 #define FR_MASK		(FR_CHUNK - 1)
 
-/* Record slots: 32,768 (385 KiB) a chunk. */
+/* Record slots: 32,768 (388 KiB with their time bases) a chunk. */
 #define REC_SHIFT	15
 #define REC_CHUNK	((size_t)1 << REC_SHIFT)
 #define REC_MASK	(REC_CHUNK - 1)
-/* One time base per block of 256 slots. */
-#define BLK_SHIFT	8
+/*
+ * One time base per block of 64 slots (1 bit a record): a lesson's quiet
+ * minutes push fewer of a block's records past 2^32 ns than with 256.
+ */
+#define BLK_SHIFT	6
 
 /* Escaped records, whole: 8,192 (384 KiB) a chunk. */
 #define ESC_SHIFT	13
@@ -544,6 +547,20 @@ trace_bytes_used(const struct trace *tr)
 	    tr->frames_held * FR_CHUNK * sizeof **tr->frames +
 	    tr->capframes * (sizeof *tr->frames + sizeof *tr->frame_live) +
 	    tr->held + tr->text.cap;
+}
+
+size_t
+trace_rec_bytes(const struct trace *tr)
+{
+	return tr->nrecs * sizeof(struct rec_slot) +
+	    ((tr->nrecs + (1u << BLK_SHIFT) - 1) >> BLK_SHIFT) * sizeof(uint64_t) +
+	    tr->nesc * sizeof(struct trace_rec);
+}
+
+size_t
+trace_escaped(const struct trace *tr)
+{
+	return tr->nesc;
 }
 
 void

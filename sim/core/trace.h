@@ -168,6 +168,9 @@ const uint8_t *trace_frame_bytes(const struct trace *tr, uint32_t frame);
 const char *trace_text_at(const struct trace *tr, uint32_t off);
 /* Bytes allocated (records, frames, frame bytes held, text), for the benchmarks. */
 size_t	 trace_bytes_used(const struct trace *tr);
+/* Bytes the stored records fill (slots, time bases, records kept whole), and how many are kept whole. */
+size_t	 trace_rec_bytes(const struct trace *tr);
+size_t	 trace_escaped(const struct trace *tr);
 
 /*
  * The frame of a TX or RX record exactly as it crossed that link: the
