@@ -252,14 +252,14 @@ view_new_trace(const struct scenario *sc, const struct trace *tr)
 	 * they are part of the counters; find them first.
 	 */
 	for (size_t i = 0; i < v->n; i++) {
-		const struct trace_rec r = trace_at(tr, i);
+		const struct trace_rec rc = trace_at(tr, i), *r = &rc;
 
 		v->aux[i] = TRACE_NONE;
-		if (r.kind == TR_STATE && (r.a == ST_MAILBOX_ADD ||
-		    r.a == ST_MAILBOX_DEL) && r.node >= 0 &&
-		    r.node < v->nnodes)
-			v->aux[i] = (uint32_t)view_slot(v, r.node,
-			    trace_text_at(tr, r.text));
+		if (r->kind == TR_STATE && (r->a == ST_MAILBOX_ADD ||
+		    r->a == ST_MAILBOX_DEL) && r->node >= 0 &&
+		    r->node < v->nnodes)
+			v->aux[i] = (uint32_t)view_slot(v, r->node,
+			    trace_text_at(tr, r->text));
 	}
 	v->nints = (size_t)v->nnodes * VI_NARRAYS + (size_t)v->nslots;
 	v->ints = wmem_alloc(v->nints, sizeof *v->ints);
@@ -336,10 +336,11 @@ view_index(struct view *v)
 				}
 				for (size_t x = (k - 1) * VIEW_CHECKPOINT; x < i;
 				    x++) {
-					const struct trace_rec xr = trace_at(tr, x);
-					if ((xr.kind == TR_FRAME_QUEUED ||
-					    xr.kind == TR_FRAME_TX) &&
-					    xr.frame < nf && pend[xr.frame] == x)
+					const struct trace_rec xrc = trace_at(tr, x),
+					    *xr = &xrc;
+					if ((xr->kind == TR_FRAME_QUEUED ||
+					    xr->kind == TR_FRAME_TX) &&
+					    xr->frame < nf && pend[xr->frame] == x)
 						v->open[o++] = (uint32_t)x;
 				}
 			}
@@ -350,10 +351,10 @@ view_index(struct view *v)
 		if (i == v->n)
 			break;
 
-		const struct trace_rec r = trace_at(tr, i);
-		uint32_t f = r.frame;
+		const struct trace_rec rc = trace_at(tr, i), *r = &rc;
+		uint32_t f = r->frame;
 
-		if (r.kind == TR_APP) {
+		if (r->kind == TR_APP) {
 			v->apps = view_grow(v->apps, &capapps, v->napps + 1,
 			    sizeof *v->apps);
 			v->apps[v->napps++] = (uint32_t)i;
@@ -365,21 +366,21 @@ view_index(struct view *v)
 			    sizeof *v->lv[d]);
 			v->lv[d][v->nlv[d]++] = (uint32_t)i;
 		}
-		if (view_is_state(&r)) {
+		if (view_is_state(r)) {
 			v->states = view_grow(v->states, &capstates,
 			    v->nstates + 1, sizeof *v->states);
 			v->states[v->nstates++] = (uint32_t)i;
 		}
-		if (r.kind <= TR_FRAME_DROP && f < nf) {
+		if (r->kind <= TR_FRAME_DROP && f < nf) {
 			uint32_t p = pend[f];
 			struct trace_rec prc;
 			const struct trace_rec *pr = p != TRACE_NONE ?
 			    (prc = trace_at(tr, p), &prc) : NULL;
-			int same = pr && pr->link == r.link &&
-			    pr->dir == r.dir;
+			int same = pr && pr->link == r->link &&
+			    pr->dir == r->dir;
 			int ends = 0, opens = 0;
 
-			switch (r.kind) {
+			switch (r->kind) {
 			case TR_FRAME_QUEUED:
 				ends = pr != NULL;	/* never twice; be safe */
 				opens = 1;
@@ -432,38 +433,38 @@ view_index(struct view *v)
 static void
 view_apply(struct view *v, size_t i)
 {
-	const struct trace_rec r = trace_at(v->tr, i);
-	int node = r.node;
+	const struct trace_rec rc = trace_at(v->tr, i), *r = &rc;
+	int node = r->node;
 	size_t nn = (size_t)v->nnodes;
 	int *ints;
 
-	switch (r.kind) {
+	switch (r->kind) {
 	case TR_NODE_STATE:
 		if (node >= 0 && node < v->nnodes) {
-			v->node_up[node] = r.a != 0;
+			v->node_up[node] = r->a != 0;
 			view_dirty(v, v->nints + (size_t)node);
 		}
 		break;
 	case TR_LINK_STATE:
-		if (r.link >= 0 && r.link < v->nlinks) {
-			v->link_up[r.link] = r.a != 0;
+		if (r->link >= 0 && r->link < v->nlinks) {
+			v->link_up[r->link] = r->a != 0;
 			view_dirty(v, v->nints + (size_t)v->nnodes +
-			    (size_t)r.link);
+			    (size_t)r->link);
 		}
 		break;
 	case TR_STATE:
 		if (node < 0 || node >= v->nnodes)
 			break;
 		ints = v->ints + node;	/* ints[VI_x * nn]: node's counter x */
-		switch (r.a) {
+		switch (r->a) {
 		case ST_MAILBOX_ADD:
 		case ST_MAILBOX_DEL: {
 			/* b counts one mailbox; the badge is the server's sum. */
 			int *slot = v->ints + (size_t)v->nnodes * VI_NARRAYS +
 			    v->aux[i];
 
-			ints[VI_MAILBOX * nn] += (int)r.b - *slot;
-			*slot = (int)r.b;
+			ints[VI_MAILBOX * nn] += (int)r->b - *slot;
+			*slot = (int)r->b;
 			view_dirty(v, (size_t)(slot - v->ints));
 			view_dirty(v, VI_MAILBOX * nn + (size_t)node);
 			break;
@@ -471,16 +472,16 @@ view_apply(struct view *v, size_t i)
 		case ST_QUEUE_ADD:
 		case ST_QUEUE_DEL:
 		case ST_QUEUE_RETRY:
-			ints[VI_QUEUE * nn] = (int)r.b;
+			ints[VI_QUEUE * nn] = (int)r->b;
 			view_dirty(v, VI_QUEUE * nn + (size_t)node);
 			break;
 		case ST_DNS_CACHE_ADD:
 		case ST_DNS_CACHE_EXPIRE:
-			ints[VI_DNS * nn] = (int)r.b;
+			ints[VI_DNS * nn] = (int)r->b;
 			view_dirty(v, VI_DNS * nn + (size_t)node);
 			break;
 		case ST_CLIENT_STORE:
-			ints[VI_DEVICE * nn] = (int)r.b;
+			ints[VI_DEVICE * nn] = (int)r->b;
 			view_dirty(v, VI_DEVICE * nn + (size_t)node);
 			break;
 		}
@@ -808,8 +809,8 @@ static int
 view_packet_at(const struct view *v, uint32_t i, size_t cut, uint64_t t,
     struct view_packet *out)
 {
-	const struct trace_rec r = trace_at(v->tr, i);
-	const struct trace_frame *fr = trace_frame(v->tr, r.frame);
+	const struct trace_rec rc = trace_at(v->tr, i), *r = &rc;
+	const struct trace_frame *fr = trace_frame(v->tr, r->frame);
 	uint32_t e = v->aux[i];
 	struct trace_rec erc;
 	const struct trace_rec *er = e != TRACE_NONE ?
@@ -818,12 +819,12 @@ view_packet_at(const struct view *v, uint32_t i, size_t cut, uint64_t t,
 	if ((er != NULL && e < cut) || fr == NULL)
 		return 0;
 	memset(out, 0, sizeof *out);
-	out->frame = r.frame;
-	out->link = r.link;
-	out->dir = r.dir;
+	out->frame = r->frame;
+	out->link = r->link;
+	out->dir = r->dir;
 	out->len = fr->len;
-	out->label = view_label_of(v, r.frame, fr->len, &out->proto);
-	if (r.kind == TR_FRAME_QUEUED) {
+	out->label = view_label_of(v, r->frame, fr->len, &out->proto);
+	if (r->kind == TR_FRAME_QUEUED) {
 		out->queued = 1;
 		out->progress = 0;
 		out->tx_step = (size_t)i + 1;
@@ -838,7 +839,7 @@ view_packet_at(const struct view *v, uint32_t i, size_t cut, uint64_t t,
 			out->lost = er != NULL;	/* dropped while it waited */
 		return 1;
 	}
-	uint64_t t0 = r.t, t1 = er != NULL ? er->t : view_arrival(v, &r);
+	uint64_t t0 = r->t, t1 = er != NULL ? er->t : view_arrival(v, r);
 
 	if (er == NULL && t >= t1)
 		return 0;		/* it would have arrived by now */
@@ -1140,15 +1141,15 @@ view_chapters_build(struct view *v)
 
 	/* Only TCP states and application messages matter. */
 	for (size_t i = 0; i < v->n; i++) {
-		const struct trace_rec r = trace_at(v->tr, i);
+		const struct trace_rec rc = trace_at(v->tr, i), *r = &rc;
 
-		if (r.node < 0 || r.node >= v->nnodes || r.peer < 0 ||
-		    r.peer >= v->nnodes || r.node == r.peer)
+		if (r->node < 0 || r->node >= v->nnodes || r->peer < 0 ||
+		    r->peer >= v->nnodes || r->node == r->peer)
 			continue;
-		if (r.kind == TR_TCP_STATE) {
-			struct view_pair *p = view_pair(&ps, r.node, r.peer);
-			unsigned st = (r.a >> 8) & 255;
-			unsigned lport = r.b >> 16, rport = r.b & 0xffff;
+		if (r->kind == TR_TCP_STATE) {
+			struct view_pair *p = view_pair(&ps, r->node, r->peer);
+			unsigned st = (r->a >> 8) & 255;
+			unsigned lport = r->b >> 16, rport = r->b & 0xffff;
 			unsigned svc = lport < rport ? lport : rport;
 
 			switch (st) {
@@ -1172,30 +1173,30 @@ view_chapters_build(struct view *v)
 			}
 			continue;
 		}
-		if (r.kind == TR_TCP_ERROR) {
+		if (r->kind == TR_TCP_ERROR) {
 			/* Refused, reset, timed out, powered off: over. */
-			view_pair(&ps, r.node, r.peer)->open = 0;
+			view_pair(&ps, r->node, r->peer)->open = 0;
 			continue;
 		}
-		if (r.kind != TR_APP)
+		if (r->kind != TR_APP)
 			continue;
 
-		const char *text = trace_text_at(v->tr, r.text);
-		struct view_pair *p = view_pair(&ps, r.node, r.peer);
+		const char *text = trace_text_at(v->tr, r->text);
+		struct view_pair *p = view_pair(&ps, r->node, r->peer);
 		const char *key = NULL;
-		int asker = r.node, answerer = r.peer;
+		int asker = r->node, answerer = r->peer;
 
-		switch (r.a) {
+		switch (r->a) {
 		case APP_DNS:
 			if (strncmp(text, "query", 5) != 0) {
 				if (p->chapter >= 0)
 					raw[p->chapter].last = (uint32_t)i;
 				continue;
 			}
-			if (sc->nodes[r.node].kind == SC_CLIENT) {
-				if (pend_node != r.node || pend_rec == TRACE_NONE)
+			if (sc->nodes[r->node].kind == SC_CLIENT) {
+				if (pend_node != r->node || pend_rec == TRACE_NONE)
 					pend_rec = (uint32_t)i;
-				pend_node = r.node;
+				pend_node = r->node;
 				continue;
 			}
 			key = "dns";
@@ -1211,12 +1212,12 @@ view_chapters_build(struct view *v)
 			p->open = 1;
 			/* "S: " is the answering side, "C: " the asking side. */
 			if (strncmp(text, "S:", 2) == 0) {
-				asker = r.peer;
-				answerer = r.node;
+				asker = r->peer;
+				answerer = r->node;
 			}
-			if (r.a == APP_LMTP)
+			if (r->a == APP_LMTP)
 				key = "delivery";
-			else if (r.a == APP_POP3 || r.a == APP_IMAP)
+			else if (r->a == APP_POP3 || r->a == APP_IMAP)
 				key = "fetch";
 			else if (view_submission(sc, answerer, p->port) ||
 			    sc->nodes[asker].kind == SC_CLIENT)
@@ -1247,7 +1248,7 @@ view_chapters_build(struct view *v)
 			    asker, answerer };
 			p->chapter = (int)nraw++;
 		}
-		if (r.a != APP_SMTP && r.a != APP_LMTP)
+		if (r->a != APP_SMTP && r->a != APP_LMTP)
 			continue;
 		/* What the envelope tells: a bounce, or the last hop. */
 		struct view_raw *c = &raw[p->chapter];

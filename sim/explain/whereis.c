@@ -207,58 +207,58 @@ read_trace(struct whereis *w)
 	int nopen = 0, capopen = 0;
 
 	for (size_t i = 0; i < count; i++) {
-		const struct trace_rec r = trace_at(tr, i);
+		const struct trace_rec rc = trace_at(tr, i), *r = &rc;
 		struct trace_say y;
 		const char *id, *v;
 		size_t idn, vn;
 		int m;
 
-		switch (r.kind) {
+		switch (r->kind) {
 		case TR_APP:
 			/* The reply to the message ends its crossing. */
 			for (int k = 0; k < nopen; k++)
-				if (open[k].b == r.node && open[k].a == r.peer) {
+				if (open[k].b == r->node && open[k].a == r->peer) {
 					op_add(w, i, OP_TRANSIT_END, open[k].msg,
 					    open[k].a, open[k].b, NULL);
 					open[k--] = open[--nopen];
 				}
-			if (!trace_say_read(tr, r.say, &y) ||
+			if (!trace_say_read(tr, r->say, &y) ||
 			    (id = arg(&y, "msgid", &idn)) == NULL)
 				break;
-			m = msg_get(w, id, idn, i, r.node);
+			m = msg_get(w, id, idn, i, r->node);
 			if ((v = arg(&y, "subject", &vn)) != NULL &&
 			    w->msgs[m].pub.subject[0] == '\0')
 				w->msgs[m].pub.subject = keep(w, v, vn);
-			op_add(w, i, OP_TRANSIT_BEGIN, m, r.node, r.peer, NULL);
+			op_add(w, i, OP_TRANSIT_BEGIN, m, r->node, r->peer, NULL);
 			if (nopen == capopen) {
 				capopen = capopen ? capopen * 2 : 8;
 				open = xrealloc(open, (size_t)capopen *
 				    sizeof *open);
 			}
-			open[nopen++] = (struct open_transit){ m, r.node,
-			    r.peer };
+			open[nopen++] = (struct open_transit){ m, r->node,
+			    r->peer };
 			break;
 		case TR_TCP_ERROR:
 		case TR_NODE_STATE:
 			/* No reply will come: the connection failed, a node went off. */
-			if (r.kind == TR_NODE_STATE && r.a != 0)
+			if (r->kind == TR_NODE_STATE && r->a != 0)
 				break;
 			for (int k = 0; k < nopen; k++)
-				if (open[k].a == r.node || open[k].b == r.node) {
+				if (open[k].a == r->node || open[k].b == r->node) {
 					op_add(w, i, OP_TRANSIT_END, open[k].msg,
 					    open[k].a, open[k].b, NULL);
 					open[k--] = open[--nopen];
 				}
 			break;
 		case TR_STATE:
-			if (r.a != ST_QUEUE_ADD && r.a != ST_QUEUE_DEL &&
-			    r.a != ST_MAILBOX_ADD && r.a != ST_MAILBOX_DEL &&
-			    r.a != ST_CLIENT_STORE && r.a != ST_DELIVERY)
+			if (r->a != ST_QUEUE_ADD && r->a != ST_QUEUE_DEL &&
+			    r->a != ST_MAILBOX_ADD && r->a != ST_MAILBOX_DEL &&
+			    r->a != ST_CLIENT_STORE && r->a != ST_DELIVERY)
 				break;
-			if (!trace_say_read(tr, r.say, &y) ||
+			if (!trace_say_read(tr, r->say, &y) ||
 			    (id = arg(&y, "msgid", &idn)) == NULL || idn == 0)
 				break;
-			m = msg_get(w, id, idn, i, r.node);
+			m = msg_get(w, id, idn, i, r->node);
 			if ((v = arg(&y, "subject", &vn)) != NULL &&
 			    w->msgs[m].pub.subject[0] == '\0')
 				w->msgs[m].pub.subject = keep(w, v, vn);
@@ -268,31 +268,31 @@ read_trace(struct whereis *w)
 				w->msgs[m].pub.bounce = 1;
 			const char *to = (v = arg(&y, "to", &vn)) != NULL ?
 			    keep(w, v, vn) : "";
-			switch (r.a) {
+			switch (r->a) {
 			case ST_QUEUE_ADD:
-				op_add(w, i, OP_QUEUE_ADD, m, r.node, -1, to);
+				op_add(w, i, OP_QUEUE_ADD, m, r->node, -1, to);
 				break;
 			case ST_QUEUE_DEL:
-				op_add(w, i, OP_QUEUE_DEL, m, r.node, -1, NULL);
+				op_add(w, i, OP_QUEUE_DEL, m, r->node, -1, NULL);
 				break;
 			case ST_MAILBOX_ADD:
-				op_add(w, i, OP_MAILBOX_ADD, m, r.node, -1, to);
+				op_add(w, i, OP_MAILBOX_ADD, m, r->node, -1, to);
 				break;
 			case ST_MAILBOX_DEL:
-				op_add(w, i, OP_MAILBOX_DEL, m, r.node, -1, to);
+				op_add(w, i, OP_MAILBOX_DEL, m, r->node, -1, to);
 				break;
 			case ST_CLIENT_STORE:
-				op_add(w, i, OP_STORE, m, r.node,
+				op_add(w, i, OP_STORE, m, r->node,
 				    arg_node(&y, "server"), NULL);
 				break;
 			case ST_DELIVERY:
 				/* Its count is the outcome (mailstore.c, delivery_set). */
-				if (r.b == DLV_BOUNCED)
+				if (r->b == DLV_BOUNCED)
 					op_add(w, i, w->msgs[m].pub.bounce ?
-					    OP_LOST : OP_BOUNCED, m, r.node, -1,
+					    OP_LOST : OP_BOUNCED, m, r->node, -1,
 					    to);
-				else if (r.b == DLV_REJECTED)
-					op_add(w, i, OP_REFUSED, m, r.node, -1,
+				else if (r->b == DLV_REJECTED)
+					op_add(w, i, OP_REFUSED, m, r->node, -1,
 					    to);
 				break;
 			}
