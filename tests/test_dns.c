@@ -838,7 +838,7 @@ count_app(const struct sim *s, size_t from, int node, int peer,
 	return n;
 }
 
-/* The first TR_STATE record of what at node with exactly this text, in *out (if not NULL); 0 if none. */
+/* The first TR_STATE record of what at node with exactly this text into *out (may be NULL); 0 if none. */
 static int
 find_state(const struct sim *s, int node, enum state_what what,
     const char *text, struct trace_rec *out)

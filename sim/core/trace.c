@@ -552,8 +552,9 @@ trace_bytes_used(const struct trace *tr)
 size_t
 trace_rec_bytes(const struct trace *tr)
 {
-	return tr->nrecs * sizeof(struct rec_slot) +
-	    ((tr->nrecs + (1u << BLK_SHIFT) - 1) >> BLK_SHIFT) * sizeof(uint64_t) +
+	size_t blocks = (tr->nrecs + (1u << BLK_SHIFT) - 1) >> BLK_SHIFT;
+
+	return tr->nrecs * sizeof(struct rec_slot) + blocks * sizeof(uint64_t) +
 	    tr->nesc * sizeof(struct trace_rec);
 }
 

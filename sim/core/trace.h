@@ -4,7 +4,8 @@
  * The trace is the only thing that crosses from sim/ to the window and
  * the exports (shared/DESIGN.md).  It is append-only and in time order:
  * records are flat (ids, never pointers), frames keep the bytes they were
- * born with, and text lives in one arena.  Readers get const access.
+ * born with, and text lives in one arena.  Readers get const access, and
+ * records by value (trace_at()): they are stored packed.
  */
 #ifndef SUREL_TRACE_H
 #define SUREL_TRACE_H
@@ -168,7 +169,10 @@ const uint8_t *trace_frame_bytes(const struct trace *tr, uint32_t frame);
 const char *trace_text_at(const struct trace *tr, uint32_t off);
 /* Bytes allocated (records, frames, frame bytes held, text), for the benchmarks. */
 size_t	 trace_bytes_used(const struct trace *tr);
-/* Bytes the stored records fill (slots, time bases, records kept whole), and how many are kept whole. */
+/*
+ * Bytes the stored records fill (slots, time bases, records kept whole),
+ * and how many are kept whole (trace.c): for the tests and benchmarks.
+ */
 size_t	 trace_rec_bytes(const struct trace *tr);
 size_t	 trace_escaped(const struct trace *tr);
 
