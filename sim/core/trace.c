@@ -483,8 +483,12 @@ trace_at(const struct trace *tr, size_t i)
 	uint32_t w = d->w;
 	unsigned kind = w & 3;
 
-	if (kind == HOP_ESC)
+	if (kind == HOP_ESC) {
+		if (d->frame >= tr->nesc)
+			fatalx("trace record %zu: kept whole as %u of %zu", i,
+			    d->frame, tr->nesc);
 		return tr->esc[d->frame >> ESC_SHIFT][d->frame & ESC_MASK];
+	}
 
 	unsigned dir = w >> W_DIR & 1;
 	uint32_t li = w >> W_LINK;

@@ -146,9 +146,9 @@ uint32_t trace_text(struct trace *tr, const char *s, size_t n);
 size_t	 trace_count(const struct trace *tr);		/* records stored */
 size_t	 trace_added(const struct trace *tr);		/* records added (stored or not) */
 /*
- * Record i (i < trace_count(), else the program stops: a reader past the
- * end is a bug), by value: records are kept packed (trace.c), so there is
- * no address to hand out.
+ * Record i by value: records are kept packed (trace.c), so there is no
+ * address to hand out.  i must be < trace_count(); past the end the
+ * program stops (fatalx(): a reader past the end is a bug).
  */
 struct trace_rec trace_at(const struct trace *tr, size_t i);
 size_t	 trace_frame_count(const struct trace *tr);
