@@ -204,6 +204,7 @@ TEST_SRCS += tests/test_holdings.c
 TEST_SRCS += tests/stress.c
 TEST_SRCS += tests/test_decode.c
 TEST_SRCS += tests/test_lean.c
+TEST_SRCS += tests/test_trace_store.c
 # render/window/view.c has no SDL: the tests link it.
 TEST_SRCS += render/window/view.c
 # render/window/holdings.c neither (what a node holds, from the trace).

@@ -430,9 +430,9 @@ bench_trace_bytes(void)
 		sim_run(s);
 		const struct trace *tr = sim_trace(s);
 		for (size_t i = 0; m == 0 && i < trace_count(tr); i++) {
-			const struct trace_rec *r = trace_get(tr, i);
+			const struct trace_rec r = trace_at(tr, i);
 
-			msgs += r->kind == TR_STATE && r->a == ST_MAILBOX_ADD;
+			msgs += r.kind == TR_STATE && r.a == ST_MAILBOX_ADD;
 		}
 		printf("trace_bytes_per_message_%s %.0f\n", mode[m],
 		    (double)trace_bytes_used(tr) / (double)(msgs ? msgs : 1));

@@ -101,8 +101,9 @@ jump_draw_p99(struct wh *w, double *seek_p99, double *dec_p99,
 		if (rec >= 0) {
 			static struct decode_row rows[DECODE_MAX_ROWS];
 			double b = wall();
-			sim_decode_in(w->u->sc, w->u->tr, trace_get(w->u->tr,
-			    (size_t)rec), rows, DECODE_MAX_ROWS);
+			struct trace_rec r = trace_at(w->u->tr, (size_t)rec);
+			sim_decode_in(w->u->sc, w->u->tr, &r, rows,
+			    DECODE_MAX_ROWS);
 			dec[i] = (wall() - b) * 1e3;
 		}
 	}

@@ -200,25 +200,25 @@ stress_busiest_step(const struct sim *s, const struct view *v)
 	size_t best_step = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->frame < nf) {
-			switch (r->kind) {
+		if (r.frame < nf) {
+			switch (r.kind) {
 			case TR_FRAME_QUEUED:
 			case TR_FRAME_TX:
-				cur += !open[r->frame];
-				open[r->frame] = 1;
+				cur += !open[r.frame];
+				open[r.frame] = 1;
 				break;
 			case TR_FRAME_RX:
 			case TR_FRAME_DROP:
 				/* A DROP after the RX (TTL, not for me) finds it closed. */
-				cur -= open[r->frame];
-				open[r->frame] = 0;
+				cur -= open[r.frame];
+				open[r.frame] = 0;
 				break;
 			}
 		}
 		/* Step i + 1, if it is the last of its instant. */
-		if ((i + 1 == n || trace_get(tr, i + 1)->t > r->t) &&
+		if ((i + 1 == n || trace_at(tr, i + 1).t > r.t) &&
 		    cur > best) {
 			best = cur;
 			best_step = i + 1;

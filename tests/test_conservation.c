@@ -192,13 +192,13 @@ final_records(struct sim *s, const char *mid, const char *rcpt)
 	size_t ml = strlen(mid);
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind != TR_STATE || r->a != ST_DELIVERY ||
-		    r->b == DLV_QUEUED)
+		if (r.kind != TR_STATE || r.a != ST_DELIVERY ||
+		    r.b == DLV_QUEUED)
 			continue;
 		/* "status message-id recipient reply" */
-		const char *t = strchr(trace_text_at(tr, r->text), ' ');
+		const char *t = strchr(trace_text_at(tr, r.text), ' ');
 		if (t == NULL || strncmp(t + 1, mid, ml) != 0 || t[1 + ml] != ' ')
 			continue;
 		const char *rc = t + 2 + ml, *sp = strchr(rc, ' ');
@@ -284,16 +284,16 @@ reply_lost(struct sim *s, int node, uint64_t t, const char *text)
 	size_t i;
 
 	for (i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 		size_t n;
 		const uint8_t *pl;
 
-		if (r->t < t || r->kind != TR_FRAME_TX || r->node != node ||
-		    r->a != 1)
+		if (r.t < t || r.kind != TR_FRAME_TX || r.node != node ||
+		    r.a != 1)
 			continue;
-		if ((pl = tcp_payload(tr, r->frame, &n)) != NULL &&
+		if ((pl = tcp_payload(tr, r.frame, &n)) != NULL &&
 		    find_bytes(pl, n, text) != NULL) {
-			f = r->frame;
+			f = r.frame;
 			break;
 		}
 	}
@@ -306,14 +306,14 @@ reply_lost(struct sim *s, int node, uint64_t t, const char *text)
 	    get16(fb + 14 + ihl);
 	int to = net_node_by_ip(s, get32(fb + 30));
 	for (; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
 		/* A copy that arrives after the client forgot the connection is too late. */
-		if (r->node == to && r->b == ports && (r->kind == TR_TCP_ERROR ||
-		    (r->kind == TR_TCP_STATE && (r->a >> 8) == TCP_CLOSED)))
+		if (r.node == to && r.b == ports && (r.kind == TR_TCP_ERROR ||
+		    (r.kind == TR_TCP_STATE && (r.a >> 8) == TCP_CLOSED)))
 			return 1;
-		if (r->kind == TR_FRAME_RX && r->node == to &&
-		    same_reply(tr, f, r->frame, text))
+		if (r.kind == TR_FRAME_RX && r.node == to &&
+		    same_reply(tr, f, r.frame, text))
 			return 0;
 	}
 	return 1;
@@ -327,13 +327,13 @@ lost_replies(struct sim *s, const char *mid, const char *rcpt)
 	int lost = 0;
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 		const char *text;
 		char *want = NULL;
 
-		if (r->kind != TR_STATE || r->a != ST_DELIVERY)
+		if (r.kind != TR_STATE || r.a != ST_DELIVERY)
 			continue;
-		text = trace_text_at(tr, r->text);
+		text = trace_text_at(tr, r.text);
 		/* "queued MID RCPT 250 2.0.0 queued at HOST as QID" */
 		char st[16], m[256], rc[256], host[256], qid[32];
 		if (sscanf(text, "%15s %255s %255s", st, m, rc) != 3 ||
@@ -349,7 +349,7 @@ lost_replies(struct sim *s, const char *mid, const char *rcpt)
 			want = xasprintf("250 2.1.5 <%s> delivered to mailbox\r\n",
 			    rc);
 		if (want)
-			lost += reply_lost(s, r->node, r->t, want);
+			lost += reply_lost(s, r.node, r.t, want);
 		free(want);
 	}
 	return lost;
@@ -390,24 +390,24 @@ check_retransmissions(struct sim *s, struct verdict *v)
 	size_t n = 0, cap = 0;
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 		const uint8_t *pl, *p;
 		size_t len;
 
-		if (r->kind != TR_FRAME_TX || r->a != 1 ||
-		    (pl = tcp_payload(tr, r->frame, &len)) == NULL || len == 0)
+		if (r.kind != TR_FRAME_TX || r.a != 1 ||
+		    (pl = tcp_payload(tr, r.frame, &len)) == NULL || len == 0)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
 			sg = xrealloc(sg, cap * sizeof *sg);
 		}
-		p = trace_frame_bytes(tr, r->frame);
+		p = trace_frame_bytes(tr, r.frame);
 		size_t ihl = (size_t)(p[14] & 15) * 4;
 		memcpy(sg[n].conn, p + 26, 8);
 		memcpy(sg[n].conn + 8, p + 14 + ihl, 4);
 		sg[n].seq = get32(p + 14 + ihl + 4);
 		sg[n].len = (uint32_t)len;
-		sg[n].frame = r->frame;
+		sg[n].frame = r.frame;
 		sg[n].data = pl;
 		n++;
 	}

@@ -18,6 +18,15 @@
 
 static struct decode_row rows[DECODE_MAX_ROWS];
 
+/* sim_decode() on record i. */
+static int
+decode_at(const struct trace *tr, size_t i, struct decode_row *out, int max)
+{
+	struct trace_rec r = trace_at(tr, i);
+
+	return sim_decode(tr, &r, out, max);
+}
+
 struct drun {
 	struct scenario	*sc;
 	struct sim	*s;
@@ -99,11 +108,11 @@ static size_t
 find_tx(const struct trace *tr, int (*match)(const uint8_t *, uint32_t))
 {
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind == TR_FRAME_TX && r->a &&
-		    match(trace_frame_bytes(tr, r->frame),
-		    trace_frame(tr, r->frame)->len))
+		if (r.kind == TR_FRAME_TX && r.a &&
+		    match(trace_frame_bytes(tr, r.frame),
+		    trace_frame(tr, r.frame)->len))
 			return i;
 	}
 	ck_abort_msg("no such frame");
@@ -167,8 +176,8 @@ START_TEST(test_decode_scaled_window)
 {
 	struct drun r = drun_default();
 	size_t i = find_tx(r.tr, is_client_ack);
-	const struct trace_rec *rec = trace_get(r.tr, i);
-	int n = sim_decode(r.tr, rec, rows, DECODE_MAX_ROWS);
+	const struct trace_rec rec = trace_at(r.tr, i);
+	int n = sim_decode(r.tr, &rec, rows, DECODE_MAX_ROWS);
 
 	assert_row(n, DECODE_TRANSPORT, "Window", 48, 2,
 	    "32768 x4 = 131072");
@@ -208,15 +217,15 @@ START_TEST(test_decode_relative_seq_everywhere)
 	size_t checked = 0;
 
 	for (size_t i = 0; i < trace_count(r.tr); i++) {
-		const struct trace_rec *rec = trace_get(r.tr, i);
-		if (rec->kind != TR_FRAME_TX || rec->a != 1)
+		const struct trace_rec rec = trace_at(r.tr, i);
+		if (rec.kind != TR_FRAME_TX || rec.a != 1)
 			continue;
-		const uint8_t *p = trace_frame_bytes(r.tr, rec->frame);
+		const uint8_t *p = trace_frame_bytes(r.tr, rec.frame);
 		uint32_t isn;
-		if (trace_frame(r.tr, rec->frame)->len < 54 || p[23] != 6 ||
-		    !slow_isn(r.tr, rec->frame, &isn))
+		if (trace_frame(r.tr, rec.frame)->len < 54 || p[23] != 6 ||
+		    !slow_isn(r.tr, rec.frame, &isn))
 			continue;
-		int n = sim_decode(r.tr, rec, rows, DECODE_MAX_ROWS);
+		int n = sim_decode(r.tr, &rec, rows, DECODE_MAX_ROWS);
 		const struct decode_row *row = row_nth(n, DECODE_TRANSPORT,
 		    "Sequence number", 0);
 		char want[64];
@@ -233,14 +242,14 @@ START_TEST(test_decode_syn)
 {
 	struct drun r = drun_default();
 	size_t i = find_tx(r.tr, is_syn);
-	const struct trace_rec *rec = trace_get(r.tr, i);
-	int n = sim_decode(r.tr, rec, rows, DECODE_MAX_ROWS);
+	const struct trace_rec rec = trace_at(r.tr, i);
+	int n = sim_decode(r.tr, &rec, rows, DECODE_MAX_ROWS);
 
 	/* 27 rows of headers: 62 bytes with MSS, NOP and Window Scale, no padding. */
 	ck_assert_int_eq(n, 27);
 	ck_assert_int_eq(count_rows(n, DECODE_ETH, "Padding"), 0);
 	/* Ethernet on link 0 (laptop -> ISP), direction 0. */
-	ck_assert_int_eq(rec->link, 0);
+	ck_assert_int_eq(rec.link, 0);
 	assert_row(n, DECODE_ETH, "Destination", 0, 6, "02:53:00:00:00:02");
 	assert_row(n, DECODE_ETH, "Source", 6, 6, "02:53:00:00:00:01");
 	assert_row(n, DECODE_ETH, "Type", 12, 2, "0x0800 (IPv4)");
@@ -287,13 +296,13 @@ START_TEST(test_decode_syn)
 	 */
 	size_t j;
 	for (j = i + 1; j < trace_count(r.tr); j++)
-		if (trace_get(r.tr, j)->kind == TR_FRAME_TX &&
-		    trace_get(r.tr, j)->frame == rec->frame)
+		if (trace_at(r.tr, j).kind == TR_FRAME_TX &&
+		    trace_at(r.tr, j).frame == rec.frame)
 			break;
 	ck_assert_uint_lt(j, trace_count(r.tr));
-	n = sim_decode(r.tr, trace_get(r.tr, j), rows, DECODE_MAX_ROWS);
-	ck_assert_int_eq(trace_get(r.tr, j)->link, 1);
-	ck_assert_int_eq(trace_get(r.tr, j)->dir, 1);
+	n = decode_at(r.tr, j, rows, DECODE_MAX_ROWS);
+	ck_assert_int_eq(trace_at(r.tr, j).link, 1);
+	ck_assert_int_eq(trace_at(r.tr, j).dir, 1);
 	assert_row(n, DECODE_ETH, "Destination", 0, 6, "02:53:00:00:01:01");
 	assert_row(n, DECODE_ETH, "Source", 6, 6, "02:53:00:00:01:02");
 	assert_row(n, DECODE_IPV4, "Time to live", 22, 1, "63");
@@ -303,12 +312,12 @@ START_TEST(test_decode_syn)
 
 	/* The SYN-ACK: its own ISN, and our ISN + 1 acknowledged. */
 	for (j = i + 1; j < trace_count(r.tr); j++) {
-		const struct trace_rec *x = trace_get(r.tr, j);
-		if (x->kind == TR_FRAME_TX && x->a &&
-		    trace_frame_bytes(r.tr, x->frame)[47] == 0x12)
+		const struct trace_rec x = trace_at(r.tr, j);
+		if (x.kind == TR_FRAME_TX && x.a &&
+		    trace_frame_bytes(r.tr, x.frame)[47] == 0x12)
 			break;
 	}
-	n = sim_decode(r.tr, trace_get(r.tr, j), rows, DECODE_MAX_ROWS);
+	n = decode_at(r.tr, j, rows, DECODE_MAX_ROWS);
 	assert_row(n, DECODE_TRANSPORT, "Flags", 46, 2, "0x012 (SYN, ACK)");
 	assert_row(n, DECODE_TRANSPORT, "Acknowledgment number", 42, 4,
 	    "4141113533 (relative 1)");
@@ -339,7 +348,7 @@ START_TEST(test_decode_dns_answer)
 {
 	struct drun r = drun_default();
 	size_t i = find_tx(r.tr, is_dns_answer);
-	int n = sim_decode(r.tr, trace_get(r.tr, i), rows, DECODE_MAX_ROWS);
+	int n = decode_at(r.tr, i, rows, DECODE_MAX_ROWS);
 
 	ck_assert_int_eq(n, 28);
 	assert_row(n, DECODE_IPV4, "Protocol", 23, 1, "17 (UDP)");
@@ -392,21 +401,20 @@ START_TEST(test_decode_dns_answer)
 
 	/* The MX answer, with the exchange's address in the additional section. */
 	i = find_tx(r.tr, is_mx_answer);
-	n = sim_decode(r.tr, trace_get(r.tr, i), rows, DECODE_MAX_ROWS);
+	n = decode_at(r.tr, i, rows, DECODE_MAX_ROWS);
 	assert_row(n, DECODE_APP, "Question", 54, 22, "penerimamail.com MX IN");
 	assert_row(n, DECODE_APP, "Answer", 76, 19,
 	    "penerimamail.com MX 10 mx.penerimamail.com (TTL 3600)");
 	assert_row(n, DECODE_APP, "Additional", 95, 16,
 	    "mx.penerimamail.com A 10.2.0.25 (TTL 3600)");
 	ck_assert_uint_eq(rows[n - 1].offset + rows[n - 1].length,
-	    trace_frame(r.tr, trace_get(r.tr, i)->frame)->len);
+	    trace_frame(r.tr, trace_at(r.tr, i).frame)->len);
 
 	/* The query: recursion desired, no answers yet. */
-	const struct trace_rec *q = NULL;
-	for (size_t k = 0; q == NULL; k++)
-		if (trace_get(r.tr, k)->kind == TR_FRAME_TX)
-			q = trace_get(r.tr, k);
-	n = sim_decode(r.tr, q, rows, DECODE_MAX_ROWS);
+	size_t q = 0;
+	while (trace_at(r.tr, q).kind != TR_FRAME_TX)
+		q++;
+	n = decode_at(r.tr, q, rows, DECODE_MAX_ROWS);
 	ck_assert_int_eq(n, 27);
 	assert_row(n, DECODE_APP, "Flags", 44, 2,
 	    "0x0100 (query, recursion desired)");
@@ -419,7 +427,7 @@ START_TEST(test_decode_smtp)
 {
 	struct drun r = drun_default();
 	size_t i = find_tx(r.tr, is_ehlo);
-	int n = sim_decode(r.tr, trace_get(r.tr, i), rows, DECODE_MAX_ROWS);
+	int n = decode_at(r.tr, i, rows, DECODE_MAX_ROWS);
 
 	ck_assert_int_eq(n, 26);
 	/* After the 39 bytes of the 220 greeting and the SYN. */
@@ -436,7 +444,7 @@ START_TEST(test_decode_smtp)
 
 	/* The multi-line reply: one row per line. */
 	i = find_tx(r.tr, is_ehlo_reply);
-	n = sim_decode(r.tr, trace_get(r.tr, i), rows, DECODE_MAX_ROWS);
+	n = decode_at(r.tr, i, rows, DECODE_MAX_ROWS);
 	ck_assert_int_eq(count_rows(n, DECODE_APP, "Reply"), 6);
 	const struct decode_row *a = row_nth(n, DECODE_APP, "Reply", 0);
 	ck_assert_str_eq(a->value,
@@ -450,7 +458,7 @@ START_TEST(test_decode_smtp)
 	a = row_nth(n, DECODE_APP, "Reply", 5);
 	ck_assert_str_eq(a->value, "250 ENHANCEDSTATUSCODES");
 	ck_assert_uint_eq(a->offset + a->length,
-	    trace_frame(r.tr, trace_get(r.tr, i)->frame)->len);
+	    trace_frame(r.tr, trace_at(r.tr, i).frame)->len);
 	drun_free(&r);
 }
 END_TEST
@@ -460,7 +468,7 @@ START_TEST(test_decode_imf)
 {
 	struct drun r = drun_default();
 	size_t i = find_tx(r.tr, is_message_start);
-	int n = sim_decode(r.tr, trace_get(r.tr, i), rows, DECODE_MAX_ROWS);
+	int n = decode_at(r.tr, i, rows, DECODE_MAX_ROWS);
 
 	ck_assert_int_eq(count_rows(n, DECODE_APP, "Command"), 0);
 	assert_row(n, DECODE_APP, "Data", 54, 39,
@@ -481,7 +489,7 @@ START_TEST(test_decode_imf)
 
 	/* As the provider relays it: a folded Received: field, unfolded. */
 	i = find_tx(r.tr, is_relayed_start);
-	n = sim_decode(r.tr, trace_get(r.tr, i), rows, DECODE_MAX_ROWS);
+	n = decode_at(r.tr, i, rows, DECODE_MAX_ROWS);
 	const struct decode_row *rc = row(n, DECODE_IMF, "Received");
 	ck_assert_uint_eq(rc->offset, 54);
 	ck_assert_uint_eq(rc->length, 197);
@@ -504,15 +512,15 @@ START_TEST(test_decode_every_frame)
 	int frames = 0;
 
 	for (size_t i = 0; i < trace_count(r.tr); i++) {
-		const struct trace_rec *rec = trace_get(r.tr, i);
+		const struct trace_rec rec = trace_at(r.tr, i);
 
-		if (rec->frame == TRACE_NONE) {
-			ck_assert_int_eq(sim_decode(r.tr, rec, rows,
+		if (rec.frame == TRACE_NONE) {
+			ck_assert_int_eq(sim_decode(r.tr, &rec, rows,
 			    DECODE_MAX_ROWS), 0);
 			continue;
 		}
-		uint32_t len = trace_frame(r.tr, rec->frame)->len;
-		int n = sim_decode(r.tr, rec, rows, DECODE_MAX_ROWS);
+		uint32_t len = trace_frame(r.tr, rec.frame)->len;
+		int n = sim_decode(r.tr, &rec, rows, DECODE_MAX_ROWS);
 
 		ck_assert_int_gt(n, 20);
 		ck_assert_int_lt(n, DECODE_MAX_ROWS);
@@ -533,11 +541,11 @@ START_TEST(test_decode_every_frame)
 	/* max bounds the rows, and they are the first ones. */
 	size_t i = find_tx(r.tr, is_ehlo_reply);
 	struct decode_row all[DECODE_MAX_ROWS];
-	int n = sim_decode(r.tr, trace_get(r.tr, i), all, DECODE_MAX_ROWS);
-	ck_assert_int_eq(sim_decode(r.tr, trace_get(r.tr, i), rows, 4), 4);
+	int n = decode_at(r.tr, i, all, DECODE_MAX_ROWS);
+	ck_assert_int_eq(decode_at(r.tr, i, rows, 4), 4);
 	ck_assert_int_eq(memcmp(rows, all, 4 * sizeof *rows), 0);
 	ck_assert_int_gt(n, 4);
-	ck_assert_int_eq(sim_decode(r.tr, trace_get(r.tr, i), rows, 0), 0);
+	ck_assert_int_eq(decode_at(r.tr, i, rows, 0), 0);
 	ck_assert_int_eq(sim_decode(r.tr, NULL, rows, 4), 0);
 	drun_free(&r);
 }
@@ -549,7 +557,7 @@ END_TEST
  * Ethernet + IPv4 + TCP (20 bytes, ACK|PSH) + payload, checksums right,
  * into a fresh frame of tr; returns its TX record on link 0.
  */
-static const struct trace_rec *
+static struct trace_rec
 hand_tcp(struct trace *tr, uint16_t sport, uint16_t dport, const char *text)
 {
 	size_t pl = strlen(text);
@@ -583,19 +591,19 @@ hand_tcp(struct trace *tr, uint16_t sport, uint16_t dport, const char *text)
 	uint32_t i = trace_add(tr, &(struct trace_rec){ .t = 0,
 	    .kind = TR_FRAME_TX, .node = 0, .peer = 1, .link = 0, .frame = f,
 	    .ttl = 64, .a = 1 });
-	return trace_get(tr, i);
+	return trace_at(tr, i);
 }
 
 START_TEST(test_decode_pop3_imap_by_hand)
 {
 	struct trace *tr = trace_new();
-	const struct trace_rec *r;
+	struct trace_rec r;
 	int n;
 
 	/* A POP3 RETR answer: the status, then the message. */
 	r = hand_tcp(tr, 110, 49200, "+OK 64 octets\r\nSubject: hi\r\n"
 	    "\tthere\r\nFrom: a@b\r\n\r\nbody\r\n.\r\n");
-	n = sim_decode(tr, r, rows, DECODE_MAX_ROWS);
+	n = sim_decode(tr, &r, rows, DECODE_MAX_ROWS);
 	assert_row(n, DECODE_TRANSPORT, "Checksum", 50, 2,
 	    row(n, DECODE_TRANSPORT, "Checksum")->value);
 	ck_assert_ptr_nonnull(strstr(row(n, DECODE_TRANSPORT,
@@ -611,20 +619,20 @@ START_TEST(test_decode_pop3_imap_by_hand)
 
 	/* POP3 commands, pipelined. */
 	r = hand_tcp(tr, 49200, 110, "USER penerima\r\nPASS rahasia\r\n");
-	n = sim_decode(tr, r, rows, DECODE_MAX_ROWS);
+	n = sim_decode(tr, &r, rows, DECODE_MAX_ROWS);
 	assert_row(n, DECODE_APP, "Command", 54, 15, "USER penerima");
 	ck_assert_str_eq(row_nth(n, DECODE_APP, "Command", 1)->value,
 	    "PASS rahasia");
 
 	/* IMAP: a tagged command; a FETCH answer with a literal holding a header. */
 	r = hand_tcp(tr, 49201, 143, "a1 LOGIN penerima rahasia\r\n");
-	n = sim_decode(tr, r, rows, DECODE_MAX_ROWS);
+	n = sim_decode(tr, &r, rows, DECODE_MAX_ROWS);
 	assert_row(n, DECODE_APP, "Command", 54, 27,
 	    "a1 LOGIN penerima rahasia");
 	ck_assert_str_eq(rows[n - 1].layer_name, "IMAP");
 	r = hand_tcp(tr, 143, 49201, "* 1 FETCH (BODY[] {30}\r\n"
 	    "To: x@y\r\nSubject: s\r\n\r\nb\r\n)\r\na2 OK FETCH done\r\n");
-	n = sim_decode(tr, r, rows, DECODE_MAX_ROWS);
+	n = sim_decode(tr, &r, rows, DECODE_MAX_ROWS);
 	assert_row(n, DECODE_APP, "Response", 54, 24,
 	    "* 1 FETCH (BODY[] {30}");
 	assert_row(n, DECODE_IMF, "To", 78, 9, "x@y");
@@ -633,7 +641,7 @@ START_TEST(test_decode_pop3_imap_by_hand)
 	    "a2 OK FETCH done");
 	/* A line with no end yet: the rest of the segment. */
 	r = hand_tcp(tr, 25, 49202, "250 2.0.0 Ok\r\n354 go");
-	n = sim_decode(tr, r, rows, DECODE_MAX_ROWS);
+	n = sim_decode(tr, &r, rows, DECODE_MAX_ROWS);
 	assert_row(n, DECODE_APP, "Reply", 54, 14, "250 2.0.0 Ok");
 	ck_assert_str_eq(row_nth(n, DECODE_APP, "Reply", 1)->value, "354 go");
 	ck_assert_uint_eq(row_nth(n, DECODE_APP, "Reply", 1)->length, 6);
@@ -645,19 +653,19 @@ END_TEST
 START_TEST(test_decode_broken)
 {
 	struct trace *tr = trace_new();
-	const struct trace_rec *r = hand_tcp(tr, 25, 49200, "220 hi\r\n");
-	uint8_t *p = trace_frame_wbytes(tr, r->frame);
+	struct trace_rec r = hand_tcp(tr, 25, 49200, "220 hi\r\n");
+	uint8_t *p = trace_frame_wbytes(tr, r.frame);
 	int n;
 
 	/* An IPv4 header length of 60 in a frame that has 62 bytes. */
 	p[14] = 0x4f;
-	n = sim_decode(tr, r, rows, DECODE_MAX_ROWS);
+	n = sim_decode(tr, &r, rows, DECODE_MAX_ROWS);
 	ck_assert_ptr_nonnull(strstr(row(n, DECODE_IPV4, "Header")->value,
 	    "bad header length"));
 	p[14] = 0x45;
 	/* A total length beyond the frame: decoded as far as it goes. */
 	put16(p + 16, 1000);
-	n = sim_decode(tr, r, rows, DECODE_MAX_ROWS);
+	n = sim_decode(tr, &r, rows, DECODE_MAX_ROWS);
 	assert_row(n, DECODE_IPV4, "Total length", 16, 2,
 	    "1000 bytes (only 48 in the frame)");
 	/* trace_frame_on_link() redid the checksum for this link. */
@@ -667,7 +675,7 @@ START_TEST(test_decode_broken)
 	/* A TCP header length past the segment. */
 	put16(p + 16, 48);
 	p[46] = 0xf0;
-	n = sim_decode(tr, r, rows, DECODE_MAX_ROWS);
+	n = sim_decode(tr, &r, rows, DECODE_MAX_ROWS);
 	assert_row(n, DECODE_TRANSPORT, "Header length", 46, 1,
 	    "60 bytes (15) (invalid)");
 	ck_assert_int_eq(count_rows(n, DECODE_APP, NULL), 0);
@@ -678,8 +686,8 @@ START_TEST(test_decode_broken)
 	p[12] = 0x86;
 	p[13] = 0xdd;
 	uint32_t k = trace_add(tr, &(struct trace_rec){ .kind = TR_FRAME_DROP,
-	    .node = 0, .peer = -1, .link = -1, .frame = r->frame });
-	n = sim_decode(tr, trace_get(tr, k), rows, DECODE_MAX_ROWS);
+	    .node = 0, .peer = -1, .link = -1, .frame = r.frame });
+	n = decode_at(tr, k, rows, DECODE_MAX_ROWS);
 	ck_assert_int_eq(n, 3);
 	assert_row(n, DECODE_ETH, "Type", 12, 2, "0x86dd");
 
@@ -687,7 +695,7 @@ START_TEST(test_decode_broken)
 	uint32_t f = trace_frame_new(tr, 0, 0, 10);
 	uint32_t i = trace_add(tr, &(struct trace_rec){ .kind = TR_FRAME_DROP,
 	    .node = 0, .peer = -1, .link = -1, .frame = f });
-	n = sim_decode(tr, trace_get(tr, i), rows, DECODE_MAX_ROWS);
+	n = decode_at(tr, i, rows, DECODE_MAX_ROWS);
 	ck_assert_int_eq(n, 1);
 	assert_row(n, DECODE_ETH, "Frame", 0, 10,
 	    "10 bytes: too short for an Ethernet header");
@@ -711,9 +719,9 @@ START_TEST(test_decode_padding)
 {
 	struct drun r = drun_default();
 	size_t i = find_tx(r.tr, is_pure_ack);
-	int n = sim_decode(r.tr, trace_get(r.tr, i), rows, DECODE_MAX_ROWS);
+	int n = decode_at(r.tr, i, rows, DECODE_MAX_ROWS);
 
-	ck_assert_uint_eq(trace_frame(r.tr, trace_get(r.tr, i)->frame)->len,
+	ck_assert_uint_eq(trace_frame(r.tr, trace_at(r.tr, i).frame)->len,
 	    60);
 	assert_row(n, DECODE_IPV4, "Total length", 16, 2, "40 bytes");
 	ck_assert_int_eq(count_rows(n, DECODE_TRANSPORT, "Payload"), 0);
@@ -730,14 +738,14 @@ START_TEST(test_decode_padding)
 
 	/* Bytes after the packet that are not padding: a trailer. */
 	struct trace *tr = trace_new();
-	const struct trace_rec *h = hand_tcp(tr, 25, 49200, "220 hi\r\n");
-	uint8_t *p = trace_frame_wbytes(tr, h->frame);
+	struct trace_rec h = hand_tcp(tr, 25, 49200, "220 hi\r\n");
+	uint8_t *p = trace_frame_wbytes(tr, h.frame);
 
-	n = sim_decode(tr, h, rows, DECODE_MAX_ROWS);
+	n = sim_decode(tr, &h, rows, DECODE_MAX_ROWS);
 	ck_assert_int_eq(count_rows(n, DECODE_ETH, "Padding"), 0);
 	ck_assert_int_eq(count_rows(n, DECODE_ETH, "Trailer"), 0);
 	put16(p + 16, 46);		/* the packet stops before "\r\n" */
-	n = sim_decode(tr, h, rows, DECODE_MAX_ROWS);
+	n = sim_decode(tr, &h, rows, DECODE_MAX_ROWS);
 	assert_row(n, DECODE_ETH, "Trailer", 60, 2, "2 bytes after the packet");
 	ck_assert_str_eq(rows[n - 1].key, "eth.trailer");
 	trace_free(tr);
@@ -765,12 +773,12 @@ START_TEST(test_decode_configured_port)
 	sim_run(s);
 	const struct trace *tr = sim_trace(s);
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind != TR_FRAME_TX ||
-		    !test_tcp_data_on_port(tr, r, 2587))
+		if (r.kind != TR_FRAME_TX ||
+		    !test_tcp_data_on_port(tr, &r, 2587))
 			continue;
-		int n = sim_decode_in(sc, tr, r, rows, DECODE_MAX_ROWS), smtp = 0;
+		int n = sim_decode_in(sc, tr, &r, rows, DECODE_MAX_ROWS), smtp = 0;
 		int named = 0;
 
 		for (int k = 0; k < n; k++) {

@@ -25,7 +25,7 @@ key_of(const struct trace *tr, size_t i, char *buf, size_t size)
 	struct trace_say y;
 
 	buf[0] = '\0';
-	if (trace_say_read(tr, trace_get(tr, i)->say, &y) &&
+	if (trace_say_read(tr, trace_at(tr, i).say, &y) &&
 	    y.key_len < size) {
 		memcpy(buf, y.key, y.key_len);
 		buf[y.key_len] = '\0';
@@ -83,7 +83,7 @@ START_TEST(test_levels_nested)
 			int st = detail_has(tr, i, DETAIL_STORY);
 			int ms = detail_has(tr, i, DETAIL_MESSAGES);
 			int pk = detail_has(tr, i, DETAIL_PACKETS);
-			unsigned kind = trace_get(tr, i)->kind;
+			unsigned kind = trace_at(tr, i).kind;
 
 			ck_assert_msg(!st || ms, "%s: record %zu is a story "
 			    "step but not a messages step", *f, i);
@@ -140,7 +140,7 @@ START_TEST(test_default_story)
 	ck_assert_msg(n >= 30 && n <= 300, "the default story has %zu steps",
 	    n);
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 
 		key_of(tr, i, key, sizeof key);
 		if (strcmp(key, "frame.tx.origin.tcp_ack") == 0)
@@ -152,9 +152,9 @@ START_TEST(test_default_story)
 		    strncmp(key, "tcp.state.", 10) != 0 &&
 		    strncmp(key, "session.", 8) != 0,
 		    "record %zu (%s) is a story step", i, key);
-		if (strcmp(key, "smtp.message") == 0 && rec->node == laptop)
+		if (strcmp(key, "smtp.message") == 0 && rec.node == laptop)
 			submit++;
-		if (strncmp(key, "smtp.submit", 11) == 0 && rec->node == laptop)
+		if (strncmp(key, "smtp.submit", 11) == 0 && rec.node == laptop)
 			start++;
 		if (strncmp(key, "state.delivery.queued_", 22) == 0)
 			route++;

@@ -824,35 +824,38 @@ count_app(const struct sim *s, size_t from, int node, int peer,
 	int n = 0;
 
 	for (size_t i = from; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind != TR_APP || r->a != APP_DNS)
+		if (r.kind != TR_APP || r.a != APP_DNS)
 			continue;
-		if ((node >= 0 && r->node != node) ||
-		    (peer >= 0 && r->peer != peer))
+		if ((node >= 0 && r.node != node) ||
+		    (peer >= 0 && r.peer != peer))
 			continue;
-		if (strncmp(trace_text_at(tr, r->text), prefix,
+		if (strncmp(trace_text_at(tr, r.text), prefix,
 		    strlen(prefix)) == 0)
 			n++;
 	}
 	return n;
 }
 
-/* The first TR_STATE record of what at node with exactly this text, or NULL. */
-static const struct trace_rec *
+/* The first TR_STATE record of what at node with exactly this text into *out (may be NULL); 0 if none. */
+static int
 find_state(const struct sim *s, int node, enum state_what what,
-    const char *text)
+    const char *text, struct trace_rec *out)
 {
 	const struct trace *tr = sim_trace(s);
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind == TR_STATE && r->node == node && r->a == what &&
-		    strcmp(trace_text_at(tr, r->text), text) == 0)
-			return r;
+		if (r.kind == TR_STATE && r.node == node && r.a == what &&
+		    strcmp(trace_text_at(tr, r.text), text) == 0) {
+			if (out != NULL)
+				*out = r;
+			return 1;
+		}
 	}
-	return NULL;
+	return 0;
 }
 
 START_TEST(test_sim_plain_answers)
@@ -911,7 +914,7 @@ START_TEST(test_sim_plain_answers)
 	    "NODATA mx.penerimamail.com MX"), 1);
 	ck_assert_int_eq(count_app(s, 0, -1, -1, ""), 14);
 	/* A plain server caches nothing. */
-	ck_assert_ptr_null(find_state(s, PLAIN, ST_DNS_CACHE_ADD, ""));
+	ck_assert(!find_state(s, PLAIN, ST_DNS_CACHE_ADD, "", NULL));
 	free(a);
 	free(mx);
 	free(cn);
@@ -991,14 +994,15 @@ START_TEST(test_sim_recursive_from_the_root)
 	ck_assert_int_eq(count_app(s, 0, -1, -1, ""), 10);
 
 	/* What the resolver learnt, in its cache. */
-	const struct trace_rec *r = find_state(s, REC, ST_DNS_CACHE_ADD,
-	    "www.dept.example.com A 10.0.9.9 ttl=600");
-	ck_assert_ptr_nonnull(r);
-	ck_assert_ptr_nonnull(find_state(s, REC, ST_DNS_CACHE_ADD,
-	    "com NS a.gtld.test ttl=86400"));
-	ck_assert_ptr_nonnull(find_state(s, REC, ST_DNS_CACHE_ADD,
-	    "ns.dept.example.com A 10.0.4.1 ttl=86400"));
-	uint64_t added = r->t;
+	struct trace_rec r;
+
+	ck_assert(find_state(s, REC, ST_DNS_CACHE_ADD,
+	    "www.dept.example.com A 10.0.9.9 ttl=600", &r));
+	ck_assert(find_state(s, REC, ST_DNS_CACHE_ADD,
+	    "com NS a.gtld.test ttl=86400", NULL));
+	ck_assert(find_state(s, REC, ST_DNS_CACHE_ADD,
+	    "ns.dept.example.com A 10.0.4.1 ttl=86400", NULL));
+	uint64_t added = r.t;
 
 	/*
 	 * 100 s later: from the cache, nothing sent upstream, and 100 s
@@ -1027,17 +1031,16 @@ START_TEST(test_sim_recursive_from_the_root)
 
 	/* The TTL runs out: the expiry is in the trace, at the right time. */
 	sim_run_until(s, SIM_MAX_NS);	/* expiries are background events */
-	r = find_state(s, REC, ST_DNS_CACHE_EXPIRE,
-	    "www.dept.example.com A 10.0.9.9");
-	ck_assert_ptr_nonnull(r);
-	ck_assert_uint_eq(r->t, added + 600 * SIM_SEC);
-	ck_assert_ptr_nonnull(find_state(s, REC, ST_DNS_CACHE_EXPIRE,
-	    "com NS a.gtld.test"));
+	ck_assert(find_state(s, REC, ST_DNS_CACHE_EXPIRE,
+	    "www.dept.example.com A 10.0.9.9", &r));
+	ck_assert_uint_eq(r.t, added + 600 * SIM_SEC);
+	ck_assert(find_state(s, REC, ST_DNS_CACHE_EXPIRE,
+	    "com NS a.gtld.test", NULL));
 	/* Everything expired: the last count is 0, and the run ended. */
 	const struct trace *tr = sim_trace(s);
-	const struct trace_rec *last = trace_get(tr, trace_count(tr) - 1);
-	ck_assert_uint_eq(last->a, ST_DNS_CACHE_EXPIRE);
-	ck_assert_uint_eq(last->b, 0);
+	const struct trace_rec last = trace_at(tr, trace_count(tr) - 1);
+	ck_assert_uint_eq(last.a, ST_DNS_CACHE_EXPIRE);
+	ck_assert_uint_eq(last.b, 0);
 	ck_assert_uint_le(sim_now(s), SIM_MAX_NS);
 
 	/* The stub asks for recursion (RD); rec asks the others without. */
@@ -1074,25 +1077,26 @@ START_TEST(test_sim_recursive_negative_and_cname)
 	ck_assert_int_eq(tld->a.status, DNS_NXDOMAIN);
 
 	/* RFC 2308: the negative answers are cached for the SOA minimum. */
-	const struct trace_rec *r = find_state(s, REC, ST_DNS_CACHE_ADD,
-	    "nope.dept.example.com A NXDOMAIN ttl=300");
-	ck_assert_ptr_nonnull(r);
-	ck_assert_ptr_nonnull(find_state(s, REC, ST_DNS_CACHE_ADD,
-	    "www.dept.example.com MX NODATA ttl=300"));
-	ck_assert_ptr_nonnull(find_state(s, REC, ST_DNS_CACHE_ADD,
-	    "alias.dept.example.com CNAME www.dept.example.com ttl=60"));
+	struct trace_rec r;
+
+	ck_assert(find_state(s, REC, ST_DNS_CACHE_ADD,
+	    "nope.dept.example.com A NXDOMAIN ttl=300", &r));
+	ck_assert(find_state(s, REC, ST_DNS_CACHE_ADD,
+	    "www.dept.example.com MX NODATA ttl=300", NULL));
+	ck_assert(find_state(s, REC, ST_DNS_CACHE_ADD,
+	    "alias.dept.example.com CNAME www.dept.example.com ttl=60", NULL));
 	/* NXDOMAIN from the cache, for another type, with what is left of 300 s. */
-	run_to(s, r->t + 60 * SIM_SEC);
+	run_to(s, r.t + 60 * SIM_SEC);
 	size_t mark = trace_count(sim_trace(s));
 	struct got *nx2 = ask(s, PC, "nope.dept.example.com", DNS_T_TXT);
-	sim_run_until(s, r->t + 70 * SIM_SEC);
+	sim_run_until(s, r.t + 70 * SIM_SEC);
 	ck_assert_int_eq(nx2->a.status, DNS_NXDOMAIN);
 	ck_assert_int_eq(count_app(s, mark, REC, -1, ""), 1);
 	ck_assert_int_eq(count_app(s, mark, REC, PC,
 	    "NXDOMAIN nope.dept.example.com"), 1);
 	sim_run_until(s, SIM_MAX_NS);	/* expiries are background events */
-	ck_assert_ptr_nonnull(find_state(s, REC, ST_DNS_CACHE_EXPIRE,
-	    "nope.dept.example.com A NXDOMAIN"));
+	ck_assert(find_state(s, REC, ST_DNS_CACHE_EXPIRE,
+	    "nope.dept.example.com A NXDOMAIN", NULL));
 	free(nx);
 	free(nd);
 	free(cn);
@@ -1600,12 +1604,12 @@ count_say(const struct sim *s, int node, const char *key)
 	int n = 0;
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 		struct trace_say y;
 
-		if (r->kind != TR_APP || r->a != APP_DNS || r->node != node)
+		if (r.kind != TR_APP || r.a != APP_DNS || r.node != node)
 			continue;
-		if (r->say != 0 && trace_say_read(tr, r->say, &y) != 0 &&
+		if (r.say != 0 && trace_say_read(tr, r.say, &y) != 0 &&
 		    y.key_len == strlen(key) &&
 		    memcmp(y.key, key, y.key_len) == 0)
 			n++;
@@ -1682,11 +1686,11 @@ START_TEST(test_sim_recursive_tc_retries_over_tcp)
 	/* The whole answer is what rec2 learnt: all 16 in its cache. */
 	tr = sim_trace(s);
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		cached += r->kind == TR_STATE && r->node == T_REC2 &&
-		    r->a == ST_DNS_CACHE_ADD && strncmp(trace_text_at(tr,
-		    r->text), "big.test MX ", 12) == 0;
+		cached += r.kind == TR_STATE && r.node == T_REC2 &&
+		    r.a == ST_DNS_CACHE_ADD && strncmp(trace_text_at(tr,
+		    r.text), "big.test MX ", 12) == 0;
 	}
 	ck_assert_int_eq(cached, TC_NMX);
 	/*

@@ -29,13 +29,13 @@ state_step(const struct trace *tr, int node, int what, const char *key,
     size_t from)
 {
 	for (size_t i = from; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 		struct trace_say y;
 
-		if (r->kind != TR_STATE || (int)r->a != what ||
-		    (node >= 0 && r->node != node))
+		if (r.kind != TR_STATE || (int)r.a != what ||
+		    (node >= 0 && r.node != node))
 			continue;
-		if (key != NULL && (!trace_say_read(tr, r->say, &y) ||
+		if (key != NULL && (!trace_say_read(tr, r.say, &y) ||
 		    y.key_len < strlen(key) || memcmp(y.key, key,
 		    strlen(key)) != 0))
 			continue;
@@ -85,7 +85,7 @@ START_TEST(test_holdings_imap_seen)
 	ck_assert_uint_gt(got_phone, seen);
 	/* The flag is the laptop's doing (its session asked). */
 	struct trace_say y;
-	ck_assert(trace_say_read(tr, trace_get(tr, seen - 1)->say, &y));
+	ck_assert(trace_say_read(tr, trace_at(tr, seen - 1).say, &y));
 	int by = -1;
 	for (int i = 0; i < y.nargs; i++)
 		if (y.arg[i].node >= 0)
@@ -169,7 +169,7 @@ START_TEST(test_holdings_dns)
 	size_t add = state_step(tr, -1, ST_DNS_CACHE_ADD, NULL, 0);
 
 	ck_assert_uint_gt(add, 0);
-	int res = trace_get(tr, add - 1)->node;
+	int res = trace_at(tr, add - 1).node;
 	holdings_build(h, res, add);
 	ck_assert_int_ge(h->nc, 1);
 	long first = holdings_ttl_left(h, &h->c[0]);
@@ -177,7 +177,7 @@ START_TEST(test_holdings_dns)
 	/* A later step at least a second on: less left. */
 	size_t later = add;
 	while (later < trace_count(tr) &&
-	    trace_get(tr, later - 1)->t < trace_get(tr, add - 1)->t +
+	    trace_at(tr, later - 1).t < trace_at(tr, add - 1).t +
 	    2000000000ull)
 		later++;
 	ck_assert_uint_lt(later, trace_count(tr));

@@ -128,10 +128,10 @@ state_count(struct world *w, enum state_what what, const char *needle)
 	int n = 0;
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind == TR_STATE && r->a == what && (needle == NULL ||
-		    strstr(trace_text_at(tr, r->text), needle)))
+		if (r.kind == TR_STATE && r.a == what && (needle == NULL ||
+		    strstr(trace_text_at(tr, r.text), needle)))
 			n++;
 	}
 	return n;
@@ -806,10 +806,10 @@ run_until_reply(struct world *w, int node, const char *prefix, uint64_t max_ms)
 
 	for (uint64_t t = 0; t < max_ms; t++) {
 		for (; seen < trace_count(tr); seen++) {
-			const struct trace_rec *r = trace_get(tr, seen);
+			const struct trace_rec r = trace_at(tr, seen);
 
-			if (r->kind == TR_APP && r->node == node &&
-			    strncmp(trace_text_at(tr, r->text), prefix,
+			if (r.kind == TR_APP && r.node == node &&
+			    strncmp(trace_text_at(tr, r.text), prefix,
 			    strlen(prefix)) == 0)
 				return;
 		}
@@ -1317,7 +1317,7 @@ say_count(struct world *w, const char *key)
 	for (size_t i = 0; i < trace_count(tr); i++) {
 		struct trace_say y;
 
-		if (trace_say_read(tr, trace_get(tr, i)->say, &y) &&
+		if (trace_say_read(tr, trace_at(tr, i).say, &y) &&
 		    y.key_len == strlen(key) && memcmp(y.key, key, y.key_len) == 0)
 			n++;
 	}
@@ -1696,11 +1696,11 @@ last_query(struct world *w, uint16_t *port, uint16_t *id)
 
 	*port = 0;
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind != TR_FRAME_TX || r->node != w->pc || r->a != 1)
+		if (r.kind != TR_FRAME_TX || r.node != w->pc || r.a != 1)
 			continue;
-		const uint8_t *p = trace_frame_bytes(tr, r->frame);
+		const uint8_t *p = trace_frame_bytes(tr, r.frame);
 		if (p[23] != 17)
 			continue;
 		*port = get16(p + 34);
@@ -1717,10 +1717,10 @@ udp_queries(struct world *w)
 	int n = 0;
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind == TR_FRAME_TX && r->node == w->pc && r->a == 1 &&
-		    trace_frame_bytes(tr, r->frame)[23] == 17)
+		if (r.kind == TR_FRAME_TX && r.node == w->pc && r.a == 1 &&
+		    trace_frame_bytes(tr, r.frame)[23] == 17)
 			n++;
 	}
 	return n;

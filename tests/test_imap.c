@@ -875,16 +875,16 @@ session_steps(struct sim *s, int node)
 	struct buf b = { 0 };
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 		struct trace_say y;
 
 		/* Only IMAP's: the same node may run an SMTP or POP3 session too. */
-		if (rec->kind != TR_STATE || rec->a != ST_SESSION ||
-		    rec->node != node ||
-		    strncmp(trace_text_at(tr, rec->text), "IMAP ", 5) != 0)
+		if (rec.kind != TR_STATE || rec.a != ST_SESSION ||
+		    rec.node != node ||
+		    strncmp(trace_text_at(tr, rec.text), "IMAP ", 5) != 0)
 			continue;
-		ck_assert_int_eq(trace_say_read(tr, rec->say, &y), 1);
-		buf_printf(&b, "%s [%.*s]\n", trace_text_at(tr, rec->text),
+		ck_assert_int_eq(trace_say_read(tr, rec.say, &y), 1);
+		buf_printf(&b, "%s [%.*s]\n", trace_text_at(tr, rec.text),
 		    (int)y.key_len, y.key);
 	}
 	buf_putc(&b, '\0');
@@ -1416,10 +1416,10 @@ app_lines_with(struct run *r, const char *needle)
 	int n = 0;
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 
-		if (rec->kind == TR_APP && rec->a == APP_IMAP &&
-		    strstr(trace_text_at(tr, rec->text), needle))
+		if (rec.kind == TR_APP && rec.a == APP_IMAP &&
+		    strstr(trace_text_at(tr, rec.text), needle))
 			n++;
 	}
 	return n;
@@ -1503,8 +1503,8 @@ START_TEST(test_scenario_two_devices)
 	    "C: a3 UID SEARCH", "C: a4 UID FETCH", "C: a5 LOGOUT" };
 	size_t k = 0;
 	for (size_t i = 0; i < trace_count(tr) && k < 5; i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
-		if (rec->kind == TR_APP && strstr(trace_text_at(tr, rec->text),
+		const struct trace_rec rec = trace_at(tr, i);
+		if (rec.kind == TR_APP && strstr(trace_text_at(tr, rec.text),
 		    order[k]))
 			k++;
 	}
@@ -1545,12 +1545,12 @@ START_TEST(test_scenario_session_states)
 	const struct trace *tr = sim_trace(r.s);
 	int srv_ahead = 0;
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 
-		if (rec->kind != TR_STATE || rec->a != ST_SESSION ||
-		    strncmp(trace_text_at(tr, rec->text), "IMAP ", 5) != 0)
+		if (rec.kind != TR_STATE || rec.a != ST_SESSION ||
+		    strncmp(trace_text_at(tr, rec.text), "IMAP ", 5) != 0)
 			continue;
-		srv_ahead += rec->node == srv ? 1 : -1;
+		srv_ahead += rec.node == srv ? 1 : -1;
 		ck_assert_int_ge(srv_ahead, 0);
 		ck_assert_int_le(srv_ahead, 1);
 	}

@@ -206,14 +206,14 @@ START_TEST(test_id_narration_filled)
 		const struct trace *tr = sim_trace(r.sim);
 
 		for (size_t i = 0; i < trace_count(tr); i++) {
-			const struct trace_rec *rec = trace_get(tr, i);
+			const struct trace_rec rec = trace_at(tr, i);
 			struct trace_say y;
 			struct buf b = { 0 };
 
 			narrate(r.sim, id, en, i, &b);
 			char *s = strndup((const char *)b.data, b.len);
 			buf_free(&b);
-			if (rec->say != 0 && trace_say_read(tr, rec->say, &y))
+			if (rec.say != 0 && trace_say_read(tr, rec.say, &y))
 				for (int k = 0; k < y.nargs; k++)
 					if (y.arg[k].node < 0 &&
 					    arg_is_quoted(y.arg[k].name,
@@ -337,7 +337,7 @@ START_TEST(test_id_event_rows)
 		ck_assert_msg(buf[0] != '\0', "row %zu is empty", i);
 		ID_CHECK(first_english(buf, w, sizeof w) == NULL,
 		    "row %zu (%s): English \"%s\" in \"%s\"", i,
-		    trace_kind_name((enum trace_kind)trace_get(tr, i)->kind), w,
+		    trace_kind_name((enum trace_kind)trace_at(tr, i).kind), w,
 		    buf);
 		/* No code in either language: a word with '_' is a key. */
 		ck_assert_msg(strchr(buf, '_') == NULL && strchr(en, '_') == NULL,
@@ -354,9 +354,9 @@ START_TEST(test_id_event_rows)
 		const struct trace *t = sim_trace(r.sim);
 
 		for (size_t i = 0; i < trace_count(t); i++) {
-			const struct trace_rec *rec = trace_get(t, i);
+			const struct trace_rec rec = trace_at(t, i);
 
-			if (rec->kind == TR_APP && rec->a != APP_DNS) {
+			if (rec.kind == TR_APP && rec.a != APP_DNS) {
 				/*
 				 * The wire's words stay, but not the English
 				 * descriptions the transcript puts in place of
@@ -378,7 +378,7 @@ START_TEST(test_id_event_rows)
 			    "%s step %zu: English \"%s\" in \"%s\"",
 			    g.gl_pathv[f], i + 1, w, buf);
 			/* A session's new state is said in words, not only by its name. */
-			if (rec->kind == TR_STATE && rec->a == ST_SESSION)
+			if (rec.kind == TR_STATE && rec.a == ST_SESSION)
 				ck_assert_msg(strstr(buf, ": (") == NULL,
 				    "%s step %zu: \"%s\"", g.gl_pathv[f], i + 1,
 				    buf);

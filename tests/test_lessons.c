@@ -452,33 +452,33 @@ START_TEST(test_checkpoint_steps)
 	/* The 2nd message from srv containing "250". */
 	step = checkpoint_step(tr, &sc->checkpoints[0].at, &m);
 	ck_assert_uint_gt(step, 0);
-	const struct trace_rec *r = trace_get(tr, step - 1);
-	ck_assert_int_eq(r->kind, TR_APP);
-	ck_assert_int_eq(r->node, srv);
-	ck_assert_ptr_nonnull(strstr(trace_text_at(tr, r->text), "250"));
+	const struct trace_rec r = trace_at(tr, step - 1);
+	ck_assert_int_eq(r.kind, TR_APP);
+	ck_assert_int_eq(r.node, srv);
+	ck_assert_ptr_nonnull(strstr(trace_text_at(tr, r.text), "250"));
 	int seen = 0;
 	for (size_t i = 0; i + 1 < step; i++) {
-		const struct trace_rec *q = trace_get(tr, i);
-		seen += q->kind == TR_APP && q->node == srv &&
-		    strstr(trace_text_at(tr, q->text), "250") != NULL;
+		const struct trace_rec q = trace_at(tr, i);
+		seen += q.kind == TR_APP && q.node == srv &&
+		    strstr(trace_text_at(tr, q.text), "250") != NULL;
 	}
 	ck_assert_int_eq(seen, 1);
 	ck_assert_uint_ge(m, 3);	/* 250 to EHLO, MAIL, RCPT, the message... */
 	/* The 3rd frame to arrive anywhere. */
 	step = checkpoint_step(tr, &sc->checkpoints[1].at, NULL);
-	ck_assert_int_eq(trace_get(tr, step - 1)->kind, TR_FRAME_RX);
+	ck_assert_int_eq(trace_at(tr, step - 1).kind, TR_FRAME_RX);
 	seen = 0;
 	for (size_t i = 0; i < step; i++)
-		seen += trace_get(tr, i)->kind == TR_FRAME_RX;
+		seen += trace_at(tr, i).kind == TR_FRAME_RX;
 	ck_assert_int_eq(seen, 3);
 	/* The mailbox gaining the mail. */
 	step = checkpoint_step(tr, &sc->checkpoints[2].at, NULL);
-	ck_assert_int_eq(trace_get(tr, step - 1)->kind, TR_STATE);
-	ck_assert_int_eq(trace_get(tr, step - 1)->a, ST_MAILBOX_ADD);
+	ck_assert_int_eq(trace_at(tr, step - 1).kind, TR_STATE);
+	ck_assert_int_eq(trace_at(tr, step - 1).a, ST_MAILBOX_ADD);
 	/* The first step at or after 5.5 ms. */
 	step = checkpoint_step(tr, &sc->checkpoints[3].at, NULL);
-	ck_assert_uint_ge(trace_get(tr, step - 1)->t, 5500000);
-	ck_assert_uint_lt(trace_get(tr, step - 2)->t, 5500000);
+	ck_assert_uint_ge(trace_at(tr, step - 1).t, 5500000);
+	ck_assert_uint_lt(trace_at(tr, step - 2).t, 5500000);
 	/* Nothing is lost on this network: never asked, and said so. */
 	ck_assert_uint_eq(checkpoint_step(tr, &sc->checkpoints[4].at, &m), 0);
 	ck_assert_uint_eq(m, 0);

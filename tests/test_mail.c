@@ -120,10 +120,10 @@ app_lines_with(struct run *r, const char *needle)
 	int n = 0;
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 
-		if (rec->kind == TR_APP &&
-		    strstr(trace_text_at(tr, rec->text), needle))
+		if (rec.kind == TR_APP &&
+		    strstr(trace_text_at(tr, rec.text), needle))
 			n++;
 	}
 	return n;
@@ -290,12 +290,12 @@ START_TEST(test_only_mx_down_then_back)
 	int retries = 0;
 	uint64_t delivered_at = 0;
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 
-		if (rec->kind == TR_STATE && rec->a == ST_QUEUE_RETRY)
+		if (rec.kind == TR_STATE && rec.a == ST_QUEUE_RETRY)
 			retries++;
-		if (rec->kind == TR_STATE && rec->a == ST_MAILBOX_ADD)
-			delivered_at = rec->t;
+		if (rec.kind == TR_STATE && rec.a == ST_MAILBOX_ADD)
+			delivered_at = rec.t;
 	}
 	ck_assert_int_ge(retries, 1);
 	ck_assert_uint_gt(delivered_at, 90 * SIM_SEC);	/* after it came back */
@@ -663,15 +663,15 @@ START_TEST(test_lesson_dns_from_root_and_cache)
 	int root = scenario_node_index(r.sc, "dns-root");
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 
-		if (rec->kind == TR_APP && rec->peer == root) {
-			if (rec->t < 10 * SIM_SEC)
+		if (rec.kind == TR_APP && rec.peer == root) {
+			if (rec.t < 10 * SIM_SEC)
 				root_first++;
 			else
 				root_later++;
 		}
-		cache_adds += rec->kind == TR_STATE && rec->a == ST_DNS_CACHE_ADD;
+		cache_adds += rec.kind == TR_STATE && rec.a == ST_DNS_CACHE_ADD;
 	}
 	ck_assert_int_eq(root_first, 1);	/* one question to the root */
 	ck_assert_int_eq(root_later, 0);	/* the second mail: all from the cache */

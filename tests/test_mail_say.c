@@ -54,7 +54,7 @@ find_app(const struct test_run *r, size_t from, int dir)
 	const struct trace *tr = sim_trace(r->sim);
 
 	for (size_t i = from; i < trace_count(tr); i += (size_t)dir)
-		if (trace_get(tr, i)->kind == TR_APP)
+		if (trace_at(tr, i).kind == TR_APP)
 			return i;
 	ck_abort_msg("no application message near step %zu", from);
 	return 0;
@@ -103,18 +103,18 @@ START_TEST(test_every_mail_record_has_its_key)
 		const struct trace *tr = sim_trace(r.sim);
 
 		for (size_t i = 0; i < trace_count(tr); i++) {
-			const struct trace_rec *rec = trace_get(tr, i);
+			const struct trace_rec rec = trace_at(tr, i);
 			struct trace_say y;
 			char key[128];
 			size_t k;
 
-			if (!mail_record(rec))
+			if (!mail_record(&rec))
 				continue;
-			ck_assert_msg(rec->say != 0 && trace_say_read(tr,
-			    rec->say, &y), "%s: step %zu (%s %s): no say key",
-			    path, i, trace_kind_name((enum trace_kind)rec->kind),
-			    rec->kind == TR_APP ? trace_text_at(tr, rec->text) :
-			    state_what_name((enum state_what)rec->a));
+			ck_assert_msg(rec.say != 0 && trace_say_read(tr,
+			    rec.say, &y), "%s: step %zu (%s %s): no say key",
+			    path, i, trace_kind_name((enum trace_kind)rec.kind),
+			    rec.kind == TR_APP ? trace_text_at(tr, rec.text) :
+			    state_what_name((enum state_what)rec.a));
 			ck_assert_uint_lt(y.key_len, sizeof key);
 			memcpy(key, y.key, y.key_len);
 			key[y.key_len] = '\0';
@@ -242,8 +242,8 @@ START_TEST(test_no_such_domain_is_no_550)
 		ck_assert_msg(strstr(d, "550") == NULL, "step %zu: %s", i, d);
 		if (strcmp(narrate_key(r.sim, i),
 		    "state.delivery.no_domain") == 0) {
-			ck_assert_uint_eq(trace_get(tr, i)->kind, TR_STATE);
-			ck_assert_uint_eq(trace_get(tr, i)->a, ST_DELIVERY);
+			ck_assert_uint_eq(trace_at(tr, i).kind, TR_STATE);
+			ck_assert_uint_eq(trace_at(tr, i).a, ST_DELIVERY);
 			ck_assert_ptr_nonnull(strstr(e, "DNS says the domain "
 			    "penerimamial.com does not exist (NXDOMAIN)"));
 			ck_assert_ptr_nonnull(strstr(e, "Sender's mail server "
@@ -328,13 +328,13 @@ session_steps(const struct test_run *r, const char *node, const char *proto,
 			id = i;
 	ck_assert_msg(id >= 0, "no node %s", node);
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 		const char *text;
 
-		if (rec->kind != TR_STATE || rec->a != ST_SESSION ||
-		    rec->node != id)
+		if (rec.kind != TR_STATE || rec.a != ST_SESSION ||
+		    rec.node != id)
 			continue;
-		text = trace_text_at(tr, rec->text);
+		text = trace_text_at(tr, rec.text);
 		if (strncmp(text, proto, pl) != 0 || text[pl] != ' ')
 			continue;
 		ck_assert_uint_lt(n, max);
@@ -482,7 +482,7 @@ say_num_arg(const struct test_run *r, size_t i, const char *name)
 	const struct trace *tr = sim_trace(r->sim);
 	struct trace_say y;
 
-	if (!trace_say_read(tr, trace_get(tr, i)->say, &y))
+	if (!trace_say_read(tr, trace_at(tr, i).say, &y))
 		return -1;
 	for (int k = 0; k < y.nargs; k++)
 		if (y.arg[k].name_len == strlen(name) &&

@@ -41,6 +41,7 @@ Suite	*detail_suite(void);
 Suite	*whereis_suite(void);
 Suite	*whatif_suite(void);
 Suite	*lean_suite(void);
+Suite	*trace_store_suite(void);
 
 int
 main(void)
@@ -81,6 +82,7 @@ main(void)
 	srunner_add_suite(sr, whereis_suite());
 	srunner_add_suite(sr, whatif_suite());
 	srunner_add_suite(sr, lean_suite());
+	srunner_add_suite(sr, trace_store_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -131,9 +131,9 @@ states(struct run *r, uint32_t a)
 	int n = 0;
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 
-		n += rec->kind == TR_STATE && rec->a == a;
+		n += rec.kind == TR_STATE && rec.a == a;
 	}
 	return n;
 }
@@ -148,7 +148,7 @@ said(struct run *r, const char *key)
 	for (size_t i = 0; i < trace_count(tr); i++) {
 		struct trace_say y;
 
-		if (trace_say_read(tr, trace_get(tr, i)->say, &y) &&
+		if (trace_say_read(tr, trace_at(tr, i).say, &y) &&
 		    y.key_len == strlen(key) &&
 		    memcmp(y.key, key, y.key_len) == 0)
 			n++;
@@ -277,22 +277,22 @@ START_TEST(test_connect_timeout_30s_then_next_mx)
 	int syns = 0, errors = 0;
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 
-		if (rec->kind == TR_FRAME_TX && rec->a == 1) {
-			const uint8_t *p = trace_frame_bytes(tr, rec->frame);
+		if (rec.kind == TR_FRAME_TX && rec.a == 1) {
+			const uint8_t *p = trace_frame_bytes(tr, rec.frame);
 
 			/* IPv4 to 10.0.0.11, TCP, SYN alone. */
 			if (get32(p + 30) == 0x0a00000b && p[23] == 6 &&
 			    p[47] == 0x02) {
 				if (syns++ == 0)
-					first = rec->t;
+					first = rec.t;
 			}
 		}
-		if (rec->kind == TR_TCP_ERROR) {
+		if (rec.kind == TR_TCP_ERROR) {
 			errors++;
-			failed = rec->t;
-			ck_assert_int_eq(rec->a, TCP_ERR_TIMEOUT);
+			failed = rec.t;
+			ck_assert_int_eq(rec.a, TCP_ERR_TIMEOUT);
 		}
 	}
 	ck_assert_int_eq(syns, 5);
@@ -366,11 +366,11 @@ START_TEST(test_size_announced_is_honoured)
 	ck_assert_ptr_nonnull(strstr(d->reply, "10000"));
 	ck_assert_int_eq(said(&r, "state.delivery.too_big"), 1);
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 
 		/* Said to or by mx1 (node 4). */
-		if (rec->kind == TR_APP && (rec->node == 4 || rec->peer == 4) &&
-		    strstr(trace_text_at(tr, rec->text), "MAIL FROM") != NULL)
+		if (rec.kind == TR_APP && (rec.node == 4 || rec.peer == 4) &&
+		    strstr(trace_text_at(tr, rec.text), "MAIL FROM") != NULL)
 			mails++;
 	}
 	ck_assert_int_eq(mails, 0);

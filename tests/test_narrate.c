@@ -374,10 +374,10 @@ START_TEST(test_configured_port_is_smtp)
 	int seen = 0;
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 
-		if (rec->kind != TR_FRAME_TX ||
-		    !test_tcp_data_on_port(tr, rec, 2587) ||
+		if (rec.kind != TR_FRAME_TX ||
+		    !test_tcp_data_on_port(tr, &rec, 2587) ||
 		    strcmp(narrate_key(r.sim, i),
 		    "frame.tx.origin.tcp_data") != 0)
 			continue;

@@ -81,8 +81,8 @@ START_TEST(test_tshark_lossy_megabyte)
 	size_t nretx = 0;
 	for (size_t k = 1; k <= n; k++)
 		for (size_t i = 0; i < trace_count(tr); i++) {
-			const struct trace_rec *r = trace_get(tr, i);
-			if (r->kind == TR_TCP_RETX && r->frame == order[k]) {
+			const struct trace_rec r = trace_at(tr, i);
+			if (r.kind == TR_TCP_RETX && r.frame == order[k]) {
 				is_retx[k] = 1;
 				nretx++;
 				break;
@@ -117,13 +117,13 @@ START_TEST(test_tshark_lossy_megabyte)
 	uint64_t drops_seen = 0;
 	uint64_t *drops_at_send = xcalloc(1u << 20, sizeof *drops_at_send);
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind == TR_FRAME_DROP)
+		if (r.kind == TR_FRAME_DROP)
 			drops_seen++;
-		if (r->kind != TR_FRAME_TX || r->a != 1)
+		if (r.kind != TR_FRAME_TX || r.a != 1)
 			continue;
-		const uint8_t *p = trace_frame_bytes(tr, r->frame);
+		const uint8_t *p = trace_frame_bytes(tr, r.frame);
 		if (p[14 + 9] != 6)
 			continue;	/* not TCP */
 		const uint8_t *t = p + 34;
@@ -135,14 +135,14 @@ START_TEST(test_tshark_lossy_megabyte)
 		    ((1u << 20) - 1);
 		int retx = 0;
 		for (size_t j = i + 1; j < trace_count(tr) && j < i + 4; j++) {
-			const struct trace_rec *q = trace_get(tr, j);
-			if (q->kind == TR_TCP_RETX && q->frame == r->frame)
+			const struct trace_rec q = trace_at(tr, j);
+			if (q.kind == TR_TCP_RETX && q.frame == r.frame)
 				retx = 1;
 		}
 		if (retx)
 			ck_assert_msg(drops_seen > drops_at_send[key],
 			    "frame %u retransmitted with no loss since its last "
-			    "copy", r->frame);
+			    "copy", r.frame);
 		drops_at_send[key] = drops_seen;
 	}
 	free(drops_at_send);
@@ -269,9 +269,9 @@ START_TEST(test_tshark_every_bundled_scenario)
 		/* Where the trace has POP3 or IMAP, tshark's dissectors read them too. */
 		int has_pop = 0, has_imap = 0;
 		for (size_t i = 0; i < trace_count(sim_trace(s)); i++) {
-			const struct trace_rec *rec = trace_get(sim_trace(s), i);
-			has_pop |= rec->kind == TR_APP && rec->a == APP_POP3;
-			has_imap |= rec->kind == TR_APP && rec->a == APP_IMAP;
+			const struct trace_rec rec = trace_at(sim_trace(s), i);
+			has_pop |= rec.kind == TR_APP && rec.a == APP_POP3;
+			has_imap |= rec.kind == TR_APP && rec.a == APP_IMAP;
 		}
 		char *pop = tshark_fields(path, "-Y pop -e frame.number");
 		char *imap = tshark_fields(path, "-Y imap -e frame.number");

@@ -353,12 +353,12 @@ pop3_commands(const struct sim *s, int node)
 	struct buf b = { 0 };
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 		const char *t;
 
-		if (rec->kind != TR_APP || rec->a != APP_POP3 || rec->node != node)
+		if (rec.kind != TR_APP || rec.a != APP_POP3 || rec.node != node)
 			continue;
-		t = trace_text_at(tr, rec->text);
+		t = trace_text_at(tr, rec.text);
 		if (strncmp(t, "C: ", 3) != 0)
 			continue;
 		if (b.len)
@@ -375,10 +375,10 @@ app_lines_with(const struct sim *s, const char *needle)
 	int n = 0;
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 
-		if (rec->kind == TR_APP &&
-		    strstr(trace_text_at(tr, rec->text), needle))
+		if (rec.kind == TR_APP &&
+		    strstr(trace_text_at(tr, rec.text), needle))
 			n++;
 	}
 	return n;
@@ -445,16 +445,16 @@ START_TEST(test_pop3_then_phone)
 	const struct trace *tr = sim_trace(r.s);
 	size_t at_dele = 0, at_quit = 0, at_del = 0, at_bye = 0;
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
-		const char *t = rec->text ? trace_text_at(tr, rec->text) : "";
+		const struct trace_rec rec = trace_at(tr, i);
+		const char *t = rec.text ? trace_text_at(tr, rec.text) : "";
 
-		int pop3 = rec->kind == TR_APP && rec->a == APP_POP3;
+		int pop3 = rec.kind == TR_APP && rec.a == APP_POP3;
 
 		if (pop3 && strcmp(t, "C: DELE 1") == 0)
 			at_dele = i;
 		if (pop3 && strcmp(t, "C: QUIT") == 0 && !at_quit)
 			at_quit = i;
-		if (rec->kind == TR_STATE && rec->a == ST_MAILBOX_DEL)
+		if (rec.kind == TR_STATE && rec.a == ST_MAILBOX_DEL)
 			at_del = i;
 		if (pop3 && strstr(t, "signing off") && !at_bye)
 			at_bye = i;
@@ -478,17 +478,17 @@ pop3_states(const struct sim *s, int node)
 	struct buf b = { 0 };
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 		const char *t;
 		struct trace_say y;
 
-		if (rec->kind != TR_STATE || rec->a != ST_SESSION ||
-		    rec->node != node)
+		if (rec.kind != TR_STATE || rec.a != ST_SESSION ||
+		    rec.node != node)
 			continue;
-		t = trace_text_at(tr, rec->text);
+		t = trace_text_at(tr, rec.text);
 		if (strncmp(t, "POP3 ", 5) != 0)
 			continue;
-		ck_assert_int_ne(trace_say_read(tr, rec->say, &y), 0);
+		ck_assert_int_ne(trace_say_read(tr, rec.say, &y), 0);
 		if (b.len)
 			buf_putc(&b, '|');
 		buf_printf(&b, "%s %.*s", t, (int)y.key_len, y.key);

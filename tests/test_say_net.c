@@ -120,14 +120,14 @@ START_TEST(every_net_dns_record_has_a_key)
 		const struct trace *tr = sim_trace(r.sim);
 
 		for (size_t i = 0; i < trace_count(tr); i++) {
-			const struct trace_rec *rec = trace_get(tr, i);
+			const struct trace_rec rec = trace_at(tr, i);
 			char key[128];
 
-			if (!is_net_dns(rec))
+			if (!is_net_dns(&rec))
 				continue;
-			ck_assert_msg(rec->say != 0, "%s: record %zu (%s) has "
-			    "no say", *f, i, trace_kind_name(rec->kind));
-			ck_assert_msg(say_key(tr, rec, key, sizeof key),
+			ck_assert_msg(rec.say != 0, "%s: record %zu (%s) has "
+			    "no say", *f, i, trace_kind_name(rec.kind));
+			ck_assert_msg(say_key(tr, &rec, key, sizeof key),
 			    "%s: record %zu: say unreadable", *f, i);
 			ck_assert_msg(known_key(key), "%s: record %zu: key %s "
 			    "not in narrate_keys()", *f, i, key);
@@ -137,9 +137,9 @@ START_TEST(every_net_dns_record_has_a_key)
 			    "id.json lacks %s", key);
 			/* The narrator takes the record's key as it is. */
 			ck_assert_str_eq(narrate_key(r.sim, i), key);
-			seen[rec->kind]++;
-			dns += rec->kind == TR_APP;
-			cache += rec->kind == TR_STATE;
+			seen[rec.kind]++;
+			dns += rec.kind == TR_APP;
+			cache += rec.kind == TR_STATE;
 		}
 		test_run_free(&r);
 	}
@@ -178,28 +178,28 @@ START_TEST(frame_keys_match_the_bytes)
 		const struct trace *tr = sim_trace(r.sim);
 
 		for (size_t i = 0; i < trace_count(tr); i++) {
-			const struct trace_rec *rec = trace_get(tr, i);
+			const struct trace_rec rec = trace_at(tr, i);
 			const uint8_t *p, *l4;
 			const char *want;
 			char key[128];
 			uint32_t dst;
 
-			if (rec->kind != TR_FRAME_TX && rec->kind != TR_FRAME_RX)
+			if (rec.kind != TR_FRAME_TX && rec.kind != TR_FRAME_RX)
 				continue;
-			ck_assert(say_key(tr, rec, key, sizeof key));
-			p = trace_frame_bytes(tr, rec->frame);
+			ck_assert(say_key(tr, &rec, key, sizeof key));
+			p = trace_frame_bytes(tr, rec.frame);
 			dst = get32(p + 14 + 16);
 			l4 = p + 14 + (size_t)(p[14] & 15) * 4;
-			if (rec->kind == TR_FRAME_RX) {
-				int here = r.sc->nodes[rec->node].ip == dst;
+			if (rec.kind == TR_FRAME_RX) {
+				int here = r.sc->nodes[rec.node].ip == dst;
 
 				arrived += here;
 				ck_assert_str_eq(key, here ? "frame.rx.arrived" :
 				    "frame.rx");
 				continue;
 			}
-			if (!rec->a) {
-				int to = r.sc->nodes[rec->peer].ip == dst;
+			if (!rec.a) {
+				int to = r.sc->nodes[rec.peer].ip == dst;
 
 				last += to;
 				ck_assert_str_eq(key, to ? "frame.tx.forward.last" :
@@ -248,16 +248,16 @@ START_TEST(mx_answer_names_both_servers)
 	int found = 0;
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 		char key[128];
 
-		if (rec->kind != TR_APP || rec->a != APP_DNS ||
-		    !say_key(tr, rec, key, sizeof key) ||
+		if (rec.kind != TR_APP || rec.a != APP_DNS ||
+		    !say_key(tr, &rec, key, sizeof key) ||
 		    strcmp(key, "dns.answer.mx.several") != 0)
 			continue;
-		char *v = say_arg(tr, rec, "value");
-		char *n = say_arg(tr, rec, "count");
-		char *name = say_arg(tr, rec, "name");
+		char *v = say_arg(tr, &rec, "value");
+		char *n = say_arg(tr, &rec, "count");
+		char *name = say_arg(tr, &rec, "name");
 		struct buf out = { 0 }, out_id = { 0 };
 
 		ck_assert_str_eq(v,
@@ -291,15 +291,15 @@ START_TEST(mx_answer_names_both_servers)
 	tr = sim_trace(r.sim);
 	found = 0;
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 		char key[128];
 
-		if (rec->kind != TR_APP || rec->a != APP_DNS ||
-		    !say_key(tr, rec, key, sizeof key))
+		if (rec.kind != TR_APP || rec.a != APP_DNS ||
+		    !say_key(tr, &rec, key, sizeof key))
 			continue;
 		ck_assert_str_ne(key, "dns.answer.mx.several");
 		if (strcmp(key, "dns.answer.mx") == 0) {
-			char *v = say_arg(tr, rec, "value");
+			char *v = say_arg(tr, &rec, "value");
 
 			ck_assert_str_eq(v, "mx.penerimamail.com");
 			free(v);
@@ -322,18 +322,18 @@ START_TEST(cache_records_say_what_was_learnt)
 	int add = 0;
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 		char key[128];
 
-		if (rec->kind != TR_STATE || rec->a != ST_DNS_CACHE_ADD)
+		if (rec.kind != TR_STATE || rec.a != ST_DNS_CACHE_ADD)
 			continue;
-		ck_assert(say_key(tr, rec, key, sizeof key));
+		ck_assert(say_key(tr, &rec, key, sizeof key));
 		ck_assert_str_eq(key, "state.dns_cache_add");
-		char *name = say_arg(tr, rec, "name");
-		char *type = say_arg(tr, rec, "type");
-		char *value = say_arg(tr, rec, "value");
-		char *secs = say_arg(tr, rec, "seconds");
-		const char *text = trace_text_at(tr, rec->text);
+		char *name = say_arg(tr, &rec, "name");
+		char *type = say_arg(tr, &rec, "type");
+		char *value = say_arg(tr, &rec, "value");
+		char *secs = say_arg(tr, &rec, "seconds");
+		const char *text = trace_text_at(tr, rec.text);
 
 		ck_assert_ptr_nonnull(name);
 		ck_assert_ptr_nonnull(type);
@@ -382,8 +382,9 @@ START_TEST(link_and_node_records_say_which)
 	ck_assert_uint_eq(trace_count(tr), n0 + 4);
 	for (size_t i = 0; i < 4; i++) {
 		char key[64];
+		struct trace_rec r = trace_at(tr, n0 + i);
 
-		ck_assert(say_key(tr, trace_get(tr, n0 + i), key, sizeof key));
+		ck_assert(say_key(tr, &r, key, sizeof key));
 		ck_assert_str_eq(key, want[i]);
 		ck_assert_str_eq(narrate_key(s, n0 + i), want[i]);
 	}

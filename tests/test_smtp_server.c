@@ -110,7 +110,7 @@ said(struct world *w, const char *key, const char *name, const char *value)
 	for (size_t i = 0; i < trace_count(tr); i++) {
 		struct trace_say y;
 
-		if (!trace_say_read(tr, trace_get(tr, i)->say, &y) ||
+		if (!trace_say_read(tr, trace_at(tr, i).say, &y) ||
 		    y.key_len != strlen(key) || memcmp(y.key, key, y.key_len))
 			continue;
 		for (int a = 0; a < y.nargs; a++)

@@ -117,9 +117,9 @@ node(const char *id)
 static const char *
 text_of(size_t i)
 {
-	const struct trace_rec *r = trace_get(tr, i);
+	const struct trace_rec r = trace_at(tr, i);
 
-	return r->text ? trace_text_at(tr, r->text) : "";
+	return r.text ? trace_text_at(tr, r.text) : "";
 }
 
 /*
@@ -131,10 +131,10 @@ static size_t
 app_find(size_t from, int from_node, int to_node, const char *prefix)
 {
 	for (size_t i = from; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind != TR_APP || (from_node >= 0 &&
-		    r->node != from_node) || (to_node >= 0 && r->peer != to_node))
+		if (r.kind != TR_APP || (from_node >= 0 &&
+		    r.node != from_node) || (to_node >= 0 && r.peer != to_node))
 			continue;
 		if (strncmp(text_of(i), prefix, strlen(prefix)) == 0)
 			return i;
@@ -147,10 +147,10 @@ static size_t
 state_find(size_t from, int at, enum state_what w, const char *s)
 {
 	for (size_t i = from; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind == TR_STATE && r->a == (uint32_t)w &&
-		    (at < 0 || r->node == at) && (s == NULL ||
+		if (r.kind == TR_STATE && r.a == (uint32_t)w &&
+		    (at < 0 || r.node == at) && (s == NULL ||
 		    strstr(text_of(i), s) != NULL))
 			return i;
 	}
@@ -281,14 +281,14 @@ s2(void)
 		    full, sc->mss);
 	int routed = 0, arrived = 0;
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->frame != one)
+		if (r.frame != one)
 			continue;
-		if (r->kind == TR_FRAME_TX && sc->nodes[r->node].kind ==
+		if (r.kind == TR_FRAME_TX && sc->nodes[r.node].kind ==
 		    SC_ROUTER)
 			routed = 1;
-		if (r->kind == TR_FRAME_RX && r->node == srv && r->ttl < 64)
+		if (r.kind == TR_FRAME_RX && r.node == srv && r.ttl < 64)
 			arrived = 1;
 	}
 	if (!routed || !arrived)
@@ -311,11 +311,11 @@ s3(void)
 	int synf = 0, synack = 0;
 
 	for (size_t i = 0; i < trace_count(tr) && est == SIZE_MAX; i++) {
-		const struct trace_rec *r = trace_get(tr, i);
-		unsigned to = (r->a >> 8) & 255;
+		const struct trace_rec r = trace_at(tr, i);
+		unsigned to = (r.a >> 8) & 255;
 
-		if (r->kind != TR_TCP_STATE || r->node != laptop ||
-		    r->peer != srv || (r->b & 0xffff) != 587)
+		if (r.kind != TR_TCP_STATE || r.node != laptop ||
+		    r.peer != srv || (r.b & 0xffff) != 587)
 			continue;
 		if (syn == SIZE_MAX && to == TCP_SYN_SENT)
 			syn = i;
@@ -326,10 +326,10 @@ s3(void)
 		return no("no TCP connection from the laptop to port 587 of "
 		    "mail-pengirim reaches ESTABLISHED");
 	for (size_t i = syn; i <= est; i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 		struct seg s;
 
-		if (r->kind != TR_FRAME_TX || !r->a || !tcp_seg(r->frame, &s))
+		if (r.kind != TR_FRAME_TX || !r.a || !tcp_seg(r.frame, &s))
 			continue;
 		synf |= s.dport == 587 && s.flags == 0x02;
 		synack |= s.sport == 587 && s.flags == 0x12;
@@ -495,15 +495,15 @@ s7(void)
 	if (add == SIZE_MAX)
 		return no("no copy for teman@pengirimmail.com was submitted and "
 		    "stored");
-	if (trace_get(tr, add)->node != srv)
+	if (trace_at(tr, add).node != srv)
 		return no("teman's copy was stored on %s, not on mail-pengirim",
-		    sc->nodes[trace_get(tr, add)->node].id);
+		    sc->nodes[trace_at(tr, add).node].id);
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind != TR_APP || r->node != srv)
+		if (r.kind != TR_APP || r.node != srv)
 			continue;
-		if (r->a == APP_DNS && ((i > rc && i < add) ||
+		if (r.a == APP_DNS && ((i > rc && i < add) ||
 		    strstr(text_of(i), "pengirimmail.com") != NULL))
 			return no("mail-pengirim asks DNS at step %zu: %s", i + 1,
 			    text_of(i));
@@ -626,7 +626,7 @@ s10(void)
 		return no("mailbox-penerima has no account with a user name and "
 		    "a password");
 	if (add == SIZE_MAX || lmtp == SIZE_MAX || login == SIZE_MAX ||
-	    !(add < login) || trace_get(tr, add)->b < 1)
+	    !(add < login) || trace_at(tr, add).b < 1)
 		return no("mailbox_add %zu, LMTP delivered %zu, POP3 login "
 		    "%zu: not in that order", add, lmtp, login);
 	return 1;

@@ -113,13 +113,13 @@ START_TEST(test_handshake_bytes)
 	/* Both sides went through FIN: the client's last state is TIME-WAIT then CLOSED. */
 	int fin_wait_2 = 0, time_wait = 0, last_ack = 0;
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind != TR_TCP_STATE)
+		if (r.kind != TR_TCP_STATE)
 			continue;
-		fin_wait_2 += (r->a >> 8) == TCP_FIN_WAIT_2;
-		time_wait += (r->a >> 8) == TCP_TIME_WAIT;
-		last_ack += (r->a >> 8) == TCP_LAST_ACK;
+		fin_wait_2 += (r.a >> 8) == TCP_FIN_WAIT_2;
+		time_wait += (r.a >> 8) == TCP_TIME_WAIT;
+		last_ack += (r.a >> 8) == TCP_LAST_ACK;
 	}
 	ck_assert_int_eq(fin_wait_2, 1);
 	ck_assert_int_eq(time_wait, 1);
@@ -141,20 +141,20 @@ START_TEST(test_routers_decrement_ttl)
 	int seen[3] = { 0 };
 	/* The SYN (frame 0) crosses links 0, 1, 2 with TTL 64, 63, 62. */
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind == TR_FRAME_TX && r->frame == 0) {
-			ck_assert_int_eq(r->ttl, 64 - r->link);
-			ck_assert_int_eq(r->a, r->link == 0);
-			seen[r->link]++;
+		if (r.kind == TR_FRAME_TX && r.frame == 0) {
+			ck_assert_int_eq(r.ttl, 64 - r.link);
+			ck_assert_int_eq(r.a, r.link == 0);
+			seen[r.link]++;
 
 			/* And the bytes on that link say so, with a valid checksum and that link's MACs. */
 			uint8_t fr[128];
-			trace_frame_on_link(tr, r, fr);
-			ck_assert_int_eq(fr[ETH_HLEN + 8], 64 - r->link);
+			trace_frame_on_link(tr, &r, fr);
+			ck_assert_int_eq(fr[ETH_HLEN + 8], 64 - r.link);
 			ck_assert_uint_eq(cksum_fold(cksum_add(0, fr + ETH_HLEN, 20)), 0);
 			uint8_t mac[6];
-			eth_mac(r->link, 1, mac);
+			eth_mac(r.link, 1, mac);
 			ck_assert_mem_eq(fr, mac, 6);
 		}
 	}
@@ -185,11 +185,11 @@ START_TEST(test_megabyte_through_loss)
 	/* Every drop is on the lossy middle link, for the link's own reason. */
 	const struct trace *tr = sim_trace(s);
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind == TR_FRAME_DROP) {
-			ck_assert_int_eq(r->link, 1);
-			ck_assert_int_eq(r->a, DROP_LOSS);
+		if (r.kind == TR_FRAME_DROP) {
+			ck_assert_int_eq(r.link, 1);
+			ck_assert_int_eq(r.a, DROP_LOSS);
 		}
 	}
 	sim_free(s);
@@ -288,11 +288,11 @@ START_TEST(test_connect_timeout_when_server_off)
 	int retx = 0;
 	uint64_t t_err = 0;
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 
-		retx += rec->kind == TR_TCP_RETX;
-		if (rec->kind == TR_TCP_ERROR)
-			t_err = rec->t;
+		retx += rec.kind == TR_TCP_RETX;
+		if (rec.kind == TR_TCP_ERROR)
+			t_err = rec.t;
 	}
 	ck_assert_int_eq(retx, 5);
 	ck_assert_uint_eq(trace_frame_count(tr), 6);
@@ -341,22 +341,22 @@ START_TEST(test_serialisation_and_latency)
 	tcp_connect(s, 0, sc->nodes[1].ip, 25, &r_ops, &r);
 	sim_run(s);
 	const struct trace *tr = sim_trace(s);
-	const struct trace_rec *tx = NULL, *rx = NULL;
+	struct trace_rec tx = { .kind = TR_NKINDS }, rx = { .kind = TR_NKINDS };
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 
-		if (rec->frame == 0 && rec->kind == TR_FRAME_TX)
+		if (rec.frame == 0 && rec.kind == TR_FRAME_TX)
 			tx = rec;
-		if (rec->frame == 0 && rec->kind == TR_FRAME_RX)
+		if (rec.frame == 0 && rec.kind == TR_FRAME_RX)
 			rx = rec;
 	}
-	ck_assert_ptr_nonnull(tx);
-	ck_assert_ptr_nonnull(rx);
+	ck_assert_uint_eq(tx.kind, TR_FRAME_TX);
+	ck_assert_uint_eq(rx.kind, TR_FRAME_RX);
 	/* IPv4 20 + TCP 20 + MSS 4 + NOP and Window Scale 4. */
 	ck_assert_uint_eq(get16(trace_frame_bytes(tr, 0) + ETH_HLEN + 2),
 	    20 + 28);
 	ck_assert_uint_eq(trace_frame(tr, 0)->len, 62);
-	ck_assert_uint_eq(rx->t - tx->t, 62 * 8 * 1000 + 7 * SIM_MS);
+	ck_assert_uint_eq(rx.t - tx.t, 62 * 8 * 1000 + 7 * SIM_MS);
 	sim_free(s);
 	chain_free(sc);
 }
@@ -377,10 +377,10 @@ START_TEST(test_queue_overflow_drops)
 	const struct trace *tr = sim_trace(s);
 	int full = 0, queued = 0;
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		full += r->kind == TR_FRAME_DROP && r->a == DROP_QUEUE_FULL;
-		queued += r->kind == TR_FRAME_QUEUED;
+		full += r.kind == TR_FRAME_DROP && r.a == DROP_QUEUE_FULL;
+		queued += r.kind == TR_FRAME_QUEUED;
 	}
 	ck_assert_int_gt(full, 0);
 	ck_assert_int_gt(queued, 0);
@@ -404,14 +404,14 @@ START_TEST(test_ttl_runs_out_after_64_routers)
 	const struct trace *tr = sim_trace(s);
 	int ttl_drops = 0, reached_server = 0;
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 
-		if (rec->kind == TR_FRAME_DROP && rec->a == DROP_TTL) {
+		if (rec.kind == TR_FRAME_DROP && rec.a == DROP_TTL) {
 			ttl_drops++;
-			ck_assert_int_eq(rec->node, 64);
-			ck_assert_int_eq(rec->ttl, 1);
+			ck_assert_int_eq(rec.node, 64);
+			ck_assert_int_eq(rec.ttl, 1);
 		}
-		reached_server += rec->kind == TR_FRAME_RX && rec->node == 65;
+		reached_server += rec.kind == TR_FRAME_RX && rec.node == 65;
 	}
 	ck_assert_int_eq(ttl_drops, 1);	/* the SYN; its retry comes at 1 s */
 	ck_assert_int_eq(reached_server, 0);
@@ -472,15 +472,15 @@ START_TEST(test_udp_datagram_and_no_listener)
 	    p + 34, 13), 0);
 	int no_listener = 0, too_big = 0;
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind == TR_FRAME_DROP && r->a == DROP_NO_LISTENER) {
-			ck_assert_int_eq(r->frame, 1);
+		if (r.kind == TR_FRAME_DROP && r.a == DROP_NO_LISTENER) {
+			ck_assert_int_eq(r.frame, 1);
 			no_listener++;
-		} else if (r->kind == TR_FRAME_DROP) {
-			ck_assert_int_eq(r->a, DROP_TOO_BIG);
-			ck_assert_int_eq(r->frame, 2);
-			ck_assert_int_eq(r->node, 0);	/* at the sender's own interface */
+		} else if (r.kind == TR_FRAME_DROP) {
+			ck_assert_int_eq(r.a, DROP_TOO_BIG);
+			ck_assert_int_eq(r.frame, 2);
+			ck_assert_int_eq(r.node, 0);	/* at the sender's own interface */
 			too_big++;
 		}
 	}
@@ -512,11 +512,11 @@ START_TEST(test_fast_retransmit_after_single_loss)
 	const struct trace *tr = sim_trace(s);
 	int fast = 0, timeout = 0;
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind == TR_TCP_RETX) {
-			fast += r->b == RETX_FAST;
-			timeout += r->b == RETX_TIMEOUT;
+		if (r.kind == TR_TCP_RETX) {
+			fast += r.b == RETX_FAST;
+			timeout += r.b == RETX_TIMEOUT;
 		}
 	}
 	ck_assert_int_eq(fast, 1);
@@ -635,10 +635,10 @@ static uint64_t
 rx_time(const struct trace *tr, int node, uint32_t f)
 {
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind == TR_FRAME_RX && r->node == node && r->frame == f)
-			return r->t;
+		if (r.kind == TR_FRAME_RX && r.node == node && r.frame == f)
+			return r.t;
 	}
 	ck_abort_msg("frame %u never reached node %d", f, node);
 	return 0;

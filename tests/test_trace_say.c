@@ -107,13 +107,13 @@ check_every_record(const struct sim *s, const char *what, const char *en,
 	const char *const *keys = narrate_keys(&nkeys);
 
 	for (size_t i = 0; i < n; i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 		struct trace_say y;
 		int known = 0;
 
-		ck_assert_msg(trace_say_read(tr, r->say, &y),
+		ck_assert_msg(trace_say_read(tr, r.say, &y),
 		    "%s: record %zu (%s) has no narration key", what, i,
-		    trace_kind_name((enum trace_kind)r->kind));
+		    trace_kind_name((enum trace_kind)r.kind));
 		for (size_t k = 0; k < nkeys && !known; k++)
 			known = strlen(keys[k]) == y.key_len &&
 			    memcmp(keys[k], y.key, y.key_len) == 0;

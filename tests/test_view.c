@@ -132,20 +132,20 @@ snap_walk(const struct sim *s, size_t step, struct snap *out)
 	for (int i = 0; i < sc->nlinks; i++)
 		out->link_up[i] = 1;
 	for (size_t i = 0; i < step; i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		out->t = r->t;
-		if (r->kind == TR_NODE_STATE)
-			out->node_up[r->node] = (uint8_t)r->a;
-		if (r->kind == TR_LINK_STATE)
-			out->link_up[r->link] = (uint8_t)r->a;
-		if (r->kind != TR_STATE)
+		out->t = r.t;
+		if (r.kind == TR_NODE_STATE)
+			out->node_up[r.node] = (uint8_t)r.a;
+		if (r.kind == TR_LINK_STATE)
+			out->link_up[r.link] = (uint8_t)r.a;
+		if (r.kind != TR_STATE)
 			continue;
-		switch (r->a) {
+		switch (r.a) {
 		case ST_MAILBOX_ADD:
 		case ST_MAILBOX_DEL: {
 			char a[128];
-			const char *text = trace_text_at(tr, r->text);
+			const char *text = trace_text_at(tr, r.text);
 			size_t k = strcspn(text, " ");
 			int j;
 
@@ -153,30 +153,30 @@ snap_walk(const struct sim *s, size_t step, struct snap *out)
 			memcpy(a, text, k);
 			a[k] = '\0';
 			for (j = 0; j < na; j++)
-				if (anode[j] == r->node &&
+				if (anode[j] == r.node &&
 				    strcasecmp(addrs[j], a) == 0)
 					break;
 			if (j == na) {
 				ck_assert_int_lt(na, 64);
 				strcpy(addrs[na], a);
-				anode[na] = r->node;
+				anode[na] = r.node;
 				acount[na++] = 0;
 			}
-			out->mailbox[r->node] += (int)r->b - acount[j];
-			acount[j] = (int)r->b;
+			out->mailbox[r.node] += (int)r.b - acount[j];
+			acount[j] = (int)r.b;
 			break;
 		}
 		case ST_QUEUE_ADD:
 		case ST_QUEUE_DEL:
 		case ST_QUEUE_RETRY:
-			out->queue[r->node] = (int)r->b;
+			out->queue[r.node] = (int)r.b;
 			break;
 		case ST_DNS_CACHE_ADD:
 		case ST_DNS_CACHE_EXPIRE:
-			out->dns[r->node] = (int)r->b;
+			out->dns[r.node] = (int)r.b;
 			break;
 		case ST_CLIENT_STORE:
-			out->device[r->node] = (int)r->b;
+			out->device[r.node] = (int)r.b;
 			break;
 		}
 	}
@@ -268,7 +268,7 @@ check_end_counts(const char *path)
 	view_seek(r.v, view_steps(r.v) + 100);
 	ck_assert_uint_eq(view_state(r.v)->step, view_steps(r.v) - 1);
 	ck_assert_uint_eq(view_state(r.v)->t,
-	    trace_get(sim_trace(r.s), view_steps(r.v) - 2)->t);
+	    trace_at(sim_trace(r.s), view_steps(r.v) - 2).t);
 	vrun_free(&r);
 }
 
@@ -307,10 +307,10 @@ START_TEST(test_server_down_node_up)
 	size_t off = SIZE_MAX, on = SIZE_MAX;
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 
-		if (rec->kind == TR_NODE_STATE && rec->node == mx)
-			*(rec->a ? &on : &off) = i;
+		if (rec.kind == TR_NODE_STATE && rec.node == mx)
+			*(rec.a ? &on : &off) = i;
 	}
 	ck_assert_uint_ne(off, SIZE_MAX);
 	ck_assert_uint_ne(on, SIZE_MAX);
@@ -345,14 +345,14 @@ END_TEST
 static size_t
 hop_end(const struct trace *tr, size_t i)
 {
-	const struct trace_rec *tx = trace_get(tr, i);
+	const struct trace_rec tx = trace_at(tr, i);
 
 	for (size_t j = i + 1; j < trace_count(tr); j++) {
-		const struct trace_rec *r = trace_get(tr, j);
+		const struct trace_rec r = trace_at(tr, j);
 
-		if (r->frame == tx->frame && r->link == tx->link &&
-		    r->dir == tx->dir && (r->kind == TR_FRAME_RX ||
-		    r->kind == TR_FRAME_DROP))
+		if (r.frame == tx.frame && r.link == tx.link &&
+		    r.dir == tx.dir && (r.kind == TR_FRAME_RX ||
+		    r.kind == TR_FRAME_DROP))
 			return j;
 	}
 	return SIZE_MAX;
@@ -362,14 +362,14 @@ hop_end(const struct trace *tr, size_t i)
 static size_t
 queue_end(const struct trace *tr, size_t i)
 {
-	const struct trace_rec *q = trace_get(tr, i);
+	const struct trace_rec q = trace_at(tr, i);
 
 	for (size_t j = i + 1; j < trace_count(tr); j++) {
-		const struct trace_rec *r = trace_get(tr, j);
+		const struct trace_rec r = trace_at(tr, j);
 
-		if (r->frame == q->frame && r->link == q->link &&
-		    r->dir == q->dir && (r->kind == TR_FRAME_TX ||
-		    r->kind == TR_FRAME_DROP))
+		if (r.frame == q.frame && r.link == q.link &&
+		    r.dir == q.dir && (r.kind == TR_FRAME_TX ||
+		    r.kind == TR_FRAME_DROP))
 			return j;
 	}
 	return SIZE_MAX;
@@ -393,14 +393,14 @@ check_packets_at(struct vrun *r, uint64_t t)
 	ck_assert_uint_ne(t, 0);
 	n = view_packets(r->v, t, pk, 4096);
 	ck_assert_int_lt(n, 4096);
-	while (cut < trace_count(tr) && trace_get(tr, cut)->t <= t)
+	while (cut < trace_count(tr) && trace_at(tr, cut).t <= t)
 		cut++;
 	for (size_t i = 0; i < cut; i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 		size_t e;
 		int k;
 
-		if (rec->kind == TR_FRAME_TX) {
+		if (rec.kind == TR_FRAME_TX) {
 			e = hop_end(tr, i);
 			if (e != SIZE_MAX && e < cut)
 				continue;
@@ -410,32 +410,32 @@ check_packets_at(struct vrun *r, uint64_t t)
 				if (pk[k].tx_step == i + 1 && !pk[k].queued)
 					break;
 			ck_assert_int_lt(k, n);
-			const struct trace_rec *er = trace_get(tr, e);
-			ck_assert_uint_eq(pk[k].frame, rec->frame);
-			ck_assert_int_eq(pk[k].link, rec->link);
-			ck_assert_int_eq(pk[k].dir, rec->dir);
-			ck_assert_int_eq(pk[k].lost, er->kind == TR_FRAME_DROP);
+			const struct trace_rec er = trace_at(tr, e);
+			ck_assert_uint_eq(pk[k].frame, rec.frame);
+			ck_assert_int_eq(pk[k].link, rec.link);
+			ck_assert_int_eq(pk[k].dir, rec.dir);
+			ck_assert_int_eq(pk[k].lost, er.kind == TR_FRAME_DROP);
 			ck_assert(pk[k].progress >= 0 && pk[k].progress <= 1);
-			double want_p = (double)(t - rec->t) /
-			    (double)(er->t - rec->t);
+			double want_p = (double)(t - rec.t) /
+			    (double)(er.t - rec.t);
 			ck_assert_double_eq_tol(pk[k].progress, want_p, 1e-9);
 			ck_assert_uint_eq(pk[k].len,
-			    trace_frame(tr, rec->frame)->len);
+			    trace_frame(tr, rec.frame)->len);
 			ck_assert_ptr_nonnull(pk[k].label);
-		} else if (rec->kind == TR_FRAME_QUEUED) {
+		} else if (rec.kind == TR_FRAME_QUEUED) {
 			e = queue_end(tr, i);
 			if (e != SIZE_MAX && e < cut)
 				continue;
 			want++;
 			for (k = 0; k < n; k++)
-				if (pk[k].queued && pk[k].frame == rec->frame)
+				if (pk[k].queued && pk[k].frame == rec.frame)
 					break;
 			ck_assert_int_lt(k, n);
-			ck_assert_int_eq(pk[k].link, rec->link);
-			ck_assert_int_eq(pk[k].dir, rec->dir);
+			ck_assert_int_eq(pk[k].link, rec.link);
+			ck_assert_int_eq(pk[k].dir, rec.dir);
 			ck_assert(pk[k].progress == 0);
 			if (e != SIZE_MAX &&
-			    trace_get(tr, e)->kind == TR_FRAME_TX)
+			    trace_at(tr, e).kind == TR_FRAME_TX)
 				ck_assert_uint_eq(pk[k].tx_step, e + 1);
 		}
 	}
@@ -447,7 +447,7 @@ START_TEST(test_packets_default)
 	struct vrun r = vrun_file("scenarios/default.json");
 	const struct trace *tr = sim_trace(r.s);
 	uint64_t x = 0x9ac4e7;
-	uint64_t end = trace_get(tr, trace_count(tr) - 1)->t;
+	uint64_t end = trace_at(tr, trace_count(tr) - 1).t;
 
 	/* Times in the busy first two seconds, and anywhere. */
 	for (int k = 0; k < 60; k++)
@@ -456,8 +456,8 @@ START_TEST(test_packets_default)
 		check_packets_at(&r, 1 + xorshift(&x) % end);
 	/* Exactly at a record's time, and one nanosecond after. */
 	for (int k = 0; k < 40; k++) {
-		uint64_t t = trace_get(tr, 1 + xorshift(&x) %
-		    (trace_count(tr) - 1))->t;
+		uint64_t t = trace_at(tr, 1 + xorshift(&x) %
+		    (trace_count(tr) - 1)).t;
 		if (t > 0)
 			check_packets_at(&r, t);
 		check_packets_at(&r, t + 1);
@@ -475,16 +475,16 @@ START_TEST(test_packet_halfway)
 	size_t tx = SIZE_MAX;
 
 	for (size_t i = 0; i < trace_count(tr) && tx == SIZE_MAX; i++)
-		if (trace_get(tr, i)->kind == TR_FRAME_TX)
+		if (trace_at(tr, i).kind == TR_FRAME_TX)
 			tx = i;
 	ck_assert_uint_ne(tx, SIZE_MAX);
-	const struct trace_rec *a = trace_get(tr, tx);
-	const struct trace_rec *b = trace_get(tr, hop_end(tr, tx));
-	ck_assert_int_eq(a->link, 0);
-	uint64_t mid = a->t + (b->t - a->t) / 2;
+	const struct trace_rec a = trace_at(tr, tx);
+	const struct trace_rec b = trace_at(tr, hop_end(tr, tx));
+	ck_assert_int_eq(a.link, 0);
+	uint64_t mid = a.t + (b.t - a.t) / 2;
 	int n = view_packets(r.v, mid, pk, 16);
 	ck_assert_int_eq(n, 1);
-	ck_assert_uint_eq(pk[0].frame, a->frame);
+	ck_assert_uint_eq(pk[0].frame, a.frame);
 	ck_assert_int_eq(pk[0].link, 0);
 	ck_assert_int_eq(pk[0].dir, 0);
 	ck_assert_double_eq_tol(pk[0].progress, 0.5, 1e-6);
@@ -505,7 +505,7 @@ START_TEST(test_packet_halfway)
 	view_seek(r.v, hop_end(tr, tx) + 1);
 	n = view_packets(r.v, view_state(r.v)->t, pk, 16);
 	for (int k = 0; k < n; k++)
-		ck_assert(pk[k].link != 0 || pk[k].frame != a->frame);
+		ck_assert(pk[k].link != 0 || pk[k].frame != a.frame);
 	/* max bounds what is written. */
 	ck_assert_int_eq(view_packets(r.v, mid, pk, 0), 0);
 	vrun_free(&r);
@@ -528,7 +528,7 @@ START_TEST(test_packet_trace_cut_short)
 	struct view *v = view_new(s);
 	const struct trace *tr = sim_trace(s);
 	ck_assert_uint_eq(trace_count(tr), 2);		/* the question, its TX */
-	uint64_t arrive = trace_get(ft, hop_end(ft, 1))->t;
+	uint64_t arrive = trace_at(ft, hop_end(ft, 1)).t;
 	ck_assert_uint_eq(arrive, 5032400);
 	int n = view_packets(v, arrive / 2, pk, 8);
 	ck_assert_int_eq(n, 1);
@@ -551,28 +551,28 @@ START_TEST(test_packet_queued)
 	size_t q = SIZE_MAX;
 
 	for (size_t i = 0; i < trace_count(tr) && q == SIZE_MAX; i++)
-		if (trace_get(tr, i)->kind == TR_FRAME_QUEUED)
+		if (trace_at(tr, i).kind == TR_FRAME_QUEUED)
 			q = i;
 	ck_assert_uint_ne(q, SIZE_MAX);
 	size_t tx = queue_end(tr, q);
-	ck_assert_int_eq(trace_get(tr, tx)->kind, TR_FRAME_TX);
+	ck_assert_int_eq(trace_at(tr, tx).kind, TR_FRAME_TX);
 	view_seek(r.v, q + 1);
 	int n = view_packets(r.v, view_state(r.v)->t, pk, 64), k;
 	for (k = 0; k < n; k++)
-		if (pk[k].frame == trace_get(tr, q)->frame)
+		if (pk[k].frame == trace_at(tr, q).frame)
 			break;
 	ck_assert_int_lt(k, n);
 	ck_assert_int_eq(pk[k].queued, 1);
 	ck_assert(pk[k].progress == 0);
 	ck_assert_uint_eq(pk[k].tx_step, tx + 1);
-	ck_assert_int_eq(pk[k].link, trace_get(tr, q)->link);
+	ck_assert_int_eq(pk[k].link, trace_at(tr, q).link);
 	ck_assert_str_eq(pk[k].label, "SMTP");
 	ck_assert_int_eq(pk[k].proto, APP_SMTP);
 	/* After its TX it is on the wire, no longer queued. */
 	view_seek(r.v, tx + 1);
 	n = view_packets(r.v, view_state(r.v)->t, pk, 64);
 	for (k = 0; k < n; k++)
-		if (pk[k].frame == trace_get(tr, q)->frame)
+		if (pk[k].frame == trace_at(tr, q).frame)
 			break;
 	ck_assert_int_lt(k, n);
 	ck_assert_int_eq(pk[k].queued, 0);
@@ -590,12 +590,12 @@ START_TEST(test_handshake_labels)
 	int seen = 0;
 
 	for (size_t i = 0; i < trace_count(tr) && seen < 3; i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 		const uint8_t *p;
 
-		if (rec->kind != TR_FRAME_TX || !rec->a)
+		if (rec.kind != TR_FRAME_TX || !rec.a)
 			continue;
-		p = trace_frame_bytes(tr, rec->frame);
+		p = trace_frame_bytes(tr, rec.frame);
 		if (p[23] != 6)		/* TCP */
 			continue;
 		view_seek(r.v, i + 1);
@@ -622,10 +622,10 @@ START_TEST(test_configured_port_labels)
 	int seen = 0;
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 
-		if (rec->kind != TR_FRAME_TX ||
-		    !test_tcp_data_on_port(tr, rec, 2587))
+		if (rec.kind != TR_FRAME_TX ||
+		    !test_tcp_data_on_port(tr, &rec, 2587))
 			continue;
 		view_seek(r.v, i + 1);
 		int n = view_packets(r.v, view_state(r.v)->t, pk, 64), k;
@@ -664,19 +664,19 @@ START_TEST(test_packets_lost)
 
 	const struct trace *tr = sim_trace(r.s);
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *d = trace_get(tr, i);
+		const struct trace_rec d = trace_at(tr, i);
 		size_t tx;
 
-		if (d->kind != TR_FRAME_DROP || d->a != DROP_LOSS)
+		if (d.kind != TR_FRAME_DROP || d.a != DROP_LOSS)
 			continue;
 		for (tx = i; tx-- > 0; )
-			if (trace_get(tr, tx)->kind == TR_FRAME_TX &&
-			    trace_get(tr, tx)->frame == d->frame)
+			if (trace_at(tr, tx).kind == TR_FRAME_TX &&
+			    trace_at(tr, tx).frame == d.frame)
 				break;
-		const struct trace_rec *a = trace_get(tr, tx);
-		ck_assert_int_eq(a->link, d->link);
-		ck_assert_int_eq(a->dir, d->dir);
-		uint64_t t = a->t + (d->t - a->t) / 3;
+		const struct trace_rec a = trace_at(tr, tx);
+		ck_assert_int_eq(a.link, d.link);
+		ck_assert_int_eq(a.dir, d.dir);
+		uint64_t t = a.t + (d.t - a.t) / 3;
 		int n = view_packets(r.v, t, pk, 512), k;
 		for (k = 0; k < n; k++)
 			if (pk[k].tx_step == tx + 1)
@@ -685,9 +685,9 @@ START_TEST(test_packets_lost)
 		ck_assert_int_eq(pk[k].lost, 1);
 		ck_assert_int_eq(pk[k].link, 1);
 		ck_assert_double_eq_tol(pk[k].progress,
-		    (double)(t - a->t) / (double)(d->t - a->t), 1e-9);
+		    (double)(t - a.t) / (double)(d.t - a.t), 1e-9);
 		/* At the DROP time it has vanished. */
-		n = view_packets(r.v, d->t + 1, pk, 512);
+		n = view_packets(r.v, d.t + 1, pk, 512);
 		for (k = 0; k < n; k++)
 			ck_assert(pk[k].tx_step != tx + 1);
 		if (checked < 8)
@@ -733,9 +733,9 @@ START_TEST(test_chapters_default)
 
 	/* POP3 and IMAP talk once their sessions exist in sim/. */
 	for (size_t i = 0; i < trace_count(tr); i++)
-		if (trace_get(tr, i)->kind == TR_APP &&
-		    (trace_get(tr, i)->a == APP_POP3 ||
-		    trace_get(tr, i)->a == APP_IMAP))
+		if (trace_at(tr, i).kind == TR_APP &&
+		    (trace_at(tr, i).a == APP_POP3 ||
+		    trace_at(tr, i).a == APP_IMAP))
 			fetch = 1;
 	ck_assert_int_eq(view_chapters(r.v, &ch), n);
 	ck_assert_msg(strncmp(keys, one, strlen(one)) == 0, "chapters: %s",
@@ -798,15 +798,15 @@ START_TEST(test_next_app_chapter)
 		if (nx == st)
 			break;
 		ck_assert_uint_gt(nx, st);
-		ck_assert_int_eq(trace_get(tr, nx - 1)->kind, TR_APP);
+		ck_assert_int_eq(trace_at(tr, nx - 1).kind, TR_APP);
 		for (size_t i = st; i + 1 < nx; i++)
-			ck_assert_int_ne(trace_get(tr, i)->kind, TR_APP);
+			ck_assert_int_ne(trace_at(tr, i).kind, TR_APP);
 		last = st = nx;
 		count++;
 	}
 	size_t apps = 0;
 	for (size_t i = 0; i < trace_count(tr); i++)
-		apps += trace_get(tr, i)->kind == TR_APP;
+		apps += trace_at(tr, i).kind == TR_APP;
 	ck_assert_uint_eq(count, apps);
 	/* Backward from the end visits them again. */
 	ck_assert_uint_eq(view_next_app(r.v, n, -1), last);
@@ -1057,21 +1057,21 @@ START_TEST(test_seek_any_path)
 			memcpy(want + (i / every) * w, cur, w * sizeof *cur);
 		if (i == steps - 1)
 			break;
-		const struct trace_rec *r = trace_get(tr, i);
-		if (r->node < 0 || (size_t)r->node >= nn)
+		const struct trace_rec r = trace_at(tr, i);
+		if (r.node < 0 || (size_t)r.node >= nn)
 			continue;
-		if (r->kind == TR_NODE_STATE)
-			cur[3 * nn + (size_t)r->node] = r->a != 0;
-		if (r->kind != TR_STATE)
+		if (r.kind == TR_NODE_STATE)
+			cur[3 * nn + (size_t)r.node] = r.a != 0;
+		if (r.kind != TR_STATE)
 			continue;
 		changes++;
-		if (r->a == ST_QUEUE_ADD || r->a == ST_QUEUE_DEL ||
-		    r->a == ST_QUEUE_RETRY)
-			cur[(size_t)r->node] = (int)r->b;
-		else if (r->a == ST_DNS_CACHE_ADD || r->a == ST_DNS_CACHE_EXPIRE)
-			cur[nn + (size_t)r->node] = (int)r->b;
-		else if (r->a == ST_CLIENT_STORE)
-			cur[2 * nn + (size_t)r->node] = (int)r->b;
+		if (r.a == ST_QUEUE_ADD || r.a == ST_QUEUE_DEL ||
+		    r.a == ST_QUEUE_RETRY)
+			cur[(size_t)r.node] = (int)r.b;
+		else if (r.a == ST_DNS_CACHE_ADD || r.a == ST_DNS_CACHE_EXPIRE)
+			cur[nn + (size_t)r.node] = (int)r.b;
+		else if (r.a == ST_CLIENT_STORE)
+			cur[2 * nn + (size_t)r.node] = (int)r.b;
 	}
 	ck_assert_int_gt(changes, 1000);
 	for (size_t k = nsamp; k-- > 0; ) {

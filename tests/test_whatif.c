@@ -71,30 +71,30 @@ START_TEST(test_fork_past_identical)
 
 	/* Every record before T, field by field, and its frame's bytes. */
 	for (size_t i = 0; i < trace_count(ta); i++) {
-		const struct trace_rec *x = trace_get(ta, i);
+		const struct trace_rec x = trace_at(ta, i);
 
-		if (x->t >= T)
+		if (x.t >= T)
 			break;
 		ck_assert_uint_lt(i, trace_count(tb));
-		const struct trace_rec *y = trace_get(tb, i);
-		ck_assert_uint_eq(x->t, y->t);
-		ck_assert_uint_eq(x->kind, y->kind);
-		ck_assert_int_eq(x->node, y->node);
-		ck_assert_int_eq(x->peer, y->peer);
-		ck_assert_int_eq(x->link, y->link);
-		ck_assert_uint_eq(x->frame, y->frame);
-		ck_assert_uint_eq(x->a, y->a);
-		ck_assert_uint_eq(x->b, y->b);
-		ck_assert_uint_eq(x->dir, y->dir);
-		ck_assert_uint_eq(x->ttl, y->ttl);
+		const struct trace_rec y = trace_at(tb, i);
+		ck_assert_uint_eq(x.t, y.t);
+		ck_assert_uint_eq(x.kind, y.kind);
+		ck_assert_int_eq(x.node, y.node);
+		ck_assert_int_eq(x.peer, y.peer);
+		ck_assert_int_eq(x.link, y.link);
+		ck_assert_uint_eq(x.frame, y.frame);
+		ck_assert_uint_eq(x.a, y.a);
+		ck_assert_uint_eq(x.b, y.b);
+		ck_assert_uint_eq(x.dir, y.dir);
+		ck_assert_uint_eq(x.ttl, y.ttl);
 		ck_assert_str_eq(narrate_key(sa, i), narrate_key(sb, i));
-		if (x->frame != TRACE_NONE) {
-			const struct trace_frame *fx = trace_frame(ta, x->frame);
-			const struct trace_frame *fy = trace_frame(tb, y->frame);
+		if (x.frame != TRACE_NONE) {
+			const struct trace_frame *fx = trace_frame(ta, x.frame);
+			const struct trace_frame *fy = trace_frame(tb, y.frame);
 
 			ck_assert_uint_eq(fx->len, fy->len);
-			ck_assert_int_eq(memcmp(trace_frame_bytes(ta, x->frame),
-			    trace_frame_bytes(tb, y->frame), fx->len), 0);
+			ck_assert_int_eq(memcmp(trace_frame_bytes(ta, x.frame),
+			    trace_frame_bytes(tb, y.frame), fx->len), 0);
 			frames++;
 		}
 		n++;
@@ -102,12 +102,12 @@ START_TEST(test_fork_past_identical)
 	/* The past was not empty, and the record just after is the same or later. */
 	ck_assert_uint_gt(n, 10);
 	ck_assert_uint_gt(frames, 0);
-	ck_assert_uint_ge(trace_get(tb, n)->t, T);
+	ck_assert_uint_ge(trace_at(tb, n).t, T);
 	/* And the future changed. */
 	int same = trace_count(ta) == trace_count(tb);
 	for (size_t i = n; same && i < trace_count(ta); i++)
-		same = trace_get(ta, i)->t == trace_get(tb, i)->t &&
-		    trace_get(ta, i)->kind == trace_get(tb, i)->kind;
+		same = trace_at(ta, i).t == trace_at(tb, i).t &&
+		    trace_at(ta, i).kind == trace_at(tb, i).kind;
 	ck_assert_msg(!same, "the what-if %d changed nothing", _i);
 	test_run_free(&ra);
 	test_run_free(&rb);

@@ -231,9 +231,9 @@ START_TEST(test_whereis_server_down_waits)
 	size_t retry = 0;
 
 	for (size_t i = 0; i < trace_count(tr) && retry == 0; i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind == TR_STATE && r->a == ST_QUEUE_RETRY)
+		if (r.kind == TR_STATE && r.a == ST_QUEUE_RETRY)
 			retry = i + 1;
 	}
 	ck_assert_uint_gt(retry, 0);
@@ -344,7 +344,7 @@ key_of(const struct trace *tr, size_t i, char *buf, size_t size)
 	struct trace_say y;
 
 	buf[0] = '\0';
-	if (trace_say_read(tr, trace_get(tr, i)->say, &y) && y.key_len < size) {
+	if (trace_say_read(tr, trace_at(tr, i).say, &y) && y.key_len < size) {
 		memcpy(buf, y.key, y.key_len);
 		buf[y.key_len] = '\0';
 	}
@@ -359,7 +359,7 @@ arg_of(const struct trace *tr, size_t i, const char *name, char *buf,
 	struct trace_say y;
 
 	buf[0] = '\0';
-	if (!trace_say_read(tr, trace_get(tr, i)->say, &y))
+	if (!trace_say_read(tr, trace_at(tr, i).say, &y))
 		return buf;
 	for (int k = 0; k < y.nargs; k++)
 		if (y.arg[k].name_len == strlen(name) &&
@@ -516,9 +516,9 @@ START_TEST(test_recap_every_lesson)
 		char key[128], a[256], b[256];
 
 		for (size_t i = 0; i < n; i++) {
-			const struct trace_rec *rec = trace_get(tr, i);
+			const struct trace_rec rec = trace_at(tr, i);
 
-			if (rec->kind != TR_STATE || rec->a != ST_RECAP)
+			if (rec.kind != TR_STATE || rec.a != ST_RECAP)
 				continue;
 			if (first == n)
 				first = i;

@@ -92,12 +92,12 @@ START_TEST(test_pop3_store_says_what_happens)
 		for (size_t i = 0; i < trace_count(tr); i++) {
 			int k = is(&r, i, "state.client_store_pop3") ? 1 :
 			    is(&r, i, "state.client_store_pop3_keep") ? 2 : 0;
-			int node = trace_get(tr, i)->node, dele = 0;
+			int node = trace_at(tr, i).node, dele = 0;
 
 			if (k == 0)
 				continue;
 			for (size_t j = i + 1; j < trace_count(tr); j++) {
-				if (trace_get(tr, j)->node != node)
+				if (trace_at(tr, j).node != node)
 					continue;
 				if (starts(&r, j, "pop3.quit"))
 					break;
@@ -144,15 +144,15 @@ START_TEST(test_route_is_decided_with_why)
 		const struct trace *tr = sim_trace(r.sim);
 
 		for (size_t i = 0; i < trace_count(tr); i++) {
-			const struct trace_rec *q = trace_get(tr, i);
+			const struct trace_rec q = trace_at(tr, i);
 			int k = -1;
 
-			if (q->kind == TR_STATE && q->a == ST_QUEUE_ADD) {
+			if (q.kind == TR_STATE && q.a == ST_QUEUE_ADD) {
 				int found = 0;
 				for (size_t j = i; j-- > 0 &&
-				    trace_get(tr, j)->t == q->t; )
-					found += trace_get(tr, j)->node ==
-					    q->node && starts(&r, j,
+				    trace_at(tr, j).t == q.t; )
+					found += trace_at(tr, j).node ==
+					    q.node && starts(&r, j,
 					    "state.delivery.queued_");
 				ck_assert_msg(found >= 1, "%s step %zu: queued "
 				    "with no routing record", *f, i + 1);
@@ -171,8 +171,8 @@ START_TEST(test_route_is_decided_with_why)
 			free(d);
 			/* The next DNS question of this node, at this instant. */
 			for (size_t j = i + 1; j < trace_count(tr) &&
-			    trace_get(tr, j)->t == q->t; j++)
-				if (trace_get(tr, j)->node == q->node &&
+			    trace_at(tr, j).t == q.t; j++)
+				if (trace_at(tr, j).node == q.node &&
 				    starts(&r, j, "dns.query.")) {
 					ck_assert_msg(k == 3 &&
 					    is(&r, j, "dns.query.mx"),
@@ -349,9 +349,9 @@ START_TEST(test_story_tells_the_lesson)
 			size_t step = checkpoint_step(tr,
 			    &r.sc->checkpoints[c].at, NULL);
 			ck_assert_uint_gt(step, 0);
-			const struct trace_rec *q = trace_get(tr, step - 1);
-			if (q->kind != TR_APP && q->kind != TR_STATE &&
-			    q->kind != TR_TCP_ERROR)
+			const struct trace_rec q = trace_at(tr, step - 1);
+			if (q.kind != TR_APP && q.kind != TR_STATE &&
+			    q.kind != TR_TCP_ERROR)
 				continue;
 			ck_assert_msg(detail_has(tr, step - 1, DETAIL_STORY),
 			    "%s: checkpoint %d (%s) is not a story step", *f,

@@ -420,16 +420,16 @@ START_TEST(test_events_configured_port)
 	ck_assert_int_eq(wh_open(&w, "tests/good/submission_2587.json", 1280,
 	    720, "en"), 0);
 	for (size_t i = 0; i < trace_count(w.u->tr); i++) {
-		const struct trace_rec *r = trace_get(w.u->tr, i);
+		const struct trace_rec r = trace_at(w.u->tr, i);
 		const struct trace_frame *f;
 		const uint8_t *p;
 		enum app_proto pr;
 
-		if (r->kind != TR_FRAME_TX || r->frame == TRACE_NONE ||
-		    (f = trace_frame(w.u->tr, r->frame)) == NULL ||
+		if (r.kind != TR_FRAME_TX || r.frame == TRACE_NONE ||
+		    (f = trace_frame(w.u->tr, r.frame)) == NULL ||
 		    f->len <= 14 + 20 + 20)
 			continue;
-		p = trace_frame_bytes(w.u->tr, r->frame);
+		p = trace_frame_bytes(w.u->tr, r.frame);
 		unsigned sport = (unsigned)p[34] << 8 | p[35];
 		unsigned dport = (unsigned)p[36] << 8 | p[37];
 		uint32_t tot = (uint32_t)p[16] << 8 | p[17];

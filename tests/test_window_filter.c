@@ -27,7 +27,7 @@ rows_with(struct ui *u, enum app_proto p)
 
 	for (size_t i = 0; i < evlist_count(u); i++)
 		if (panel_events_chip(u, (size_t)evlist_row(u, i), &c) &&
-		    c == p && trace_get(u->tr, (size_t)evlist_row(u, i))->kind !=
+		    c == p && trace_at(u->tr, (size_t)evlist_row(u, i)).kind !=
 		    TR_TCP_ERROR)
 			n++;
 	return n;
@@ -121,12 +121,12 @@ START_TEST(test_filter_hides_exactly_its_protocol)
 	u = w.u;
 	size_t errors = 0;
 	for (size_t i = 0; i < trace_count(u->tr); i++)
-		errors += trace_get(u->tr, i)->kind == TR_TCP_ERROR;
+		errors += trace_at(u->tr, i).kind == TR_TCP_ERROR;
 	ck_assert_uint_gt(errors, 0);
 	u->app.hide = APP_HIDE(APP_NONE);
 	size_t kept = 0;
 	for (size_t i = 0; i < evlist_count(u); i++)
-		kept += trace_get(u->tr, (size_t)evlist_row(u, i))->kind ==
+		kept += trace_at(u->tr, (size_t)evlist_row(u, i)).kind ==
 		    TR_TCP_ERROR;
 	ck_assert_uint_eq(kept, errors);
 	wh_close(&w);
@@ -270,16 +270,16 @@ START_TEST(test_event_list_uses_labels)
 	ck_assert_int_eq(wh_open(&w, "scenarios/08-pop3-then-phone.json", 1280,
 	    720, "id"), 0);
 	for (size_t i = 0; i < trace_count(w.u->tr); i++) {
-		const struct trace_rec *r = trace_get(w.u->tr, i);
-		if (r->node < 0)
+		const struct trace_rec r = trace_at(w.u->tr, i);
+		if (r.node < 0)
 			continue;
 		panel_events_who(w.u, i, buf, sizeof buf);
-		ck_assert_ptr_nonnull(strstr(buf, ui_node_name(w.u, r->node)));
-		const struct sc_node *n = &w.u->sc->nodes[r->node];
+		ck_assert_ptr_nonnull(strstr(buf, ui_node_name(w.u, r.node)));
+		const struct sc_node *n = &w.u->sc->nodes[r.node];
 		if (n->label.n > 0) {
 			labelled++;
 			ck_assert_msg(strstr(buf, n->id) == NULL ||
-			    strstr(ui_node_name(w.u, r->node), n->id) != NULL,
+			    strstr(ui_node_name(w.u, r.node), n->id) != NULL,
 			    "row %zu names %s by its id: %s", i, n->id, buf);
 		}
 	}

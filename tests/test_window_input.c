@@ -128,13 +128,13 @@ START_TEST(test_ctrl_right_next_message)
 	wh_key(&w, SDLK_RIGHT, KMOD_LCTRL);
 	size_t a = w.u->app.step;
 	ck_assert_uint_gt(a, 0);
-	ck_assert_int_eq(trace_get(w.u->tr, a - 1)->kind, TR_APP);
+	ck_assert_int_eq(trace_at(w.u->tr, a - 1).kind, TR_APP);
 	wh_key(&w, SDLK_RIGHT, KMOD_LCTRL);
 	size_t b = w.u->app.step;
 	ck_assert_uint_gt(b, a);
-	ck_assert_int_eq(trace_get(w.u->tr, b - 1)->kind, TR_APP);
+	ck_assert_int_eq(trace_at(w.u->tr, b - 1).kind, TR_APP);
 	for (size_t s = a; s + 1 < b; s++)
-		ck_assert_int_ne(trace_get(w.u->tr, s)->kind, TR_APP);
+		ck_assert_int_ne(trace_at(w.u->tr, s).kind, TR_APP);
 	wh_key(&w, SDLK_LEFT, KMOD_LCTRL);
 	ck_assert_uint_eq(w.u->app.step, a);
 }
@@ -187,8 +187,8 @@ START_TEST(test_click_packet_fills_inspector)
 	/* A moment with an SMTP segment on the wire. */
 	long s = wh_resolve(w.u, "text:MAIL FROM");
 	ck_assert_int_gt(s, 0);
-	while ((size_t)s < w.u->app.nsteps && trace_get(w.u->tr,
-	    (size_t)s - 1)->kind != TR_FRAME_TX)
+	while ((size_t)s < w.u->app.nsteps && trace_at(w.u->tr,
+	    (size_t)s - 1).kind != TR_FRAME_TX)
 		s++;
 	app_seek(&w.u->app, (size_t)s);
 	wh_draw(&w);

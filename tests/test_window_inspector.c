@@ -93,11 +93,11 @@ START_TEST(test_inspector_every_frame_in_indonesian)
 		uint32_t next = 0;	/* frames are numbered as made */
 
 		for (size_t i = 0; i < trace_count(tr); i++) {
-			const struct trace_rec *r = trace_get(tr, i);
+			const struct trace_rec r = trace_at(tr, i);
 
-			if (r->kind == TR_APP && r->a == APP_DNS && r->text) {
+			if (r.kind == TR_APP && r.a == APP_DNS && r.text) {
 				/* The sequence diagram's words of a DNS message. */
-				words_dns_text("id", trace_text_at(tr, r->text),
+				words_dns_text("id", trace_text_at(tr, r.text),
 				    buf, sizeof buf);
 				ck_assert_msg(first_english(buf, w, sizeof w) ==
 				    NULL, "%s step %zu: English \"%s\" in "
@@ -105,12 +105,12 @@ START_TEST(test_inspector_every_frame_in_indonesian)
 				dns++;
 			}
 			/* Each frame once, where it is made. */
-			if (r->kind != TR_FRAME_TX || r->frame == TRACE_NONE ||
-			    r->frame < next)
+			if (r.kind != TR_FRAME_TX || r.frame == TRACE_NONE ||
+			    r.frame < next)
 				continue;
-			next = r->frame + 1;
+			next = r.frame + 1;
 			frames++;
-			int n = sim_decode_in(wh.u->sc, tr, r, rows,
+			int n = sim_decode_in(wh.u->sc, tr, &r, rows,
 			    DECODE_MAX_ROWS);
 			ck_assert_int_gt(n, 0);
 			for (int k = 0; k < n; k++) {

@@ -71,13 +71,13 @@ lessons_find(void)
 static int
 is_state(const struct trace *tr, size_t step)
 {
-	const struct trace_rec *r;
+	struct trace_rec r;
 
 	if (step == 0)
 		return 0;
-	r = trace_get(tr, step - 1);
-	return (r->kind == TR_STATE && r->a != ST_SESSION) ||
-	    r->kind == TR_NODE_STATE || r->kind == TR_LINK_STATE;
+	r = trace_at(tr, step - 1);
+	return (r.kind == TR_STATE && r.a != ST_SESSION) ||
+	    r.kind == TR_NODE_STATE || r.kind == TR_LINK_STATE;
 }
 
 /* Right from the start, then Left from the last: exactly the level's steps. */
@@ -197,12 +197,12 @@ START_TEST(test_lesson03_ctrl_stops_at_new_mail)
 	lw_open(&l, "scenarios/03-same-domain.json");
 	const struct trace *tr = sim_trace(l.s);
 	for (size_t i = 0; i < trace_count(tr) && m == 0; i++) {
-		const struct trace_rec *r = trace_get(tr, i);
-		if (r->kind == TR_STATE && r->a == ST_MAILBOX_ADD)
+		const struct trace_rec r = trace_at(tr, i);
+		if (r.kind == TR_STATE && r.a == ST_MAILBOX_ADD)
 			m = i + 1;
 	}
 	ck_assert_uint_gt(m, 0);
-	ck_assert(trace_say_read(tr, trace_get(tr, m - 1)->say, &y));
+	ck_assert(trace_say_read(tr, trace_at(tr, m - 1).say, &y));
 	ck_assert_int_eq((int)y.key_len, (int)strlen("state.mailbox_add"));
 	ck_assert_int_eq(memcmp(y.key, "state.mailbox_add", y.key_len), 0);
 	/* The message before it (the server's 250), then Ctrl+Right. */

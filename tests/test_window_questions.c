@@ -82,9 +82,9 @@ START_TEST(test_question_shows_nothing_ahead)
 				/* The inspector: the step's packet, or one before. */
 				long rec = panel_inspector_record(u);
 				ck_assert_int_lt(rec, step);
-				const struct trace_rec *r = trace_get(u->tr,
+				const struct trace_rec r = trace_at(u->tr,
 				    (size_t)step - 1);
-				if (is_frame(r))
+				if (is_frame(&r))
 					ck_assert_int_eq(rec, step - 1);
 				asked++;
 			}
@@ -326,8 +326,9 @@ START_TEST(test_inspector_follows_the_narration)
 	ck_assert_int_eq(u->app.level, DETAIL_STORY);
 	for (size_t s = 2; s < u->app.nsteps && checked < 5; s++) {
 		size_t said = view_level_at(u->view, DETAIL_STORY, s);
-		const struct trace_rec *r = said ? trace_get(u->tr, said - 1) :
-		    NULL;
+		struct trace_rec rc;
+		const struct trace_rec *r = said ?
+		    (rc = trace_at(u->tr, said - 1), &rc) : NULL;
 		if (r == NULL || said + 3 > s || r->kind != TR_APP)
 			continue;
 		app_seek(&u->app, s);
@@ -336,9 +337,9 @@ START_TEST(test_inspector_follows_the_narration)
 		wh_draw(&t);
 		long rec = panel_inspector_record(u);
 		ck_assert_int_ge(rec, (long)said - 1);
-		const struct trace_rec *q = trace_get(u->tr, (size_t)rec);
-		ck_assert(q->kind == TR_FRAME_TX || q->kind == TR_FRAME_QUEUED);
-		ck_assert_int_eq(q->node, r->node);
+		const struct trace_rec q = trace_at(u->tr, (size_t)rec);
+		ck_assert(q.kind == TR_FRAME_TX || q.kind == TR_FRAME_QUEUED);
+		ck_assert_int_eq(q.node, r->node);
 		/* The same packet all through the sentence's hold. */
 		app_seek(&u->app, s - 1);
 		wh_draw(&t);

@@ -70,23 +70,23 @@ copy_records(size_t n)
 
 	ck_assert_uint_ge(trace_count(tr), n);
 	for (size_t i = 0; i < n; i++) {
-		const struct trace_rec *r = trace_get(tr, i);
-		c[i].r.t = r->t;
-		c[i].r.kind = r->kind;
-		c[i].r.dir = r->dir;
-		c[i].r.node = r->node;
-		c[i].r.peer = r->peer;
-		c[i].r.link = r->link;
-		c[i].r.frame = r->frame;
-		c[i].r.a = r->a;
-		c[i].r.b = r->b;
-		c[i].r.say = r->say;
-		if (r->text)
+		const struct trace_rec r = trace_at(tr, i);
+		c[i].r.t = r.t;
+		c[i].r.kind = r.kind;
+		c[i].r.dir = r.dir;
+		c[i].r.node = r.node;
+		c[i].r.peer = r.peer;
+		c[i].r.link = r.link;
+		c[i].r.frame = r.frame;
+		c[i].r.a = r.a;
+		c[i].r.b = r.b;
+		c[i].r.say = r.say;
+		if (r.text)
 			snprintf(c[i].text, sizeof c[i].text, "%s",
-			    trace_text_at(tr, r->text));
-		if (r->frame != TRACE_NONE) {
-			c[i].len = trace_frame(tr, r->frame)->len;
-			memcpy(c[i].bytes, trace_frame_bytes(tr, r->frame),
+			    trace_text_at(tr, r.text));
+		if (r.frame != TRACE_NONE) {
+			c[i].len = trace_frame(tr, r.frame)->len;
+			memcpy(c[i].bytes, trace_frame_bytes(tr, r.frame),
 			    c[i].len < 64 ? c[i].len : 64);
 		}
 	}
@@ -521,9 +521,9 @@ START_TEST(test_whatif_cable_cut)
 	/* The next frames on that cable: some of them are lost now. */
 	int lost = 0;
 	for (size_t i = N; i < trace_count(w.u->tr); i++) {
-		const struct trace_rec *r = trace_get(w.u->tr, i);
-		if (r->kind == TR_FRAME_DROP && r->link == l &&
-		    r->a == DROP_LOSS)
+		const struct trace_rec r = trace_at(w.u->tr, i);
+		if (r.kind == TR_FRAME_DROP && r.link == l &&
+		    r.a == DROP_LOSS)
 			lost++;
 	}
 	ck_assert_int_gt(lost, 0);

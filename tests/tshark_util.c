@@ -68,10 +68,10 @@ pcap_order(const struct trace *tr, size_t *n)
 
 	*n = 0;
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind == TR_FRAME_TX && r->a == 1)
-			order[++*n] = r->frame;
+		if (r.kind == TR_FRAME_TX && r.a == 1)
+			order[++*n] = r.frame;
 	}
 	return order;
 }

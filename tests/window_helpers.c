@@ -79,9 +79,9 @@ wh_resolve(struct ui *u, const char *what)
 		long want = 1;
 		sscanf(what + 4, "%15[^:]:%ld", proto, &want);
 		for (size_t i = 0; i < n; i++) {
-			const struct trace_rec *r = trace_get(u->tr, i);
-			if (r->kind == TR_APP && strcmp(app_proto_name(
-			    (enum app_proto)r->a), proto) == 0 && ++k == want)
+			const struct trace_rec r = trace_at(u->tr, i);
+			if (r.kind == TR_APP && strcmp(app_proto_name(
+			    (enum app_proto)r.a), proto) == 0 && ++k == want)
 				return (long)i + 1;
 		}
 		return -1;
@@ -99,9 +99,9 @@ wh_resolve(struct ui *u, const char *what)
 			if (*c == '_')
 				*c = ' ';	/* list.txt has no spaces in a field */
 		for (size_t i = 0; i < n; i++) {
-			const struct trace_rec *r = trace_get(u->tr, i);
-			if (r->kind == TR_APP && r->text &&
-			    strstr(trace_text_at(u->tr, r->text), words) &&
+			const struct trace_rec r = trace_at(u->tr, i);
+			if (r.kind == TR_APP && r.text &&
+			    strstr(trace_text_at(u->tr, r.text), words) &&
 			    ++k == want)
 				return (long)i + 1;
 		}
@@ -118,16 +118,16 @@ wh_resolve(struct ui *u, const char *what)
 	if (strncmp(what, "drop:", 5) == 0) {
 		long want = atol(what + 5);
 		for (size_t i = 0; i < n; i++)
-			if (trace_get(u->tr, i)->kind == TR_FRAME_DROP &&
+			if (trace_at(u->tr, i).kind == TR_FRAME_DROP &&
 			    ++k == want)
 				return (long)i + 1;
 		return -1;
 	}
 	if (strncmp(what, "state:", 6) == 0) {
 		for (size_t i = 0; i < n; i++) {
-			const struct trace_rec *r = trace_get(u->tr, i);
-			if (r->kind == TR_STATE && strcmp(state_what_name(
-			    (enum state_what)r->a), what + 6) == 0)
+			const struct trace_rec r = trace_at(u->tr, i);
+			if (r.kind == TR_STATE && strcmp(state_what_name(
+			    (enum state_what)r.a), what + 6) == 0)
 				return (long)i + 1;
 		}
 		return -1;
@@ -141,11 +141,11 @@ wh_resolve(struct ui *u, const char *what)
 				*c = ' ';
 		size_t wl = strlen(words);
 		for (size_t i = 0; i < n && wl > 0; i++) {
-			const struct trace_rec *r = trace_get(u->tr, i);
-			if (r->kind != TR_FRAME_TX || !r->a)
+			const struct trace_rec r = trace_at(u->tr, i);
+			if (r.kind != TR_FRAME_TX || !r.a)
 				continue;
-			const struct trace_frame *f = trace_frame(u->tr, r->frame);
-			const uint8_t *p = trace_frame_bytes(u->tr, r->frame);
+			const struct trace_frame *f = trace_frame(u->tr, r.frame);
+			const uint8_t *p = trace_frame_bytes(u->tr, r.frame);
 			for (size_t off = 0; off + wl <= f->len; off++)
 				if (memcmp(p + off, words, wl) == 0)
 					return (long)i + 1;

@@ -176,7 +176,7 @@ write_narration(const struct sim *s, const struct narr_lang *L,
 	for (size_t i = 0; i < trace_count(tr); i++) {
 		if (!detail_has(tr, i, d))
 			continue;
-		buf_printf(&b, "%10.3f ms  ", (double)trace_get(tr, i)->t / 1e6);
+		buf_printf(&b, "%10.3f ms  ", (double)trace_at(tr, i).t / 1e6);
 		narrate(s, L, en, i, &b);
 		buf_putc(&b, '\n');
 		/* A long run is written as it goes, not held whole. */

@@ -1430,21 +1430,21 @@ draw_drops(struct ui *u)
 	uint64_t linger = 250 * SIM_MS;
 
 	for (size_t s = step; s > lo; s--) {
-		const struct trace_rec *r = trace_get(u->tr, s - 1);
-		if (r->t + linger < u->app.t)
+		const struct trace_rec r = trace_at(u->tr, s - 1);
+		if (r.t + linger < u->app.t)
 			break;
-		if (r->kind != TR_FRAME_DROP || evlist_hidden(u, s - 1))
+		if (r.kind != TR_FRAME_DROP || evlist_hidden(u, s - 1))
 			continue;
 		double x, y;
-		int at_node = r->a != DROP_LOSS && r->a != DROP_LINK_DOWN &&
-		    r->node >= 0 && r->node < u->sc->nnodes;
+		int at_node = r.a != DROP_LOSS && r.a != DROP_LINK_DOWN &&
+		    r.node >= 0 && r.node < u->sc->nnodes;
 		if (at_node) {
 			/* Refused by the node itself: beside its icon, clear of its name. */
-			x = L->nx[r->node] - L->icon * 0.85;
-			y = L->ny[r->node];
-		} else if (r->link >= 0 && r->link < u->sc->nlinks) {
+			x = L->nx[r.node] - L->icon * 0.85;
+			y = L->ny[r.node];
+		} else if (r.link >= 0 && r.link < u->sc->nlinks) {
 			double x0, y0, x1, y1;
-			link_ends(u, r->link, r->dir, &x0, &y0, &x1, &y1);
+			link_ends(u, r.link, r.dir, &x0, &y0, &x1, &y1);
 			x = (x0 + x1) / 2;
 			y = (y0 + y1) / 2;
 		} else

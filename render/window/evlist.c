@@ -60,17 +60,17 @@ evlist_index(struct ui *u)
 		if (memo != NULL)
 			memset(memo, 0xfe, nf + 1);
 		for (size_t i = 0; i < n; i++) {
-			const struct trace_rec *r = trace_get(u->tr, i);
-			int framed = memo != NULL && r->frame < nf &&
-			    r->kind <= TR_FRAME_DROP;
+			const struct trace_rec r = trace_at(u->tr, i);
+			int framed = memo != NULL && r.frame < nf &&
+			    r.kind <= TR_FRAME_DROP;
 			unsigned c;
-			if (framed && memo[r->frame] != 0xfe)
-				c = memo[r->frame] == 0xff ? EVTEXT_NOCHIP :
-				    memo[r->frame];
+			if (framed && memo[r.frame] != 0xfe)
+				c = memo[r.frame] == 0xff ? EVTEXT_NOCHIP :
+				    memo[r.frame];
 			else {
 				c = evtext_chip(u->sc, u->tr, i);
 				if (framed)
-					memo[r->frame] = c < 0xfe ? (uint8_t)c :
+					memo[r.frame] = c < 0xfe ? (uint8_t)c :
 					    0xff;
 			}
 			if (c != EVTEXT_NOCHIP && c < 32)
@@ -80,7 +80,7 @@ evlist_index(struct ui *u)
 			 * story (detail.c), not TCP's chatter: "TCP only"
 			 * never hides it.
 			 */
-			if (r->kind == TR_TCP_ERROR || c >= EV_NOCHIP)
+			if (r.kind == TR_TCP_ERROR || c >= EV_NOCHIP)
 				c = EV_NOCHIP;
 			/* The levels nest: the first that has it, from the story up. */
 			int d = DETAIL_STORY;

@@ -161,21 +161,21 @@ evtext_frame_proto(const struct scenario *sc, const struct trace *tr,
 unsigned
 evtext_chip(const struct scenario *sc, const struct trace *tr, size_t rec)
 {
-	const struct trace_rec *r;
+	struct trace_rec r;
 
 	if (rec >= trace_count(tr))
 		return EVTEXT_NOCHIP;
-	r = trace_get(tr, rec);
-	switch (r->kind) {
+	r = trace_at(tr, rec);
+	switch (r.kind) {
 	case TR_APP:
-		return r->a;
+		return r.a;
 	case TR_FRAME_TX:
 	case TR_FRAME_RX:
 	case TR_FRAME_QUEUED:
 	case TR_FRAME_DROP:
-		if (r->frame == TRACE_NONE)
+		if (r.frame == TRACE_NONE)
 			return EVTEXT_NOCHIP;
-		return evtext_frame_proto(sc, tr, r->frame);
+		return evtext_frame_proto(sc, tr, r.frame);
 	case TR_TCP_STATE:
 	case TR_TCP_RETX:
 	case TR_TCP_ERROR:
@@ -655,7 +655,7 @@ evtext_summary(const struct scenario *sc, const struct trace *tr,
     const char *lang, size_t rec, char *buf, size_t n)
 {
 	struct evtext_out o = { buf, n, 0 };
-	const struct trace_rec *r;
+	struct trace_rec r;
 	struct trace_say y;
 
 	(void)sc;
@@ -664,26 +664,26 @@ evtext_summary(const struct scenario *sc, const struct trace *tr,
 	buf[0] = '\0';
 	if (rec >= trace_count(tr))
 		return;
-	r = trace_get(tr, rec);
-	const struct trace_frame *f = r->frame != TRACE_NONE ?
-	    trace_frame(tr, r->frame) : NULL;
-	const char *text = r->text ? trace_text_at(tr, r->text) : "";
+	r = trace_at(tr, rec);
+	const struct trace_frame *f = r.frame != TRACE_NONE ?
+	    trace_frame(tr, r.frame) : NULL;
+	const char *text = r.text ? trace_text_at(tr, r.text) : "";
 	unsigned len = f ? f->len : 0;
 	int have;
 
 	memset(&y, 0, sizeof y);
-	have = r->say != 0 && trace_say_read(tr, r->say, &y);
-	unsigned a = r->a;
+	have = r.say != 0 && trace_say_read(tr, r.say, &y);
+	unsigned a = r.a;
 
-	switch (r->kind) {
+	switch (r.kind) {
 	case TR_FRAME_QUEUED:
 		evtext_add(&o, "%s, %u %s", words_get(lang, W_EV_WAITS), len,
 		    words_get(lang, W_BYTES));
 		break;
 	case TR_FRAME_TX:
-		evtext_add(&o, "%s, %u %s, TTL %u", words_get(lang, r->a ?
+		evtext_add(&o, "%s, %u %s, TTL %u", words_get(lang, r.a ?
 		    W_EV_SENT : W_EV_FORWARDED), len, words_get(lang, W_BYTES),
-		    r->ttl);
+		    r.ttl);
 		break;
 	case TR_FRAME_RX:
 		evtext_add(&o, "%s, %u %s", words_get(lang, W_EV_ARRIVES), len,
@@ -707,13 +707,13 @@ evtext_summary(const struct scenario *sc, const struct trace *tr,
 		if (s < EVTEXT_NTCP)
 			evtext_add(&o, "%s (%s)", words_get(lang,
 			    evtext_tcp_word[s]), evtext_tcp_name[s]);
-		evtext_add(&o, " · %u → %u", r->b >> 16, r->b & 0xffff);
+		evtext_add(&o, " · %u → %u", r.b >> 16, r.b & 0xffff);
 		break;
 	}
 	case TR_TCP_RETX:
 		evtext_add(&o, "%s", words_get(lang, W_EV_RETX));
-		if (r->b < sizeof evtext_retx / sizeof evtext_retx[0])
-			evtext_add(&o, ": %s", words_get(lang, evtext_retx[r->b]));
+		if (r.b < sizeof evtext_retx / sizeof evtext_retx[0])
+			evtext_add(&o, ": %s", words_get(lang, evtext_retx[r.b]));
 		break;
 	case TR_TCP_ERROR:
 		evtext_add(&o, "%s", words_get(lang, W_EV_TCP_ERR));
@@ -728,10 +728,10 @@ evtext_summary(const struct scenario *sc, const struct trace *tr,
 			evtext_mail_line(&o, lang, &y, have, text);
 		break;
 	case TR_STATE:
-		evtext_state(&o, lang, r, &y, have, text);
+		evtext_state(&o, lang, &r, &y, have, text);
 		break;
 	default:
-		evtext_add(&o, "%s", trace_kind_name((enum trace_kind)r->kind));
+		evtext_add(&o, "%s", trace_kind_name((enum trace_kind)r.kind));
 	}
 	/* One line: the trace keeps multi-line replies with their CRLFs. */
 	for (char *c = buf; *c; c++)

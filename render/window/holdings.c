@@ -135,25 +135,25 @@ holdings_new(const struct scenario *sc, const struct trace *tr)
 	h->nrecs = wmem_alloc((size_t)sc->nnodes, sizeof *h->nrecs);
 	h->dev_body = wmem_alloc(n, sizeof *h->dev_body);
 	for (size_t i = 0; i < n; i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 		struct trace_say y;
 
-		if (!hold_relevant(r) || r->node < 0 || r->node >= sc->nnodes)
+		if (!hold_relevant(&r) || r.node < 0 || r.node >= sc->nnodes)
 			continue;
-		hold_push(h, r->node, cap, i);
-		if (r->a != ST_CLIENT_STORE || !trace_say_read(tr, r->say, &y))
+		hold_push(h, r.node, cap, i);
+		if (r.a != ST_CLIENT_STORE || !trace_say_read(tr, r.say, &y))
 			continue;
 		int server = hold_node_arg(&y, "server");
-		if (server < 0 || server >= sc->nnodes || server == r->node)
+		if (server < 0 || server >= sc->nnodes || server == r.node)
 			continue;
 		hold_push(h, server, cap, i);
 		char *mid = hold_arg(&y, "msgid");
 		for (size_t k = h->nrecs[server]; k-- > 0 && *mid;) {
-			const struct trace_rec *mr = trace_get(tr,
+			const struct trace_rec mr = trace_at(tr,
 			    h->recs[server][k]);
 			struct trace_say my;
-			if (mr->a != ST_MAILBOX_ADD ||
-			    !trace_say_read(tr, mr->say, &my))
+			if (mr.a != ST_MAILBOX_ADD ||
+			    !trace_say_read(tr, mr.say, &my))
 				continue;
 			char *m2 = hold_arg(&my, "msgid");
 			int same = strcmp(m2, mid) == 0;
@@ -253,15 +253,15 @@ hold_find(struct holdings *h, int a, const char *msgid)
 static void
 hold_apply(struct holdings *h, size_t i)
 {
-	const struct trace_rec *r = trace_get(h->tr, i);
-	const char *text = trace_text_at(h->tr, r->text);
+	const struct trace_rec r = trace_at(h->tr, i);
+	const char *text = trace_text_at(h->tr, r.text);
 	struct trace_say y;
-	int have = trace_say_read(h->tr, r->say, &y);
+	int have = trace_say_read(h->tr, r.say, &y);
 	const struct trace_say *py = have ? &y : NULL;
 	size_t w = strcspn(text, " ");
 	struct hold_msg *m;
 
-	switch (r->a) {
+	switch (r.a) {
 	case ST_MAILBOX_ADD: {
 		h->msg = hold_grow(h->msg, &h->capmsg, h->nmsg + 1,
 		    sizeof *h->msg);
@@ -299,13 +299,13 @@ hold_apply(struct holdings *h, size_t i)
 		char *mid = hold_arg(py, "msgid");
 		m = hold_find(h, hold_account(h, h->node, text, w), mid);
 		if (m != NULL)
-			m->flags = (int)r->b;
+			m->flags = (int)r.b;
 		free(mid);
 		break;
 	}
 	case ST_CLIENT_STORE: {
 		char *mid = hold_arg(py, "msgid");
-		if (r->node != h->node) {
+		if (r.node != h->node) {
 			/* A device downloaded one of ours. */
 			char *user = hold_arg(py, "user");
 			int a = hold_account(h, h->node, user, strlen(user));
@@ -313,7 +313,7 @@ hold_apply(struct holdings *h, size_t i)
 			if (m == NULL)
 				m = hold_find(h, -1, mid);
 			if (m != NULL && m->nby < HOLD_MAX_BY) {
-				m->by[m->nby] = r->node;
+				m->by[m->nby] = r.node;
 				m->by_proto[m->nby++] = hold_arg(py, "proto");
 			}
 			free(user);
@@ -345,7 +345,7 @@ hold_apply(struct holdings *h, size_t i)
 		q->rcpt = hold_arg(py, "to");
 		q->subject = hold_arg(py, "subject");
 		q->last = wmem_alloc(1, 1);
-		q->next_ns = r->t;	/* tried at once (mta.c schedules it now) */
+		q->next_ns = r.t;	/* tried at once (mta.c schedules it now) */
 		break;
 	}
 	case ST_QUEUE_DEL: {
@@ -389,7 +389,7 @@ hold_apply(struct holdings *h, size_t i)
 		c->type = hold_arg(py, "type");
 		c->value = hold_arg(py, "value");
 		c->ttl = (uint32_t)hold_num(py, "seconds", 0);
-		c->added_ns = r->t;
+		c->added_ns = r.t;
 		break;
 	}
 	case ST_DNS_CACHE_EXPIRE: {
@@ -428,7 +428,7 @@ holdings_build(struct holdings *h, int node, size_t step)
 	hold_clear(h);
 	h->node = node;
 	h->step = step;
-	h->t = step == 0 ? 0 : trace_get(h->tr, step - 1)->t;
+	h->t = step == 0 ? 0 : trace_at(h->tr, step - 1).t;
 	if (node < 0 || node >= h->sc->nnodes)
 		return;
 	/* The node's records are ascending: stop at the step. */

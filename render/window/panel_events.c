@@ -30,12 +30,12 @@ panel_events_chip(struct ui *u, size_t rec, enum app_proto *p)
 void
 panel_events_who(struct ui *u, size_t rec, char *buf, size_t n)
 {
-	const struct trace_rec *r = trace_get(u->tr, rec);
+	const struct trace_rec r = trace_at(u->tr, rec);
 	int from, to;
 
-	ui_record_ends(u, r, &from, &to);
-	if (from >= 0 && to >= 0 && r->kind != TR_TCP_STATE &&
-	    r->kind != TR_STATE)
+	ui_record_ends(u, &r, &from, &to);
+	if (from >= 0 && to >= 0 && r.kind != TR_TCP_STATE &&
+	    r.kind != TR_STATE)
 		snprintf(buf, n, "%s → %s", ui_node_name(u, from),
 		    ui_node_name(u, to));
 	else
@@ -137,7 +137,7 @@ panel_events_draw(struct ui *u)
 		long i = evlist_row(u, (size_t)(first + k));
 		if (i < 0)
 			break;
-		const struct trace_rec *r = trace_get(u->tr, (size_t)i);
+		const struct trace_rec r = trace_at(u->tr, (size_t)i);
 		int y = top + k * row_h;
 		int cur = (size_t)i + 1 == u->app.step;
 		int x = L->events.x + pad, right = L->events.x + L->events.w - pad;
@@ -150,7 +150,7 @@ panel_events_draw(struct ui *u)
 			    L->events.w - 2 * pad, 1 }, th->track);
 		y += layout_px(L, 3);
 		/* Time in milliseconds, with microseconds. */
-		snprintf(when, sizeof when, "%.3f", (double)r->t / 1e6);
+		snprintf(when, sizeof when, "%.3f", (double)r.t / 1e6);
 		x += text_draw(u->text, cur ? FACE_BOLD : FACE_SANS, px, th->text,
 		    x, y, when) + pad;
 		/* The protocol chip on the right. */
@@ -158,7 +158,7 @@ panel_events_draw(struct ui *u)
 		if (panel_events_chip(u, (size_t)i, &p)) {
 			struct theme_proto pc = theme_proto(p);
 			const char *name = p == APP_NONE ? "TCP" : app_proto_name(p);
-			if (r->kind == TR_FRAME_DROP) {
+			if (r.kind == TR_FRAME_DROP) {
 				pc.fill = th->lost;
 				pc.ink = th->badge_text;
 			}

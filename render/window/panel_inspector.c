@@ -274,15 +274,15 @@ insp_record(struct ui *u)
 	size_t said = panel_narration_step(u);
 	if (said == 0 || said > n)
 		return -1;
-	const struct trace_rec *r = trace_get(u->tr, said - 1);
-	if (insp_is_frame(r))
+	const struct trace_rec r = trace_at(u->tr, said - 1);
+	if (insp_is_frame(&r))
 		return (long)said - 1;
-	if (r->kind == TR_APP) {
+	if (r.kind == TR_APP) {
 		/* The message on the wire: its node's next frame with application bytes. */
 		for (size_t i = said; i < end && i < said + 64; i++) {
-			const struct trace_rec *q = trace_get(u->tr, i);
-			if ((q->kind != TR_FRAME_TX && q->kind != TR_FRAME_QUEUED) ||
-			    q->node != r->node || q->frame == TRACE_NONE)
+			const struct trace_rec q = trace_at(u->tr, i);
+			if ((q.kind != TR_FRAME_TX && q.kind != TR_FRAME_QUEUED) ||
+			    q.node != r.node || q.frame == TRACE_NONE)
 				continue;
 			unsigned c = evtext_chip(u->sc, u->tr, i);
 			if (c != EVTEXT_NOCHIP && c != APP_NONE)
@@ -290,9 +290,12 @@ insp_record(struct ui *u)
 		}
 	}
 	size_t lo = said > 64 ? said - 64 : 0;
-	for (size_t s = said; s > lo; s--)
-		if (insp_is_frame(trace_get(u->tr, s - 1)))
+	for (size_t s = said; s > lo; s--) {
+		struct trace_rec p = trace_at(u->tr, s - 1);
+
+		if (insp_is_frame(&p))
 			return (long)s - 1;
+	}
 	return -1;
 }
 
@@ -335,8 +338,8 @@ insp_get(struct ui *u)
 	in->app_row = -1;
 	if (rec < 0)
 		return in;
-	const struct trace_rec *r = trace_get(u->tr, (size_t)rec);
-	const struct trace_frame *f = trace_frame(u->tr, r->frame);
+	const struct trace_rec r = trace_at(u->tr, (size_t)rec);
+	const struct trace_frame *f = trace_frame(u->tr, r.frame);
 	if (f == NULL)
 		return in;
 	uint8_t *b = realloc(in->bytes, f->len ? f->len : 1);
@@ -344,13 +347,13 @@ insp_get(struct ui *u)
 		return in;
 	in->bytes = b;
 	in->nbytes = f->len;
-	in->frame = r->frame;
+	in->frame = r.frame;
 	/* The bytes as they crossed that link (MACs and TTL of that hop). */
-	if (r->kind == TR_FRAME_TX || r->kind == TR_FRAME_RX)
-		trace_frame_on_link(u->tr, r, in->bytes);
+	if (r.kind == TR_FRAME_TX || r.kind == TR_FRAME_RX)
+		trace_frame_on_link(u->tr, &r, in->bytes);
 	else
-		memcpy(in->bytes, trace_frame_bytes(u->tr, r->frame), f->len);
-	insp_decode(u, in, r);
+		memcpy(in->bytes, trace_frame_bytes(u->tr, r.frame), f->len);
+	insp_decode(u, in, &r);
 	return in;
 }
 
@@ -475,9 +478,9 @@ panel_inspector_draw(struct ui *u)
 	in->fresh = 0;
 	if (u->app.sel_field >= in->nrows)
 		u->app.sel_field = in->nrows - 1;
-	const struct trace_rec *r = trace_get(u->tr, (size_t)in->rec);
+	const struct trace_rec r = trace_at(u->tr, (size_t)in->rec);
 	int from, to;
-	ui_record_ends(u, r, &from, &to);
+	ui_record_ends(u, &r, &from, &to);
 	snprintf(buf, sizeof buf, "%s #%u · %u %s", ui_word(u, W_PACKET),
 	    in->frame, in->nbytes, ui_word(u, W_BYTES));
 	text_draw_fit(u->text, FACE_BOLD, px, th->text, x, y, w, buf);

@@ -20,8 +20,8 @@ seq_hosts(struct ui *u, int *col, int *order)
 	for (int i = 0; i < nn; i++)
 		col[i] = -1;
 	for (size_t k = 0; k < u->napp; k++) {
-		const struct trace_rec *r = trace_get(u->tr, u->app_steps[k] - 1);
-		int ends[2] = { r->node, r->peer };
+		const struct trace_rec r = trace_at(u->tr, u->app_steps[k] - 1);
+		int ends[2] = { r.node, r.peer };
 		for (int j = 0; j < 2; j++)
 			if (ends[j] >= 0 && ends[j] < nn && col[ends[j]] < 0)
 				col[ends[j]] = 0;
@@ -103,20 +103,20 @@ panel_sequence_draw(struct ui *u)
 		goto out;
 	}
 	for (size_t k = first; k < last; k++) {
-		const struct trace_rec *r = trace_get(u->tr, u->app_steps[k] - 1);
+		const struct trace_rec r = trace_at(u->tr, u->app_steps[k] - 1);
 		int y = top + (int)(k - first) * row;
 		int cur = k + 1 == last && u->app_steps[k] == u->app.step;
-		if (r->node < 0 || r->peer < 0 || r->node >= nn || r->peer >= nn)
+		if (r.node < 0 || r.peer < 0 || r.node >= nn || r.peer >= nn)
 			continue;
-		int xa = (int)lround(x0 + dx * col[r->node]);
-		int xb = (int)lround(x0 + dx * col[r->peer]);
-		struct theme_proto pc = theme_proto((enum app_proto)r->a);
+		int xa = (int)lround(x0 + dx * col[r.node]);
+		int xb = (int)lround(x0 + dx * col[r.peer]);
+		struct theme_proto pc = theme_proto((enum app_proto)r.a);
 		int ay = y + lh + lh / 4;
 
 		if (cur)
 			draw_fill(u->r, (SDL_Rect){ area.x + 1, y, area.w - 2,
 			    row }, th->current);
-		snprintf(buf, sizeof buf, "%.1f", (double)r->t / 1e6);
+		snprintf(buf, sizeof buf, "%.1f", (double)r.t / 1e6);
 		text_draw(u->text, FACE_SANS, px, th->dim, area.x + pad / 2, y +
 		    lh / 2, buf);
 		/* The arrow, in the protocol's colour, outlined for contrast. */
@@ -128,7 +128,7 @@ panel_sequence_draw(struct ui *u)
 		draw_triangle(u->r, xb, ay, xb - dir * ah * 1.6, ay - ah,
 		    xb - dir * ah * 1.6, ay + ah, th->text);
 		/* The label above the arrow: protocol, then the message. */
-		const char *pname = app_proto_name((enum app_proto)r->a);
+		const char *pname = app_proto_name((enum app_proto)r.a);
 		int lx = (xa < xb ? xa : xb) + pad / 2;
 		int span = abs(xb - xa) - pad;
 		if (span < layout_px(L, 260))
@@ -140,9 +140,9 @@ panel_sequence_draw(struct ui *u)
 		draw_round(u->r, chip, lh / 4, pc.fill);
 		text_draw_center(u->text, FACE_BOLD, px, pc.ink, lx + w / 2, y,
 		    pname);
-		const char *msg = r->text ? trace_text_at(u->tr, r->text) : "";
+		const char *msg = r.text ? trace_text_at(u->tr, r.text) : "";
 		/* A DNS message's words are the transcript's, in English. */
-		if (r->a == APP_DNS)
+		if (r.a == APP_DNS)
 			words_dns_text(ui_lang(u), msg, buf, sizeof buf);
 		else
 			snprintf(buf, sizeof buf, "%s", msg);

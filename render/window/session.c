@@ -87,14 +87,14 @@ ui_scenario_init(struct ui *u, struct scenario *sc, const struct app *keep,
 	size_t n = trace_count(u->tr), napps = 0;
 	/* Counted first: a slot per record was 8 bytes per record for a few messages. */
 	for (size_t i = 0; i < n; i++)
-		napps += trace_get(u->tr, i)->kind == TR_APP;
+		napps += trace_at(u->tr, i).kind == TR_APP;
 	u->app_steps = malloc((napps + 1) * sizeof *u->app_steps);
 	if (u->app_steps == NULL) {
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
 	for (size_t i = 0; i < n && u->napp < napps; i++)
-		if (trace_get(u->tr, i)->kind == TR_APP)
+		if (trace_at(u->tr, i).kind == TR_APP)
 			u->app_steps[u->napp++] = i + 1;
 	/* The checkpoints' steps; one that names none is never asked (surel check says so). */
 	u->cp_steps = calloc((size_t)sc->ncheckpoints + 1, sizeof *u->cp_steps);

@@ -69,12 +69,13 @@ ui_record_ends(const struct ui *u, const struct trace_rec *r, int *from,
 	}
 }
 
-const struct trace_rec *
-ui_current(const struct ui *u)
+int
+ui_current(const struct ui *u, struct trace_rec *r)
 {
 	if (u->app.step == 0 || u->app.step > trace_count(u->tr))
-		return NULL;
-	return trace_get(u->tr, u->app.step - 1);
+		return 0;
+	*r = trace_at(u->tr, u->app.step - 1);
+	return 1;
 }
 
 /*

@@ -174,8 +174,8 @@ const char *ui_node_short(const struct ui *u, int node);
 /* Who sent and who receives in a record (-1 where none): for a frame, the ends of its hop. */
 void	 ui_record_ends(const struct ui *u, const struct trace_rec *r, int *from,
 	    int *to);
-/* The current step's record, or NULL at step 0. */
-const struct trace_rec *ui_current(const struct ui *u);
+/* The current step's record in *r: 0 at step 0 (r untouched). */
+int	 ui_current(const struct ui *u, struct trace_rec *r);
 /* A DNS record as a line: zone 1 as a zone file (and its TTL), 0 inside a sentence. */
 struct sc_record;
 void	 ui_rr_text(const struct sc_record *rr, int zone, char *buf,

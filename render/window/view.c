@@ -368,7 +368,7 @@ view_new_trace(const struct scenario *sc, const struct trace *tr)
 	size_t nmbx = 0, capmbx = 0, capslot = 0;
 
 	for (size_t i = 0; i < v->n; i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec rc = trace_at(tr, i), *r = &rc;
 
 		if (i % 64 == 0)
 			v->aux_rank[i / 64] = (uint32_t)v->naux;
@@ -461,12 +461,13 @@ view_index(struct view *v)
 				for (size_t j = v->open_off[k - 1];
 				    j < v->open_off[k]; j++) {
 					uint32_t x = v->open[j];
-					if (pend[trace_get(tr, x)->frame] == x)
+					if (pend[trace_at(tr, x).frame] == x)
 						v->open[o++] = x;
 				}
 				for (size_t x = (k - 1) * VIEW_CHECKPOINT; x < i;
 				    x++) {
-					const struct trace_rec *xr = trace_get(tr, x);
+					const struct trace_rec xrc = trace_at(tr, x),
+					    *xr = &xrc;
 					if ((xr->kind == TR_FRAME_QUEUED ||
 					    xr->kind == TR_FRAME_TX) &&
 					    xr->frame < nf && pend[xr->frame] == x)
@@ -480,7 +481,7 @@ view_index(struct view *v)
 		if (i == v->n)
 			break;
 
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec rc = trace_at(tr, i), *r = &rc;
 		uint32_t f = r->frame;
 
 		if (r->kind == TR_APP) {
@@ -502,8 +503,9 @@ view_index(struct view *v)
 		}
 		if (r->kind <= TR_FRAME_DROP && f < nf) {
 			uint32_t p = pend[f];
+			struct trace_rec prc;
 			const struct trace_rec *pr = p != TRACE_NONE ?
-			    trace_get(tr, p) : NULL;
+			    (prc = trace_at(tr, p), &prc) : NULL;
 			int same = pr && pr->link == r->link &&
 			    pr->dir == r->dir;
 			int ends = 0, opens = 0;
@@ -534,7 +536,7 @@ view_index(struct view *v)
 				pend[f] = TRACE_NONE;
 				/* Swap the last of the set into its place. */
 				uint32_t last = set[--nset];
-				uint32_t lf = trace_get(tr, last)->frame;
+				uint32_t lf = trace_at(tr, last).frame;
 				set[pos[f]] = last;
 				pos[lf] = pos[f];
 			}
@@ -561,7 +563,7 @@ view_index(struct view *v)
 static void
 view_apply(struct view *v, size_t i)
 {
-	const struct trace_rec *r = trace_get(v->tr, i);
+	const struct trace_rec rc = trace_at(v->tr, i), *r = &rc;
 	int node = r->node;
 	size_t nn = (size_t)v->nnodes;
 	int *ints;
@@ -755,7 +757,7 @@ view_step_time(const struct view *v, size_t step)
 {
 	if (step > v->n)
 		step = v->n;
-	return step == 0 ? 0 : trace_get(v->tr, step - 1)->t;
+	return step == 0 ? 0 : trace_at(v->tr, step - 1).t;
 }
 
 /*
@@ -811,7 +813,7 @@ view_cut(const struct view *v, uint64_t t)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (trace_get(v->tr, mid)->t <= t)
+		if (trace_at(v->tr, mid).t <= t)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -942,11 +944,12 @@ static int
 view_packet_at(const struct view *v, uint32_t i, size_t cut, uint64_t t,
     struct view_packet *out)
 {
-	const struct trace_rec *r = trace_get(v->tr, i);
+	const struct trace_rec rc = trace_at(v->tr, i), *r = &rc;
 	const struct trace_frame *fr = trace_frame(v->tr, r->frame);
 	uint32_t e = view_aux(v, i, 1);
-	const struct trace_rec *er = e != TRACE_NONE ? trace_get(v->tr, e) :
-	    NULL;
+	struct trace_rec erc;
+	const struct trace_rec *er = e != TRACE_NONE ?
+	    (erc = trace_at(v->tr, e), &erc) : NULL;
 
 	if ((er != NULL && e < cut) || fr == NULL)
 		return 0;
@@ -966,7 +969,7 @@ view_packet_at(const struct view *v, uint32_t i, size_t cut, uint64_t t,
 
 			out->tx_step = (size_t)e + 1;
 			out->lost = e2 != TRACE_NONE &&
-			    trace_get(v->tr, e2)->kind == TR_FRAME_DROP;
+			    trace_at(v->tr, e2).kind == TR_FRAME_DROP;
 		} else
 			out->lost = er != NULL;	/* dropped while it waited */
 		return 1;
@@ -1003,7 +1006,7 @@ view_packets(const struct view *v, uint64_t t, struct view_packet *out,
 	for (size_t j = v->open_off[k]; j < v->open_off[k + 1] && n < max; j++)
 		n += view_packet_at(v, v->open[j], cut, t, &out[n]);
 	for (size_t i = k * VIEW_CHECKPOINT; i < cut && n < max; i++) {
-		uint16_t kind = trace_get(v->tr, i)->kind;
+		uint16_t kind = trace_at(v->tr, i).kind;
 
 		if (kind == TR_FRAME_QUEUED || kind == TR_FRAME_TX)
 			n += view_packet_at(v, (uint32_t)i, cut, t, &out[n]);
@@ -1082,8 +1085,10 @@ view_is_state(const struct trace_rec *r)
 int
 view_step_is_state(const struct view *v, size_t step)
 {
-	return step > 0 && step <= v->n && view_is_state(trace_get(v->tr,
-	    step - 1));
+	struct trace_rec r;
+
+	return step > 0 && step <= v->n &&
+	    (r = trace_at(v->tr, step - 1), view_is_state(&r));
 }
 
 size_t
@@ -1271,7 +1276,7 @@ view_chapters_build(struct view *v)
 
 	/* Only TCP states and application messages matter. */
 	for (size_t i = 0; i < v->n; i++) {
-		const struct trace_rec *r = trace_get(v->tr, i);
+		const struct trace_rec rc = trace_at(v->tr, i), *r = &rc;
 
 		if (r->node < 0 || r->node >= v->nnodes || r->peer < 0 ||
 		    r->peer >= v->nnodes || r->node == r->peer)

@@ -4,7 +4,8 @@
  * The trace is the only thing that crosses from sim/ to the window and
  * the exports (shared/DESIGN.md).  It is append-only and in time order:
  * records are flat (ids, never pointers), frames keep the bytes they were
- * born with, and text lives in one arena.  Readers get const access.
+ * born with, and text lives in one arena.  Readers get const access, and
+ * records by value (trace_at()): they are stored packed.
  */
 #ifndef SUREL_TRACE_H
 #define SUREL_TRACE_H
@@ -144,7 +145,12 @@ uint32_t trace_text(struct trace *tr, const char *s, size_t n);
 /* Reading. */
 size_t	 trace_count(const struct trace *tr);		/* records stored */
 size_t	 trace_added(const struct trace *tr);		/* records added (stored or not) */
-const struct trace_rec *trace_get(const struct trace *tr, size_t i);
+/*
+ * Record i by value: records are kept packed (trace.c), so there is no
+ * address to hand out.  i must be < trace_count(); past the end the
+ * program stops (fatalx(): a reader past the end is a bug).
+ */
+struct trace_rec trace_at(const struct trace *tr, size_t i);
 size_t	 trace_frame_count(const struct trace *tr);
 /*
  * A memo an upper layer keeps with a trace (an index it builds once from
@@ -163,6 +169,12 @@ const uint8_t *trace_frame_bytes(const struct trace *tr, uint32_t frame);
 const char *trace_text_at(const struct trace *tr, uint32_t off);
 /* Bytes allocated (records, frames, frame bytes held, text), for the benchmarks. */
 size_t	 trace_bytes_used(const struct trace *tr);
+/*
+ * Bytes the stored records fill (slots, time bases, records kept whole),
+ * and how many are kept whole (trace.c): for the tests and benchmarks.
+ */
+size_t	 trace_rec_bytes(const struct trace *tr);
+size_t	 trace_escaped(const struct trace *tr);
 
 /*
  * The frame of a TX or RX record exactly as it crossed that link: the

@@ -43,17 +43,17 @@ checkpoint_step(const struct trace *tr, const struct sc_at *at,
 	size_t n = trace_count(tr), found = 0, step = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
 		if (at->kind == SC_AT_MS) {
-			if (r->t >= at->ns) {
+			if (r.t >= at->ns) {
 				found = 1;
 				step = i + 1;
 				break;
 			}
 			continue;
 		}
-		if (!checkpoint_fits(tr, r, at))
+		if (!checkpoint_fits(tr, &r, at))
 			continue;
 		if (++found == (size_t)at->nth && step == 0)
 			step = i + 1;

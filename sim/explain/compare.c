@@ -163,15 +163,15 @@ side_read(const struct sim *s, struct side *sd)
 	/* When: the last ST_DELIVERY of that status, and every retry. */
 	const struct trace *tr = sim_trace(s);
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *rec = trace_get(tr, i);
+		const struct trace_rec rec = trace_at(tr, i);
 		struct trace_say y;
 		const char *mid, *to;
 		size_t midn, ton;
 		int k;
 
-		if (rec->kind != TR_STATE || (rec->a != ST_DELIVERY &&
-		    rec->a != ST_QUEUE_RETRY) ||
-		    !trace_say_read(tr, rec->say, &y) ||
+		if (rec.kind != TR_STATE || (rec.a != ST_DELIVERY &&
+		    rec.a != ST_QUEUE_RETRY) ||
+		    !trace_say_read(tr, rec.say, &y) ||
 		    (mid = arg_of(&y, "msgid", &midn)) == NULL ||
 		    (to = arg_of(&y, "to", &ton)) == NULL)
 			continue;
@@ -181,7 +181,7 @@ side_read(const struct sim *s, struct side *sd)
 		if (k < 0)
 			continue;
 		struct cmp_fate *f = &sd->row[k].a;
-		if (rec->a == ST_QUEUE_RETRY) {
+		if (rec.a == ST_QUEUE_RETRY) {
 			const char *ms;
 			size_t msn;
 			if (f->nretries < CMP_MAX_RETRIES &&
@@ -189,12 +189,12 @@ side_read(const struct sim *s, struct side *sd)
 				f->retry_ns[f->nretries] =
 				    strtoull(ms, NULL, 10) * 1000000ULL;
 			f->nretries++;
-		} else if ((rec->b == DLV_DELIVERED &&
+		} else if ((rec.b == DLV_DELIVERED &&
 		    f->status == CMP_DELIVERED) ||
-		    (rec->b == DLV_BOUNCED && f->status == CMP_BOUNCED) ||
-		    (rec->b == DLV_REJECTED && f->status == CMP_REJECTED) ||
-		    (rec->b == DLV_QUEUED && f->status == CMP_QUEUED))
-			f->t_ns = rec->t;
+		    (rec.b == DLV_BOUNCED && f->status == CMP_BOUNCED) ||
+		    (rec.b == DLV_REJECTED && f->status == CMP_REJECTED) ||
+		    (rec.b == DLV_QUEUED && f->status == CMP_QUEUED))
+			f->t_ns = rec.t;
 	}
 }
 

@@ -402,7 +402,8 @@ struct narr_ctx {
 	const struct sim	*s;
 	const struct trace	*tr;
 	const struct scenario	*sc;
-	const struct trace_rec	*r;
+	const struct trace_rec	*r;	/* &copy, or NULL */
+	struct trace_rec	 copy;
 	size_t			 rec;
 	const char		*lang;		/* for node labels */
 	const char		*lang_fb;	/* and where they lack it, or NULL */
@@ -836,7 +837,8 @@ ctx_init(struct narr_ctx *c, const struct sim *s, size_t rec,
 	c->sc = sim_scenario(s);
 	c->rec = rec;
 	c->lang = lang;
-	c->r = rec < trace_count(c->tr) ? trace_get(c->tr, rec) : NULL;
+	c->r = rec < trace_count(c->tr) ?
+	    (c->copy = trace_at(c->tr, rec), &c->copy) : NULL;
 }
 
 static void

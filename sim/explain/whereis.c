@@ -251,7 +251,7 @@ read_trace(struct whereis *w)
 	int nopen = 0, capopen = 0;
 
 	for (size_t i = 0; i < count; i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec rc = trace_at(tr, i), *r = &rc;
 		struct trace_say y;
 		const char *id, *v;
 		size_t idn, vn;
@@ -357,7 +357,7 @@ rec_at(const struct trace *tr, uint64_t t)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (trace_get(tr, mid)->t < t)
+		if (trace_at(tr, mid).t < t)
 			lo = mid + 1;
 		else
 			hi = mid;

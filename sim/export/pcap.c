@@ -58,18 +58,18 @@ export_pcap(const struct sim *s, int link, struct buf *out)
 	le32(out, LINKTYPE_ETHERNET);
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind != TR_FRAME_TX)
+		if (r.kind != TR_FRAME_TX)
 			continue;
-		if (link < 0 ? r->a != 1 : r->link != link)
+		if (link < 0 ? r.a != 1 : r.link != link)
 			continue;
-		const struct trace_frame *f = trace_frame(tr, r->frame);
-		uint64_t sec = (uint64_t)sc->epoch_unix + r->t / 1000000000ULL;
+		const struct trace_frame *f = trace_frame(tr, r.frame);
+		uint64_t sec = (uint64_t)sc->epoch_unix + r.t / 1000000000ULL;
 
-		trace_frame_on_link(tr, r, tmp);
+		trace_frame_on_link(tr, &r, tmp);
 		le32(out, (uint32_t)sec);
-		le32(out, (uint32_t)(r->t % 1000000000ULL));
+		le32(out, (uint32_t)(r.t % 1000000000ULL));
 		le32(out, f->len);
 		le32(out, f->len);
 		buf_append(out, tmp, f->len);

@@ -67,73 +67,73 @@ export_trace_jsonl(const struct sim *s, struct buf *out)
 	const struct scenario *sc = sim_scenario(s);
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
 		buf_printf(out, "{\"i\":%zu,\"t_ns\":%llu,\"kind\":\"%s\"", i,
-		    (unsigned long long)r->t,
-		    trace_kind_name((enum trace_kind)r->kind));
-		node_field(out, sc, "node", r->node);
-		node_field(out, sc, "peer", r->peer);
-		if (r->link >= 0)
-			buf_printf(out, ",\"link\":%d,\"dir\":%u", r->link,
-			    r->dir);
-		if (r->frame != TRACE_NONE) {
-			const struct trace_frame *f = trace_frame(tr, r->frame);
+		    (unsigned long long)r.t,
+		    trace_kind_name((enum trace_kind)r.kind));
+		node_field(out, sc, "node", r.node);
+		node_field(out, sc, "peer", r.peer);
+		if (r.link >= 0)
+			buf_printf(out, ",\"link\":%d,\"dir\":%u", r.link,
+			    r.dir);
+		if (r.frame != TRACE_NONE) {
+			const struct trace_frame *f = trace_frame(tr, r.frame);
 
 			buf_printf(out, ",\"frame\":%u,\"len\":%u,\"ttl\":%u",
-			    r->frame, f->len, r->ttl);
+			    r.frame, f->len, r.ttl);
 		}
-		switch (r->kind) {
+		switch (r.kind) {
 		case TR_FRAME_TX:
-			buf_printf(out, ",\"origin\":%s", r->a ? "true" :
+			buf_printf(out, ",\"origin\":%s", r.a ? "true" :
 			    "false");
-			if (r->a) {
+			if (r.a) {
 				buf_puts(out, ",\"bytes\":\"");
-				hex(out, trace_frame_bytes(tr, r->frame),
-				    trace_frame(tr, r->frame)->len);
+				hex(out, trace_frame_bytes(tr, r.frame),
+				    trace_frame(tr, r.frame)->len);
 				buf_putc(out, '"');
 			}
 			break;
 		case TR_FRAME_DROP:
 			buf_printf(out, ",\"reason\":\"%s\"",
-			    drop_reason_name((enum drop_reason)r->a));
+			    drop_reason_name((enum drop_reason)r.a));
 			break;
 		case TR_NODE_STATE:
 		case TR_LINK_STATE:
-			buf_printf(out, ",\"up\":%s", r->a ? "true" : "false");
+			buf_printf(out, ",\"up\":%s", r.a ? "true" : "false");
 			break;
 		case TR_TCP_STATE:
 			buf_printf(out, ",\"from\":\"%s\",\"to\":\"%s\","
 			    "\"sport\":%u,\"dport\":%u",
-			    tcp_state_str((enum tcp_state)(r->a & 255)),
-			    tcp_state_str((enum tcp_state)(r->a >> 8)),
-			    r->b >> 16, r->b & 0xffff);
+			    tcp_state_str((enum tcp_state)(r.a & 255)),
+			    tcp_state_str((enum tcp_state)(r.a >> 8)),
+			    r.b >> 16, r.b & 0xffff);
 			break;
 		case TR_TCP_RETX:
-			buf_printf(out, ",\"rel_seq\":%u,\"why\":\"%s\"", r->a,
-			    retx_kind_name((enum tcp_retx_kind)r->b));
+			buf_printf(out, ",\"rel_seq\":%u,\"why\":\"%s\"", r.a,
+			    retx_kind_name((enum tcp_retx_kind)r.b));
 			break;
 		case TR_TCP_ERROR:
 			buf_printf(out, ",\"error\":\"%s\",\"sport\":%u,"
-			    "\"dport\":%u", tcp_err_str((enum tcp_err)r->a),
-			    r->b >> 16, r->b & 0xffff);
+			    "\"dport\":%u", tcp_err_str((enum tcp_err)r.a),
+			    r.b >> 16, r.b & 0xffff);
 			break;
 		case TR_APP:
 			buf_printf(out, ",\"protocol\":\"%s\"",
-			    app_proto_name((enum app_proto)r->a));
+			    app_proto_name((enum app_proto)r.a));
 			break;
 		case TR_STATE:
 			buf_printf(out, ",\"what\":\"%s\",\"count\":%u",
-			    state_what_name((enum state_what)r->a), r->b);
+			    state_what_name((enum state_what)r.a), r.b);
 			break;
 		default:
 			break;
 		}
-		if (r->say)
-			jsonl_say(out, tr, r->say);
-		if (r->text) {
+		if (r.say)
+			jsonl_say(out, tr, r.say);
+		if (r.text) {
 			buf_puts(out, ",\"text\":");
-			buf_json_str(out, trace_text_at(tr, r->text));
+			buf_json_str(out, trace_text_at(tr, r.text));
 		}
 		buf_puts(out, "}\n");
 	}
@@ -151,16 +151,16 @@ export_transcript(const struct sim *s, struct buf *out)
 	const struct scenario *sc = sim_scenario(s);
 
 	for (size_t i = 0; i < trace_count(tr); i++) {
-		const struct trace_rec *r = trace_get(tr, i);
+		const struct trace_rec r = trace_at(tr, i);
 
-		if (r->kind != TR_APP)
+		if (r.kind != TR_APP)
 			continue;
 		buf_printf(out, "%10.3f ms  %s -> %s  %s  ",
-		    (double)r->t / 1e6,
-		    r->node >= 0 ? sc->nodes[r->node].id : "?",
-		    r->peer >= 0 ? sc->nodes[r->peer].id : "?",
-		    app_proto_name((enum app_proto)r->a));
-		for (const char *p = trace_text_at(tr, r->text); *p; p++) {
+		    (double)r.t / 1e6,
+		    r.node >= 0 ? sc->nodes[r.node].id : "?",
+		    r.peer >= 0 ? sc->nodes[r.peer].id : "?",
+		    app_proto_name((enum app_proto)r.a));
+		for (const char *p = trace_text_at(tr, r.text); *p; p++) {
 			if (*p == '\n')
 				buf_puts(out, " | ");
 			else

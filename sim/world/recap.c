@@ -88,13 +88,13 @@ read_hops(struct sim *s, int *nhops)
 	int n = 0, cap = 0;
 
 	for (size_t i = 0; i < trace_count(s->tr); i++) {
-		const struct trace_rec *r = trace_get(s->tr, i);
+		const struct trace_rec r = trace_at(s->tr, i);
 		struct trace_say y;
 		const char *mid, *to;
 		size_t midn, ton;
 
-		if (r->kind != TR_STATE || r->a != ST_QUEUE_ADD ||
-		    !trace_say_read(s->tr, r->say, &y) ||
+		if (r.kind != TR_STATE || r.a != ST_QUEUE_ADD ||
+		    !trace_say_read(s->tr, r.say, &y) ||
 		    (mid = say_arg(&y, "msgid", &midn)) == NULL ||
 		    (to = say_arg(&y, "to", &ton)) == NULL)
 			continue;
@@ -103,7 +103,7 @@ read_hops(struct sim *s, int *nhops)
 			h = xrealloc(h, (size_t)cap * sizeof *h);
 		}
 		h[n++] = (struct hop){ xstrndup(mid, midn), xstrndup(to, ton),
-		    r->node };
+		    r.node };
 	}
 	*nhops = n;
 	return h;

@@ -86,11 +86,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	trace_add(tr, &r);
 
 	uint32_t len = trace_frame(tr, last)->len;
-	int got = sim_decode(tr, trace_get(tr, 0), rows, DECODE_MAX_ROWS);
+	r = trace_at(tr, 0);	/* as the trace gives it back */
+	int got = sim_decode(tr, &r, rows, DECODE_MAX_ROWS);
 	fuzz_check(rows, got, DECODE_MAX_ROWS, len);
 	/* A short table takes the first rows, the same ones. */
 	static struct decode_row few[5];
-	int n5 = sim_decode(tr, trace_get(tr, 0), few, 5);
+	int n5 = sim_decode(tr, &r, few, 5);
 	fuzz_check(few, n5, 5, len);
 	if (n5 != (got < 5 ? got : 5) ||
 	    memcmp(few, rows, (size_t)n5 * sizeof *few) != 0)
