@@ -83,19 +83,6 @@ ui_scenario_init(struct ui *u, struct scenario *sc, const struct app *keep,
 	u->app.nlangs = u->nlangs;
 	u->app.say_len = ui_say_len;
 	u->app.say_ctx = u;
-	/* The application messages, for the sequence diagram. */
-	size_t n = trace_count(u->tr), napps = 0;
-	/* Counted first: a slot per record was 8 bytes per record for a few messages. */
-	for (size_t i = 0; i < n; i++)
-		napps += trace_at(u->tr, i).kind == TR_APP;
-	u->app_steps = malloc((napps + 1) * sizeof *u->app_steps);
-	if (u->app_steps == NULL) {
-		snprintf(err, errsz, "out of memory");
-		return -1;
-	}
-	for (size_t i = 0; i < n && u->napp < napps; i++)
-		if (trace_at(u->tr, i).kind == TR_APP)
-			u->app_steps[u->napp++] = i + 1;
 	/* The checkpoints' steps; one that names none is never asked (surel check says so). */
 	u->cp_steps = calloc((size_t)sc->ncheckpoints + 1, sizeof *u->cp_steps);
 	if (u->cp_steps == NULL) {
@@ -139,15 +126,16 @@ ui_scenario_free(struct ui *u)
 	evlist_free(u);
 	panel_whereis_free(u);
 	draw_labels_free(u);
-	free(u->app_steps);
+	free(u->seq_col);
+	free(u->seq_order);
 	free(u->cp_steps);
 	free(u->pk);
 	free(u->vpk);
-	u->app_steps = NULL;
+	u->seq_col = u->seq_order = NULL;
 	u->cp_steps = NULL;
 	u->pk = NULL;
 	u->vpk = NULL;
-	u->napp = 0;
+	u->seq_n = 0;
 	u->npk = u->pkcap = u->vpkcap = 0;
 	u->dragging = 0;
 	layout_free(&u->lay);

@@ -90,9 +90,8 @@ struct ui {
 	struct ui_inspect *insp;
 	/* The node panel's entries, for (node, step) (see panel_node.c). */
 	struct ui_nodeinfo *nodeinfo;
-	/* Application messages: the steps of TR_APP records (sequence diagram). */
-	size_t		*app_steps;
-	size_t		 napp;
+	/* The sequence diagram's hosts (panel_sequence.c): made at its first picture. */
+	int		*seq_col, *seq_order, seq_n;
 	/* Drags on the timeline. */
 	int		 dragging;
 	/* The inspector asked for by a click on its folded tab (input.c). */

@@ -746,6 +746,13 @@ view_bytes_used(const struct view *v)
 
 /* ---- stepping ----------------------------------------------------------- */
 
+const uint32_t *
+view_apps(const struct view *v, size_t *n)
+{
+	*n = v->napps;
+	return v->apps;
+}
+
 size_t
 view_steps(const struct view *v)
 {

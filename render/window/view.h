@@ -79,6 +79,8 @@ const struct view_state *view_state(const struct view *v);
 int	 view_packets(const struct view *v, uint64_t t, struct view_packet *out,
 	    int max);
 
+/* The records that are application messages (TR_APP), ascending; *n of them. */
+const uint32_t *view_apps(const struct view *v, size_t *n);
 /* The next (dir > 0) or previous (dir < 0) step that is an application message; the same step if none. */
 size_t	 view_next_app(const struct view *v, size_t step, int dir);
 /* The same for chapter starts. */
