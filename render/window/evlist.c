@@ -85,7 +85,7 @@ evlist_index(struct ui *u)
 			/* The levels nest: the first that has it, from the story up. */
 			int d = DETAIL_STORY;
 			while (d < DETAIL_PACKETS &&
-			    !detail_has(u->tr, i, (enum detail)d))
+			    !detail_has_rec(u->tr, &r, (enum detail)d))
 				d++;
 			e->rec[i] = (uint8_t)(c | (unsigned)d << 5);
 		}

@@ -164,6 +164,7 @@ static void	 view_aux_set(struct view *, size_t, uint32_t, int);
 static void	 view_aux_sort(struct view *);
 static void	 view_index(struct view *);
 static void	 view_apply(struct view *, size_t);
+static void	 view_apply_rec(struct view *, size_t, const struct trace_rec *);
 static void	 view_dirty(struct view *, size_t);
 static void	 view_save(struct view *, size_t);
 static void	 view_restore(struct view *, size_t);
@@ -433,6 +434,12 @@ view_index(struct view *v)
 	uint32_t *pend = wmem_alloc(nf, sizeof *pend);
 	uint32_t *pos = wmem_alloc(nf, sizeof *pos);
 	uint32_t *set = NULL;		/* the open set: pending record indices */
+	uint32_t *setf = NULL;		/* and their frames */
+	/* Per frame, what its pending record is: its link << 3 | dir << 2 | kind. */
+	uint32_t *pinfo = wmem_alloc(nf, sizeof *pinfo);
+	/* The hops opened since the last checkpoint, in order, and their frames. */
+	uint32_t *since = NULL, *sincef = NULL;
+	size_t nsince = 0, capsince = 0, capsincef = 0, capsetf = 0;
 	size_t nset = 0, capset = 0, capopen = 0, nopen = 0, capapps = 0;
 	size_t caplv[DETAIL_PACKETS] = { 0 }, capstates = 0;
 
@@ -464,16 +471,11 @@ view_index(struct view *v)
 					if (pend[trace_at(tr, x).frame] == x)
 						v->open[o++] = x;
 				}
-				for (size_t x = (k - 1) * VIEW_CHECKPOINT; x < i;
-				    x++) {
-					const struct trace_rec xrc = trace_at(tr, x),
-					    *xr = &xrc;
-					if ((xr->kind == TR_FRAME_QUEUED ||
-					    xr->kind == TR_FRAME_TX) &&
-					    xr->frame < nf && pend[xr->frame] == x)
-						v->open[o++] = (uint32_t)x;
-				}
+				for (size_t j = 0; j < nsince; j++)
+					if (pend[sincef[j]] == since[j])
+						v->open[o++] = since[j];
 			}
+			nsince = 0;
 			v->open_off[k] = nopen;
 			nopen = o;
 			v->open_off[k + 1] = nopen;
@@ -491,7 +493,7 @@ view_index(struct view *v)
 		}
 		/* Nested levels: only a messages step can be a story step. */
 		for (int d = DETAIL_MESSAGES; d >= 0 &&
-		    detail_has(tr, i, (enum detail)d); d--) {
+		    detail_has_rec(tr, r, (enum detail)d); d--) {
 			v->lv[d] = view_grow(v->lv[d], &caplv[d], v->nlv[d] + 1,
 			    sizeof *v->lv[d]);
 			v->lv[d][v->nlv[d]++] = (uint32_t)i;
@@ -503,24 +505,22 @@ view_index(struct view *v)
 		}
 		if (r->kind <= TR_FRAME_DROP && f < nf) {
 			uint32_t p = pend[f];
-			struct trace_rec prc;
-			const struct trace_rec *pr = p != TRACE_NONE ?
-			    (prc = trace_at(tr, p), &prc) : NULL;
-			int same = pr && pr->link == r->link &&
-			    pr->dir == r->dir;
+			int pr = p != TRACE_NONE;	/* a pending record */
+			int same = pr && pinfo[f] >> 2 ==
+			    ((uint32_t)r->link << 1 | r->dir);
 			int ends = 0, opens = 0;
 
 			switch (r->kind) {
 			case TR_FRAME_QUEUED:
-				ends = pr != NULL;	/* never twice; be safe */
+				ends = pr;	/* never twice; be safe */
 				opens = 1;
 				break;
 			case TR_FRAME_TX:
-				ends = pr != NULL;
+				ends = pr;
 				opens = 1;
 				break;
 			case TR_FRAME_RX:
-				ends = pr && same && pr->kind == TR_FRAME_TX;
+				ends = same && (pinfo[f] & 3) == TR_FRAME_TX;
 				break;
 			case TR_FRAME_DROP:
 				/*
@@ -528,7 +528,7 @@ view_index(struct view *v)
 				 * arrival, link down while queued) ends it; a drop
 				 * after the RX (TTL, not for me) has nothing open.
 				 */
-				ends = pr && same;
+				ends = same;
 				break;
 			}
 			if (ends) {
@@ -536,21 +536,37 @@ view_index(struct view *v)
 				pend[f] = TRACE_NONE;
 				/* Swap the last of the set into its place. */
 				uint32_t last = set[--nset];
-				uint32_t lf = trace_at(tr, last).frame;
+				uint32_t lf = setf[nset];
 				set[pos[f]] = last;
+				setf[pos[f]] = lf;
 				pos[lf] = pos[f];
 			}
 			if (opens) {
 				set = view_grow(set, &capset, nset + 1,
 				    sizeof *set);
+				setf = view_grow(setf, &capsetf, nset + 1,
+				    sizeof *setf);
 				pend[f] = (uint32_t)i;
+				pinfo[f] = (uint32_t)r->link << 3 |
+				    (uint32_t)r->dir << 2 | r->kind;
 				pos[f] = (uint32_t)nset;
+				setf[nset] = f;
 				set[nset++] = (uint32_t)i;
+				since = view_grow(since, &capsince, nsince + 1,
+				    sizeof *since);
+				sincef = view_grow(sincef, &capsincef,
+				    nsince + 1, sizeof *sincef);
+				sincef[nsince] = f;
+				since[nsince++] = (uint32_t)i;
 			}
 		}
-		view_apply(v, i);
+		view_apply_rec(v, i, r);
 	}
 	free(set);
+	free(setf);
+	free(pinfo);
+	free(since);
+	free(sincef);
 	free(pos);
 	free(pend);
 }
@@ -563,7 +579,15 @@ view_index(struct view *v)
 static void
 view_apply(struct view *v, size_t i)
 {
-	const struct trace_rec rc = trace_at(v->tr, i), *r = &rc;
+	const struct trace_rec r = trace_at(v->tr, i);
+
+	view_apply_rec(v, i, &r);
+}
+
+/* The same for record i already read as r (a pass over the trace reads each once). */
+static void
+view_apply_rec(struct view *v, size_t i, const struct trace_rec *r)
+{
 	int node = r->node;
 	size_t nn = (size_t)v->nnodes;
 	int *ints;

@@ -188,11 +188,19 @@ int
 detail_has(const struct trace *tr, size_t rec, enum detail d)
 {
 	const struct trace_rec r = trace_at(tr, rec);
+
+	return detail_has_rec(tr, &r, d);
+}
+
+int
+detail_has_rec(const struct trace *tr, const struct trace_rec *r,
+    enum detail d)
+{
 	struct trace_say y;
 
 	if (d >= DETAIL_PACKETS)
 		return 1;
-	switch (r.kind) {
+	switch (r->kind) {
 	case TR_APP:
 	case TR_STATE:
 	case TR_NODE_STATE:
@@ -204,7 +212,7 @@ detail_has(const struct trace *tr, size_t rec, enum detail d)
 	}
 	if (d == DETAIL_MESSAGES)
 		return 1;
-	return trace_say_read(tr, r.say, &y) && story_key(y.key, y.key_len);
+	return trace_say_read(tr, r->say, &y) && story_key(y.key, y.key_len);
 }
 
 size_t

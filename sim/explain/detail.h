@@ -30,6 +30,9 @@ enum detail {
 
 /* 1 if record rec of tr (rec < trace_count()) is a step at level d. */
 int	 detail_has(const struct trace *tr, size_t rec, enum detail d);
+/* The same for a record already read (trace_at()): a pass over the trace reads each once. */
+int	 detail_has_rec(const struct trace *tr, const struct trace_rec *r,
+	    enum detail d);
 /* The number of steps of tr at level d. */
 size_t	 detail_count(const struct trace *tr, enum detail d);
 
