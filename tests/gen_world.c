@@ -150,8 +150,13 @@ gen_world(int nmsg, uint64_t seed, struct buf *out)
 	struct rng r;
 
 	rng_seed(&r, seed * 0x9e3779b97f4a7c15ULL + 0x3c0de);
-	buf_printf(out, "{\n  \"surel\": 1,\n  \"title\": \"generated world: "
-	    "%d domains, %d mailboxes, %d messages\",\n  \"seed\": %llu,\n",
+	/* The title in both languages, as the window shows it. */
+	buf_printf(out, "{\n  \"surel\": 1,\n  \"title\": {\n"
+	    "    \"en\": \"A generated world: %d domains, %d mailboxes, "
+	    "%d messages\",\n"
+	    "    \"id\": \"Dunia buatan: %d domain, %d kotak surat, "
+	    "%d surat\"\n  },\n  \"seed\": %llu,\n",
+	    GW_DOMAINS, GW_DOMAINS * GW_ACCOUNTS, nmsg,
 	    GW_DOMAINS, GW_DOMAINS * GW_ACCOUNTS, nmsg,
 	    (unsigned long long)seed);
 	write_nodes(out);
