@@ -6,6 +6,7 @@
  * sequence charts of the RFCs.
  */
 #include "ui.h"
+#include "evtext.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -66,6 +67,28 @@ seq_hosts(struct ui *u)
 	for (int i = 0; i < n; i++)
 		col[order[i]] = i;
 	return u->seq_n = n;
+}
+
+/*
+ * The words over the arrow of application message rec, in the window's
+ * language: a DNS message in our words (the transcript's are English);
+ * a mail protocol's line as the wire has it, with what the transcript
+ * describes instead of bytes (a message's content, a password) in the
+ * language's words, as the event list writes it (evtext.c).
+ */
+void
+panel_sequence_label(struct ui *u, size_t rec, char *buf, size_t n)
+{
+	const struct trace_rec r = trace_at(u->tr, rec);
+
+	if (r.a == APP_DNS)
+		words_dns_text(ui_lang(u), r.text ? trace_text_at(u->tr,
+		    r.text) : "", buf, n);
+	else
+		evtext_summary(u->sc, u->tr, ui_lang(u), rec, buf, n);
+	for (char *c = buf; *c; c++)
+		if (*c == '\r' || *c == '\n')
+			*c = ' ';
 }
 
 void
@@ -175,15 +198,7 @@ panel_sequence_draw(struct ui *u)
 		draw_round(u->r, chip, lh / 4, pc.fill);
 		text_draw_center(u->text, FACE_BOLD, px, pc.ink, lx + w / 2, y,
 		    pname);
-		const char *msg = r.text ? trace_text_at(u->tr, r.text) : "";
-		/* A DNS message's words are the transcript's, in English. */
-		if (r.a == APP_DNS)
-			words_dns_text(ui_lang(u), msg, buf, sizeof buf);
-		else
-			snprintf(buf, sizeof buf, "%s", msg);
-		for (char *c = buf; *c; c++)
-			if (*c == '\r' || *c == '\n')
-				*c = ' ';
+		panel_sequence_label(u, apps[k], buf, sizeof buf);
 		text_draw_fit(u->text, cur ? FACE_BOLD : FACE_SANS, px, th->text,
 		    lx + w + pad / 2, y, span - w - pad / 2, buf);
 	}

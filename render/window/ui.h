@@ -364,6 +364,8 @@ int	 panel_quiz_has(struct ui *u, int x, int y);
 
 /* panel_whereis.c: the line "where the mail is" and its marks on the picture. */
 void	 panel_whereis_draw(struct ui *u);
+/* The words over the sequence diagram's arrow of TR_APP record rec (panel_sequence.c). */
+void	 panel_sequence_label(struct ui *u, size_t rec, char *buf, size_t n);
 void	 panel_whereis_marks(struct ui *u);
 void	 panel_whereis_free(struct ui *u);
 
