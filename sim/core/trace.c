@@ -1,7 +1,7 @@
 /*
  * trace.c: the append-only trace.  Records and frames live in chunks
- * that never move (an address stays valid, and 70 million records are
- * never copied to grow); the text arena is a growable array: growth
+ * that never move (a frame's address stays valid, and 70 million
+ * records are never copied to grow); the text arena is a growable array: growth
  * doubles, so appending is amortised O(1); glibc's realloc moves large
  * blocks with mremap, so the peak memory stays close to what is held.
  * Frame bytes live in chunks that never move: a frame is written once
