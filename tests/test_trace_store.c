@@ -160,7 +160,7 @@ START_TEST(test_store_escapes)
 END_TEST
 
 /* Distinct addresses: trace_say_key() remembers a key by its address. */
-static char many_keys[70][16];
+static char many_keys[70][24];
 
 START_TEST(test_store_say_index_bits)
 {
