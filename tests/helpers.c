@@ -2,6 +2,7 @@
  * helpers.c: see helpers.h.
  */
 #include "helpers.h"
+#include "gen_world.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -232,4 +233,20 @@ test_tcp_data_on_port(const struct trace *tr, const struct trace_rec *r,
 	uint32_t thl = (uint32_t)(t[12] >> 4) * 4;
 
 	return (sport == port || dport == port) && ihl + thl < tot;
+}
+
+struct scenario *
+gen_world_scenario(int nmsg, uint64_t seed)
+{
+	struct buf json = { 0 };
+	struct sc_errors errs = { 0 };
+
+	gen_world(nmsg, seed, &json);
+	struct scenario *sc = scenario_load((char *)json.data, json.len,
+	    "world", &errs);
+	for (int i = 0; i < errs.n; i++)
+		fprintf(stderr, "%s\n", errs.msg[i]);
+	sc_errors_free(&errs);
+	buf_free(&json);
+	return sc;
 }

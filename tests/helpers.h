@@ -30,6 +30,13 @@ struct scenario *chain_scenario(int nlinks, const struct chain_link *links,
 /* Free a scenario built by chain_scenario(). */
 void	chain_free(struct scenario *sc);
 
+/*
+ * The generated world of the scale ladder (gen_world.h) with nmsg
+ * messages, loaded as a file would be; NULL (and the loader's messages
+ * on stderr) if it does not load.  Free it with scenario_free().
+ */
+struct scenario *gen_world_scenario(int nmsg, uint64_t seed);
+
 /* Byte i of the test stream: deterministic and not periodic in small strides. */
 uint8_t	stream_byte(uint64_t i);
 

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "gen_world.h"
 #include "helpers.h"
 #include "mail.h"
 #include "stress.h"
@@ -1031,12 +1030,8 @@ END_TEST
  */
 START_TEST(test_seek_any_path)
 {
-	struct buf json = { 0 };
-	struct sc_errors errs = { 0 };
+	struct scenario *sc = gen_world_scenario(800, 1);
 
-	gen_world(800, 1, &json);
-	struct scenario *sc = scenario_load((char *)json.data, json.len,
-	    "world", &errs);
 	ck_assert_ptr_nonnull(sc);
 	struct sim *s = sim_new(sc, sc->seed);
 	sim_run(s);
@@ -1094,7 +1089,6 @@ START_TEST(test_seek_any_path)
 	view_free(v);
 	sim_free(s);
 	scenario_free(sc);
-	buf_free(&json);
 }
 END_TEST
 

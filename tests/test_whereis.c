@@ -22,7 +22,6 @@
 #include "export.h"
 #include "narrate.h"
 #include "detail.h"
-#include "gen_world.h"
 #include "whereis_oracle.h"
 
 struct wtest {
@@ -444,12 +443,8 @@ END_TEST
  */
 START_TEST(test_whereis_oracle_world)
 {
-	struct buf json = { 0 };
-	struct sc_errors errs = { 0 };
+	struct scenario *sc = gen_world_scenario(1000, 1);
 
-	gen_world(1000, 1, &json);
-	struct scenario *sc = scenario_load((char *)json.data, json.len,
-	    "world", &errs);
 	ck_assert_ptr_nonnull(sc);
 	struct sim *s = sim_new(sc, sc->seed);
 	sim_run(s);
@@ -491,7 +486,6 @@ START_TEST(test_whereis_oracle_world)
 	whereis_free(w);
 	sim_free(s);
 	scenario_free(sc);
-	buf_free(&json);
 }
 END_TEST
 
