@@ -40,7 +40,8 @@ static struct ui_events *
 evlist_index(struct ui *u)
 {
 	struct ui_events *e = u->events;
-	size_t n = trace_count(u->tr);
+	/* The records the view covers (a live trace grows between refreshes). */
+	size_t n = view_steps(u->view) - 1;
 
 	if (e == NULL) {
 		if ((e = calloc(1, sizeof *e)) == NULL)
@@ -59,6 +60,11 @@ evlist_index(struct ui *u)
 		uint8_t *memo = malloc(nf + 1);
 		if (memo != NULL)
 			memset(memo, 0xfe, nf + 1);
+		/* Each record's level, from the view's lists (it asked detail.c once). */
+		size_t nst, nms, ks = 0, km = 0;
+		const uint32_t *st = view_level_list(u->view, DETAIL_STORY, &nst);
+		const uint32_t *ms = view_level_list(u->view, DETAIL_MESSAGES,
+		    &nms);
 		for (size_t i = 0; i < n; i++) {
 			const struct trace_rec r = trace_at(u->tr, i);
 			int framed = memo != NULL && r.frame < nf &&
@@ -83,10 +89,15 @@ evlist_index(struct ui *u)
 			if (r.kind == TR_TCP_ERROR || c >= EV_NOCHIP)
 				c = EV_NOCHIP;
 			/* The levels nest: the first that has it, from the story up. */
-			int d = DETAIL_STORY;
-			while (d < DETAIL_PACKETS &&
-			    !detail_has_rec(u->tr, &r, (enum detail)d))
-				d++;
+			int d = DETAIL_PACKETS;
+			if (km < nms && ms[km] == i) {
+				d = DETAIL_MESSAGES;
+				km++;
+			}
+			if (ks < nst && st[ks] == i) {
+				d = DETAIL_STORY;
+				ks++;
+			}
 			e->rec[i] = (uint8_t)(c | (unsigned)d << 5);
 		}
 		free(memo);

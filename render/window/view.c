@@ -1171,6 +1171,17 @@ view_level_count(const struct view *v, enum detail d)
 	return d >= DETAIL_PACKETS ? v->n : v->nlv[d];
 }
 
+const uint32_t *
+view_level_list(const struct view *v, enum detail d, size_t *n)
+{
+	if (d >= DETAIL_PACKETS) {
+		*n = 0;
+		return NULL;
+	}
+	*n = v->nlv[d];
+	return v->lv[d];
+}
+
 size_t
 view_next_state(const struct view *v, size_t step, int dir)
 {

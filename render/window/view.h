@@ -99,6 +99,9 @@ size_t	 view_next_level(const struct view *v, enum detail d, size_t step,
 size_t	 view_level_at(const struct view *v, enum detail d, size_t step);
 /* How many records are steps of level d. */
 size_t	 view_level_count(const struct view *v, enum detail d);
+/* The records that are steps of level d (story or messages), ascending; *n of them. */
+const uint32_t *view_level_list(const struct view *v, enum detail d,
+	    size_t *n);
 /*
  * Changes of state: TR_STATE records but a session's own (ST_SESSION),
  * TR_NODE_STATE and TR_LINK_STATE.  The next or previous one; the same
