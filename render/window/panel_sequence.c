@@ -12,18 +12,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Hosts by the picture's x, then file order (qsort's context: the ui). */
-static const struct ui *seq_ui;
+/* A host and its x in the picture, sorted by x, then file order. */
+struct seq_host {
+	double	 fx;
+	int	 node;
+};
 
 static int
 seq_by_x(const void *a, const void *b)
 {
-	int x = *(const int *)a, y = *(const int *)b;
-	double fx = seq_ui->lay.fx[x], fy = seq_ui->lay.fx[y];
+	const struct seq_host *x = a, *y = b;
 
-	if (fx != fy)
-		return fx < fy ? -1 : 1;
-	return x < y ? -1 : x > y;
+	if (x->fx != y->fx)
+		return x->fx < y->fx ? -1 : 1;
+	return x->node < y->node ? -1 : x->node > y->node;
 }
 
 /*
@@ -59,13 +61,20 @@ seq_hosts(struct ui *u)
 			if (ends[j] >= 0 && ends[j] < nn && col[ends[j]] < 0)
 				col[ends[j]] = 0;
 	}
+	struct seq_host *h = malloc((size_t)(nn + 1) * sizeof *h);
+	if (h == NULL) {
+		free(u->seq_col);
+		free(u->seq_order);
+		u->seq_col = u->seq_order = NULL;
+		return 0;
+	}
 	for (int i = 0; i < nn; i++)
 		if (col[i] >= 0)
-			order[n++] = i;
-	seq_ui = u;
-	qsort(order, (size_t)n, sizeof *order, seq_by_x);
+			h[n++] = (struct seq_host){ u->lay.fx[i], i };
+	qsort(h, (size_t)n, sizeof *h, seq_by_x);
 	for (int i = 0; i < n; i++)
-		col[order[i]] = i;
+		col[order[i] = h[i].node] = i;
+	free(h);
 	return u->seq_n = n;
 }
 
