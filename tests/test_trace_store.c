@@ -277,6 +277,26 @@ START_TEST(test_store_random)
 }
 END_TEST
 
+/* The first record at or after a time, by binary search over the slots' times. */
+START_TEST(test_store_first_at)
+{
+	struct trace *tr = trace_new();
+	static const uint64_t t[] = { 5, 5, 7, 10, 10, (uint64_t)1 << 40 };
+
+	ck_assert_uint_eq(trace_first_at(tr, 0), 0);
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		trace_add(tr, &(struct trace_rec){ .t = t[i], .kind = TR_APP,
+		    .node = 0, .peer = 1, .link = -1, .frame = TRACE_NONE });
+	ck_assert_uint_eq(trace_first_at(tr, 0), 0);
+	ck_assert_uint_eq(trace_first_at(tr, 5), 0);
+	ck_assert_uint_eq(trace_first_at(tr, 6), 2);
+	ck_assert_uint_eq(trace_first_at(tr, 10), 3);
+	ck_assert_uint_eq(trace_first_at(tr, 11), 5);
+	ck_assert_uint_eq(trace_first_at(tr, ((uint64_t)1 << 40) + 1), 6);
+	trace_free(tr);
+}
+END_TEST
+
 START_TEST(test_store_lean)
 {
 	size_t n = 50000, m = 0;
@@ -366,6 +386,7 @@ trace_store_suite(void)
 	tcase_add_test(tc, test_store_random);
 	tcase_add_test(tc, test_store_lean);
 	tcase_add_test(tc, test_store_lesson_bytes);
+	tcase_add_test(tc, test_store_first_at);
 	/* Only where each test has its own process (not CK_FORK=no). */
 	if (fork == NULL || strcmp(fork, "no") != 0)
 		tcase_add_test_raise_signal(tc, test_store_past_end, SIGABRT);

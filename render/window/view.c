@@ -839,17 +839,9 @@ view_cut(const struct view *v, uint64_t t)
 {
 	if (t == v->st.t)
 		return v->st.step;
-	size_t lo = 0, hi = v->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (trace_at(v->tr, mid).t <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	/* The records up to t: the first one after it (a live trace may be longer than the view). */
+	size_t cut = t == UINT64_MAX ? v->n : trace_first_at(v->tr, t + 1);
+	return cut < v->n ? cut : v->n;
 }
 
 /*

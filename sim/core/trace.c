@@ -510,6 +510,22 @@ trace_at(const struct trace *tr, size_t i)
 }
 
 size_t
+trace_first_at(const struct trace *tr, uint64_t t)
+{
+	size_t lo = 0, hi = tr->nrecs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (trace_at(tr, mid).t < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t
 trace_added(const struct trace *tr)
 {
 	return tr->nadded;

@@ -145,6 +145,8 @@ uint32_t trace_text(struct trace *tr, const char *s, size_t n);
 /* Reading. */
 size_t	 trace_count(const struct trace *tr);		/* records stored */
 size_t	 trace_added(const struct trace *tr);		/* records added (stored or not) */
+/* The first record whose time is t or later (records are in time order); trace_count() where none. */
+size_t	 trace_first_at(const struct trace *tr, uint64_t t);
 /*
  * Record i by value: records are kept packed (trace.c), so there is no
  * address to hand out.  i must be < trace_count(); past the end the

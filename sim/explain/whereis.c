@@ -348,23 +348,6 @@ read_trace(struct whereis *w)
 	free(open);
 }
 
-/* The first record at or after t (count where none). */
-static size_t
-rec_at(const struct trace *tr, uint64_t t)
-{
-	size_t lo = 0, hi = trace_count(tr);
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (trace_at(tr, mid).t < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /*
  * The first message named at node (a list of by_node, whose messages are
  * in the order named, so by first_rec) that a send at record at can
@@ -431,7 +414,7 @@ add_sends(struct whereis *w, const struct scenario *sc)
 	}
 	for (int j = 0; j < n; j++) {
 		const struct sc_action *act = &sc->actions[order[j]];
-		size_t at = rec_at(w->tr, act->at_ns);
+		size_t at = trace_first_at(w->tr, act->at_ns);
 		int best = -1, b, v;
 
 		if (at >= count)
